@@ -1,0 +1,428 @@
+// Package ir is annc's typed model: names resolved, localities and types
+// known, numerical methods already rewritten into plain assignments. codegen
+// reads only this package.
+package ir
+
+import "github.com/annc/annc/internal/diag"
+
+// Locality says how many values a variable has.
+type Locality int
+
+const (
+	Local  Locality = iota // one per neuron (neurons) or per synapse (synapses)
+	Global                 // one per population (": population") or per projection (": projection")
+	Post                   // synapses only: one per postsynaptic neuron (": postsynaptic")
+)
+
+// Type of a variable or expression.
+type Type int
+
+const (
+	Float Type = iota
+	Int
+	Bool
+)
+
+// Side says whose variable a reference in a synapse reads.
+type Side int
+
+const (
+	Self Side = iota // the neuron itself, or the synapse itself
+	Pre              // pre.x
+	PostSide         // post.x
+)
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+// Expr is an IR expression.
+type Expr interface{ irExpr() }
+
+// Const is a literal number (bools are 0/1 with Type Bool).
+type Const struct {
+	Value float64
+	Type  Type
+}
+
+// VarRef reads a parameter or variable. In neuron code Side is Self. In
+// synapse code Side Self reads the synapse's own variable (Var is set);
+// Pre/PostSide read the pre/post neuron's variable by Name (Var is nil in the
+// synapse type; codegen resolves Name against the projection's populations,
+// which IR has already checked).
+type VarRef struct {
+	Var  *Var
+	Side Side
+	Name string
+}
+
+// ConstRef reads a model constant (settable at run time).
+type ConstRef struct{ C *Constant }
+
+// Special is t (ms), dt (ms), t_pre, t_post, t_last (last spike, ms) or
+// "rank" (index of the neuron/synapse).
+type Special struct{ Name string }
+
+// Temp is a scalar temporary introduced by a method rewrite (declared by the
+// first Assign to it within the same update block).
+type Temp struct{ Name string }
+
+// Unary: Op is "-" or "!".
+type Unary struct {
+	Op string
+	X  Expr
+}
+
+// Binary: Op is one of + - * / pow == != < <= > >= && ||.
+type Binary struct {
+	Op   string
+	X, Y Expr
+}
+
+// Call is a built-in function by canonical name: exp log sqrt sin cos tan asin
+// acos atan atan2 sinh cosh tanh abs floor ceil round sign pos neg clip modulo
+// pow min max isfinite isnan.
+type Call struct {
+	Fun  string
+	Args []Expr
+}
+
+// UserCall calls a model or type-local function.
+type UserCall struct {
+	F    *Function
+	Args []Expr
+}
+
+// Param reads an argument inside a Function body.
+type Param struct{ Name string }
+
+// Cond is if C: A else: B.
+type Cond struct{ C, A, B Expr }
+
+// SumRef is sum(target) of the neuron itself (Side Self), or pre.sum(target)
+// / post.sum(target) in a synapse. Target "" is sum() over all targets.
+type SumRef struct {
+	Target string
+	Side   Side
+}
+
+// GlobalOpRef reads the value of a global operation (one step late, SPEC §3.7).
+type GlobalOpRef struct{ Op *GlobalOp }
+
+// RandRef reads a random variable drawn at the start of this step (SPEC §3.4).
+type RandRef struct{ R *RandomVar }
+
+func (*Const) irExpr()       {}
+func (*VarRef) irExpr()      {}
+func (*ConstRef) irExpr()    {}
+func (*Special) irExpr()     {}
+func (*Temp) irExpr()        {}
+func (*Unary) irExpr()       {}
+func (*Binary) irExpr()      {}
+func (*Call) irExpr()        {}
+func (*UserCall) irExpr()    {}
+func (*Param) irExpr()       {}
+func (*Cond) irExpr()        {}
+func (*SumRef) irExpr()      {}
+func (*GlobalOpRef) irExpr() {}
+func (*RandRef) irExpr()     {}
+
+// ---------------------------------------------------------------------------
+// Statements
+
+// Stmt is an IR statement: after method rewriting only assignments remain.
+type Stmt interface{ irStmt() }
+
+// Assign sets LHS (a *VarRef, *Temp or *TargetRef) to Value. Compound
+// operators have been expanded (x += e  =>  x = x + e), ODEs rewritten, and
+// min/max bounds turned into explicit clip assignments.
+// UnlessRefractory marks statements that still run while a neuron is refractory
+// (those of g_* variables and of variables flagged unless_refractory).
+type Assign struct {
+	Pos              diag.Pos
+	LHS              Expr
+	Value            Expr
+	UnlessRefractory bool
+}
+
+// TargetRef is g_target on the postsynaptic neuron in pre_spike code: codegen
+// writes g_<projection target>[post]. Also used for post.x writes (Name set).
+type TargetRef struct {
+	Name string // "" for g_target, else a post variable name
+}
+
+func (*Assign) irStmt()    {}
+func (*TargetRef) irExpr() {}
+
+// ---------------------------------------------------------------------------
+// Declarations
+
+// Constant is a model constant, settable at run time.
+type Constant struct {
+	Name  string
+	Pos   diag.Pos
+	Value float64
+}
+
+// Function is a user function; Scope is "" for model-wide, else the
+// neuron/synapse type name.
+type Function struct {
+	Name   string
+	Scope  string
+	Pos    diag.Pos
+	Params []string
+	Body   Expr
+}
+
+// Var is a parameter or state variable of a neuron or synapse type.
+type Var struct {
+	Name             string
+	Pos              diag.Pos
+	IsParam          bool
+	Loc              Locality
+	Type             Type
+	Init             Expr // default initial value (constant over params/constants); nil = 0
+	Min, Max         Expr // bounds, already applied as Assigns; kept for printing
+	UnlessRefractory bool
+	EventDriven      bool // synapse variable updated only at events (see SynapseType.Decays)
+	Conductance      bool // g_* declared implicitly or explicitly
+	ZeroAfterStep    bool // g_* with no equation of its own: set to 0 after the equations
+	Method           string
+}
+
+// RandomVar is a distribution drawn every step: one value per neuron/synapse
+// (Loc Local) or one per population (Loc Global).
+type RandomVar struct {
+	Name string // generated, unique in its type ("_rand_0")
+	Dist string // Uniform, Normal, LogNormal, Exponential, Gamma, DiscreteUniform, Binomial
+	Args []Expr // constant or global
+	Loc  Locality
+}
+
+// GlobalOp is mean/max/min/norm1/norm2 of a local variable over the population.
+type GlobalOp struct {
+	Name string // generated, unique in its type ("_mean_v")
+	Op   string
+	Var  *Var
+}
+
+// NeuronType is one neuron model (generated once, used by every population of it).
+type NeuronType struct {
+	Name      string
+	Pos       diag.Pos
+	Spiking   bool
+	Vars      []*Var // parameters then variables, declaration order
+	Functions []*Function
+	Randoms   []*RandomVar
+	GlobalOps []*GlobalOp
+	Targets   []string // targets named by sum(target) or g_target, sorted
+
+	GlobalUpdate []Stmt // per population, run first
+	LocalUpdate  []Stmt // per neuron
+
+	Spike      Expr   // spiking only
+	Reset      []Stmt // spiking only
+	Refractory Expr   // ms (constant or parameter); nil = none
+
+	Input InputKind // Poisson etc. when the type was synthesised for an input population
+}
+
+// InputKind marks synthesised neuron types of input populations.
+type InputKind int
+
+const (
+	NotInput InputKind = iota
+	PoissonInput
+	SpikeSourceInput
+	TimedArrayInput
+)
+
+// Decay is the exact update of an event-driven variable between events:
+// dx/dt = (Inf - x) * Rate, so x(t+Δ) = Inf + (x - Inf) * exp(-Rate*Δ).
+type Decay struct {
+	Var  *Var
+	Rate Expr
+	Inf  Expr
+}
+
+// SynapseType is one synapse model.
+type SynapseType struct {
+	Name      string
+	Pos       diag.Pos
+	Spiking   bool // transmits with pre_spike (else psp)
+	Vars      []*Var
+	Functions []*Function
+	Randoms   []*RandomVar
+
+	Psp       Expr   // rate-coded transmission
+	Operation string // sum | max | min | mean
+
+	GlobalUpdate []Stmt // per projection
+	PostUpdate   []Stmt // per postsynaptic neuron
+	LocalUpdate  []Stmt // per synapse (continuous equations)
+	Decays       []*Decay
+	PreSpike     []Stmt // includes the implicit g_target += w when none written
+	PostSpike    []Stmt
+}
+
+// ---------------------------------------------------------------------------
+// Network objects
+
+// Value is an initial or override value: a number, one number per element, or
+// a distribution drawn per element from the network's seed.
+type Value struct {
+	Pos  diag.Pos
+	Kind ValueKind
+	Num  float64
+	List []float64
+	Dist string
+	Args []float64
+}
+
+// ValueKind says which field of Value is set.
+type ValueKind int
+
+const (
+	NumValue ValueKind = iota
+	ListValue
+	DistValue
+)
+
+// Override sets a parameter or variable of a population or projection.
+type Override struct {
+	Var   *Var
+	Value Value
+}
+
+// Population is a group of neurons of one type.
+type Population struct {
+	Name     string
+	Pos      diag.Pos
+	Index    int // creation order
+	Geometry []int
+	Size     int
+	Type     *NeuronType
+	Override []Override
+
+	// Input populations.
+	Input      InputKind
+	RatesExpr  Expr        // Poisson rates given as an equation of t
+	SpikeTimes [][]float64 // SpikeSource, ms, per neuron
+	Timed      *TimedArray
+
+	Stop *StopCondition
+}
+
+// TimedArray holds the buffer of a TimedArray input.
+type TimedArray struct {
+	Rates         [][]float64 // rows × neurons
+	ScheduleSteps int
+	PeriodSteps   int // -1 = no repetition
+}
+
+// StopCondition is a population's stop_condition.
+type StopCondition struct {
+	Pos  diag.Pos
+	Expr Expr
+	All  bool
+}
+
+// View is a population or a part of it.
+type View struct {
+	Pop   *Population
+	Ranks []int // nil = the whole population, else the ranks in order
+	Shape []int // geometry of the view
+	Text  string
+}
+
+// Connector describes how a projection's synapses are drawn.
+type Connector struct {
+	Pos         diag.Pos
+	Kind        string // all_to_all one_to_one fixed_probability fixed_number_pre fixed_number_post gaussian dog from_matrix
+	Weights     Value
+	Delays      Value // ms
+	Probability float64
+	Number      int
+	AllowSelf   bool
+	Amp, Sigma  float64 // gaussian; dog positive part
+	AmpNeg      float64 // dog
+	SigmaNeg    float64 // dog
+	Limit       float64
+	Matrix      [][]float64 // from_matrix, post × pre, NaN = no synapse
+	MatrixFile  string
+}
+
+// Projection connects two views.
+type Projection struct {
+	Name      string
+	Pos       diag.Pos
+	Index     int
+	Pre, Post View
+	Target    string
+	Type      *SynapseType
+	Override  []Override
+	Connector Connector
+}
+
+// MonVarKind says what a monitored name is.
+type MonVarKind int
+
+const (
+	MonVar    MonVarKind = iota // a variable or parameter
+	MonSpike                    // "spike"
+	MonSum                      // "sum(target)"
+)
+
+// MonitorVar is one recorded quantity.
+type MonitorVar struct {
+	Name   string // as written: "v", "spike", "sum(exc)"
+	Kind   MonVarKind
+	Var    *Var
+	Target string // MonSum
+}
+
+// Monitor records populations, views or projections.
+type Monitor struct {
+	Name        string
+	Pos         diag.Pos
+	View        *View       // population or view target
+	Proj        *Projection // projection target
+	Vars        []MonitorVar
+	PeriodSteps int
+	Start       bool
+}
+
+// Simulation is what the generated runner does without flags.
+type Simulation struct {
+	DurationSteps int
+	Until         bool
+	MaxSteps      int
+	Pops          []*Population
+	Or            bool // operator "or" (default "and")
+}
+
+// Model is the whole analysed model.
+type Model struct {
+	Name      string
+	File      string
+	Hash      string // sha256 of the model file contents
+	Dt        float64
+	Seed      int64
+	HasSeed   bool
+	Precision string // float64 | float32
+	Constants []*Constant
+	Functions []*Function
+	Neurons   []*NeuronType
+	Synapses  []*SynapseType
+	Pops      []*Population
+	Projs     []*Projection
+	Monitors  []*Monitor
+	Sim       Simulation
+}
+
+// Steps converts milliseconds to steps, rounding to the nearest step (SPEC §3).
+func Steps(ms, dt float64) int {
+	if ms <= 0 {
+		return 0
+	}
+	return int(ms/dt + 0.5)
+}

@@ -1,0 +1,327 @@
+package parser
+
+import "github.com/annc/annc/internal/diag"
+
+// This file is the syntax tree that the rest of annc reads. The equation
+// grammar (participle) may use its own internal structs; what leaves this
+// package is only the types below, with positions already mapped back to the
+// model file.
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+// Expr is an expression node.
+type Expr interface {
+	Position() diag.Pos
+	exprNode()
+}
+
+// Num is a numeric literal; Text is the literal as written.
+type Num struct {
+	Pos   diag.Pos
+	Value float64
+	Text  string
+}
+
+// Bool is True/False.
+type Bool struct {
+	Pos   diag.Pos
+	Value bool
+}
+
+// Ident is a bare name: a parameter, variable, constant, special name
+// (t, dt, w, r, pi, e, ...).
+type Ident struct {
+	Pos  diag.Pos
+	Name string
+}
+
+// Attr is pre.x or post.x.
+type Attr struct {
+	Pos  diag.Pos
+	Obj  string // "pre" or "post"
+	Name string
+}
+
+// Unary is -x, +x, not x.
+type Unary struct {
+	Pos diag.Pos
+	Op  string // "-", "+", "not"
+	X   Expr
+}
+
+// Binary is x op y. Op is one of + - * / ^ (also for **) == != < <= > >= and or is.
+// "is" is kept as written; the IR treats it as ==.
+type Binary struct {
+	Pos  diag.Pos
+	Op   string
+	X, Y Expr
+}
+
+// Call is f(args). Obj is "pre"/"post" for pre.sum(exc), else "".
+// sum(exc), mean(v), Uniform(0, 1), ite(c, a, b) and user functions are all Calls;
+// the IR decides what the name means.
+type Call struct {
+	Pos  diag.Pos
+	Obj  string
+	Fun  string
+	Args []Expr
+}
+
+// Cond is "if C: A else: B" (Ite=false) or ite(C, A, B) (Ite=true).
+type Cond struct {
+	Pos     diag.Pos
+	C, A, B Expr
+	Ite     bool
+}
+
+// Deriv is dx/dt inside an ODE.
+type Deriv struct {
+	Pos  diag.Pos
+	Name string
+}
+
+func (n *Num) Position() diag.Pos    { return n.Pos }
+func (n *Bool) Position() diag.Pos   { return n.Pos }
+func (n *Ident) Position() diag.Pos  { return n.Pos }
+func (n *Attr) Position() diag.Pos   { return n.Pos }
+func (n *Unary) Position() diag.Pos  { return n.Pos }
+func (n *Binary) Position() diag.Pos { return n.Pos }
+func (n *Call) Position() diag.Pos   { return n.Pos }
+func (n *Cond) Position() diag.Pos   { return n.Pos }
+func (n *Deriv) Position() diag.Pos  { return n.Pos }
+
+func (*Num) exprNode()    {}
+func (*Bool) exprNode()   {}
+func (*Ident) exprNode()  {}
+func (*Attr) exprNode()   {}
+func (*Unary) exprNode()  {}
+func (*Binary) exprNode() {}
+func (*Call) exprNode()   {}
+func (*Cond) exprNode()   {}
+func (*Deriv) exprNode()  {}
+
+// ---------------------------------------------------------------------------
+// Lines of the equation strings
+
+// Flag is one flag after the last ':' of a line: "population", "init = -60.0",
+// "min = 0", "exponential", "event-driven", ...
+type Flag struct {
+	Pos   diag.Pos
+	Name  string
+	Value Expr // nil for bare flags
+}
+
+// Param is one line of a parameters string: name = value [: flags].
+type Param struct {
+	Pos   diag.Pos
+	Name  string
+	Value Expr
+	Flags []Flag
+}
+
+// StmtKind says what an equation line is.
+type StmtKind int
+
+const (
+	Assign StmtKind = iota // x = e, x += e, ...
+	ODE                    // any linear form containing exactly one dx/dt
+)
+
+// Stmt is one line of an equations / reset / pre_spike / post_spike string.
+// For Assign: Target, Op ("=", "+=", "-=", "*=", "/=") and RHS.
+// For ODE: LHS and RHS as written (LHS or RHS contains one *Deriv); Target is
+// the differentiated variable. The IR solves for the derivative.
+type Stmt struct {
+	Pos       diag.Pos
+	Kind      StmtKind
+	Target    string
+	TargetPos diag.Pos
+	Obj       string // "pre"/"post" when the target is pre.x / post.x (post_spike may write post.x)
+	Op        string
+	LHS, RHS  Expr
+	Flags     []Flag
+}
+
+// FuncDef is one line of a functions string: f(x, y) = expr.
+type FuncDef struct {
+	Pos    diag.Pos
+	Name   string
+	Params []string
+	Body   Expr
+}
+
+// StopCond is a stop_condition: expr [: any|all].
+type StopCond struct {
+	Pos  diag.Pos
+	Expr Expr
+	Mode string // "any" (default) or "all"
+}
+
+// ---------------------------------------------------------------------------
+// The model file
+
+// Value is a YAML scalar or sequence that may be a number, a list of numbers
+// (possibly nested), or a string (a distribution such as "Uniform(-1, 1)", an
+// equation of t, a file name). Exactly one of the fields is meaningful:
+// IsNum/Num, List, or Str (Expr holds the parsed string where it is an expression).
+type Value struct {
+	Pos   diag.Pos
+	IsNum bool
+	Num   float64
+	List  []Value
+	Str   string
+	Expr  Expr
+	Bool  *bool
+}
+
+// Named is a (name, value) pair from a mapping, kept in file order.
+type Named struct {
+	Pos   diag.Pos // position of the key
+	Name  string
+	Value Value
+}
+
+// Model is a whole model.yaml.
+type Model struct {
+	File       string
+	Name       string
+	NamePos    diag.Pos
+	Dt         float64 // 1.0 when absent
+	DtPos      diag.Pos
+	Seed       *int64
+	Method     string // "explicit" when absent
+	MethodPos  diag.Pos
+	Precision  string // "float64" when absent
+	Constants  []Named
+	Functions  []FuncDef
+	Neurons    []*NeuronDef  // file order
+	Synapses   []*SynapseDef // file order
+	Pops       []*PopDef
+	Projs      []*ProjDef
+	Monitors   []*MonitorDef
+	Simulation *SimDef
+}
+
+// NeuronDef is a neuron type.
+type NeuronDef struct {
+	Pos        diag.Pos
+	Name       string
+	Parameters []Param
+	Equations  []Stmt
+	Spike      Expr // nil for rate neurons
+	Reset      []Stmt
+	Refractory *Value // number of ms or a parameter name (Str)
+	Functions  []FuncDef
+	Builtin    bool // came from models/
+}
+
+// SynapseDef is a synapse type.
+type SynapseDef struct {
+	Pos        diag.Pos
+	Name       string
+	Parameters []Param
+	Equations  []Stmt
+	Psp        Expr
+	Operation  string // sum (default) | max | min | mean
+	OpPos      diag.Pos
+	PreSpike   []Stmt
+	PostSpike  []Stmt
+	Functions  []FuncDef
+	Builtin    bool
+}
+
+// Slice is one dimension of a view: P[a:b] or P[i] or P[:].
+type Slice struct {
+	Pos        diag.Pos
+	Start, End *int // nil = open
+	Index      *int // a single index
+}
+
+// Ref names a population or a view of it: "P", "P[0:3200]", "P[:, 2]".
+type Ref struct {
+	Pos    diag.Pos
+	Name   string
+	Slices []Slice // empty for the whole population
+	Text   string  // as written
+}
+
+// PopDef is one population.
+type PopDef struct {
+	Pos           diag.Pos
+	Name          string
+	Geometry      []int
+	GeometryPos   diag.Pos
+	Neuron        string // empty for input populations
+	NeuronPos     diag.Pos
+	Parameters    []Named
+	Init          []Named
+	StopCondition *StopCond
+	Poisson       *PoissonDef
+	SpikeSource   *SpikeSourceDef
+	TimedArray    *TimedArrayDef
+}
+
+// PoissonDef: rates is a number, a list (one per neuron) or an equation string of t.
+type PoissonDef struct {
+	Pos   diag.Pos
+	Rates Value
+}
+
+// SpikeSourceDef: spike times in ms, one list per neuron (or one list shared).
+type SpikeSourceDef struct {
+	Pos        diag.Pos
+	SpikeTimes Value
+}
+
+// TimedArrayDef: rates is a list of rows (one per schedule slot), each a
+// number or a list over the neurons; schedule in ms; period in ms (-1 = none).
+type TimedArrayDef struct {
+	Pos      diag.Pos
+	Rates    Value
+	Schedule float64
+	Period   float64
+}
+
+// ConnDef is a connector: Kind is all_to_all, one_to_one, fixed_probability,
+// fixed_number_pre, fixed_number_post, gaussian, dog or from_matrix; Args holds
+// its arguments by name in file order (weights, delays, probability, number,
+// allow_self_connections, amp, sigma, limit, ...).
+type ConnDef struct {
+	Pos  diag.Pos
+	Kind string
+	Args []Named
+}
+
+// ProjDef is one projection.
+type ProjDef struct {
+	Pos        diag.Pos
+	Name       string // defaulted to <pre>_<post>_<target> by the IR when empty
+	Pre, Post  Ref
+	Target     string
+	TargetPos  diag.Pos
+	Synapse    string // empty = default synapse
+	SynapsePos diag.Pos
+	Parameters []Named
+	Connector  ConnDef
+}
+
+// MonitorDef is one monitor.
+type MonitorDef struct {
+	Pos       diag.Pos
+	Name      string
+	Target    Ref // a population, view or projection name
+	Variables []Value
+	Period    *float64
+	PeriodPos diag.Pos
+	Start     bool // default true
+}
+
+// SimDef is the simulation section.
+type SimDef struct {
+	Pos         diag.Pos
+	Duration    *float64
+	MaxDuration *float64
+	Populations []string
+	Operator    string // "and" | "or"
+}
