@@ -185,6 +185,7 @@ type Named struct {
 // Model is a whole model.yaml.
 type Model struct {
 	File       string
+	Source     []byte // the model file's bytes, as read (ir hashes them)
 	Name       string
 	NamePos    diag.Pos
 	Dt         float64 // 1.0 when absent
