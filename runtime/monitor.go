@@ -1,0 +1,577 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Monitor records variables of a population, view or projection every
+// PeriodSteps steps, and the spikes of a population or view. The generated
+// step calls Due once or twice per step (the answer is the same for a given
+// step) and, when it is true, Append/AppendGather one frame per variable; it
+// calls Spike for every spike of a recorded neuron.
+//
+// Recorded frames are appended to growing slices (amortised growth, no other
+// allocation per frame), or written straight to .npy files after StreamTo, so
+// that long runs need bounded memory.
+type Monitor struct {
+	Name, Target string
+	Vars         []MonitorVar
+	PeriodSteps  int64
+	// Dt is the step in ms, used to express times in ms (Times, Raster);
+	// the generated code sets it to the network's dt.
+	Dt float64
+	// Neurons is the number of neurons whose spikes are recorded: set by
+	// EnableSpikes from its ranks, to be set by the caller when all ranks of
+	// the population are recorded. Used for firing rates.
+	Neurons int
+
+	recording bool
+	anchored  bool  // start step known
+	startStep int64 // frames are recorded when (step-startStep) % PeriodSteps == 0
+
+	dueStep  int64 // memo of the last Due call
+	dueValue bool
+	dueValid bool
+
+	frameSteps []int64 // step of each frame held, shared by the variables
+
+	spikes     bool
+	spikeMask  []bool // nil: every rank recorded
+	spikeSteps []int64
+	spikeRanks []int64
+	// spikes streamed to disk: the spikes of the current step are buffered
+	// and written sorted by rank when the step changes.
+	spikeTimesStream, spikeRanksStream *NpyStream
+	pendingStep                        int64
+	pendingRanks                       []int64
+	one                                [1]float64
+
+	streamDir string
+	err       error // first streaming error
+}
+
+// MonitorVar is one recorded variable.
+type MonitorVar struct {
+	Name    string
+	Shape   []int     // per-frame shape (geometry of the view, or [synapses])
+	Data    []float64 // frames held in memory, frame after frame
+	Float32 bool      // written as float32 (float32 models)
+
+	size    int // values per frame
+	first   int // index in Monitor.frameSteps of the first frame held
+	stream  *NpyStream
+	scratch []float64 // one frame, for gathering into a stream
+}
+
+// NewMonitor creates a monitor recording every periodSteps steps (at least 1),
+// recording at once if start is true. The first frame is taken at the first
+// step for which Due is asked after recording starts.
+func NewMonitor(name, target string, periodSteps int64, start bool) *Monitor {
+	if periodSteps < 1 {
+		periodSteps = 1
+	}
+	return &Monitor{Name: name, Target: target, PeriodSteps: periodSteps, Dt: 1, recording: start}
+}
+
+// AddVar declares a variable recorded with the given per-frame shape and
+// returns its index for Append.
+func (m *Monitor) AddVar(name string, shape []int) int {
+	size := 1
+	for _, d := range shape {
+		size *= d
+	}
+	m.Vars = append(m.Vars, MonitorVar{Name: name, Shape: slices.Clone(shape), size: size})
+	return len(m.Vars) - 1
+}
+
+// AddVar32 is AddVar for a variable written as float32.
+func (m *Monitor) AddVar32(name string, shape []int) int {
+	i := m.AddVar(name, shape)
+	m.Vars[i].Float32 = true
+	return i
+}
+
+// Var returns the index of the variable called name, or -1.
+func (m *Monitor) Var(name string) int {
+	for i := range m.Vars {
+		if m.Vars[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// EnableSpikes records the spikes of the given population ranks (nil: all).
+func (m *Monitor) EnableSpikes(ranks []int) {
+	m.spikes = true
+	m.spikeMask = nil
+	if ranks == nil {
+		return
+	}
+	n := 0
+	for _, r := range ranks {
+		n = max(n, r+1)
+	}
+	m.spikeMask = make([]bool, n)
+	for _, r := range ranks {
+		if r >= 0 {
+			m.spikeMask[r] = true
+		}
+	}
+	m.Neurons = len(ranks)
+}
+
+// RecordsSpikes reports whether EnableSpikes was called.
+func (m *Monitor) RecordsSpikes() bool { return m.spikes }
+
+// Recording reports whether the monitor records (started and not paused).
+func (m *Monitor) Recording() bool { return m.recording }
+
+// Due reports whether variables are to be recorded at step: the monitor is
+// recording and step - start is a multiple of PeriodSteps. The first call
+// after Start anchors the period grid at that step. Asking twice for the same
+// step gives the same answer and counts one frame.
+func (m *Monitor) Due(step int64) bool {
+	if m.dueValid && step == m.dueStep {
+		return m.dueValue
+	}
+	m.dueStep, m.dueValid = step, true
+	m.dueValue = false
+	if !m.recording {
+		return false
+	}
+	if !m.anchored {
+		m.anchored, m.startStep = true, step
+	}
+	d := step - m.startStep
+	if d < 0 || d%m.PeriodSteps != 0 {
+		return false
+	}
+	m.dueValue = true
+	if len(m.Vars) > 0 && m.streamDir == "" {
+		m.frameSteps = append(m.frameSteps, step)
+	}
+	return true
+}
+
+// Append records one frame of variable i (vals is copied).
+func (m *Monitor) Append(i int, vals []float64) {
+	v := &m.Vars[i]
+	if v.stream != nil {
+		m.streamErr(v.stream.Append(vals))
+		return
+	}
+	v.Data = append(v.Data, vals...)
+}
+
+// AppendGather records one frame of variable i made of vals[r] for r in ranks.
+func (m *Monitor) AppendGather(i int, vals []float64, ranks []int) {
+	v := &m.Vars[i]
+	if v.stream != nil {
+		buf := v.frameBuf(len(ranks))
+		for k, r := range ranks {
+			buf[k] = vals[r]
+		}
+		m.streamErr(v.stream.Append(buf))
+		return
+	}
+	n := len(v.Data)
+	v.Data = slices.Grow(v.Data, len(ranks))[:n+len(ranks)]
+	dst := v.Data[n:]
+	for k, r := range ranks {
+		dst[k] = vals[r]
+	}
+}
+
+// Append32 records one frame of a float32 variable.
+func (m *Monitor) Append32(i int, vals []float32) {
+	v := &m.Vars[i]
+	if v.stream != nil {
+		m.streamErr(v.stream.Append32(vals))
+		return
+	}
+	n := len(v.Data)
+	v.Data = slices.Grow(v.Data, len(vals))[:n+len(vals)]
+	dst := v.Data[n:]
+	for k, x := range vals {
+		dst[k] = float64(x)
+	}
+}
+
+// AppendGather32 records one frame of a float32 variable made of vals[r] for
+// r in ranks.
+func (m *Monitor) AppendGather32(i int, vals []float32, ranks []int) {
+	v := &m.Vars[i]
+	if v.stream != nil {
+		buf := v.frameBuf(len(ranks))
+		for k, r := range ranks {
+			buf[k] = float64(vals[r])
+		}
+		m.streamErr(v.stream.Append(buf))
+		return
+	}
+	n := len(v.Data)
+	v.Data = slices.Grow(v.Data, len(ranks))[:n+len(ranks)]
+	dst := v.Data[n:]
+	for k, r := range ranks {
+		dst[k] = float64(vals[r])
+	}
+}
+
+func (v *MonitorVar) frameBuf(n int) []float64 {
+	if cap(v.scratch) < n {
+		v.scratch = make([]float64, n)
+	}
+	return v.scratch[:n]
+}
+
+func (m *Monitor) streamErr(err error) {
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+}
+
+// Spike records a spike of population rank at step, if the monitor records
+// spikes, is recording and the rank belongs to the recorded ones. Ranks are
+// population ranks, also for a view.
+func (m *Monitor) Spike(step int64, rank int) {
+	if !m.spikes || !m.recording {
+		return
+	}
+	if m.spikeMask != nil && (rank >= len(m.spikeMask) || !m.spikeMask[rank]) {
+		return
+	}
+	if m.spikeTimesStream != nil {
+		if step != m.pendingStep {
+			m.flushSpikes()
+			m.pendingStep = step
+		}
+		m.pendingRanks = append(m.pendingRanks, int64(rank))
+		return
+	}
+	m.spikeSteps = append(m.spikeSteps, step)
+	m.spikeRanks = append(m.spikeRanks, int64(rank))
+}
+
+// flushSpikes writes the buffered spikes of one step, sorted by rank.
+func (m *Monitor) flushSpikes() {
+	if len(m.pendingRanks) == 0 {
+		return
+	}
+	slices.Sort(m.pendingRanks)
+	t := float64(m.pendingStep) * m.Dt
+	for _, r := range m.pendingRanks {
+		m.one[0] = t
+		m.streamErr(m.spikeTimesStream.Append(m.one[:]))
+		m.one[0] = float64(r)
+		m.streamErr(m.spikeRanksStream.Append(m.one[:]))
+	}
+	m.pendingRanks = m.pendingRanks[:0]
+}
+
+// Start starts recording; the period grid is anchored at the next step.
+func (m *Monitor) Start() {
+	m.recording = true
+	m.anchored = false
+	m.dueValid = false
+}
+
+// Pause stops recording, keeping what was recorded and the period grid.
+func (m *Monitor) Pause() {
+	m.recording = false
+	m.dueValid = false
+}
+
+// Resume continues recording on the period grid of the last Start.
+func (m *Monitor) Resume() {
+	m.recording = true
+	m.dueValid = false
+}
+
+// Reset forgets everything recorded in memory; recording state is kept and
+// the period grid is anchored again at the next step.
+func (m *Monitor) Reset() {
+	for i := range m.Vars {
+		m.Vars[i].Data = m.Vars[i].Data[:0]
+		m.Vars[i].first = 0
+	}
+	m.frameSteps = m.frameSteps[:0]
+	m.spikeSteps = m.spikeSteps[:0]
+	m.spikeRanks = m.spikeRanks[:0]
+	m.anchored = false
+	m.dueValid = false
+}
+
+// Frames is the number of frames of variable i held in memory.
+func (m *Monitor) Frames(i int) int {
+	v := &m.Vars[i]
+	if v.size == 0 {
+		return len(m.frameSteps) - v.first
+	}
+	return len(v.Data) / v.size
+}
+
+// Get returns the frames of the variable called name recorded since the last
+// Get (or Reset), as one slice of shape (T, frame...), and forgets them, as
+// ANNarchy's Monitor.get does. Unknown names and streamed variables give nil.
+func (m *Monitor) Get(name string) (data []float64, shape []int) {
+	i := m.Var(name)
+	if i < 0 {
+		return nil, nil
+	}
+	v := &m.Vars[i]
+	t := m.Frames(i)
+	shape = append([]int{t}, v.Shape...)
+	data = v.Data
+	v.Data = nil
+	v.first += t
+	m.trimFrames()
+	return data, shape
+}
+
+// Times returns the times in ms of the frames of the variable called name
+// held in memory (what Get would return).
+func (m *Monitor) Times(name string) []float64 {
+	i := m.Var(name)
+	if i < 0 {
+		return nil
+	}
+	v := &m.Vars[i]
+	steps := m.frameSteps[v.first : v.first+m.Frames(i)]
+	out := make([]float64, len(steps))
+	for k, s := range steps {
+		out[k] = float64(s) * m.Dt
+	}
+	return out
+}
+
+// trimFrames drops the frame times every variable has handed out.
+func (m *Monitor) trimFrames() {
+	lo := len(m.frameSteps)
+	for i := range m.Vars {
+		lo = min(lo, m.Vars[i].first)
+	}
+	if lo == 0 {
+		return
+	}
+	n := copy(m.frameSteps, m.frameSteps[lo:])
+	m.frameSteps = m.frameSteps[:n]
+	for i := range m.Vars {
+		m.Vars[i].first -= lo
+	}
+}
+
+// SpikeCount is the number of spikes held in memory.
+func (m *Monitor) SpikeCount() int { return len(m.spikeSteps) }
+
+// Raster returns the spikes recorded since the last Raster (or Reset) as
+// times in ms and population ranks, ordered by time then rank, and forgets
+// them (as ANNarchy's get('spike')).
+func (m *Monitor) Raster() (times []float64, ranks []int64) {
+	n := len(m.spikeSteps)
+	steps := m.spikeSteps
+	ranks = m.spikeRanks
+	if !rasterSorted(steps, ranks) {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int {
+			if steps[a] != steps[b] {
+				if steps[a] < steps[b] {
+					return -1
+				}
+				return 1
+			}
+			switch {
+			case ranks[a] < ranks[b]:
+				return -1
+			case ranks[a] > ranks[b]:
+				return 1
+			}
+			return 0
+		})
+		s2 := make([]int64, n)
+		r2 := make([]int64, n)
+		for k, i := range idx {
+			s2[k], r2[k] = steps[i], ranks[i]
+		}
+		steps, ranks = s2, r2
+	}
+	times = make([]float64, n)
+	for i, s := range steps {
+		times[i] = float64(s) * m.Dt
+	}
+	m.spikeSteps, m.spikeRanks = nil, nil
+	return times, ranks
+}
+
+func rasterSorted(steps, ranks []int64) bool {
+	for i := 1; i < len(steps); i++ {
+		if steps[i] < steps[i-1] || (steps[i] == steps[i-1] && ranks[i] < ranks[i-1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// MeanFR is the mean firing rate in Hz of the recorded neurons over durationMs,
+// from the spikes held in memory: spikes / (Neurons × duration in s). It is NaN
+// when Neurons or durationMs is not positive.
+func (m *Monitor) MeanFR(durationMs float64) float64 {
+	return MeanRate(len(m.spikeSteps), m.Neurons, durationMs)
+}
+
+// MeanRate is spikes / (neurons × durationMs/1000) in Hz, NaN when neurons or
+// durationMs is not positive.
+func MeanRate(spikes, neurons int, durationMs float64) float64 {
+	if neurons <= 0 || durationMs <= 0 {
+		return math.NaN()
+	}
+	return float64(spikes) / (float64(neurons) * durationMs / 1000)
+}
+
+// FileName is the name of the .npy file of a variable of monitor m:
+// "<monitor>.<variable>.npy", where characters other than letters, digits,
+// '_', '-' and '.' become '_' and trailing '_' are dropped ("sum(exc)" gives
+// "sum_exc").
+func (m *Monitor) FileName(variable string) string {
+	return fileSafe(m.Name) + "." + fileSafe(variable) + ".npy"
+}
+
+func fileSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	return strings.TrimRight(string(b), "_")
+}
+
+// StreamTo makes the monitor write every later frame and spike straight into
+// .npy files in dir (created if needed) instead of memory:
+// FileName(variable) for each variable, "<monitor>.spike_times.npy" and
+// "<monitor>.spike_ranks.npy" for spikes. What is already held in memory is
+// written first. Close finishes the files; Get and Raster then return nothing.
+func (m *Monitor) StreamTo(dir string) error {
+	if m.streamDir != "" {
+		return fmt.Errorf("monitor %s: already streaming to %s", m.Name, m.streamDir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var opened []*NpyStream
+	fail := func(err error) error {
+		for _, s := range opened {
+			s.Close()
+		}
+		for i := range m.Vars {
+			m.Vars[i].stream = nil
+		}
+		m.spikeTimesStream, m.spikeRanksStream = nil, nil
+		return fmt.Errorf("monitor %s: %w", m.Name, err)
+	}
+	for i := range m.Vars {
+		v := &m.Vars[i]
+		dtype := "float64"
+		if v.Float32 {
+			dtype = "float32"
+		}
+		s, err := CreateNpyStream(filepath.Join(dir, m.FileName(v.Name)), v.Shape, dtype)
+		if err != nil {
+			return fail(err)
+		}
+		opened = append(opened, s)
+		for f := 0; f+v.size <= len(v.Data) && v.size > 0; f += v.size {
+			if err := s.Append(v.Data[f : f+v.size]); err != nil {
+				return fail(err)
+			}
+		}
+		v.stream = s
+	}
+	if m.spikes {
+		ts, err := CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_times.npy"), nil, "float64")
+		if err != nil {
+			return fail(err)
+		}
+		opened = append(opened, ts)
+		rs, err := CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_ranks.npy"), nil, "int64")
+		if err != nil {
+			return fail(err)
+		}
+		opened = append(opened, rs)
+		m.spikeTimesStream, m.spikeRanksStream = ts, rs
+		times, ranks := m.Raster()
+		for k := range times {
+			m.one[0] = times[k]
+			m.streamErr(ts.Append(m.one[:]))
+			m.one[0] = float64(ranks[k])
+			m.streamErr(rs.Append(m.one[:]))
+		}
+		m.pendingStep = math.MinInt64
+	}
+	for i := range m.Vars {
+		m.Vars[i].Data = nil
+		m.Vars[i].first = len(m.frameSteps)
+	}
+	m.trimFrames()
+	m.streamDir = dir
+	return m.err
+}
+
+// Streaming reports whether the monitor writes to files (StreamTo).
+func (m *Monitor) Streaming() bool { return m.streamDir != "" }
+
+// StreamFrames is the number of frames written to the stream of variable i.
+func (m *Monitor) StreamFrames(i int) int {
+	if s := m.Vars[i].stream; s != nil {
+		return s.Frames()
+	}
+	return 0
+}
+
+// StreamSpikes is the number of spikes written to the spike streams.
+func (m *Monitor) StreamSpikes() int {
+	if m.spikeTimesStream == nil {
+		return 0
+	}
+	return m.spikeTimesStream.Frames() + len(m.pendingRanks)
+}
+
+// Close finishes the files of a streaming monitor (no-op otherwise) and
+// reports the first write error. The monitor records in memory afterwards.
+func (m *Monitor) Close() error {
+	if m.streamDir == "" {
+		return m.err
+	}
+	if m.spikeTimesStream != nil {
+		m.flushSpikes()
+	}
+	var errs []error
+	if m.err != nil {
+		errs = append(errs, m.err)
+	}
+	for i := range m.Vars {
+		if s := m.Vars[i].stream; s != nil {
+			errs = append(errs, s.Close())
+			m.Vars[i].stream = nil
+		}
+		m.Vars[i].first = len(m.frameSteps)
+	}
+	m.trimFrames()
+	if m.spikeTimesStream != nil {
+		errs = append(errs, m.spikeTimesStream.Close(), m.spikeRanksStream.Close())
+		m.spikeTimesStream, m.spikeRanksStream = nil, nil
+	}
+	m.streamDir = ""
+	m.err = nil
+	return errors.Join(errs...)
+}
