@@ -1,0 +1,687 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// View is the part of a population a projection connects: the population's
+// index (creation order), size and geometry, and the population ranks of
+// the view in order (nil for the whole population).
+type View struct {
+	Pop      int
+	Size     int
+	Geometry []int
+	Ranks    []int
+}
+
+// Len returns the number of neurons in the view.
+func (v View) Len() int {
+	if v.Ranks == nil {
+		return v.Size
+	}
+	return len(v.Ranks)
+}
+
+// Rank returns the population rank of the view's i-th neuron.
+func (v View) Rank(i int) int {
+	if v.Ranks == nil {
+		return i
+	}
+	return v.Ranks[i]
+}
+
+// Whole reports whether the view is the whole population in rank order.
+func (v View) Whole() bool { return v.Ranks == nil }
+
+func (v View) check(side string) error {
+	if v.Size < 0 {
+		return fmt.Errorf("%s population has negative size %d", side, v.Size)
+	}
+	for i, r := range v.Ranks {
+		if r < 0 || r >= v.Size {
+			return fmt.Errorf("%s view: rank %d (position %d) outside population of %d neurons", side, r, i, v.Size)
+		}
+	}
+	return nil
+}
+
+// Conn is the connectivity of one projection, stored post-major (CSR):
+// the synapses of post neuron j are PostPtr[j]..PostPtr[j+1]-1, and every
+// per-synapse array (Pre, Post, W, Delay and whatever the generated code
+// keeps alongside) is indexed by that synapse index.
+//
+// Spike propagation uses a pre-major index grouped by delay: Delays lists
+// the distinct delays (steps, ascending), K = len(Delays), and the synapses
+// of pre neuron i whose delay is Delays[k] are
+//
+//	PreIdx[DelayPtr[i*K+k] : DelayPtr[i*K+k+1]]
+//
+// in increasing synapse order. PrePtr[i]..PrePtr[i+1] covers all delays of
+// pre neuron i (PrePtr[i] == DelayPtr[i*K]). So a step that delivers the
+// spikes emitted d steps ago looks at exactly the synapses with delay d.
+type Conn struct {
+	NPre, NPost int // sizes of the pre and post populations
+
+	PostPtr []int32   // len NPost+1
+	Pre     []int32   // pre population rank of each synapse
+	Post    []int32   // post population rank of each synapse
+	W       []float64 // weight of each synapse
+
+	Delay        []int32 // per-synapse delay in steps, nil when all equal UniformDelay
+	UniformDelay int32   // the delay when Delay is nil
+	MaxDelay     int32   // largest delay in steps
+
+	PrePtr   []int32 // len NPre+1, into PreIdx
+	PreIdx   []int32 // synapse indices, pre-major, by (delay, synapse) within a pre neuron
+	Delays   []int32 // distinct delays in steps, ascending (at least one entry)
+	DelayPtr []int32 // len NPre*len(Delays)+1, into PreIdx
+}
+
+// Len returns the number of synapses.
+func (c *Conn) Len() int { return len(c.Pre) }
+
+// SynapseDelay returns the delay of synapse s in steps.
+func (c *Conn) SynapseDelay(s int) int32 {
+	if c.Delay == nil {
+		return c.UniformDelay
+	}
+	return c.Delay[s]
+}
+
+// Find returns the index of the synapse from pre to post, or -1.
+func (c *Conn) Find(pre, post int) int {
+	if post < 0 || post >= c.NPost {
+		return -1
+	}
+	for s := c.PostPtr[post]; s < c.PostPtr[post+1]; s++ {
+		if int(c.Pre[s]) == pre {
+			return int(s)
+		}
+	}
+	return -1
+}
+
+// Dense returns the weights as a row-major NPost × NPre matrix with NaN
+// where there is no synapse (the layout from_matrix reads).
+func (c *Conn) Dense() []float64 {
+	m := make([]float64, c.NPost*c.NPre)
+	for i := range m {
+		m[i] = math.NaN()
+	}
+	for s, pre := range c.Pre {
+		m[int(c.Post[s])*c.NPre+int(pre)] = c.W[s]
+	}
+	return m
+}
+
+// NewConn builds a Conn from synapse lists (post and pre population ranks,
+// optional weights; nil w gives zero weights). Synapses are ordered by post
+// rank, keeping the given order within a post neuron. Delays are all 0.
+func NewConn(nPre, nPost int, post, pre []int32, w []float64) (*Conn, error) {
+	if len(post) != len(pre) || (w != nil && len(w) != len(pre)) {
+		return nil, fmt.Errorf("synapse lists differ in length: %d post, %d pre, %d weights", len(post), len(pre), len(w))
+	}
+	if len(pre) > math.MaxInt32 {
+		return nil, fmt.Errorf("%d synapses: more than 2^31-1", len(pre))
+	}
+	for s := range pre {
+		if pre[s] < 0 || int(pre[s]) >= nPre || post[s] < 0 || int(post[s]) >= nPost {
+			return nil, fmt.Errorf("synapse %d: pre %d / post %d outside populations of %d / %d neurons", s, pre[s], post[s], nPre, nPost)
+		}
+	}
+	if w == nil {
+		w = make([]float64, len(pre))
+	}
+	c := &Conn{NPre: nPre, NPost: nPost, PostPtr: make([]int32, nPost+1)}
+	for _, j := range post {
+		c.PostPtr[j+1]++
+	}
+	for j := 0; j < nPost; j++ {
+		c.PostPtr[j+1] += c.PostPtr[j]
+	}
+	if slices.IsSorted(post) {
+		c.Pre, c.Post, c.W = pre, post, w
+	} else {
+		c.Pre = make([]int32, len(pre))
+		c.Post = make([]int32, len(pre))
+		c.W = make([]float64, len(pre))
+		next := slices.Clone(c.PostPtr[:nPost])
+		for s, j := range post {
+			d := next[j]
+			next[j]++
+			c.Pre[d], c.Post[d], c.W[d] = pre[s], j, w[s]
+		}
+	}
+	c.Finish()
+	return c, nil
+}
+
+// Finish (re)builds the delay-grouped pre-major index from Pre, Delay and
+// UniformDelay, and recomputes MaxDelay. Builders and SetDelays call it;
+// call it again after changing Pre or Delay directly.
+func (c *Conn) Finish() {
+	n := len(c.Pre)
+	// Distinct delays.
+	if c.Delay == nil {
+		c.Delays = append(c.Delays[:0], c.UniformDelay)
+		c.MaxDelay = c.UniformDelay
+	} else {
+		var maxD int32
+		for _, d := range c.Delay {
+			maxD = max(maxD, d)
+		}
+		present := make([]bool, maxD+1)
+		for _, d := range c.Delay {
+			present[d] = true
+		}
+		c.Delays = c.Delays[:0]
+		for d, ok := range present {
+			if ok {
+				c.Delays = append(c.Delays, int32(d))
+			}
+		}
+		if len(c.Delays) == 0 {
+			c.Delays = append(c.Delays, 0)
+		}
+		c.MaxDelay = maxD
+	}
+	k := len(c.Delays)
+	var slot []int32 // delay value -> index in Delays
+	if k > 1 {
+		slot = make([]int32, c.MaxDelay+1)
+		for i, d := range c.Delays {
+			slot[d] = int32(i)
+		}
+	}
+	key := func(s int) int {
+		if k == 1 {
+			return int(c.Pre[s])
+		}
+		return int(c.Pre[s])*k + int(slot[c.Delay[s]])
+	}
+	ptr := make([]int32, c.NPre*k+1)
+	for s := 0; s < n; s++ {
+		ptr[key(s)+1]++
+	}
+	for i := 1; i < len(ptr); i++ {
+		ptr[i] += ptr[i-1]
+	}
+	c.PreIdx = make([]int32, n)
+	next := slices.Clone(ptr[:len(ptr)-1])
+	for s := 0; s < n; s++ {
+		g := key(s)
+		c.PreIdx[next[g]] = int32(s)
+		next[g]++
+	}
+	c.DelayPtr = ptr
+	c.PrePtr = make([]int32, c.NPre+1)
+	for i := 0; i <= c.NPre; i++ {
+		c.PrePtr[i] = ptr[i*k]
+	}
+}
+
+// SetWeights sets the weight of every synapse from v (a number, a list with
+// one value per synapse in synapse order, or a distribution drawn from r in
+// synapse order).
+func (c *Conn) SetWeights(v Value, r *RNG) error {
+	if err := v.Fill(c.W, r); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	return nil
+}
+
+// SetDelays sets the delays from v in ms (number, per-synapse list or
+// distribution drawn from r in synapse order), rounding each to the
+// nearest number of steps of dt, then rebuilds the pre-major index. A
+// negative delay is an error.
+func (c *Conn) SetDelays(v Value, dt float64, r *RNG) error {
+	if !(dt > 0) {
+		return fmt.Errorf("delays: dt must be > 0, got %g", dt)
+	}
+	if v.Kind == NumValue {
+		d, err := msToSteps(v.Num, dt)
+		if err != nil {
+			return err
+		}
+		c.Delay, c.UniformDelay = nil, d
+		c.Finish()
+		return nil
+	}
+	ms := make([]float64, len(c.Pre))
+	if err := v.Fill(ms, r); err != nil {
+		return fmt.Errorf("delays: %w", err)
+	}
+	steps := make([]int32, len(ms))
+	uniform := true
+	for s, x := range ms {
+		d, err := msToSteps(x, dt)
+		if err != nil {
+			return fmt.Errorf("synapse %d: %w", s, err)
+		}
+		steps[s] = d
+		uniform = uniform && d == steps[0]
+	}
+	if uniform {
+		c.Delay = nil
+		if len(steps) > 0 {
+			c.UniformDelay = steps[0]
+		}
+	} else {
+		c.Delay = steps
+	}
+	c.Finish()
+	return nil
+}
+
+// msToSteps rounds a delay in ms to the nearest number of steps.
+func msToSteps(ms, dt float64) (int32, error) {
+	if math.IsNaN(ms) || ms < 0 {
+		return 0, fmt.Errorf("delays: %g ms is not a delay (must be >= 0)", ms)
+	}
+	d := math.Round(ms / dt)
+	if d > math.MaxInt32/2 {
+		return 0, fmt.Errorf("delays: %g ms is too long", ms)
+	}
+	return int32(d), nil
+}
+
+// self reports whether a synapse pre→post would connect a neuron to itself.
+func self(pre, post View, preRank, postRank int) bool {
+	return pre.Pop == post.Pop && preRank == postRank
+}
+
+func checkViews(pre, post View) error {
+	if err := pre.check("pre"); err != nil {
+		return err
+	}
+	return post.check("post")
+}
+
+// synList accumulates synapses in post-major generation order.
+type synList struct {
+	post, pre []int32
+	w         []float64
+}
+
+func newSynList(capacity int) synList {
+	return synList{post: make([]int32, 0, capacity), pre: make([]int32, 0, capacity)}
+}
+
+func (l *synList) add(post, pre int) {
+	l.post = append(l.post, int32(post))
+	l.pre = append(l.pre, int32(pre))
+}
+
+func (l *synList) conn(pre, post View) (*Conn, error) {
+	return NewConn(pre.Size, post.Size, l.post, l.pre, l.w)
+}
+
+// AllToAll connects every neuron of pre to every neuron of post. Within one
+// population, self-connections (same rank) are left out unless allowSelf.
+// The RNG is unused (kept for a uniform builder signature).
+func AllToAll(r *RNG, pre, post View, allowSelf bool) (*Conn, error) {
+	if err := checkViews(pre, post); err != nil {
+		return nil, err
+	}
+	np, nq := pre.Len(), post.Len()
+	l := newSynList(np * nq)
+	for j := 0; j < nq; j++ {
+		pj := post.Rank(j)
+		for i := 0; i < np; i++ {
+			pi := pre.Rank(i)
+			if !allowSelf && self(pre, post, pi, pj) {
+				continue
+			}
+			l.add(pj, pi)
+		}
+	}
+	return l.conn(pre, post)
+}
+
+// OneToOne connects the i-th neuron of pre to the i-th neuron of post, for
+// i below the smaller view size (as ANNarchy does). The RNG is unused.
+func OneToOne(r *RNG, pre, post View) (*Conn, error) {
+	if err := checkViews(pre, post); err != nil {
+		return nil, err
+	}
+	n := min(pre.Len(), post.Len())
+	l := newSynList(n)
+	for i := 0; i < n; i++ {
+		l.add(post.Rank(i), pre.Rank(i))
+	}
+	return l.conn(pre, post)
+}
+
+// FixedProbability creates each synapse pre→post independently with
+// probability p (self-connections within one population are then dropped
+// unless allowSelf, as ANNarchy does). The gaps between created synapses
+// are drawn as geometric deviates over the post-major grid, so the cost is
+// proportional to the number of synapses; the result is fixed by r's state.
+func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn, error) {
+	if err := checkViews(pre, post); err != nil {
+		return nil, err
+	}
+	if !(p >= 0 && p <= 1) {
+		return nil, fmt.Errorf("fixed_probability: probability %g outside [0, 1]", p)
+	}
+	if p == 1 {
+		return AllToAll(r, pre, post, allowSelf)
+	}
+	np, nq := pre.Len(), post.Len()
+	total := np * nq
+	expect := float64(total) * p
+	l := newSynList(int(expect + 5*math.Sqrt(expect) + 16))
+	if p > 0 && total > 0 {
+		inv := 1 / math.Log1p(-p)
+		ftotal := float64(total)
+		k := -1
+		for {
+			// Number of failures before the next success.
+			g := math.Floor(math.Log1p(-r.Float64()) * inv)
+			if g >= ftotal-float64(k+1) {
+				break
+			}
+			k += int(g) + 1
+			j, i := k/np, k%np
+			pj, pi := post.Rank(j), pre.Rank(i)
+			if !allowSelf && self(pre, post, pi, pj) {
+				continue
+			}
+			l.add(pj, pi)
+		}
+	}
+	return l.conn(pre, post)
+}
+
+// sampler draws subsets without replacement from {0..m-1} by a partial
+// Fisher-Yates shuffle of a persistent permutation, in O(n) per draw.
+type sampler struct {
+	perm, pos []int32
+}
+
+func newSampler(m int) *sampler {
+	s := &sampler{perm: make([]int32, m), pos: make([]int32, m)}
+	for i := range s.perm {
+		s.perm[i], s.pos[i] = int32(i), int32(i)
+	}
+	return s
+}
+
+func (s *sampler) swap(a, b int) {
+	s.perm[a], s.perm[b] = s.perm[b], s.perm[a]
+	s.pos[s.perm[a]], s.pos[s.perm[b]] = int32(a), int32(b)
+}
+
+// draw returns n distinct indices in [0, m), excluding excl when excl >= 0,
+// sorted ascending. The returned slice is reused by the next call.
+func (s *sampler) draw(r *RNG, n, excl int, out []int32) []int32 {
+	m := len(s.perm)
+	if excl >= 0 {
+		s.swap(int(s.pos[excl]), m-1)
+		m--
+	}
+	out = out[:0]
+	for i := 0; i < n; i++ {
+		s.swap(i, i+r.Intn(m-i))
+		out = append(out, s.perm[i])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// FixedNumberPre connects each post neuron to n distinct pre neurons drawn
+// uniformly (excluding itself within one population unless allowSelf). It
+// is an error if fewer than n candidates exist.
+func FixedNumberPre(r *RNG, pre, post View, n int, allowSelf bool) (*Conn, error) {
+	if err := checkViews(pre, post); err != nil {
+		return nil, err
+	}
+	np, nq := pre.Len(), post.Len()
+	if n < 0 {
+		return nil, fmt.Errorf("fixed_number_pre: number %d is negative", n)
+	}
+	idx := viewIndex(pre)
+	l := newSynList(n * nq)
+	s := newSampler(np)
+	var buf []int32
+	for j := 0; j < nq; j++ {
+		pj := post.Rank(j)
+		excl := -1
+		if !allowSelf && pre.Pop == post.Pop && pj < len(idx) {
+			excl = int(idx[pj])
+		}
+		avail := np
+		if excl >= 0 {
+			avail--
+		}
+		if n > avail {
+			return nil, fmt.Errorf("fixed_number_pre: number %d larger than the %d possible pre neurons", n, avail)
+		}
+		buf = s.draw(r, n, excl, buf)
+		for _, i := range buf {
+			l.add(pj, pre.Rank(int(i)))
+		}
+	}
+	return l.conn(pre, post)
+}
+
+// FixedNumberPost connects each pre neuron to n distinct post neurons drawn
+// uniformly (excluding itself within one population unless allowSelf). It
+// is an error if fewer than n candidates exist.
+func FixedNumberPost(r *RNG, pre, post View, n int, allowSelf bool) (*Conn, error) {
+	if err := checkViews(pre, post); err != nil {
+		return nil, err
+	}
+	np, nq := pre.Len(), post.Len()
+	if n < 0 {
+		return nil, fmt.Errorf("fixed_number_post: number %d is negative", n)
+	}
+	idx := viewIndex(post)
+	// Generated pre-major, then ordered post-major by NewConn (stable, so
+	// each post neuron's pre ranks stay in view order).
+	l := newSynList(n * np)
+	s := newSampler(nq)
+	var buf []int32
+	for i := 0; i < np; i++ {
+		pi := pre.Rank(i)
+		excl := -1
+		if !allowSelf && pre.Pop == post.Pop && pi < len(idx) {
+			excl = int(idx[pi])
+		}
+		avail := nq
+		if excl >= 0 {
+			avail--
+		}
+		if n > avail {
+			return nil, fmt.Errorf("fixed_number_post: number %d larger than the %d possible post neurons", n, avail)
+		}
+		buf = s.draw(r, n, excl, buf)
+		for _, j := range buf {
+			l.add(post.Rank(int(j)), pi)
+		}
+	}
+	return l.conn(pre, post)
+}
+
+// viewIndex maps population ranks to positions in the view (-1 when the
+// rank is not in the view).
+func viewIndex(v View) []int32 {
+	idx := make([]int32, v.Size)
+	for i := range idx {
+		idx[i] = -1
+	}
+	for i := 0; i < v.Len(); i++ {
+		idx[v.Rank(i)] = int32(i)
+	}
+	return idx
+}
+
+// normCoords returns the normalised coordinates of every rank of a
+// population (row-major, last index fastest): coordinate d of a neuron is
+// its index along d divided by geometry[d]-1, or 0 when geometry[d] is 1.
+func normCoords(v View) []float64 {
+	geom := v.Geometry
+	if len(geom) == 0 {
+		geom = []int{v.Size}
+	}
+	dim := len(geom)
+	out := make([]float64, v.Size*dim)
+	for rank := 0; rank < v.Size; rank++ {
+		rest := rank
+		for d := dim - 1; d >= 0; d-- {
+			c := rest % geom[d]
+			rest /= geom[d]
+			if geom[d] > 1 {
+				out[rank*dim+d] = float64(c) / float64(geom[d]-1)
+			}
+		}
+	}
+	return out
+}
+
+func checkGeometry(what string, pre, post View) (int, error) {
+	if err := checkViews(pre, post); err != nil {
+		return 0, err
+	}
+	if !pre.Whole() || !post.Whole() {
+		return 0, fmt.Errorf("%s: only possible between whole populations, not views", what)
+	}
+	dims := func(v View) (int, error) {
+		if len(v.Geometry) == 0 {
+			return 1, nil
+		}
+		n := 1
+		for _, g := range v.Geometry {
+			if g <= 0 {
+				return 0, fmt.Errorf("%s: geometry %v has a non-positive size", what, v.Geometry)
+			}
+			n *= g
+		}
+		if n != v.Size {
+			return 0, fmt.Errorf("%s: geometry %v does not hold %d neurons", what, v.Geometry, v.Size)
+		}
+		return len(v.Geometry), nil
+	}
+	dp, err := dims(pre)
+	if err != nil {
+		return 0, err
+	}
+	dq, err := dims(post)
+	if err != nil {
+		return 0, err
+	}
+	if dp != dq {
+		return 0, fmt.Errorf("%s: pre has %d dimensions, post %d; they must match", what, dp, dq)
+	}
+	return dp, nil
+}
+
+// profile builds a distance-based connector: for every post neuron and every
+// pre neuron, weight(d2) of the squared distance d2 between their normalised
+// coordinates; the synapse exists when keep(weight).
+func profile(what string, pre, post View, allowSelf bool, weight func(d2 float64) float64, keep func(w float64) bool) (*Conn, error) {
+	dim, err := checkGeometry(what, pre, post)
+	if err != nil {
+		return nil, err
+	}
+	cp, cq := normCoords(pre), normCoords(post)
+	l := newSynList(0)
+	for j := 0; j < post.Size; j++ {
+		q := cq[j*dim : j*dim+dim]
+		for i := 0; i < pre.Size; i++ {
+			if !allowSelf && self(pre, post, i, j) {
+				continue
+			}
+			p := cp[i*dim : i*dim+dim]
+			d2 := 0.0
+			for d := range q {
+				x := p[d] - q[d]
+				d2 += x * x
+			}
+			w := weight(d2)
+			if keep(w) {
+				l.add(j, i)
+				l.w = append(l.w, w)
+			}
+		}
+	}
+	if l.w == nil {
+		l.w = []float64{}
+	}
+	return l.conn(pre, post)
+}
+
+// Gaussian connects whole populations of the same dimension with weights
+// amp·exp(-d²/(2σ²)), where d is the Euclidean distance between normalised
+// coordinates (index/(size-1) along each axis, 0 on an axis of size 1).
+// Synapses whose weight does not exceed limit·amp are not created.
+// Self-connections within one population need allowSelf.
+func Gaussian(pre, post View, amp, sigma, limit float64, allowSelf bool) (*Conn, error) {
+	if !(sigma > 0) {
+		return nil, fmt.Errorf("gaussian: sigma must be > 0, got %g", sigma)
+	}
+	k := -1 / (2 * sigma * sigma)
+	threshold := limit * amp
+	return profile("gaussian", pre, post, allowSelf,
+		func(d2 float64) float64 { return amp * math.Exp(d2*k) },
+		func(w float64) bool { return w > threshold })
+}
+
+// DoG connects whole populations with a difference of Gaussians,
+// ampPos·exp(-d²/(2σpos²)) - ampNeg·exp(-d²/(2σneg²)) (d as in Gaussian);
+// synapses with |weight| not above limit·|ampPos-ampNeg| are not created.
+func DoG(pre, post View, ampPos, sigmaPos, ampNeg, sigmaNeg, limit float64, allowSelf bool) (*Conn, error) {
+	if !(sigmaPos > 0) || !(sigmaNeg > 0) {
+		return nil, fmt.Errorf("dog: sigmas must be > 0, got %g and %g", sigmaPos, sigmaNeg)
+	}
+	kp, kn := -1/(2*sigmaPos*sigmaPos), -1/(2*sigmaNeg*sigmaNeg)
+	threshold := limit * math.Abs(ampPos-ampNeg)
+	return profile("dog", pre, post, allowSelf,
+		func(d2 float64) float64 { return ampPos*math.Exp(d2*kp) - ampNeg*math.Exp(d2*kn) },
+		func(w float64) bool { return math.Abs(w) > threshold })
+}
+
+// FromMatrix creates a synapse for every non-NaN entry of m, a
+// post-view-size × pre-view-size matrix (rows: post neurons of the view in
+// order; columns: pre neurons), with that entry as weight.
+func FromMatrix(pre, post View, m [][]float64) (*Conn, error) {
+	if err := checkViews(pre, post); err != nil {
+		return nil, err
+	}
+	np, nq := pre.Len(), post.Len()
+	if len(m) != nq {
+		return nil, fmt.Errorf("from_matrix: %d rows, want one per post neuron (%d)", len(m), nq)
+	}
+	l := newSynList(0)
+	for j, row := range m {
+		if len(row) != np {
+			return nil, fmt.Errorf("from_matrix: row %d has %d columns, want one per pre neuron (%d)", j, len(row), np)
+		}
+		for i, w := range row {
+			if !math.IsNaN(w) {
+				l.add(post.Rank(j), pre.Rank(i))
+				l.w = append(l.w, w)
+			}
+		}
+	}
+	if l.w == nil {
+		l.w = []float64{}
+	}
+	return l.conn(pre, post)
+}
+
+// FromDense is FromMatrix for a row-major post × pre matrix held in one
+// slice (as read from a .npy file of shape (post, pre)).
+func FromDense(pre, post View, m []float64) (*Conn, error) {
+	np, nq := pre.Len(), post.Len()
+	if len(m) != np*nq {
+		return nil, fmt.Errorf("from_matrix: %d values, want %d post × %d pre = %d", len(m), nq, np, np*nq)
+	}
+	rows := make([][]float64, nq)
+	for j := range rows {
+		rows[j] = m[j*np : (j+1)*np]
+	}
+	return FromMatrix(pre, post, rows)
+}
