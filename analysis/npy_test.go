@@ -1,0 +1,149 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// npyBytes builds a version-1.0 .npy file by hand, the way numpy.save lays it
+// out: magic, version, little-endian header length, the dict padded with
+// spaces and ended by '\n' so the data starts on a 64-byte boundary.
+func npyBytes(descr string, shape []int, data any) []byte {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = fmt.Sprint(d)
+	}
+	tuple := "(" + strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		tuple += ","
+	}
+	tuple += ")"
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, tuple)
+	return npyRaw(1, dict, data)
+}
+
+func npyRaw(major byte, dict string, data any) []byte {
+	pre := 10
+	if major > 1 {
+		pre = 12
+	}
+	pad := 64 - (pre+len(dict)+1)%64
+	if pad == 64 {
+		pad = 0
+	}
+	hdr := dict + strings.Repeat(" ", pad) + "\n"
+	var b bytes.Buffer
+	b.WriteString("\x93NUMPY")
+	b.WriteByte(major)
+	b.WriteByte(0)
+	if major == 1 {
+		binary.Write(&b, binary.LittleEndian, uint16(len(hdr)))
+	} else {
+		binary.Write(&b, binary.LittleEndian, uint32(len(hdr)))
+	}
+	b.WriteString(hdr)
+	if data != nil {
+		binary.Write(&b, binary.LittleEndian, data)
+	}
+	return b.Bytes()
+}
+
+func TestReadNpy(t *testing.T) {
+	b := npyBytes("<f8", []int{2, 3}, []float64{1, 2, 3, 4, 5, 6.5})
+	if (len(b)-48)%64 != 0 {
+		t.Fatalf("test writer misaligned: %d bytes", len(b))
+	}
+	a, err := ReadNpy(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Dtype != "<f8" || !slices.Equal(a.Shape, []int{2, 3}) || !slices.Equal(a.Float, []float64{1, 2, 3, 4, 5, 6.5}) || a.Int != nil {
+		t.Fatalf("got %+v", a)
+	}
+	if a.Len() != 6 {
+		t.Fatalf("Len %d", a.Len())
+	}
+
+	a, err = ReadNpy(bytes.NewReader(npyBytes("<i8", []int{3}, []int64{7, -1, 1 << 40})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.Int, []int64{7, -1, 1 << 40}) || !slices.Equal(a.Floats(), []float64{7, -1, 1 << 40}) {
+		t.Fatalf("int64: %+v", a)
+	}
+
+	a, err = ReadNpy(bytes.NewReader(npyBytes("<f4", []int{2}, []float32{0.5, -2})))
+	if err != nil || !slices.Equal(a.Float, []float64{0.5, -2}) {
+		t.Fatalf("float32: %+v, %v", a, err)
+	}
+	a, err = ReadNpy(bytes.NewReader(npyBytes("<i4", []int{2}, []int32{-3, 4})))
+	if err != nil || !slices.Equal(a.Int, []int64{-3, 4}) {
+		t.Fatalf("int32: %+v, %v", a, err)
+	}
+
+	// Empty array (a monitor that never spiked) and a 0-d scalar.
+	a, err = ReadNpy(bytes.NewReader(npyBytes("<f8", []int{0}, nil)))
+	if err != nil || len(a.Float) != 0 || !slices.Equal(a.Shape, []int{0}) {
+		t.Fatalf("empty: %+v, %v", a, err)
+	}
+	a, err = ReadNpy(bytes.NewReader(npyBytes("<f8", nil, []float64{math.Pi})))
+	if err != nil || len(a.Shape) != 0 || a.Float[0] != math.Pi {
+		t.Fatalf("scalar: %+v, %v", a, err)
+	}
+
+	// Format 2.0 (4-byte header length) and a header without trailing comma.
+	a, err = ReadNpy(bytes.NewReader(npyRaw(2, "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1)}", []float64{9})))
+	if err != nil || a.Float[0] != 9 {
+		t.Fatalf("v2: %+v, %v", a, err)
+	}
+}
+
+func TestReadNpyRejects(t *testing.T) {
+	good := npyBytes("<f8", []int{2}, []float64{1, 2})
+	cases := []struct {
+		name, want string
+		b          []byte
+	}{
+		{"bad magic", "bad magic", append([]byte("XNUMPY"), good[6:]...)},
+		{"empty", "magic", nil},
+		{"version 9", "version 9", append(append([]byte{}, good[:6]...), append([]byte{9, 0}, good[8:]...)...)},
+		{"truncated data", "shorter", good[:len(good)-3]},
+		{"trailing bytes", "trailing", append(append([]byte{}, good...), 0)},
+		{"big endian", "unsupported dtype", npyBytes(">f8", []int{2}, []float64{1, 2})},
+		{"complex", "unsupported dtype", npyBytes("<c16", []int{1}, []float64{1, 2})},
+		{"fortran", "Fortran", npyRaw(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", []float64{1, 2})},
+		{"unknown key", "unexpected key", npyRaw(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 1}", []float64{1, 2})},
+		{"missing shape", "missing key \"shape\"", npyRaw(1, "{'descr': '<f8', 'fortran_order': False}", nil)},
+		{"bad shape", "dimension", npyRaw(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (a,)}", nil)},
+		{"not a dict", "expected '{'", npyRaw(1, "['descr']", nil)},
+		{"huge shape", "too large", npyRaw(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 1000000000)}", nil)},
+	}
+	for _, c := range cases {
+		_, err := ReadNpy(bytes.NewReader(c.b))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestReadNpyFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.npy")
+	os.WriteFile(p, npyBytes("<f8", []int{3}, []float64{1, 2}), 0o644) // one element short
+	_, err := ReadNpyFile(p)
+	if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "needs 24 data bytes, file has 16") {
+		t.Fatalf("error %v", err)
+	}
+	os.WriteFile(p, npyBytes("<f8", []int{2}, []float64{1, 2}), 0o644)
+	a, err := ReadNpyFile(p)
+	if err != nil || !slices.Equal(a.Float, []float64{1, 2}) {
+		t.Fatalf("%+v, %v", a, err)
+	}
+}

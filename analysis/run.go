@@ -1,0 +1,444 @@
+package analysis
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Manifest is manifest.json of a results directory (SPEC §5).
+type Manifest struct {
+	Model       string         `json:"model"`
+	ModelHash   string         `json:"model_hash"`
+	Version     string         `json:"annc_version"`
+	Seed        int64          `json:"seed"`
+	Dt          float64        `json:"dt"`
+	Steps       int64          `json:"steps"`
+	SimulatedMs float64        `json:"simulated_ms"`
+	Status      string         `json:"status"`
+	Wall        WallTimes      `json:"wall_s"`
+	Set         map[string]any `json:"set"`
+	Files       []FileEntry    `json:"files"`
+}
+
+// WallTimes is the wall-clock time of each phase, in seconds.
+type WallTimes struct {
+	Generate float64 `json:"generate"`
+	Build    float64 `json:"build"`
+	Setup    float64 `json:"setup"`
+	Simulate float64 `json:"simulate"`
+}
+
+// FileEntry describes one array file of a run. Size, when the writer gives
+// it, is the number of neurons a spiking monitor covers; without it the size
+// is taken from a recorded variable of the same monitor, else from the
+// largest rank that fired.
+type FileEntry struct {
+	File     string  `json:"file"`
+	Monitor  string  `json:"monitor"`
+	Variable string  `json:"variable"`
+	Shape    []int   `json:"shape"`
+	Dtype    string  `json:"dtype"`
+	PeriodMs float64 `json:"period_ms"`
+	Size     int     `json:"size,omitempty"`
+}
+
+// Trace is one recorded variable: Data has shape (T, *geometry) in C order,
+// one row of Width values per sample.
+type Trace struct {
+	Monitor  string
+	Variable string
+	PeriodMs float64
+	Shape    []int // (T, *geometry)
+	Data     []float64
+}
+
+// Steps is the number of samples T.
+func (tr *Trace) Steps() int {
+	if len(tr.Shape) == 0 {
+		return 0
+	}
+	return tr.Shape[0]
+}
+
+// Width is the number of values per sample (neurons or synapses).
+func (tr *Trace) Width() int {
+	if len(tr.Shape) == 0 {
+		return 0
+	}
+	return shapeLen(tr.Shape[1:])
+}
+
+// Column returns the time series of element i (a flat index into the
+// geometry).
+func (tr *Trace) Column(i int) []float64 {
+	T, w := tr.Steps(), tr.Width()
+	out := make([]float64, T)
+	for t := range out {
+		out[t] = tr.Data[t*w+i]
+	}
+	return out
+}
+
+// Mean returns the mean over all elements at each sample.
+func (tr *Trace) Mean() []float64 {
+	T, w := tr.Steps(), tr.Width()
+	out := make([]float64, T)
+	if w == 0 {
+		return out
+	}
+	for t := range out {
+		var s float64
+		for _, v := range tr.Data[t*w : (t+1)*w] {
+			s += v
+		}
+		out[t] = s / float64(w)
+	}
+	return out
+}
+
+// Times returns the time (ms) of each sample, k·PeriodMs for sample k: the
+// runtime records the state at the start of every period, as ANNarchy does.
+func (tr *Trace) Times() []float64 {
+	out := make([]float64, tr.Steps())
+	for k := range out {
+		out[k] = float64(k) * tr.PeriodMs
+	}
+	return out
+}
+
+// Run is one results directory loaded into memory.
+type Run struct {
+	Dir      string
+	Manifest Manifest
+	// Traces are the recorded variables in manifest order.
+	Traces []*Trace
+	// Spiking lists the spiking monitors in manifest order; Spikes holds
+	// their rasters.
+	Spiking []string
+	Spikes  map[string]*Spikes
+}
+
+// Trace returns the recorded variable of a monitor, or nil.
+func (r *Run) Trace(monitor, variable string) *Trace {
+	for _, t := range r.Traces {
+		if t.Monitor == monitor && t.Variable == variable {
+			return t
+		}
+	}
+	return nil
+}
+
+// IsRunDir reports whether dir holds a manifest.json.
+func IsRunDir(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "manifest.json"))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// IsSweepDir reports whether dir holds a sweep.csv.
+func IsSweepDir(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "sweep.csv"))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// ReadManifest reads and checks dir/manifest.json.
+func ReadManifest(dir string) (*Manifest, error) {
+	path := filepath.Join(dir, "manifest.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	if err := dec.Decode(&m); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col := lineCol(b, se.Offset)
+			return nil, fmt.Errorf("%s:%d:%d: %v", path, line, col, err)
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	for i, f := range m.Files {
+		if f.File == "" || f.Monitor == "" || f.Variable == "" {
+			return nil, fmt.Errorf("%s: files[%d] needs file, monitor and variable", path, i)
+		}
+		if filepath.Base(f.File) != f.File || strings.HasPrefix(f.File, ".") {
+			return nil, fmt.Errorf("%s: files[%d]: %q is not a plain file name", path, i, f.File)
+		}
+	}
+	return &m, nil
+}
+
+func lineCol(b []byte, off int64) (int, int) {
+	line, col := 1, 1
+	for i := int64(0); i < off && i < int64(len(b)); i++ {
+		if b[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// LoadRun reads a results directory: the manifest and every array it lists.
+// Each array must exist, match the shape and dtype the manifest gives, and
+// each spiking monitor must have both spike_times and spike_ranks, forming a
+// valid raster (see NewSpikes) over [0, simulated_ms].
+func LoadRun(dir string) (*Run, error) {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	run := &Run{Dir: dir, Manifest: *m, Spikes: map[string]*Spikes{}}
+	type raster struct {
+		times []float64
+		ranks []int64
+		size  int
+		seen  int
+	}
+	rasters := map[string]*raster{}
+	for _, f := range m.Files {
+		path := filepath.Join(dir, f.File)
+		a, err := ReadNpyFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if f.Shape != nil && !slices.Equal(f.Shape, a.Shape) {
+			return nil, fmt.Errorf("%s: shape %v, manifest says %v", path, a.Shape, f.Shape)
+		}
+		if f.Dtype != "" && f.Dtype != a.Dtype {
+			return nil, fmt.Errorf("%s: dtype %s, manifest says %s", path, a.Dtype, f.Dtype)
+		}
+		switch f.Variable {
+		case "spike_times", "spike_ranks":
+			if len(a.Shape) != 1 {
+				return nil, fmt.Errorf("%s: %s must be one-dimensional, shape is %v", path, f.Variable, a.Shape)
+			}
+			rs := rasters[f.Monitor]
+			if rs == nil {
+				rs = &raster{}
+				rasters[f.Monitor] = rs
+				run.Spiking = append(run.Spiking, f.Monitor)
+			}
+			if f.Size > 0 {
+				rs.size = f.Size
+			}
+			if f.Variable == "spike_times" {
+				if a.Float == nil {
+					return nil, fmt.Errorf("%s: spike times must be floating point, dtype is %s", path, a.Dtype)
+				}
+				rs.times = a.Float
+				rs.seen |= 1
+			} else {
+				if a.Int == nil {
+					return nil, fmt.Errorf("%s: spike ranks must be integers, dtype is %s", path, a.Dtype)
+				}
+				rs.ranks = a.Int
+				rs.seen |= 2
+			}
+		default:
+			if a.Float == nil {
+				return nil, fmt.Errorf("%s: recorded variable must be floating point, dtype is %s", path, a.Dtype)
+			}
+			if len(a.Shape) < 1 {
+				return nil, fmt.Errorf("%s: recorded variable must have a time axis, shape is %v", path, a.Shape)
+			}
+			run.Traces = append(run.Traces, &Trace{
+				Monitor: f.Monitor, Variable: f.Variable, PeriodMs: f.PeriodMs,
+				Shape: a.Shape, Data: a.Float,
+			})
+		}
+	}
+	for _, name := range run.Spiking {
+		rs := rasters[name]
+		if rs.seen != 3 {
+			missing := "spike_ranks"
+			if rs.seen&1 == 0 {
+				missing = "spike_times"
+			}
+			return nil, fmt.Errorf("%s: monitor %q has no %s file in the manifest", dir, name, missing)
+		}
+		n := rs.size
+		if n == 0 {
+			for _, tr := range run.Traces {
+				if tr.Monitor == name {
+					n = tr.Width()
+					break
+				}
+			}
+		}
+		if n == 0 {
+			for _, r := range rs.ranks {
+				n = max(n, int(r)+1)
+			}
+			n = max(n, 1)
+		}
+		dur := m.SimulatedMs
+		if !(dur > 0) && m.Steps > 0 {
+			dur = float64(m.Steps) * m.Dt
+		}
+		sp, err := NewSpikes(rs.times, rs.ranks, n, dur)
+		if err != nil {
+			return nil, fmt.Errorf("%s: monitor %q: %w", dir, name, err)
+		}
+		run.Spikes[name] = sp
+	}
+	return run, nil
+}
+
+// Sweep is a sweep directory: sweep.csv and its run directories.
+type Sweep struct {
+	Dir string
+	// Params are the swept paths (the columns between index and seed).
+	Params []string
+	// Metrics are the summary columns after seed (<monitor>_rate_hz).
+	Metrics []string
+	// Rows holds one row per run: Index, the swept values (as in Params),
+	// the seed and the metrics (as in Metrics).
+	Rows []SweepRow
+}
+
+// SweepRow is one line of sweep.csv.
+type SweepRow struct {
+	Index   int
+	Values  []float64
+	Seed    int64
+	Metrics []float64
+}
+
+// RunDir is the directory of run i (run-0000, run-0001, …).
+func (s *Sweep) RunDir(i int) string {
+	return filepath.Join(s.Dir, fmt.Sprintf("run-%04d", i))
+}
+
+// LoadRun loads the run of row i (Rows[i]) of the sweep.
+func (s *Sweep) LoadRun(i int) (*Run, error) { return LoadRun(s.RunDir(s.Rows[i].Index)) }
+
+// Column returns the values of one column of sweep.csv over the rows, by
+// name: a swept path, "seed", "index" or a metric.
+func (s *Sweep) Column(name string) ([]float64, bool) {
+	out := make([]float64, len(s.Rows))
+	switch {
+	case name == "index":
+		for i, r := range s.Rows {
+			out[i] = float64(r.Index)
+		}
+	case name == "seed":
+		for i, r := range s.Rows {
+			out[i] = float64(r.Seed)
+		}
+	default:
+		if j := slices.Index(s.Params, name); j >= 0 {
+			for i, r := range s.Rows {
+				out[i] = r.Values[j]
+			}
+		} else if j := slices.Index(s.Metrics, name); j >= 0 {
+			for i, r := range s.Rows {
+				out[i] = r.Metrics[j]
+			}
+		} else {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// LoadSweep reads dir/sweep.csv (header: index, one column per swept path,
+// seed, then one column per summary metric) and checks that every row's
+// run directory exists. Rows are returned sorted by index.
+func LoadSweep(dir string) (*Sweep, error) {
+	path := filepath.Join(dir, "sweep.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s, err := parseSweepCSV(f, path)
+	if err != nil {
+		return nil, err
+	}
+	s.Dir = dir
+	for _, r := range s.Rows {
+		if !IsRunDir(s.RunDir(r.Index)) {
+			return nil, fmt.Errorf("%s: row %d: %s has no manifest.json", path, r.Index, s.RunDir(r.Index))
+		}
+	}
+	return s, nil
+}
+
+func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading header: %w", path, noEOF(err))
+	}
+	if len(header) < 2 || header[0] != "index" {
+		return nil, fmt.Errorf("%s:1: header must start with \"index\", got %q", path, strings.Join(header, ","))
+	}
+	seedCol := slices.Index(header, "seed")
+	if seedCol < 0 {
+		return nil, fmt.Errorf("%s:1: header has no \"seed\" column", path)
+	}
+	s := &Sweep{
+		Params:  append([]string(nil), header[1:seedCol]...),
+		Metrics: append([]string(nil), header[seedCol+1:]...),
+	}
+	seen := map[int]bool{}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		num := func(col int) (float64, error) {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[col]), 64)
+			if err != nil {
+				return 0, fmt.Errorf("%s:%d: column %q: %q is not a number", path, line, header[col], rec[col])
+			}
+			return v, nil
+		}
+		idx, err := strconv.Atoi(strings.TrimSpace(rec[0]))
+		if err != nil || idx < 0 {
+			return nil, fmt.Errorf("%s:%d: index %q is not a non-negative integer", path, line, rec[0])
+		}
+		if seen[idx] {
+			return nil, fmt.Errorf("%s:%d: index %d appears twice", path, line, idx)
+		}
+		seen[idx] = true
+		row := SweepRow{Index: idx}
+		for c := 1; c < seedCol; c++ {
+			v, err := num(c)
+			if err != nil {
+				return nil, err
+			}
+			row.Values = append(row.Values, v)
+		}
+		seed, err := strconv.ParseInt(strings.TrimSpace(rec[seedCol]), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: seed %q is not an integer", path, line, rec[seedCol])
+		}
+		row.Seed = seed
+		for c := seedCol + 1; c < len(rec); c++ {
+			v, err := num(c)
+			if err != nil {
+				return nil, err
+			}
+			row.Metrics = append(row.Metrics, v)
+		}
+		s.Rows = append(s.Rows, row)
+	}
+	sort.Slice(s.Rows, func(i, j int) bool { return s.Rows[i].Index < s.Rows[j].Index })
+	return s, nil
+}

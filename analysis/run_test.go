@@ -1,0 +1,243 @@
+package analysis
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const testManifest = `{
+  "model": "toy",
+  "model_hash": "abc123",
+  "annc_version": "0.1.0",
+  "seed": 42,
+  "dt": 0.5,
+  "steps": 20,
+  "simulated_ms": 10,
+  "status": "ok",
+  "wall_s": {"generate": 0.1, "build": 1.5, "setup": 0.01, "simulate": 0.2},
+  "set": {"pop.I": 1.5},
+  "files": [
+    {"file": "m.v.npy", "monitor": "m", "variable": "v", "shape": [3, 2], "dtype": "<f8", "period_ms": 1},
+    {"file": "m.spike_times.npy", "monitor": "m", "variable": "spike_times", "shape": [3], "dtype": "<f8", "period_ms": 0.5},
+    {"file": "m.spike_ranks.npy", "monitor": "m", "variable": "spike_ranks", "shape": [3], "dtype": "<i8", "period_ms": 0.5},
+    {"file": "q.spike_times.npy", "monitor": "q", "variable": "spike_times", "shape": [2], "dtype": "<f8", "period_ms": 0.5, "size": 10},
+    {"file": "q.spike_ranks.npy", "monitor": "q", "variable": "spike_ranks", "shape": [2], "dtype": "<i8", "period_ms": 0.5}
+  ]
+}`
+
+// writeRun writes a results directory with two spiking monitors: m (2
+// neurons, size taken from its recorded v) and q (size 10 from the manifest).
+func writeRun(t *testing.T, dir string) {
+	t.Helper()
+	files := map[string][]byte{
+		"manifest.json":     []byte(testManifest),
+		"m.v.npy":           npyBytes("<f8", []int{3, 2}, []float64{-65, -70, -60, -69, -55, -68}),
+		"m.spike_times.npy": npyBytes("<f8", []int{3}, []float64{1, 1, 4.5}),
+		"m.spike_ranks.npy": npyBytes("<i8", []int{3}, []int64{0, 1, 1}),
+		"q.spike_times.npy": npyBytes("<f8", []int{2}, []float64{2, 3}),
+		"q.spike_ranks.npy": npyBytes("<i8", []int{2}, []int64{4, 4}),
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLoadRun(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir)
+	r, err := LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.Manifest
+	if m.Model != "toy" || m.ModelHash != "abc123" || m.Seed != 42 || m.Dt != 0.5 || m.Steps != 20 ||
+		m.SimulatedMs != 10 || m.Wall.Build != 1.5 || m.Set["pop.I"] != 1.5 || len(m.Files) != 5 {
+		t.Fatalf("manifest %+v", m)
+	}
+	if !slices.Equal(r.Spiking, []string{"m", "q"}) {
+		t.Fatalf("spiking monitors %v", r.Spiking)
+	}
+	sm := r.Spikes["m"]
+	if sm.N != 2 || sm.Duration != 10 || !slices.Equal(sm.Times, []float64{1, 1, 4.5}) || !slices.Equal(sm.Ranks, []int64{0, 1, 1}) {
+		t.Fatalf("m raster %+v", sm)
+	}
+	// 3 spikes / 2 neurons / 0.01 s
+	if sm.MeanRate() != 150 {
+		t.Fatalf("m rate %v", sm.MeanRate())
+	}
+	if q := r.Spikes["q"]; q.N != 10 || q.MeanRate() != 20 {
+		t.Fatalf("q raster %+v", q)
+	}
+	v := r.Trace("m", "v")
+	if v == nil || v.Steps() != 3 || v.Width() != 2 || v.PeriodMs != 1 {
+		t.Fatalf("trace %+v", v)
+	}
+	if !slices.Equal(v.Column(1), []float64{-70, -69, -68}) || !slices.Equal(v.Mean(), []float64{-67.5, -64.5, -61.5}) ||
+		!slices.Equal(v.Times(), []float64{0, 1, 2}) {
+		t.Fatalf("trace data %v %v %v", v.Column(1), v.Mean(), v.Times())
+	}
+	if r.Trace("m", "u") != nil {
+		t.Fatal("found an unrecorded trace")
+	}
+	if !IsRunDir(dir) || IsSweepDir(dir) {
+		t.Fatal("directory kind")
+	}
+}
+
+func TestLoadRunRejects(t *testing.T) {
+	cases := []struct {
+		name, want string
+		edit       func(dir string)
+	}{
+		{"missing array", "no such file", func(d string) { os.Remove(filepath.Join(d, "m.v.npy")) }},
+		{"shape mismatch", "manifest says [3 2]", func(d string) {
+			os.WriteFile(filepath.Join(d, "m.v.npy"), npyBytes("<f8", []int{2, 3}, make([]float64, 6)), 0o644)
+		}},
+		{"ranks as floats", "dtype <f8, manifest says <i8", func(d string) {
+			os.WriteFile(filepath.Join(d, "m.spike_ranks.npy"), npyBytes("<f8", []int{3}, []float64{0, 1, 1}), 0o644)
+		}},
+		{"unordered spikes", "must be ordered", func(d string) {
+			os.WriteFile(filepath.Join(d, "m.spike_times.npy"), npyBytes("<f8", []int{3}, []float64{4.5, 1, 1}), 0o644)
+		}},
+		{"rank beyond monitor", "outside [0, 2)", func(d string) {
+			os.WriteFile(filepath.Join(d, "m.spike_ranks.npy"), npyBytes("<i8", []int{3}, []int64{0, 1, 2}), 0o644)
+		}},
+		{"manifest syntax", "manifest.json:3:", func(d string) {
+			os.WriteFile(filepath.Join(d, "manifest.json"), []byte("{\n  \"model\": \"x\",\n  oops\n}"), 0o644)
+		}},
+		{"path in file name", "not a plain file name", func(d string) {
+			s := strings.Replace(testManifest, `"file": "m.v.npy"`, `"file": "../m.v.npy"`, 1)
+			os.WriteFile(filepath.Join(d, "manifest.json"), []byte(s), 0o644)
+		}},
+		{"half a raster", "has no spike_ranks", func(d string) {
+			line := `    {"file": "m.spike_ranks.npy", "monitor": "m", "variable": "spike_ranks", "shape": [3], "dtype": "<i8", "period_ms": 0.5},` + "\n"
+			s := strings.Replace(testManifest, line, "", 1)
+			os.WriteFile(filepath.Join(d, "manifest.json"), []byte(s), 0o644)
+		}},
+	}
+	for _, c := range cases {
+		dir := t.TempDir()
+		writeRun(t, dir)
+		c.edit(dir)
+		_, err := LoadRun(dir)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestLoadSweep(t *testing.T) {
+	dir := t.TempDir()
+	csv := "index,proj.g_max,seed,m_rate_hz,q_rate_hz\n" +
+		"1,0.06,43,12.5,3\n" +
+		"0,0.05,42,10,2.5\n"
+	os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte(csv), 0o644)
+	writeRun(t, filepath.Join(dir, "run-0000"))
+	writeRun(t, filepath.Join(dir, "run-0001"))
+	s, err := LoadSweep(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Params, []string{"proj.g_max"}) || !slices.Equal(s.Metrics, []string{"m_rate_hz", "q_rate_hz"}) {
+		t.Fatalf("columns %v %v", s.Params, s.Metrics)
+	}
+	if len(s.Rows) != 2 || s.Rows[0].Index != 0 || s.Rows[0].Seed != 42 || s.Rows[1].Values[0] != 0.06 {
+		t.Fatalf("rows %+v", s.Rows)
+	}
+	if c, _ := s.Column("m_rate_hz"); !slices.Equal(c, []float64{10, 12.5}) {
+		t.Fatalf("metric column %v", c)
+	}
+	if c, _ := s.Column("proj.g_max"); !slices.Equal(c, []float64{0.05, 0.06}) {
+		t.Fatalf("param column %v", c)
+	}
+	if _, ok := s.Column("nope"); ok {
+		t.Fatal("unknown column found")
+	}
+	r, err := s.LoadRun(1)
+	if err != nil || r.Dir != filepath.Join(dir, "run-0001") {
+		t.Fatalf("LoadRun: %v %v", r, err)
+	}
+	if !IsSweepDir(dir) || IsRunDir(dir) {
+		t.Fatal("directory kind")
+	}
+
+	bad := []struct{ csv, want string }{
+		{"idx,seed\n", "must start with \"index\""},
+		{"index,a\n", "no \"seed\""},
+		{"index,a,seed\n0,x,1\n", "sweep.csv:2: column \"a\": \"x\" is not a number"},
+		{"index,a,seed\n0,1,1\n0,2,1\n", "index 0 appears twice"},
+		{"index,a,seed\n0,1\n", "wrong number of fields"},
+		{"index,a,seed\n5,1,1\n", "run-0005 has no manifest.json"},
+	}
+	for _, b := range bad {
+		os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte(b.csv), 0o644)
+		_, err := LoadSweep(dir)
+		if err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("%q: error %v, want %q", b.csv, err, b.want)
+		}
+	}
+}
+
+func TestWriteNpz(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir)
+	out := filepath.Join(t.TempDir(), "run.npz")
+	if err := WriteNpz(dir, out); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if f.Method != zip.Store {
+			t.Errorf("%s is compressed", f.Name)
+		}
+		rc, _ := f.Open()
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		want, _ := os.ReadFile(filepath.Join(dir, f.Name))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the .npy file", f.Name)
+		}
+	}
+	want := []string{"m.v.npy", "m.spike_times.npy", "m.spike_ranks.npy", "q.spike_times.npy", "q.spike_ranks.npy"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("archive lists %v, want %v", names, want)
+	}
+	// The array names numpy.load reports are the member names without .npy.
+	for i, n := range names {
+		names[i] = strings.TrimSuffix(n, ".npy")
+	}
+	if !slices.Contains(names, "m.v") {
+		t.Fatalf("keys %v", names)
+	}
+
+	// A corrupt array fails the bundle and leaves no file behind.
+	os.WriteFile(filepath.Join(dir, "m.v.npy"), []byte("junk"), 0o644)
+	out2 := filepath.Join(t.TempDir(), "bad.npz")
+	if err := WriteNpz(dir, out2); err == nil {
+		t.Fatal("corrupt array: no error")
+	}
+	if _, err := os.Stat(out2); !os.IsNotExist(err) {
+		t.Fatal("failed WriteNpz left a file")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out2))
+	if len(entries) != 0 {
+		t.Fatalf("temporary files left: %v", entries)
+	}
+}
