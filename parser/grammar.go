@@ -1,0 +1,265 @@
+package parser
+
+import (
+	"strconv"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/annc/annc/internal/diag"
+)
+
+// The participle grammar of one logical line. Precedence, lowest first:
+// or, and, not, comparisons, + -, * /, unary + -, power (right-associative,
+// its exponent may carry a sign), then primaries. "if c: a else: b" is a
+// primary whose else-branch extends as far as possible.
+
+type gExpr struct {
+	Left *gAnd    `parser:"@@"`
+	Rest []*gOrOp `parser:"@@*"`
+}
+
+type gOrOp struct {
+	Pos lexer.Position
+	X   *gAnd `parser:"\"or\" @@"`
+}
+
+type gAnd struct {
+	Left *gNot     `parser:"@@"`
+	Rest []*gAndOp `parser:"@@*"`
+}
+
+type gAndOp struct {
+	Pos lexer.Position
+	X   *gNot `parser:"\"and\" @@"`
+}
+
+type gNot struct {
+	Pos lexer.Position
+	Not *gNot `parser:"\"not\" @@"`
+	Cmp *gCmp `parser:"| @@"`
+}
+
+type gCmp struct {
+	Left *gAdd     `parser:"@@"`
+	Rest []*gCmpOp `parser:"@@*"`
+}
+
+type gCmpOp struct {
+	Pos lexer.Position
+	Op  string `parser:"@(\"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"is\")"`
+	X   *gAdd  `parser:"@@"`
+}
+
+type gAdd struct {
+	Left *gMul     `parser:"@@"`
+	Rest []*gAddOp `parser:"@@*"`
+}
+
+type gAddOp struct {
+	Pos lexer.Position
+	Op  string `parser:"@(\"+\" | \"-\")"`
+	X   *gMul  `parser:"@@"`
+}
+
+type gMul struct {
+	Left *gUnary   `parser:"@@"`
+	Rest []*gMulOp `parser:"@@*"`
+}
+
+type gMulOp struct {
+	Pos lexer.Position
+	Op  string  `parser:"@(\"*\" | \"/\")"`
+	X   *gUnary `parser:"@@"`
+}
+
+type gUnary struct {
+	Pos lexer.Position
+	Op  string  `parser:"(  @(\"-\" | \"+\")"`
+	X   *gUnary `parser:"@@ )"`
+	Pow *gPow   `parser:"| @@"`
+}
+
+type gPow struct {
+	Base *gPrimary `parser:"@@"`
+	Exp  *gPowOp   `parser:"@@?"`
+}
+
+type gPowOp struct {
+	Pos lexer.Position
+	Op  string  `parser:"@(\"**\" | \"^\")"`
+	X   *gUnary `parser:"@@"`
+}
+
+type gPrimary struct {
+	Pos   lexer.Position
+	Num   *string `parser:"@Number"`
+	Bool  *string `parser:"| @(\"True\" | \"False\")"`
+	Deriv *string `parser:"| @Deriv"`
+	If    *gIf    `parser:"| @@"`
+	Paren *gExpr  `parser:"| \"(\" @@ \")\""`
+	Name  *gName  `parser:"| @@"`
+}
+
+type gIf struct {
+	Cond *gExpr `parser:"\"if\" @@ \":\""`
+	Then *gExpr `parser:"@@"`
+	Else *gExpr `parser:"\"else\" \":\" @@"`
+}
+
+type gName struct {
+	Name   string   `parser:"@Ident"`
+	Member *gMember `parser:"@@?"`
+	Call   *gArgs   `parser:"@@?"`
+}
+
+type gMember struct {
+	Pos  lexer.Position
+	Name string `parser:"\".\" @Ident"`
+}
+
+type gArgs struct {
+	Args []*gExpr `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
+}
+
+// gStmt is any "lhs op rhs" line: equations, assignments, parameters and
+// function definitions all share it; the callers check the left side.
+type gStmt struct {
+	LHS *gExpr     `parser:"@@"`
+	Op  *gAssignOp `parser:"@@"`
+	RHS *gExpr     `parser:"@@"`
+}
+
+type gAssignOp struct {
+	Pos lexer.Position
+	Op  string `parser:"@(\"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\")"`
+}
+
+type gFlags struct {
+	Flags []*gFlag `parser:"@@ ( \",\" @@ )*"`
+}
+
+type gFlag struct {
+	Pos   lexer.Position
+	Name  []string `parser:"@(Ident | Keyword) ( \"-\" @(Ident | Keyword) )*"`
+	Value *gExpr   `parser:"( \"=\" @@ )?"`
+}
+
+var (
+	exprParser  = participle.MustBuild[gExpr](participle.Lexer(langLexer{}))
+	stmtParser  = participle.MustBuild[gStmt](participle.Lexer(langLexer{}))
+	flagsParser = participle.MustBuild[gFlags](participle.Lexer(langLexer{}))
+)
+
+// converter turns participle's structs into the AST, mapping positions.
+type converter struct {
+	at    PosMapper
+	diags *diag.List
+}
+
+func (c *converter) pos(p lexer.Position) diag.Pos { return c.at.pos(p.Line, p.Column) }
+
+func (c *converter) expr(g *gExpr) Expr {
+	x := c.and(g.Left)
+	for _, op := range g.Rest {
+		x = &Binary{Pos: c.pos(op.Pos), Op: "or", X: x, Y: c.and(op.X)}
+	}
+	return x
+}
+
+func (c *converter) and(g *gAnd) Expr {
+	x := c.not(g.Left)
+	for _, op := range g.Rest {
+		x = &Binary{Pos: c.pos(op.Pos), Op: "and", X: x, Y: c.not(op.X)}
+	}
+	return x
+}
+
+func (c *converter) not(g *gNot) Expr {
+	if g.Not != nil {
+		return &Unary{Pos: c.pos(g.Pos), Op: "not", X: c.not(g.Not)}
+	}
+	x := c.add(g.Cmp.Left)
+	for _, op := range g.Cmp.Rest {
+		x = &Binary{Pos: c.pos(op.Pos), Op: op.Op, X: x, Y: c.add(op.X)}
+	}
+	return x
+}
+
+func (c *converter) add(g *gAdd) Expr {
+	x := c.mul(g.Left)
+	for _, op := range g.Rest {
+		x = &Binary{Pos: c.pos(op.Pos), Op: op.Op, X: x, Y: c.mul(op.X)}
+	}
+	return x
+}
+
+func (c *converter) mul(g *gMul) Expr {
+	x := c.unary(g.Left)
+	for _, op := range g.Rest {
+		x = &Binary{Pos: c.pos(op.Pos), Op: op.Op, X: x, Y: c.unary(op.X)}
+	}
+	return x
+}
+
+func (c *converter) unary(g *gUnary) Expr {
+	if g.Pow == nil {
+		return &Unary{Pos: c.pos(g.Pos), Op: g.Op, X: c.unary(g.X)}
+	}
+	base := c.primary(g.Pow.Base)
+	if g.Pow.Exp == nil {
+		return base
+	}
+	return &Binary{Pos: c.pos(g.Pow.Exp.Pos), Op: "^", X: base, Y: c.unary(g.Pow.Exp.X)}
+}
+
+func (c *converter) primary(g *gPrimary) Expr {
+	p := c.pos(g.Pos)
+	switch {
+	case g.Num != nil:
+		v, err := strconv.ParseFloat(*g.Num, 64)
+		if err != nil {
+			// only out-of-range literals get here: ParseFloat returns ±Inf
+			c.diags.Errorf(p, "number %s is out of range", *g.Num)
+		}
+		return &Num{Pos: p, Value: v, Text: *g.Num}
+	case g.Bool != nil:
+		return &Bool{Pos: p, Value: *g.Bool == "True"}
+	case g.Deriv != nil:
+		return &Deriv{Pos: p, Name: derivName(*g.Deriv)}
+	case g.If != nil:
+		return &Cond{Pos: p, C: c.expr(g.If.Cond), A: c.expr(g.If.Then), B: c.expr(g.If.Else)}
+	case g.Paren != nil:
+		return c.expr(g.Paren)
+	}
+	n := g.Name
+	member := ""
+	if n.Member != nil {
+		member = n.Member.Name
+		if n.Name != "pre" && n.Name != "post" {
+			c.diags.Errorf(c.pos(n.Member.Pos), "%s.%s: only pre.x and post.x may use '.'", n.Name, member)
+		}
+	}
+	if n.Call == nil {
+		if member != "" {
+			return &Attr{Pos: p, Obj: n.Name, Name: member}
+		}
+		return &Ident{Pos: p, Name: n.Name}
+	}
+	var args []Expr
+	for _, a := range n.Call.Args {
+		args = append(args, c.expr(a))
+	}
+	call := &Call{Pos: p, Fun: n.Name, Args: args}
+	if member != "" {
+		call.Obj, call.Fun = n.Name, member
+	}
+	if call.Obj == "" && call.Fun == "ite" {
+		if len(args) != 3 {
+			c.diags.Errorf(p, "ite takes 3 arguments (condition, value if true, value if false), got %d", len(args))
+			return call
+		}
+		return &Cond{Pos: p, C: args[0], A: args[1], B: args[2], Ite: true}
+	}
+	return call
+}

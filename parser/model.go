@@ -1,0 +1,1035 @@
+package parser
+
+import (
+	"fmt"
+	gotoken "go/token"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/annc/annc/internal/diag"
+)
+
+// loader decodes a model file from YAML nodes, so that every value keeps its
+// line and column, and collects every error it meets.
+type loader struct {
+	file  string
+	fl    *fileLines
+	diags diag.List
+}
+
+var (
+	modelNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	identRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	yamlLineRE  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+)
+
+// ParseModel decodes a model.yaml. It never stops at the first error: the
+// returned Model holds whatever could be read, and the list every error,
+// sorted by position.
+func ParseModel(file string, src []byte) (*Model, diag.List) {
+	l := &loader{file: file, fl: newFileLines(src)}
+	m := &Model{File: file, Source: src, Dt: 1.0, Method: "explicit", Precision: "float64"}
+	root, ok := l.decodeYAML(src)
+	if ok {
+		l.model(root, m)
+	}
+	l.diags.Sort()
+	return m, l.diags
+}
+
+func (l *loader) decodeYAML(src []byte) (n *yaml.Node, ok bool) {
+	var doc yaml.Node
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("yaml: %v", r)
+			}
+		}()
+		err = yaml.Unmarshal(src, &doc)
+	}()
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := 1
+		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		if line > len(l.fl.starts) {
+			line = len(l.fl.starts)
+		}
+		if line < 1 {
+			line = 1
+		}
+		l.diags.Errorf(diag.Pos{File: l.file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+		return nil, false
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		l.diags.Errorf(diag.Pos{File: l.file, Line: 1, Col: 1}, "the model file is empty")
+		return nil, false
+	}
+	return doc.Content[0], true
+}
+
+func (l *loader) pos(n *yaml.Node) diag.Pos {
+	return diag.Pos{File: l.file, Line: n.Line, Col: n.Column}
+}
+
+func (l *loader) errorf(n *yaml.Node, format string, args ...any) {
+	l.diags.Errorf(l.pos(n), format, args...)
+}
+
+// deref follows aliases.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// kindName describes what a node holds, for "got ..." in messages.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing"
+		case "!!bool":
+			return "a boolean"
+		case "!!int", "!!float":
+			return "a number"
+		case "!!str":
+			v := n.Value
+			if len(v) > 40 {
+				v = v[:37] + "..."
+			}
+			return fmt.Sprintf("the string %q", v)
+		}
+		return "a value tagged " + n.Tag
+	}
+	return "an unexpected YAML node"
+}
+
+// fields walks a mapping, rejecting unknown and repeated keys. what names the
+// mapping in messages ("neuron \"LIF\""). It returns false when n is not a mapping.
+func (l *loader) fields(n *yaml.Node, what string, allowed []string, each func(key string, k, v *yaml.Node)) bool {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		l.errorf(n, "%s must be a mapping, got %s", what, kindName(n))
+		return false
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		key := k.Value
+		if seen[key] {
+			l.errorf(k, "key %q given twice in %s", key, what)
+			continue
+		}
+		seen[key] = true
+		if allowed != nil && !contains(allowed, key) {
+			if s := suggest(key, allowed); s != "" {
+				l.errorf(k, "unknown key %q in %s; did you mean %q?", key, what, s)
+			} else {
+				l.errorf(k, "unknown key %q in %s (allowed: %s)", key, what, strings.Join(allowed, ", "))
+			}
+			continue
+		}
+		each(key, k, v)
+	}
+	return true
+}
+
+// require reports the keys of list missing from the mapping n.
+func (l *loader) require(n *yaml.Node, what string, keys ...string) {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for _, key := range keys {
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				found = true
+			}
+		}
+		if !found {
+			l.errorf(n, "%s needs %q", what, key)
+		}
+	}
+}
+
+func (l *loader) number(n *yaml.Node, what string) (float64, bool) {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
+		var f float64
+		if err := n.Decode(&f); err == nil {
+			return f, true
+		}
+	}
+	l.errorf(n, "%s must be a number, got %s", what, kindName(n))
+	return 0, false
+}
+
+func (l *loader) integer(n *yaml.Node, what string) (int64, bool) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		var i int64
+		if err := n.Decode(&i); err == nil {
+			return i, true
+		}
+		l.errorf(n, "%s is out of range", what)
+		return 0, false
+	}
+	l.errorf(n, "%s must be an integer, got %s", what, kindName(n))
+	return 0, false
+}
+
+func (l *loader) boolean(n *yaml.Node, what string) (bool, bool) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		var b bool
+		if err := n.Decode(&b); err == nil {
+			return b, true
+		}
+	}
+	l.errorf(n, "%s must be true or false, got %s", what, kindName(n))
+	return false, false
+}
+
+func (l *loader) str(n *yaml.Node, what string) (string, bool) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		return n.Value, true
+	}
+	l.errorf(n, "%s must be a string, got %s", what, kindName(n))
+	return "", false
+}
+
+// name reads an identifier (a type, population or projection name).
+func (l *loader) name(n *yaml.Node, what string) (string, bool) {
+	s, ok := l.str(n, what)
+	if !ok {
+		return "", false
+	}
+	if !identRE.MatchString(s) {
+		l.errorf(n, "%s %q is not a valid name (letters, digits and '_', not starting with a digit)", what, s)
+		return s, false
+	}
+	return s, true
+}
+
+// source returns the text of an equation string, or false for null.
+func (l *loader) source(n *yaml.Node, what string) (string, bool) {
+	if isNull(n) {
+		return "", false
+	}
+	if n.Kind != yaml.ScalarNode {
+		l.errorf(n, "%s must be a string, got %s", what, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (l *loader) mapper(n *yaml.Node) PosMapper { return scalarMapper(l.file, n, l.fl) }
+
+func (l *loader) params(n *yaml.Node, what string) []Param {
+	src, ok := l.source(n, what)
+	if !ok {
+		return nil
+	}
+	ps, d := ParseParams(src, l.mapper(n))
+	l.diags = append(l.diags, d...)
+	return ps
+}
+
+func (l *loader) equations(n *yaml.Node, what string) []Stmt {
+	src, ok := l.source(n, what)
+	if !ok {
+		return nil
+	}
+	st, d := ParseEquations(src, l.mapper(n))
+	l.diags = append(l.diags, d...)
+	return st
+}
+
+func (l *loader) functions(n *yaml.Node, what string) []FuncDef {
+	src, ok := l.source(n, what)
+	if !ok {
+		return nil
+	}
+	fs, d := ParseFunctions(src, l.mapper(n))
+	l.diags = append(l.diags, d...)
+	return fs
+}
+
+func (l *loader) expr(n *yaml.Node, what string) Expr {
+	src, ok := l.source(n, what)
+	if !ok {
+		l.errorf(n, "%s needs an expression", what)
+		return nil
+	}
+	e, d := ParseExpr(src, l.mapper(n))
+	l.diags = append(l.diags, d...)
+	return e
+}
+
+// looksLikeFile tells file names ("w.npy", "data/rates.csv") from expressions.
+func looksLikeFile(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "/\\") && !strings.ContainsAny(s, "()") {
+		return true
+	}
+	for _, ext := range []string{".npy", ".npz", ".csv", ".txt", ".dat"} {
+		if strings.HasSuffix(s, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// value reads a number, boolean, (nested) list or string; strings that are
+// not file names are parsed as expressions.
+func (l *loader) value(n *yaml.Node, what string) Value {
+	n = deref(n)
+	v := Value{Pos: l.pos(n)}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		v.List = []Value{}
+		for _, c := range n.Content {
+			v.List = append(v.List, l.value(c, what))
+		}
+		return v
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!int", "!!float":
+			f, _ := l.number(n, what)
+			v.IsNum, v.Num = true, f
+			return v
+		case "!!bool":
+			b, _ := l.boolean(n, what)
+			v.Bool = &b
+			return v
+		case "!!str":
+			v.Str = n.Value
+			if !looksLikeFile(n.Value) {
+				e, d := ParseExpr(n.Value, l.mapper(n))
+				l.diags = append(l.diags, d...)
+				v.Expr = e
+			}
+			return v
+		case "!!null":
+			l.errorf(n, "%s has no value", what)
+			return v
+		}
+	}
+	l.errorf(n, "%s must be a number, a list or a string, got %s", what, kindName(n))
+	return v
+}
+
+func (l *loader) namedValues(n *yaml.Node, what string) []Named {
+	var out []Named
+	if isNull(n) {
+		return nil
+	}
+	l.fields(n, what, nil, func(key string, k, v *yaml.Node) {
+		if !identRE.MatchString(key) {
+			l.errorf(k, "%q in %s is not a valid name", key, what)
+			return
+		}
+		out = append(out, Named{Pos: l.pos(k), Name: key, Value: l.value(v, fmt.Sprintf("%s of %s", key, what))})
+	})
+	return out
+}
+
+var modelKeys = []string{"name", "dt", "seed", "method", "precision", "constants", "functions",
+	"neurons", "synapses", "populations", "projections", "monitors", "simulation"}
+
+var methods = []string{"explicit", "semiimplicit", "implicit", "exponential", "midpoint", "rk4"}
+
+// oneOf checks a string against a fixed set of words.
+func (l *loader) oneOf(n *yaml.Node, what string, words []string) (string, bool) {
+	s, ok := l.str(n, what)
+	if !ok {
+		return "", false
+	}
+	if contains(words, s) {
+		return s, true
+	}
+	if sug := suggest(s, words); sug != "" {
+		l.errorf(n, "unknown %s %q; did you mean %q?", what, s, sug)
+	} else {
+		l.errorf(n, "unknown %s %q (one of: %s)", what, s, strings.Join(words, ", "))
+	}
+	return "", false
+}
+
+func (l *loader) model(root *yaml.Node, m *Model) {
+	ok := l.fields(root, "the model", modelKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			m.NamePos = l.pos(v)
+			if s, ok := l.str(v, "name"); ok {
+				m.Name = s
+				if !modelNameRE.MatchString(s) || gotoken.IsKeyword(s) {
+					l.errorf(v, "name %q must match [a-z][a-z0-9_]* and not be a Go keyword (it becomes the Go package name)", s)
+				}
+			}
+		case "dt":
+			m.DtPos = l.pos(v)
+			if f, ok := l.number(v, "dt"); ok {
+				m.Dt = f
+				if !(f > 0) {
+					l.errorf(v, "dt must be positive, got %v", f)
+				}
+			}
+		case "seed":
+			if i, ok := l.integer(v, "seed"); ok {
+				m.Seed = &i
+			}
+		case "method":
+			m.MethodPos = l.pos(v)
+			if s, ok := l.oneOf(v, "method", methods); ok {
+				m.Method = s
+			}
+		case "precision":
+			if s, ok := l.oneOf(v, "precision", []string{"float64", "float32"}); ok {
+				m.Precision = s
+			}
+		case "constants":
+			if isNull(v) {
+				return
+			}
+			m.Constants = l.namedValues(v, "constants")
+			for _, c := range m.Constants {
+				if !c.Value.IsNum && (c.Value.Str != "" || c.Value.List != nil || c.Value.Bool != nil) {
+					l.diags.Errorf(c.Value.Pos, "constant %q must be a number", c.Name)
+				}
+			}
+		case "functions":
+			m.Functions = l.functions(v, "functions")
+		case "neurons":
+			l.neurons(v, m)
+		case "synapses":
+			l.synapses(v, m)
+		case "populations":
+			l.list(v, "populations", func(n *yaml.Node) { m.Pops = append(m.Pops, l.population(n)) })
+		case "projections":
+			l.list(v, "projections", func(n *yaml.Node) { m.Projs = append(m.Projs, l.projection(n)) })
+		case "monitors":
+			l.list(v, "monitors", func(n *yaml.Node) { m.Monitors = append(m.Monitors, l.monitor(n)) })
+		case "simulation":
+			m.Simulation = l.simulation(v)
+		}
+	})
+	if ok {
+		l.require(root, "the model", "name")
+	}
+}
+
+func (l *loader) list(n *yaml.Node, what string, each func(*yaml.Node)) {
+	n = deref(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		l.errorf(n, "%s must be a list (each entry starting with '- '), got %s", what, kindName(n))
+		return
+	}
+	for _, c := range n.Content {
+		each(deref(c))
+	}
+}
+
+var neuronKeys = []string{"parameters", "equations", "spike", "reset", "refractory", "functions"}
+
+func (l *loader) neurons(n *yaml.Node, m *Model) {
+	if isNull(n) {
+		return
+	}
+	l.fields(n, "neurons", nil, func(key string, k, v *yaml.Node) {
+		d := &NeuronDef{Pos: l.pos(k), Name: key}
+		if !identRE.MatchString(key) {
+			l.errorf(k, "neuron name %q is not a valid name", key)
+		}
+		m.Neurons = append(m.Neurons, d)
+		what := fmt.Sprintf("neuron %q", key)
+		if isNull(v) {
+			return
+		}
+		l.fields(v, what, neuronKeys, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "parameters":
+				d.Parameters = l.params(v, "parameters of "+what)
+			case "equations":
+				d.Equations = l.equations(v, "equations of "+what)
+			case "spike":
+				d.Spike = l.expr(v, "spike of "+what)
+			case "reset":
+				d.Reset = l.equations(v, "reset of "+what)
+			case "refractory":
+				if isNull(v) {
+					return
+				}
+				r := l.value(v, "refractory of "+what)
+				if r.List != nil || r.Bool != nil {
+					l.errorf(v, "refractory of %s must be a number of ms or a parameter name, got %s", what, kindName(v))
+				}
+				d.Refractory = &r
+			case "functions":
+				d.Functions = l.functions(v, "functions of "+what)
+			}
+		})
+	})
+}
+
+var synapseKeys = []string{"parameters", "equations", "psp", "operation", "pre_spike", "post_spike", "functions"}
+
+func (l *loader) synapses(n *yaml.Node, m *Model) {
+	if isNull(n) {
+		return
+	}
+	l.fields(n, "synapses", nil, func(key string, k, v *yaml.Node) {
+		d := &SynapseDef{Pos: l.pos(k), Name: key, Operation: "sum"}
+		if !identRE.MatchString(key) {
+			l.errorf(k, "synapse name %q is not a valid name", key)
+		}
+		m.Synapses = append(m.Synapses, d)
+		what := fmt.Sprintf("synapse %q", key)
+		if isNull(v) {
+			return
+		}
+		l.fields(v, what, synapseKeys, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "parameters":
+				d.Parameters = l.params(v, "parameters of "+what)
+			case "equations":
+				d.Equations = l.equations(v, "equations of "+what)
+			case "psp":
+				d.Psp = l.expr(v, "psp of "+what)
+			case "operation":
+				d.OpPos = l.pos(v)
+				if s, ok := l.oneOf(v, "operation", []string{"sum", "max", "min", "mean"}); ok {
+					d.Operation = s
+				}
+			case "pre_spike":
+				d.PreSpike = l.equations(v, "pre_spike of "+what)
+			case "post_spike":
+				d.PostSpike = l.equations(v, "post_spike of "+what)
+			case "functions":
+				d.Functions = l.functions(v, "functions of "+what)
+			}
+		})
+	})
+}
+
+var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition",
+	"poisson", "spike_source", "timed_array"}
+
+func (l *loader) population(n *yaml.Node) *PopDef {
+	p := &PopDef{Pos: l.pos(n)}
+	what := "a population"
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "name" && n.Content[i+1].Kind == yaml.ScalarNode {
+				what = fmt.Sprintf("population %q", n.Content[i+1].Value)
+			}
+		}
+	}
+	kinds := 0
+	ok := l.fields(n, what, popKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			p.Name, _ = l.name(v, "population name")
+		case "geometry":
+			p.GeometryPos = l.pos(v)
+			p.Geometry = l.geometry(v, "geometry of "+what)
+		case "neuron":
+			kinds++
+			p.NeuronPos = l.pos(v)
+			p.Neuron, _ = l.name(v, "neuron of "+what)
+		case "parameters":
+			p.Parameters = l.namedValues(v, "parameters of "+what)
+		case "init":
+			p.Init = l.namedValues(v, "init of "+what)
+		case "stop_condition":
+			src, ok := l.source(v, "stop_condition of "+what)
+			if !ok {
+				return
+			}
+			sc, d := ParseStopCond(src, l.mapper(v))
+			l.diags = append(l.diags, d...)
+			p.StopCondition = sc
+		case "poisson":
+			kinds++
+			pd := &PoissonDef{Pos: l.pos(v)}
+			p.Poisson = pd
+			l.fields(v, "poisson of "+what, []string{"rates"}, func(key string, k, v *yaml.Node) {
+				pd.Rates = l.value(v, "rates of "+what)
+			})
+			l.require(v, "poisson of "+what, "rates")
+		case "spike_source":
+			kinds++
+			sd := &SpikeSourceDef{Pos: l.pos(v)}
+			p.SpikeSource = sd
+			l.fields(v, "spike_source of "+what, []string{"spike_times"}, func(key string, k, v *yaml.Node) {
+				sd.SpikeTimes = l.value(v, "spike_times of "+what)
+				if sd.SpikeTimes.List == nil {
+					l.errorf(v, "spike_times of %s must be a list of times in ms (or one list per neuron), got %s", what, kindName(v))
+				}
+			})
+			l.require(v, "spike_source of "+what, "spike_times")
+		case "timed_array":
+			kinds++
+			td := &TimedArrayDef{Pos: l.pos(v), Period: -1}
+			p.TimedArray = td
+			l.fields(v, "timed_array of "+what, []string{"rates", "schedule", "period"}, func(key string, k, v *yaml.Node) {
+				switch key {
+				case "rates":
+					td.Rates = l.value(v, "rates of "+what)
+					if td.Rates.List == nil {
+						l.errorf(v, "rates of the timed_array of %s must be a list of rows, got %s", what, kindName(v))
+					}
+				case "schedule":
+					td.Schedule, _ = l.number(v, "schedule of "+what)
+				case "period":
+					td.Period, _ = l.number(v, "period of "+what)
+				}
+			})
+			l.require(v, "timed_array of "+what, "rates")
+		}
+	})
+	if ok {
+		l.require(n, what, "name")
+		switch {
+		case kinds == 0:
+			l.errorf(n, "%s needs one of neuron, poisson, spike_source or timed_array", what)
+		case kinds > 1:
+			l.errorf(n, "%s may have only one of neuron, poisson, spike_source or timed_array", what)
+		}
+	}
+	return p
+}
+
+func (l *loader) geometry(n *yaml.Node, what string) []int {
+	check := func(c *yaml.Node) (int, bool) {
+		i, ok := l.integer(c, what)
+		if !ok {
+			return 0, false
+		}
+		if i < 1 || i > 1<<31 {
+			l.errorf(c, "%s must be a positive size, got %d", what, i)
+			return 0, false
+		}
+		return int(i), true
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if i, ok := check(n); ok {
+			return []int{i}
+		}
+	case yaml.SequenceNode:
+		if len(n.Content) < 1 || len(n.Content) > 3 {
+			l.errorf(n, "%s must be a size or a list of 1 to 3 sizes, got %d entries", what, len(n.Content))
+			return nil
+		}
+		var g []int
+		for _, c := range n.Content {
+			i, ok := check(deref(c))
+			if !ok {
+				return nil
+			}
+			g = append(g, i)
+		}
+		return g
+	default:
+		l.errorf(n, "%s must be an integer or a list [w, h] or [w, h, d], got %s", what, kindName(n))
+	}
+	return nil
+}
+
+var projKeys = []string{"name", "pre", "post", "target", "synapse", "parameters", "connector"}
+
+func (l *loader) projection(n *yaml.Node) *ProjDef {
+	p := &ProjDef{Pos: l.pos(n)}
+	what := "a projection"
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "name" && n.Content[i+1].Kind == yaml.ScalarNode {
+				what = fmt.Sprintf("projection %q", n.Content[i+1].Value)
+			}
+		}
+	}
+	ok := l.fields(n, what, projKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			p.Name, _ = l.name(v, "projection name")
+		case "pre":
+			p.Pre = l.ref(v, "pre of "+what)
+		case "post":
+			p.Post = l.ref(v, "post of "+what)
+		case "target":
+			p.TargetPos = l.pos(v)
+			p.Target, _ = l.name(v, "target of "+what)
+		case "synapse":
+			p.SynapsePos = l.pos(v)
+			p.Synapse, _ = l.name(v, "synapse of "+what)
+		case "parameters":
+			p.Parameters = l.namedValues(v, "parameters of "+what)
+		case "connector":
+			p.Connector = l.connector(v, "connector of "+what)
+		}
+	})
+	if ok {
+		l.require(n, what, "pre", "post", "target", "connector")
+	}
+	return p
+}
+
+// connectorArgs lists, per connector kind, the arguments it accepts, the
+// required ones first.
+var (
+	connectorKinds = []string{"all_to_all", "one_to_one", "fixed_probability", "fixed_number_pre",
+		"fixed_number_post", "gaussian", "dog", "from_matrix"}
+	connectorArgs = map[string][]string{
+		"all_to_all":        {"weights", "delays", "allow_self_connections"},
+		"one_to_one":        {"weights", "delays"},
+		"fixed_probability": {"probability", "weights", "delays", "allow_self_connections"},
+		"fixed_number_pre":  {"number", "weights", "delays", "allow_self_connections"},
+		"fixed_number_post": {"number", "weights", "delays", "allow_self_connections"},
+		"gaussian":          {"amp", "sigma", "delays", "limit", "allow_self_connections"},
+		"dog":               {"amp_pos", "sigma_pos", "amp_neg", "sigma_neg", "delays", "limit", "allow_self_connections"},
+		"from_matrix":       {"weights", "delays"},
+	}
+	connectorRequired = map[string][]string{
+		"all_to_all":        {"weights"},
+		"one_to_one":        {"weights"},
+		"fixed_probability": {"probability", "weights"},
+		"fixed_number_pre":  {"number", "weights"},
+		"fixed_number_post": {"number", "weights"},
+		"gaussian":          {"amp", "sigma"},
+		"dog":               {"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"},
+		"from_matrix":       {"weights"},
+	}
+)
+
+func (l *loader) connector(n *yaml.Node, what string) ConnDef {
+	c := ConnDef{Pos: l.pos(n)}
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		l.errorf(n, "%s must be a mapping with one of %s, got %s", what, strings.Join(connectorKinds, ", "), kindName(n))
+		return c
+	}
+	kinds := 0
+	l.fields(n, what, connectorKinds, func(kind string, k, v *yaml.Node) {
+		kinds++
+		if kinds > 1 {
+			l.errorf(k, "%s has more than one kind: %q and %q", what, c.Kind, kind)
+			return
+		}
+		c.Kind = kind
+		c.Pos = l.pos(k)
+		if isNull(v) {
+			v = &yaml.Node{Kind: yaml.MappingNode, Line: v.Line, Column: v.Column}
+		}
+		argWhat := "connector " + kind
+		allowed := connectorArgs[kind]
+		v = deref(v)
+		if v.Kind != yaml.MappingNode {
+			l.errorf(v, "the arguments of %s must be a mapping, got %s", argWhat, kindName(v))
+			return
+		}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			ak, av := deref(v.Content[i]), deref(v.Content[i+1])
+			arg := ak.Value
+			if !contains(allowed, arg) {
+				other := false
+				for _, kk := range connectorKinds {
+					other = other || contains(connectorArgs[kk], arg)
+				}
+				if s := suggest(arg, allowed); s != "" {
+					l.errorf(ak, "unknown argument %q of %s; did you mean %q?", arg, argWhat, s)
+				} else if other {
+					l.errorf(ak, "argument %q does not apply to %s (it takes %s)", arg, argWhat, strings.Join(allowed, ", "))
+				} else {
+					l.errorf(ak, "unknown argument %q of %s (it takes %s)", arg, argWhat, strings.Join(allowed, ", "))
+				}
+				continue
+			}
+			dup := false
+			for _, a := range c.Args {
+				dup = dup || a.Name == arg
+			}
+			if dup {
+				l.errorf(ak, "argument %q given twice in %s", arg, argWhat)
+				continue
+			}
+			c.Args = append(c.Args, Named{Pos: l.pos(ak), Name: arg, Value: l.connectorArg(kind, arg, av)})
+		}
+		for _, req := range connectorRequired[kind] {
+			found := false
+			for _, a := range c.Args {
+				found = found || a.Name == req
+			}
+			if !found {
+				l.errorf(k, "%s needs %q", argWhat, req)
+			}
+		}
+	})
+	if kinds == 0 && len(n.Content) == 0 {
+		l.errorf(n, "%s needs one of %s", what, strings.Join(connectorKinds, ", "))
+	}
+	return c
+}
+
+// connectorArg reads one connector argument and checks its type.
+func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
+	what := fmt.Sprintf("%s of connector %s", arg, kind)
+	switch arg {
+	case "allow_self_connections":
+		b, _ := l.boolean(n, what)
+		return Value{Pos: l.pos(n), Bool: &b}
+	case "number":
+		i, _ := l.integer(n, what)
+		return Value{Pos: l.pos(n), IsNum: true, Num: float64(i)}
+	case "probability", "amp", "sigma", "amp_pos", "sigma_pos", "amp_neg", "sigma_neg", "limit":
+		f, _ := l.number(n, what)
+		return Value{Pos: l.pos(n), IsNum: true, Num: f}
+	}
+	// weights, delays: a number or a distribution; from_matrix also takes lists and files
+	v := l.value(n, what)
+	if v.Bool != nil || (v.List != nil && kind != "from_matrix") {
+		l.errorf(n, "%s must be a number or a distribution such as \"Uniform(0, 1)\", got %s", what, kindName(n))
+	}
+	if v.Str != "" && v.Expr == nil && kind != "from_matrix" {
+		l.errorf(n, "%s must be a number or a distribution, not a file name", what)
+	}
+	return v
+}
+
+var monitorKeys = []string{"name", "target", "variables", "period", "start"}
+
+func (l *loader) monitor(n *yaml.Node) *MonitorDef {
+	m := &MonitorDef{Pos: l.pos(n), Start: true}
+	what := "a monitor"
+	ok := l.fields(n, what, monitorKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			m.Name, _ = l.name(v, "monitor name")
+		case "target":
+			m.Target = l.ref(v, "target of the monitor")
+		case "variables":
+			switch v.Kind {
+			case yaml.SequenceNode:
+				for _, c := range v.Content {
+					c = deref(c)
+					if c.Kind != yaml.ScalarNode || c.Tag != "!!str" {
+						l.errorf(c, "a monitored variable must be a name or an expression string, got %s", kindName(c))
+						continue
+					}
+					m.Variables = append(m.Variables, l.value(c, "monitored variable"))
+				}
+			case yaml.ScalarNode:
+				if _, ok := l.str(v, "variables of the monitor"); ok {
+					m.Variables = append(m.Variables, l.value(v, "monitored variable"))
+				}
+			default:
+				l.errorf(v, "variables of the monitor must be a list of names, got %s", kindName(v))
+			}
+		case "period":
+			m.PeriodPos = l.pos(v)
+			if f, ok := l.number(v, "period of the monitor"); ok {
+				m.Period = &f
+				if !(f > 0) {
+					l.errorf(v, "period of the monitor must be positive, got %v", f)
+				}
+			}
+		case "start":
+			m.Start, _ = l.boolean(v, "start of the monitor")
+		}
+	})
+	if ok {
+		l.require(n, "a monitor", "target", "variables")
+	}
+	return m
+}
+
+func (l *loader) simulation(n *yaml.Node) *SimDef {
+	s := &SimDef{Pos: l.pos(n)}
+	if isNull(n) {
+		return nil
+	}
+	kinds := 0
+	ok := l.fields(n, "simulation", []string{"duration", "until"}, func(key string, k, v *yaml.Node) {
+		kinds++
+		switch key {
+		case "duration":
+			if f, ok := l.number(v, "duration"); ok {
+				s.Duration = &f
+				if f < 0 {
+					l.errorf(v, "duration must not be negative, got %v", f)
+				}
+			}
+		case "until":
+			s.Operator = "and"
+			l.fields(v, "until", []string{"max_duration", "populations", "operator"}, func(key string, k, v *yaml.Node) {
+				switch key {
+				case "max_duration":
+					if f, ok := l.number(v, "max_duration"); ok {
+						s.MaxDuration = &f
+					}
+				case "populations":
+					l.list(v, "populations of until", func(c *yaml.Node) {
+						if name, ok := l.name(c, "population"); ok {
+							s.Populations = append(s.Populations, name)
+						}
+					})
+				case "operator":
+					if op, ok := l.oneOf(v, "operator", []string{"and", "or"}); ok {
+						s.Operator = op
+					}
+				}
+			})
+			l.require(v, "until", "max_duration")
+		}
+	})
+	if ok {
+		switch {
+		case kinds == 0:
+			l.errorf(n, "simulation needs duration or until")
+		case kinds > 1:
+			l.errorf(n, "simulation takes duration or until, not both")
+		}
+	}
+	return s
+}
+
+// ref parses a population reference with an optional view: "P", "P[0:3200]",
+// "P[3200:]", "P[:, 2]", "P[1]".
+func (l *loader) ref(n *yaml.Node, what string) Ref {
+	r := Ref{Pos: l.pos(n)}
+	s, ok := l.str(n, what)
+	if !ok {
+		return r
+	}
+	r.Text = s
+	at := l.mapper(n)
+	runes := []rune(s)
+	posAt := func(i int) diag.Pos { return at.pos(1, i+1) }
+	i := 0
+	for i < len(runes) && runes[i] == ' ' {
+		i++
+	}
+	start := i
+	for i < len(runes) && (runes[i] == '_' || (runes[i] < 128 && isIdentChar(byte(runes[i])))) {
+		i++
+	}
+	r.Name = string(runes[start:i])
+	if r.Name == "" || !identRE.MatchString(r.Name) {
+		l.diags.Errorf(posAt(start), "%s: expected a population name, got %q", what, s)
+		return r
+	}
+	r.Pos = posAt(start)
+	for i < len(runes) && runes[i] == ' ' {
+		i++
+	}
+	if i == len(runes) {
+		return r
+	}
+	if runes[i] != '[' {
+		l.diags.Errorf(posAt(i), "%s: expected '[' or the end after %q, got %q", what, r.Name, string(runes[i]))
+		return r
+	}
+	close := -1
+	for j := i; j < len(runes); j++ {
+		if runes[j] == ']' {
+			close = j
+			break
+		}
+	}
+	if close < 0 {
+		l.diags.Errorf(posAt(i), "%s: '[' is never closed", what)
+		return r
+	}
+	for j := close + 1; j < len(runes); j++ {
+		if runes[j] != ' ' {
+			l.diags.Errorf(posAt(j), "%s: unexpected %q after ']'", what, string(runes[j]))
+			return r
+		}
+	}
+	// split the inside on ','
+	partStart := i + 1
+	for j := i + 1; j <= close; j++ {
+		if j < close && runes[j] != ',' {
+			continue
+		}
+		sl, ok := l.slice(runes, partStart, j, posAt, what)
+		if !ok {
+			return r
+		}
+		r.Slices = append(r.Slices, sl)
+		partStart = j + 1
+	}
+	if len(r.Slices) > 3 {
+		l.diags.Errorf(posAt(i), "%s: a view has at most 3 dimensions, got %d", what, len(r.Slices))
+	}
+	return r
+}
+
+// slice parses runes[a:b] as "i", "a:b", "a:", ":b" or ":".
+func (l *loader) slice(runes []rune, a, b int, posAt func(int) diag.Pos, what string) (Slice, bool) {
+	for a < b && runes[a] == ' ' {
+		a++
+	}
+	for b > a && runes[b-1] == ' ' {
+		b--
+	}
+	sl := Slice{Pos: posAt(a)}
+	if a == b {
+		l.diags.Errorf(posAt(a), "%s: empty index in view", what)
+		return sl, false
+	}
+	colon := -1
+	for j := a; j < b; j++ {
+		if runes[j] == ':' {
+			if colon >= 0 {
+				l.diags.Errorf(posAt(j), "%s: a view takes start:end, not a step", what)
+				return sl, false
+			}
+			colon = j
+		}
+	}
+	num := func(x, y int) (*int, bool) {
+		for x < y && runes[x] == ' ' {
+			x++
+		}
+		for y > x && runes[y-1] == ' ' {
+			y--
+		}
+		if x == y {
+			return nil, true
+		}
+		v, err := strconv.Atoi(string(runes[x:y]))
+		if err != nil {
+			l.diags.Errorf(posAt(x), "%s: expected an integer index, got %q", what, string(runes[x:y]))
+			return nil, false
+		}
+		return &v, true
+	}
+	if colon < 0 {
+		v, ok := num(a, b)
+		sl.Index = v
+		return sl, ok
+	}
+	s, ok1 := num(a, colon)
+	e, ok2 := num(colon+1, b)
+	sl.Start, sl.End = s, e
+	return sl, ok1 && ok2
+}
