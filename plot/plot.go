@@ -1,0 +1,475 @@
+// Package plot draws the figures of an annc results directory with gonum
+// plot: for every spiking monitor a raster with the population rate beneath,
+// for every recorded variable its traces over time, and for a sweep one
+// figure per summary metric against each swept value. The figures are written
+// as PNG (or SVG) files next to the data they show.
+package plot
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	_ "gonum.org/v1/plot/vg/vgimg" // registers png
+	_ "gonum.org/v1/plot/vg/vgsvg" // registers svg
+
+	"github.com/annc/annc/analysis"
+)
+
+// Options controls Dir. The zero value gives PNG files with default binning.
+type Options struct {
+	// Format is "png" (also when empty) or "svg".
+	Format string
+	// Bin is the width in ms of the population-rate bins. Zero picks the
+	// multiple of dt closest to 0.5 ms (at least dt).
+	Bin float64
+	// Sigma is the standard deviation in ms of the Gaussian that smooths the
+	// population rate. Zero means 2 ms; a negative value disables smoothing.
+	Sigma float64
+	// MaxTraces is the largest number of single elements drawn per recorded
+	// variable (default 5). With more elements than that, MaxTraces evenly
+	// spaced ones are drawn together with the mean over all.
+	MaxTraces int
+	// Units adds or overrides the unit shown for a variable name ("v" → "mV").
+	Units map[string]string
+}
+
+// defaultUnits are the units of the variable names whose meaning is fixed by
+// convention in ANNarchy-style models.
+var defaultUnits = map[string]string{
+	"v": "mV", "V": "mV", "u": "mV",
+	"r": "Hz", "rate": "Hz",
+	"t": "ms",
+}
+
+func (o Options) unit(variable string) string {
+	if u, ok := o.Units[variable]; ok {
+		return u
+	}
+	return defaultUnits[variable]
+}
+
+func (o Options) format() (string, error) {
+	switch strings.ToLower(o.Format) {
+	case "", "png":
+		return "png", nil
+	case "svg":
+		return "svg", nil
+	}
+	return "", fmt.Errorf("plot: unsupported format %q (want png or svg)", o.Format)
+}
+
+func (o Options) rateBin(dt float64) float64 {
+	if o.Bin > 0 {
+		return o.Bin
+	}
+	if !(dt > 0) {
+		return 0.5
+	}
+	return dt * math.Max(1, math.Round(0.5/dt))
+}
+
+func (o Options) sigma() float64 {
+	switch {
+	case o.Sigma < 0:
+		return 0
+	case o.Sigma == 0:
+		return 2
+	}
+	return o.Sigma
+}
+
+func (o Options) maxTraces() int {
+	if o.MaxTraces > 0 {
+		return o.MaxTraces
+	}
+	return 5
+}
+
+// Dir draws the figures of a results directory into that directory and
+// returns the paths written, in order. For a run directory (manifest.json)
+// it writes <monitor>.raster.<ext> per spiking monitor and
+// <monitor>.<variable>.<ext> per recorded variable; for a sweep directory
+// (sweep.csv) it writes sweep.<metric>.<ext> per summary metric (with
+// ".vs.<param>" added when several paths were swept).
+func Dir(dir string, opt Options) ([]string, error) {
+	format, err := opt.format()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case analysis.IsSweepDir(dir):
+		s, err := analysis.LoadSweep(dir)
+		if err != nil {
+			return nil, err
+		}
+		return sweepFigures(s, opt, format)
+	case analysis.IsRunDir(dir):
+		r, err := analysis.LoadRun(dir)
+		if err != nil {
+			return nil, err
+		}
+		return runFigures(r, opt, format)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("%s: not a results directory (no manifest.json or sweep.csv)", dir)
+}
+
+func runFigures(r *analysis.Run, opt Options, format string) ([]string, error) {
+	var written []string
+	for _, name := range r.Spiking {
+		path := filepath.Join(r.Dir, fileSafe(name)+".raster."+format)
+		if err := rasterFigure(path, format, r, name, opt); err != nil {
+			return written, err
+		}
+		written = append(written, path)
+	}
+	for _, tr := range r.Traces {
+		path := filepath.Join(r.Dir, fileSafe(tr.Monitor)+"."+fileSafe(tr.Variable)+"."+format)
+		if err := traceFigure(path, format, r, tr, opt); err != nil {
+			return written, err
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}
+
+func title(r *analysis.Run, what string) string {
+	if r.Manifest.Model == "" {
+		return what
+	}
+	return r.Manifest.Model + ": " + what
+}
+
+// rasterFigure draws the raster of one spiking monitor (top) and its
+// population rate (bottom) on a shared time axis.
+func rasterFigure(path, format string, r *analysis.Run, name string, opt Options) error {
+	sp := r.Spikes[name]
+	top := gplot.New()
+	top.Title.Text = fmt.Sprintf("%s (%d neurons, %d spikes, %.3g Hz)", title(r, name), sp.N, sp.Count(), sp.MeanRate())
+	top.Y.Label.Text = "neuron rank"
+	t, rank := sp.Raster()
+	if len(t) > 0 {
+		sc, err := plotter.NewScatter(xys(t, rank))
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle.Shape = draw.CircleGlyph{}
+		sc.GlyphStyle.Color = color.Black
+		sc.GlyphStyle.Radius = glyphRadius(len(t))
+		top.Add(sc)
+	}
+	top.X.Min, top.X.Max = 0, sp.Duration
+	top.Y.Min, top.Y.Max = -0.5, float64(sp.N)-0.5
+
+	bin := opt.rateBin(r.Manifest.Dt)
+	rate, err := sp.PopulationRate(bin, opt.sigma())
+	if err != nil {
+		return err
+	}
+	centres, err := sp.BinCentres(bin)
+	if err != nil {
+		return err
+	}
+	bottom := gplot.New()
+	bottom.X.Label.Text = "time (ms)"
+	bottom.Y.Label.Text = "rate (Hz)"
+	if s := opt.sigma(); s > 0 {
+		bottom.Title.Text = fmt.Sprintf("population rate (bin %.3g ms, Gaussian σ %.3g ms)", bin, s)
+	} else {
+		bottom.Title.Text = fmt.Sprintf("population rate (bin %.3g ms)", bin)
+	}
+	ln, err := plotter.NewLine(xys(centres, rate))
+	if err != nil {
+		return err
+	}
+	ln.LineStyle.Width = vg.Points(1.2)
+	ln.LineStyle.Color = plotutil.Color(0)
+	bottom.Add(plotter.NewGrid(), ln)
+	bottom.X.Min, bottom.X.Max = 0, sp.Duration
+	bottom.Y.Min = 0
+	if bottom.Y.Max <= 0 {
+		bottom.Y.Max = 1
+	}
+
+	const w, h = 8 * vg.Inch, 7 * vg.Inch
+	return render(path, format, w, h, func(dc draw.Canvas) {
+		tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(4), PadBottom: vg.Points(4),
+			PadLeft: vg.Points(4), PadRight: vg.Points(10), PadY: vg.Points(8)}
+		cs := gplot.Align([][]*gplot.Plot{{top}, {bottom}}, tiles, dc)
+		top.Draw(cs[0][0])
+		bottom.Draw(cs[1][0])
+	})
+}
+
+// glyphRadius shrinks raster dots as the number of spikes grows, so that a
+// dense raster stays readable.
+func glyphRadius(n int) vg.Length {
+	switch {
+	case n > 50000:
+		return vg.Points(0.35)
+	case n > 5000:
+		return vg.Points(0.6)
+	}
+	return vg.Points(1.2)
+}
+
+// traceFigure draws a recorded variable: every element when there are at
+// most MaxTraces, else MaxTraces evenly spaced elements and the mean.
+func traceFigure(path, format string, r *analysis.Run, tr *analysis.Trace, opt Options) error {
+	p := gplot.New()
+	p.Title.Text = title(r, tr.Monitor+"."+tr.Variable)
+	p.X.Label.Text = "time (ms)"
+	p.Y.Label.Text = tr.Variable
+	if u := opt.unit(tr.Variable); u != "" {
+		p.Y.Label.Text += " (" + u + ")"
+	}
+	p.Add(plotter.NewGrid())
+	times := tr.Times()
+	width := tr.Width()
+	if tr.Steps() == 0 || width == 0 {
+		p.Title.Text += " (no samples)"
+	} else {
+		picks := pick(width, opt.maxTraces())
+		for i, k := range picks {
+			ln, err := plotter.NewLine(decimate(times, tr.Column(k)))
+			if err != nil {
+				return err
+			}
+			ln.LineStyle.Width = vg.Points(1)
+			ln.LineStyle.Color = plotutil.Color(i)
+			p.Add(ln)
+			if len(picks) > 1 || width > 1 {
+				p.Legend.Add(fmt.Sprintf("#%d", k), ln)
+			}
+		}
+		if len(picks) < width {
+			ln, err := plotter.NewLine(decimate(times, tr.Mean()))
+			if err != nil {
+				return err
+			}
+			ln.LineStyle.Width = vg.Points(2)
+			ln.LineStyle.Color = color.Black
+			p.Add(ln)
+			p.Legend.Add(fmt.Sprintf("mean of %d", width), ln)
+		}
+		p.Legend.Top = true
+		p.Legend.XOffs = -vg.Points(6)
+		p.Legend.Padding = vg.Points(1)
+		if tr.Steps() == 1 {
+			p.X.Min, p.X.Max = times[0]-1, times[0]+1
+		}
+	}
+	return render(path, format, 8*vg.Inch, 4.5*vg.Inch, func(dc draw.Canvas) { p.Draw(pad(dc)) })
+}
+
+// pick returns min(n, k) evenly spaced indices in [0, n), first and last
+// included.
+func pick(n, k int) []int {
+	if n <= k {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	out := make([]int, k)
+	for i := range out {
+		if k == 1 {
+			out[i] = 0
+			continue
+		}
+		out[i] = int(math.Round(float64(i) * float64(n-1) / float64(k-1)))
+	}
+	return out
+}
+
+// maxPoints bounds the points of one drawn line; longer series are reduced
+// to the minimum and maximum of each chunk, which keeps spikes and envelopes
+// visible (plain striding would drop spikes).
+const maxPoints = 4000
+
+// decimate also drops non-finite samples (a diverging simulation), which
+// gonum plot refuses to draw.
+func decimate(t, y []float64) plotter.XYs {
+	ft := make([]float64, 0, len(y))
+	fy := make([]float64, 0, len(y))
+	for i, v := range y {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			ft = append(ft, t[i])
+			fy = append(fy, v)
+		}
+	}
+	t, y = ft, fy
+	n := len(y)
+	if n <= maxPoints {
+		return xys(t, y)
+	}
+	chunk := (n + maxPoints/2 - 1) / (maxPoints / 2)
+	out := make(plotter.XYs, 0, 2*(n/chunk+1))
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		imin, imax := lo, lo
+		for i := lo; i < hi; i++ {
+			if y[i] < y[imin] {
+				imin = i
+			}
+			if y[i] > y[imax] {
+				imax = i
+			}
+		}
+		a, b := min(imin, imax), max(imin, imax)
+		out = append(out, plotter.XY{X: t[a], Y: y[a]})
+		if b != a {
+			out = append(out, plotter.XY{X: t[b], Y: y[b]})
+		}
+	}
+	return out
+}
+
+func xys(x, y []float64) plotter.XYs {
+	out := make(plotter.XYs, len(x))
+	for i := range out {
+		out[i] = plotter.XY{X: x[i], Y: y[i]}
+	}
+	return out
+}
+
+// metricLabel turns a sweep.csv column name into an axis label with its
+// unit ("pop_rate_hz" → "pop rate (Hz)").
+func metricLabel(m string) string {
+	if s, ok := strings.CutSuffix(m, "_rate_hz"); ok {
+		return s + " mean rate (Hz)"
+	}
+	return m
+}
+
+func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, error) {
+	if len(s.Metrics) == 0 {
+		return nil, fmt.Errorf("%s: sweep.csv has no metric columns", filepath.Join(s.Dir, "sweep.csv"))
+	}
+	params := s.Params
+	if len(params) == 0 {
+		params = []string{"index"}
+	}
+	var written []string
+	for _, m := range s.Metrics {
+		y, _ := s.Column(m)
+		for _, param := range params {
+			x, _ := s.Column(param)
+			name := "sweep." + fileSafe(m)
+			if len(params) > 1 {
+				name += ".vs." + fileSafe(param)
+			}
+			path := filepath.Join(s.Dir, name+"."+format)
+			if err := sweepFigure(path, format, x, y, param, m, len(params) == 1); err != nil {
+				return written, err
+			}
+			written = append(written, path)
+		}
+	}
+	return written, nil
+}
+
+func sweepFigure(path, format string, x, y []float64, param, metric string, joined bool) error {
+	pts := xys(x, y)
+	sort.SliceStable(pts, func(i, j int) bool { return pts[i].X < pts[j].X })
+	// NaN metrics (a run without spikes for a ratio) are left out.
+	kept := pts[:0]
+	for _, p := range pts {
+		if !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0) {
+			kept = append(kept, p)
+		}
+	}
+	p := gplot.New()
+	p.Title.Text = metricLabel(metric) + " vs " + param
+	p.X.Label.Text = param
+	p.Y.Label.Text = metricLabel(metric)
+	p.Add(plotter.NewGrid())
+	if len(kept) > 0 {
+		if joined {
+			ln, err := plotter.NewLine(kept)
+			if err != nil {
+				return err
+			}
+			ln.LineStyle.Width = vg.Points(1.5)
+			ln.LineStyle.Color = plotutil.Color(0)
+			p.Add(ln)
+		}
+		sc, err := plotter.NewScatter(kept)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle.Shape = draw.CircleGlyph{}
+		sc.GlyphStyle.Radius = vg.Points(3)
+		sc.GlyphStyle.Color = plotutil.Color(0)
+		p.Add(sc)
+		if p.X.Min == p.X.Max {
+			p.X.Min, p.X.Max = p.X.Min-1, p.X.Max+1
+		}
+		if p.Y.Min == p.Y.Max {
+			p.Y.Min, p.Y.Max = p.Y.Min-1, p.Y.Max+1
+		}
+	}
+	return render(path, format, 6*vg.Inch, 4.5*vg.Inch, func(dc draw.Canvas) { p.Draw(pad(dc)) })
+}
+
+// pad leaves a margin around a figure so that the last tick label and the
+// legend are not cut at the edge.
+func pad(dc draw.Canvas) draw.Canvas {
+	return draw.Crop(dc, vg.Points(4), -vg.Points(12), vg.Points(4), -vg.Points(4))
+}
+
+// render draws onto a canvas of the format and writes it to path, via a
+// temporary file so a failed write leaves no partial figure.
+func render(path, format string, w, h vg.Length, drawFn func(draw.Canvas)) (err error) {
+	c, err := draw.NewFormattedCanvas(w, h, format)
+	if err != nil {
+		return err
+	}
+	drawFn(draw.New(c))
+	f, err := os.CreateTemp(filepath.Dir(path), ".plot-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = c.WriteTo(f); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// fileSafe keeps letters, digits, '_', '-' and '.', replacing anything else
+// by '_', so a monitor or metric name is a safe file-name part.
+func fileSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 {
+		return "_"
+	}
+	return string(b)
+}
