@@ -147,3 +147,49 @@ func TestReadNpyFile(t *testing.T) {
 		t.Fatalf("%+v, %v", a, err)
 	}
 }
+
+// The files in testdata/numpy were written by numpy 1.24 (numpy.save and
+// numpy.lib.format.write_array), so the reader is checked against the real
+// writer, not only against the layout this package believes in.
+func TestReadNumpyWritten(t *testing.T) {
+	read := func(name string) (*Array, error) {
+		return ReadNpyFile(filepath.Join("testdata", "numpy", name))
+	}
+	cases := []struct {
+		name  string
+		shape []int
+		float []float64
+		ints  []int64
+	}{
+		{"f8_2x3.npy", []int{2, 3}, []float64{0.5, 1.5, 2.5, 3.5, 4.5, 5.5}, nil},
+		{"i8_ranks.npy", []int{4}, nil, []int64{0, 5, 2, 7}},
+		{"i4.npy", []int{2}, nil, []int64{-1, 2}},
+		{"empty.npy", []int{0}, []float64{}, nil},
+		{"empty_2d.npy", []int{0, 4}, []float64{}, nil},
+		{"scalar.npy", []int{}, []float64{2.25}, nil},
+		{"v2.npy", []int{1, 2}, []float64{1, -2}, nil},
+	}
+	for _, c := range cases {
+		a, err := read(c.name)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !slices.Equal(a.Shape, c.shape) || !slices.Equal(a.Float, c.float) || !slices.Equal(a.Int, c.ints) {
+			t.Errorf("%s: got %+v", c.name, a)
+		}
+	}
+	// (arange(24).reshape(2,3,4) - 3) / 4 as float32: element [1][2][3] is (23-3)/4.
+	a, err := read("f4_3d.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.Shape, []int{2, 3, 4}) || a.Float[0] != -0.75 || a.Float[1*12+2*4+3] != 5 {
+		t.Fatalf("f4_3d: %+v", a)
+	}
+	if _, err := read("fortran.npy"); err == nil || !strings.Contains(err.Error(), "Fortran") {
+		t.Errorf("fortran.npy: %v", err)
+	}
+	if _, err := read("bool.npy"); err == nil || !strings.Contains(err.Error(), `unsupported dtype "|b1"`) {
+		t.Errorf("bool.npy: %v", err)
+	}
+}
