@@ -37,8 +37,8 @@ func (q *SpikeRing) Push(spiked []int32) {
 }
 
 // Ago returns the spikes pushed d pushes ago (d = 1: the latest push); d < 1
-// is read as 1. Before d pushes, or beyond the depth, it returns nil. The
-// slice is owned by the ring and valid until the next d pushes.
+// is read as 1. Before d pushes, or beyond the depth, there are no spikes
+// (nil). The slice is owned by the ring and valid until the next d pushes.
 func (q *SpikeRing) Ago(d int) []int32 {
 	d = max(1, d)
 	if d > q.count {
