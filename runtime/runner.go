@@ -1,0 +1,620 @@
+package runtime
+
+import (
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Instance is one network as the runner drives it; generated networks
+// implement it.
+type Instance interface {
+	Base() *Core
+	Simulate(ms float64)
+	SimulateUntil(maxMs float64) float64 // the model's default stop conditions
+	Set(path string, value string) error // "P.tau", "ee.w", "E_exc", "inp.rates"; value as ParseValue reads it
+	Get(path string) ([]float64, error)
+	Monitors() []*Monitor
+}
+
+// Program describes a compiled model to Main.
+type Program struct {
+	Name, Version, ModelHash string
+	Dt                       float64
+	DefaultSeed              int64
+	HasSeed                  bool // the model gives a seed; otherwise a seed is drawn from the clock
+	DefaultDuration          float64
+	Until                    bool    // simulate until the stop conditions, at most MaxDuration
+	MaxDuration              float64 // ms
+	New                      func(seed int64) (Instance, error)
+	Paths                    []string // settable paths, for messages
+}
+
+// Main is the command line of a generated program: it parses os.Args, runs,
+// writes the results and returns the exit status (0 ok, 1 run error, 2 usage
+// error, 130 interrupted). The first SIGINT or SIGTERM ends the run after the
+// current step and writes what was recorded with status "interrupted"; a
+// second one exits at once.
+func Main(prog Program) int {
+	stop := new(atomic.Bool)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		first := true
+		for range sigs {
+			if !first {
+				fmt.Fprintf(os.Stderr, "%s: interrupted again, exiting\n", prog.Name)
+				os.Exit(130)
+			}
+			first = false
+			stop.Store(true)
+			fmt.Fprintf(os.Stderr, "\n%s: interrupted: finishing the current step and writing results (interrupt again to quit at once)\n", prog.Name)
+		}
+	}()
+	return RunMain(prog, os.Args[1:], os.Stderr, stop)
+}
+
+// Exit statuses of RunMain.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// setting is one PATH=VALUE.
+type setting struct{ path, value string }
+
+// sweepAxis is one -sweep PATH=V1,V2,...
+type sweepAxis struct {
+	path   string
+	values []string
+}
+
+// runnerFlags are the parsed command line.
+type runnerFlags struct {
+	duration    float64
+	durationSet bool
+	seed        int64
+	seedSet     bool
+	sets        []setting
+	out         string
+	progress    bool
+	sweeps      []sweepAxis
+	grid        bool
+	workers     int
+	stream      bool
+}
+
+// RunMain is Main without signal handling: args are the arguments after the
+// program name, messages go to stderr, and setting *stop (may be nil) ends the
+// runs after their current step as a signal does.
+func RunMain(prog Program, args []string, stderr io.Writer, stop *atomic.Bool) int {
+	if stop == nil {
+		stop = new(atomic.Bool)
+	}
+	f, code := parseRunnerFlags(prog, args, stderr)
+	if code >= 0 {
+		return code
+	}
+	seed := f.seed
+	if !f.seedSet && !prog.HasSeed {
+		seed = time.Now().UnixNano() & (1<<62 - 1)
+	}
+	r := &runner{prog: prog, flags: f, stderr: stderr, stop: stop}
+	if len(f.sweeps) == 0 {
+		return r.single(seed)
+	}
+	return r.sweep(seed)
+}
+
+func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlags, int) {
+	var f runnerFlags
+	fs := flag.NewFlagSet(prog.Name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	durHelp := "simulated time in ms"
+	if prog.Until {
+		durHelp = "maximum simulated time in ms (the run stops earlier when the model's stop conditions hold)"
+	}
+	defDur := prog.DefaultDuration
+	if prog.Until {
+		defDur = prog.MaxDuration
+	}
+	fs.Float64Var(&f.duration, "duration", defDur, durHelp)
+	fs.Int64Var(&f.seed, "seed", prog.DefaultSeed, "seed of the network (default: the model's seed, else drawn from the clock)")
+	fs.Func("set", "set `PATH=VALUE` before simulating (repeatable): a number, a list \"[1,2]\" or a distribution \"Uniform(-60,-50)\"", func(s string) error {
+		st, err := parseSetting(s)
+		if err != nil {
+			return err
+		}
+		f.sets = append(f.sets, st)
+		return nil
+	})
+	fs.StringVar(&f.out, "out", "results", "results `directory`")
+	fs.BoolVar(&f.progress, "progress", false, "show percent done, simulated ms per wall second and ETA on stderr")
+	fs.Func("sweep", "run once per value: `PATH=V1,V2,...` (repeatable; lists of equal length are zipped, or combined with -grid)", func(s string) error {
+		ax, err := parseSweep(s)
+		if err != nil {
+			return err
+		}
+		f.sweeps = append(f.sweeps, ax)
+		return nil
+	})
+	fs.BoolVar(&f.grid, "grid", false, "sweep the Cartesian product of the -sweep lists instead of zipping them")
+	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
+	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s [flags]\n\nRuns the model %s", prog.Name, prog.Name)
+		if prog.Version != "" {
+			fmt.Fprintf(stderr, " (annc %s)", prog.Version)
+		}
+		fmt.Fprintf(stderr, " and writes its monitors into -out as .npy files with a manifest.json.\nFlags take one dash or two.\n\n")
+		fs.PrintDefaults()
+		if len(prog.Paths) > 0 {
+			fmt.Fprintf(stderr, "\nsettable paths: %s\n", strings.Join(prog.Paths, " "))
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return f, ExitOK
+		}
+		return f, ExitUsage
+	}
+	usage := func(format string, a ...any) (runnerFlags, int) {
+		fmt.Fprintf(stderr, "%s: %s\n", prog.Name, fmt.Sprintf(format, a...))
+		fmt.Fprintf(stderr, "run '%s -help' for usage\n", prog.Name)
+		return f, ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return usage("unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "duration":
+			f.durationSet = true
+		case "seed":
+			f.seedSet = true
+		}
+	})
+	if f.duration < 0 {
+		return usage("-duration %g: must not be negative", f.duration)
+	}
+	if f.workers < 0 {
+		return usage("-workers %d: must not be negative", f.workers)
+	}
+	if f.grid && len(f.sweeps) == 0 {
+		return usage("-grid needs -sweep")
+	}
+	if !f.grid {
+		for _, ax := range f.sweeps[min(1, len(f.sweeps)):] {
+			if len(ax.values) != len(f.sweeps[0].values) {
+				return usage("-sweep %s has %d values but -sweep %s has %d: zipped sweeps need lists of the same length (or use -grid)",
+					ax.path, len(ax.values), f.sweeps[0].path, len(f.sweeps[0].values))
+			}
+		}
+	}
+	return f, -1
+}
+
+// parseSetting reads PATH=VALUE, checking that VALUE is a number, list or
+// distribution.
+func parseSetting(s string) (setting, error) {
+	path, value, ok := strings.Cut(s, "=")
+	path, value = strings.TrimSpace(path), strings.TrimSpace(value)
+	if !ok || path == "" || value == "" {
+		return setting{}, fmt.Errorf("want PATH=VALUE, got %q", s)
+	}
+	if _, err := ParseValue(value); err != nil {
+		return setting{}, fmt.Errorf("%s: %v", path, err)
+	}
+	return setting{path, value}, nil
+}
+
+// parseSweep reads PATH=V1,V2,... where the values are split at commas outside
+// brackets and parentheses, so lists "[1,2],[3,4]" and distributions
+// "Uniform(0,1),Normal(0,1)" can be swept.
+func parseSweep(s string) (sweepAxis, error) {
+	path, rest, ok := strings.Cut(s, "=")
+	path = strings.TrimSpace(path)
+	if !ok || path == "" || strings.TrimSpace(rest) == "" {
+		return sweepAxis{}, fmt.Errorf("want PATH=V1,V2,..., got %q", s)
+	}
+	ax := sweepAxis{path: path}
+	depth, start := 0, 0
+	for i := 0; i <= len(rest); i++ {
+		if i < len(rest) {
+			switch rest[i] {
+			case '(', '[':
+				depth++
+				continue
+			case ')', ']':
+				depth--
+				continue
+			case ',':
+				if depth > 0 {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		v := strings.TrimSpace(rest[start:i])
+		if v == "" {
+			return sweepAxis{}, fmt.Errorf("%s: empty value in %q", path, rest)
+		}
+		if _, err := ParseValue(v); err != nil {
+			return sweepAxis{}, fmt.Errorf("%s: %v", path, err)
+		}
+		ax.values = append(ax.values, v)
+		start = i + 1
+	}
+	if depth != 0 {
+		return sweepAxis{}, fmt.Errorf("%s: unbalanced brackets in %q", path, rest)
+	}
+	return ax, nil
+}
+
+type runner struct {
+	prog   Program
+	flags  runnerFlags
+	stderr io.Writer
+	stop   *atomic.Bool
+}
+
+// runResult is what one run reports to the sweep table.
+type runResult struct {
+	status  string
+	err     error
+	usage   bool // the error comes from a -set value or path
+	ran     bool
+	steps   int64
+	simMs   float64
+	rates   []monitorRate
+	seconds float64
+}
+
+type monitorRate struct {
+	monitor string
+	hz      float64
+}
+
+func envSeconds(name string) float64 {
+	x, err := strconv.ParseFloat(strings.TrimSpace(os.Getenv(name)), 64)
+	if err != nil {
+		return 0
+	}
+	return x
+}
+
+// newInstance calls prog.New, turning a panic into an error.
+func (r *runner) newInstance(seed int64) (inst Instance, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("building the network: panic: %v", p)
+		}
+	}()
+	if r.prog.New == nil {
+		return nil, errors.New("program has no constructor")
+	}
+	inst, err = r.prog.New(seed)
+	if err == nil && inst == nil {
+		err = errors.New("building the network gave no network")
+	}
+	return inst, err
+}
+
+// runOne builds a network with seed, applies sets, simulates and writes the
+// results and manifest.json into dir.
+func (r *runner) runOne(dir string, seed int64, sets []setting, progress *ProgressPrinter) runResult {
+	f := r.flags
+	man := Manifest{Model: r.prog.Name, ModelHash: r.prog.ModelHash, AnncVersion: r.prog.Version,
+		Seed: seed, Dt: r.prog.Dt, Status: StatusOK, Set: map[string]string{}}
+	man.WallS.Generate = envSeconds("ANNC_GENERATE_S")
+	man.WallS.Build = envSeconds("ANNC_BUILD_S")
+	for _, s := range sets {
+		man.Set[s.path] = s.value
+	}
+	res := runResult{status: StatusOK}
+	fail := func(err error) {
+		if res.err == nil {
+			res.status, res.err = StatusError, err
+			man.Status, man.Error = StatusError, err.Error()
+		}
+	}
+	finish := func() runResult {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			fail(err)
+			return res
+		}
+		if err := man.WriteFile(filepath.Join(dir, "manifest.json")); err != nil {
+			fail(err)
+		}
+		return res
+	}
+
+	if r.stop.Load() { // interrupted before this run started
+		res.status, man.Status = StatusInterrupted, StatusInterrupted
+		return finish()
+	}
+	t0 := time.Now()
+	inst, err := r.newInstance(seed)
+	if err != nil {
+		fail(err)
+		return finish()
+	}
+	core := inst.Base()
+	man.Dt = core.Dt
+	for _, s := range sets {
+		if err := setValue(inst, s); err != nil {
+			res.usage = true
+			fail(fmt.Errorf("-set %s=%s: %v", s.path, s.value, err))
+			return finish()
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fail(err)
+		return finish()
+	}
+	mons := inst.Monitors()
+	if f.stream {
+		for _, m := range mons {
+			if err := m.StreamTo(dir); err != nil {
+				fail(err)
+				return finish()
+			}
+		}
+	}
+	man.WallS.Setup = time.Since(t0).Seconds()
+
+	core.SetStopFlag(r.stop)
+	if progress != nil {
+		core.SetProgress(progress.Report)
+	}
+	startStep := core.Step
+	t1 := time.Now()
+	if !r.stop.Load() {
+		res.ran = true
+		if err := simulate(inst, r.prog.Until, f.duration); err != nil {
+			fail(err)
+		}
+	}
+	man.WallS.Simulate = time.Since(t1).Seconds()
+	res.seconds = man.WallS.Simulate
+	if progress != nil {
+		core.SetProgress(nil)
+		progress.Done()
+	}
+	core.SetStopFlag(nil)
+	res.steps = core.Step - startStep
+	res.simMs = float64(res.steps) * core.Dt
+	man.Steps, man.SimulatedMs = res.steps, res.simMs
+	if res.err == nil && (core.Interrupted() || !res.ran) {
+		res.status, man.Status = StatusInterrupted, StatusInterrupted
+	}
+	for _, m := range mons {
+		files, err := m.Save(dir)
+		man.Files = append(man.Files, files...)
+		if err != nil {
+			fail(err)
+			continue
+		}
+		if m.RecordsSpikes() {
+			n := 0
+			for _, fe := range files {
+				if fe.Variable == "spike_times" {
+					n = fe.Shape[0]
+				}
+			}
+			res.rates = append(res.rates, monitorRate{m.Name, MeanRate(n, m.Neurons, res.simMs)})
+		}
+	}
+	return finish()
+}
+
+// setValue applies one -set, turning a panic into an error.
+func setValue(inst Instance, s setting) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return inst.Set(s.path, s.value)
+}
+
+// simulate runs the model's default simulation, turning a panic into an error.
+func simulate(inst Instance, until bool, ms float64) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("simulation: panic: %v", p)
+		}
+	}()
+	if until {
+		inst.SimulateUntil(ms)
+	} else {
+		inst.Simulate(ms)
+	}
+	return nil
+}
+
+func (r *runner) errorf(format string, a ...any) {
+	fmt.Fprintf(r.stderr, "%s: %s\n", r.prog.Name, fmt.Sprintf(format, a...))
+}
+
+// single runs the network once into -out.
+func (r *runner) single(seed int64) int {
+	var progress *ProgressPrinter
+	if r.flags.progress {
+		progress = NewProgressPrinter(r.stderr, r.prog.Name, r.prog.Dt)
+	}
+	res := r.runOne(r.flags.out, seed, r.flags.sets, progress)
+	switch {
+	case res.err != nil:
+		r.errorf("%v", res.err)
+		if res.usage && len(r.prog.Paths) > 0 {
+			r.errorf("settable paths: %s", strings.Join(r.prog.Paths, " "))
+		}
+		if res.usage {
+			return ExitUsage
+		}
+		return ExitError
+	case res.status == StatusInterrupted:
+		r.errorf("interrupted after %g ms (%d steps); results in %s", res.simMs, res.steps, r.flags.out)
+		return ExitInterrupted
+	}
+	r.errorf("simulated %g ms (%d steps) in %.3g s; results in %s", res.simMs, res.steps, res.seconds, r.flags.out)
+	return ExitOK
+}
+
+// sweepPoints lists the swept values of every run: zipped, or the Cartesian
+// product with the first -sweep varying slowest.
+func sweepPoints(axes []sweepAxis, grid bool) [][]setting {
+	if !grid {
+		pts := make([][]setting, len(axes[0].values))
+		for i := range pts {
+			for _, ax := range axes {
+				pts[i] = append(pts[i], setting{ax.path, ax.values[i]})
+			}
+		}
+		return pts
+	}
+	pts := [][]setting{nil}
+	for _, ax := range axes {
+		var next [][]setting
+		for _, p := range pts {
+			for _, v := range ax.values {
+				q := append(append([]setting(nil), p...), setting{ax.path, v})
+				next = append(next, q)
+			}
+		}
+		pts = next
+	}
+	return pts
+}
+
+// sweep runs one network per sweep point, in parallel, into -out/run-NNNN,
+// and writes -out/sweep.csv.
+func (r *runner) sweep(base int64) int {
+	f := r.flags
+	pts := sweepPoints(f.sweeps, f.grid)
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		r.errorf("%v", err)
+		return ExitError
+	}
+	var mu sync.Mutex
+	done := 0
+	start := time.Now()
+	idx := make([]int, len(pts))
+	for i := range idx {
+		idx[i] = i
+	}
+	results, errs := ParallelRun(idx, f.workers, func(i int, _ int) runResult {
+		sets := append(append([]setting(nil), f.sets...), pts[i]...)
+		res := r.runOne(filepath.Join(f.out, fmt.Sprintf("run-%04d", i)), DeriveSeed(base, i), sets, nil)
+		if f.progress {
+			mu.Lock()
+			done++
+			el := time.Since(start)
+			eta := time.Duration(float64(el) / float64(done) * float64(len(pts)-done)).Round(100 * time.Millisecond)
+			fmt.Fprintf(r.stderr, "\r%s: %d/%d runs done  ETA %s   ", r.prog.Name, done, len(pts), eta)
+			if done == len(pts) {
+				fmt.Fprintln(r.stderr)
+			}
+			mu.Unlock()
+		}
+		return res
+	})
+	code := ExitOK
+	interrupted := 0
+	for i := range results {
+		if errs[i] != nil {
+			results[i] = runResult{status: StatusError, err: errs[i]}
+		}
+		res := results[i]
+		switch {
+		case res.err != nil:
+			r.errorf("run-%04d: %v", i, res.err)
+			if res.usage {
+				code = ExitUsage
+			} else if code == ExitOK {
+				code = ExitError
+			}
+		case res.status == StatusInterrupted:
+			interrupted++
+		}
+	}
+	if err := r.writeSweepCSV(filepath.Join(f.out, "sweep.csv"), base, pts, results); err != nil {
+		r.errorf("%v", err)
+		if code == ExitOK {
+			code = ExitError
+		}
+	}
+	if code == ExitOK && interrupted > 0 {
+		r.errorf("interrupted: %d of %d runs incomplete; results in %s", interrupted, len(pts), f.out)
+		return ExitInterrupted
+	}
+	if code == ExitOK {
+		r.errorf("%d runs; results in %s", len(pts), f.out)
+	}
+	return code
+}
+
+// writeSweepCSV writes one row per run: index, the swept values, seed, status
+// and, per spiking monitor, the mean firing rate in Hz
+// (spikes / (recorded neurons × simulated seconds)).
+func (r *runner) writeSweepCSV(path string, base int64, pts [][]setting, results []runResult) error {
+	var mons []string
+	seen := map[string]bool{}
+	for _, res := range results {
+		for _, mr := range res.rates {
+			if !seen[mr.monitor] {
+				seen[mr.monitor] = true
+				mons = append(mons, mr.monitor)
+			}
+		}
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	header := []string{"index"}
+	for _, s := range pts[0] {
+		header = append(header, s.path)
+	}
+	header = append(header, "seed", "status")
+	for _, m := range mons {
+		header = append(header, m+"_rate_hz")
+	}
+	w.Write(header)
+	for i, p := range pts {
+		row := []string{strconv.Itoa(i)}
+		for _, s := range p {
+			row = append(row, s.value)
+		}
+		row = append(row, strconv.FormatInt(DeriveSeed(base, i), 10), results[i].status)
+		for _, m := range mons {
+			cell := ""
+			for _, mr := range results[i].rates {
+				if mr.monitor == m {
+					cell = strconv.FormatFloat(mr.hz, 'g', -1, 64)
+				}
+			}
+			row = append(row, cell)
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}

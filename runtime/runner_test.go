@@ -1,0 +1,465 @@
+package runtime
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// leaky is a hand-written network of three leaky integrators standing for a
+// generated one: dv = dt·(I - v)/tau (+ sigma·N(0,1)), spike and reset to 0
+// when v > theta. Monitor m records v of the whole population every step and
+// its spikes; monitor sub records the view P[2,0] every 2 steps.
+type leaky struct {
+	Core
+	tau, sigma, theta float64
+	I, v              []float64
+	spiked            bool
+	rng               RNG
+	m, sub            *Monitor
+	onStep            func(n *leaky)
+}
+
+var subRanks = []int{2, 0}
+
+func newLeaky(seed int64) *leaky {
+	n := &leaky{Core: Core{Dt: 1, Seed: seed, Learning: true}, tau: 2, theta: 0.8,
+		I: []float64{1, 1, 0.5}, v: make([]float64, 3), rng: NewRNG(seed, 1)}
+	n.m = NewMonitor("m", "P", 1, true)
+	n.m.Dt = n.Dt
+	n.m.AddVar("v", []int{3})
+	n.m.EnableSpikes(nil)
+	n.m.Neurons = 3
+	n.sub = NewMonitor("sub", "P[2,0]", 2, true)
+	n.sub.Dt = n.Dt
+	n.sub.AddVar("v", []int{2})
+	n.sub.EnableSpikes(subRanks)
+	return n
+}
+
+func (n *leaky) step() {
+	n.spiked = false
+	for i := range n.v {
+		n.v[i] += n.Dt * (n.I[i] - n.v[i]) / n.tau
+		if n.sigma != 0 {
+			n.v[i] += n.sigma * n.rng.Normal()
+		}
+		if n.v[i] > n.theta {
+			n.v[i] = 0
+			n.spiked = true
+			n.m.Spike(n.Step, i)
+			n.sub.Spike(n.Step, i)
+		}
+	}
+	if n.m.Due(n.Step) {
+		n.m.Append(0, n.v)
+	}
+	if n.sub.Due(n.Step) {
+		n.sub.AppendGather(0, n.v, subRanks)
+	}
+	if n.onStep != nil {
+		n.onStep(n)
+	}
+}
+
+func (n *leaky) Base() *Core         { return &n.Core }
+func (n *leaky) Simulate(ms float64) { n.Core.Simulate(ms, n.step) }
+func (n *leaky) SimulateUntil(maxMs float64) float64 {
+	return n.Core.SimulateUntil(maxMs, n.step, func() bool { return n.spiked })
+}
+func (n *leaky) Monitors() []*Monitor { return []*Monitor{n.m, n.sub} }
+
+func (n *leaky) Set(path, value string) error {
+	v, err := ParseValue(value)
+	if err != nil {
+		return err
+	}
+	scalar := func(dst *float64) error {
+		x, err := v.Scalar()
+		if err == nil {
+			*dst = x
+		}
+		return err
+	}
+	switch path {
+	case "P.tau":
+		return scalar(&n.tau)
+	case "P.theta":
+		return scalar(&n.theta)
+	case "sigma":
+		return scalar(&n.sigma)
+	case "P.I":
+		return v.Fill(n.I, &n.rng)
+	}
+	return fmt.Errorf("unknown path %q", path)
+}
+
+func (n *leaky) Get(path string) ([]float64, error) {
+	if path == "P.v" {
+		return slices.Clone(n.v), nil
+	}
+	return nil, fmt.Errorf("unknown path %q", path)
+}
+
+func leakyProgram(hook func(*leaky)) Program {
+	return Program{Name: "leaky", Version: "v0.test", ModelHash: "abc123", Dt: 1,
+		DefaultSeed: 42, HasSeed: true, DefaultDuration: 6,
+		New: func(seed int64) (Instance, error) {
+			n := newLeaky(seed)
+			n.onStep = hook
+			return n, nil
+		},
+		Paths: []string{"P.tau", "P.theta", "P.I", "sigma"}}
+}
+
+func runMain(t *testing.T, prog Program, stop *atomic.Bool, args ...string) (int, string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	code := RunMain(prog, args, &stderr, stop)
+	return code, stderr.String()
+}
+
+func readF64(t *testing.T, path string) ([]int, []float64) {
+	t.Helper()
+	shape, data, err := ReadNpyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := data.([]float64)
+	if !ok {
+		t.Fatalf("%s holds %T", path, data)
+	}
+	return shape, d
+}
+
+func readI64(t *testing.T, path string) ([]int, []int64) {
+	t.Helper()
+	shape, data, err := ReadNpyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := data.([]int64)
+	if !ok {
+		t.Fatalf("%s holds %T", path, data)
+	}
+	return shape, d
+}
+
+// The hand-derived trajectory of the default network over 6 steps (dt 1,
+// tau 2, I = [1, 1, 0.5], theta 0.8): neurons 0 and 1 go 0.5, 0.75,
+// 0.875 > 0.8 (spike, reset to 0), ...; neuron 2 goes 0.25, 0.375, ... without
+// spiking.
+var leakyV = []float64{
+	0.5, 0.5, 0.25,
+	0.75, 0.75, 0.375,
+	0, 0, 0.4375,
+	0.5, 0.5, 0.46875,
+	0.75, 0.75, 0.484375,
+	0, 0, 0.4921875,
+}
+
+func TestMainSingleRun(t *testing.T) {
+	t.Setenv("ANNC_GENERATE_S", "1.5")
+	t.Setenv("ANNC_BUILD_S", "")
+	out := t.TempDir()
+	code, msg := runMain(t, leakyProgram(nil), nil, "--out", out, "--duration", "6")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	if shape, v := readF64(t, filepath.Join(out, "m.v.npy")); !reflect.DeepEqual(shape, []int{6, 3}) || !reflect.DeepEqual(v, leakyV) {
+		t.Errorf("m.v = %v %v\nwant %v", shape, v, leakyV)
+	}
+	if _, ts := readF64(t, filepath.Join(out, "m.spike_times.npy")); !reflect.DeepEqual(ts, []float64{2, 2, 5, 5}) {
+		t.Errorf("m.spike_times = %v", ts)
+	}
+	if _, rs := readI64(t, filepath.Join(out, "m.spike_ranks.npy")); !reflect.DeepEqual(rs, []int64{0, 1, 0, 1}) {
+		t.Errorf("m.spike_ranks = %v", rs)
+	}
+	// sub: steps 0, 2, 4 of neurons 2 and 0
+	if shape, v := readF64(t, filepath.Join(out, "sub.v.npy")); !reflect.DeepEqual(shape, []int{3, 2}) ||
+		!reflect.DeepEqual(v, []float64{0.25, 0.5, 0.4375, 0, 0.484375, 0.75}) {
+		t.Errorf("sub.v = %v %v", shape, v)
+	}
+	if _, ts := readF64(t, filepath.Join(out, "sub.spike_times.npy")); !reflect.DeepEqual(ts, []float64{2, 5}) {
+		t.Errorf("sub.spike_times = %v", ts)
+	}
+	if _, rs := readI64(t, filepath.Join(out, "sub.spike_ranks.npy")); !reflect.DeepEqual(rs, []int64{0, 0}) {
+		t.Errorf("sub.spike_ranks = %v", rs)
+	}
+	man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if man.WallS.Setup < 0 || man.WallS.Simulate <= 0 {
+		t.Errorf("wall times %+v", man.WallS)
+	}
+	man.WallS.Setup, man.WallS.Simulate = 0, 0
+	want := &Manifest{Model: "leaky", ModelHash: "abc123", AnncVersion: "v0.test", Seed: 42, Dt: 1,
+		Steps: 6, SimulatedMs: 6, Status: "ok", WallS: WallTimes{Generate: 1.5}, Set: map[string]string{},
+		Files: []ManifestFile{
+			{"m.v.npy", "m", "v", []int{6, 3}, "float64", 1},
+			{"m.spike_times.npy", "m", "spike_times", []int{4}, "float64", 0},
+			{"m.spike_ranks.npy", "m", "spike_ranks", []int{4}, "int64", 0},
+			{"sub.v.npy", "sub", "v", []int{3, 2}, "float64", 2},
+			{"sub.spike_times.npy", "sub", "spike_times", []int{2}, "float64", 0},
+			{"sub.spike_ranks.npy", "sub", "spike_ranks", []int{2}, "int64", 0},
+		}}
+	if !reflect.DeepEqual(man, want) {
+		t.Errorf("manifest\n got %+v\nwant %+v", man, want)
+	}
+	// The keys, in their documented order.
+	raw, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	var keys []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, `  "`) {
+			keys = append(keys, strings.Split(line, `"`)[1])
+		}
+	}
+	if want := []string{"model", "model_hash", "annc_version", "seed", "dt", "steps", "simulated_ms",
+		"status", "error", "wall_s", "set", "files"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("manifest keys %v, want %v", keys, want)
+	}
+}
+
+func TestMainSet(t *testing.T) {
+	out := t.TempDir()
+	// I = 0.5 everywhere: every neuron follows neuron 2 of the default run.
+	code, msg := runMain(t, leakyProgram(nil), nil, "-out", out, "-set", "P.I=[0.5, 0.5, 0.5]", "-set", "P.theta=2", "-seed", "7")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	_, v := readF64(t, filepath.Join(out, "m.v.npy"))
+	for s := range 6 {
+		for i := range 3 {
+			if v[3*s+i] != leakyV[3*s+2] {
+				t.Fatalf("v[%d][%d] = %v, want %v", s, i, v[3*s+i], leakyV[3*s+2])
+			}
+		}
+	}
+	man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if man.Seed != 7 || !reflect.DeepEqual(man.Set, map[string]string{"P.I": "[0.5, 0.5, 0.5]", "P.theta": "2"}) {
+		t.Errorf("seed %d set %v", man.Seed, man.Set)
+	}
+	if man.Files[1].Shape[0] != 0 {
+		t.Errorf("spikes with theta 2: %v", man.Files[1])
+	}
+}
+
+func TestMainUntil(t *testing.T) {
+	prog := leakyProgram(nil)
+	prog.Until, prog.MaxDuration = true, 100
+	out := t.TempDir()
+	// The first spike happens during step 2: 3 steps.
+	if code, msg := runMain(t, prog, nil, "-out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
+	if man.Steps != 3 || man.SimulatedMs != 3 {
+		t.Errorf("until: %d steps, %v ms; want 3, 3", man.Steps, man.SimulatedMs)
+	}
+	// -duration is the maximum.
+	if code, msg := runMain(t, prog, nil, "-out", out, "-duration", "2"); code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	man, _ = ReadManifest(filepath.Join(out, "manifest.json"))
+	if man.Steps != 2 || man.SimulatedMs != 2 {
+		t.Errorf("until -duration 2: %d steps, %v ms; want 2, 2", man.Steps, man.SimulatedMs)
+	}
+}
+
+func TestMainInterrupted(t *testing.T) {
+	stop := new(atomic.Bool)
+	prog := leakyProgram(func(n *leaky) {
+		if n.Step == 3 { // the signal arrives during step 3
+			stop.Store(true)
+		}
+	})
+	out := t.TempDir()
+	code, msg := runMain(t, prog, stop, "-out", out, "-duration", "1000")
+	if code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d: %s", code, ExitInterrupted, msg)
+	}
+	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
+	if man.Status != "interrupted" || man.Steps != 4 || man.SimulatedMs != 4 {
+		t.Errorf("manifest status %q steps %d ms %v", man.Status, man.Steps, man.SimulatedMs)
+	}
+	if shape, v := readF64(t, filepath.Join(out, "m.v.npy")); !reflect.DeepEqual(shape, []int{4, 3}) || !reflect.DeepEqual(v, leakyV[:12]) {
+		t.Errorf("m.v = %v %v", shape, v)
+	}
+}
+
+func TestMainUsageErrors(t *testing.T) {
+	out := t.TempDir()
+	for _, args := range [][]string{
+		{"-nosuchflag"},
+		{"extra"},
+		{"-duration", "-1"},
+		{"-set", "P.tau"},
+		{"-set", "P.tau=Uniform(1"},
+		{"-set", "Q.x=1", "-out", out},
+		{"-set", "P.I=[1,2]", "-out", out}, // wrong list length
+		{"-grid"},
+		{"-sweep", "P.tau=1,2", "-sweep", "sigma=0,0.1,0.2"},
+		{"-sweep", "P.tau="},
+		{"-sweep", "P.I=[1,2"},
+		{"-workers", "-2"},
+	} {
+		code, msg := runMain(t, leakyProgram(nil), nil, args...)
+		if code != ExitUsage {
+			t.Errorf("%q: exit %d, want 2 (%s)", args, code, msg)
+		}
+		if !strings.Contains(msg, "leaky") && !strings.Contains(msg, "usage") {
+			t.Errorf("%q: message does not name the program: %s", args, msg)
+		}
+	}
+	if code, msg := runMain(t, leakyProgram(nil), nil, "-set", "Q.x=1", "-out", out); !strings.Contains(msg, "settable paths: P.tau P.theta P.I sigma") || code != 2 {
+		t.Errorf("unknown path message: %s", msg)
+	}
+	if code, _ := runMain(t, leakyProgram(nil), nil, "-help"); code != 0 {
+		t.Errorf("-help exit %d", code)
+	}
+}
+
+func TestMainRunError(t *testing.T) {
+	prog := leakyProgram(func(n *leaky) {
+		if n.Step == 2 {
+			panic("diverged")
+		}
+	})
+	out := t.TempDir()
+	code, msg := runMain(t, prog, nil, "-out", out)
+	if code != 1 || !strings.Contains(msg, "leaky: simulation: panic: diverged") {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
+	if man.Status != "error" || man.Error != "simulation: panic: diverged" || man.Steps != 2 {
+		t.Errorf("manifest %+v", man)
+	}
+	// What was recorded before the failure is written: steps 0 and 1, and
+	// step 2, whose frame was taken before the failing code ran.
+	if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 3 {
+		t.Errorf("m.v has %d frames, want 3", shape[0])
+	}
+}
+
+func TestParseSweep(t *testing.T) {
+	ax, err := parseSweep("P.I=Uniform(0, 1),[1,1,0.5], 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ax.path != "P.I" || !reflect.DeepEqual(ax.values, []string{"Uniform(0, 1)", "[1,1,0.5]", "3"}) {
+		t.Errorf("parseSweep = %+v", ax)
+	}
+	pts := sweepPoints([]sweepAxis{{"a", []string{"1", "2"}}, {"b", []string{"x", "y", "z"}}}, true)
+	var got []string
+	for _, p := range pts {
+		got = append(got, p[0].value+p[1].value)
+	}
+	if want := []string{"1x", "1y", "1z", "2x", "2y", "2z"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("grid order %v, want %v", got, want)
+	}
+}
+
+func TestMainSweep(t *testing.T) {
+	out := t.TempDir()
+	code, msg := runMain(t, leakyProgram(nil), nil, "-out", out, "-sweep", "P.tau=2,1", "-sweep", "P.theta=0.8,2", "-workers", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	// run 0 is the default network: 4 spikes of 3 neurons in 6 ms, 2 of the 2
+	// neurons of sub. run 1 (tau 1, theta 2): v = I every step, no spike.
+	csv, err := os.ReadFile(filepath.Join(out, "sweep.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	want := "index,P.tau,P.theta,seed,status,m_rate_hz,sub_rate_hz\n" +
+		fmt.Sprintf("0,2,0.8,%d,ok,%s,%s\n", DeriveSeed(42, 0), f(4/(3*0.006)), f(2/(2*0.006))) +
+		fmt.Sprintf("1,1,2,%d,ok,0,0\n", DeriveSeed(42, 1))
+	if string(csv) != want {
+		t.Errorf("sweep.csv\n%s\nwant\n%s", csv, want)
+	}
+	_, v := readF64(t, filepath.Join(out, "run-0000", "m.v.npy"))
+	if !reflect.DeepEqual(v, leakyV) {
+		t.Errorf("run-0000 m.v = %v", v)
+	}
+	_, v = readF64(t, filepath.Join(out, "run-0001", "m.v.npy"))
+	if !reflect.DeepEqual(v[:3], []float64{1, 1, 0.5}) {
+		t.Errorf("run-0001 m.v starts %v", v[:3])
+	}
+	man, _ := ReadManifest(filepath.Join(out, "run-0001", "manifest.json"))
+	if man.Seed != DeriveSeed(42, 1) || !reflect.DeepEqual(man.Set, map[string]string{"P.tau": "1", "P.theta": "2"}) {
+		t.Errorf("run-0001 manifest seed %d set %v", man.Seed, man.Set)
+	}
+}
+
+// TestMainSweepWorkers runs a noisy grid sweep with 1 and 4 workers: every
+// file must be byte-identical, manifests apart from wall-clock times.
+func TestMainSweepWorkers(t *testing.T) {
+	outs := []string{t.TempDir(), t.TempDir(), t.TempDir()}
+	args := []string{"-sweep", "P.tau=2,3", "-sweep", "P.I=Uniform(0.5, 1.5),[1, 1.2, 1.4]", "-grid", "-set", "sigma=0.05", "-duration", "50", "-seed", "9"}
+	for k, w := range []string{"1", "4", "4"} {
+		extra := []string{"-out", outs[k], "-workers", w}
+		if k == 2 {
+			extra = append(extra, "-stream")
+		}
+		if code, msg := runMain(t, leakyProgram(nil), nil, append(extra, args...)...); code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, msg)
+		}
+	}
+	files := 0
+	err := filepath.WalkDir(outs[0], func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(outs[0], path)
+		a, _ := os.ReadFile(path)
+		for _, other := range outs[1:] {
+			b, err := os.ReadFile(filepath.Join(other, rel))
+			if err != nil {
+				return err
+			}
+			if filepath.Base(rel) == "manifest.json" {
+				ma, _ := ReadManifest(path)
+				mb, _ := ReadManifest(filepath.Join(other, rel))
+				ma.WallS, mb.WallS = WallTimes{}, WallTimes{}
+				if !reflect.DeepEqual(ma, mb) {
+					t.Errorf("%s differs: %+v vs %+v", rel, ma, mb)
+				}
+				continue
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s differs between %s and %s", rel, outs[0], other)
+			}
+		}
+		files++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files != 1+4*7 {
+		t.Errorf("%d files, want %d", files, 1+4*7)
+	}
+	csv, _ := os.ReadFile(filepath.Join(outs[0], "sweep.csv"))
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[2], `1,2,"[1, 1.2, 1.4]",`) || !strings.HasPrefix(lines[3], `2,3,"Uniform(0.5, 1.5)",`) {
+		t.Errorf("sweep.csv:\n%s", csv)
+	}
+	// Different seeds per run: the two noisy runs with equal parameters differ.
+	a, _ := os.ReadFile(filepath.Join(outs[0], "run-0000", "m.v.npy"))
+	b, _ := os.ReadFile(filepath.Join(outs[0], "run-0002", "m.v.npy"))
+	if bytes.Equal(a, b) {
+		t.Errorf("runs 0 and 2 gave identical data")
+	}
+}
