@@ -75,7 +75,12 @@ func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 				}
 				continue
 			}
-			if continuesAfter(cur[len(cur)-1]) || (j < len(toks) && continuesBefore(toks[j])) {
+			last := len(cur) - 1
+			if isPunct(cur[last], ":") && flagColon(cur) == last && j < len(toks) && startsStatement(toks[j:]) {
+				flush() // "x = 1 :" with no flags, then the next statement
+				continue
+			}
+			if continuesAfter(cur[last]) || (j < len(toks) && continuesBefore(toks[j])) {
 				continue
 			}
 			flush()
@@ -250,9 +255,19 @@ func syntaxError(toks []token, err error, at PosMapper, diags *diag.List) {
 		return
 	}
 	t := toks[k]
-	operandStart := t.kind == tokIdent || t.kind == tokNumber || t.kind == tokDeriv ||
-		isPunct(t, "(", "-", "+") || isKeyword(t, "not", "if", "True", "False")
+	startsOperand := func(t token) bool {
+		return t.kind == tokIdent || t.kind == tokNumber || t.kind == tokDeriv ||
+			isPunct(t, "(", "-", "+") || isKeyword(t, "not", "if", "True", "False")
+	}
+	operandStart := startsOperand(t)
 	switch {
+	case isPunct(t, ",", "*", "/", "**", "^", "==", "!=", "<", "<=", ">", ">=", "=") && !wantsOperand(prev) &&
+		(k+1 == len(toks) || !startsOperand(toks[k+1])):
+		if k+1 == len(toks) {
+			diags.Errorf(posOf(t), "expected an expression after '%s'", t.text)
+		} else {
+			diags.Errorf(posOf(toks[k+1]), "expected an expression after '%s', got %s", t.text, toks[k+1].describe())
+		}
 	case isPunct(prev, ".") && t.kind != tokIdent:
 		diags.Errorf(posOf(t), "expected a name after '.', got %s", t.describe())
 	case isKeyword(prev, "else") && !isPunct(t, ":"):
@@ -318,6 +333,8 @@ func parseFlags(colon token, toks []token, allowed []string, c *converter) []Fla
 			f.Value = c.expr(gf.Value)
 		}
 		switch {
+		case !contains(allowed, f.Name) && contains(eqFlags, f.Name):
+			c.diags.Errorf(f.Pos, "flag %q does not apply here (allowed: %s)", f.Name, strings.Join(allowed, ", "))
 		case !contains(allowed, f.Name):
 			if s := suggest(f.Name, allowed); s != "" {
 				c.diags.Errorf(f.Pos, "unknown flag %q; did you mean %q?", f.Name, s)
