@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // leaky is a hand-written network of three leaky integrators standing for a
@@ -231,9 +234,12 @@ func TestMainSingleRun(t *testing.T) {
 func TestMainSet(t *testing.T) {
 	out := t.TempDir()
 	// I = 0.5 everywhere: every neuron follows neuron 2 of the default run.
-	code, msg := runMain(t, leakyProgram(nil), nil, "-out", out, "-set", "P.I=[0.5, 0.5, 0.5]", "-set", "P.theta=2", "-seed", "7")
+	code, msg := runMain(t, leakyProgram(nil), nil, "-out", out, "-set", "P.I=[0.5, 0.5, 0.5]", "-set", "P.theta=2", "-seed", "7", "-progress")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
+	}
+	if !strings.Contains(msg, "leaky: 100.0%  t = 6 ms") {
+		t.Errorf("no final progress line in %q", msg)
 	}
 	_, v := readF64(t, filepath.Join(out, "m.v.npy"))
 	for s := range 6 {
@@ -372,9 +378,12 @@ func TestParseSweep(t *testing.T) {
 
 func TestMainSweep(t *testing.T) {
 	out := t.TempDir()
-	code, msg := runMain(t, leakyProgram(nil), nil, "-out", out, "-sweep", "P.tau=2,1", "-sweep", "P.theta=0.8,2", "-workers", "2")
+	code, msg := runMain(t, leakyProgram(nil), nil, "-out", out, "-sweep", "P.tau=2,1", "-sweep", "P.theta=0.8,2", "-workers", "2", "-progress")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
+	}
+	if !strings.Contains(msg, "leaky: 2/2 runs done") {
+		t.Errorf("no sweep progress in %q", msg)
 	}
 	// run 0 is the default network: 4 spikes of 3 neurons in 6 ms, 2 of the 2
 	// neurons of sub. run 1 (tau 1, theta 2): v = I every step, no spike.
@@ -461,5 +470,53 @@ func TestMainSweepWorkers(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(outs[0], "run-0002", "m.v.npy"))
 	if bytes.Equal(a, b) {
 		t.Errorf("runs 0 and 2 gave identical data")
+	}
+}
+
+// TestMainSignal runs Main in a child process (this test binary) that sends
+// itself SIGINT during step 100 of a long run: the run must end after that
+// step, write what was recorded with status "interrupted" and exit 130. With a
+// second signal while the run is still going, the process exits at once
+// without writing.
+func TestMainSignal(t *testing.T) {
+	if mode := os.Getenv("ANNRT_SIGNAL_CHILD"); mode != "" {
+		os.Args = []string{"leaky", "-out", os.Getenv("ANNRT_SIGNAL_OUT"), "-duration", "1e9"}
+		self, _ := os.FindProcess(os.Getpid())
+		os.Exit(Main(leakyProgram(func(n *leaky) {
+			if n.Step == 100 {
+				self.Signal(os.Interrupt)
+				time.Sleep(300 * time.Millisecond) // let the handler see it during this step
+				if mode == "twice" {
+					self.Signal(os.Interrupt)
+					time.Sleep(5 * time.Second)
+				}
+			}
+		})))
+	}
+	for _, mode := range []string{"once", "twice"} {
+		out := t.TempDir()
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMainSignal$")
+		cmd.Env = append(os.Environ(), "ANNRT_SIGNAL_CHILD="+mode, "ANNRT_SIGNAL_OUT="+out)
+		msg, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Fatalf("%s: child ended with %v, want exit 130: %s", mode, err, msg)
+		}
+		man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+		if mode == "twice" {
+			if err == nil {
+				t.Errorf("twice: a manifest was written after the second signal")
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v: %s", err, msg)
+		}
+		if man.Status != "interrupted" || man.Steps != 101 {
+			t.Errorf("once: status %q after %d steps; want interrupted after 101", man.Status, man.Steps)
+		}
+		if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 101 {
+			t.Errorf("once: %d frames written, want 101", shape[0])
+		}
 	}
 }
