@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -239,5 +240,39 @@ func TestWriteNpz(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(out2))
 	if len(entries) != 0 {
 		t.Fatalf("temporary files left: %v", entries)
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir)
+	r, err := LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Summarize(r, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Monitor != "m" || got[1].Monitor != "q" {
+		t.Fatalf("summaries %+v", got)
+	}
+	// m: neuron 0 fires at 1, neuron 1 at 1 and 4.5 (2 neurons, 10 ms).
+	// Bins of 5 ms: X0 = [1 0], X1 = [1 0] → κ = 1/√1 = 1.
+	// Counts: neuron 0 [1 0] → mean 0.5, variance 0.25, Fano 0.5; neuron 1 [2 0] → mean 1, variance 1, Fano 1.
+	m := got[0]
+	if m.Neurons != 2 || m.Spikes != 3 || m.RateHz != 150 || !math.IsNaN(m.CV) || m.Synchrony != 1 || m.Fano != 0.75 || m.SyncBin != 5 {
+		t.Fatalf("m summary %+v", m)
+	}
+	// q: neuron 4 of 10 fires at 2 and 3: Fano of [2 0] is 1; one active neuron of 10 → κ = 0.
+	q := got[1]
+	if q.Neurons != 10 || q.Spikes != 2 || q.RateHz != 20 || q.Fano != 1 || q.Synchrony != 0 {
+		t.Fatalf("q summary %+v", q)
+	}
+	if s, _ := Summarize(r, 0); s[0].SyncBin != DefaultSyncBin {
+		t.Fatalf("default bin %v", s[0].SyncBin)
+	}
+	if _, err := Summarize(r, -1); err == nil {
+		t.Fatal("negative bin: no error")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -39,6 +40,9 @@ type Options struct {
 	// variable (default 5). With more elements than that, MaxTraces evenly
 	// spaced ones are drawn together with the mean over all.
 	MaxTraces int
+	// SyncBin is the bin width in ms of the Fano factor and synchrony (κ)
+	// figures of a sweep; zero means analysis.DefaultSyncBin.
+	SyncBin float64
 	// Units adds or overrides the unit shown for a variable name ("v" → "mV").
 	Units map[string]string
 }
@@ -306,7 +310,7 @@ func decimate(t, y []float64) plotter.XYs {
 	ft := make([]float64, 0, len(y))
 	fy := make([]float64, 0, len(y))
 	for i, v := range y {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+		if finite(v) {
 			ft = append(ft, t[i])
 			fy = append(fy, v)
 		}
@@ -346,34 +350,106 @@ func xys(x, y []float64) plotter.XYs {
 	return out
 }
 
-// metricLabel turns a sweep.csv column name into an axis label with its
-// unit ("pop_rate_hz" → "pop rate (Hz)").
-func metricLabel(m string) string {
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// metricLabel turns a metric name into an axis label with its unit
+// ("pop_rate_hz" → "pop mean rate (Hz)").
+func metricLabel(m string, syncBin float64) string {
 	if s, ok := strings.CutSuffix(m, "_rate_hz"); ok {
 		return s + " mean rate (Hz)"
+	}
+	if s, ok := strings.CutSuffix(m, "_cv"); ok {
+		return s + " mean ISI CV"
+	}
+	if s, ok := strings.CutSuffix(m, "_fano"); ok {
+		return fmt.Sprintf("%s mean Fano factor (%.3g ms bins)", s, syncBin)
+	}
+	if s, ok := strings.CutSuffix(m, "_synchrony"); ok {
+		return fmt.Sprintf("%s synchrony κ (%.3g ms bins)", s, syncBin)
 	}
 	return m
 }
 
+// sweepMetric is one summary value per sweep row.
+type sweepMetric struct {
+	name   string
+	values []float64
+}
+
+// sweepMetrics returns the metrics of sweep.csv followed by, for every
+// spiking monitor, the mean ISI CV, mean Fano factor and synchrony κ computed
+// from each run's raster.
+func sweepMetrics(s *analysis.Sweep, syncBin float64) ([]sweepMetric, error) {
+	var out []sweepMetric
+	for _, m := range s.Metrics {
+		v, _ := s.Column(m)
+		out = append(out, sweepMetric{m, v})
+	}
+	derived := map[string][]float64{}
+	var order []string
+	for i := range s.Rows {
+		r, err := s.LoadRun(i)
+		if err != nil {
+			return nil, err
+		}
+		sums, err := analysis.Summarize(r, syncBin)
+		if err != nil {
+			return nil, err
+		}
+		for _, sm := range sums {
+			for _, kv := range []struct {
+				suffix string
+				v      float64
+			}{{"_cv", sm.CV}, {"_fano", sm.Fano}, {"_synchrony", sm.Synchrony}} {
+				name := sm.Monitor + kv.suffix
+				col, ok := derived[name]
+				if !ok {
+					col = make([]float64, len(s.Rows))
+					for k := range col {
+						col[k] = math.NaN()
+					}
+					order = append(order, name)
+				}
+				col[i] = kv.v
+				derived[name] = col
+			}
+		}
+	}
+	for _, name := range order {
+		out = append(out, sweepMetric{name, derived[name]})
+	}
+	return out, nil
+}
+
 func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, error) {
-	if len(s.Metrics) == 0 {
-		return nil, fmt.Errorf("%s: sweep.csv has no metric columns", filepath.Join(s.Dir, "sweep.csv"))
+	syncBin := opt.SyncBin
+	if syncBin == 0 {
+		syncBin = analysis.DefaultSyncBin
+	}
+	metrics, err := sweepMetrics(s, syncBin)
+	if err != nil {
+		return nil, err
+	}
+	if len(metrics) == 0 {
+		return nil, fmt.Errorf("%s: no metrics to plot (no metric columns and no spiking monitors)", filepath.Join(s.Dir, "sweep.csv"))
 	}
 	params := s.Params
 	if len(params) == 0 {
 		params = []string{"index"}
 	}
 	var written []string
-	for _, m := range s.Metrics {
-		y, _ := s.Column(m)
+	for _, m := range metrics {
+		if !slices.ContainsFunc(m.values, finite) {
+			continue // e.g. the CV of a monitor that never fired three times
+		}
 		for _, param := range params {
 			x, _ := s.Column(param)
-			name := "sweep." + fileSafe(m)
+			name := "sweep." + fileSafe(m.name)
 			if len(params) > 1 {
 				name += ".vs." + fileSafe(param)
 			}
 			path := filepath.Join(s.Dir, name+"."+format)
-			if err := sweepFigure(path, format, x, y, param, m, len(params) == 1); err != nil {
+			if err := sweepFigure(path, format, x, m.values, param, metricLabel(m.name, syncBin), len(params) == 1); err != nil {
 				return written, err
 			}
 			written = append(written, path)
@@ -382,20 +458,20 @@ func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, erro
 	return written, nil
 }
 
-func sweepFigure(path, format string, x, y []float64, param, metric string, joined bool) error {
+func sweepFigure(path, format string, x, y []float64, param, label string, joined bool) error {
 	pts := xys(x, y)
 	sort.SliceStable(pts, func(i, j int) bool { return pts[i].X < pts[j].X })
 	// NaN metrics (a run without spikes for a ratio) are left out.
 	kept := pts[:0]
 	for _, p := range pts {
-		if !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0) {
+		if finite(p.Y) {
 			kept = append(kept, p)
 		}
 	}
 	p := gplot.New()
-	p.Title.Text = metricLabel(metric) + " vs " + param
+	p.Title.Text = label + " vs " + param
 	p.X.Label.Text = param
-	p.Y.Label.Text = metricLabel(metric)
+	p.Y.Label.Text = label
 	p.Add(plotter.NewGrid())
 	if len(kept) > 0 {
 		if joined {
@@ -415,11 +491,13 @@ func sweepFigure(path, format string, x, y []float64, param, metric string, join
 		sc.GlyphStyle.Radius = vg.Points(3)
 		sc.GlyphStyle.Color = plotutil.Color(0)
 		p.Add(sc)
-		if p.X.Min == p.X.Max {
-			p.X.Min, p.X.Max = p.X.Min-1, p.X.Max+1
-		}
-		if p.Y.Min == p.Y.Max {
-			p.Y.Min, p.Y.Max = p.Y.Min-1, p.Y.Max+1
+		// A margin of 5 % keeps the end points whole inside the axes.
+		for _, ax := range []*gplot.Axis{&p.X, &p.Y} {
+			if ax.Min == ax.Max {
+				ax.Min, ax.Max = ax.Min-1, ax.Max+1
+			}
+			m := 0.05 * (ax.Max - ax.Min)
+			ax.Min, ax.Max = ax.Min-m, ax.Max+m
 		}
 	}
 	return render(path, format, 6*vg.Inch, 4.5*vg.Inch, func(dc draw.Canvas) { p.Draw(pad(dc)) })
