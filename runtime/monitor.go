@@ -575,3 +575,125 @@ func (m *Monitor) Close() error {
 	m.err = nil
 	return errors.Join(errs...)
 }
+
+// RasterKeep returns the spikes held in memory like Raster, ordered by time
+// then rank, without forgetting them.
+func (m *Monitor) RasterKeep() (times []float64, ranks []int64) {
+	steps, rk := m.spikeSteps, m.spikeRanks
+	m.spikeSteps, m.spikeRanks = slices.Clone(steps), slices.Clone(rk)
+	times, ranks = m.Raster()
+	m.spikeSteps, m.spikeRanks = steps, rk
+	return times, ranks
+}
+
+// Histogram counts the spikes whose time lies in each bin [t0 + k·binMs,
+// t0 + (k+1)·binMs) covering [t0, t1); spikes outside are ignored. The number
+// of bins is (t1 - t0)/binMs rounded up (0 when binMs or t1 - t0 is not
+// positive).
+func Histogram(times []float64, t0, t1, binMs float64) []int {
+	if binMs <= 0 || t1 <= t0 {
+		return nil
+	}
+	// A tolerance of a millionth of a bin keeps (t1-t0)/binMs = 9.999999 at 10.
+	nb := int(math.Ceil((t1-t0)/binMs - 1e-6))
+	counts := make([]int, nb)
+	for _, t := range times {
+		if t < t0 || t >= t1 {
+			continue
+		}
+		k := int(math.Floor((t-t0)/binMs + 1e-9))
+		if k >= 0 && k < nb {
+			counts[k]++
+		}
+	}
+	return counts
+}
+
+// PopulationRate is Histogram divided by neurons × binMs/1000: the mean firing
+// rate of the population in each bin, in Hz.
+func PopulationRate(times []float64, neurons int, t0, t1, binMs float64) []float64 {
+	counts := Histogram(times, t0, t1, binMs)
+	rates := make([]float64, len(counts))
+	for k, c := range counts {
+		rates[k] = MeanRate(c, neurons, binMs)
+	}
+	return rates
+}
+
+// ISI returns the inter-spike intervals in ms of a raster ordered by time:
+// for each neuron in increasing rank order, the differences between its
+// consecutive spike times.
+func ISI(times []float64, ranks []int64) []float64 {
+	var out []float64
+	for _, isi := range isiPerNeuron(times, ranks) {
+		out = append(out, isi...)
+	}
+	return out
+}
+
+// isiPerNeuron groups the intervals by neuron, in increasing rank order.
+func isiPerNeuron(times []float64, ranks []int64) [][]float64 {
+	order := make([]int, len(times))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case ranks[a] != ranks[b]:
+			if ranks[a] < ranks[b] {
+				return -1
+			}
+			return 1
+		case times[a] < times[b]:
+			return -1
+		case times[a] > times[b]:
+			return 1
+		}
+		return 0
+	})
+	var out [][]float64
+	for i := 0; i < len(order); {
+		j := i
+		var isi []float64
+		for j+1 < len(order) && ranks[order[j+1]] == ranks[order[i]] {
+			isi = append(isi, times[order[j+1]]-times[order[j]])
+			j++
+		}
+		if len(isi) > 0 {
+			out = append(out, isi)
+		}
+		i = j + 1
+	}
+	return out
+}
+
+// CV is the coefficient of variation of the inter-spike intervals (standard
+// deviation over mean, population standard deviation), computed per neuron
+// having at least two intervals and averaged over those neurons; NaN when no
+// neuron has two intervals.
+func CV(times []float64, ranks []int64) float64 {
+	sum, n := 0.0, 0
+	for _, isi := range isiPerNeuron(times, ranks) {
+		if len(isi) < 2 {
+			continue
+		}
+		mean := 0.0
+		for _, x := range isi {
+			mean += x
+		}
+		mean /= float64(len(isi))
+		v := 0.0
+		for _, x := range isi {
+			v += (x - mean) * (x - mean)
+		}
+		v /= float64(len(isi))
+		if mean > 0 {
+			sum += math.Sqrt(v) / mean
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}
