@@ -80,6 +80,10 @@ func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 				flush() // "x = 1 :" with no flags, then the next statement
 				continue
 			}
+			if j < len(toks) && startsStatement(toks[j:]) && !continuesBefore(toks[j]) {
+				flush() // "x = a +" then a new statement: report the dangling operator here
+				continue
+			}
 			if continuesAfter(cur[last]) || (j < len(toks) && continuesBefore(toks[j])) {
 				continue
 			}

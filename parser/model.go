@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -52,19 +53,8 @@ func (l *loader) decodeYAML(src []byte) (n *yaml.Node, ok bool) {
 		err = yaml.Unmarshal(src, &doc)
 	}()
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 1
-		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		if line > len(l.fl.starts) {
-			line = len(l.fl.starts)
-		}
-		if line < 1 {
-			line = 1
-		}
-		l.diags.Errorf(diag.Pos{File: l.file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+		line, col, msg := l.locateYAMLError(src, err)
+		l.diags.Errorf(diag.Pos{File: l.file, Line: line, Col: col}, "invalid YAML: %s", msg)
 		return nil, false
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -72,6 +62,83 @@ func (l *loader) decodeYAML(src []byte) (n *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return doc.Content[0], true
+}
+
+// yamlMessage strips the "yaml: line N: " prefix.
+func yamlMessage(err error) (int, string) {
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return line, m[2]
+	}
+	return 0, strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// locateYAMLError finds where a YAML error really is. yaml.v3 often reports
+// the line where the enclosing mapping started, so the shortest prefix of the
+// file that fails with the same message is searched (binary search over
+// lines); the column is placed on the likely culprit of that line.
+func (l *loader) locateYAMLError(src []byte, err error) (line, col int, msg string) {
+	line, msg = yamlMessage(err)
+	fails := func(k int) bool {
+		end := len(src)
+		if k < len(l.fl.starts) {
+			end = l.fl.starts[k]
+		}
+		var n yaml.Node
+		var perr error
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					perr = fmt.Errorf("yaml: %v", r)
+				}
+			}()
+			perr = yaml.Unmarshal(src[:end], &n)
+		}()
+		if perr == nil {
+			return false
+		}
+		_, m := yamlMessage(perr)
+		return m == msg
+	}
+	lo, hi := 1, len(l.fl.starts)
+	if fails(hi) {
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if fails(mid) {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		line = lo
+	}
+	if line < 1 {
+		line = 1
+	}
+	if line > len(l.fl.starts) {
+		line = len(l.fl.starts)
+	}
+	text := l.fl.line(line)
+	col = len(text) - len(strings.TrimLeft(text, " ")) + 1
+	switch {
+	case strings.Contains(msg, "mapping values are not allowed"):
+		// key: value: more -- point at the second ': '
+		if i := strings.Index(text, ": "); i >= 0 {
+			if j := strings.Index(text[i+2:], ":"); j >= 0 {
+				col = utf8.RuneCountInString(text[:i+2+j]) + 1
+			}
+		}
+		msg += " (an unquoted value contains ': '; put the value in quotes, or use a '|' block for equations)"
+	case strings.Contains(msg, "cannot start any token"):
+		if i := strings.IndexByte(text, '\t'); i >= 0 {
+			col = utf8.RuneCountInString(text[:i]) + 1
+			msg += " (a tab; YAML indents with spaces only)"
+		}
+	}
+	if col > utf8.RuneCountInString(text) {
+		col = max(1, utf8.RuneCountInString(text))
+	}
+	return line, col, msg
 }
 
 func (l *loader) pos(n *yaml.Node) diag.Pos {
@@ -808,7 +875,7 @@ func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
 	if v.Bool != nil || (v.List != nil && kind != "from_matrix") {
 		l.errorf(n, "%s must be a number or a distribution such as \"Uniform(0, 1)\", got %s", what, kindName(n))
 	}
-	if v.Str != "" && v.Expr == nil && kind != "from_matrix" {
+	if v.Str != "" && looksLikeFile(v.Str) && kind != "from_matrix" {
 		l.errorf(n, "%s must be a number or a distribution, not a file name", what)
 	}
 	return v
