@@ -149,8 +149,8 @@ func (m *Monitor) Due(step int64) bool {
 	if !m.anchored {
 		m.anchored, m.startStep = true, step
 	}
-	d := step - m.startStep
-	if d < 0 || d%m.PeriodSteps != 0 {
+	// The grid extends before the anchor too, should the clock be set back.
+	if (step-m.startStep)%m.PeriodSteps != 0 {
 		return false
 	}
 	m.dueValue = true
