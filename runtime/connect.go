@@ -374,17 +374,25 @@ func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn,
 	expect := float64(total) * p
 	l := newSynList(int(expect + 5*math.Sqrt(expect) + 16))
 	if p > 0 && total > 0 {
+		// 1-U is exact for U a multiple of 2^-53 in [0, 1), so log(1-U) is
+		// the log of a uniform in (0, 1].
 		inv := 1 / math.Log1p(-p)
 		ftotal := float64(total)
-		k := -1
+		k := -1       // flat index of the last success
+		j, i := 0, -1 // its post and pre positions
 		for {
 			// Number of failures before the next success.
-			g := math.Floor(math.Log1p(-r.Float64()) * inv)
+			g := math.Log(1-r.Float64()) * inv // >= 0; int() floors it
 			if g >= ftotal-float64(k+1) {
 				break
 			}
-			k += int(g) + 1
-			j, i := k/np, k%np
+			step := int(g) + 1
+			k += step
+			i += step
+			if i >= np {
+				j += i / np
+				i %= np
+			}
 			pj, pi := post.Rank(j), pre.Rank(i)
 			if !allowSelf && self(pre, post, pi, pj) {
 				continue

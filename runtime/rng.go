@@ -124,9 +124,10 @@ func (r *RNG) LogNormal(mu, sigma float64) float64 {
 }
 
 // Exponential returns an exponential deviate with the given rate (mean
-// 1/rate), as annc's Exponential(lambda) is defined everywhere.
+// 1/rate), as annc's Exponential(lambda) is defined everywhere. 1-U is
+// exact for the multiples of 2^-53 that Float64 returns.
 func (r *RNG) Exponential(rate float64) float64 {
-	return -math.Log1p(-r.Float64()) / rate
+	return -math.Log(1-r.Float64()) / rate
 }
 
 // Gamma returns a gamma deviate with shape k and scale theta (mean k·theta,

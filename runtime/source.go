@@ -1,3 +1,11 @@
+// Package runtime is what annc-generated networks link to: keyed random
+// streams and distributions, parameter values, .npy files, connectivity
+// builders and delay queues, the simulation clock with callbacks, monitors,
+// parallel runs and the command-line runner.
+//
+// It uses the standard library only, because annc copies these sources
+// verbatim into every build directory (see Source), where they must build
+// without network access.
 package runtime
 
 import "embed"
