@@ -483,3 +483,25 @@ func (s *NpyStream) Close() error {
 	}
 	return nil
 }
+
+// AsFloat64 converts what ReadNpy returns ([]float64, []float32 or []int64)
+// to float64 values; a []float64 is returned as is.
+func AsFloat64(data any) ([]float64, error) {
+	switch d := data.(type) {
+	case []float64:
+		return d, nil
+	case []float32:
+		out := make([]float64, len(d))
+		for i, x := range d {
+			out[i] = float64(x)
+		}
+		return out, nil
+	case []int64:
+		out := make([]float64, len(d))
+		for i, x := range d {
+			out[i] = float64(x)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("npy: cannot convert %T to float64 values", data)
+}

@@ -253,3 +253,22 @@ func BenchmarkNpyStreamAppend4000(b *testing.B) {
 	}
 	s.Close()
 }
+
+func TestAsFloat64(t *testing.T) {
+	for _, c := range []struct {
+		in   any
+		want []float64
+	}{
+		{[]float64{1.5}, []float64{1.5}},
+		{[]float32{0.5, 2}, []float64{0.5, 2}},
+		{[]int64{-3, 4}, []float64{-3, 4}},
+	} {
+		got, err := AsFloat64(c.in)
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("AsFloat64(%v) = %v, %v", c.in, got, err)
+		}
+	}
+	if _, err := AsFloat64([]int32{1}); err == nil {
+		t.Error("[]int32 must fail")
+	}
+}
