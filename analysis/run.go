@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,6 +25,7 @@ type Manifest struct {
 	Steps       int64          `json:"steps"`
 	SimulatedMs float64        `json:"simulated_ms"`
 	Status      string         `json:"status"`
+	Error       string         `json:"error"`
 	Wall        WallTimes      `json:"wall_s"`
 	Set         map[string]any `json:"set"`
 	Files       []FileEntry    `json:"files"`
@@ -177,6 +179,22 @@ func ReadManifest(dir string) (*Manifest, error) {
 	return &m, nil
 }
 
+// npyDescr maps the dtype names a manifest may use ("float64", or NumPy's
+// own "<f8") to the NumPy descriptor found in the file header.
+func npyDescr(dtype string) string {
+	switch dtype {
+	case "float64":
+		return "<f8"
+	case "float32":
+		return "<f4"
+	case "int64":
+		return "<i8"
+	case "int32":
+		return "<i4"
+	}
+	return dtype
+}
+
 func lineCol(b []byte, off int64) (int, int) {
 	line, col := 1, 1
 	for i := int64(0); i < off && i < int64(len(b)); i++ {
@@ -215,7 +233,7 @@ func LoadRun(dir string) (*Run, error) {
 		if f.Shape != nil && !slices.Equal(f.Shape, a.Shape) {
 			return nil, fmt.Errorf("%s: shape %v, manifest says %v", path, a.Shape, f.Shape)
 		}
-		if f.Dtype != "" && f.Dtype != a.Dtype {
+		if f.Dtype != "" && npyDescr(f.Dtype) != a.Dtype {
 			return nil, fmt.Errorf("%s: dtype %s, manifest says %s", path, a.Dtype, f.Dtype)
 		}
 		switch f.Variable {
@@ -300,19 +318,36 @@ type Sweep struct {
 	Dir string
 	// Params are the swept paths (the columns between index and seed).
 	Params []string
-	// Metrics are the summary columns after seed (<monitor>_rate_hz).
+	// Metrics are the numeric summary columns after seed (<monitor>_rate_hz);
+	// a "status" column there is read into SweepRow.Status instead.
 	Metrics []string
-	// Rows holds one row per run: Index, the swept values (as in Params),
-	// the seed and the metrics (as in Metrics).
+	// Rows holds one row per run, sorted by index.
 	Rows []SweepRow
 }
 
 // SweepRow is one line of sweep.csv.
 type SweepRow struct {
-	Index   int
-	Values  []float64
-	Seed    int64
+	Index int
+	// Raw are the swept values as written; Values the same as numbers (NaN
+	// for a value that is not a number, e.g. a distribution).
+	Raw    []string
+	Values []float64
+	Seed   int64
+	// Status is the run's status ("ok", "interrupted", "error"), "" when the
+	// file has no status column.
+	Status string
+	// Metrics are in the order of Sweep.Metrics; an empty cell is NaN.
 	Metrics []float64
+}
+
+// Numeric reports whether every value of swept path j is a number.
+func (s *Sweep) Numeric(j int) bool {
+	for _, r := range s.Rows {
+		if math.IsNaN(r.Values[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 // RunDir is the directory of run i (run-0000, run-0001, …).
@@ -353,8 +388,9 @@ func (s *Sweep) Column(name string) ([]float64, bool) {
 }
 
 // LoadSweep reads dir/sweep.csv (header: index, one column per swept path,
-// seed, then one column per summary metric) and checks that every row's
-// run directory exists. Rows are returned sorted by index.
+// seed, optionally status, then one column per summary metric). Rows are
+// returned sorted by index. The run directories are not read: a run that
+// failed may have none (see Sweep.LoadRun).
 func LoadSweep(dir string) (*Sweep, error) {
 	path := filepath.Join(dir, "sweep.csv")
 	f, err := os.Open(path)
@@ -367,11 +403,6 @@ func LoadSweep(dir string) (*Sweep, error) {
 		return nil, err
 	}
 	s.Dir = dir
-	for _, r := range s.Rows {
-		if !IsRunDir(s.RunDir(r.Index)) {
-			return nil, fmt.Errorf("%s: row %d: %s has no manifest.json", path, r.Index, s.RunDir(r.Index))
-		}
-	}
 	return s, nil
 }
 
@@ -389,9 +420,14 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 	if seedCol < 0 {
 		return nil, fmt.Errorf("%s:1: header has no \"seed\" column", path)
 	}
-	s := &Sweep{
-		Params:  append([]string(nil), header[1:seedCol]...),
-		Metrics: append([]string(nil), header[seedCol+1:]...),
+	s := &Sweep{Params: append([]string(nil), header[1:seedCol]...)}
+	statusCol := -1
+	for c := seedCol + 1; c < len(header); c++ {
+		if header[c] == "status" {
+			statusCol = c
+		} else {
+			s.Metrics = append(s.Metrics, header[c])
+		}
 	}
 	seen := map[int]bool{}
 	for line := 2; ; line++ {
@@ -403,7 +439,11 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		num := func(col int) (float64, error) {
-			v, err := strconv.ParseFloat(strings.TrimSpace(rec[col]), 64)
+			cell := strings.TrimSpace(rec[col])
+			if cell == "" {
+				return math.NaN(), nil
+			}
+			v, err := strconv.ParseFloat(cell, 64)
 			if err != nil {
 				return 0, fmt.Errorf("%s:%d: column %q: %q is not a number", path, line, header[col], rec[col])
 			}
@@ -419,10 +459,11 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 		seen[idx] = true
 		row := SweepRow{Index: idx}
 		for c := 1; c < seedCol; c++ {
-			v, err := num(c)
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
 			if err != nil {
-				return nil, err
+				v = math.NaN()
 			}
+			row.Raw = append(row.Raw, rec[c])
 			row.Values = append(row.Values, v)
 		}
 		seed, err := strconv.ParseInt(strings.TrimSpace(rec[seedCol]), 10, 64)
@@ -431,6 +472,10 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 		}
 		row.Seed = seed
 		for c := seedCol + 1; c < len(rec); c++ {
+			if c == statusCol {
+				row.Status = strings.TrimSpace(rec[c])
+				continue
+			}
 			v, err := num(c)
 			if err != nil {
 				return nil, err

@@ -25,10 +25,10 @@ const testManifest = `{
   "set": {"pop.I": 1.5},
   "files": [
     {"file": "m.v.npy", "monitor": "m", "variable": "v", "shape": [3, 2], "dtype": "<f8", "period_ms": 1},
-    {"file": "m.spike_times.npy", "monitor": "m", "variable": "spike_times", "shape": [3], "dtype": "<f8", "period_ms": 0.5},
+    {"file": "m.spike_times.npy", "monitor": "m", "variable": "spike_times", "shape": [3], "dtype": "float64", "period_ms": 0},
     {"file": "m.spike_ranks.npy", "monitor": "m", "variable": "spike_ranks", "shape": [3], "dtype": "<i8", "period_ms": 0.5},
     {"file": "q.spike_times.npy", "monitor": "q", "variable": "spike_times", "shape": [2], "dtype": "<f8", "period_ms": 0.5, "size": 10},
-    {"file": "q.spike_ranks.npy", "monitor": "q", "variable": "spike_ranks", "shape": [2], "dtype": "<i8", "period_ms": 0.5}
+    {"file": "q.spike_ranks.npy", "monitor": "q", "variable": "spike_ranks", "shape": [2], "dtype": "int64", "period_ms": 0}
   ]
 }`
 
@@ -140,9 +140,9 @@ func TestLoadRunRejects(t *testing.T) {
 
 func TestLoadSweep(t *testing.T) {
 	dir := t.TempDir()
-	csv := "index,proj.g_max,seed,m_rate_hz,q_rate_hz\n" +
-		"1,0.06,43,12.5,3\n" +
-		"0,0.05,42,10,2.5\n"
+	csv := "index,proj.g_max,seed,status,m_rate_hz,q_rate_hz\n" +
+		"1,0.06,43,ok,12.5,\n" +
+		"0,0.05,42,error,10,2.5\n"
 	os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte(csv), 0o644)
 	writeRun(t, filepath.Join(dir, "run-0000"))
 	writeRun(t, filepath.Join(dir, "run-0001"))
@@ -153,8 +153,13 @@ func TestLoadSweep(t *testing.T) {
 	if !slices.Equal(s.Params, []string{"proj.g_max"}) || !slices.Equal(s.Metrics, []string{"m_rate_hz", "q_rate_hz"}) {
 		t.Fatalf("columns %v %v", s.Params, s.Metrics)
 	}
-	if len(s.Rows) != 2 || s.Rows[0].Index != 0 || s.Rows[0].Seed != 42 || s.Rows[1].Values[0] != 0.06 {
+	if len(s.Rows) != 2 || s.Rows[0].Index != 0 || s.Rows[0].Seed != 42 || s.Rows[1].Values[0] != 0.06 ||
+		s.Rows[0].Status != "error" || s.Rows[1].Status != "ok" || s.Rows[1].Raw[0] != "0.06" || !s.Numeric(0) {
 		t.Fatalf("rows %+v", s.Rows)
+	}
+	// An empty cell (a run that did not finish) reads as NaN.
+	if c, _ := s.Column("q_rate_hz"); c[0] != 2.5 || !math.IsNaN(c[1]) {
+		t.Fatalf("q column %v", c)
 	}
 	if c, _ := s.Column("m_rate_hz"); !slices.Equal(c, []float64{10, 12.5}) {
 		t.Fatalf("metric column %v", c)
@@ -173,13 +178,22 @@ func TestLoadSweep(t *testing.T) {
 		t.Fatal("directory kind")
 	}
 
+	// Swept values that are not numbers are kept as written.
+	os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte("index,pop.v,seed\n0,\"Uniform(-70,-50)\",1\n1,-60,2\n"), 0o644)
+	s, err = LoadSweep(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Numeric(0) || s.Rows[0].Raw[0] != "Uniform(-70,-50)" || !math.IsNaN(s.Rows[0].Values[0]) || s.Rows[1].Values[0] != -60 || len(s.Metrics) != 0 {
+		t.Fatalf("non-numeric sweep %+v", s)
+	}
+
 	bad := []struct{ csv, want string }{
 		{"idx,seed\n", "must start with \"index\""},
 		{"index,a\n", "no \"seed\""},
-		{"index,a,seed\n0,x,1\n", "sweep.csv:2: column \"a\": \"x\" is not a number"},
+		{"index,a,seed,r_rate_hz\n0,1,1,x\n", "sweep.csv:2: column \"r_rate_hz\": \"x\" is not a number"},
 		{"index,a,seed\n0,1,1\n0,2,1\n", "index 0 appears twice"},
 		{"index,a,seed\n0,1\n", "wrong number of fields"},
-		{"index,a,seed\n5,1,1\n", "run-0005 has no manifest.json"},
 	}
 	for _, b := range bad {
 		os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte(b.csv), 0o644)

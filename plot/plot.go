@@ -387,7 +387,13 @@ func sweepMetrics(s *analysis.Sweep, syncBin float64) ([]sweepMetric, error) {
 	}
 	derived := map[string][]float64{}
 	var order []string
-	for i := range s.Rows {
+	for i, row := range s.Rows {
+		// A run that failed may have left nothing to read; its statistics
+		// stay NaN and are left out of the figures. A run that has a
+		// manifest must load.
+		if row.Status == "error" || !analysis.IsRunDir(s.RunDir(row.Index)) {
+			continue
+		}
 		r, err := s.LoadRun(i)
 		if err != nil {
 			return nil, err
@@ -442,14 +448,23 @@ func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, erro
 		if !slices.ContainsFunc(m.values, finite) {
 			continue // e.g. the CV of a monitor that never fired three times
 		}
-		for _, param := range params {
+		for j, param := range params {
 			x, _ := s.Column(param)
+			var nominal []string
+			if len(s.Params) > 0 && !s.Numeric(j) {
+				// Values such as distributions: one slot per row, labelled
+				// as written.
+				for i, r := range s.Rows {
+					x[i] = float64(i)
+					nominal = append(nominal, r.Raw[j])
+				}
+			}
 			name := "sweep." + fileSafe(m.name)
 			if len(params) > 1 {
 				name += ".vs." + fileSafe(param)
 			}
 			path := filepath.Join(s.Dir, name+"."+format)
-			if err := sweepFigure(path, format, x, m.values, param, metricLabel(m.name, syncBin), len(params) == 1); err != nil {
+			if err := sweepFigure(path, format, x, m.values, nominal, param, metricLabel(m.name, syncBin), len(params) == 1 && nominal == nil); err != nil {
 				return written, err
 			}
 			written = append(written, path)
@@ -458,7 +473,9 @@ func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, erro
 	return written, nil
 }
 
-func sweepFigure(path, format string, x, y []float64, param, label string, joined bool) error {
+// sweepFigure plots y against x, joined by a line when x is the only swept
+// path; nominal, when set, labels the x positions 0, 1, … instead of numbers.
+func sweepFigure(path, format string, x, y []float64, nominal []string, param, label string, joined bool) error {
 	pts := xys(x, y)
 	sort.SliceStable(pts, func(i, j int) bool { return pts[i].X < pts[j].X })
 	// NaN metrics (a run without spikes for a ratio) are left out.
@@ -473,6 +490,9 @@ func sweepFigure(path, format string, x, y []float64, param, label string, joine
 	p.X.Label.Text = param
 	p.Y.Label.Text = label
 	p.Add(plotter.NewGrid())
+	if nominal != nil {
+		p.NominalX(nominal...)
+	}
 	if len(kept) > 0 {
 		if joined {
 			ln, err := plotter.NewLine(kept)

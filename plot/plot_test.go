@@ -367,3 +367,34 @@ func TestDecimate(t *testing.T) {
 		t.Fatal("decimation lost the spike")
 	}
 }
+
+// A sweep as the runner writes it: a status column, a failed run without a
+// directory and an empty rate, and swept values that are not numbers.
+func TestDirSweepStatusAndNominal(t *testing.T) {
+	dir := t.TempDir()
+	csv := "index,pop.v,seed,status,exc_rate_hz\n" +
+		"0,\"Uniform(-70,-50)\",1,ok,60\n" +
+		"1,-60,2,error,\n" +
+		"2,-55,3,ok,120\n"
+	os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte(csv), 0o644)
+	writeRunDir(t, filepath.Join(dir, "run-0000"), 1)
+	writeRunDir(t, filepath.Join(dir, "run-0002"), 2)
+	paths, err := Dir(dir, Options{Format: "svg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range paths {
+		got = append(got, filepath.Base(p))
+	}
+	want := []string{"sweep.exc_rate_hz.svg", "sweep.exc_cv.svg", "sweep.exc_fano.svg", "sweep.exc_synchrony.svg", "sweep.quiet_synchrony.svg"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("wrote %v, want %v", got, want)
+	}
+	b, _ := os.ReadFile(paths[0])
+	for _, label := range []string{"Uniform(-70,-50)", "-60", "-55", "exc mean rate (Hz)", "pop.v"} {
+		if !strings.Contains(string(b), label) {
+			t.Errorf("%s lacks %q", got[0], label)
+		}
+	}
+}
