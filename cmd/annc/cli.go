@@ -1,0 +1,306 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/annc/annc/internal/build"
+	"github.com/annc/annc/internal/version"
+	"github.com/annc/annc/models"
+	"github.com/annc/annc/plot"
+	"github.com/spf13/cobra"
+)
+
+// exitError carries an exit status through cobra.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+func modelErr(format string, args ...any) error {
+	return &exitError{code: 1, msg: fmt.Sprintf(format, args...)}
+}
+
+// Main runs annc with the given arguments and streams and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(goStyleFlags(args))
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "annc: %s\n", ee.msg)
+		}
+		return ee.code
+	}
+	// Cobra's own errors are about usage (unknown flag, wrong argument count).
+	fmt.Fprintf(stderr, "annc: %v\n", err)
+	return 2
+}
+
+// goStyleFlags lets long flags take a single dash, as Go's flag package does:
+// "-force" becomes "--force". The arguments of `run` after the model file are
+// the runner's and are left untouched.
+func goStyleFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	isRun := false
+	for i, a := range args {
+		if i == 0 && a == "run" {
+			isRun = true
+		}
+		if isRun {
+			out = append(out, a)
+			continue
+		}
+		if a == "--" {
+			out = append(out, args[i:]...)
+			break
+		}
+		name := strings.SplitN(a, "=", 2)[0]
+		if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && len(name) > 2 {
+			a = "-" + a
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "annc",
+		Short:         "Compile ANNarchy-style neural network models to Go",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr("%v", err) })
+	root.AddCommand(compileCmd(stderr), runCmd(stdout, stderr), checkCmd(stderr), modelsCmd(stdout),
+		plotCmd(stdout), initCmd(stderr), versionCmd(stdout))
+	return root
+}
+
+func versionCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print annc's version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(stdout, "annc", version.String())
+			return nil
+		},
+	}
+}
+
+// load reads and analyses a model, printing its diagnostics; it fails when
+// the model has errors.
+func load(path string, stderr io.Writer) (*build.Loaded, error) {
+	l, err := build.Load(path)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if len(l.Diags) > 0 {
+		fmt.Fprint(stderr, l.Diags.Format(l.Sources, 20))
+	}
+	if l.Model == nil {
+		n := len(l.Diags.Errors())
+		return nil, modelErr("%s: %d error%s", path, n, plural(n))
+	}
+	return l, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func checkCmd(stderr io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check model.yaml",
+		Short: "Parse and analyse a model; print diagnostics",
+		Args:  exactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			_, err := load(args[0], stderr)
+			return err
+		},
+	}
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErr("%s takes %d argument%s, got %d (see annc %s -h)", cmd.Name(), n, plural(n), len(args), cmd.Name())
+		}
+		return nil
+	}
+}
+
+func compile(path, dir string, force bool, stderr io.Writer) (*build.Result, error) {
+	l, err := load(path, stderr)
+	if err != nil {
+		return nil, err
+	}
+	res, err := build.Compile(l, build.Options{Dir: dir, Version: version.String(), Force: force})
+	if err != nil {
+		return nil, modelErr("%v", err)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(stderr, "annc:", n)
+	}
+	rel := relPath(res.Dir)
+	if res.UpToDate {
+		fmt.Fprintf(stderr, "annc: %s is up to date\n", rel)
+	} else {
+		fmt.Fprintf(stderr, "annc: built %s (%s) in %.2fs: %s\n", rel, res.ImportPath, res.GenerateS+res.BuildS, strings.Join(res.Reasons, ", "))
+	}
+	return res, nil
+}
+
+func relPath(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+	}
+	return p
+}
+
+func compileCmd(stderr io.Writer) *cobra.Command {
+	var dir string
+	var force bool
+	c := &cobra.Command{
+		Use:   "compile model.yaml [-d DIR]",
+		Short: "Generate Go for a model and build it",
+		Long: `Generate Go for a model into a build directory (default annarchy/) and build it.
+An unchanged model is not regenerated or rebuilt. Outside a Go module the
+build directory becomes a module of its own and a go.work is written so that
+"go run annarchy/main.go" works from the working directory; inside a module,
+the generated package is part of it and can be imported.`,
+		Example: `  annc compile examples/coba/model.yaml
+  go run annarchy/main.go -duration 500 -out results
+  annc compile model.yaml -d internal/sim   # embed in your own module`,
+		Args: exactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			_, err := compile(args[0], dir, force, stderr)
+			return err
+		},
+	}
+	c.Flags().StringVarP(&dir, "dir", "d", "annarchy", "build directory")
+	c.Flags().BoolVar(&force, "force", false, "regenerate and rebuild even when up to date")
+	return c
+}
+
+func runCmd(stdout, stderr io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "run [-d DIR] model.yaml [runner flags]",
+		Short: "Compile a model (cached) and run it",
+		Long: `Compile a model (cached) and run it. Every argument after the model file is
+handed unchanged to the generated runner: -duration MS, -seed N, -set PATH=VALUE,
+-out DIR, -progress, -sweep PATH=V1,V2,..., -grid, -workers N, -plot.`,
+		Example:            `  annc run examples/coba/model.yaml -duration 1000 -out results -plot`,
+		DisableFlagParsing: true,
+		RunE: func(_ *cobra.Command, args []string) error {
+			dir := "annarchy"
+			force := false
+			for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+				a := strings.TrimLeft(args[0], "-")
+				switch {
+				case a == "h" || a == "help":
+					return &exitError{code: 0, msg: ""}
+				case a == "force":
+					force = true
+					args = args[1:]
+				case (a == "d" || a == "dir") && len(args) > 1:
+					dir = args[1]
+					args = args[2:]
+				case strings.HasPrefix(a, "d=") || strings.HasPrefix(a, "dir="):
+					dir = a[strings.Index(a, "=")+1:]
+					args = args[1:]
+				default:
+					return usageErr("unknown flag %s before the model file (runner flags go after it)", args[0])
+				}
+			}
+			if len(args) == 0 {
+				return usageErr("run needs a model file")
+			}
+			res, err := compile(args[0], dir, force, stderr)
+			if err != nil {
+				return err
+			}
+			cmd := exec.Command(res.Binary, args[1:]...)
+			cmd.Stdout, cmd.Stderr = stdout, stderr
+			cmd.Env = append(os.Environ(),
+				"ANNC_GENERATE_S="+strconv.FormatFloat(res.GenerateS, 'f', 4, 64),
+				"ANNC_BUILD_S="+strconv.FormatFloat(res.BuildS, 'f', 4, 64))
+			if err := cmd.Run(); err != nil {
+				var xe *exec.ExitError
+				if errors.As(err, &xe) {
+					return &exitError{code: xe.ExitCode(), msg: ""}
+				}
+				return modelErr("%v", err)
+			}
+			return nil
+		},
+	}
+}
+
+func modelsCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "models [NAME]",
+		Short: "List the built-in neuron and synapse models, or print one",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				for _, n := range models.Names() {
+					fmt.Fprintln(stdout, n)
+				}
+				return nil
+			}
+			src, ok := models.Source(args[0])
+			if !ok {
+				return usageErr("no built-in model %q (annc models lists them)", args[0])
+			}
+			stdout.Write(src)
+			return nil
+		},
+	}
+}
+
+func plotCmd(stdout io.Writer) *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "plot DIR",
+		Short: "Plot a results directory (raster, rates, traces, sweep summaries)",
+		Args:  exactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			files, err := plot.Dir(args[0], plot.Options{Format: format})
+			if err != nil {
+				return modelErr("%v", err)
+			}
+			for _, f := range files {
+				fmt.Fprintln(stdout, f)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&format, "format", "png", "image format: png or svg")
+	return c
+}
