@@ -20,7 +20,7 @@ import (
 // writeNpy writes a version-1.0 .npy file by hand (header dict padded with
 // spaces to a 64-byte boundary, then little-endian data), independently of
 // the reader under test.
-func writeNpy(t *testing.T, path, descr string, shape []int, data any) {
+func writeNpy(t testing.TB, path, descr string, shape []int, data any) {
 	t.Helper()
 	dims := make([]string, len(shape))
 	for i, d := range shape {
