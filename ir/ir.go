@@ -106,7 +106,12 @@ type SumRef struct {
 }
 
 // GlobalOpRef reads the value of a global operation (one step late, SPEC §3.7).
-type GlobalOpRef struct{ Op *GlobalOp }
+// In synapse code Side Pre/PostSide reads mean(pre.x) / mean(post.x): Op then
+// belongs to the pre/post population's neuron type (listed in its GlobalOps).
+type GlobalOpRef struct {
+	Op   *GlobalOp
+	Side Side
+}
 
 // RandRef reads a random variable drawn at the start of this step (SPEC §3.4).
 type RandRef struct{ R *RandomVar }

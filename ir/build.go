@@ -1,0 +1,768 @@
+package ir
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/parser"
+)
+
+// Library supplies the standard neuron and synapse models that a model file
+// may use by name. Types of the model file take precedence.
+type Library interface {
+	Neuron(name string) (*parser.NeuronDef, bool)
+	Synapse(name string) (*parser.SynapseDef, bool)
+}
+
+type builder struct {
+	m      *parser.Model
+	lib    Library
+	diags  diag.List
+	out    *Model
+	method string
+
+	consts   map[string]*Constant
+	funcs    map[string]*Function
+	neurons  map[string]*NeuronType
+	synapses map[string]*synType
+	synOrder []*synType
+	pops     map[string]*Population
+	projs    map[string]*Projection
+}
+
+var modelName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Build analyses a parsed model: it resolves every name, checks localities
+// and types, synthesises the types of input populations and default
+// synapses, and rewrites every ODE with its numerical method so that
+// updates are plain assignments. Diagnostics are sorted; the model is
+// usable only when none is an error.
+func Build(m *parser.Model, lib Library) (*Model, diag.List) {
+	b := &builder{
+		m:        m,
+		lib:      lib,
+		consts:   map[string]*Constant{},
+		funcs:    map[string]*Function{},
+		neurons:  map[string]*NeuronType{},
+		synapses: map[string]*synType{},
+		pops:     map[string]*Population{},
+		projs:    map[string]*Projection{},
+	}
+	out := &Model{
+		Name:      m.Name,
+		File:      m.File,
+		Dt:        m.Dt,
+		Precision: m.Precision,
+	}
+	b.out = out
+	sum := sha256.Sum256(m.Source)
+	out.Hash = hex.EncodeToString(sum[:])
+	if m.Seed != nil {
+		out.Seed, out.HasSeed = *m.Seed, true
+	}
+	b.header()
+	b.constants()
+	b.modelFunctions()
+	for _, def := range m.Neurons {
+		if _, ok := b.neurons[def.Name]; ok {
+			b.diags.Errorf(def.Pos, "neuron type %q is defined twice", def.Name)
+			continue
+		}
+		nt := b.neuronType(def)
+		b.neurons[def.Name] = nt
+		out.Neurons = append(out.Neurons, nt)
+	}
+	for _, def := range m.Synapses {
+		if _, ok := b.synapses[def.Name]; ok {
+			b.diags.Errorf(def.Pos, "synapse type %q is defined twice", def.Name)
+			continue
+		}
+		sy := b.synapseType(def)
+		b.synapses[def.Name] = sy
+		b.synOrder = append(b.synOrder, sy)
+	}
+	for i, pd := range m.Pops {
+		b.population(i, pd)
+	}
+	for i, pd := range m.Projs {
+		b.projection(i, pd)
+	}
+	for _, sy := range b.synOrder {
+		if !sy.decided {
+			b.setSpiking(sy, false)
+		}
+		out.Synapses = append(out.Synapses, sy.t)
+	}
+	for _, md := range m.Monitors {
+		b.monitor(md)
+	}
+	b.simulation()
+	b.diags.Sort()
+	return out, b.diags
+}
+
+func (b *builder) header() {
+	m := b.m
+	if !modelName.MatchString(m.Name) {
+		b.diags.Errorf(m.NamePos, "model name %q must match [a-z][a-z0-9_]* (it becomes a Go package name)", m.Name)
+	}
+	if b.out.Dt == 0 {
+		b.out.Dt = 1
+	}
+	if b.out.Dt < 0 || math.IsNaN(b.out.Dt) || math.IsInf(b.out.Dt, 0) {
+		b.diags.Errorf(m.DtPos, "dt must be a positive number of ms")
+		b.out.Dt = 1
+	}
+	if b.out.Precision == "" {
+		b.out.Precision = "float64"
+	}
+	if b.out.Precision != "float64" && b.out.Precision != "float32" {
+		b.diags.Errorf(diag.Pos{File: m.File}, "precision must be float64 or float32")
+	}
+	b.method = m.Method
+	if b.method == "" {
+		b.method = "explicit"
+	}
+	if !isMethod(b.method) || b.method == "event-driven" {
+		b.diags.Errorf(m.MethodPos, "unknown numerical method %q%s", m.Method, didYouMean(m.Method, Methods[:6]))
+		b.method = "explicit"
+	}
+}
+
+func (b *builder) constants() {
+	for _, c := range b.m.Constants {
+		if _, ok := b.consts[c.Name]; ok {
+			b.diags.Errorf(c.Pos, "constant %q is defined twice", c.Name)
+			continue
+		}
+		if reserved[c.Name] {
+			b.diags.Errorf(c.Pos, "%q is a reserved name and cannot be a constant", c.Name)
+			continue
+		}
+		if !c.Value.IsNum {
+			b.diags.Errorf(c.Value.Pos, "constant %s must be a number", c.Name)
+			continue
+		}
+		k := &Constant{Name: c.Name, Pos: c.Pos, Value: c.Value.Num}
+		b.consts[c.Name] = k
+		b.out.Constants = append(b.out.Constants, k)
+	}
+}
+
+func (b *builder) modelFunctions() {
+	s := b.newScope("", false, false)
+	s.funcs = b.funcs // earlier model functions are visible to later ones
+	for _, fd := range b.m.Functions {
+		if _, ok := builtins[fd.Name]; ok {
+			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
+			continue
+		}
+		if _, ok := b.funcs[fd.Name]; ok {
+			b.diags.Errorf(fd.Pos, "function %q is defined twice", fd.Name)
+			continue
+		}
+		f := b.function(s, fd, "")
+		b.funcs[fd.Name] = f
+		b.out.Functions = append(b.out.Functions, f)
+	}
+}
+
+// neuronByName finds a neuron type in the model file, then in the library.
+func (b *builder) neuronByName(name string, pos diag.Pos) *NeuronType {
+	if nt, ok := b.neurons[name]; ok {
+		return nt
+	}
+	if b.lib != nil {
+		if def, ok := b.lib.Neuron(name); ok {
+			nt := b.neuronType(def)
+			b.neurons[name] = nt
+			b.out.Neurons = append(b.out.Neurons, nt)
+			return nt
+		}
+	}
+	var names []string
+	for n := range b.neurons {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	b.diags.Errorf(pos, "unknown neuron type %q%s", name, didYouMean(name, names))
+	return nil
+}
+
+func (b *builder) synapseByName(name string, pos diag.Pos) *synType {
+	if sy, ok := b.synapses[name]; ok {
+		return sy
+	}
+	if b.lib != nil {
+		if def, ok := b.lib.Synapse(name); ok {
+			sy := b.synapseType(def)
+			b.synapses[name] = sy
+			b.synOrder = append(b.synOrder, sy)
+			return sy
+		}
+	}
+	var names []string
+	for n := range b.synapses {
+		if !strings.HasPrefix(n, "Default") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	b.diags.Errorf(pos, "unknown synapse type %q%s", name, didYouMean(name, names))
+	return nil
+}
+
+func product(g []int) int {
+	n := 1
+	for _, x := range g {
+		n *= x
+	}
+	return n
+}
+
+func (b *builder) population(i int, pd *parser.PopDef) {
+	if _, ok := b.pops[pd.Name]; ok {
+		b.diags.Errorf(pd.Pos, "population %q is defined twice", pd.Name)
+		return
+	}
+	if !identRe.MatchString(pd.Name) {
+		b.diags.Errorf(pd.Pos, "population name %q must be an identifier", pd.Name)
+	}
+	pop := &Population{Name: pd.Name, Pos: pd.Pos, Index: i, Geometry: pd.Geometry}
+	inputs := 0
+	for _, x := range []bool{pd.Poisson != nil, pd.SpikeSource != nil, pd.TimedArray != nil, pd.Neuron != ""} {
+		if x {
+			inputs++
+		}
+	}
+	if inputs != 1 {
+		b.diags.Errorf(pd.Pos, "population %s needs exactly one of neuron, poisson, spike_source, timed_array", pd.Name)
+		return
+	}
+	switch {
+	case pd.SpikeSource != nil:
+		b.spikeSource(pop, pd)
+	case pd.TimedArray != nil:
+		b.timedArray(pop, pd)
+	}
+	if len(pop.Geometry) == 0 {
+		b.diags.Errorf(pd.Pos, "population %s needs a geometry", pd.Name)
+		return
+	}
+	if len(pop.Geometry) > 3 {
+		b.diags.Errorf(pd.GeometryPos, "geometry has at most 3 dimensions")
+	}
+	for _, d := range pop.Geometry {
+		if d <= 0 {
+			b.diags.Errorf(pd.GeometryPos, "geometry sizes must be positive")
+			return
+		}
+	}
+	pop.Size = product(pop.Geometry)
+	switch {
+	case pd.Poisson != nil:
+		b.poisson(pop, pd)
+	case pd.Neuron != "":
+		pop.Type = b.neuronByName(pd.Neuron, pd.NeuronPos)
+	}
+	if pop.Type == nil {
+		return
+	}
+	b.pops[pd.Name] = pop
+	b.out.Pops = append(b.out.Pops, pop)
+	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
+	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
+	if sc := pd.StopCondition; sc != nil {
+		s := b.typeScope(pop.Type)
+		s.what = "a stop condition"
+		s.noRandom, s.noGlobalOp, s.noSum = true, true, true
+		x, t := s.expr(sc.Expr)
+		if t != Bool {
+			b.diags.Errorf(sc.Expr.Position(), "stop_condition must be a boolean expression")
+		}
+		if sc.Mode != "" && sc.Mode != "any" && sc.Mode != "all" {
+			b.diags.Errorf(sc.Pos, "stop_condition mode must be any or all, not %q", sc.Mode)
+		}
+		pop.Stop = &StopCondition{Pos: sc.Pos, Expr: x, All: sc.Mode == "all"}
+	}
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// typeScope rebuilds a read-only scope over an analysed neuron type, for
+// expressions written outside it (stop conditions).
+func (b *builder) typeScope(nt *NeuronType) *scope {
+	s := b.newScope(nt.Name, false, nt.Spiking)
+	s.varList = new([]*Var)
+	for _, v := range nt.Vars {
+		s.vars[v.Name] = v
+	}
+	for _, f := range nt.Functions {
+		s.funcs[f.Name] = f
+	}
+	s.randoms = new([]*RandomVar)
+	s.globalOps = new([]*GlobalOp)
+	return s
+}
+
+// overrides converts population/projection parameters or init values.
+func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params bool, owner string) []Override {
+	var out []Override
+	seen := map[string]bool{}
+	for _, n := range ns {
+		if seen[n.Name] {
+			b.diags.Errorf(n.Pos, "%q is set twice", n.Name)
+			continue
+		}
+		seen[n.Name] = true
+		var v *Var
+		var names []string
+		for _, x := range vars {
+			if x.IsParam == params || (params && x.Name == "w") {
+				names = append(names, x.Name)
+			}
+			if x.Name == n.Name {
+				v = x
+			}
+		}
+		switch {
+		case v == nil:
+			b.diags.Errorf(n.Pos, "%s has no %s %q%s", owner, map[bool]string{true: "parameter", false: "variable"}[params], n.Name, didYouMean(n.Name, names))
+			continue
+		case params && !v.IsParam && v.Name != "w":
+			b.diags.Errorf(n.Pos, "%q is a variable of %s; set its initial value under init", n.Name, owner)
+			continue
+		case !params && v.IsParam:
+			b.diags.Errorf(n.Pos, "%q is a parameter of %s; set it under parameters", n.Name, owner)
+			continue
+		}
+		n := n
+		val, ok := b.value(&n.Value, size, n.Name)
+		if !ok {
+			continue
+		}
+		if v.Loc == Global && val.Kind != NumValue {
+			b.diags.Errorf(n.Value.Pos, "%q has one value per %s; give a single number", v.Name, strings.Fields(owner)[0])
+			continue
+		}
+		out = append(out, Override{Var: v, Value: val})
+	}
+	return out
+}
+
+// view resolves a population or a view of it.
+func (b *builder) view(r parser.Ref) (View, bool) {
+	pop, ok := b.pops[r.Name]
+	if !ok {
+		var names []string
+		for n := range b.pops {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.diags.Errorf(r.Pos, "unknown population %q%s", r.Name, didYouMean(r.Name, names))
+		return View{}, false
+	}
+	v := View{Pop: pop, Text: r.Text}
+	if len(r.Slices) == 0 {
+		v.Shape = append([]int(nil), pop.Geometry...)
+		return v, true
+	}
+	if len(r.Slices) > len(pop.Geometry) {
+		b.diags.Errorf(r.Pos, "view %s has %d indices but population %s has %d dimension%s", r.Text, len(r.Slices), pop.Name, len(pop.Geometry), plural(len(pop.Geometry)))
+		return View{}, false
+	}
+	// Per dimension, the selected coordinates.
+	coords := make([][]int, len(pop.Geometry))
+	for d, size := range pop.Geometry {
+		if d >= len(r.Slices) {
+			for i := 0; i < size; i++ {
+				coords[d] = append(coords[d], i)
+			}
+			v.Shape = append(v.Shape, size)
+			continue
+		}
+		sl := r.Slices[d]
+		if sl.Index != nil {
+			i := *sl.Index
+			if i < 0 {
+				i += size
+			}
+			if i < 0 || i >= size {
+				b.diags.Errorf(sl.Pos, "index %d is out of range for dimension of size %d", *sl.Index, size)
+				return View{}, false
+			}
+			coords[d] = []int{i}
+			continue
+		}
+		lo, hi := 0, size
+		if sl.Start != nil {
+			lo = *sl.Start
+			if lo < 0 {
+				lo += size
+			}
+		}
+		if sl.End != nil {
+			hi = *sl.End
+			if hi < 0 {
+				hi += size
+			}
+		}
+		if lo < 0 || hi > size || lo >= hi {
+			b.diags.Errorf(sl.Pos, "slice %d:%d is out of range or empty for dimension of size %d", lo, hi, size)
+			return View{}, false
+		}
+		for i := lo; i < hi; i++ {
+			coords[d] = append(coords[d], i)
+		}
+		v.Shape = append(v.Shape, hi-lo)
+	}
+	if len(v.Shape) == 0 {
+		v.Shape = []int{1}
+	}
+	// Ranks in row-major order of the coordinates.
+	v.Ranks = []int{0}
+	for d, cs := range coords {
+		var next []int
+		for _, r := range v.Ranks {
+			for _, c := range cs {
+				next = append(next, r*pop.Geometry[d]+c)
+			}
+		}
+		v.Ranks = next
+	}
+	return v, true
+}
+
+func viewSize(v View) int {
+	if v.Ranks == nil {
+		return v.Pop.Size
+	}
+	return len(v.Ranks)
+}
+
+func (b *builder) defaultSynapse(spiking bool) *synType {
+	name := "DefaultRate"
+	if spiking {
+		name = "DefaultSpiking"
+	}
+	if sy, ok := b.synapses[name]; ok {
+		return sy
+	}
+	sy := b.synapseType(&parser.SynapseDef{Name: name, Builtin: true})
+	b.setSpiking(sy, spiking)
+	b.synapses[name] = sy
+	b.synOrder = append(b.synOrder, sy)
+	return sy
+}
+
+func (b *builder) projection(i int, pd *parser.ProjDef) {
+	pre, ok1 := b.view(pd.Pre)
+	post, ok2 := b.view(pd.Post)
+	if pd.Target == "" {
+		b.diags.Errorf(pd.Pos, "projection needs a target")
+		return
+	}
+	if !identRe.MatchString(pd.Target) {
+		b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", pd.Target)
+	}
+	name := pd.Name
+	if name == "" {
+		name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+	}
+	if _, ok := b.projs[name]; ok {
+		b.diags.Errorf(pd.Pos, "projection %q is defined twice (name projections with name:)", name)
+		return
+	}
+	if _, ok := b.pops[name]; ok {
+		b.diags.Errorf(pd.Pos, "projection %q has the name of a population", name)
+	}
+	if !ok1 || !ok2 {
+		return
+	}
+	preSpiking := pre.Pop.Type.Spiking
+	var sy *synType
+	if pd.Synapse == "" {
+		sy = b.defaultSynapse(preSpiking)
+	} else {
+		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
+		if sy == nil {
+			return
+		}
+		if !sy.decided {
+			b.setSpiking(sy, preSpiking)
+		}
+	}
+	st := sy.t
+	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
+	_ = i
+	postType := post.Pop.Type
+	switch {
+	case !preSpiking && st.Spiking:
+		b.diags.Errorf(pd.SynapsePos, "population %s is rate-coded but synapse %s is spiking (it has pre_spike); use a synapse with psp", pre.Pop.Name, st.Name)
+	case st.Spiking && !postType.Spiking:
+		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
+	case st.Spiking:
+		if !contains(postType.Targets, pd.Target) {
+			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s has no conductance g_%s for target %q%s", postType.Name, post.Pop.Name, pd.Target, pd.Target, didYouMean(pd.Target, postType.Targets))
+		}
+	default:
+		// Rate-coded transmission (also from spiking populations, as a
+		// continuous coupling through psp) fills sum(target).
+		if !readsSum(postType, pd.Target) {
+			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s)%s", postType.Name, post.Pop.Name, pd.Target, didYouMean(pd.Target, postType.Targets))
+		}
+	}
+	b.checkSideRefs(sy, pr)
+	pr.Override = b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name)
+	pr.Connector = b.connector(pd.Connector, pre, post)
+	b.projs[name] = pr
+	b.out.Projs = append(b.out.Projs, pr)
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// readsSum reports whether a neuron type reads sum(target) or sum().
+func readsSum(nt *NeuronType, target string) bool {
+	found := false
+	for _, list := range [][]Stmt{nt.GlobalUpdate, nt.LocalUpdate, nt.Reset} {
+		for _, s := range list {
+			Walk(s.(*Assign).Value, func(e Expr) {
+				if r, ok := e.(*SumRef); ok && r.Side == Self && (r.Target == "" || r.Target == target) {
+					found = true
+				}
+			})
+		}
+	}
+	if nt.Spike != nil {
+		Walk(nt.Spike, func(e Expr) {
+			if r, ok := e.(*SumRef); ok && r.Side == Self && (r.Target == "" || r.Target == target) {
+				found = true
+			}
+		})
+	}
+	return found
+}
+
+// checkSideRefs checks the pre.x / post.x uses of a synapse type against
+// the populations of one projection.
+func (b *builder) checkSideRefs(sy *synType, pr *Projection) {
+	for _, r := range *sy.s.sideRefs {
+		pop := pr.Pre.Pop
+		obj := "pre"
+		if r.side == PostSide {
+			pop = pr.Post.Pop
+			obj = "post"
+		}
+		nt := pop.Type
+		if r.isSum {
+			if nt.Spiking {
+				b.diags.Errorf(r.pos, "%s.sum(%s): population %s is spiking and has no weighted sums (projection %s)", obj, r.name, pop.Name, pr.Name)
+			} else if r.name != "" && !contains(nt.Targets, r.name) {
+				b.diags.Errorf(r.pos, "%s.sum(%s): neuron type %s of population %s does not read sum(%s) (projection %s)%s", obj, r.name, nt.Name, pop.Name, r.name, pr.Name, didYouMean(r.name, nt.Targets))
+			}
+			continue
+		}
+		var v *Var
+		var names []string
+		for _, x := range nt.Vars {
+			names = append(names, x.Name)
+			if x.Name == r.name {
+				v = x
+			}
+		}
+		if v == nil {
+			b.diags.Errorf(r.pos, "%s.%s: neuron type %s of population %s (%s of projection %s) has no variable %q%s", obj, r.name, nt.Name, pop.Name, obj, pr.Name, r.name, didYouMean(r.name, names))
+			continue
+		}
+		if r.global != nil {
+			if v.Loc != Local {
+				b.diags.Errorf(r.pos, "global operation %s needs a per-neuron variable; %s.%s is per population", r.global.Op, obj, r.name)
+				continue
+			}
+			found := false
+			for _, g := range nt.GlobalOps {
+				if g.Op == r.global.Op && g.Var == v {
+					found = true
+				}
+			}
+			if !found {
+				nt.GlobalOps = append(nt.GlobalOps, &GlobalOp{Name: r.global.Name, Op: r.global.Op, Var: v})
+			}
+		}
+	}
+}
+
+// monVarRe matches "sum(exc)" and "sum()".
+var monVarRe = regexp.MustCompile(`^\s*sum\(\s*([A-Za-z_][A-Za-z0-9_]*)?\s*\)\s*$`)
+
+func (b *builder) monitor(md *parser.MonitorDef) {
+	mon := &Monitor{Pos: md.Pos, Name: md.Name, Start: md.Start}
+	var vars []*Var
+	var typeName string
+	spiking := false
+	var targets []string
+	if pr, ok := b.projs[md.Target.Name]; ok && len(md.Target.Slices) == 0 {
+		mon.Proj = pr
+		vars = pr.Type.Vars
+		typeName = "synapse type " + pr.Type.Name
+	} else {
+		if _, ok := b.pops[md.Target.Name]; !ok {
+			var names []string
+			for n := range b.pops {
+				names = append(names, n)
+			}
+			for n := range b.projs {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			b.diags.Errorf(md.Target.Pos, "unknown population or projection %q%s", md.Target.Name, didYouMean(md.Target.Name, names))
+			return
+		}
+		v, ok := b.view(md.Target)
+		if !ok {
+			return
+		}
+		mon.View = &v
+		vars = v.Pop.Type.Vars
+		typeName = "neuron type " + v.Pop.Type.Name
+		spiking = v.Pop.Type.Spiking
+		targets = v.Pop.Type.Targets
+	}
+	if mon.Name == "" {
+		mon.Name = md.Target.Name
+	}
+	for _, o := range b.out.Monitors {
+		if o.Name == mon.Name {
+			b.diags.Errorf(md.Pos, "monitor %q is defined twice (name monitors with name:)", mon.Name)
+			return
+		}
+	}
+	mon.PeriodSteps = 1
+	if md.Period != nil {
+		if *md.Period <= 0 {
+			b.diags.Errorf(md.PeriodPos, "monitor period must be positive")
+		} else if s := Steps(*md.Period, b.out.Dt); s < 1 {
+			b.diags.Errorf(md.PeriodPos, "monitor period %s ms is shorter than dt (%s ms)", fnum(*md.Period), fnum(b.out.Dt))
+		} else {
+			mon.PeriodSteps = s
+		}
+	}
+	seen := map[string]bool{}
+	for _, val := range md.Variables {
+		name := strings.TrimSpace(val.Str)
+		if name == "" {
+			b.diags.Errorf(val.Pos, "monitor variables are names, such as v, spike or \"sum(exc)\"")
+			continue
+		}
+		if seen[name] {
+			b.diags.Errorf(val.Pos, "%q is recorded twice", name)
+			continue
+		}
+		seen[name] = true
+		if m := monVarRe.FindStringSubmatch(name); m != nil {
+			if mon.Proj != nil {
+				b.diags.Errorf(val.Pos, "%s can only be recorded from populations", name)
+				continue
+			}
+			if mon.View != nil && !readsSum(mon.View.Pop.Type, m[1]) {
+				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(m[1], targets))
+				continue
+			}
+			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonSum, Target: m[1]})
+			continue
+		}
+		if name == "spike" {
+			if mon.Proj != nil || !spiking {
+				b.diags.Errorf(val.Pos, "spike can only be recorded from spiking populations")
+				continue
+			}
+			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonSpike})
+			continue
+		}
+		var v *Var
+		var names []string
+		for _, x := range vars {
+			names = append(names, x.Name)
+			if x.Name == name {
+				v = x
+			}
+		}
+		if spiking {
+			names = append(names, "spike")
+		}
+		if v == nil {
+			b.diags.Errorf(val.Pos, "%s has no variable %q%s", typeName, name, didYouMean(name, names))
+			continue
+		}
+		mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonVar, Var: v})
+	}
+	b.out.Monitors = append(b.out.Monitors, mon)
+}
+
+func (b *builder) simulation() {
+	sd := b.m.Simulation
+	if sd == nil {
+		return
+	}
+	sim := &b.out.Sim
+	if sd.Duration != nil {
+		if *sd.Duration < 0 {
+			b.diags.Errorf(sd.Pos, "duration must not be negative")
+		}
+		sim.DurationSteps = Steps(*sd.Duration, b.out.Dt)
+	}
+	if sd.MaxDuration != nil {
+		if sd.Duration != nil {
+			b.diags.Errorf(sd.Pos, "simulation takes either duration or until, not both")
+		}
+		sim.Until = true
+		sim.MaxSteps = Steps(*sd.MaxDuration, b.out.Dt)
+		switch sd.Operator {
+		case "", "and":
+		case "or":
+			sim.Or = true
+		default:
+			b.diags.Errorf(sd.Pos, "operator must be and or or, not %q", sd.Operator)
+		}
+		if len(sd.Populations) == 0 {
+			b.diags.Errorf(sd.Pos, "until needs populations with a stop_condition")
+		}
+		for _, name := range sd.Populations {
+			pop, ok := b.pops[name]
+			if !ok {
+				var names []string
+				for n := range b.pops {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				b.diags.Errorf(sd.Pos, "unknown population %q%s", name, didYouMean(name, names))
+				continue
+			}
+			if pop.Stop == nil {
+				b.diags.Errorf(sd.Pos, "population %s has no stop_condition", name)
+				continue
+			}
+			sim.Pops = append(sim.Pops, pop)
+		}
+	}
+}
+
+// errorf is a shorthand used by value checks.
+func (b *builder) errorf(pos diag.Pos, format string, args ...any) {
+	b.diags.Errorf(pos, format, args...)
+}
+
+var _ = fmt.Sprintf

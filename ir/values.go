@@ -1,0 +1,334 @@
+package ir
+
+import (
+	"math"
+	"sort"
+
+	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/parser"
+)
+
+// flatten appends the numbers of a (possibly nested) list value.
+func (b *builder) flatten(v *parser.Value, out []float64) ([]float64, bool) {
+	switch {
+	case v.IsNum:
+		return append(out, v.Num), true
+	case v.Bool != nil:
+		if *v.Bool {
+			return append(out, 1), true
+		}
+		return append(out, 0), true
+	case v.List != nil:
+		for i := range v.List {
+			var ok bool
+			if out, ok = b.flatten(&v.List[i], out); !ok {
+				return out, false
+			}
+		}
+		return out, true
+	}
+	b.errorf(v.Pos, "expected a number")
+	return out, false
+}
+
+// value converts a number, a list of numbers (size of them when size > 0)
+// or a distribution string.
+func (b *builder) value(v *parser.Value, size int, what string) (Value, bool) {
+	out := Value{Pos: v.Pos}
+	switch {
+	case v.IsNum:
+		out.Num = v.Num
+		return out, true
+	case v.Bool != nil:
+		if *v.Bool {
+			out.Num = 1
+		}
+		return out, true
+	case v.List != nil:
+		list, ok := b.flatten(v, nil)
+		if !ok {
+			return out, false
+		}
+		if size > 0 && len(list) != size {
+			b.errorf(v.Pos, "%s: %d values for %d elements", what, len(list), size)
+			return out, false
+		}
+		out.Kind = ListValue
+		out.List = list
+		return out, true
+	case v.Str != "" || v.Expr != nil:
+		return b.distribution(v, what)
+	}
+	b.errorf(v.Pos, "%s: expected a number, a list or a distribution", what)
+	return out, false
+}
+
+// constNumber folds a constant expression (numbers, unary minus,
+// arithmetic, model constants at their file value).
+func (b *builder) constNumber(e parser.Expr) (float64, bool) {
+	switch n := e.(type) {
+	case *parser.Num:
+		return n.Value, true
+	case *parser.Unary:
+		x, ok := b.constNumber(n.X)
+		if n.Op == "-" {
+			x = -x
+		}
+		return x, ok && n.Op != "not"
+	case *parser.Binary:
+		x, ok1 := b.constNumber(n.X)
+		y, ok2 := b.constNumber(n.Y)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		switch n.Op {
+		case "+":
+			return x + y, true
+		case "-":
+			return x - y, true
+		case "*":
+			return x * y, true
+		case "/":
+			return x / y, true
+		case "^", "**":
+			return math.Pow(x, y), true
+		}
+	case *parser.Ident:
+		if c, ok := b.consts[n.Name]; ok {
+			return c.Value, true
+		}
+		switch n.Name {
+		case "pi":
+			return math.Pi, true
+		case "e":
+			return math.E, true
+		}
+	}
+	return 0, false
+}
+
+func (b *builder) distribution(v *parser.Value, what string) (Value, bool) {
+	out := Value{Pos: v.Pos, Kind: DistValue}
+	call, ok := v.Expr.(*parser.Call)
+	if !ok || call.Obj != "" {
+		if x, ok := b.constNumber(v.Expr); ok && v.Expr != nil {
+			return Value{Pos: v.Pos, Num: x}, true
+		}
+		b.errorf(v.Pos, "%s: expected a number, a list or a distribution such as Uniform(0, 1), got %q", what, v.Str)
+		return out, false
+	}
+	r, known := distArgs[call.Fun]
+	if !known {
+		var names []string
+		for n := range distArgs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.errorf(call.Pos, "unknown distribution %q%s", call.Fun, didYouMean(call.Fun, names))
+		return out, false
+	}
+	if len(call.Args) < r[0] || len(call.Args) > r[1] {
+		b.errorf(call.Pos, "%s takes %s, got %d", call.Fun, argCount(r), len(call.Args))
+		return out, false
+	}
+	out.Dist = call.Fun
+	for _, a := range call.Args {
+		x, ok := b.constNumber(a)
+		if !ok {
+			b.errorf(a.Position(), "arguments of %s must be numbers", call.Fun)
+			return out, false
+		}
+		out.Args = append(out.Args, x)
+	}
+	return out, b.checkDist(call.Pos, out.Dist, out.Args)
+}
+
+// checkDist checks the parameters of a distribution with constant arguments.
+func (b *builder) checkDist(pos diag.Pos, dist string, a []float64) bool {
+	bad := func(msg string) bool {
+		b.errorf(pos, "%s: %s", dist, msg)
+		return false
+	}
+	switch dist {
+	case "Uniform", "DiscreteUniform":
+		if a[0] > a[1] {
+			return bad("the lower bound is above the upper bound")
+		}
+	case "Normal", "LogNormal":
+		if a[1] < 0 {
+			return bad("sigma must not be negative")
+		}
+	case "Exponential":
+		if a[0] <= 0 {
+			return bad("the rate lambda must be positive")
+		}
+	case "Gamma":
+		if a[0] <= 0 || a[1] <= 0 {
+			return bad("shape and scale must be positive")
+		}
+	case "Binomial":
+		if a[0] < 0 || a[0] != math.Trunc(a[0]) {
+			return bad("n must be a non-negative integer")
+		}
+		if a[1] < 0 || a[1] > 1 {
+			return bad("p must be in [0, 1]")
+		}
+	}
+	if len(a) == 4 || (dist == "Exponential" && len(a) == 3) {
+		lo, hi := a[len(a)-2], a[len(a)-1]
+		if lo > hi {
+			return bad("min is above max")
+		}
+	}
+	return true
+}
+
+// connArgs lists the arguments each connector accepts; required ones first
+// in req.
+var connArgs = map[string]struct{ req, opt []string }{
+	"all_to_all":        {nil, []string{"weights", "delays", "allow_self_connections"}},
+	"one_to_one":        {nil, []string{"weights", "delays"}},
+	"fixed_probability": {[]string{"probability"}, []string{"weights", "delays", "allow_self_connections"}},
+	"fixed_number_pre":  {[]string{"number"}, []string{"weights", "delays", "allow_self_connections"}},
+	"fixed_number_post": {[]string{"number"}, []string{"weights", "delays", "allow_self_connections"}},
+	"gaussian":          {[]string{"amp", "sigma"}, []string{"delays", "limit", "allow_self_connections"}},
+	"dog":               {[]string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"}, []string{"delays", "limit", "allow_self_connections"}},
+	"from_matrix":       {[]string{"weights"}, []string{"delays"}},
+}
+
+func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
+	c := Connector{Pos: cd.Pos, Kind: cd.Kind, Weights: Value{Num: 1}, Limit: 0.01}
+	spec, ok := connArgs[cd.Kind]
+	if !ok {
+		var names []string
+		for n := range connArgs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.errorf(cd.Pos, "unknown connector %q%s", cd.Kind, didYouMean(cd.Kind, names))
+		return c
+	}
+	allowed := append(append([]string(nil), spec.req...), spec.opt...)
+	given := map[string]*parser.Value{}
+	for i := range cd.Args {
+		a := &cd.Args[i]
+		if !contains(allowed, a.Name) {
+			b.errorf(a.Pos, "%s takes no argument %q%s", cd.Kind, a.Name, didYouMean(a.Name, allowed))
+			continue
+		}
+		if given[a.Name] != nil {
+			b.errorf(a.Pos, "argument %q is given twice", a.Name)
+			continue
+		}
+		given[a.Name] = &a.Value
+	}
+	for _, r := range spec.req {
+		if given[r] == nil {
+			b.errorf(cd.Pos, "%s needs %s", cd.Kind, r)
+		}
+	}
+	number := func(name string) (float64, bool) {
+		v := given[name]
+		if v == nil {
+			return 0, false
+		}
+		if !v.IsNum {
+			if x, ok := b.constNumber(v.Expr); ok && v.Expr != nil {
+				return x, true
+			}
+			b.errorf(v.Pos, "%s must be a number", name)
+			return 0, false
+		}
+		return v.Num, true
+	}
+	nPre, nPost := viewSize(pre), viewSize(post)
+	if x, ok := number("probability"); ok {
+		if x < 0 || x > 1 || math.IsNaN(x) {
+			b.errorf(given["probability"].Pos, "probability must be in [0, 1], got %s", fnum(x))
+		}
+		c.Probability = x
+	}
+	if x, ok := number("number"); ok {
+		switch {
+		case x < 0 || x != math.Trunc(x):
+			b.errorf(given["number"].Pos, "number must be a non-negative integer, got %s", fnum(x))
+		case cd.Kind == "fixed_number_pre" && int(x) > nPre:
+			b.errorf(given["number"].Pos, "number %d is larger than the %d presynaptic neurons", int(x), nPre)
+		case cd.Kind == "fixed_number_post" && int(x) > nPost:
+			b.errorf(given["number"].Pos, "number %d is larger than the %d postsynaptic neurons", int(x), nPost)
+		}
+		c.Number = int(x)
+	}
+	for _, p := range []struct {
+		name string
+		dst  *float64
+	}{{"amp", &c.Amp}, {"amp_pos", &c.Amp}, {"sigma", &c.Sigma}, {"sigma_pos", &c.Sigma}, {"amp_neg", &c.AmpNeg}, {"sigma_neg", &c.SigmaNeg}, {"limit", &c.Limit}} {
+		if x, ok := number(p.name); ok {
+			*p.dst = x
+			if (p.name == "sigma" || p.name == "sigma_pos" || p.name == "sigma_neg") && x <= 0 {
+				b.errorf(given[p.name].Pos, "%s must be positive", p.name)
+			}
+			if p.name == "limit" && (x < 0 || x > 1) {
+				b.errorf(given[p.name].Pos, "limit must be in [0, 1]")
+			}
+		}
+	}
+	if v := given["allow_self_connections"]; v != nil {
+		if v.Bool == nil {
+			b.errorf(v.Pos, "allow_self_connections must be true or false")
+		} else {
+			c.AllowSelf = *v.Bool
+		}
+	}
+	if cd.Kind == "one_to_one" && nPre != nPost {
+		b.errorf(cd.Pos, "one_to_one needs views of the same size (%d pre, %d post)", nPre, nPost)
+	}
+	if v := given["delays"]; v != nil {
+		if d, ok := b.value(v, 0, "delays"); ok {
+			if d.Kind == ListValue {
+				b.errorf(v.Pos, "delays must be a number or a distribution")
+			} else if d.Kind == NumValue && d.Num < 0 {
+				b.errorf(v.Pos, "delays must not be negative")
+			}
+			c.Delays = d
+		}
+	}
+	if v := given["weights"]; v != nil {
+		if cd.Kind == "from_matrix" {
+			b.matrix(&c, v, nPre, nPost)
+		} else if w, ok := b.value(v, 0, "weights"); ok {
+			if w.Kind == ListValue {
+				b.errorf(v.Pos, "weights must be a number or a distribution (use from_matrix for explicit weights)")
+			}
+			c.Weights = w
+		}
+	}
+	return c
+}
+
+func (b *builder) matrix(c *Connector, v *parser.Value, nPre, nPost int) {
+	if v.Str != "" && v.List == nil {
+		c.MatrixFile = v.Str
+		return
+	}
+	if v.List == nil {
+		b.errorf(v.Pos, "from_matrix weights are a list of rows (post x pre) or a .npy file name")
+		return
+	}
+	if len(v.List) != nPost {
+		b.errorf(v.Pos, "from_matrix needs %d rows (one per postsynaptic neuron), got %d", nPost, len(v.List))
+		return
+	}
+	for i := range v.List {
+		row, ok := b.flatten(&v.List[i], nil)
+		if !ok {
+			return
+		}
+		if len(row) != nPre {
+			b.errorf(v.List[i].Pos, "row %d has %d values; expected %d (one per presynaptic neuron)", i, len(row), nPre)
+			return
+		}
+		c.Matrix = append(c.Matrix, row)
+	}
+	c.Weights = Value{Pos: v.Pos}
+}
