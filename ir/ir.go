@@ -27,9 +27,9 @@ const (
 type Side int
 
 const (
-	Self Side = iota // the neuron itself, or the synapse itself
-	Pre              // pre.x
-	PostSide         // post.x
+	Self     Side = iota // the neuron itself, or the synapse itself
+	Pre                  // pre.x
+	PostSide             // post.x
 )
 
 // ---------------------------------------------------------------------------
@@ -372,9 +372,9 @@ type Projection struct {
 type MonVarKind int
 
 const (
-	MonVar    MonVarKind = iota // a variable or parameter
-	MonSpike                    // "spike"
-	MonSum                      // "sum(target)"
+	MonVar   MonVarKind = iota // a variable or parameter
+	MonSpike                   // "spike"
+	MonSum                     // "sum(target)"
 )
 
 // MonitorVar is one recorded quantity.
