@@ -108,7 +108,8 @@ func (tr *Trace) Mean() []float64 {
 }
 
 // Times returns the time (ms) of each sample, k·PeriodMs for sample k: the
-// runtime records the state at the start of every period, as ANNarchy does.
+// runtime takes frame k during step k·period when recording starts at step 0
+// (the manifest does not record a later start).
 func (tr *Trace) Times() []float64 {
 	out := make([]float64, tr.Steps())
 	for k := range out {
