@@ -1,0 +1,390 @@
+// Package codegen turns an analysed model (package ir) into Go source: one
+// importable package named after the model, a main.go running it, and a copy
+// of the runtime it links to.
+//
+// Expressions and statements are printed here, in Go code; the file and loop
+// skeletons live in package templates and are fed one precomputed view.
+// Every neuron type becomes one Go type with one update method (populations
+// are data); every projection becomes its own type, because its loops index
+// the concrete slices of its pre- and postsynaptic population types, which
+// avoids interface calls and lets the compiler drop bounds checks.
+package codegen
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/imports"
+
+	"github.com/annc/annc/ir"
+	"github.com/annc/annc/runtime"
+)
+
+// Options say where the generated code lives and what its header says.
+type Options struct {
+	ImportBase string // import path of the build directory, e.g. "annarchy"
+	Version    string // annc version, for the header and the Program
+	SourceName string // model file base name, for the header
+}
+
+// genError aborts generation from deep inside the emitter.
+type genError struct{ msg string }
+
+// gen holds the state of one Generate call.
+type gen struct {
+	m   *ir.Model
+	opt Options
+	f32 bool
+	ft  string // Go float type of the model
+
+	imports map[string]bool
+
+	pkgNames *namer
+	ntypes   []*ntype
+	ntOf     map[*ir.NeuronType]*ntype
+	pops     []*pop
+	popOf    map[*ir.Population]*pop
+	projs    []*proj
+	mons     []*mon
+	consts   map[*ir.Constant]string
+	constNm  *namer
+	funcs    map[*ir.Function]*ufunc
+	funcList []*ufunc
+	netNames *namer
+}
+
+// ufunc is a user function printed as a Go function.
+type ufunc struct {
+	f      *ir.Function
+	goName string
+	ret    vtype
+	code   string
+	busy   bool
+}
+
+func (g *gen) fail(format string, args ...any) {
+	panic(genError{fmt.Sprintf(format, args...)})
+}
+
+func (g *gen) use(pkg string) { g.imports[pkg] = true }
+
+// Generate returns the files of the build directory for m, by path relative
+// to it: main.go, <name>/*.go and runtime/*.go.
+func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
+	if m == nil {
+		return nil, fmt.Errorf("codegen: no model")
+	}
+	if opt.ImportBase == "" {
+		opt.ImportBase = "annarchy"
+	}
+	if opt.SourceName == "" {
+		opt.SourceName = "model.yaml"
+	}
+	if opt.Version == "" {
+		opt.Version = "devel"
+	}
+	g := &gen{m: m, opt: opt, imports: map[string]bool{}, ft: "float64"}
+	if m.Precision == "float32" {
+		g.f32, g.ft = true, "float32"
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ge, ok := r.(genError)
+			if !ok {
+				panic(r)
+			}
+			files, err = nil, fmt.Errorf("codegen: model %s: %s", m.Name, ge.msg)
+		}
+	}()
+	files = map[string][]byte{}
+	g.prepare()
+	view := g.buildView()
+	pkgFiles, err := g.render(view)
+	if err != nil {
+		return nil, err
+	}
+	for name, src := range pkgFiles {
+		files[name] = src
+	}
+	if err := addRuntime(files); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// addRuntime copies the runtime sources (without source.go and tests).
+func addRuntime(files map[string][]byte) error {
+	return fs.WalkDir(runtime.Source, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".go" || p == "source.go" || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		b, err := fs.ReadFile(runtime.Source, p)
+		if err != nil {
+			return err
+		}
+		files[path.Join("runtime", p)] = b
+		return nil
+	})
+}
+
+// format runs gofmt over src; a parse failure is an internal error that
+// shows the numbered source.
+func format(name string, src []byte) ([]byte, error) {
+	out, err := imports.Process(name, src, &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+	if err != nil {
+		var b bytes.Buffer
+		for i, line := range strings.Split(string(src), "\n") {
+			fmt.Fprintf(&b, "%5d  %s\n", i+1, line)
+		}
+		return nil, fmt.Errorf("codegen: internal error: generated %s does not parse: %v\n%s", name, err, b.String())
+	}
+	return out, nil
+}
+
+// ntype is a neuron type and its Go names.
+type ntype struct {
+	t         *ir.NeuronType
+	goName    string
+	field     map[*ir.Var]string
+	byName    map[string]*ir.Var
+	targets   []string // every target a population of this type receives or reads
+	sumField  map[string]string
+	randFld   []string
+	randField map[*ir.RandomVar]string
+	gopField  map[*ir.GlobalOp]string
+	pops      []*pop
+}
+
+// pop is a population.
+type pop struct {
+	p        *ir.Population
+	nt       *ntype
+	field    string // Network field
+	maxDelay int    // largest spike delay of the projections leaving it (steps)
+}
+
+// proj is a projection.
+type proj struct {
+	p         *ir.Projection
+	st        *ir.SynapseType
+	goName    string
+	field     string // Network field
+	pre, post *pop
+	fld       map[*ir.Var]string // Go field of each synapse variable
+	randField map[*ir.RandomVar]string
+	preArrays []string // per-presynaptic-neuron arrays of hoisted sub-expressions
+	rateRings []string // pre variables read through a RateRing (rate delays)
+	hasW      bool
+}
+
+func (pj *proj) fieldOf(v *ir.Var) string { return pj.fld[v] }
+
+// mon is a monitor.
+type mon struct {
+	m     *ir.Monitor
+	field string
+}
+
+// prepare names every object and checks what the emitter relies on.
+func (g *gen) prepare() {
+	m := g.m
+	if m.Dt <= 0 {
+		g.fail("dt must be positive")
+	}
+	g.pkgNames = newNamer("Network", "Option", "Constants", "Stopper", "New", "WithSeed", "Program", "ModelName", "Dt")
+	g.ntOf = map[*ir.NeuronType]*ntype{}
+	g.popOf = map[*ir.Population]*pop{}
+	g.funcs = map[*ir.Function]*ufunc{}
+	g.consts = map[*ir.Constant]string{}
+	g.constNm = newNamer()
+	for _, c := range m.Constants {
+		g.consts[c] = g.constNm.get(exported(c.Name))
+	}
+	g.netNames = newNamer(networkReserved...)
+	for _, p := range m.Pops {
+		if p.Type == nil {
+			g.fail("population %s has no neuron type", p.Name)
+		}
+		nt := g.ntOf[p.Type]
+		if nt == nil {
+			nt = g.newNtype(p.Type)
+		}
+		pp := &pop{p: p, nt: nt, field: g.netNames.get(exported(p.Name))}
+		nt.pops = append(nt.pops, pp)
+		g.pops = append(g.pops, pp)
+		g.popOf[p] = pp
+	}
+	for _, p := range m.Projs {
+		g.newProj(p)
+	}
+	// Targets: what the type reads plus what its populations receive.
+	for _, nt := range g.ntypes {
+		set := map[string]bool{}
+		for _, t := range nt.t.Targets {
+			set[t] = true
+		}
+		for _, pj := range g.projs {
+			if pj.post.nt == nt && !pj.st.Spiking {
+				set[pj.p.Target] = true
+			}
+		}
+		for t := range set {
+			nt.targets = append(nt.targets, t)
+		}
+		sort.Strings(nt.targets)
+		nm := newNamer(popReserved...)
+		for _, v := range nt.t.Vars {
+			nm.get(exported(v.Name))
+		}
+		for _, t := range nt.targets {
+			nt.sumField[t] = nm.get("Sum_" + ident(t))
+		}
+	}
+	for _, mo := range m.Monitors {
+		g.mons = append(g.mons, &mon{m: mo, field: g.netNames.get(exported(mo.Name))})
+	}
+}
+
+func (g *gen) newNtype(t *ir.NeuronType) *ntype {
+	nt := &ntype{
+		t: t, goName: g.pkgNames.get(exported(ident(t.Name)) + "Pop"),
+		field: map[*ir.Var]string{}, byName: map[string]*ir.Var{}, sumField: map[string]string{},
+		randField: map[*ir.RandomVar]string{}, gopField: map[*ir.GlobalOp]string{},
+	}
+	nm := newNamer(popReserved...)
+	for _, v := range t.Vars {
+		nt.field[v] = nm.get(exported(v.Name))
+		nt.byName[v.Name] = v
+	}
+	for i, r := range t.Randoms {
+		nt.randField[r] = fmt.Sprintf("rnd%d", i)
+	}
+	for i, o := range t.GlobalOps {
+		nt.gopField[o] = fmt.Sprintf("gop%d", i)
+	}
+	g.ntypes = append(g.ntypes, nt)
+	g.ntOf[t] = nt
+	return nt
+}
+
+func (g *gen) newProj(p *ir.Projection) {
+	if p.Pre.Pop == nil || p.Post.Pop == nil {
+		g.fail("projection %s: missing population", p.Name)
+	}
+	st := p.Type
+	if st == nil {
+		st = defaultSynapse(p.Pre.Pop.Type.Spiking)
+	}
+	pj := &proj{
+		p: p, st: st, field: g.netNames.get(exported(p.Name)),
+		goName: g.pkgNames.get(exported(ident(p.Name)) + "Proj"),
+		pre:    g.popOf[p.Pre.Pop], post: g.popOf[p.Post.Pop],
+		fld: map[*ir.Var]string{}, randField: map[*ir.RandomVar]string{},
+	}
+	nm := newNamer(projReserved...)
+	for _, v := range st.Vars {
+		if v.Name == "w" {
+			pj.fld[v] = "W"
+			continue
+		}
+		pj.fld[v] = nm.get(exported(v.Name))
+	}
+	for i, r := range st.Randoms {
+		pj.randField[r] = fmt.Sprintf("rnd%d", i)
+	}
+	if st.Spiking {
+		d := maxDelaySteps(p, g.m.Dt)
+		if d > pj.pre.maxDelay {
+			pj.pre.maxDelay = d
+		}
+		if pj.post.nt.byName["g_"+p.Target] == nil {
+			g.fail("projection %s: neuron type %s has no conductance g_%s", p.Name, pj.post.nt.t.Name, p.Target)
+		}
+	}
+	g.projs = append(g.projs, pj)
+}
+
+// maxDelaySteps is an upper bound of the projection's delays in steps, known
+// before its synapses are drawn (numbers and bounded distributions).
+func maxDelaySteps(p *ir.Projection, dt float64) int {
+	v := p.Connector.Delays
+	switch v.Kind {
+	case ir.NumValue:
+		return ir.Steps(v.Num, dt)
+	case ir.ListValue:
+		m := 0
+		for _, x := range v.List {
+			m = max(m, ir.Steps(x, dt))
+		}
+		return m
+	}
+	return -1 // drawn: the ring is sized after the synapses exist
+}
+
+// defaultSynapse is the synapse of a projection that names none: g_target
+// += w for spiking presynaptic populations, w * pre.r summed for rate ones.
+func defaultSynapse(spiking bool) *ir.SynapseType {
+	w := &ir.Var{Name: "w", Loc: ir.Local}
+	st := &ir.SynapseType{Name: "_default", Spiking: spiking, Vars: []*ir.Var{w}, Operation: "sum"}
+	wr := &ir.VarRef{Var: w, Name: "w"}
+	if spiking {
+		st.PreSpike = []ir.Stmt{&ir.Assign{LHS: &ir.TargetRef{}, Value: &ir.Binary{Op: "+", X: &ir.TargetRef{}, Y: wr}}}
+	} else {
+		st.Psp = &ir.Binary{Op: "*", X: wr, Y: &ir.VarRef{Side: ir.Pre, Name: "r"}}
+	}
+	return st
+}
+
+func (g *gen) constField(c *ir.Constant) string {
+	f, ok := g.consts[c]
+	if !ok {
+		g.fail("unknown constant %q", c.Name)
+	}
+	return f
+}
+
+// userFunc prints a user function once and returns it.
+func (g *gen) userFunc(f *ir.Function) *ufunc {
+	if u, ok := g.funcs[f]; ok {
+		if u.busy {
+			g.fail("function %s calls itself", f.Name)
+		}
+		return u
+	}
+	name := "fn_" + ident(f.Name)
+	if f.Scope != "" {
+		name = "fn_" + ident(f.Scope) + "_" + ident(f.Name)
+	}
+	u := &ufunc{f: f, goName: g.pkgNames.get(name), busy: true}
+	g.funcs[f] = u
+	c := g.newCtx(mFunc)
+	body := c.expr(f.Body)
+	u.ret = body.t
+	params := make([]string, len(f.Params))
+	for i, p := range f.Params {
+		params[i] = "a_" + p
+	}
+	ret := g.ft
+	if body.t == tBool {
+		ret = "bool"
+	}
+	sig := ""
+	if len(params) > 0 {
+		sig = strings.Join(params, ", ") + " " + g.ft
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "// %s is the model function %s.\nfunc %s(%s) %s {\n", u.goName, f.Name, u.goName, sig, ret)
+	c.outer.write(&b)
+	fmt.Fprintf(&b, "return %s\n}\n", body.s)
+	u.code = b.String()
+	u.busy = false
+	g.funcList = append(g.funcList, u)
+	return u
+}

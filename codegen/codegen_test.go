@@ -1,0 +1,362 @@
+package codegen
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+var testOpt = Options{ImportBase: "annarchy", Version: "test", SourceName: "tmodel.yaml"}
+
+// checkProgram drives the generated package of testModel and prints what the
+// tests compare, as JSON.
+const checkProgram = `package main
+
+import (
+	"encoding/json"
+	"os"
+
+	m "annarchy/tmodel"
+)
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func run(n *m.Network, steps int) map[string]any {
+	var rate [][]float64
+	var lifV, lifG, rsum []float64
+	var lifSpikes []int
+	var acc [][]float64
+	for s := 0; s < steps; s++ {
+		n.Step()
+		rate = append(rate, append([]float64(nil), n.Rate.R...))
+		lifV = append(lifV, n.Lif.V[0])
+		lifG = append(lifG, n.Lif.G_exc[0])
+		if len(n.Lif.Spiked) > 0 {
+			lifSpikes = append(lifSpikes, s)
+		}
+		acc = append(acc, append([]float64(nil), n.Tgt.Acc...))
+		rsum = append(rsum, n.Rsum.R[0])
+	}
+	out := map[string]any{"rate": rate, "lifV": lifV, "lifG": lifG, "lifSpikes": lifSpikes, "acc": acc, "rsum": rsum}
+	v, _ := n.Mlif.Get("v")
+	g, _ := n.Mlif.Get("g_exc")
+	times, ranks := n.Mlif.Raster()
+	a, _ := n.Mtgt.Get("acc")
+	ga, _ := n.Mtgt.Get("g_exc")
+	out["mon"] = map[string]any{"v": v, "g": g, "times": times, "ranks": ranks, "acc": a, "gacc": ga}
+	return out
+}
+
+func main() {
+	n, err := m.New()
+	must(err)
+	out := map[string]any{"first": run(n, 20)}
+	must(n.Reset())
+	out["again"] = run(n, 20)
+	must(n.Set("rate.tau", "20"))
+	tau, err := n.Get("rate.tau")
+	must(err)
+	out["tau"] = tau
+	must(n.Set("rate.r", "[0.25, 0.5]"))
+	r, _ := n.Get("rate.r")
+	out["r"] = r
+	out["setErr"] = n.Set("rate.nope", "1") != nil
+	out["paths"] = m.Paths()
+	n2, err := m.New(m.WithSeed(3))
+	must(err)
+	out["t2"] = n2.SimulateUntil(3.0)
+	json.NewEncoder(os.Stdout).Encode(out)
+}
+`
+
+type checkOut struct {
+	Rate      [][]float64
+	LifV      []float64
+	LifG      []float64
+	LifSpikes []int
+	Acc       [][]float64
+	Rsum      []float64
+	Mon       struct {
+		V, G, Times, Acc, Gacc []float64
+		Ranks                  []int64
+	}
+}
+
+var (
+	buildOnce sync.Once
+	buildOut  []byte
+	buildErr  error
+	buildDir  string
+)
+
+// buildAndRun generates testModel into a temporary module with the runtime,
+// builds the generated runner and the check program, and runs the latter
+// (once for all tests).
+func buildAndRun(t *testing.T) map[string]json.RawMessage {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds generated code")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "annc-codegen-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildDir = dir
+		files, err := Generate(testModel(), testOpt)
+		if err != nil {
+			buildErr = err
+			return
+		}
+		files["go.mod"] = []byte("module annarchy\n\ngo 1.22\n")
+		files["check/main.go"] = []byte(checkProgram)
+		for name, src := range files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				buildErr = err
+				return
+			}
+			if err := os.WriteFile(p, src, 0o644); err != nil {
+				buildErr = err
+				return
+			}
+		}
+		env := append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
+		build := exec.Command("go", "build", "./...")
+		build.Dir, build.Env = dir, env
+		if out, err := build.CombinedOutput(); err != nil {
+			buildErr = &buildError{string(out)}
+			return
+		}
+		run := exec.Command("go", "run", "./check")
+		run.Dir, run.Env = dir, env
+		var stderr bytes.Buffer
+		run.Stderr = &stderr
+		buildOut, err = run.Output()
+		if err != nil {
+			buildErr = &buildError{stderr.String()}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("generated code (in %s): %v", buildDir, buildErr)
+	}
+	var res map[string]json.RawMessage
+	if err := json.Unmarshal(buildOut, &res); err != nil {
+		t.Fatalf("check output: %v\n%s", err, buildOut)
+	}
+	return res
+}
+
+type buildError struct{ out string }
+
+func (e *buildError) Error() string { return e.out }
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if buildDir != "" && code == 0 {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+func decode(t *testing.T, raw json.RawMessage, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expected computes by hand, step by step, what testModel must produce.
+func expected(steps int) checkOut {
+	var e checkOut
+	const dt = 0.5
+	// Rate neurons: r += dt*(I - r)/tau.
+	r := []float64{0, 0}
+	I := []float64{1, 2}
+	// LIF.
+	v, g := -65.0, 0.0
+	refr := 0
+	// Spikes of src: neuron 0 at step 2, neuron 1 at step 4.
+	srcSpike := map[int][]int{2: {0}, 4: {1}}
+	acc := []float64{0, 0}
+	rsum := 0.0
+	for s := 0; s < steps; s++ {
+		// Transmission: spikes of step s-1 (delay 0) and s-4 (delay 2 ms).
+		gt := []float64{0, 0}
+		for _, i := range srcSpike[s-1] {
+			gt[i] += 1
+			g += 3
+		}
+		for _, i := range srcSpike[s-4] {
+			gt[i] += 10
+		}
+		sum := 0.0
+		{
+			a := 0.0
+			a += 0.5 * r[0]
+			a += 0.5 * r[1]
+			sum += a
+		}
+		if s%2 == 0 {
+			e.Mon.Gacc = append(e.Mon.Gacc, gt[1])
+		}
+		e.Mon.G = append(e.Mon.G, g)
+		// Updates.
+		for i := range r {
+			r[i] = r[i] + dt*(I[i]-r[i])/10
+		}
+		if refr > 0 {
+			refr--
+			g = g - dt*g/5
+		} else {
+			vNew := v + dt*((-65-v)+60+g)/10
+			g = g - dt*g/5
+			v = vNew
+			if v > -50 {
+				v = -70
+				refr = 4
+				e.LifSpikes = append(e.LifSpikes, s)
+				e.Mon.Times = append(e.Mon.Times, float64(s)*dt)
+				e.Mon.Ranks = append(e.Mon.Ranks, 0)
+			}
+		}
+		for i := range acc {
+			acc[i] += gt[i]
+		}
+		rsum = sum
+		e.Rate = append(e.Rate, append([]float64(nil), r...))
+		e.LifV = append(e.LifV, v)
+		e.LifG = append(e.LifG, g)
+		e.Acc = append(e.Acc, append([]float64(nil), acc...))
+		e.Rsum = append(e.Rsum, rsum)
+		e.Mon.V = append(e.Mon.V, v)
+		if s%2 == 0 {
+			e.Mon.Acc = append(e.Mon.Acc, acc[1])
+		}
+	}
+	return e
+}
+
+func TestGeneratedNetworkExact(t *testing.T) {
+	res := buildAndRun(t)
+	want := expected(20)
+	for _, run := range []string{"first", "again"} {
+		var got checkOut
+		decode(t, res[run], &got)
+		if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("%s run: generated network differs from the hand iteration (-want +got):\n%s", run, d)
+		}
+	}
+	// The LIF must spike at least twice (refractoriness in between).
+	if len(want.LifSpikes) < 2 {
+		t.Fatal("test model never spikes")
+	}
+}
+
+func TestGeneratedSetGet(t *testing.T) {
+	res := buildAndRun(t)
+	var tau, r []float64
+	var setErr bool
+	var t2 float64
+	var paths []string
+	decode(t, res["tau"], &tau)
+	decode(t, res["r"], &r)
+	decode(t, res["setErr"], &setErr)
+	decode(t, res["t2"], &t2)
+	decode(t, res["paths"], &paths)
+	if !cmp.Equal(tau, []float64{20}) || !cmp.Equal(r, []float64{0.25, 0.5}) {
+		t.Errorf("Set/Get: tau %v, r %v", tau, r)
+	}
+	if !setErr {
+		t.Error("Set of an unknown path succeeded")
+	}
+	if t2 != 3.0 {
+		t.Errorf("SimulateUntil without stop conditions ran %v ms, want 3", t2)
+	}
+	for _, p := range []string{"rate.tau", "rate.I", "rate.r", "lif.v", "lif.g_exc", "p0.w", "rsum.sum(exc)"} {
+		if i := sort.SearchStrings(sortedCopy(paths), p); i >= len(paths) || sortedCopy(paths)[i] != p {
+			t.Errorf("path %q missing from %v", p, paths)
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	return c
+}
+
+// TestGolden compares the generated package with testdata/tmodel.txtar
+// (regenerate with -update) and checks that generation is deterministic.
+func TestGolden(t *testing.T) {
+	files, err := Generate(testModel(), testOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Generate(testModel(), testOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for name := range files {
+		if !bytes.Equal(files[name], again[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+		if !strings.HasPrefix(name, "runtime/") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	ar := &txtar.Archive{Comment: []byte("Generated Go of codegen.testModel.\n")}
+	for _, n := range names {
+		ar.Files = append(ar.Files, txtar.File{Name: n, Data: files[n]})
+	}
+	got := txtar.Format(ar)
+	golden := filepath.Join("testdata", "tmodel.txtar")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("generated code changed (-want +got), run go test -update if intended:\n%s", d)
+	}
+	for _, n := range []string{"main.go", "tmodel/network.go", "tmodel/helpers.go", "runtime/core.go"} {
+		if _, ok := files[n]; !ok {
+			t.Errorf("missing file %s", n)
+		}
+	}
+	if _, ok := files["runtime/source.go"]; ok {
+		t.Error("runtime/source.go copied")
+	}
+	if !bytes.HasPrefix(files["tmodel/network.go"], []byte("// Code generated by annc test from tmodel.yaml. DO NOT EDIT.")) {
+		t.Error("missing header")
+	}
+}

@@ -1,0 +1,422 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/annc/annc/ir"
+)
+
+// neuronCode prints the Go type of a neuron type and its methods.
+func (g *gen) neuronCode(nt *ntype) string {
+	t := nt.t
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	kind := "rate-coded"
+	if t.Spiking {
+		kind = "spiking"
+	}
+	var popNames []string
+	for _, p := range nt.pops {
+		popNames = append(popNames, p.p.Name)
+	}
+	w("// %s holds the state of a population of the %s neuron type %s (populations %s),\n", nt.goName, kind, t.Name, strings.Join(popNames, ", "))
+	w("// as one slice per per-neuron variable and one value per population-wide one.\n")
+	w("type %s struct {\n", nt.goName)
+	w("Name string // population name\nIndex int // creation order\nSize int // number of neurons\nGeometry []int\n\n")
+	for _, v := range t.Vars {
+		what := "variable"
+		if v.IsParam {
+			what = "parameter"
+		}
+		if v.Loc == ir.Global {
+			w("%s %s // %s %s (population-wide)\n", nt.field[v], g.goType(v), what, v.Name)
+		} else {
+			w("%s []%s // %s %s\n", nt.field[v], g.goType(v), what, v.Name)
+		}
+	}
+	for _, tg := range nt.targets {
+		w("%s []%s // sum(%s): weighted input of this step\n", nt.sumField[tg], g.ft, tg)
+	}
+	if t.Spiking {
+		w("Spiked []int32 // ranks that spiked in the last step, ascending\n")
+		w("TLast []float64 // time of each neuron's last spike (ms)\n")
+		w("refr []int32 // refractory steps left\n")
+		w("ring *annrt.SpikeRing // spikes of past steps, for delayed projections (nil if none)\n")
+	}
+	w("rng annrt.RNG // per-step random stream\n")
+	w("setRNG annrt.RNG // stream of values drawn by Set\n")
+	for _, r := range t.Randoms {
+		if r.Loc == ir.Global {
+			w("%s %s // %s\n", nt.randField[r], g.ft, r.Dist)
+		} else {
+			w("%s []%s // %s\n", nt.randField[r], g.ft, r.Dist)
+		}
+	}
+	for _, o := range t.GlobalOps {
+		w("%s %s // %s(%s), one step late\n", nt.gopField[o], g.ft, o.Op, o.Var.Name)
+	}
+	switch t.Input {
+	case ir.SpikeSourceInput:
+		w("srcSteps []int64 // spike events, sorted by step then rank\nsrcRanks []int32\n")
+	case ir.TimedArrayInput:
+		w("buffer [][]%s // rows of rates\nschedule int64 // steps per row\nperiod int64 // steps before repeating, <= 0 = never\n", g.ft)
+	}
+	w("dt float64\nstop func() bool // stop condition of the population, nil = none\n}\n\n")
+
+	// Constructor.
+	w("func new%s(name string, index int, geometry []int, dt float64) *%s {\n", nt.goName, nt.goName)
+	w("size := 1\nfor _, d := range geometry {\nsize *= d\n}\n")
+	w("p := &%s{Name: name, Index: index, Size: size, Geometry: geometry, dt: dt}\n", nt.goName)
+	for _, v := range t.Vars {
+		if v.Loc != ir.Global {
+			w("p.%s = make([]%s, size)\n", nt.field[v], g.goType(v))
+		}
+	}
+	for _, tg := range nt.targets {
+		w("p.%s = make([]%s, size)\n", nt.sumField[tg], g.ft)
+	}
+	if t.Spiking {
+		w("p.Spiked = make([]int32, 0, size)\np.TLast = make([]float64, size)\np.refr = make([]int32, size)\n")
+	}
+	for _, r := range t.Randoms {
+		if r.Loc != ir.Global {
+			w("p.%s = make([]%s, size)\n", nt.randField[r], g.ft)
+		}
+	}
+	w("return p\n}\n\n")
+
+	// Parameter defaults and initial values.
+	var params, vars []*ir.Var
+	for _, v := range t.Vars {
+		if v.IsParam {
+			params = append(params, v)
+		} else {
+			vars = append(vars, v)
+		}
+	}
+	w("// initParams sets every parameter to its default.\nfunc (p *%s) initParams(n *Network) {\n", nt.goName)
+	w("%s}\n\n", g.initCode(nt, params))
+	w("// initVars sets every variable to its initial value and forgets past spikes.\nfunc (p *%s) initVars(n *Network) {\n", nt.goName)
+	w("%s", g.initCode(nt, vars))
+	for _, tg := range nt.targets {
+		w("clear(p.%s)\n", nt.sumField[tg])
+	}
+	if t.Spiking {
+		w("p.Spiked = p.Spiked[:0]\nclear(p.refr)\nfor i := range p.TLast {\np.TLast[i] = -10000 * p.dt\n}\nif p.ring != nil {\np.ring.Reset()\n}\n")
+	}
+	if len(t.GlobalOps) > 0 {
+		w("p.globalOps()\n")
+	}
+	w("}\n\n")
+
+	if len(nt.targets) > 0 {
+		w("// zeroSums clears the weighted sums before the projections transmit.\nfunc (p *%s) zeroSums() {\n", nt.goName)
+		for _, tg := range nt.targets {
+			w("clear(p.%s)\n", nt.sumField[tg])
+		}
+		w("}\n\n")
+	}
+	if len(t.Randoms) > 0 {
+		w("// draw draws this step's random variables.\nfunc (p *%s) draw(n *Network) {\n%s}\n\n", nt.goName, g.drawCode(nt))
+	}
+	w("// update computes one step of every neuron.\nfunc (p *%s) update(n *Network) {\n%s}\n\n", nt.goName, g.updateCode(nt))
+	if len(t.GlobalOps) > 0 {
+		w("// globalOps recomputes the population-wide operations.\nfunc (p *%s) globalOps() {\n%s}\n\n", nt.goName, g.globalOpsCode(nt))
+	}
+	w("// StopConditionMet reports whether the population's stop_condition holds.\n")
+	w("func (p *%s) StopConditionMet() bool {\nreturn p.stop != nil && p.stop()\n}\n\n", nt.goName)
+	switch t.Input {
+	case ir.SpikeSourceInput:
+		w(`// SetSpikeTimes replaces the spike times (ms, one list per neuron); each
+// time is rounded to the nearest step.
+func (p *%s) SetSpikeTimes(times [][]float64) error {
+	if len(times) != p.Size {
+		return fmt.Errorf("%%s: %%d spike-time lists for %%d neurons", p.Name, len(times), p.Size)
+	}
+	p.srcSteps, p.srcRanks = spikeEvents(times, p.dt)
+	return nil
+}
+
+`, nt.goName)
+		g.use("fmt")
+	case ir.TimedArrayInput:
+		w(`// SetTimedArray replaces the buffer (one row of rates per schedule period),
+// the schedule and the period (ms; period <= 0 = no repetition).
+func (p *%s) SetTimedArray(rows [][]float64, schedule, period float64) error {
+	buf := make([][]%s, len(rows))
+	for i, row := range rows {
+		if len(row) != p.Size {
+			return fmt.Errorf("%%s: row %%d has %%d rates for %%d neurons", p.Name, i, len(row), p.Size)
+		}
+		buf[i] = make([]%s, len(row))
+		for k, x := range row {
+			buf[i][k] = %s
+		}
+	}
+	p.buffer = buf
+	p.schedule = annrt.StepsOf(schedule, p.dt)
+	if p.schedule < 1 {
+		p.schedule = 1
+	}
+	p.period = -1
+	if period > 0 {
+		p.period = annrt.StepsOf(period, p.dt)
+	}
+	return nil
+}
+
+`, nt.goName, g.ft, g.ft, g.conv("x"))
+		g.use("fmt")
+	}
+	return b.String()
+}
+
+// initCode assigns each variable its Init expression (0 when absent), in
+// declaration order so that later defaults may use earlier ones.
+func (g *gen) initCode(nt *ntype, vs []*ir.Var) string {
+	var b strings.Builder
+	written := map[*ir.Var]bool{}
+	for _, v := range nt.t.Vars {
+		written[v] = true
+	}
+	for _, v := range vs {
+		init := v.Init
+		if init == nil {
+			init = &ir.Const{Value: 0, Type: v.Type}
+		}
+		f := nt.field[v]
+		if v.Loc == ir.Global {
+			c := g.newCtx(mNeuronGlobal)
+			c.nt, c.written = nt, written
+			val := c.expr(init)
+			var body strings.Builder
+			c.outer.write(&body)
+			b.WriteString("{\n" + body.String())
+			fmt.Fprintf(&b, "p.%s = %s\n}\n", f, c.convTo(val, vt(v), v))
+			continue
+		}
+		c := g.newCtx(mNeuronLocal)
+		c.nt, c.written = nt, written
+		val := c.expr(init)
+		b.WriteString("{\nN := p.Size\n")
+		c.outer.write(&b)
+		fmt.Fprintf(&b, "dst := p.%s[:N]\nfor i := range dst {\ndst[i] = %s\n}\n}\n", f, c.convTo(val, vt(v), v))
+	}
+	return b.String()
+}
+
+// drawCode draws the random variables of a neuron type for one step.
+func (g *gen) drawCode(nt *ntype) string {
+	var b strings.Builder
+	b.WriteString("r := &p.rng\n")
+	for _, rv := range nt.t.Randoms {
+		c := g.newCtx(mNeuronGlobal)
+		c.nt = nt
+		args := make([]string, len(rv.Args))
+		for i, a := range rv.Args {
+			args[i] = g.arg(c.expr(a).float().s)
+		}
+		draw := g.drawExpr(rv, args)
+		b.WriteString("{\n")
+		c.outer.write(&b)
+		f := nt.randField[rv]
+		if rv.Loc == ir.Global {
+			fmt.Fprintf(&b, "p.%s = %s\n}\n", f, g.conv(draw))
+		} else {
+			fmt.Fprintf(&b, "dst := p.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", f, g.conv(draw))
+		}
+	}
+	return b.String()
+}
+
+// drawExpr is the RNG call drawing one value of a distribution (args are
+// float64 Go expressions).
+func (g *gen) drawExpr(rv *ir.RandomVar, args []string) string {
+	need := func(n int) {
+		if len(args) < n {
+			g.fail("%s needs %d arguments", rv.Dist, n)
+		}
+	}
+	switch rv.Dist {
+	case "Uniform":
+		need(2)
+		return "r.Uniform(" + args[0] + ", " + args[1] + ")"
+	case "Normal":
+		need(2)
+		if len(args) >= 4 {
+			return "clip64(r.NormalMS(" + args[0] + ", " + args[1] + "), " + args[2] + ", " + args[3] + ")"
+		}
+		return "r.NormalMS(" + args[0] + ", " + args[1] + ")"
+	case "LogNormal":
+		need(2)
+		if len(args) >= 4 {
+			return "clip64(r.LogNormal(" + args[0] + ", " + args[1] + "), " + args[2] + ", " + args[3] + ")"
+		}
+		return "r.LogNormal(" + args[0] + ", " + args[1] + ")"
+	case "Exponential":
+		need(1)
+		return "r.Exponential(" + args[0] + ")"
+	case "Gamma":
+		need(2)
+		return "r.Gamma(" + args[0] + ", " + args[1] + ")"
+	case "DiscreteUniform":
+		need(2)
+		return "r.DiscreteUniform(" + args[0] + ", " + args[1] + ")"
+	case "Binomial":
+		need(2)
+		return "r.Binomial(" + args[0] + ", " + args[1] + ")"
+	}
+	g.fail("unknown distribution %q", rv.Dist)
+	return ""
+}
+
+// globalOpsCode recomputes mean/max/min/norm1/norm2 over the population.
+func (g *gen) globalOpsCode(nt *ntype) string {
+	var b strings.Builder
+	for _, o := range nt.t.GlobalOps {
+		src := "p." + nt.field[o.Var]
+		f := nt.gopField[o]
+		b.WriteString("{\n")
+		switch o.Op {
+		case "mean":
+			fmt.Fprintf(&b, "s := 0.0\nfor _, x := range %s {\ns += float64(x)\n}\np.%s = %s\n", src, f, g.conv("s / float64(len("+src+"))"))
+		case "norm1":
+			g.use("math")
+			fmt.Fprintf(&b, "s := 0.0\nfor _, x := range %s {\ns += math.Abs(float64(x))\n}\np.%s = %s\n", src, f, g.conv("s"))
+		case "norm2":
+			g.use("math")
+			fmt.Fprintf(&b, "s := 0.0\nfor _, x := range %s {\ns += float64(x) * float64(x)\n}\np.%s = %s\n", src, f, g.conv("math.Sqrt(s)"))
+		case "max", "min":
+			fmt.Fprintf(&b, "s := %s[0]\nfor _, x := range %s[1:] {\ns = %s(s, x)\n}\np.%s = s\n", src, src, o.Op, f)
+		default:
+			g.fail("unknown global operation %q", o.Op)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// updateCode is the body of a neuron type's update: population-wide
+// statements, then the loop over neurons (SPEC §3 step 5).
+func (g *gen) updateCode(nt *ntype) string {
+	t := nt.t
+	var b strings.Builder
+	switch t.Input {
+	case ir.SpikeSourceInput:
+		b.WriteString(`tms := float64(n.Core.Step) * n.Dt
+spiked := p.Spiked[:0]
+steps, ranks := p.srcSteps, p.srcRanks[:len(p.srcSteps)]
+last := int32(-1)
+for k := firstAtOrAfter(steps, n.Core.Step); k < len(steps) && steps[k] == n.Core.Step; k++ {
+	r := ranks[k]
+	if r == last {
+		continue
+	}
+	last = r
+	spiked = append(spiked, r)
+	p.TLast[r] = tms
+}
+p.Spiked = spiked
+`)
+		return b.String()
+	case ir.TimedArrayInput:
+		rv := nt.byName["r"]
+		if rv == nil || rv.Loc == ir.Global {
+			g.fail("timed array type %s has no per-neuron variable r", t.Name)
+		}
+		fmt.Fprintf(&b, `if len(p.buffer) == 0 {
+	return
+}
+s := n.Core.Step
+if p.period > 0 {
+	s %%= p.period
+}
+row := s / p.schedule
+if row >= int64(len(p.buffer)) {
+	row = int64(len(p.buffer)) - 1
+}
+copy(p.%s, p.buffer[row])
+`, nt.field[rv])
+		return b.String()
+	}
+
+	gc := g.newCtx(mNeuronGlobal)
+	gc.nt = nt
+	gc.written = writtenVars(t.GlobalUpdate)
+	var gbody strings.Builder
+	gc.stmts(&gbody, t.GlobalUpdate, nil)
+	gc.outer.write(&b)
+	b.WriteString(gbody.String())
+
+	lc := g.newCtx(mNeuronLocal)
+	lc.nt = nt
+	lc.written = writtenVars(t.LocalUpdate, t.Reset)
+	// Names bound for the population-wide part stay valid in the loop.
+	for k, v := range gc.outer.byKey {
+		if !strings.HasPrefix(k, "g.") {
+			lc.outer.byKey[k] = v
+		}
+	}
+	lc.hoistLoop()
+	var body strings.Builder
+	refractory := t.Spiking && t.Refractory != nil
+	zero := []string{}
+	for _, v := range t.Vars {
+		if v.ZeroAfterStep {
+			if v.Loc == ir.Global {
+				g.fail("conductance %s cannot be population-wide", v.Name)
+			}
+			s, _ := lc.neuronVar(nt, v, true)
+			zero = append(zero, s)
+		}
+	}
+	if refractory {
+		body.WriteString("if refr[i] > 0 {\nrefr[i]--\n")
+		lc.stmts(&body, t.LocalUpdate, func(a *ir.Assign) bool { return a.UnlessRefractory })
+		body.WriteString("} else {\n")
+		lc.temps = map[string]vtype{}
+	}
+	lc.stmts(&body, t.LocalUpdate, nil)
+	if t.Spiking {
+		if t.Spike == nil {
+			g.fail("spiking neuron type %s has no spike condition", t.Name)
+		}
+		cond := lc.expr(t.Spike).boolean()
+		fmt.Fprintf(&body, "if %s {\n", cond.s)
+		lc.stmts(&body, t.Reset, nil)
+		tms := lc.outer.bind("tms", "tms", "float64(n.Core.Step) * n.Dt")
+		tl := lc.outer.bind("slice.TLast", "s_TLast", "p.TLast[:N]")
+		fmt.Fprintf(&body, "%s[i] = %s\n", tl, tms)
+		if refractory {
+			steps := lc.expr(t.Refractory).float()
+			g.use("math")
+			fmt.Fprintf(&body, "refr[i] = int32(math.Round(float64(%s) / n.Dt))\n", steps.s)
+		}
+		body.WriteString("spiked = append(spiked, int32(i))\n}\n")
+	}
+	if refractory {
+		body.WriteString("}\n")
+	}
+	for _, z := range zero {
+		fmt.Fprintf(&body, "%s = 0\n", z)
+	}
+
+	b.WriteString("N := p.Size\n")
+	if t.Spiking {
+		b.WriteString("spiked := p.Spiked[:0]\n")
+	}
+	if refractory {
+		b.WriteString("refr := p.refr[:N]\n")
+	}
+	// Names shared with the population-wide part were declared above and
+	// are not in lc.outer.binds.
+	lc.outer.write(&b)
+	b.WriteString("for i := 0; i < N; i++ {\n")
+	b.WriteString(body.String())
+	b.WriteString("}\n")
+	if t.Spiking {
+		b.WriteString("p.Spiked = spiked\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,507 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/annc/annc/ir"
+)
+
+// projCode prints the Go type of a projection and its methods.
+func (g *gen) projCode(pj *proj) string {
+	st, p := pj.st, pj.p
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	// Bodies first: they decide the hoisted arrays the struct holds.
+	var transmit, learn, postSpike string
+	if st.Spiking {
+		transmit = g.spikeTransmitCode(pj)
+		if len(st.PostSpike) > 0 {
+			postSpike = g.postSpikeCode(pj)
+		}
+	} else {
+		transmit = g.rateTransmitCode(pj)
+	}
+	if len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0 {
+		learn = g.learnCode(pj)
+	}
+
+	kind := "rate-coded"
+	if st.Spiking {
+		kind = "spiking"
+	}
+	w("// %s holds projection %s: %s -> %s, target %s, %s synapse %s.\n", pj.goName, p.Name, p.Pre.Pop.Name, p.Post.Pop.Name, p.Target, kind, st.Name)
+	w("// Its synapses are C (post-major CSR); every per-synapse slice is parallel to C.Pre.\n")
+	w("type %s struct {\nName string\nIndex int\nTarget string\nC *annrt.Conn // connectivity\n", pj.goName)
+	w("W []%s // weight of each synapse\n", g.ft)
+	for _, v := range st.Vars {
+		if v.Name == "w" {
+			continue
+		}
+		switch v.Loc {
+		case ir.Global:
+			w("%s %s // %s (projection-wide)\n", pj.fld[v], g.goType(v), v.Name)
+		case ir.Post:
+			w("%s []%s // %s, per postsynaptic neuron\n", pj.fld[v], g.goType(v), v.Name)
+		default:
+			w("%s []%s // %s, per synapse\n", pj.fld[v], g.goType(v), v.Name)
+		}
+	}
+	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
+	if len(st.Decays) > 0 {
+		w("lastEv []int64 // step of each synapse's last event\n")
+	}
+	w("rng annrt.RNG\nsetRNG annrt.RNG\n")
+	for _, r := range st.Randoms {
+		if r.Loc == ir.Global {
+			w("%s %s\n", pj.randField[r], g.ft)
+		} else {
+			w("%s []%s\n", pj.randField[r], g.ft)
+		}
+	}
+	for _, a := range pj.preArrays {
+		w("%s []%s // hoisted per-presynaptic-neuron sub-expression\n", a, g.ft)
+	}
+	for _, r := range pj.rateRings {
+		w("ring_%s *annrt.RateRing // past values of pre.%s\n", ident(r), r)
+	}
+	w("}\n\n")
+
+	w("// Size returns the number of synapses.\nfunc (pj *%s) Size() int { return pj.C.Len() }\n\n", pj.goName)
+
+	// Allocation once the synapses exist.
+	w("// alloc sizes the synaptic state after C is drawn.\nfunc (pj *%s) alloc() {\nns := pj.C.Len()\n", pj.goName)
+	if g.f32 {
+		w("pj.W = make([]float32, ns)\nfor k, x := range pj.C.W {\npj.W[k] = float32(x)\n}\n")
+	} else {
+		w("pj.W = pj.C.W\n")
+	}
+	for _, v := range st.Vars {
+		if v.Name == "w" {
+			continue
+		}
+		switch v.Loc {
+		case ir.Post:
+			w("pj.%s = make([]%s, pj.C.NPost)\n", pj.fld[v], g.goType(v))
+		case ir.Local:
+			w("pj.%s = make([]%s, ns)\n", pj.fld[v], g.goType(v))
+		}
+	}
+	if len(st.Decays) > 0 {
+		w("pj.lastEv = make([]int64, ns)\n")
+	}
+	for _, r := range st.Randoms {
+		if r.Loc != ir.Global {
+			w("pj.%s = make([]%s, ns)\n", pj.randField[r], g.ft)
+		}
+	}
+	for _, a := range pj.preArrays {
+		w("pj.%s = make([]%s, pj.C.NPre)\n", a, g.ft)
+	}
+	for _, r := range pj.rateRings {
+		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(pj.C.NPre, int(pj.C.MaxDelay))\n}\n", ident(r))
+	}
+	w("_ = ns\n}\n\n")
+
+	var params, vars []*ir.Var
+	for _, v := range st.Vars {
+		if v.Name == "w" {
+			continue
+		}
+		if v.IsParam {
+			params = append(params, v)
+		} else {
+			vars = append(vars, v)
+		}
+	}
+	w("// initParams sets every parameter to its default.\nfunc (pj *%s) initParams(n *Network) {\n%s}\n\n", pj.goName, g.synInitCode(pj, params))
+	w("// initVars sets every synaptic variable (except w) to its initial value.\nfunc (pj *%s) initVars(n *Network) {\n%s", pj.goName, g.synInitCode(pj, vars))
+	if len(st.Decays) > 0 {
+		w("for k := range pj.lastEv {\npj.lastEv[k] = n.Core.Step\n}\n")
+	}
+	for _, r := range pj.rateRings {
+		v := pj.pre.nt.byName[r]
+		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.float64Slice("pj.pre."+pj.pre.nt.field[v]))
+	}
+	w("}\n\n")
+	if len(pj.rateRings) > 0 {
+		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
+		for _, r := range pj.rateRings {
+			v := pj.pre.nt.byName[r]
+			w("if pj.ring_%s != nil {\npj.ring_%s.Push(%s)\n}\n", ident(r), ident(r), g.float64Slice("pj.pre."+pj.pre.nt.field[v]))
+		}
+		w("}\n\n")
+	}
+	if len(st.Randoms) > 0 {
+		w("// draw draws this step's random variables.\nfunc (pj *%s) draw(n *Network) {\nr := &pj.rng\n", pj.goName)
+		for _, rv := range st.Randoms {
+			c := g.newCtx(mSynGlobal)
+			c.pj = pj
+			args := make([]string, len(rv.Args))
+			for i, a := range rv.Args {
+				args[i] = g.arg(c.expr(a).float().s)
+			}
+			w("{\n")
+			c.outer.write(&b)
+			d := g.conv(g.drawExpr(rv, args))
+			if rv.Loc == ir.Global {
+				w("pj.%s = %s\n}\n", pj.randField[rv], d)
+			} else {
+				w("dst := pj.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", pj.randField[rv], d)
+			}
+		}
+		w("}\n\n")
+	}
+	w("// transmit delivers this step's input to the postsynaptic population (SPEC §3 step 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
+	if learn != "" {
+		w("// learn runs the synapse equations (SPEC §3 step 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
+	}
+	if postSpike != "" {
+		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (SPEC §3 step 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
+	}
+	return b.String()
+}
+
+// float64Slice converts a model-float slice expression for the rings (the
+// float32 case is rejected where rings are created).
+func (g *gen) float64Slice(s string) string { return s }
+
+// synInitCode assigns synaptic parameters or variables their Init expressions.
+func (g *gen) synInitCode(pj *proj, vs []*ir.Var) string {
+	var b strings.Builder
+	written := map[*ir.Var]bool{}
+	for _, v := range pj.st.Vars {
+		written[v] = true
+	}
+	for _, v := range vs {
+		init := v.Init
+		if init == nil {
+			init = &ir.Const{Value: 0, Type: v.Type}
+		}
+		f := pj.fld[v]
+		var m mode
+		switch v.Loc {
+		case ir.Global:
+			m = mSynGlobal
+		case ir.Post:
+			m = mSynPost
+		default:
+			m = mSynLocal
+		}
+		c := g.newCtx(m)
+		c.pj, c.written = pj, written
+		val := c.expr(init)
+		if c.usesPi {
+			g.fail("projection %s: initial value of %s reads a presynaptic variable", pj.p.Name, v.Name)
+		}
+		b.WriteString("{\n")
+		c.outer.write(&b)
+		switch v.Loc {
+		case ir.Global:
+			fmt.Fprintf(&b, "pj.%s = %s\n", f, c.convTo(val, vt(v), v))
+		case ir.Post:
+			fmt.Fprintf(&b, "dst := pj.%s\nfor j := range dst {\ndst[j] = %s\n}\n", f, c.convTo(val, vt(v), v))
+		default:
+			if c.usesJ {
+				fmt.Fprintf(&b, "post := pj.C.Post\ndst := pj.%s\nfor k := range dst {\nj := int(post[k])\n_ = j\ndst[k] = %s\n}\n", f, c.convTo(val, vt(v), v))
+			} else {
+				fmt.Fprintf(&b, "dst := pj.%s\nfor k := range dst {\ndst[k] = %s\n}\n", f, c.convTo(val, vt(v), v))
+			}
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// rateTransmitCode adds reduce(psp) over each postsynaptic neuron's synapses
+// to its weighted sum, reading presynaptic values from the end of the
+// previous step, or d steps back through rings when the projection has delays.
+func (g *gen) rateTransmitCode(pj *proj) string {
+	st := pj.st
+	if st.Psp == nil {
+		g.fail("projection %s: rate-coded synapse %s has no psp", pj.p.Name, st.Name)
+	}
+	sumF := pj.post.nt.sumField[pj.p.Target]
+	var b strings.Builder
+	b.WriteString("c := pj.C\n")
+	mayDelay := maxDelaySteps(pj.p, g.m.Dt)
+	if mayDelay > 1 || mayDelay < 0 {
+		if g.f32 {
+			g.fail("projection %s: delays of rate-coded projections need float64 precision", pj.p.Name)
+		}
+		pj.rateRings = preNames(st.Psp)
+		// Uniform delay: every pre variable from the same past frame.
+		delayed := map[string]string{}
+		for _, r := range pj.rateRings {
+			delayed[r] = "dl_" + ident(r)
+		}
+		b.WriteString("if c.MaxDelay > 1 {\n")
+		b.WriteString("if c.Delay == nil {\n")
+		for _, r := range pj.rateRings {
+			fmt.Fprintf(&b, "dl_%s := pj.ring_%s.Ago(int(c.UniformDelay))\n", ident(r), ident(r))
+		}
+		b.WriteString(g.rateLoop(pj, sumF, delayed, false))
+		b.WriteString("return\n}\n")
+		// Per-synapse delays.
+		for _, r := range pj.rateRings {
+			delayed[r] = "pj.ring_" + ident(r) + ".Ago(int(r_Delay[k]))"
+		}
+		b.WriteString(g.rateLoop(pj, sumF, delayed, true))
+		b.WriteString("return\n}\n")
+	}
+	b.WriteString(g.rateLoop(pj, sumF, nil, false))
+	return b.String()
+}
+
+// preNames lists the presynaptic variables an expression reads, sorted.
+func preNames(e ir.Expr) []string {
+	set := map[string]bool{}
+	walk(e, func(x ir.Expr) {
+		if r, ok := x.(*ir.VarRef); ok && r.Side == ir.Pre {
+			set[r.Name] = true
+		}
+	})
+	var out []string
+	for n := range set {
+		out = append(out, n)
+	}
+	sortStrings(out)
+	return out
+}
+
+// rateLoop is the post-major loop of a rate-coded transmission.
+func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynDelay bool) string {
+	st := pj.st
+	c := g.newCtx(mSynLocal)
+	c.pj, c.rowRel, c.row = pj, true, newScope()
+	c.written = map[*ir.Var]bool{}
+	c.delayed = delayed
+	var fill strings.Builder
+	if delayed == nil {
+		c.preFill = &fill
+	}
+	c.hoistLoop()
+	psp := c.expr(st.Psp).float()
+	var b strings.Builder
+	b.WriteString("{\n")
+	b.WriteString(fill.String())
+	c.outer.write(&b)
+	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", sumF)
+	b.WriteString("for j := 0; j < c.NPost; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\nrpre := pre[lo:hi]\n")
+	if perSynDelay {
+		b.WriteString("r_Delay := c.Delay[lo:hi]\n")
+	}
+	c.row.write(&b)
+	op := st.Operation
+	if op == "" {
+		op = "sum"
+	}
+	switch op {
+	case "sum", "mean":
+		fmt.Fprintf(&b, "acc := %s(0)\n", g.ft)
+	case "max":
+		g.use("math")
+		fmt.Fprintf(&b, "acc := %s\n", g.conv("math.Inf(-1)"))
+	case "min":
+		g.use("math")
+		fmt.Fprintf(&b, "acc := %s\n", g.conv("math.Inf(1)"))
+	default:
+		g.fail("projection %s: unknown operation %q", pj.p.Name, op)
+	}
+	b.WriteString("for k := range rpre {\n")
+	if c.usesPi {
+		b.WriteString("pi := int(rpre[k])\n")
+	}
+	c.inner = nil
+	switch op {
+	case "sum", "mean":
+		fmt.Fprintf(&b, "acc += %s\n", psp.s)
+	default:
+		fmt.Fprintf(&b, "acc = %s(acc, %s)\n", op, psp.s)
+	}
+	b.WriteString("}\n")
+	if op == "mean" {
+		fmt.Fprintf(&b, "acc /= %s(hi - lo)\n", g.ft)
+	}
+	b.WriteString("sum[j] += acc\n}\n}\n")
+	return b.String()
+}
+
+// spikeTransmitCode delivers the spikes emitted max(1, d) steps ago through
+// the synapses of delay d: event-driven variables decay to now, then the
+// g_target statements, then (when learning) the other pre_spike statements.
+func (g *gen) spikeTransmitCode(pj *proj) string {
+	st := pj.st
+	c := g.newCtx(mSynLocal)
+	c.pj = pj
+	c.written = writtenVars(st.PreSpike)
+	c.hoistLoop()
+	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
+	var body strings.Builder
+	var plastic strings.Builder
+	g.decayCode(c, &plastic)
+	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
+	c.stmts(&body, st.PreSpike, isTarget)
+	var b strings.Builder
+	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
+	hasPlastic := plastic.Len() > 0
+	if hasPlastic {
+		b.WriteString("learning := n.Learning\n")
+	}
+	c.outer.write(&b)
+	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\n")
+	if c.usesPi {
+		b.WriteString("pi := int(i)\n")
+	}
+	b.WriteString("for _, k32 := range preIdx[delayPtr[base]:delayPtr[base+1]] {\nk := int(k32)\n")
+	if c.usesJ {
+		b.WriteString("j := int(postOf[k])\n")
+	}
+	if hasPlastic {
+		b.WriteString("if learning {\n" + plastic.String() + "}\n")
+	}
+	b.WriteString(body.String())
+	if !strings.Contains(plastic.String()+body.String(), "[k]") && len(st.Decays) == 0 {
+		b.WriteString("_ = k\n")
+	}
+	if len(st.Decays) > 0 {
+		b.WriteString("if learning {\npj.lastEv[k] = n.Core.Step\n}\n")
+	}
+	b.WriteString("}\n}\n}\n")
+	out := b.String()
+	if !c.usesJ {
+		out = strings.Replace(out, ", postOf := c.PreIdx, c.DelayPtr, c.Post", " := c.PreIdx, c.DelayPtr", 1)
+	}
+	return out
+}
+
+// decayCode brings the event-driven variables of synapse k from the step of
+// its last event to now: x = inf + (x - inf) * exp(-rate * elapsed).
+func (g *gen) decayCode(c *ectx, b *strings.Builder) {
+	st := c.pj.st
+	if len(st.Decays) == 0 {
+		return
+	}
+	g.use("math")
+	fmt.Fprintf(b, "el := %s\n", g.conv("float64(n.Core.Step-pj.lastEv[k]) * n.Dt"))
+	for _, d := range st.Decays {
+		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
+		inf := c.expr(d.Inf).float()
+		rate := c.expr(d.Rate).float()
+		fmt.Fprintf(b, "%s = %s + (%s - %s) * %s\n", x, paren(inf, 5), x, paren(inf, 5),
+			g.conv("math.Exp("+g.arg("-"+paren(rate, 6)+" * el")+")"))
+	}
+}
+
+// learnCode runs the projection-wide, per-postsynaptic-neuron and
+// per-synapse equations.
+func (g *gen) learnCode(pj *proj) string {
+	st := pj.st
+	var b strings.Builder
+	gc := g.newCtx(mSynGlobal)
+	gc.pj = pj
+	gc.written = writtenVars(st.GlobalUpdate)
+	var gbody strings.Builder
+	gc.stmts(&gbody, st.GlobalUpdate, nil)
+	gc.outer.write(&b)
+	b.WriteString(gbody.String())
+	if len(st.PostUpdate)+len(st.LocalUpdate) == 0 {
+		return b.String()
+	}
+	c := g.newCtx(mSynLocal)
+	c.pj, c.rowRel, c.row = pj, true, newScope()
+	c.written = writtenVars(st.PostUpdate, st.LocalUpdate)
+	for k, v := range gc.outer.byKey {
+		c.outer.byKey[k] = v
+	}
+	var fill strings.Builder
+	c.preFill = &fill
+	var post strings.Builder
+	c.mode = mSynPost
+	c.stmts(&post, st.PostUpdate, nil)
+	c.mode = mSynLocal
+	c.temps = map[string]vtype{}
+	usesPiPost := c.usesPi
+	if usesPiPost {
+		g.fail("projection %s: postsynaptic equations read a presynaptic variable", pj.p.Name)
+	}
+	c.hoistLoop()
+	var local strings.Builder
+	c.stmts(&local, st.LocalUpdate, nil)
+	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	b.WriteString(fill.String())
+	c.outer.write(&b)
+	b.WriteString("for j := 0; j < c.NPost; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\n")
+	b.WriteString(post.String())
+	b.WriteString("rpre := pre[lo:hi]\n")
+	c.row.write(&b)
+	if local.Len() > 0 {
+		b.WriteString("for k := range rpre {\n")
+		if c.usesPi {
+			b.WriteString("pi := int(rpre[k])\n")
+		}
+		b.WriteString(local.String())
+		b.WriteString("}\n")
+	} else {
+		b.WriteString("_ = rpre\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// postSpikeCode runs post_spike for every synapse of each postsynaptic
+// neuron that spiked in this step.
+func (g *gen) postSpikeCode(pj *proj) string {
+	st := pj.st
+	c := g.newCtx(mSynLocal)
+	c.pj = pj
+	c.written = writtenVars(st.PostSpike)
+	c.hoistLoop()
+	var body strings.Builder
+	g.decayCode(c, &body)
+	c.stmts(&body, st.PostSpike, nil)
+	var b strings.Builder
+	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	c.outer.write(&b)
+	b.WriteString("for _, j32 := range pj.post.Spiked {\nj := int(j32)\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
+	if c.usesPi {
+		b.WriteString("pi := int(pre[k])\n")
+	} else {
+		b.WriteString("_ = pre\n")
+	}
+	b.WriteString(body.String())
+	if len(st.Decays) > 0 {
+		b.WriteString("pj.lastEv[k] = n.Core.Step\n")
+	}
+	b.WriteString("}\n}\n")
+	return b.String()
+}
+
+// walk calls fn on every node of e.
+func walk(e ir.Expr, fn func(ir.Expr)) {
+	if e == nil {
+		return
+	}
+	fn(e)
+	switch x := e.(type) {
+	case *ir.Unary:
+		walk(x.X, fn)
+	case *ir.Binary:
+		walk(x.X, fn)
+		walk(x.Y, fn)
+	case *ir.Call:
+		for _, a := range x.Args {
+			walk(a, fn)
+		}
+	case *ir.UserCall:
+		for _, a := range x.Args {
+			walk(a, fn)
+		}
+	case *ir.Cond:
+		walk(x.C, fn)
+		walk(x.A, fn)
+		walk(x.B, fn)
+	}
+}
