@@ -67,6 +67,7 @@ type ManifestFile struct {
 	Shape    []int   `json:"shape"`
 	Dtype    string  `json:"dtype"`
 	PeriodMs float64 `json:"period_ms"`
+	Size     int     `json:"size,omitempty"` // spike files: number of neurons the monitor covers
 }
 
 // Marshal encodes the manifest as indented JSON ending with a newline; set is
@@ -120,12 +121,15 @@ func ReadManifest(path string) (*Manifest, error) {
 func (m *Monitor) Save(dir string) ([]ManifestFile, error) {
 	period := float64(m.PeriodSteps) * m.Dt
 	var files []ManifestFile
+	timesFile := fileSafe(m.Name) + ".spike_times.npy"
+	ranksFile := fileSafe(m.Name) + ".spike_ranks.npy"
 	entry := func(file, variable string, shape []int, dtype string, period float64) {
 		files = append(files, ManifestFile{File: file, Monitor: m.Name, Variable: variable,
 			Shape: shape, Dtype: dtype, PeriodMs: period})
+		if file == timesFile || file == ranksFile {
+			files[len(files)-1].Size = m.Neurons
+		}
 	}
-	timesFile := fileSafe(m.Name) + ".spike_times.npy"
-	ranksFile := fileSafe(m.Name) + ".spike_ranks.npy"
 	if m.Streaming() {
 		for i := range m.Vars {
 			v := &m.Vars[i]
