@@ -7,11 +7,18 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/annc/annc/ir"
+	"github.com/annc/annc/models"
 	"github.com/annc/annc/parser"
 )
 
-// TestExamplesParse parses every example without any diagnostic.
-func TestExamplesParse(t *testing.T) {
+// TestExamples parses and analyses every example (with the built-in models)
+// without any diagnostic.
+func TestExamples(t *testing.T) {
+	lib, diags := models.Load()
+	if len(diags) != 0 {
+		t.Fatalf("built-in models: %v", diags)
+	}
 	files, err := filepath.Glob("*/model.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +35,9 @@ func TestExamplesParse(t *testing.T) {
 		if len(diags) != 0 || m == nil {
 			t.Errorf("%s:\n%s", f, diags.Format(map[string][]byte{f: src}, 20))
 			continue
+		}
+		if _, diags := ir.Build(m, lib); len(diags) != 0 {
+			t.Errorf("%s: analysis:\n%s", f, diags.Format(map[string][]byte{f: src}, 20))
 		}
 		if want := filepath.Base(filepath.Dir(f)); m.Name != want {
 			t.Errorf("%s: name %q, want the directory name %q", f, m.Name, want)
