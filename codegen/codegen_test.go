@@ -172,7 +172,7 @@ func (e *buildError) Error() string { return e.out }
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
-	if buildDir != "" && code == 0 {
+	if buildDir != "" && code == 0 && os.Getenv("ANNC_KEEP") == "" {
 		os.RemoveAll(buildDir)
 	}
 	os.Exit(code)
@@ -189,6 +189,8 @@ func decode(t *testing.T, raw json.RawMessage, v any) {
 func expected(steps int) checkOut {
 	var e checkOut
 	const dt = 0.5
+	// Divisions by parameters are multiplications by their reciprocal.
+	tau, tauExc := 10.0, 5.0
 	// Rate neurons: r += dt*(I - r)/tau.
 	r := []float64{0, 0}
 	I := []float64{1, 2}
@@ -222,14 +224,14 @@ func expected(steps int) checkOut {
 		e.Mon.G = append(e.Mon.G, g)
 		// Updates.
 		for i := range r {
-			r[i] = r[i] + dt*(I[i]-r[i])/10
+			r[i] = r[i] + dt*(I[i]-r[i])*(1.0/tau)
 		}
 		if refr > 0 {
 			refr--
-			g = g - dt*g/5
+			g = g - dt*g*(1.0/tauExc)
 		} else {
-			vNew := v + dt*((-65-v)+60+g)/10
-			g = g - dt*g/5
+			vNew := v + dt*((-65-v)+60+g)*(1.0/tau)
+			g = g - dt*g*(1.0/tauExc)
 			v = vNew
 			if v > -50 {
 				v = -70

@@ -320,7 +320,19 @@ func (c *ectx) binary(x *ir.Binary) pexpr {
 	case "<", "<=", ">", ">=":
 		a, b := c.expr(x.X).float(), c.expr(x.Y).float()
 		return pexpr{paren(a, 4) + " " + x.Op + " " + paren(b, 4), tBool, 3}
-	case "+", "-", "*", "/":
+	case "/":
+		// Division by a loop-invariant quantity (a parameter, not a literal)
+		// becomes a multiplication by its reciprocal, computed once before
+		// the loop: divisions are several times slower than
+		// multiplications. The result may differ from the division by one
+		// unit in the last place.
+		if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
+			a := c.expr(x.X).float()
+			inv := c.lift(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}, c.outer, "h")
+			return pexpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
+		}
+		fallthrough
+	case "+", "-", "*":
 		a, b := c.expr(x.X).float(), c.expr(x.Y).float()
 		p := prec(x.Op)
 		return pexpr{paren(a, p) + " " + x.Op + " " + paren(b, p+1), tFloat, p}
@@ -400,4 +412,11 @@ func (c *ectx) special(name string) string {
 	}
 	g.fail("special name %q is not available here", name)
 	return "0"
+}
+
+// leafLiteral reports whether e is a number (possibly a folded constant
+// expression), which Go divides exactly as written.
+func leafLiteral(e ir.Expr) bool {
+	_, ok := fold(e)
+	return ok
 }

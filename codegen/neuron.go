@@ -391,7 +391,11 @@ copy(p.%s, p.buffer[row])
 		if refractory {
 			steps := lc.expr(t.Refractory).float()
 			g.use("math")
-			fmt.Fprintf(&body, "refr[i] = int32(math.Round(float64(%s) / n.Dt))\n", steps.s)
+			conv := "int32(math.Round(float64(" + steps.s + ") / n.Dt))"
+			if lc.deps(t.Refractory) == 0 {
+				conv = lc.outer.bind("refrSteps", "refrSteps", conv)
+			}
+			fmt.Fprintf(&body, "refr[i] = %s\n", conv)
 		}
 		body.WriteString("spiked = append(spiked, int32(i))\n}\n")
 	}
