@@ -96,6 +96,8 @@ type runnerFlags struct {
 	grid        bool
 	workers     int
 	stream      bool
+	outGiven    bool
+	plan        planFlags // -plan, -shard (plan.go)
 }
 
 // RunMain is Main without signal handling: args are the arguments after the
@@ -114,6 +116,9 @@ func RunMain(prog Program, args []string, stderr io.Writer, stop *atomic.Bool) i
 		seed = time.Now().UnixNano() & (1<<62 - 1)
 	}
 	r := &runner{prog: prog, flags: f, stderr: stderr, stop: stop}
+	if f.plan.file != "" {
+		return r.planMain(seed)
+	}
 	if len(f.sweeps) == 0 {
 		return r.single(seed)
 	}
@@ -155,6 +160,7 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	fs.BoolVar(&f.grid, "grid", false, "sweep the Cartesian product of the -sweep lists instead of zipping them")
 	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
+	addPlanFlags(fs, &f.plan)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [flags]\n\nRuns the model %s", prog.Name, prog.Name)
 		if prog.Version != "" {
@@ -180,14 +186,21 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	if fs.NArg() > 0 {
 		return usage("unexpected argument %q", fs.Arg(0))
 	}
+	given := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) {
+		given[fl.Name] = true
 		switch fl.Name {
 		case "duration":
 			f.durationSet = true
 		case "seed":
 			f.seedSet = true
+		case "out":
+			f.outGiven = true
 		}
 	})
+	if err := checkPlanFlags(&f, func(name string) bool { return given[name] }); err != nil {
+		return usage("%v", err)
+	}
 	if f.duration < 0 {
 		return usage("-duration %g: must not be negative", f.duration)
 	}
@@ -512,49 +525,13 @@ func (r *runner) sweep(base int64) int {
 		r.errorf("%v", err)
 		return ExitError
 	}
-	var mu sync.Mutex
-	done := 0
-	start := time.Now()
 	idx := make([]int, len(pts))
 	for i := range idx {
 		idx[i] = i
 	}
-	results, errs := ParallelRun(idx, f.workers, func(i int, _ int) runResult {
-		sets := append(append([]setting(nil), f.sets...), pts[i]...)
-		res := r.runOne(filepath.Join(f.out, fmt.Sprintf("run-%04d", i)), DeriveSeed(base, i), sets, nil)
-		if f.progress {
-			mu.Lock()
-			done++
-			el := time.Since(start)
-			eta := time.Duration(float64(el) / float64(done) * float64(len(pts)-done)).Round(100 * time.Millisecond)
-			fmt.Fprintf(r.stderr, "\r%s: %d/%d runs done  ETA %s   ", r.prog.Name, done, len(pts), eta)
-			if done == len(pts) {
-				fmt.Fprintln(r.stderr)
-			}
-			mu.Unlock()
-		}
-		return res
-	})
-	code := ExitOK
-	interrupted := 0
-	for i := range results {
-		if errs[i] != nil {
-			results[i] = runResult{status: StatusError, err: errs[i]}
-		}
-		res := results[i]
-		switch {
-		case res.err != nil:
-			r.errorf("run-%04d: %v", i, res.err)
-			if res.usage {
-				code = ExitUsage
-			} else if code == ExitOK {
-				code = ExitError
-			}
-		case res.status == StatusInterrupted:
-			interrupted++
-		}
-	}
-	if err := r.writeSweepCSV(filepath.Join(f.out, "sweep.csv"), base, pts, results); err != nil {
+	results := r.runPoints(f.out, base, pts, idx)
+	code, interrupted := r.reportRuns(idx, results)
+	if err := writeSweepCSV(filepath.Join(f.out, "sweep.csv"), base, pts, results); err != nil {
 		r.errorf("%v", err)
 		if code == ExitOK {
 			code = ExitError
@@ -570,10 +547,61 @@ func (r *runner) sweep(base int64) int {
 	return code
 }
 
+// runPoints runs the sweep points idx (indexes into pts), in parallel, into
+// out/run-NNNN with seeds DeriveSeed(base, i); the results are in the order
+// of idx.
+func (r *runner) runPoints(out string, base int64, pts [][]setting, idx []int) []runResult {
+	f := r.flags
+	var mu sync.Mutex
+	done := 0
+	start := time.Now()
+	results, errs := ParallelRun(idx, f.workers, func(_ int, i int) runResult {
+		sets := append(append([]setting(nil), f.sets...), pts[i]...)
+		res := r.runOne(filepath.Join(out, RunDirName(i)), DeriveSeed(base, i), sets, nil)
+		if f.progress {
+			mu.Lock()
+			done++
+			el := time.Since(start)
+			eta := time.Duration(float64(el) / float64(done) * float64(len(idx)-done)).Round(100 * time.Millisecond)
+			fmt.Fprintf(r.stderr, "\r%s: %d/%d runs done  ETA %s   ", r.prog.Name, done, len(idx), eta)
+			if done == len(idx) {
+				fmt.Fprintln(r.stderr)
+			}
+			mu.Unlock()
+		}
+		return res
+	})
+	for k := range results {
+		if errs[k] != nil {
+			results[k] = runResult{status: StatusError, err: errs[k]}
+		}
+	}
+	return results
+}
+
+// reportRuns prints the errors of the runs idx and returns the exit status
+// they call for and how many were interrupted.
+func (r *runner) reportRuns(idx []int, results []runResult) (code, interrupted int) {
+	for k, res := range results {
+		switch {
+		case res.err != nil:
+			r.errorf("%s: %v", RunDirName(idx[k]), res.err)
+			if res.usage {
+				code = ExitUsage
+			} else if code == ExitOK {
+				code = ExitError
+			}
+		case res.status == StatusInterrupted:
+			interrupted++
+		}
+	}
+	return code, interrupted
+}
+
 // writeSweepCSV writes one row per run: index, the swept values, seed, status
 // and, per spiking monitor, the mean firing rate in Hz
 // (spikes / (recorded neurons × simulated seconds)).
-func (r *runner) writeSweepCSV(path string, base int64, pts [][]setting, results []runResult) error {
+func writeSweepCSV(path string, base int64, pts [][]setting, results []runResult) error {
 	var mons []string
 	seen := map[string]bool{}
 	for _, res := range results {
