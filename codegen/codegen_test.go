@@ -15,6 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/tools/txtar"
+
+	"github.com/annc/annc/ir"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -101,15 +103,29 @@ type checkOut struct {
 
 var (
 	buildOnce sync.Once
-	buildOut  []byte
+	buildOut  map[string][]byte
 	buildErr  error
 	buildDir  string
 )
 
-// buildAndRun generates testModel into a temporary module with the runtime,
-// builds the generated runner and the check program, and runs the latter
-// (once for all tests).
-func buildAndRun(t *testing.T) map[string]json.RawMessage {
+// testPrograms are the check programs built next to the generated packages.
+var testPrograms = map[string]string{"check": checkProgram, "checkfeat": featProgram, "check32": check32Program}
+
+// buildAndRun generates the test models into one temporary module with the
+// runtime, builds everything (the generated runners and the check programs)
+// with one go build, and runs the check programs (once for all tests). It
+// returns the JSON output of the program prog.
+func buildAndRun(t *testing.T, prog string) map[string]json.RawMessage {
+	t.Helper()
+	build(t)
+	var res map[string]json.RawMessage
+	if err := json.Unmarshal(buildOutput(t, prog), &res); err != nil {
+		t.Fatalf("check output: %v\n%s", err, buildOut[prog])
+	}
+	return res
+}
+
+func build(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds generated code")
@@ -121,14 +137,27 @@ func buildAndRun(t *testing.T) map[string]json.RawMessage {
 			return
 		}
 		buildDir = dir
-		files, err := Generate(testModel(), testOpt)
-		if err != nil {
-			buildErr = err
-			return
+		all := map[string][]byte{}
+		m32 := testModel()
+		m32.Name, m32.Precision = "tmodel32", "float32"
+		for _, m := range []*ir.Model{testModel(), featModel(), m32} {
+			files, err := Generate(m, testOpt)
+			if err != nil {
+				buildErr = err
+				return
+			}
+			for name, src := range files {
+				if name == "main.go" {
+					name = "cmd/" + m.Name + "/main.go"
+				}
+				all[name] = src
+			}
 		}
-		files["go.mod"] = []byte("module annarchy\n\ngo 1.22\n")
-		files["check/main.go"] = []byte(checkProgram)
-		for name, src := range files {
+		all["go.mod"] = []byte("module annarchy\n\ngo 1.22\n")
+		for name, src := range testPrograms {
+			all[name+"/main.go"] = []byte(src)
+		}
+		for name, src := range all {
 			p := filepath.Join(dir, name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				buildErr = err
@@ -140,29 +169,35 @@ func buildAndRun(t *testing.T) map[string]json.RawMessage {
 			}
 		}
 		env := append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
-		build := exec.Command("go", "build", "./...")
+		build := exec.Command("go", "build", "-o", "bin/", "./...")
 		build.Dir, build.Env = dir, env
 		if out, err := build.CombinedOutput(); err != nil {
 			buildErr = &buildError{string(out)}
 			return
 		}
-		run := exec.Command("go", "run", "./check")
-		run.Dir, run.Env = dir, env
-		var stderr bytes.Buffer
-		run.Stderr = &stderr
-		buildOut, err = run.Output()
-		if err != nil {
-			buildErr = &buildError{stderr.String()}
+		buildOut = map[string][]byte{}
+		for name := range testPrograms {
+			run := exec.Command(filepath.Join(dir, "bin", name))
+			var stderr bytes.Buffer
+			run.Stderr = &stderr
+			out, err := run.Output()
+			if err != nil {
+				buildErr = &buildError{name + ": " + err.Error() + "\n" + stderr.String()}
+				return
+			}
+			buildOut[name] = out
 		}
 	})
+}
+
+// buildOutput returns what the check program prog printed.
+func buildOutput(t *testing.T, prog string) []byte {
+	t.Helper()
+	build(t)
 	if buildErr != nil {
 		t.Fatalf("generated code (in %s): %v", buildDir, buildErr)
 	}
-	var res map[string]json.RawMessage
-	if err := json.Unmarshal(buildOut, &res); err != nil {
-		t.Fatalf("check output: %v\n%s", err, buildOut)
-	}
-	return res
+	return buildOut[prog]
 }
 
 type buildError struct{ out string }
@@ -259,7 +294,7 @@ func expected(steps int) checkOut {
 }
 
 func TestGeneratedNetworkExact(t *testing.T) {
-	res := buildAndRun(t)
+	res := buildAndRun(t, "check")
 	want := expected(20)
 	for _, run := range []string{"first", "again"} {
 		var got checkOut
@@ -275,7 +310,7 @@ func TestGeneratedNetworkExact(t *testing.T) {
 }
 
 func TestGeneratedSetGet(t *testing.T) {
-	res := buildAndRun(t)
+	res := buildAndRun(t, "check")
 	var tau, r []float64
 	var setErr bool
 	var t2 float64
@@ -310,11 +345,16 @@ func sortedCopy(s []string) []string {
 // TestGolden compares the generated package with testdata/tmodel.txtar
 // (regenerate with -update) and checks that generation is deterministic.
 func TestGolden(t *testing.T) {
-	files, err := Generate(testModel(), testOpt)
+	testGolden(t, testModel, "tmodel")
+	testGolden(t, featModel, "feat")
+}
+
+func testGolden(t *testing.T, model func() *ir.Model, name string) {
+	files, err := Generate(model(), testOpt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Generate(testModel(), testOpt)
+	again, err := Generate(model(), testOpt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,12 +368,12 @@ func TestGolden(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	ar := &txtar.Archive{Comment: []byte("Generated Go of codegen.testModel.\n")}
+	ar := &txtar.Archive{Comment: []byte("Generated Go of the test model " + name + ".\n")}
 	for _, n := range names {
 		ar.Files = append(ar.Files, txtar.File{Name: n, Data: files[n]})
 	}
 	got := txtar.Format(ar)
-	golden := filepath.Join("testdata", "tmodel.txtar")
+	golden := filepath.Join("testdata", name+".txtar")
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
@@ -350,7 +390,7 @@ func TestGolden(t *testing.T) {
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("generated code changed (-want +got), run go test -update if intended:\n%s", d)
 	}
-	for _, n := range []string{"main.go", "tmodel/network.go", "tmodel/helpers.go", "runtime/core.go"} {
+	for _, n := range []string{"main.go", name + "/network.go", name + "/helpers.go", "runtime/core.go"} {
 		if _, ok := files[n]; !ok {
 			t.Errorf("missing file %s", n)
 		}
@@ -358,7 +398,7 @@ func TestGolden(t *testing.T) {
 	if _, ok := files["runtime/source.go"]; ok {
 		t.Error("runtime/source.go copied")
 	}
-	if !bytes.HasPrefix(files["tmodel/network.go"], []byte("// Code generated by annc test from tmodel.yaml. DO NOT EDIT.")) {
+	if !bytes.HasPrefix(files[name+"/network.go"], []byte("// Code generated by annc test from tmodel.yaml. DO NOT EDIT.")) {
 		t.Error("missing header")
 	}
 }

@@ -111,3 +111,136 @@ func testModel() *ir.Model {
 	m.Sim = ir.Simulation{DurationSteps: 20}
 	return m
 }
+
+func call(f string, args ...ir.Expr) *ir.Call { return &ir.Call{Fun: f, Args: args} }
+func post(name string) *ir.VarRef            { return &ir.VarRef{Side: ir.PostSide, Name: name} }
+
+// featModel exercises the rest of the language (dt = 1 ms):
+//
+//   - in (SpikeSource, 1 neuron): spikes at 2 and 10 ms.
+//   - out (Forced, 1 neuron): spikes when t == 5 or t == 12; acc += g_exc.
+//   - stdp: in -> out, one_to_one, w = 0.5; x, y event-driven traces
+//     (tau_plus = 10, tau_minus = 20); pre_spike g_target += w, x += 1,
+//     w = clip(w - 0.1*y, 0, 1); post_spike y += 1, w = clip(w + 0.2*x, 0, 1).
+//   - pr (RateF, 3 neurons): r = ite(rank > 0.5, sq(rank), half(rank)) +
+//     mean(r); on = r > 1 (bool); c = if on: c + 1 else: c; u = Uniform(0, 1);
+//     stop condition c >= 3 : all.
+//   - poi (Poisson, 10 neurons, rates 1000 Hz): spikes every step.
+//   - ta (TimedArray, 2 neurons): rows [1 2] [3 4] [5 6], 2 steps per row,
+//     period 4 steps; tb: the same without period.
+//   - rd (RateSum, 3 neurons): rdel: pr -> rd one_to_one, w = 1, delay 2 ms.
+//   - hebb: pr -> pr2 (RateSum, 2 neurons), all_to_all, w = 0.1, psp w *
+//     pre.r, max; w = w + eta * exp(pre.r * 0.01) * post.r; sp = post.r * 2
+//     (postsynaptic); gsum = gsum + 1 (projection).
+func featModel() *ir.Model {
+	m := &ir.Model{Name: "feat", File: "feat.yaml", Dt: 1, Seed: 11, HasSeed: true, Precision: "float64"}
+	numV := func(x float64) ir.Value { return ir.Value{Kind: ir.NumValue, Num: x} }
+	whole := func(p *ir.Population) ir.View { return ir.View{Pop: p, Text: p.Name} }
+
+	src := &ir.NeuronType{Name: "SpikeSourceArray", Spiking: true, Input: ir.SpikeSourceInput}
+
+	acc := variable("acc", 0)
+	g := &ir.Var{Name: "g_exc", Loc: ir.Local, Conductance: true, ZeroAfterStep: true}
+	forced := &ir.NeuronType{Name: "Forced", Spiking: true, Vars: []*ir.Var{acc, g}, Targets: []string{"exc"}}
+	forced.LocalUpdate = []ir.Stmt{set(acc, bin("+", vref(acc), vref(g)))}
+	forced.Spike = bin("||", bin("==", special("t"), num(5)), bin("==", special("t"), num(12)))
+
+	// STDP synapse.
+	tauP := param("tau_plus", ir.Global, 10)
+	tauM := param("tau_minus", ir.Global, 20)
+	w := &ir.Var{Name: "w", Loc: ir.Local}
+	x := &ir.Var{Name: "x", Loc: ir.Local, EventDriven: true}
+	y := &ir.Var{Name: "y", Loc: ir.Local, EventDriven: true}
+	stdp := &ir.SynapseType{Name: "STDP", Spiking: true, Vars: []*ir.Var{tauP, tauM, w, x, y}}
+	stdp.Decays = []*ir.Decay{
+		{Var: x, Rate: bin("/", num(1), vref(tauP)), Inf: num(0)},
+		{Var: y, Rate: bin("/", num(1), vref(tauM)), Inf: num(0)},
+	}
+	stdp.PreSpike = []ir.Stmt{
+		&ir.Assign{LHS: &ir.TargetRef{}, Value: bin("+", &ir.TargetRef{}, vref(w))},
+		set(x, bin("+", vref(x), num(1))),
+		set(w, call("clip", bin("-", vref(w), bin("*", num(0.1), vref(y))), num(0), num(1))),
+	}
+	stdp.PostSpike = []ir.Stmt{
+		set(y, bin("+", vref(y), num(1))),
+		set(w, call("clip", bin("+", vref(w), bin("*", num(0.2), vref(x))), num(0), num(1))),
+	}
+
+	// Rate neuron with functions, global operation, bool, condition, random.
+	r := variable("r", 0)
+	on := &ir.Var{Name: "on", Loc: ir.Local, Type: ir.Bool, Init: &ir.Const{Value: 0, Type: ir.Bool}}
+	c := variable("c", 0)
+	u := variable("u", 0)
+	sq := &ir.Function{Name: "sq", Params: []string{"x"}, Body: bin("*", &ir.Param{Name: "x"}, &ir.Param{Name: "x"})}
+	half := &ir.Function{Name: "half", Scope: "RateF", Params: []string{"x"}, Body: bin("/", &ir.Param{Name: "x"}, num(2))}
+	mean := &ir.GlobalOp{Name: "_mean_r", Op: "mean", Var: r}
+	rnd := &ir.RandomVar{Name: "_rand_0", Dist: "Uniform", Args: []ir.Expr{num(0), num(1)}, Loc: ir.Local}
+	rank := special("rank")
+	rateF := &ir.NeuronType{Name: "RateF", Vars: []*ir.Var{r, on, c, u}, Functions: []*ir.Function{half},
+		GlobalOps: []*ir.GlobalOp{mean}, Randoms: []*ir.RandomVar{rnd}}
+	rateF.LocalUpdate = []ir.Stmt{
+		set(r, bin("+", &ir.Cond{C: bin(">", rank, num(0.5)), A: &ir.UserCall{F: sq, Args: []ir.Expr{rank}}, B: &ir.UserCall{F: half, Args: []ir.Expr{rank}}}, &ir.GlobalOpRef{Op: mean})),
+		set(on, bin(">", vref(r), num(1))),
+		set(c, &ir.Cond{C: vref(on), A: bin("+", vref(c), num(1)), B: vref(c)}),
+		set(u, &ir.RandRef{R: rnd}),
+	}
+
+	// Poisson as ir.Build synthesises it.
+	rates := param("rates", ir.Local, 10)
+	pv := variable("p", 0)
+	prnd := &ir.RandomVar{Name: "_rand_0", Dist: "Uniform", Args: []ir.Expr{num(0), num(1)}, Loc: ir.Local}
+	poisson := &ir.NeuronType{Name: "Poisson", Spiking: true, Input: ir.PoissonInput, Vars: []*ir.Var{rates, pv}, Randoms: []*ir.RandomVar{prnd}}
+	poisson.LocalUpdate = []ir.Stmt{set(pv, bin("/", bin("*", &ir.RandRef{R: prnd}, num(1000)), special("dt")))}
+	poisson.Spike = bin("<", vref(pv), vref(rates))
+
+	tr := variable("r", 0)
+	timed := &ir.NeuronType{Name: "TimedArray", Input: ir.TimedArrayInput, Vars: []*ir.Var{tr}}
+
+	rs := variable("r", 0)
+	rsumT := &ir.NeuronType{Name: "RateSum", Vars: []*ir.Var{rs}, Targets: []string{"exc"}}
+	rsumT.LocalUpdate = []ir.Stmt{set(rs, &ir.SumRef{Target: "exc"})}
+
+	// Hebbian rate synapse.
+	eta := param("eta", ir.Global, 0.01)
+	hw := &ir.Var{Name: "w", Loc: ir.Local}
+	sp := &ir.Var{Name: "sp", Loc: ir.Post}
+	gsum := &ir.Var{Name: "gsum", Loc: ir.Global}
+	hebb := &ir.SynapseType{Name: "Hebb", Vars: []*ir.Var{eta, hw, sp, gsum}, Operation: "max"}
+	hebb.Psp = bin("*", vref(hw), pre("r"))
+	hebb.GlobalUpdate = []ir.Stmt{set(gsum, bin("+", vref(gsum), num(1)))}
+	hebb.PostUpdate = []ir.Stmt{set(sp, bin("*", post("r"), num(2)))}
+	hebb.LocalUpdate = []ir.Stmt{set(hw, bin("+", vref(hw), bin("*", bin("*", vref(eta), call("exp", bin("*", pre("r"), num(0.01)))), post("r"))))}
+
+	m.Functions = []*ir.Function{sq}
+	m.Neurons = []*ir.NeuronType{src, forced, rateF, poisson, timed, rsumT}
+	m.Synapses = []*ir.SynapseType{stdp, hebb}
+	pIn := &ir.Population{Name: "in", Index: 0, Geometry: []int{1}, Size: 1, Type: src, Input: ir.SpikeSourceInput, SpikeTimes: [][]float64{{2, 10}}}
+	pOut := &ir.Population{Name: "out", Index: 1, Geometry: []int{1}, Size: 1, Type: forced}
+	pPr := &ir.Population{Name: "pr", Index: 2, Geometry: []int{3}, Size: 3, Type: rateF,
+		Stop: &ir.StopCondition{Expr: bin(">=", vref(c), num(3)), All: true}}
+	pPoi := &ir.Population{Name: "poi", Index: 3, Geometry: []int{10}, Size: 10, Type: poisson, Input: ir.PoissonInput,
+		Override: []ir.Override{{Var: rates, Value: numV(1000)}}}
+	rows := [][]float64{{1, 2}, {3, 4}, {5, 6}}
+	pTa := &ir.Population{Name: "ta", Index: 4, Geometry: []int{2}, Size: 2, Type: timed, Input: ir.TimedArrayInput,
+		Timed: &ir.TimedArray{Rates: rows, ScheduleSteps: 2, PeriodSteps: 4}}
+	pTb := &ir.Population{Name: "tb", Index: 5, Geometry: []int{2}, Size: 2, Type: timed, Input: ir.TimedArrayInput,
+		Timed: &ir.TimedArray{Rates: rows, ScheduleSteps: 2, PeriodSteps: -1}}
+	pRd := &ir.Population{Name: "rd", Index: 6, Geometry: []int{3}, Size: 3, Type: rsumT}
+	pPr2 := &ir.Population{Name: "pr2", Index: 7, Geometry: []int{2}, Size: 2, Type: rsumT}
+	m.Pops = []*ir.Population{pIn, pOut, pPr, pPoi, pTa, pTb, pRd, pPr2}
+	m.Projs = []*ir.Projection{
+		{Name: "stdp", Index: 0, Pre: whole(pIn), Post: whole(pOut), Target: "exc", Type: stdp,
+			Connector: ir.Connector{Kind: "one_to_one", Weights: numV(0.5)}},
+		{Name: "rdel", Index: 1, Pre: whole(pPr), Post: whole(pRd), Target: "exc",
+			Connector: ir.Connector{Kind: "one_to_one", Weights: numV(1), Delays: numV(2)}},
+		{Name: "hebb", Index: 2, Pre: whole(pPr), Post: whole(pPr2), Target: "exc", Type: hebb,
+			Connector: ir.Connector{Kind: "all_to_all", Weights: numV(0.1)}},
+	}
+	m.Monitors = []*ir.Monitor{
+		{Name: "mw", Proj: m.Projs[0], PeriodSteps: 1, Start: true, Vars: []ir.MonitorVar{{Name: "w", Kind: ir.MonVar, Var: w}}},
+		{Name: "mpr", View: &ir.View{Pop: pPr, Text: "pr"}, PeriodSteps: 1, Start: true, Vars: []ir.MonitorVar{
+			{Name: "on", Kind: ir.MonVar, Var: on}}},
+	}
+	m.Sim = ir.Simulation{Until: true, MaxSteps: 100}
+	return m
+}

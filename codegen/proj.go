@@ -338,14 +338,13 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	c.written = writtenVars(st.PreSpike)
 	c.hoistLoop()
 	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
-	var body strings.Builder
-	var plastic strings.Builder
-	g.decayCode(c, &plastic)
-	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
+	var decay, body, plastic strings.Builder
+	g.decayCode(c, &decay)
 	c.stmts(&body, st.PreSpike, isTarget)
+	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
-	hasPlastic := plastic.Len() > 0
+	hasPlastic := plastic.Len()+decay.Len() > 0
 	if hasPlastic {
 		b.WriteString("learning := n.Learning\n")
 	}
@@ -359,15 +358,20 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	if c.usesJ {
 		b.WriteString("j := int(postOf[k])\n")
 	}
-	if hasPlastic {
-		b.WriteString("if learning {\n" + plastic.String() + "}\n")
+	// Decays, then the g_target statements, then the other statements.
+	if decay.Len() > 0 {
+		b.WriteString("if learning {\n" + decay.String() + "}\n")
 	}
 	b.WriteString(body.String())
-	if !strings.Contains(plastic.String()+body.String(), "[k]") && len(st.Decays) == 0 {
-		b.WriteString("_ = k\n")
+	if plastic.Len() > 0 || len(st.Decays) > 0 {
+		b.WriteString("if learning {\n" + plastic.String())
+		if len(st.Decays) > 0 {
+			b.WriteString("pj.lastEv[k] = n.Core.Step\n")
+		}
+		b.WriteString("}\n")
 	}
-	if len(st.Decays) > 0 {
-		b.WriteString("if learning {\npj.lastEv[k] = n.Core.Step\n}\n")
+	if !strings.Contains(plastic.String()+body.String()+decay.String(), "[k]") && len(st.Decays) == 0 {
+		b.WriteString("_ = k\n")
 	}
 	b.WriteString("}\n}\n}\n")
 	out := b.String()
