@@ -75,14 +75,14 @@ func main() {
 `
 
 type featOut struct {
-	Acc, W, X, Y                   []float64
-	R, C, U, Ta, Tb, Rd, Pr2, Hw   [][]float64
-	On                             [][]bool
-	Sp                             [][]float64
-	Gsum                           []float64
-	Poi, PoiAfter                  int
-	MonW, MonOn                    []float64
-	Until, UntilPops               float64
+	Acc, W, X, Y                 []float64
+	R, C, U, Ta, Tb, Rd, Pr2, Hw [][]float64
+	On                           [][]bool
+	Sp                           [][]float64
+	Gsum                         []float64
+	Poi, PoiAfter                int
+	MonW, MonOn                  []float64
+	Until, UntilPops             float64
 }
 
 // featExpected iterates featModel by hand.

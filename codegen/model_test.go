@@ -113,7 +113,7 @@ func testModel() *ir.Model {
 }
 
 func call(f string, args ...ir.Expr) *ir.Call { return &ir.Call{Fun: f, Args: args} }
-func post(name string) *ir.VarRef            { return &ir.VarRef{Side: ir.PostSide, Name: name} }
+func post(name string) *ir.VarRef             { return &ir.VarRef{Side: ir.PostSide, Name: name} }
 
 // featModel exercises the rest of the language (dt = 1 ms):
 //
