@@ -31,6 +31,13 @@ type Core struct {
 
 	stop        *atomic.Bool
 	interrupted bool
+
+	// finiteness check (see SetCheck in finite.go)
+	check      func() error
+	checkEvery int64
+	checkCount int64
+	checkErr   error
+	lastFinite int64
 }
 
 // Callback is a function declared with Core.Every. Its fields are the values
@@ -204,6 +211,9 @@ func (c *Core) Simulate(ms float64, step func()) {
 			c.interrupted = true
 			break
 		}
+		if c.check != nil && c.tickCheck() {
+			break
+		}
 		if c.progress != nil {
 			c.progCount--
 			if c.progCount <= 0 {
@@ -228,6 +238,9 @@ func (c *Core) Run(steps int64, step func()) {
 		c.Step++
 		if c.stop != nil && c.stop.Load() {
 			c.interrupted = true
+			break
+		}
+		if c.check != nil && c.tickCheck() {
 			break
 		}
 		if c.progress != nil {
@@ -261,6 +274,9 @@ func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float
 		}
 		if c.stop != nil && c.stop.Load() {
 			c.interrupted = true
+			break
+		}
+		if c.check != nil && c.tickCheck() {
 			break
 		}
 		if c.progress != nil {

@@ -96,6 +96,7 @@ type runnerFlags struct {
 	grid        bool
 	workers     int
 	stream      bool
+	guard       guardFlags // -max-memory, -check-every (memory.go)
 	outGiven    bool
 	plan        planFlags // -plan, -shard (plan.go)
 }
@@ -161,6 +162,7 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
 	addPlanFlags(fs, &f.plan)
+	addGuardFlags(fs, &f.guard)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [flags]\n\nRuns the model %s", prog.Name, prog.Name)
 		if prog.Version != "" {
@@ -389,6 +391,10 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 			}
 		}
 	}
+	if err := r.guardRun(inst, mons); err != nil {
+		fail(err)
+		return finish()
+	}
 	man.WallS.Setup = time.Since(t0).Seconds()
 
 	core.SetStopFlag(r.stop)
@@ -400,6 +406,9 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	if !r.stop.Load() {
 		res.ran = true
 		if err := simulate(inst, r.prog.Until, f.duration); err != nil {
+			fail(err)
+		}
+		if err := finalCheck(core); err != nil {
 			fail(err)
 		}
 	}

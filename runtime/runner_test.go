@@ -480,7 +480,8 @@ func TestMainSweepWorkers(t *testing.T) {
 // without writing.
 func TestMainSignal(t *testing.T) {
 	if mode := os.Getenv("ANNRT_SIGNAL_CHILD"); mode != "" {
-		os.Args = []string{"leaky", "-out", os.Getenv("ANNRT_SIGNAL_OUT"), "-duration", "1e9"}
+		// -max-memory 0: recording every step for 1e9 ms would be refused.
+		os.Args = []string{"leaky", "-out", os.Getenv("ANNRT_SIGNAL_OUT"), "-duration", "1e9", "-max-memory", "0"}
 		self, _ := os.FindProcess(os.Getpid())
 		os.Exit(Main(leakyProgram(func(n *leaky) {
 			if n.Step == 100 {

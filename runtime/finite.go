@@ -1,0 +1,154 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// FiniteChecker is implemented by generated networks whose state can blow up
+// numerically. CheckFinite scans the state variables of every population and
+// projection and returns a *NonFiniteError for the first NaN or ±Inf it
+// finds, nil when all are finite. It must not allocate when all are finite.
+//
+// The runner discovers it through this interface and installs it with
+// Core.SetCheck, so that a run stops soon after a blow-up instead of writing
+// results full of NaN.
+type FiniteChecker interface {
+	CheckFinite() error
+}
+
+// NonFiniteError says where a NaN or infinity was found. Object is the
+// population or projection, Variable the state variable, Index the neuron's
+// rank (Synapse false) or the synapse's index in the projection (Synapse
+// true). Core fills in the steps: Step is the step counter when the check
+// ran (the value was computed by one of the steps since LastFinite, the step
+// counter of the previous check that passed, -1 if none did), Dt converts
+// them to ms.
+type NonFiniteError struct {
+	Object, Variable string
+	Synapse          bool
+	Index            int
+	Value            float64
+	Step, LastFinite int64
+	Dt               float64
+	CheckedAt        bool // Step and Dt are known
+}
+
+func (e *NonFiniteError) Error() string {
+	what := "neuron"
+	kind := "population"
+	if e.Synapse {
+		what, kind = "synapse", "projection"
+	}
+	val := "NaN"
+	switch {
+	case math.IsInf(e.Value, 1):
+		val = "+Inf"
+	case math.IsInf(e.Value, -1):
+		val = "-Inf"
+	}
+	msg := fmt.Sprintf("numerical blow-up: %s %s, variable %s of %s %d is %s", kind, e.Object, e.Variable, what, e.Index, val)
+	if e.CheckedAt {
+		msg += fmt.Sprintf(" at t = %g ms (step %d", float64(e.Step)*e.Dt, e.Step)
+		if e.LastFinite >= 0 {
+			msg += fmt.Sprintf("; all state was finite at t = %g ms", float64(e.LastFinite)*e.Dt)
+		}
+		msg += ")"
+	}
+	return msg + "; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
+}
+
+// Float is the element type of a state variable.
+type Float interface{ ~float32 | ~float64 }
+
+// FirstNonFinite returns the index of the first NaN or ±Inf in xs, or -1.
+func FirstNonFinite[F Float](xs []F) int {
+	for i, x := range xs {
+		// x - x is 0 for finite x and NaN for NaN and ±Inf; the comparison
+		// is a single branch the loop can predict.
+		if d := x - x; d != d {
+			return i
+		}
+	}
+	return -1
+}
+
+// CheckNeurons returns a *NonFiniteError for the first non-finite value of
+// the per-neuron (or, with one element, population-wide) variable xs of
+// population pop, or nil.
+func CheckNeurons[F Float](pop, variable string, xs []F) error {
+	if i := FirstNonFinite(xs); i >= 0 {
+		return &NonFiniteError{Object: pop, Variable: variable, Index: i, Value: float64(xs[i])}
+	}
+	return nil
+}
+
+// CheckSynapses is CheckNeurons for the per-synapse variable xs of
+// projection proj (index in the projection's synapse order).
+func CheckSynapses[F Float](proj, variable string, xs []F) error {
+	if i := FirstNonFinite(xs); i >= 0 {
+		return &NonFiniteError{Object: proj, Variable: variable, Synapse: true, Index: i, Value: float64(xs[i])}
+	}
+	return nil
+}
+
+// DefaultCheckEvery is the number of steps between two finiteness checks in
+// the runner: a check reads each state variable once, as a step does at
+// least, so it costs at most about 1% of the simulation.
+const DefaultCheckEvery = 100
+
+// SetCheck makes Simulate, Run and SimulateUntil call fn every `every` steps
+// (counted across calls; at least 1). When fn returns an error the run ends
+// after that step, as with the stop flag, and CheckErr returns the error
+// (a *NonFiniteError gets the step counter filled in). nil removes the check.
+func (c *Core) SetCheck(every int64, fn func() error) {
+	c.check = fn
+	c.checkEvery = max(every, 1)
+	c.checkCount = c.checkEvery
+	c.checkErr = nil
+	c.lastFinite = -1
+}
+
+// CheckErr is the error of the check that ended the last run early, or of
+// the last CheckNow; nil if none failed.
+func (c *Core) CheckErr() error { return c.checkErr }
+
+// CheckNow runs the installed check at once (the runner does so when a run
+// ends) and returns its error, also kept for CheckErr. Without a check it
+// returns nil.
+func (c *Core) CheckNow() error {
+	if c.check == nil {
+		return nil
+	}
+	if c.runCheck() {
+		return c.checkErr
+	}
+	return nil
+}
+
+// tickCheck counts one step and runs the check when due; it reports whether
+// the run must end.
+func (c *Core) tickCheck() bool {
+	c.checkCount--
+	if c.checkCount > 0 {
+		return false
+	}
+	return c.runCheck()
+}
+
+// runCheck calls the check and reports whether it failed.
+func (c *Core) runCheck() bool {
+	c.checkCount = c.checkEvery
+	err := c.check()
+	if err == nil {
+		c.lastFinite = c.Step
+		return false
+	}
+	var nf *NonFiniteError
+	if errors.As(err, &nf) {
+		nf.Step, nf.LastFinite, nf.Dt, nf.CheckedAt = c.Step, c.lastFinite, c.Dt, true
+	}
+	c.checkErr = err
+	return true
+}
