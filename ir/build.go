@@ -218,9 +218,14 @@ func (b *builder) synapseByName(name string, pos diag.Pos) *synType {
 	return nil
 }
 
+// product is the number of elements of a geometry, or -1 when it exceeds
+// maxPopSize (so that no overflow can make a huge geometry look small).
 func product(g []int) int {
 	n := 1
 	for _, x := range g {
+		if x < 0 || (x > 0 && n > maxPopSize/x) {
+			return -1
+		}
 		n *= x
 	}
 	return n
@@ -265,6 +270,10 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		}
 	}
 	pop.Size = product(pop.Geometry)
+	if pop.Size > maxPopSize || pop.Size <= 0 {
+		b.diags.Errorf(pd.GeometryPos, "population %s is too large (%v neurons; at most %d)", pd.Name, pop.Geometry, maxPopSize)
+		return
+	}
 	switch {
 	case pd.Poisson != nil:
 		b.poisson(pop, pd)
@@ -292,6 +301,10 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		pop.Stop = &StopCondition{Pos: sc.Pos, Expr: x, All: sc.Mode == "all"}
 	}
 }
+
+// maxPopSize bounds the neurons of one population, so that a typo in a
+// geometry gives an error rather than exhausting memory.
+const maxPopSize = 1 << 30
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 

@@ -119,6 +119,9 @@ func (b *builder) spikeSource(pop *Population, pd *parser.PopDef) {
 		pop.Geometry = []int{len(lists)}
 	}
 	size := product(pop.Geometry)
+	if size <= 0 {
+		return // reported with the geometry
+	}
 	if len(lists) == 1 && size > 1 {
 		for len(lists) < size {
 			lists = append(lists, append([]float64(nil), lists[0]...))
@@ -166,6 +169,9 @@ func (b *builder) timedArray(pop *Population, pd *parser.PopDef) {
 		pop.Geometry = []int{max(width, 1)}
 	}
 	size := product(pop.Geometry)
+	if size <= 0 {
+		return // reported with the geometry
+	}
 	for i, row := range rows {
 		switch len(row) {
 		case size:

@@ -1,7 +1,6 @@
-// Package ir is annc's typed model: names resolved, localities and types
-// known, numerical methods already rewritten into plain assignments. codegen
-// reads only this package.
 package ir
+
+// This file holds the IR types; doc.go describes the package.
 
 import "github.com/annc/annc/internal/diag"
 

@@ -185,6 +185,8 @@ func synLocName(l Locality) string {
 // expr converts a parser expression.
 func (s *scope) expr(e parser.Expr) (Expr, Type) {
 	switch n := e.(type) {
+	case nil:
+		return s.bad() // a syntax error already reported by the parser
 	case *parser.Num:
 		return num(n.Value), Float
 	case *parser.Bool:
