@@ -141,8 +141,23 @@ func (l *loader) locateYAMLError(src []byte, err error) (line, col int, msg stri
 	return line, col, msg
 }
 
+// pos is the position of a node. Empty values (null after "key:" or "-")
+// sit past the end of their line in yaml.v3; they are pulled back onto it.
 func (l *loader) pos(n *yaml.Node) diag.Pos {
-	return diag.Pos{File: l.file, Line: n.Line, Col: n.Column}
+	line, col := n.Line, n.Column
+	if line > len(l.fl.starts) {
+		line = len(l.fl.starts)
+	}
+	if line < 1 {
+		line = 1
+	}
+	if w := utf8.RuneCountInString(l.fl.line(line)); col > w {
+		col = max(w, 1)
+	}
+	if col < 1 {
+		col = 1
+	}
+	return diag.Pos{File: l.file, Line: line, Col: col}
 }
 
 func (l *loader) errorf(n *yaml.Node, format string, args ...any) {

@@ -115,6 +115,29 @@ func scalarMapper(file string, n *yaml.Node, fl *fileLines) PosMapper {
 			starts = append(starts, i)
 		}
 	}
+	lookup := lookupFunc(file, pos, starts)
+	return func(line, col int) diag.Pos { return fl.clamp(lookup(line, col)) }
+}
+
+// clamp pulls a position that was extrapolated past the end of its line (or
+// of the file) back onto the last character there.
+func (f *fileLines) clamp(p diag.Pos) diag.Pos {
+	if p.Line > len(f.starts) {
+		p.Line = len(f.starts)
+	}
+	if p.Line < 1 {
+		p.Line = 1
+	}
+	if w := utf8.RuneCountInString(f.line(p.Line)); p.Col > w {
+		p.Col = max(w, 1)
+	}
+	if p.Col < 1 {
+		p.Col = 1
+	}
+	return p
+}
+
+func lookupFunc(file string, pos []diag.Pos, starts []int) func(line, col int) diag.Pos {
 	return func(line, col int) diag.Pos {
 		if line < 1 {
 			line = 1
