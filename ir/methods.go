@@ -179,7 +179,7 @@ func (em *emitter) method(m string, g []*eqItem) []Expr {
 	case "semiimplicit":
 		for i, it := range g {
 			k, ok := affineCoef(it.n, isVar(it.v), true)
-			if !ok || isConst(k, 0) {
+			if !ok || isConst(k, 0) || dependsOn(it.c, isVar(it.v)) {
 				em.b.diags.Warnf(it.pos, "equation for %s is not linear in %s; the semiimplicit method falls back to explicit", it.v.Name, it.v.Name)
 				us[i] = add(ref(it.v), mul(dt, it.f()))
 				continue
@@ -189,7 +189,7 @@ func (em *emitter) method(m string, g []*eqItem) []Expr {
 	case "exponential":
 		for i, it := range g {
 			k, ok := affineCoef(it.n, isVar(it.v), true)
-			if !ok || isConst(k, 0) {
+			if !ok || isConst(k, 0) || dependsOn(it.c, isVar(it.v)) {
 				em.b.diags.Errorf(it.pos, "equation for %s is not linear in %s; the exponential method needs the form tau * d%s/dt + %s = f, with f not depending on %s (use explicit, midpoint or rk4)", it.v.Name, it.v.Name, it.v.Name, it.v.Name, it.v.Name)
 				us[i] = ref(it.v)
 				continue
@@ -271,7 +271,7 @@ func (em *emitter) implicit(g []*eqItem) []Expr {
 			k, ok := affineCoef(it.n, isVar(o.v), false)
 			if ok {
 				for _, o2 := range g {
-					if dependsOn(k, isVar(o2.v)) {
+					if dependsOn(k, isVar(o2.v)) || dependsOn(it.c, isVar(o2.v)) {
 						ok = false
 					}
 				}

@@ -707,7 +707,7 @@ func (b *builder) eventDriven(st *SynapseType, it *eqItem) {
 		return
 	}
 	k, ok := affineCoef(it.n, isVar(v), false)
-	if !ok || isConst(k, 0) {
+	if !ok || isConst(k, 0) || dependsOn(it.c, isVar(v)) {
 		b.diags.Errorf(it.pos, "event-driven equation of %q must be linear in %s (tau * d%s/dt = a - %s)", v.Name, v.Name, v.Name, v.Name)
 		return
 	}
