@@ -72,6 +72,12 @@ func main() {
 	out := map[string]any{"first": run(n, 20)}
 	must(n.Reset())
 	out["again"] = run(n, 20)
+	must(n.Reset())
+	must(n.Set("p0.w", "2"))
+	for s := 0; s < 4; s++ {
+		n.Step()
+	}
+	out["accW2"] = n.Tgt.Acc[0]
 	must(n.Set("rate.tau", "20"))
 	tau, err := n.Get("rate.tau")
 	must(err)
@@ -322,6 +328,11 @@ func TestGeneratedSetGet(t *testing.T) {
 	decode(t, res["paths"], &paths)
 	if !cmp.Equal(tau, []float64{20}) || !cmp.Equal(r, []float64{0.25, 0.5}) {
 		t.Errorf("Set/Get: tau %v, r %v", tau, r)
+	}
+	var accW2 float64
+	decode(t, res["accW2"], &accW2)
+	if accW2 != 2 {
+		t.Errorf("after Set(p0.w, 2) the spike at step 2 delivered %v, want 2", accW2)
 	}
 	if !setErr {
 		t.Error("Set of an unknown path succeeded")

@@ -84,6 +84,7 @@ type ectx struct {
 	delayed map[string]string // pre variables read from a delay ring: name -> Go slice
 	nhoist  int               // hoisted names handed out
 	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays
+	wExpr   string            // how w reads, when not pj.W[k] (pre-major weight copies)
 }
 
 func (g *gen) newCtx(m mode) *ectx {
@@ -302,8 +303,10 @@ func (c *ectx) binary(x *ir.Binary) pexpr {
 	switch x.Op {
 	case "pow":
 		a, b := c.expr(x.X).float(), c.expr(x.Y).float()
-		if k, ok := x.Y.(*ir.Const); ok && k.Value == 2 && a.pr == 6 {
-			return pexpr{a.s + " * " + a.s, tFloat, 5}
+		// Small integer powers are multiplications (pow2..pow4 inline);
+		// math.Pow costs tens of nanoseconds.
+		if k, ok := fold(x.Y); ok && (k == 2 || k == 3 || k == 4) {
+			return atom(fmt.Sprintf("pow%d(%s)", int(k), a.s), tFloat)
 		}
 		g.use("math")
 		return atom(g.conv("math.Pow("+g.arg(a.s)+", "+g.arg(b.s)+")"), tFloat)
@@ -329,6 +332,13 @@ func (c *ectx) binary(x *ir.Binary) pexpr {
 		if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
 			a := c.expr(x.X).float()
 			inv := c.lift(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}, c.outer, "h")
+			return pexpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
+		}
+		// The same for a divisor that depends only on the presynaptic
+		// neuron: its reciprocal goes to a per-presynaptic-neuron array.
+		if c.hoist != nil && c.preFill != nil && c.mode == mSynLocal && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
+			a := c.expr(x.X).float()
+			inv := c.preArray(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y})
 			return pexpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
 		}
 		fallthrough

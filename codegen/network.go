@@ -324,7 +324,11 @@ func (g *gen) projView(pj *proj, set, get *strings.Builder, paths *[]string) pro
 	base := "n." + pj.field + "."
 	wPath := pj.p.Name + ".w"
 	*paths = append(*paths, wPath)
-	fmt.Fprintf(set, "case %q:\nreturn setPath(path, %s)\n", wPath, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"))
+	if staticSpiking(st) {
+		fmt.Fprintf(set, "case %q:\nerr := setPath(path, %s)\n%sSyncWeights()\nreturn err\n", wPath, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"), base)
+	} else {
+		fmt.Fprintf(set, "case %q:\nreturn setPath(path, %s)\n", wPath, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"))
+	}
 	fmt.Fprintf(get, "case %q:\nreturn getLocal(%s), nil\n", wPath, base+"W")
 	for _, vr := range st.Vars {
 		if vr.Name == "w" {

@@ -66,7 +66,22 @@ func (g *gen) projCode(pj *proj) string {
 	for _, r := range pj.rateRings {
 		w("ring_%s *annrt.RateRing // past values of pre.%s\n", ident(r), r)
 	}
+	static := staticSpiking(st)
+	if static {
+		w("preW []%s // W in the order of C.PreIdx (contiguous per presynaptic neuron)\nprePost []int32 // C.Post in the same order\n", g.ft)
+	}
 	w("}\n\n")
+	if static {
+		w(`// SyncWeights copies W into the presynaptic-major copy used by spike
+// transmission. Set does it; call it after changing W directly.
+func (pj *%s) SyncWeights() {
+	for x, k := range pj.C.PreIdx {
+		pj.preW[x] = pj.W[k]
+	}
+}
+
+`, pj.goName)
+	}
 
 	w("// Size returns the number of synapses.\nfunc (pj *%s) Size() int { return pj.C.Len() }\n\n", pj.goName)
 
@@ -101,6 +116,9 @@ func (g *gen) projCode(pj *proj) string {
 	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(pj.C.NPre, int(pj.C.MaxDelay))\n}\n", ident(r))
+	}
+	if static {
+		w("pj.preW = make([]%s, ns)\npj.prePost = make([]int32, ns)\nfor x, k := range pj.C.PreIdx {\npj.prePost[x] = pj.C.Post[k]\n}\npj.SyncWeights()\n", g.ft)
 	}
 	w("_ = ns\n}\n\n")
 
@@ -333,6 +351,9 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 // g_target statements, then (when learning) the other pre_spike statements.
 func (g *gen) spikeTransmitCode(pj *proj) string {
 	st := pj.st
+	if staticSpiking(st) {
+		return g.staticTransmitCode(pj)
+	}
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PreSpike)
@@ -508,4 +529,82 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 		walk(x.A, fn)
 		walk(x.B, fn)
 	}
+}
+
+// staticSpiking reports whether a spiking synapse type only adds to
+// g_target from w and never changes w: its transmission can then read
+// pre-major copies of the weights and post ranks, contiguous per
+// presynaptic neuron, instead of gathering through C.PreIdx.
+func staticSpiking(st *ir.SynapseType) bool {
+	if !st.Spiking || len(st.Decays) > 0 || len(st.PostSpike) > 0 {
+		return false
+	}
+	all := [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike}
+	for _, list := range all {
+		for v := range writtenVars(list) {
+			if v.Name == "w" {
+				return false
+			}
+		}
+	}
+	for _, s := range st.PreSpike {
+		a, ok := s.(*ir.Assign)
+		if !ok {
+			return false
+		}
+		if _, ok := a.LHS.(*ir.TargetRef); !ok {
+			return false
+		}
+		static := true
+		walk(a.Value, func(e ir.Expr) {
+			switch x := e.(type) {
+			case *ir.VarRef:
+				if x.Side == ir.Self && x.Name != "w" && (x.Var == nil || x.Var.Loc != ir.Global) {
+					static = false
+				}
+			case *ir.RandRef:
+				if x.R.Loc != ir.Global {
+					static = false
+				}
+			case *ir.Special:
+				if x.Name == "rank" {
+					static = false
+				}
+			}
+		})
+		if !static {
+			return false
+		}
+	}
+	return true
+}
+
+// staticTransmitCode delivers spikes through the pre-major copies preW and
+// prePost (see staticSpiking).
+func (g *gen) staticTransmitCode(pj *proj) string {
+	st := pj.st
+	c := g.newCtx(mSynLocal)
+	c.pj = pj
+	c.written = map[*ir.Var]bool{}
+	c.wExpr = "ws[x]"
+	c.hoistLoop()
+	var body strings.Builder
+	c.stmts(&body, st.PreSpike, nil)
+	var b strings.Builder
+	b.WriteString("c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, pj.preW, pj.prePost\n")
+	c.outer.write(&b)
+	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
+	if c.usesPi {
+		b.WriteString("pi := int(i)\n")
+	}
+	b.WriteString("for x := range ws {\n")
+	if c.usesJ {
+		b.WriteString("j := int(ps[x])\n")
+	} else {
+		b.WriteString("_ = ps[x]\n")
+	}
+	b.WriteString(body.String())
+	b.WriteString("}\n}\n}\n")
+	return b.String()
 }

@@ -70,6 +70,9 @@ func (c *ectx) ref(x *ir.VarRef, lhs bool) (string, vtype) {
 
 // synLocal prints the per-synapse slice element of field f.
 func (c *ectx) synLocal(f string, lhs bool) string {
+	if f == "W" && c.wExpr != "" {
+		return c.wExpr
+	}
 	if c.rowRel {
 		return c.row.bind("r."+f, "r_"+f, "pj."+f+"[lo:hi]") + "[k]"
 	}
