@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -97,5 +98,58 @@ func TestParseModelCOBA(t *testing.T) {
 	}
 	if m.Simulation == nil || m.Simulation.Duration == nil || *m.Simulation.Duration != 1000 {
 		t.Errorf("simulation: %+v", m.Simulation)
+	}
+}
+
+func TestRefs(t *testing.T) {
+	src := []byte("name: r\nprojections:\n  - pre: P[0:3200]\n    post: \"Q[3200:]\"\n    target: exc\n    connector: {one_to_one: {weights: 1}}\n" +
+		"  - pre: P[:, 2]\n    post: P[ 1 ]\n    target: exc\n    connector: {one_to_one: {weights: 1}}\n")
+	m, diags := ParseModel("r.yaml", src)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	slice := func(s Slice) string {
+		f := func(p *int) string {
+			if p == nil {
+				return "_"
+			}
+			return fmt.Sprint(*p)
+		}
+		return fmt.Sprintf("%s:%s/%s@%d:%d", f(s.Start), f(s.End), f(s.Index), s.Pos.Line, s.Pos.Col)
+	}
+	tests := []struct {
+		ref  Ref
+		name string
+		want []string
+	}{
+		{m.Projs[0].Pre, "P", []string{"0:3200/_@3:12"}},
+		{m.Projs[0].Post, "Q", []string{"3200:_/_@4:14"}},
+		{m.Projs[1].Pre, "P", []string{"_:_/_@7:12", "_:_/2@7:15"}},
+		{m.Projs[1].Post, "P", []string{"_:_/1@8:14"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, s := range tt.ref.Slices {
+			got = append(got, slice(s))
+		}
+		if tt.ref.Name != tt.name || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%q: %s %v, want %s %v", tt.ref.Text, tt.ref.Name, got, tt.name, tt.want)
+		}
+	}
+	if RefString(m.Projs[1].Pre) != "P[:, 2]" || RefString(m.Projs[0].Post) != "Q[3200:]" {
+		t.Errorf("RefString: %q %q", RefString(m.Projs[1].Pre), RefString(m.Projs[0].Post))
+	}
+}
+
+func BenchmarkParseModel(b *testing.B) {
+	src, err := os.ReadFile("testdata/coba.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, diags := ParseModel("coba.yaml", src); len(diags) > 0 {
+			b.Fatal(diags)
+		}
 	}
 }

@@ -311,7 +311,11 @@ func valueNode(v Value) *yaml.Node {
 func namedNode(ns []Named, flow bool) *yaml.Node {
 	m := mapping(flow)
 	for _, n := range ns {
-		m.Content = append(m.Content, strNode(n.Name), valueNode(n.Value))
+		v := valueNode(n.Value)
+		if n.Name == "number" && n.Value.IsNum && n.Value.Num == math.Trunc(n.Value.Num) && math.Abs(n.Value.Num) < 1<<53 {
+			v = intNode(int(n.Value.Num)) // fixed_number_* takes an integer
+		}
+		m.Content = append(m.Content, strNode(n.Name), v)
 	}
 	return m
 }
