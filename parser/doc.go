@@ -14,9 +14,9 @@
 //     extend as far as possible; printed in parentheses inside an operator),
 //     or, and, not, comparisons (left-associative, "is" as written), then
 //     plus and minus, times and divide, unary + -, then ** and ^ (both power,
-//     right-associative, binding
-//     tighter than a unary minus on their left: -x^2 is -(x^2); the exponent
-//     may carry a sign: x^-2). The printer writes powers as "^".
+//     right-associative, binding tighter than a unary minus on their left:
+//     -x^2 is -(x^2); the exponent may carry a sign: x^-2). The printer
+//     writes powers as "^".
 //   - "dx/dt" is one token (blanks around '/' allowed), so "tau * dv/dt" is
 //     tau times the derivative, not (tau*dv)/dt. A name "d..." divided by dt
 //     therefore always reads as a derivative, as in ANNarchy.
