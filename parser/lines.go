@@ -265,7 +265,13 @@ func syntaxError(toks []token, err error, at PosMapper, diags *diag.List) {
 	}
 	operandStart := startsOperand(t)
 	switch {
-	case isPunct(t, ",", "*", "/", "**", "^", "==", "!=", "<", "<=", ">", ">=", "=") && !wantsOperand(prev) &&
+	case isPunct(t, ":"):
+		diags.Errorf(posOf(t), "unexpected ':'; flags come after a single ':', separated by ','")
+	case isPunct(t, "=", "+=", "-=", "*=", "/=") && !wantsOperand(prev):
+		diags.Errorf(posOf(t), "unexpected '%s' (use '==' to compare)", t.text)
+	case isKeyword(t, "if") && !wantsOperand(prev):
+		diags.Errorf(posOf(t), "unexpected 'if': a conditional is written \"if c: a else: b\"")
+	case isPunct(t, ",", "*", "/", "**", "^", "==", "!=", "<", "<=", ">", ">=") && !wantsOperand(prev) &&
 		(k+1 == len(toks) || !startsOperand(toks[k+1])):
 		if k+1 == len(toks) {
 			diags.Errorf(posOf(t), "expected an expression after '%s'", t.text)
@@ -324,6 +330,18 @@ func parseFlags(colon token, toks []token, allowed []string, c *converter) []Fla
 	if len(toks) == 0 {
 		c.diags.Errorf(c.at.pos(colon.line, colon.col), "expected a flag after ':'")
 		return nil
+	}
+	depth := 0
+	for i, t := range toks {
+		switch {
+		case isPunct(t, "("):
+			depth++
+		case isPunct(t, ")"):
+			depth--
+		case depth == 0 && i > 0 && t.kind == tokIdent && !wantsOperand(toks[i-1]):
+			c.diags.Errorf(c.at.pos(t.line, t.col), "missing ',' before flag %q", t.text)
+			return nil
+		}
 	}
 	g, err := parseTokens(flagsParser, toks)
 	if err != nil {
@@ -432,6 +450,11 @@ func ParseExpr(src string, at PosMapper) (Expr, diag.List) {
 	}
 	s := segs[0]
 	if s.bad {
+		return nil, diags
+	}
+	if s.colon >= 0 {
+		t := s.toks[s.colon]
+		diags.Errorf(at.pos(t.line, t.col), "unexpected ':'; an expression takes no flags")
 		return nil, diags
 	}
 	e := parseExprTokens(s.toks, c)
