@@ -227,8 +227,51 @@ func (g *gen) prepare() {
 	// Targets: what the type reads plus what its populations receive.
 	for _, nt := range g.ntypes {
 		set := map[string]bool{}
-		for _, t := range nt.t.Targets {
-			set[t] = true
+		if !nt.t.Spiking {
+			for _, t := range nt.t.Targets {
+				set[t] = true
+			}
+		}
+		// Spiking types receive through g_target; they keep weighted sums
+		// only for the sum(target) they read.
+		all := false
+		for _, list := range [][]ir.Stmt{nt.t.GlobalUpdate, nt.t.LocalUpdate, nt.t.Reset} {
+			forExprs(list, func(e ir.Expr) {
+				if r, ok := e.(*ir.SumRef); ok {
+					if r.Target == "" {
+						all = true
+					} else {
+						set[r.Target] = true
+					}
+				}
+			})
+		}
+		walk(nt.t.Spike, func(e ir.Expr) {
+			if r, ok := e.(*ir.SumRef); ok {
+				if r.Target == "" {
+					all = true
+				} else {
+					set[r.Target] = true
+				}
+			}
+		})
+		for _, pj := range g.projs {
+			st := pj.st
+			for _, list := range [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike, st.PostSpike} {
+				forExprs(list, func(e ir.Expr) {
+					if r, ok := e.(*ir.SumRef); ok && r.Target != "" &&
+						((r.Side == ir.Pre && pj.pre.nt == nt) || (r.Side == ir.PostSide && pj.post.nt == nt)) {
+						set[r.Target] = true
+					}
+				})
+			}
+		}
+		if all {
+			for _, pj := range g.projs {
+				if pj.post.nt == nt {
+					set[pj.p.Target] = true
+				}
+			}
 		}
 		for _, pj := range g.projs {
 			if pj.post.nt == nt && !pj.st.Spiking {
@@ -387,4 +430,14 @@ func (g *gen) userFunc(f *ir.Function) *ufunc {
 	u.busy = false
 	g.funcList = append(g.funcList, u)
 	return u
+}
+
+// forExprs calls fn on every expression node of the statements.
+func forExprs(list []ir.Stmt, fn func(ir.Expr)) {
+	for _, st := range list {
+		if a, ok := st.(*ir.Assign); ok {
+			walk(a.LHS, fn)
+			walk(a.Value, fn)
+		}
+	}
 }

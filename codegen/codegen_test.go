@@ -87,6 +87,14 @@ func main() {
 	out["r"] = r
 	out["setErr"] = n.Set("rate.nope", "1") != nil
 	out["paths"] = m.Paths()
+	par, errs := m.ParallelRun(3, 5, 2, func(i int, net *m.Network) float64 {
+		net.Simulate(10)
+		return net.Lif.V[0]
+	})
+	for _, err := range errs {
+		must(err)
+	}
+	out["par"] = par
 	n2, err := m.New(m.WithSeed(3))
 	must(err)
 	out["t2"] = n2.SimulateUntil(3.0)
@@ -328,6 +336,11 @@ func TestGeneratedSetGet(t *testing.T) {
 	decode(t, res["paths"], &paths)
 	if !cmp.Equal(tau, []float64{20}) || !cmp.Equal(r, []float64{0.25, 0.5}) {
 		t.Errorf("Set/Get: tau %v, r %v", tau, r)
+	}
+	var par []float64
+	decode(t, res["par"], &par)
+	if want := expected(20).LifV[19]; len(par) != 3 || par[0] != want || par[2] != want {
+		t.Errorf("ParallelRun: v after 10 ms = %v, want 3 × %v", par, want)
 	}
 	var accW2 float64
 	decode(t, res["accW2"], &accW2)

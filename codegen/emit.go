@@ -85,6 +85,7 @@ type ectx struct {
 	nhoist  int               // hoisted names handed out
 	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays
 	wExpr   string            // how w reads, when not pj.W[k] (pre-major weight copies)
+	cache   *varCache         // per-neuron variables kept in locals (neuron loops)
 }
 
 func (g *gen) newCtx(m mode) *ectx {

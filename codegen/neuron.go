@@ -359,6 +359,7 @@ copy(p.%s, p.buffer[row])
 		}
 	}
 	lc.hoistLoop()
+	lc.cache = newVarCache()
 	var body strings.Builder
 	refractory := t.Spiking && t.Refractory != nil
 	zero := []string{}
@@ -417,7 +418,13 @@ copy(p.%s, p.buffer[row])
 	// are not in lc.outer.binds.
 	lc.outer.write(&b)
 	b.WriteString("for i := 0; i < N; i++ {\n")
+	for _, l := range lc.cache.loads {
+		b.WriteString(l + "\n")
+	}
 	b.WriteString(body.String())
+	for _, s := range lc.cache.stores {
+		b.WriteString(s + "\n")
+	}
 	b.WriteString("}\n")
 	if t.Spiking {
 		b.WriteString("p.Spiked = spiked\n")

@@ -95,7 +95,33 @@ func (c *ectx) neuronVar(nt *ntype, v *ir.Var, lhs bool) (string, vtype) {
 	if c.mode != mNeuronLocal {
 		g.fail("per-neuron variable %q used in population-wide code", v.Name)
 	}
-	return c.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]") + "[" + c.idx + "]", vt(v)
+	elem := c.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]") + "[" + c.idx + "]"
+	if c.cache == nil {
+		return elem, vt(v)
+	}
+	// The loop body works on local copies, loaded once at the top of the
+	// iteration and stored back at the end, so that stores to one slice do
+	// not force reloads of the others.
+	name := "l_" + f
+	if !c.cache.has[name] {
+		c.cache.has[name] = true
+		c.cache.loads = append(c.cache.loads, name+" := "+elem)
+	}
+	if lhs && !c.cache.stored[name] {
+		c.cache.stored[name] = true
+		c.cache.stores = append(c.cache.stores, elem+" = "+name)
+	}
+	return name, vt(v)
+}
+
+// varCache collects the per-neuron variables a loop body keeps in locals.
+type varCache struct {
+	has, stored   map[string]bool
+	loads, stores []string
+}
+
+func newVarCache() *varCache {
+	return &varCache{has: map[string]bool{}, stored: map[string]bool{}}
 }
 
 // side returns the population on one side of the projection.
