@@ -66,11 +66,17 @@ func (g *gen) projCode(pj *proj) string {
 	for _, r := range pj.rateRings {
 		w("ring_%s *annrt.RateRing // past values of pre.%s\n", ident(r), r)
 	}
+	if g.f32 && len(pj.rateRings) > 0 {
+		w("ringBuf []float64 // float64 copy of a presynaptic variable for the rings\n")
+	}
 	static := staticSpiking(st)
 	if static {
 		w("preW []%s // W in the order of C.PreIdx (contiguous per presynaptic neuron)\nprePost []int32 // C.Post in the same order\n", g.ft)
 	}
 	w("}\n\n")
+	if g.f32 && len(pj.rateRings) > 0 {
+		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
+	}
 	if static {
 		w(`// SyncWeights copies W into the presynaptic-major copy used by spike
 // transmission. Set does it; call it after changing W directly.
@@ -181,9 +187,14 @@ func (pj *%s) SyncWeights() {
 	return b.String()
 }
 
-// float64Slice converts a model-float slice expression for the rings (the
-// float32 case is rejected where rings are created).
-func (g *gen) float64Slice(s string) string { return s }
+// float64Slice converts a model-float slice expression for the rings, which
+// hold float64 (through the projection's scratch buffer in float32 models).
+func (g *gen) float64Slice(s string) string {
+	if g.f32 {
+		return "pj.toF64(" + s + ")"
+	}
+	return s
+}
 
 // synInitCode assigns synaptic parameters or variables their Init expressions.
 func (g *gen) synInitCode(pj *proj, vs []*ir.Var) string {
@@ -245,9 +256,6 @@ func (g *gen) rateTransmitCode(pj *proj) string {
 	b.WriteString("c := pj.C\n")
 	mayDelay := maxDelaySteps(pj.p, g.m.Dt)
 	if mayDelay > 1 || mayDelay < 0 {
-		if g.f32 {
-			g.fail("projection %s: delays of rate-coded projections need float64 precision", pj.p.Name)
-		}
 		pj.rateRings = preNames(st.Psp)
 		// Uniform delay: every pre variable from the same past frame.
 		delayed := map[string]string{}

@@ -174,6 +174,7 @@ func (c *ectx) prePost(s ir.Side, field, name string, float64Field bool) string 
 	var arr string
 	if d, ok := c.delayed[name]; ok && s == ir.Pre {
 		arr = d
+		float64Field = true // rings hold float64
 	} else {
 		arr = c.outer.bind(pfx+"."+field, pfx+"_"+field, "pj."+pfx+"."+field)
 	}
