@@ -95,16 +95,18 @@ MaxArraySize=1001
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus Boards=1 SocketsPerBoard=$sockets CoresPerSocket=$cores ThreadsPerCore=$threads RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP DefMemPerCPU=1024
 EOF
-# An empty cgroup.conf keeps slurmd from looking for cgroup mounts it does
-# not need with proctrack/linuxproc.
-: >"$work/cgroup.conf"
+# slurmd reads cgroup.conf next to slurm.conf; proctrack/linuxproc and
+# task/none need no cgroups, so it only names the plugin.
+echo "CgroupPlugin=autodetect" >"$work/cgroup.conf"
 export SLURM_CONF="$conf"
 
 munge_pid=""
 stop() {
+	status=$?
 	set +e
 	if [ -n "${KEEP:-}" ]; then
-		echo "slurm-test: cluster left running (SLURM_CONF=$conf); stop with: kill \$(cat $work/slurmd.pid) \$(cat $work/slurmctld.pid)" >&2
+		echo "slurm-test: cluster left running (export SLURM_CONF=$conf); stop with:" >&2
+		echo "  kill \$(cat $work/slurmd.pid) \$(cat $work/slurmctld.pid) \$(cat $work/munge/munged.pid)" >&2
 		return
 	fi
 	for p in "$work/slurmd.pid" "$work/slurmctld.pid"; do
@@ -112,7 +114,12 @@ stop() {
 	done
 	[ -n "$munge_pid" ] && $SUDO kill "$munge_pid" 2>/dev/null
 	sleep 1
-	echo "slurm-test: daemons stopped; logs in $work/log" >&2
+	if [ "$status" -eq 0 ]; then
+		$SUDO rm -rf "$work"
+		echo "slurm-test: daemons stopped" >&2
+	else
+		echo "slurm-test: daemons stopped; logs in $work/log" >&2
+	fi
 }
 trap stop EXIT
 
