@@ -30,6 +30,7 @@ const checkProgram = `package main
 import (
 	"encoding/json"
 	"os"
+	"testing"
 
 	m "annarchy/tmodel"
 )
@@ -87,6 +88,9 @@ func main() {
 	out["r"] = r
 	out["setErr"] = n.Set("rate.nope", "1") != nil
 	out["paths"] = m.Paths()
+	n.Mlif.Pause()
+	n.Mtgt.Pause()
+	out["allocs"] = testing.AllocsPerRun(200, n.Step)
 	par, errs := m.ParallelRun(3, 5, 2, func(i int, net *m.Network) float64 {
 		net.Simulate(10)
 		return net.Lif.V[0]
@@ -341,6 +345,11 @@ func TestGeneratedSetGet(t *testing.T) {
 	decode(t, res["par"], &par)
 	if want := expected(20).LifV[19]; len(par) != 3 || par[0] != want || par[2] != want {
 		t.Errorf("ParallelRun: v after 10 ms = %v, want 3 × %v", par, want)
+	}
+	var allocs float64
+	decode(t, res["allocs"], &allocs)
+	if allocs != 0 {
+		t.Errorf("a step allocates %v times", allocs)
 	}
 	var accW2 float64
 	decode(t, res["accW2"], &accW2)
