@@ -107,7 +107,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 
 	old, _ := readStamp(abs)
 	edited := editedFiles(abs, old)
-	if old != nil && old.Key == st.Key && !opt.Force && len(edited) == 0 && exists(res.Binary) {
+	if old != nil && old.Key == st.Key && !opt.Force && len(edited) == 0 && !anyMissing(abs, old) && exists(res.Binary) {
 		res.UpToDate = true
 		res.GenerateS, res.BuildS = old.GenerateS, old.BuildS
 		return res, nil
@@ -304,6 +304,17 @@ func editedFiles(abs string, st *stamp) []string {
 		}
 	}
 	return out
+}
+
+// anyMissing reports whether a file of the stamp is gone from the build
+// directory (it is regenerated, without a warning).
+func anyMissing(abs string, st *stamp) bool {
+	for name := range st.Files {
+		if !exists(filepath.Join(abs, name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // reasons explains a rebuild by comparing the model objects of two stamps.
