@@ -248,7 +248,9 @@ handed unchanged to the generated runner: -duration MS, -seed N, -set PATH=VALUE
 			}
 			cmd := exec.Command(res.Binary, args[1:]...)
 			cmd.Stdout, cmd.Stderr = stdout, stderr
+			self, _ := os.Executable()
 			cmd.Env = append(os.Environ(),
+				"ANNC_BIN="+self,
 				"ANNC_GENERATE_S="+strconv.FormatFloat(res.GenerateS, 'f', 4, 64),
 				"ANNC_BUILD_S="+strconv.FormatFloat(res.BuildS, 'f', 4, 64))
 			if err := cmd.Run(); err != nil {
