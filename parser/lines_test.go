@@ -130,6 +130,9 @@ func TestPrintCanonical(t *testing.T) {
 		{"ite(a,b,c)", "ite(a, b, c)"},
 		{"pre.sum( exc )", "pre.sum(exc)"},
 		{"(a < b) < c", "a < b < c"},
+		{"d0\n/dt", "d0 / (dt)"},
+		{"a * dx\n/ dt^2", "a * dx / (dt^2)"},
+		{"pre.dx\n/dt", "pre.dx / (dt)"},
 		{"a < (b < c)", "a < (b < c)"},
 	}
 	for _, tt := range tests {
@@ -140,6 +143,9 @@ func TestPrintCanonical(t *testing.T) {
 		}
 		if got := Print(e); got != tt.want {
 			t.Errorf("Print(%q) = %q, want %q", tt.src, got, tt.want)
+		}
+		if again, diags := ParseExpr(Print(e), nil); len(diags) > 0 || sexpr(again) != sexpr(e) {
+			t.Errorf("reparse of %q: %s, want %s %v", Print(e), sexpr(again), sexpr(e), diags)
 		}
 	}
 }

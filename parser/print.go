@@ -134,9 +134,12 @@ func (p printer) expr(e Expr, prec int) {
 			p.s("^")
 			p.expr(n.Y, precUnary)
 		} else {
-			p.expr(n.X, my)
-			p.s(" " + n.Op + " ")
-			p.expr(n.Y, my+1)
+			x, y := sub(n.X, my), sub(n.Y, my+1)
+			if n.Op == "/" && endsWithDName(x) && startsWithDt(y) {
+				// "d0 / dt" would read back as a derivative
+				y = "(" + y + ")"
+			}
+			p.s(x + " " + n.Op + " " + y)
 		}
 		p.close(my < prec)
 	case *Call:
@@ -250,4 +253,25 @@ func (p printer) stopCond(sc *StopCond) {
 	if sc.Mode == "all" {
 		p.s(" : all")
 	}
+}
+
+// sub prints e alone.
+func sub(e Expr, prec int) string {
+	var b strings.Builder
+	printer{&b}.expr(e, prec)
+	return b.String()
+}
+
+// endsWithDName reports whether s ends with a name "d..." of two or more characters.
+func endsWithDName(s string) bool {
+	i := len(s)
+	for i > 0 && isIdentChar(s[i-1]) {
+		i--
+	}
+	return len(s)-i >= 2 && s[i] == 'd'
+}
+
+// startsWithDt reports whether s starts with the name dt.
+func startsWithDt(s string) bool {
+	return strings.HasPrefix(s, "dt") && (len(s) == 2 || !isIdentChar(s[2]))
 }
