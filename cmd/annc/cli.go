@@ -93,7 +93,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr("%v", err) })
 	root.AddCommand(compileCmd(stderr), runCmd(stdout, stderr), checkCmd(stderr), modelsCmd(stdout),
 		plotCmd(stdout), initCmd(stderr), versionCmd(stdout))
-	root.AddCommand(sweepCmd(stdout, stderr))
+	root.AddCommand(sweepCmd(stdout, stderr), npzCmd(stdout))
 	return root
 }
 

@@ -8,6 +8,7 @@
 //	annc check model.yaml                       parse and analyse only; print diagnostics
 //	annc models [NAME]                          list the built-in models, or print one
 //	annc plot DIR [-format svg]                 plot a results directory
+//	annc npz DIR [-o FILE]                      bundle a results directory into one .npz
 //	annc init NAME                              write a starter model.yaml and generate.go
 //	annc version                                print the version
 //	annc completion bash|zsh|fish|powershell    shell completion script
