@@ -198,7 +198,8 @@ func (g *gen) prepare() {
 	if m.Dt <= 0 {
 		g.fail("dt must be positive")
 	}
-	g.pkgNames = newNamer("Network", "Option", "Constants", "Stopper", "New", "WithSeed", "Program", "ModelName", "Dt")
+	g.pkgNames = newNamer("Network", "Option", "Constants", "Stopper", "New", "WithSeed", "Program", "ModelName", "Dt",
+		"WithOnly", "Names", "Paths", "Projection", "ResetOptions", "RunOptions", "ParallelRun", "ParallelRunArgs", "ParallelRunOn")
 	g.ntOf = map[*ir.NeuronType]*ntype{}
 	g.popOf = map[*ir.Population]*pop{}
 	g.funcs = map[*ir.Function]*ufunc{}

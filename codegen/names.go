@@ -62,11 +62,11 @@ var networkReserved = []string{
 	"Steps", "Every", "Callbacks", "EnableCallbacks", "DisableCallbacks", "CallbacksEnabled",
 	"ClearCallbacks", "SetProgress", "SetStopFlag", "Interrupted", "Run", "Simulate", "SimulateUntil",
 	"SimulateUntilPops", "Reset", "Set", "Get", "Monitors", "Base", "Const", "SetSeed",
-	"EnableLearning", "DisableLearning", "Paths",
+	"EnableLearning", "DisableLearning", "Paths", "ResetWith", "EnableLearningPeriod",
 }
 
 // Exported fields and methods of a generated population type.
-var popReserved = []string{"Name", "Index", "Size", "Geometry", "Spiked", "TLast", "StopConditionMet", "SetSpikeTimes", "SetTimedArray"}
+var popReserved = []string{"Name", "Index", "Size", "Geometry", "Spiked", "TLast", "StopConditionMet", "SetSpikeTimes", "SetTimedArray", "SpikeTimes", "TimedArray"}
 
 // Exported fields and methods of a generated projection type.
-var projReserved = []string{"Name", "Index", "Target", "C", "W", "Size"}
+var projReserved = []string{"Name", "Index", "Target", "C", "W", "Size", "Delays", "SetDelays", "SyncWeights"}

@@ -37,7 +37,10 @@ type view struct {
 	Pops          []popView
 	Projs         []projView
 	Mons          []monView
+	OnlyCases     string   // cases of WithOnly names
+	Names         []string // object names, without repeats
 	SetCases      string
+	RowsSetCases  string
 	GetCases      string
 	Paths         []string
 	Code          []string
@@ -54,7 +57,7 @@ type popView struct {
 	Stop              string
 	Sums, Draw        bool
 	GlobalOps         bool
-	Ring              string // expression of the largest outgoing spike delay, "" if no spiking projection leaves
+	RingProjs         []string // Network fields of the spiking projections leaving the population
 }
 
 type projView struct {
@@ -66,12 +69,18 @@ type projView struct {
 	Draw              bool
 	Learn, PostSpike  bool
 	Rings             bool
+	PreIndex          int // population indexes and names, for WithOnly
+	PostIndex         int
+	PreName, PostName string
 }
 
 type monView struct {
 	Field, Name  string
-	Setup        string
+	Setup        string // creates the monitor as m
 	Early, Late  string
+	OnPop        bool   // the target is a population or view (else a projection)
+	TargetIndex  int    // index of the target population or projection
+	TargetName   string // name of the target population or projection
 	ranksVarName string
 }
 
@@ -149,6 +158,20 @@ func (g *gen) buildView() *view {
 	for _, pj := range g.projs {
 		v.Projs = append(v.Projs, g.projView(pj, &set, &get, &v.Paths))
 	}
+	var rows strings.Builder
+	for _, p := range g.pops {
+		g.inputAccess(p, &rows, &set, &get, &v.Paths)
+	}
+	v.RowsSetCases = rows.String()
+	for _, pj := range g.projs {
+		g.delayAccess(pj, &set, &get, &v.Paths)
+	}
+	for _, nt := range g.ntypes {
+		v.Code = append(v.Code, g.inputMethods(nt))
+	}
+	for _, pj := range g.projs {
+		v.Code = append(v.Code, g.projMethods(pj))
+	}
 	for _, c := range m.Constants {
 		f := g.consts[c]
 		fmt.Fprintf(&set, "case %q:\nx, err := v.Scalar()\nif err != nil {\nreturn setPath(path, err)\n}\nn.Const.%s = x\nreturn nil\n", c.Name, f)
@@ -163,6 +186,7 @@ func (g *gen) buildView() *view {
 			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, intsLit(mo.m.View.Ranks)))
 		}
 	}
+	v.OnlyCases, v.Names = g.onlyCases()
 	// Stop conditions of SimulateUntil.
 	pops := m.Sim.Pops
 	if len(pops) == 0 {
@@ -193,6 +217,7 @@ func (g *gen) buildView() *view {
 	if g.imports["math"] {
 		imps = append(imps, `"math"`)
 	}
+	imps = append(imps, `"sync"`)
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
 	return v
@@ -208,14 +233,10 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 	if len(p.p.Geometry) == 0 {
 		pv.Geometry = intsLit([]int{p.p.Size})
 	}
-	var rings []string
 	for _, pj := range g.projs {
 		if pj.pre == p && pj.st.Spiking {
-			rings = append(rings, "n."+pj.field+".C.MaxDelay")
+			pv.RingProjs = append(pv.RingProjs, pj.field)
 		}
-	}
-	if len(rings) > 0 {
-		pv.Ring = "max(" + strings.Join(rings, ", ") + ")"
 	}
 	var ip, iv strings.Builder
 	for _, o := range p.p.Override {
@@ -258,13 +279,13 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 		path := p.p.Name + "." + vr.Name
 		*paths = append(*paths, path)
 		f := base + nt.field[vr]
-		fmt.Fprintf(set, "case %q:\nreturn setPath(path, %s)\n", path, g.setCall(f, vr, "v", "&"+base+"setRNG"))
-		fmt.Fprintf(get, "case %q:\nreturn %s, nil\n", path, g.getExpr(f, vr))
+		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s)\n", path, nilCheck("n."+p.field, "absent(path)"), g.setCall(f, vr, "v", "&"+base+"setRNG"))
+		fmt.Fprintf(get, "case %q:\n%sreturn %s, nil\n", path, nilCheck("n."+p.field, "nil, absent(path)"), g.getExpr(f, vr))
 	}
 	for _, t := range nt.targets {
 		path := p.p.Name + ".sum(" + t + ")"
 		*paths = append(*paths, path)
-		fmt.Fprintf(get, "case %q:\nreturn getLocal(%s), nil\n", path, base+nt.sumField[t])
+		fmt.Fprintf(get, "case %q:\n%sreturn getLocal(%s), nil\n", path, nilCheck("n."+p.field, "nil, absent(path)"), base+nt.sumField[t])
 	}
 	return pv
 }
@@ -298,6 +319,7 @@ func (g *gen) projView(pj *proj, set, get *strings.Builder, paths *[]string) pro
 	st := pj.st
 	pv := projView{
 		Field: pj.field, Type: pj.goName, Name: pj.p.Name, Index: pj.p.Index,
+		PreIndex: pj.pre.p.Index, PostIndex: pj.post.p.Index, PreName: pj.pre.p.Name, PostName: pj.post.p.Name,
 		Draw:      len(st.Randoms) > 0,
 		Learn:     len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0,
 		PostSpike: st.Spiking && len(st.PostSpike) > 0,
@@ -324,12 +346,13 @@ func (g *gen) projView(pj *proj, set, get *strings.Builder, paths *[]string) pro
 	base := "n." + pj.field + "."
 	wPath := pj.p.Name + ".w"
 	*paths = append(*paths, wPath)
+	setChk, getChk := nilCheck("n."+pj.field, "absent(path)"), nilCheck("n."+pj.field, "nil, absent(path)")
 	if staticSpiking(st) {
-		fmt.Fprintf(set, "case %q:\nerr := setPath(path, %s)\n%sSyncWeights()\nreturn err\n", wPath, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"), base)
+		fmt.Fprintf(set, "case %q:\n%serr := setPath(path, %s)\n%sSyncWeights()\nreturn err\n", wPath, setChk, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"), base)
 	} else {
-		fmt.Fprintf(set, "case %q:\nreturn setPath(path, %s)\n", wPath, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"))
+		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s)\n", wPath, setChk, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"))
 	}
-	fmt.Fprintf(get, "case %q:\nreturn getLocal(%s), nil\n", wPath, base+"W")
+	fmt.Fprintf(get, "case %q:\n%sreturn getLocal(%s), nil\n", wPath, getChk, base+"W")
 	for _, vr := range st.Vars {
 		if vr.Name == "w" {
 			continue
@@ -337,8 +360,8 @@ func (g *gen) projView(pj *proj, set, get *strings.Builder, paths *[]string) pro
 		path := pj.p.Name + "." + vr.Name
 		*paths = append(*paths, path)
 		f := base + pj.fld[vr]
-		fmt.Fprintf(set, "case %q:\nreturn setPath(path, %s)\n", path, g.setCall(f, vr, "v", "&"+base+"setRNG"))
-		fmt.Fprintf(get, "case %q:\nreturn %s, nil\n", path, g.getExpr(f, vr))
+		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s)\n", path, setChk, g.setCall(f, vr, "v", "&"+base+"setRNG"))
+		fmt.Fprintf(get, "case %q:\n%sreturn %s, nil\n", path, getChk, g.getExpr(f, vr))
 	}
 	return pv
 }
@@ -400,8 +423,9 @@ func (g *gen) buildCode(pj *proj) string {
 	if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
 		fmt.Fprintf(&b, "if err := c.SetDelays(%s, n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Delays), p.Name)
 	}
-	fmt.Fprintf(&b, "pj := &%s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\nn.%s = pj\n",
-		pj.goName, p.Name, p.Index, p.Target, pj.pre.field, pj.post.field, pj.field)
+	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
+	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",
+		pj.goName, p.Name, p.Index, p.Target, pj.pre.field, pj.post.field)
 	return b.String()
 }
 
@@ -435,6 +459,7 @@ func (g *gen) monView(mo *mon) monView {
 	switch {
 	case m.View != nil:
 		p = g.popOf[m.View.Pop]
+		mv.OnPop, mv.TargetIndex, mv.TargetName = true, p.p.Index, p.p.Name
 		target = m.View.Text
 		if target == "" {
 			target = m.View.Pop.Name
@@ -458,6 +483,7 @@ func (g *gen) monView(mo *mon) monView {
 			}
 		}
 		target = m.Proj.Name
+		mv.TargetIndex, mv.TargetName = m.Proj.Index, m.Proj.Name
 		shape = "[]int{n." + pj.field + ".Size()}"
 	default:
 		g.fail("monitor %s has no target", m.Name)
@@ -550,7 +576,6 @@ func (g *gen) monView(mo *mon) monView {
 		b.WriteString("}\n")
 		idx++
 	}
-	fmt.Fprintf(&setup, "n.%s = m\nn.monitors = append(n.monitors, m)\n", mo.field)
 	mv.Setup = setup.String()
 	if early.Len() > 0 {
 		mv.Early = fmt.Sprintf("m := n.%s\n%s", mo.field, early.String())
@@ -653,3 +678,196 @@ func (g *gen) render(v *view) (map[string][]byte, error) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// nilCheck prints the test that returns ret when the object expr was left
+// out of the network (WithOnly).
+func nilCheck(expr, ret string) string {
+	return fmt.Sprintf("if %s == nil {\nreturn %s\n}\n", expr, ret)
+}
+
+// inputAccess adds the paths of an input population's buffers: spike times
+// of a spike source, rows, schedule and period of a timed array.
+func (g *gen) inputAccess(p *pop, rows, set, get *strings.Builder, paths *[]string) {
+	f := "n." + p.field
+	setChk, getChk := nilCheck(f, "absent(path)"), nilCheck(f, "nil, absent(path)")
+	switch p.p.Input {
+	case ir.SpikeSourceInput:
+		path := p.p.Name + ".spike_times"
+		*paths = append(*paths, path)
+		fmt.Fprintf(rows, "case %q:\n%srows, err := annrt.RowsOf(value)\nif err != nil {\nreturn setPath(path, err)\n}\nreturn setPath(path, %s.SetSpikeTimes(rows))\n", path, setChk, f)
+		fmt.Fprintf(get, "case %q:\n%sreturn flatten(%s.SpikeTimes()), nil\n", path, getChk, f)
+	case ir.TimedArrayInput:
+		path := p.p.Name + ".rates"
+		*paths = append(*paths, path)
+		fmt.Fprintf(rows, "case %q:\n%srows, err := annrt.RowsOf(value)\nif err != nil {\nreturn setPath(path, err)\n}\n_, sched, per := %s.TimedArray()\nreturn setPath(path, %s.SetTimedArray(rows, sched, per))\n", path, setChk, f, f)
+		fmt.Fprintf(get, "case %q:\n%srows, _, _ := %s.TimedArray()\nreturn flatten(rows), nil\n", path, getChk, f)
+		for i, name := range []string{"schedule", "period"} {
+			path := p.p.Name + "." + name
+			*paths = append(*paths, path)
+			args := "rows, x, per"
+			if i == 1 {
+				args = "rows, sched, x"
+			}
+			fmt.Fprintf(set, "case %q:\n%sx, err := v.Scalar()\nif err != nil {\nreturn setPath(path, err)\n}\nrows, sched, per := %s.TimedArray()\n_, _ = sched, per\nreturn setPath(path, %s.SetTimedArray(%s))\n", path, setChk, f, f, args)
+			fmt.Fprintf(get, "case %q:\n%srows, sched, per := %s.TimedArray()\n_, _, _ = rows, sched, per\nreturn []float64{%s}, nil\n", path, getChk, f, []string{"sched", "per"}[i])
+		}
+	}
+}
+
+// inputMethods prints the typed read access to an input type's buffers.
+func (g *gen) inputMethods(nt *ntype) string {
+	switch nt.t.Input {
+	case ir.SpikeSourceInput:
+		return fmt.Sprintf(`// SpikeTimes returns the spike times (ms, one list per neuron, each time on
+// the step grid).
+func (p *%s) SpikeTimes() [][]float64 {
+	out := make([][]float64, p.Size)
+	for r := range out {
+		out[r] = []float64{}
+	}
+	for k, s := range p.srcSteps {
+		r := p.srcRanks[k]
+		out[r] = append(out[r], float64(s)*p.dt)
+	}
+	return out
+}
+`, nt.goName)
+	case ir.TimedArrayInput:
+		return fmt.Sprintf(`// TimedArray returns a copy of the rows of rates, the schedule and the period
+// (ms; a period <= 0 means no repetition).
+func (p *%s) TimedArray() (rows [][]float64, schedule, period float64) {
+	rows = make([][]float64, len(p.buffer))
+	for i, row := range p.buffer {
+		rows[i] = make([]float64, len(row))
+		for k, x := range row {
+			rows[i][k] = float64(x)
+		}
+	}
+	return rows, float64(p.schedule) * p.dt, float64(p.period) * p.dt
+}
+`, nt.goName)
+	}
+	return ""
+}
+
+// delayAccess adds the path of a projection's delays.
+func (g *gen) delayAccess(pj *proj, set, get *strings.Builder, paths *[]string) {
+	f := "n." + pj.field
+	path := pj.p.Name + ".delays"
+	*paths = append(*paths, path)
+	fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s.SetDelays(v))\n", path, nilCheck(f, "absent(path)"), f)
+	fmt.Fprintf(get, "case %q:\n%sreturn %s.Delays(), nil\n", path, nilCheck(f, "nil, absent(path)"), f)
+}
+
+// projMethods prints the methods of a projection type that network.go.tmpl
+// relies on: its index for learning control, and typed delay access.
+func (g *gen) projMethods(pj *proj) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("func (pj *%s) projectionIndex() int { return %d }\n\n", pj.goName, pj.p.Index)
+	w(`// Delays returns the delay of each synapse in ms (on the step grid).
+func (pj *%s) Delays() []float64 {
+	out := make([]float64, pj.C.Len())
+	for s := range out {
+		out[s] = float64(pj.C.SynapseDelay(s)) * Dt
+	}
+	return out
+}
+
+`, pj.goName)
+	w(`// SetDelays changes the delays (ms, rounded to steps) from a number, one
+// value per synapse (a []float64 in synapse order) or a distribution drawn
+// from the projection's stream (see Network.Set for the accepted values).
+`)
+	if pj.st.Spiking {
+		w(`// A longer largest delay deepens the presynaptic spike memory, which drops
+// the spikes in flight: change delays between runs.
+func (pj *%s) SetDelays(value any) error {
+	v, err := annrt.ValueOf(value)
+	if err != nil {
+		return err
+	}
+	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
+		return err
+	}
+	if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {
+		pj.pre.ring = annrt.NewSpikeRing(int(d))
+	}
+`, pj.goName)
+		if staticSpiking(pj.st) {
+			w("pj.SyncWeights()\n")
+		}
+		w("return nil\n}\n")
+		return b.String()
+	}
+	if len(pj.rateRings) == 0 {
+		w(`// This projection was compiled without delays longer than one step (no
+// memory of past presynaptic values), so only delays of at most dt are
+// accepted; give delays in the model to change them freely.
+func (pj *%s) SetDelays(value any) error {
+	v, err := annrt.ValueOf(value)
+	if err != nil {
+		return err
+	}
+	old := pj.C.Delay
+	oldU := pj.C.UniformDelay
+	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
+		return err
+	}
+	if pj.C.MaxDelay > 1 {
+		pj.C.Delay, pj.C.UniformDelay = old, oldU
+		pj.C.Finish()
+		return fmt.Errorf("projection %%s was compiled without delays: delays longer than dt need delays in the model", pj.Name)
+	}
+	return nil
+}
+`, pj.goName)
+		return b.String()
+	}
+	w(`// A longer largest delay makes new memories of past presynaptic values,
+// filled with the current ones: change delays between runs.
+func (pj *%s) SetDelays(value any) error {
+	v, err := annrt.ValueOf(value)
+	if err != nil {
+		return err
+	}
+	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
+		return err
+	}
+	d := int(pj.C.MaxDelay)
+`, pj.goName)
+	for _, r := range pj.rateRings {
+		v := pj.pre.nt.byName[r]
+		ring := "pj.ring_" + ident(r)
+		w("if d > 1 && (%s == nil || %s.Depth() < d) {\n%s = annrt.NewRateRing(pj.C.NPre, d)\n%s.Fill(%s)\n}\n", ring, ring, ring, ring, g.float64Slice("pj.pre."+pj.pre.nt.field[v]))
+	}
+	w("return nil\n}\n")
+	return b.String()
+}
+
+// onlyCases prints the switch cases WithOnly uses to mark the objects of a
+// name, and lists the names.
+func (g *gen) onlyCases() (string, []string) {
+	var names []string
+	stmts := map[string][]string{}
+	add := func(name, stmt string) {
+		if _, ok := stmts[name]; !ok {
+			names = append(names, name)
+		}
+		stmts[name] = append(stmts[name], stmt)
+	}
+	for i, p := range g.pops {
+		add(p.p.Name, fmt.Sprintf("popOn[%d] = true", i))
+	}
+	for i, pj := range g.projs {
+		add(pj.p.Name, fmt.Sprintf("projOn[%d] = true", i))
+	}
+	for i, mo := range g.mons {
+		add(mo.m.Name, fmt.Sprintf("monOn[%d] = true", i))
+	}
+	var b strings.Builder
+	for _, name := range names {
+		fmt.Fprintf(&b, "case %q:\n%s\n", name, strings.Join(stmts[name], "\n"))
+	}
+	return b.String(), names
+}

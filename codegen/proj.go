@@ -78,11 +78,13 @@ func (g *gen) projCode(pj *proj) string {
 		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
 	}
 	if static {
-		w(`// SyncWeights copies W into the presynaptic-major copy used by spike
-// transmission. Set does it; call it after changing W directly.
+		w(`// SyncWeights copies W (and the post ranks) into the presynaptic-major
+// copies used by spike transmission. Set and SetDelays do it; call it after
+// changing W directly.
 func (pj *%s) SyncWeights() {
 	for x, k := range pj.C.PreIdx {
 		pj.preW[x] = pj.W[k]
+		pj.prePost[x] = pj.C.Post[k]
 	}
 }
 
@@ -375,7 +377,7 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
 	hasPlastic := plastic.Len()+decay.Len() > 0
 	if hasPlastic {
-		b.WriteString("learning := n.Learning\n")
+		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
