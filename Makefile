@@ -28,3 +28,12 @@ bench: build
 
 clean:
 	rm -rf bin _demo annarchy results
+
+# Regenerate the example figures shown in the README (docs/gallery).
+gallery: build
+	mkdir -p _demo docs/gallery
+	for ex in coba hh_gamma izhikevich stdp; do \
+		(cd _demo && ../$(BIN) run -d annarchy_$$ex ../examples/$$ex/model.yaml -seed 1 -out gallery/$$ex -plot >/dev/null) || exit 1; \
+		rm -rf docs/gallery/$$ex && mkdir -p docs/gallery/$$ex && cp _demo/gallery/$$ex/*.png docs/gallery/$$ex/; \
+	done
+	ls docs/gallery/*
