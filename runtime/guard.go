@@ -3,6 +3,7 @@ package runtime
 import (
 	"flag"
 	"fmt"
+	"os"
 	goruntime "runtime"
 )
 
@@ -28,29 +29,88 @@ func addGuardFlags(fs *flag.FlagSet, g *guardFlags) {
 		g.maxMemory = n
 		return nil
 	})
-	fs.Int64Var(&g.checkEvery, "check-every", DefaultCheckEvery, "check the state for NaN and infinity every `N` steps and at the end, stopping a run that blew up (0: never)")
+	fs.Int64Var(&g.checkEvery, "check-every", DefaultCheckEvery, "check the state for NaN and infinity every `N` steps and at the end, stopping a run that blew up (0: never); the memory the monitors hold is checked as often")
 }
 
 // guardRun prepares one run: it refuses it when its monitors would need more
-// memory than -max-memory, and installs the finiteness check of networks
-// that implement FiniteChecker, checking the initial state at once.
+// memory than -max-memory, and installs the periodic checks: the finiteness
+// check of networks that implement FiniteChecker (checking the initial state
+// at once) and a check of the memory the monitors hold, which catches what
+// the estimate cannot know in advance (spikes).
 func (r *runner) guardRun(inst Instance, mons []*Monitor) error {
 	f := r.flags
 	core := inst.Base()
-	if f.checkEvery() > 0 {
-		if fc, ok := inst.(FiniteChecker); ok {
-			core.SetCheck(f.guard.checkEvery, fc.CheckFinite)
-			if err := core.CheckNow(); err != nil {
-				return fmt.Errorf("%w (in the initial state, before simulating)", err)
-			}
-		} else {
-			core.SetCheck(0, nil)
+	limit := f.guard.maxMemory
+	parallel := r.inFlight()
+	if !f.stream {
+		if err := checkMemory(mons, core.Steps(f.duration), parallel, limit, f.duration); err != nil {
+			return err
 		}
 	}
-	if f.stream {
+	var checks []func() error
+	if fc, ok := inst.(FiniteChecker); ok && f.guard.checkEvery > 0 {
+		checks = append(checks, fc.CheckFinite)
+	}
+	if limit > 0 {
+		perRun := max(limit/int64(parallel), 1)
+		checks = append(checks, func() error { return checkHeld(mons, core, perRun, limit, parallel) })
+	}
+	every := f.guard.checkEvery
+	if every <= 0 {
+		every = DefaultCheckEvery
+	}
+	switch len(checks) {
+	case 0:
+		core.SetCheck(0, nil)
+		return nil
+	case 1:
+		core.SetCheck(every, checks[0])
+	default:
+		core.SetCheck(every, func() error {
+			for _, c := range checks {
+				if err := c(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := core.CheckNow(); err != nil {
+		return fmt.Errorf("%w (in the initial state, before simulating)", err)
+	}
+	return nil
+}
+
+// MonitorHeldBytes is what the monitors hold now, counted as MonitorBytes
+// estimates it: 8 bytes per recorded value and frame step, 16 per spike
+// (the buffers' spare capacity is not counted).
+func MonitorHeldBytes(mons []*Monitor) int64 {
+	var n int
+	for _, m := range mons {
+		if m == nil {
+			continue
+		}
+		for i := range m.Vars {
+			n += len(m.Vars[i].Data)
+		}
+		n += len(m.frameSteps) + len(m.spikeSteps) + len(m.spikeRanks)
+	}
+	return 8 * int64(n)
+}
+
+// checkHeld stops a run whose monitors hold more than perRun bytes.
+func checkHeld(mons []*Monitor, core *Core, perRun, limit int64, parallel int) error {
+	held := MonitorHeldBytes(mons)
+	if held <= perRun {
 		return nil
 	}
-	return checkMemory(mons, core.Steps(f.duration), r.inFlight(), f.guard.maxMemory, f.duration)
+	share := ""
+	if parallel > 1 {
+		share = fmt.Sprintf(" (%s per run for %d runs in parallel)", FormatBytes(perRun), parallel)
+	}
+	return fmt.Errorf("the monitors hold %s at t = %g ms, more than -max-memory %s%s; the run stopped there and what was recorded is written: "+
+		"record spikes of fewer neurons, record every few steps with a monitor's period, run with -stream to write the records to disk while simulating, "+
+		"or raise -max-memory (0 for no limit)", FormatBytes(held), core.Time(), FormatBytes(limit), share)
 }
 
 func (f *runnerFlags) checkEvery() int64 { return f.guard.checkEvery }
@@ -78,4 +138,27 @@ func finalCheck(core *Core) error {
 		return err
 	}
 	return core.CheckNow()
+}
+
+// prepareOut creates the results directory dir and makes sure files can be
+// written in it, so that a run does not simulate for hours and then fail to
+// save.
+func prepareOut(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the results directory %s: %v", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".annc-write-test-*")
+	if err != nil {
+		return fmt.Errorf("cannot write into the results directory %s: %v", dir, err)
+	}
+	name := f.Name()
+	_, err = f.Write([]byte{0})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	os.Remove(name)
+	if err != nil {
+		return fmt.Errorf("cannot write into the results directory %s: %v", dir, err)
+	}
+	return nil
 }

@@ -1,11 +1,15 @@
 package runtime
 
 import (
+	"errors"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // finiteLeaky is the leaky network with the finiteness check a generated
@@ -240,8 +244,21 @@ func TestMainMaxMemory(t *testing.T) {
 	if man.Status != StatusError || man.Steps != 0 || len(man.Files) != 0 {
 		t.Errorf("refused run manifest %+v", man)
 	}
+	// 264 bytes pass the estimate, but the spikes (4 in m, 2 in sub: 96
+	// bytes) are only known while recording: the check at the end finds
+	// 360 bytes, and what was recorded is written.
+	out = t.TempDir()
+	code, msg = runMain(t, leakyProgram(nil), nil, "-out", out, "-duration", "6", "-max-memory", "264")
+	want = "leaky: the monitors hold 360 B at t = 6 ms, more than -max-memory 264 B; the run stopped there and what was recorded is written: " +
+		"record spikes of fewer neurons, record every few steps with a monitor's period, run with -stream to write the records to disk while simulating, or raise -max-memory (0 for no limit)\n"
+	if code != ExitError || msg != want {
+		t.Fatalf("exit %d\n got %s\nwant %s", code, msg, want)
+	}
+	if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 6 {
+		t.Errorf("m.v has %d frames, want 6", shape[0])
+	}
 	for _, args := range [][]string{
-		{"-max-memory", "264"},
+		{"-max-memory", "360"},
 		{"-max-memory", "0"},
 		{"-max-memory", "1KiB"},
 		{"-max-memory", "100", "-stream"},
@@ -251,16 +268,44 @@ func TestMainMaxMemory(t *testing.T) {
 			t.Errorf("%q: exit %d: %s", args, code, msg)
 		}
 	}
+	// A run is stopped where its monitors exceed the limit, checked every
+	// -check-every steps. 3000 steps pass the estimate of 132000 bytes
+	// (m: 3000 frames of 3 values and the step; sub: 1500 frames of 2 and
+	// the step), but neurons 0 and 1 spike every 3 steps (steps 2, 5, ...).
+	// At the check after 2800 steps the monitors hold m: 2800·4·8 = 89600,
+	// sub: 1400·3·8 = 33600, and 933 spikes of each neuron: 2·933·16 in m
+	// and 933·16 in sub (neuron 0), 167984 bytes in all.
+	out = t.TempDir()
+	code, msg = runMain(t, leakyProgram(nil), nil, "-out", out, "-duration", "3000", "-max-memory", "132000", "-check-every", "700")
+	if code != ExitError || !strings.Contains(msg, "leaky: the monitors hold 164.0 KiB at t = 2800 ms, more than -max-memory 128.9 KiB;") {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	man, _ = ReadManifest(filepath.Join(out, "manifest.json"))
+	if man.Status != StatusError || man.Steps != 2800 {
+		t.Errorf("stopped run: status %q after %d steps, want error after 2800", man.Status, man.Steps)
+	}
+	if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 2800 {
+		t.Errorf("m.v has %d frames, want 2800", shape[0])
+	}
+	if got := MonitorHeldBytes(nil); got != 0 {
+		t.Errorf("MonitorHeldBytes(nil) = %d", got)
+	}
 	// A sweep holds -workers runs at once.
 	code, msg = runMain(t, leakyProgram(nil), nil, "-out", t.TempDir(), "-duration", "6", "-max-memory", "600",
 		"-sweep", "P.tau=1,2,3", "-workers", "3")
 	if code != ExitError || !strings.Contains(msg, "run-0000: the monitors would hold about 264 B per run for 6 ms, 792 B for 3 runs in parallel (") {
 		t.Errorf("sweep: exit %d: %s", code, msg)
 	}
+	// On 2 workers each run may hold 300 bytes: enough without spikes.
 	code, msg = runMain(t, leakyProgram(nil), nil, "-out", t.TempDir(), "-duration", "6", "-max-memory", "600",
-		"-sweep", "P.tau=1,2,3", "-workers", "2")
+		"-sweep", "P.tau=1,2,3", "-workers", "2", "-set", "P.theta=2")
 	if code != ExitOK {
 		t.Errorf("sweep on 2 workers: exit %d: %s", code, msg)
+	}
+	code, msg = runMain(t, leakyProgram(nil), nil, "-out", t.TempDir(), "-duration", "6", "-max-memory", "600",
+		"-sweep", "P.tau=2,2", "-workers", "2")
+	if code != ExitError || !strings.Contains(msg, "run-0000: the monitors hold 360 B at t = 6 ms, more than -max-memory 600 B (300 B per run for 2 runs in parallel)") {
+		t.Errorf("sweep with spikes on 2 workers: exit %d: %s", code, msg)
 	}
 	if code, msg := runMain(t, leakyProgram(nil), nil, "-max-memory", "lots"); code != ExitUsage || !strings.Contains(msg, `"lots" is not a memory size`) {
 		t.Errorf("bad size: exit %d: %s", code, msg)
@@ -319,5 +364,70 @@ func BenchmarkFirstNonFinite(b *testing.B) {
 		if FirstNonFinite(xs) != -1 {
 			b.Fatal("found one")
 		}
+	}
+}
+
+// A results directory that cannot be created is reported before the run,
+// naming the directory.
+func TestMainUnwritableOut(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	code, msg := runMain(t, leakyProgram(nil), nil, "-out", filepath.Join(file, "res"))
+	want := "leaky: cannot create the results directory " + filepath.Join(file, "res") + ": mkdir " + file + ": not a directory\n"
+	if code != ExitError || msg != want {
+		t.Errorf("exit %d\n got %s\nwant %s", code, msg, want)
+	}
+	code, msg = runMain(t, leakyProgram(nil), nil, "-out", file, "-sweep", "P.tau=1,2")
+	want = "leaky: cannot create the results directory " + file + ": mkdir " + file + ": not a directory\n"
+	if code != ExitError || msg != want {
+		t.Errorf("sweep: exit %d\n got %s\nwant %s", code, msg, want)
+	}
+}
+
+// A full disk is an error naming the file that could not be written. The
+// test mounts a 16 KiB tmpfs, so it needs root (CI runs as root).
+func TestMainDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=16k"); err != nil {
+		t.Skipf("cannot mount a small tmpfs: %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, 0) })
+	// m.v: 2000 frames of 3 float64 = 48000 bytes.
+	code, msg := runMain(t, leakyProgram(nil), nil, "-out", dir, "-duration", "2000", "-set", "P.theta=2")
+	if code != ExitError || !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, filepath.Join(dir, "m.v.npy")) {
+		t.Errorf("exit %d: %s", code, msg)
+	}
+}
+
+// SIGTERM ends a run like SIGINT: results written, manifest "interrupted".
+func TestMainSIGTERM(t *testing.T) {
+	if os.Getenv("ANNRT_TERM_CHILD") != "" {
+		os.Args = []string{"leaky", "-out", os.Getenv("ANNRT_TERM_OUT"), "-duration", "1e9", "-max-memory", "0"}
+		self, _ := os.FindProcess(os.Getpid())
+		os.Exit(Main(leakyProgram(func(n *leaky) {
+			if n.Step == 50 {
+				self.Signal(syscall.SIGTERM)
+				time.Sleep(300 * time.Millisecond)
+			}
+		})))
+	}
+	out := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMainSIGTERM$")
+	cmd.Env = append(os.Environ(), "ANNRT_TERM_CHILD=1", "ANNRT_TERM_OUT="+out)
+	msg, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != ExitInterrupted {
+		t.Fatalf("child ended with %v, want exit 130: %s", err, msg)
+	}
+	man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if man.Status != StatusInterrupted || man.Steps != 51 {
+		t.Errorf("status %q after %d steps; want interrupted after 51", man.Status, man.Steps)
+	}
+	if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 51 {
+		t.Errorf("%d frames written, want 51", shape[0])
 	}
 }

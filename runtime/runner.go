@@ -378,7 +378,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 			return finish()
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := prepareOut(dir); err != nil {
 		fail(err)
 		return finish()
 	}
@@ -530,7 +530,7 @@ func sweepPoints(axes []sweepAxis, grid bool) [][]setting {
 func (r *runner) sweep(base int64) int {
 	f := r.flags
 	pts := sweepPoints(f.sweeps, f.grid)
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
+	if err := prepareOut(f.out); err != nil {
 		r.errorf("%v", err)
 		return ExitError
 	}
