@@ -422,6 +422,9 @@ func (g *gen) buildCode(pj *proj) string {
 	}
 	if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
 		fmt.Fprintf(&b, "if err := c.SetDelays(%s, n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Delays), p.Name)
+	} else if !weights {
+		// from_matrix, gaussian and dog draw nothing without random delays.
+		b.WriteString("_ = r\n")
 	}
 	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
 	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",
