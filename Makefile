@@ -19,9 +19,13 @@ test:
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./runtime/
 
+# Fuzz each target for FUZZTIME (CI runs a short bounded round; the seed
+# corpora in testdata/fuzz also run as plain tests in `make test`).
+FUZZTIME ?= 60s
 fuzz:
-	$(GO) test ./parser -run '^$$' -fuzz FuzzParseEquations -fuzztime 60s
-	$(GO) test ./parser -run '^$$' -fuzz FuzzParseModel -fuzztime 60s
+	$(GO) test ./parser -run '^$$' -fuzz FuzzParseEquations -fuzztime $(FUZZTIME)
+	$(GO) test ./parser -run '^$$' -fuzz FuzzParseModel -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/pipelinefuzz -run '^$$' -fuzz FuzzPipeline -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 bench: build
 	bash bench/run.sh
