@@ -21,7 +21,7 @@ type FiniteChecker interface {
 // NonFiniteError says where a NaN or infinity was found. Object is the
 // population or projection, Variable the state variable, Index the neuron's
 // rank (Synapse false) or the synapse's index in the projection (Synapse
-// true). Core fills in the steps: Step is the step counter when the check
+// true), -1 for a population- or projection-wide variable. Core fills in the steps: Step is the step counter when the check
 // ran (the value was computed by one of the steps since LastFinite, the step
 // counter of the previous check that passed, -1 if none did), Dt converts
 // them to ms.
@@ -49,6 +49,9 @@ func (e *NonFiniteError) Error() string {
 		val = "-Inf"
 	}
 	msg := fmt.Sprintf("numerical blow-up: %s %s, variable %s of %s %d is %s", kind, e.Object, e.Variable, what, e.Index, val)
+	if e.Index < 0 {
+		msg = fmt.Sprintf("numerical blow-up: %s %s, %s-wide variable %s is %s", kind, e.Object, kind, e.Variable, val)
+	}
 	if e.CheckedAt {
 		msg += fmt.Sprintf(" at t = %g ms (step %d", float64(e.Step)*e.Dt, e.Step)
 		if e.LastFinite >= 0 {
@@ -89,6 +92,16 @@ func CheckNeurons[F Float](pop, variable string, xs []F) error {
 func CheckSynapses[F Float](proj, variable string, xs []F) error {
 	if i := FirstNonFinite(xs); i >= 0 {
 		return &NonFiniteError{Object: proj, Variable: variable, Synapse: true, Index: i, Value: float64(xs[i])}
+	}
+	return nil
+}
+
+// CheckScalar returns a *NonFiniteError (Index -1) if the population-wide
+// (or, with synapse true, projection-wide) variable x of object is NaN or
+// ±Inf, or nil.
+func CheckScalar[F Float](object, variable string, synapse bool, x F) error {
+	if d := x - x; d != d {
+		return &NonFiniteError{Object: object, Variable: variable, Synapse: synapse, Index: -1, Value: float64(x)}
 	}
 	return nil
 }

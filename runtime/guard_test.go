@@ -82,6 +82,22 @@ func TestNonFiniteErrorMessage(t *testing.T) {
 	}
 }
 
+func TestCheckScalar(t *testing.T) {
+	if err := CheckScalar("P", "mean_v", false, 1.5); err != nil {
+		t.Errorf("finite: %v", err)
+	}
+	err := CheckScalar("P", "mean_v", false, math.NaN())
+	want := "numerical blow-up: population P, population-wide variable mean_v is NaN; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	err = CheckScalar("ee", "A", true, float32(math.Inf(1)))
+	want = "numerical blow-up: projection ee, projection-wide variable A is +Inf; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
 // The check runs every N steps across Simulate calls, stops the run after
 // the failing step and fills in where it happened.
 func TestCoreCheck(t *testing.T) {
