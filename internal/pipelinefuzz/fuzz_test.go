@@ -73,8 +73,7 @@ func checkModel(t *testing.T, src []byte) {
 // models must generate Go that builds. A gap is skipped so that fuzzing can
 // look for new failures; remove it when fixed.
 var knownGaps = []string{
-	"declared and not used: r", // gaussian and dog connectors leave their RNG unused
-	"in a synapse",             // global operations read by synapse equations
+	"in a synapse", // global operations read by synapse equations
 }
 
 func skipKnownGap(t *testing.T, err error) {
