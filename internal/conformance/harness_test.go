@@ -1,0 +1,150 @@
+package conformance
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/annc/annc/analysis"
+	"github.com/annc/annc/internal/build"
+)
+
+// rtol is the relative tolerance of every exact comparison (SPEC §3).
+const rtol = 1e-7
+
+// buildRoot holds the build directories of this test binary; it lies outside
+// any Go module, so each build directory is a module of its own with its copy
+// of the runtime.
+var buildRoot string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "annc-conformance-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	buildRoot = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// compiled is a model built once per test binary.
+type compiled struct {
+	once sync.Once
+	res  *build.Result
+	err  error
+}
+
+var (
+	compiledMu sync.Mutex
+	compiledBy = map[string]*compiled{}
+)
+
+// compile builds the model file at path (once per test binary, whichever
+// test asks first) and returns the build result.
+func compile(t *testing.T, path string) *build.Result {
+	t.Helper()
+	compiledMu.Lock()
+	c := compiledBy[path]
+	if c == nil {
+		c = &compiled{}
+		compiledBy[path] = c
+	}
+	compiledMu.Unlock()
+	c.once.Do(func() {
+		l, err := build.Load(path)
+		if err != nil {
+			c.err = err
+			return
+		}
+		if l.Model == nil || l.Diags.HasErrors() {
+			c.err = fmt.Errorf("%s does not analyse:\n%s", path, l.Diags.Format(l.Sources, 50))
+			return
+		}
+		dir := filepath.Join(buildRoot, strings.TrimSuffix(filepath.Base(filepath.Dir(path))+"_"+filepath.Base(path), ".yaml"))
+		c.res, c.err = build.Compile(l, build.Options{Dir: dir, Version: "conformance"})
+	})
+	if c.err != nil {
+		t.Fatalf("compile %s: %v", path, c.err)
+	}
+	return c.res
+}
+
+// run compiles the model file and runs its runner with args (into a fresh
+// results directory), then loads the results.
+func run(t *testing.T, path string, args ...string) *analysis.Run {
+	t.Helper()
+	res := compile(t, path)
+	out := t.TempDir()
+	cmd := exec.Command(res.Binary, append([]string{"-out", out}, args...)...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
+	}
+	r, err := analysis.LoadRun(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Manifest.Status != "ok" {
+		t.Fatalf("run status %q: %s", r.Manifest.Status, r.Manifest.Error)
+	}
+	return r
+}
+
+// trace returns a recorded variable, failing the test when it is missing or
+// its shape is not (steps, width).
+func trace(t *testing.T, r *analysis.Run, monitor, variable string, steps, width int) *analysis.Trace {
+	t.Helper()
+	tr := r.Trace(monitor, variable)
+	if tr == nil {
+		t.Fatalf("no recording of %s.%s", monitor, variable)
+	}
+	if tr.Steps() != steps || tr.Width() != width {
+		t.Fatalf("%s.%s has shape %v, want (%d, %d)", monitor, variable, tr.Shape, steps, width)
+	}
+	return tr
+}
+
+// at is the value of element i in frame k.
+func at(tr *analysis.Trace, k, i int) float64 { return tr.Data[k*tr.Width()+i] }
+
+// near reports whether got equals want at relative tolerance rtol (with an
+// absolute floor for values near zero); NaN equals NaN.
+func near(got, want float64) bool {
+	if math.IsNaN(want) {
+		return math.IsNaN(got)
+	}
+	if math.IsInf(want, 0) {
+		return got == want
+	}
+	return math.Abs(got-want) <= rtol*math.Max(math.Abs(want), 1e-9)
+}
+
+// expect compares every frame and element of a recording with want(k, i) and
+// reports the first few differences.
+func expect(t *testing.T, tr *analysis.Trace, want func(k, i int) float64) {
+	t.Helper()
+	bad := 0
+	for k := 0; k < tr.Steps(); k++ {
+		for i := 0; i < tr.Width(); i++ {
+			g, w := at(tr, k, i), want(k, i)
+			if !near(g, w) {
+				if bad < 6 {
+					t.Errorf("%s.%s[frame %d][%d] = %.12g, want %.12g", tr.Monitor, tr.Variable, k, i, g, w)
+				}
+				bad++
+			}
+		}
+	}
+	if bad > 6 {
+		t.Errorf("%s.%s: %d differences in all", tr.Monitor, tr.Variable, bad)
+	}
+}
+
+// constant is want(k, i) = v[i] for every frame.
+func constant(v ...float64) func(k, i int) float64 { return func(_, i int) float64 { return v[i] } }

@@ -1,0 +1,303 @@
+package conformance
+
+import (
+	"math"
+	"testing"
+)
+
+// testdata/rate.yaml: dt = 0.5 ms, 20 steps. Frame k of a monitor holds the
+// values at the end of step k, the step computed at t = k*dt.
+const (
+	rateModel = "testdata/rate.yaml"
+	rateDt    = 0.5
+	rateSteps = 20
+)
+
+func TestConditionals(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	n, T := 5, rateSteps
+	// x = -2, -0.5, 0.5, 2.5, 1.0 (the last exactly on the b boundary).
+	// a = if x > 0: 1 else: -1
+	expect(t, trace(t, r, "cond", "a", T, n), constant(-1, -1, 1, 1, 1))
+	// b = if x > 1: 2 else: if x > 0: 1 else: 0 (nested; 1.0 is not > 1)
+	expect(t, trace(t, r, "cond", "b", T, n), constant(0, 0, 1, 2, 1))
+	// c = ite(x < 0, x*x, x + 1): 4, 0.25, 1.5, 3.5, 2
+	expect(t, trace(t, r, "cond", "c", T, n), constant(4, 0.25, 1.5, 3.5, 2))
+	// d over three lines: if x > 0: 2x else: -x
+	expect(t, trace(t, r, "cond", "d", T, n), constant(2, 0.5, 1, 5, 2))
+	// ee = ite(0 < x < 1, 10, ite(x >= 1, 20, 30)) (nested ite, and)
+	expect(t, trace(t, r, "cond", "ee", T, n), constant(30, 30, 10, 20, 20))
+	// f = if not (x > 0) or x == 2.5: 1 else: 0
+	expect(t, trace(t, r, "cond", "f", T, n), constant(1, 1, 0, 1, 0))
+	// r = a + b
+	expect(t, trace(t, r, "cond", "r", T, n), constant(-1, -1, 2, 3, 2))
+}
+
+func TestFunctions(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	xs := []float64{-2.5, -0.5, 0.5, 2.5}
+	n, T := len(xs), rateSteps
+	per := func(f func(x float64) float64) func(k, i int) float64 {
+		return func(_, i int) float64 { return f(xs[i]) }
+	}
+	cases := []struct {
+		name string
+		want func(k, i int) float64
+	}{
+		{"e1", per(math.Exp)},
+		{"l1", per(func(x float64) float64 { return math.Log(x + 3) })},
+		{"l2", per(func(x float64) float64 { return math.Log(x + 3) })},
+		{"s1", per(func(x float64) float64 { return math.Sqrt(x + 3) })},
+		{"p1", per(func(x float64) float64 { return x * x })},                     // x ^ 2
+		{"p2", per(func(x float64) float64 { return (x + 3) * math.Sqrt(x+3) })}, // (x+3) ** 1.5
+		{"p3", per(func(x float64) float64 { return x * x * x })},                 // power(x, 3)
+		{"p4", per(func(x float64) float64 { return -(x * x) })},                  // -x^2 is -(x^2)
+		{"p5", per(func(x float64) float64 { return math.Exp2(-x) })},             // 2 ** -x
+		{"cl", constant(-1, -0.5, 0.5, 1)},                                        // clip(x, -1, 1)
+		{"po", constant(0, 0, 0.5, 2.5)},                                          // pos
+		{"pv", constant(0, 0, 0.5, 2.5)},                                          // positive
+		{"ne", constant(-2.5, -0.5, 0, 0)},                                        // neg
+		{"nv", constant(-2.5, -0.5, 0, 0)},                                        // negative
+		{"mo", constant(0, 1, 3, 0)},                                              // modulo(k, 4), k = 0, 5, 7, 12
+		{"sg", constant(-1, -1, 1, 1)},                                            // sign
+		{"fl", constant(-3, -1, 0, 2)},                                            // floor
+		{"ce", constant(-2, 0, 1, 3)},                                             // ceil
+		{"ro", constant(-3, -1, 1, 3)},                                            // round: C's round, halves away from zero
+		{"mn", constant(-2.5, -0.5, 0, 0)},                                        // min(x, 0)
+		{"mx", constant(0, 0, 0.5, 2.5)},                                          // max(x, 0)
+		{"at", per(func(x float64) float64 { return math.Atan2(x, 2) })},
+		// isfinite(1/(x+2.5)): 1/0 = +Inf for x = -2.5
+		{"fi", constant(0, 1, 1, 1)},
+		// isnan(sqrt(x)): NaN for x < 0
+		{"na", constant(1, 1, 0, 0)},
+		{"tr", per(func(x float64) float64 { return math.Sin(x) + math.Cos(x)*math.Tan(x/4) })},
+		{"hy", per(func(x float64) float64 { return math.Tanh(x) + math.Sinh(x) - math.Cosh(x) })},
+		{"ab", per(func(x float64) float64 { return 3 * math.Abs(x) })}, // abs(x) + fabs(2x)
+		{"ia", per(func(x float64) float64 { return math.Asin(x/4) + math.Acos(x/4) + math.Atan(x) })},
+		// user function sq1(x) = x*x + 1, constants pi and e, model constant K0 = 1.5
+		{"uf", per(func(x float64) float64 { return x*x + 1 + math.Pi*math.E + 1.5 })},
+	}
+	for _, c := range cases {
+		expect(t, trace(t, r, "fn", c.name, T, n), c.want)
+	}
+}
+
+func TestTimeAndGlobalEquations(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	T := rateSteps
+	c0 := []float64{0, 1}
+	tms := func(k int) float64 { return rateDt * float64(k) }
+	// tt = t: the time of the step being computed; td = dt.
+	expect(t, trace(t, r, "clk", "tt", T, 2), func(k, _ int) float64 { return tms(k) })
+	expect(t, trace(t, r, "clk", "td", T, 2), constant(rateDt, rateDt))
+	// ramp = 2t + c0 : max = 9
+	ramp := func(k, i int) float64 { return math.Min(2*tms(k)+c0[i], 9) }
+	expect(t, trace(t, r, "clk", "ramp", T, 2), ramp)
+	// g1 = 3t : population, max = 10 (one value, recorded for the population)
+	g1 := func(k int) float64 { return math.Min(3*tms(k), 10) }
+	// dy/dt = 1 : population, min = 0, max = 2.75; explicit from y(0) = 0:
+	// y = dt*(k+1) at the end of step k, clamped.
+	y := func(k int) float64 { return math.Min(rateDt*float64(k+1), 2.75) }
+	// gm = g1 + y, written after the ODE: it sees the new y.
+	gm := func(k int) float64 { return g1(k) + y(k) }
+	for name, f := range map[string]func(int) float64{"g1": g1, "y": y, "gm": gm} {
+		tr := r.Trace("clk", name)
+		if tr == nil {
+			t.Fatalf("no recording of clk.%s", name)
+		}
+		expect(t, tr, func(k, _ int) float64 { return f(k) })
+	}
+	expect(t, trace(t, r, "clk", "r", T, 2), func(k, i int) float64 { return ramp(k, i) + gm(k) })
+	// Monitor half: period 1 ms = 2 steps, frames at steps 0, 2, 4, ...
+	expect(t, trace(t, r, "half", "tt", T/2, 2), func(k, _ int) float64 { return tms(2 * k) })
+}
+
+func TestGlobalOperations(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	T := rateSteps
+	ks := []float64{1, -2, 0.5}
+	// dv/dt = k from v = 0: v = dt*k*(k+1) at the end of step k (explicit,
+	// exact for a constant slope).
+	v := func(k, i int) float64 { return rateDt * ks[i] * float64(k+1) }
+	expect(t, trace(t, r, "glob", "v", T, 3), v)
+	// The operations are computed after the neurons update, so step k sees
+	// them over v at the end of step k-1 (v = 0 before the first step, so
+	// every operation is 0 in frame 0 whether or not it is computed at
+	// initialisation).
+	old := func(k, i int) float64 {
+		if k == 0 {
+			return 0
+		}
+		return v(k-1, i)
+	}
+	op := func(f func(a, b, c float64) float64) func(k, i int) float64 {
+		return func(k, _ int) float64 { return f(old(k, 0), old(k, 1), old(k, 2)) }
+	}
+	expect(t, trace(t, r, "glob", "mv", T, 3), op(func(a, b, c float64) float64 { return (a + b + c) / 3 }))
+	expect(t, trace(t, r, "glob", "xv", T, 3), op(func(a, b, c float64) float64 { return math.Max(a, math.Max(b, c)) }))
+	expect(t, trace(t, r, "glob", "nv", T, 3), op(func(a, b, c float64) float64 { return math.Min(a, math.Min(b, c)) }))
+	expect(t, trace(t, r, "glob", "n1", T, 3), op(func(a, b, c float64) float64 { return math.Abs(a) + math.Abs(b) + math.Abs(c) }))
+	expect(t, trace(t, r, "glob", "n2", T, 3), op(func(a, b, c float64) float64 { return math.Sqrt(a*a + b*b + c*c) }))
+}
+
+// TestMethods integrates dx/dt = -x + y + 1, dy/dt = -2x - 0.5y from
+// (1, 0) with each numerical method; the expected values follow the method's
+// update rule on the block (all from the values at the start of the step),
+// written out here for this system. With A = [[-1, 1], [-2, -0.5]], b =
+// (1, 0), f(z) = Az + b and h = dt:
+func TestMethods(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	h := rateDt
+	f := func(x, y float64) (float64, float64) { return -x + y + 1, -2*x - 0.5*y }
+	rules := map[string]func(x, y float64) (float64, float64){
+		// explicit: z + h f(z)
+		"lin": func(x, y float64) (float64, float64) {
+			fx, fy := f(x, y)
+			return x + h*fx, y + h*fy
+		},
+		// semiimplicit: x + h fx/(1 - h dfx/dx), dfx/dx = -1, dfy/dy = -0.5
+		"linsi": func(x, y float64) (float64, float64) {
+			fx, fy := f(x, y)
+			return x + h*fx/(1+h), y + h*fy/(1+0.5*h)
+		},
+		// implicit: (I - hA) z' = z + h b, solved by Cramer's rule:
+		// [[1+h, -h], [2h, 1+0.5h]] z' = (x + h, y)
+		"linim": func(x, y float64) (float64, float64) {
+			a11, a12, a21, a22 := 1+h, -h, 2*h, 1+0.5*h
+			b1, b2 := x+h, y
+			det := a11*a22 - a12*a21
+			return (b1*a22 - a12*b2) / det, (a11*b2 - a21*b1) / det
+		},
+		// exponential: x + (1 - exp(-h k)) f/k with k = -df/dx: 1 for x, 0.5 for y
+		"linex": func(x, y float64) (float64, float64) {
+			fx, fy := f(x, y)
+			return x + (1-math.Exp(-h))*fx, y + (1-math.Exp(-0.5*h))*fy/0.5
+		},
+		// midpoint: z + h f(z + h/2 f(z))
+		"linmid": func(x, y float64) (float64, float64) {
+			fx, fy := f(x, y)
+			mx, my := f(x+h/2*fx, y+h/2*fy)
+			return x + h*mx, y + h*my
+		},
+		// rk4: z + h/6 (k1 + 2k2 + 2k3 + k4)
+		"linrk": func(x, y float64) (float64, float64) {
+			k1x, k1y := f(x, y)
+			k2x, k2y := f(x+h/2*k1x, y+h/2*k1y)
+			k3x, k3y := f(x+h/2*k2x, y+h/2*k2y)
+			k4x, k4y := f(x+h*k3x, y+h*k3y)
+			return x + h/6*(k1x+2*k2x+2*k3x+k4x), y + h/6*(k1y+2*k2y+2*k3y+k4y)
+		},
+	}
+	for pop, rule := range rules {
+		xs, ys := make([]float64, rateSteps), make([]float64, rateSteps)
+		x, y := 1.0, 0.0
+		for k := range xs {
+			x, y = rule(x, y)
+			xs[k], ys[k] = x, y
+		}
+		expect(t, trace(t, r, pop, "x", rateSteps, 1), func(k, _ int) float64 { return xs[k] })
+		expect(t, trace(t, r, pop, "y", rateSteps, 1), func(k, _ int) float64 { return ys[k] })
+	}
+	// tau * dv/dt + v = I (tau 4, I 2), explicit: v' = v + h (I - v)/tau from 0,
+	// so v_k = I (1 - (1 - h/tau)^(k+1)).
+	expect(t, trace(t, r, "tau", "v", rateSteps, 1), func(k, _ int) float64 {
+		return 2 * (1 - math.Pow(1-h/4, float64(k+1)))
+	})
+}
+
+func TestRateProjections(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	T := rateSteps
+	c := []float64{1, 4, 2}
+	// src: r = c + t, so r = c + dt*k at the end of step k, and 0 before
+	// the first step (r has no init).
+	pre := func(k, j int) float64 {
+		if k < 0 {
+			return 0
+		}
+		return c[j] + rateDt*float64(k)
+	}
+	expect(t, trace(t, r, "src", "r", T, 3), pre)
+	// Step k transmits pre values from the end of step k-1. Weights (post x pre):
+	// [[0.5, 1, -], [2, -1, 0.25]]: post 0 has two synapses, post 1 three.
+	terms := func(k, i int) []float64 {
+		p0, p1, p2 := pre(k-1, 0), pre(k-1, 1), pre(k-1, 2)
+		if i == 0 {
+			return []float64{0.5 * p0, 1 * p1}
+		}
+		return []float64{2 * p0, -1 * p1, 0.25 * p2}
+	}
+	reduce := func(op func([]float64) float64) func(k, i int) float64 {
+		return func(k, i int) float64 { return op(terms(k, i)) }
+	}
+	sum := func(v []float64) float64 {
+		s := 0.0
+		for _, x := range v {
+			s += x
+		}
+		return s
+	}
+	maxOf := func(v []float64) float64 {
+		m := v[0]
+		for _, x := range v {
+			m = math.Max(m, x)
+		}
+		return m
+	}
+	minOf := func(v []float64) float64 {
+		m := v[0]
+		for _, x := range v {
+			m = math.Min(m, x)
+		}
+		return m
+	}
+	mean := func(v []float64) float64 { return sum(v) / float64(len(v)) }
+	expect(t, trace(t, r, "sink", "sum(s_sum)", T, 2), reduce(sum))
+	expect(t, trace(t, r, "sink", "sum(s_max)", T, 2), reduce(maxOf))
+	expect(t, trace(t, r, "sink", "sum(s_min)", T, 2), reduce(minOf))
+	expect(t, trace(t, r, "sink", "sum(s_mean)", T, 2), reduce(mean))
+	// pdel: src[0:2] -> sink one to one, w = 1, delay 1.5 ms = 3 steps:
+	// step k sees pre r from the end of step k-3 (0 before the first step).
+	dl := func(k, i int) float64 { return pre(k-3, i) }
+	expect(t, trace(t, r, "sink", "sum(dl)", T, 2), dl)
+	// ptr: all to all, w = 1, default psp w * pre.r.
+	tr := func(k, _ int) float64 { return pre(k-1, 0) + pre(k-1, 1) + pre(k-1, 2) }
+	expect(t, trace(t, r, "sink", "sum(tr)", T, 2), tr)
+	post := func(k, i int) float64 {
+		return reduce(sum)(k, i) + reduce(maxOf)(k, i) + reduce(minOf)(k, i) + reduce(mean)(k, i) + dl(k, i)
+	}
+	expect(t, trace(t, r, "sink", "r", T, 2), post)
+	// Projection monitor of ptr: 6 synapses, post-major (post 0: pre 0, 1, 2;
+	// post 1: pre 0, 1, 2). w stays 1; tau_q dq/dt = pre.r * post.r - q runs
+	// after the populations update (values of this step), explicit from 0.
+	expect(t, trace(t, r, "ptr", "w", T, 6), constant(1, 1, 1, 1, 1, 1))
+	q := make([][]float64, T)
+	cur := make([]float64, 6)
+	for k := range q {
+		for s := range cur {
+			i, j := s/3, s%3
+			cur[s] += rateDt / 2 * (pre(k, j)*post(k, i) - cur[s])
+		}
+		q[k] = append([]float64(nil), cur...)
+	}
+	expect(t, trace(t, r, "ptr", "q", T, 6), func(k, s int) float64 { return q[k][s] })
+}
+
+func TestTimedArray(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	T := rateSteps
+	// ta: rows [1, 2], [3, 4], [5, 6], one every 1 ms = 2 steps, no period:
+	// the last row stays.
+	rows := [][]float64{{1, 2}, {3, 4}, {5, 6}}
+	expect(t, trace(t, r, "ta", "r", T, 2), func(k, i int) float64 { return rows[min(k/2, 2)][i] })
+	// tap: rows 1, 2, 3 every 2 steps, period 4 ms = 8 steps: the last row
+	// holds until the period restarts the schedule.
+	expect(t, trace(t, r, "tap", "r", T, 1), func(k, _ int) float64 { return float64(min((k%8)/2, 2) + 1) })
+}
