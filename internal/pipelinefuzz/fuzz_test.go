@@ -73,7 +73,8 @@ func checkModel(t *testing.T, src []byte) {
 // models must generate Go that builds. A gap is skipped so that fuzzing can
 // look for new failures; remove it when fixed.
 var knownGaps = []string{
-	"in a synapse", // global operations read by synapse equations
+	"in a synapse",             // global operations read by synapse equations
+	"declared and not used: v", // a model without populations ("name: a"): Set leaves v unused
 }
 
 func skipKnownGap(t *testing.T, err error) {
