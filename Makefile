@@ -26,6 +26,7 @@ fuzz:
 	$(GO) test ./parser -run '^$$' -fuzz FuzzParseEquations -fuzztime $(FUZZTIME)
 	$(GO) test ./parser -run '^$$' -fuzz FuzzParseModel -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/pipelinefuzz -run '^$$' -fuzz FuzzPipeline -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./internal/pipelinefuzz -run '^$$' -fuzz FuzzSlots -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 bench: build
 	bash bench/run.sh

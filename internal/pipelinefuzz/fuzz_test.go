@@ -1,6 +1,7 @@
 package pipelinefuzz
 
 import (
+	"fmt"
 	"go/scanner"
 	"go/token"
 	"os"
@@ -305,6 +306,169 @@ func TestSourceNameInjection(t *testing.T) {
 			if strings.HasSuffix(fn, ".go") && goIdents(data)["PWNEDx"] {
 				t.Errorf("file name %q: %s has it as Go code", name, fn)
 			}
+		}
+	}
+}
+
+// slotModel is a model with one hole for fuzzed text; slots are the holes,
+// each a block scalar (indented by the given prefix) or a quoted scalar.
+const slotModel = `name: slots
+dt: 0.5
+functions: |
+  sq(x) = x * x
+neurons:
+  Rate:
+    parameters: |
+      tau = 10.0 : population
+      b = 0.5
+    equations: |
+%[1]s
+  LIF:
+    parameters: |
+      tau = 20.0 : population
+      Vt = -50.0 : population
+    equations: |
+%[2]s
+    spike: %[3]s
+    reset: |
+%[4]s
+    refractory: 2.0
+synapses:
+  Syn:
+    parameters: |
+      eta = 0.01 : projection
+    equations: |
+%[5]s
+    pre_spike: |
+%[6]s
+  RSyn:
+    psp: %[7]s
+populations:
+  - name: R
+    geometry: [3, 2]
+    neuron: Rate
+    stop_condition: %[8]s
+  - name: L
+    geometry: 8
+    neuron: LIF
+  - name: inp
+    geometry: 5
+    poisson: {rates: %[9]s}
+projections:
+  - name: rr
+    pre: R
+    post: R
+    target: exc
+    synapse: RSyn
+    connector:
+      all_to_all: {weights: 0.1}
+  - name: il
+    pre: inp
+    post: L
+    target: exc
+    synapse: Syn
+    connector:
+      fixed_probability: {probability: 0.5, weights: 1.0}
+monitors:
+  - target: R
+    variables: [r]
+  - target: L
+    variables: [spike, v]
+simulation:
+  duration: 10.0
+`
+
+// slotDefaults fill the holes not being fuzzed.
+var slotDefaults = []string{
+	"tau * dr/dt + r = sum(exc) + b",
+	"tau * dv/dt = -v + g_exc : init = -60.0\ntau * dg_exc/dt = -g_exc",
+	"v > Vt",
+	"v = -60.0",
+	"dx/dt = -x / 20.0 : event-driven",
+	"g_target += w\nx += eta",
+	"w * pre.r",
+	`"r > 10.0 : any"`,
+	"10.0",
+}
+
+// fillSlot indents text as the lines of a block scalar at six spaces, or
+// quotes it for the slots that are YAML scalars.
+func fillSlot(i int, text string) string {
+	switch i {
+	case 2, 6, 7, 8:
+		return yamlQuote(text)
+	}
+	lines := strings.Split(text, "\n")
+	for k, l := range lines {
+		lines[k] = "      " + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+func slotSource(slot int, text string) []byte {
+	args := make([]any, len(slotDefaults))
+	for i, d := range slotDefaults {
+		if i == slot {
+			args[i] = fillSlot(i, text)
+		} else if i == 2 || i == 6 || i == 7 || i == 8 {
+			args[i] = d
+		} else {
+			args[i] = fillSlot(i, d)
+		}
+	}
+	return []byte(fmt.Sprintf(slotModel, args...))
+}
+
+// FuzzSlots fuzzes the text of one equation string (neuron equations,
+// spike, reset, synapse equations, pre_spike, psp, stop condition, Poisson
+// rate) inside an otherwise valid model, so that most inputs reach the
+// analysis and the code generator.
+func FuzzSlots(f *testing.F) {
+	for i, d := range slotDefaults {
+		f.Add(uint8(i), strings.Trim(d, `"`))
+	}
+	for _, s := range slotSeeds {
+		f.Add(uint8(s.slot), s.text)
+	}
+	f.Fuzz(func(t *testing.T, slot uint8, text string) {
+		checkModel(t, slotSource(int(slot)%len(slotDefaults), text))
+	})
+}
+
+// slotSeeds exercise every slot with several features each.
+var slotSeeds = []struct {
+	slot int
+	text string
+}{
+	{0, "tau * dr/dt + r = sq(sum(exc)) + ite(t > 5.0, b, -b) : min = 0.0, max = 1.0"},
+	{0, "m = mean(r) : population\ntau * dr/dt = -r + m + sum(exc) + Uniform(-0.1, 0.1) : exponential\nk = r > 0.5 : bool"},
+	{1, "tau * dv/dt = -v + g_exc + if v > -55.0: 1.0 else: 0.0 : init = -60.0, rk4\ntau * dg_exc/dt = -g_exc : implicit"},
+	{1, "tau * dv/dt = -v + g_exc : midpoint, unless_refractory\ng_exc = 0.0"},
+	{4, "dx/dt = -x / 20.0 : event-driven\ndw/dt = eta * post.v : min = 0.0"},
+	{5, "g_target += w * 2.0\nx += eta\nw = clip(w - 0.01, 0.0, 1.0)"},
+	{6, "w * pre.r ^ 2"},
+	{7, "r > 1.0 or t > 5.0 : all"},
+	{8, "10.0 * (1.0 + sin(2.0 * pi * t / 100.0))"},
+}
+
+// The slot model and every slot seed are accepted models whose code
+// type-checks, so that fuzzing starts from inputs that reach codegen.
+func TestSlotSeedsAccepted(t *testing.T) {
+	srcs := [][]byte{slotSource(-1, "")}
+	for _, s := range slotSeeds {
+		srcs = append(srcs, slotSource(s.slot, s.text))
+	}
+	for i, src := range srcs {
+		res, err := Generate("model.yaml", src)
+		if res.Model == nil {
+			t.Errorf("seed %d rejected:\n%s", i, res.Diags.Format(map[string][]byte{"model.yaml": src}, 20))
+			continue
+		}
+		if err == nil {
+			err = TypeCheck(res.Files)
+		}
+		if err != nil {
+			t.Errorf("seed %d: %v", i, firstLine(err.Error()))
 		}
 	}
 }
