@@ -148,3 +148,50 @@ func expect(t *testing.T, tr *analysis.Trace, want func(k, i int) float64) {
 
 // constant is want(k, i) = v[i] for every frame.
 func constant(v ...float64) func(k, i int) float64 { return func(_, i int) float64 { return v[i] } }
+
+var (
+	driverMu sync.Mutex
+	drivers  = map[string]*compiled{}
+)
+
+// driver builds a Go program importing the generated package of the model
+// (src names the package "model"; IMPORT stands for its import path) in the
+// model's build directory, once per name, runs it with args and returns
+// its standard output.
+func driver(t *testing.T, path, name, src string, args ...string) []byte {
+	t.Helper()
+	res := compile(t, path)
+	driverMu.Lock()
+	key := path + "\x00" + name
+	c := drivers[key]
+	if c == nil {
+		c = &compiled{}
+		drivers[key] = c
+	}
+	driverMu.Unlock()
+	bin := filepath.Join(res.Dir, "bin", name)
+	c.once.Do(func() {
+		dir := filepath.Join(res.Dir, name)
+		if c.err = os.MkdirAll(dir, 0o755); c.err != nil {
+			return
+		}
+		code := strings.ReplaceAll(src, "IMPORT", res.ImportPath)
+		if c.err = os.WriteFile(filepath.Join(dir, "main.go"), []byte(code), 0o644); c.err != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", bin, "./"+name)
+		cmd.Dir = res.Dir
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			c.err = fmt.Errorf("go build %s: %v\n%s", name, err, out)
+		}
+	})
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return out
+}

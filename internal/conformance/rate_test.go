@@ -50,23 +50,23 @@ func TestFunctions(t *testing.T) {
 		{"l1", per(func(x float64) float64 { return math.Log(x + 3) })},
 		{"l2", per(func(x float64) float64 { return math.Log(x + 3) })},
 		{"s1", per(func(x float64) float64 { return math.Sqrt(x + 3) })},
-		{"p1", per(func(x float64) float64 { return x * x })},                     // x ^ 2
+		{"p1", per(func(x float64) float64 { return x * x })},                    // x ^ 2
 		{"p2", per(func(x float64) float64 { return (x + 3) * math.Sqrt(x+3) })}, // (x+3) ** 1.5
-		{"p3", per(func(x float64) float64 { return x * x * x })},                 // power(x, 3)
-		{"p4", per(func(x float64) float64 { return -(x * x) })},                  // -x^2 is -(x^2)
-		{"p5", per(func(x float64) float64 { return math.Exp2(-x) })},             // 2 ** -x
-		{"cl", constant(-1, -0.5, 0.5, 1)},                                        // clip(x, -1, 1)
-		{"po", constant(0, 0, 0.5, 2.5)},                                          // pos
-		{"pv", constant(0, 0, 0.5, 2.5)},                                          // positive
-		{"ne", constant(-2.5, -0.5, 0, 0)},                                        // neg
-		{"nv", constant(-2.5, -0.5, 0, 0)},                                        // negative
-		{"mo", constant(0, 1, 3, 0)},                                              // modulo(k, 4), k = 0, 5, 7, 12
-		{"sg", constant(-1, -1, 1, 1)},                                            // sign
-		{"fl", constant(-3, -1, 0, 2)},                                            // floor
-		{"ce", constant(-2, 0, 1, 3)},                                             // ceil
-		{"ro", constant(-3, -1, 1, 3)},                                            // round: C's round, halves away from zero
-		{"mn", constant(-2.5, -0.5, 0, 0)},                                        // min(x, 0)
-		{"mx", constant(0, 0, 0.5, 2.5)},                                          // max(x, 0)
+		{"p3", per(func(x float64) float64 { return x * x * x })},                // power(x, 3)
+		{"p4", per(func(x float64) float64 { return -(x * x) })},                 // -x^2 is -(x^2)
+		{"p5", per(func(x float64) float64 { return math.Exp2(-x) })},            // 2 ** -x
+		{"cl", constant(-1, -0.5, 0.5, 1)},                                       // clip(x, -1, 1)
+		{"po", constant(0, 0, 0.5, 2.5)},                                         // pos
+		{"pv", constant(0, 0, 0.5, 2.5)},                                         // positive
+		{"ne", constant(-2.5, -0.5, 0, 0)},                                       // neg
+		{"nv", constant(-2.5, -0.5, 0, 0)},                                       // negative
+		{"mo", constant(0, 1, 3, 0)},                                             // modulo(k, 4), k = 0, 5, 7, 12
+		{"sg", constant(-1, -1, 1, 1)},                                           // sign
+		{"fl", constant(-3, -1, 0, 2)},                                           // floor
+		{"ce", constant(-2, 0, 1, 3)},                                            // ceil
+		{"ro", constant(-3, -1, 1, 3)},                                           // round: C's round, halves away from zero
+		{"mn", constant(-2.5, -0.5, 0, 0)},                                       // min(x, 0)
+		{"mx", constant(0, 0, 0.5, 2.5)},                                         // max(x, 0)
 		{"at", per(func(x float64) float64 { return math.Atan2(x, 2) })},
 		// isfinite(1/(x+2.5)): 1/0 = +Inf for x = -2.5
 		{"fi", constant(0, 1, 1, 1)},

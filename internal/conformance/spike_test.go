@@ -1,0 +1,320 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/annc/annc/analysis"
+)
+
+// testdata/spike.yaml: dt = 0.5 ms, 200 ms = 400 steps, seed 7.
+const (
+	spikeModel = "testdata/spike.yaml"
+	spikeDt    = 0.5
+	spikeSteps = 400
+)
+
+// raster returns the spikes of a monitor as "rank@step" strings in the
+// file's order (time, then rank), checking that every time is on the grid.
+func raster(t *testing.T, r *analysis.Run, monitor string) []string {
+	t.Helper()
+	sp := r.Spikes[monitor]
+	if sp == nil {
+		t.Fatalf("no spikes recorded by %s", monitor)
+	}
+	out := make([]string, len(sp.Times))
+	for i, tm := range sp.Times {
+		k := math.Round(tm / spikeDt)
+		if !near(tm, k*spikeDt) {
+			t.Errorf("%s: spike time %v ms is not on the %v ms grid", monitor, tm, spikeDt)
+		}
+		out[i] = fmt.Sprintf("%d@%d", sp.Ranks[i], int(k))
+	}
+	return out
+}
+
+// TestLIFSpikes: tau dv/dt = -v + I (tau 10 ms), threshold 10, reset to 0,
+// refractory 2 ms = 4 steps, explicit Euler with h = 0.5: v <- v + 0.05 (I - v).
+// From v = 0, after m updates v = I (1 - 0.95^m):
+//   - I = 15: 0.95^21 = 0.3406 gives 9.89, 0.95^22 = 0.3235 gives 10.15, so
+//     the 22nd update spikes: step 21 (t = 10.5 ms). Then 4 frozen steps and
+//     22 updates again: a spike every 26 steps (13 ms): 10.5, 23.5, 36.5, ...
+//   - I = 30: 0.95^8 = 0.6634 < 2/3, 0.95^7 = 0.6983: step 7 (3.5 ms), then
+//     every 12 steps (6 ms).
+//
+// n (dn/dt = 1, reset n += 100) freezes with v; c (unless_refractory) does not.
+func TestLIFSpikes(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel)
+	var want []string
+	for i, period := range []int{26, 12} {
+		first := []int{21, 7}[i]
+		for k := first; k < spikeSteps; k += period {
+			want = append(want, fmt.Sprintf("%d@%d", i, k))
+		}
+	}
+	slices.SortFunc(want, func(a, b string) int {
+		var ra, ka, rb, kb int
+		fmt.Sscanf(a, "%d@%d", &ra, &ka)
+		fmt.Sscanf(b, "%d@%d", &rb, &kb)
+		if ka != kb {
+			return ka - kb
+		}
+		return ra - rb
+	})
+	if got := raster(t, r, "lif"); !slices.Equal(got, want) {
+		t.Errorf("lif spikes (rank@step)\n got %v\nwant %v", got, want)
+	}
+	// The same sequence step by step, with the state it leaves.
+	I := []float64{15, 30}
+	v := make([][]float64, spikeSteps)
+	n := make([][]float64, spikeSteps)
+	c := make([][]float64, spikeSteps)
+	for i := range I {
+		vi, ni, ci, refr := 0.0, 0.0, 0.0, 0
+		for k := 0; k < spikeSteps; k++ {
+			ci += spikeDt
+			if refr > 0 {
+				refr--
+			} else {
+				vi += spikeDt / 10 * (I[i] - vi)
+				ni += spikeDt
+				if vi > 10 {
+					vi, ni, refr = 0, ni+100, 4
+				}
+			}
+			if i == 0 {
+				v[k], n[k], c[k] = make([]float64, 2), make([]float64, 2), make([]float64, 2)
+			}
+			v[k][i], n[k][i], c[k][i] = vi, ni, ci
+		}
+	}
+	expect(t, trace(t, r, "lif", "v", spikeSteps, 2), func(k, i int) float64 { return v[k][i] })
+	expect(t, trace(t, r, "lif", "n", spikeSteps, 2), func(k, i int) float64 { return n[k][i] })
+	expect(t, trace(t, r, "lif", "c", spikeSteps, 2), func(k, i int) float64 { return c[k][i] })
+}
+
+// TestSpikeTransmission: src fires at [2, 2.5, 9], [3.3], [5, 7] ms, i.e.
+// steps 4, 5, 18 / 7 (3.3/0.5 = 6.6 rounds to 7) / 10, 14.
+//   - p0 (one to one, w 1, no delay, target exc): a spike of step s arrives
+//     in step s+1; x = g_exc (read in the neuron's equations) and the
+//     recorded g_exc (the input of the step) are 1 in steps 5, 6, 19 / 8 /
+//     11, 15 and 0 elsewhere (g_exc is reset after every step).
+//   - pd (w 2, delay 2 ms = 4 steps, target inh): y = g_inh = 2 in steps
+//     8, 9, 22 / 11 / 14, 18.
+func TestSpikeTransmission(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel)
+	src := [][]int{{4, 5, 18}, {7}, {10, 14}}
+	var want []string
+	for k := 0; k < 20; k++ {
+		for i, steps := range src {
+			if slices.Contains(steps, k) {
+				want = append(want, fmt.Sprintf("%d@%d", i, k))
+			}
+		}
+	}
+	if got := raster(t, r, "src"); !slices.Equal(got, want) {
+		t.Errorf("src spikes (rank@step)\n got %v\nwant %v", got, want)
+	}
+	arrive := func(delay int, w float64) func(k, i int) float64 {
+		return func(k, i int) float64 {
+			if slices.Contains(src[i], k-delay) {
+				return w
+			}
+			return 0
+		}
+	}
+	expect(t, trace(t, r, "recv", "x", spikeSteps, 3), arrive(1, 1))
+	expect(t, trace(t, r, "recv", "g_exc", spikeSteps, 3), arrive(1, 1))
+	expect(t, trace(t, r, "recv", "y", spikeSteps, 3), arrive(4, 2))
+	expect(t, trace(t, r, "recv", "g_inh", spikeSteps, 3), arrive(4, 2))
+}
+
+// TestSTDP: sa fires at 5 and 20 ms (steps 10, 40), so its spikes reach the
+// synapse in steps 11 and 41 (t = 5.5, 20.5 ms). sb drives post through a
+// weight of 1 (post fires when g_exc > 0.5, in the step the input arrives):
+// sb at 7, 8, 17, 30 ms (steps 14, 16, 34, 60) makes post fire in steps 15,
+// 17, 35, 61 (t = 7.5, 8.5, 17.5, 30.5 ms).
+//
+// The traces decay exactly between events: x(t) = x(t0) exp(-(t-t0)/10),
+// y(t) = y(t0) exp(-(t-t0)/20). pre: g += w; x += 0.4; w = clip(w - y, 0, 1).
+// post: y += 0.6; w = clip(w + x, 0, 1). From w = 0.5:
+//
+//	5.5  pre:  x = 0.4,                        w = 0.5 - 0        = 0.5
+//	7.5  post: y = 0.6, x = 0.4 e^-0.2 = 0.3275, w = 0.8275
+//	8.5  post: y = 0.6 e^-0.05 + 0.6 = 1.1707, x = 0.4 e^-0.3 = 0.2963, w = clip(1.1238) = 1
+//	17.5 post: y = 1.1707 e^-0.45 + 0.6 = 1.3465, x = 0.4 e^-1.2,      w = clip(1.12) = 1
+//	20.5 pre:  x = 0.4 e^-1.5 + 0.4 = 0.4893, y = 1.3465 e^-0.15 = 1.1590, w = clip(-0.159) = 0
+//	30.5 post: x = 0.4893 e^-1 = 0.1800,            w = 0.1800
+//
+// and g_stdp (recorded as gs) is the weight before the pre_spike update:
+// 0.5 in step 11, 1 in step 41.
+func TestSTDP(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel)
+	type event struct {
+		step int
+		pre  bool
+	}
+	events := []event{{11, true}, {15, false}, {17, false}, {35, false}, {41, true}, {61, false}}
+	w := make([]float64, spikeSteps)
+	gs := make([]float64, spikeSteps)
+	wc, x, y, tx, ty := 0.5, 0.0, 0.0, 0.0, 0.0
+	clip := func(v float64) float64 { return math.Min(math.Max(v, 0), 1) }
+	e := 0
+	for k := range w {
+		tk := spikeDt * float64(k)
+		if e < len(events) && events[e].step == k {
+			x, tx = x*math.Exp(-(tk-tx)/10), tk
+			y, ty = y*math.Exp(-(tk-ty)/20), tk
+			if events[e].pre {
+				gs[k] = wc
+				x += 0.4
+				wc = clip(wc - y)
+			} else {
+				y += 0.6
+				wc = clip(wc + x)
+			}
+			e++
+		}
+		w[k] = wc
+	}
+	if !near(w[17], 1) || !near(w[41], 0) || !near(w[61], 0.4*(math.Exp(-1.5)+1)*math.Exp(-1)) {
+		t.Fatalf("derivation broken: w = %v %v %v", w[17], w[41], w[61])
+	}
+	expect(t, trace(t, r, "stdp", "w", spikeSteps, 1), func(k, _ int) float64 { return w[k] })
+	expect(t, trace(t, r, "post", "gs", spikeSteps, 1), func(k, _ int) float64 { return gs[k] })
+	want := []string{"0@15", "0@17", "0@35", "0@61"}
+	if got := raster(t, r, "post"); !slices.Equal(got, want) {
+		t.Errorf("post spikes %v, want %v", got, want)
+	}
+}
+
+// TestPoisson: a Poisson neuron fires in a step with probability
+// rate*dt/1000. pois: 500 neurons at 40 Hz for 400 steps, p = 0.02:
+// 4000 spikes expected, sd sqrt(4000*0.98) = 62.6. pois2: rates
+// ite(t < 100, 20, 80): 200 steps at p = 0.01 (1000 +- 31.5), then 200 at
+// p = 0.04 (4000 +- 62.0). Each count must lie within 5 sd.
+func TestPoisson(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel)
+	within := func(name string, got int, n, p float64) {
+		mu, sd := n*p, math.Sqrt(n*p*(1-p))
+		if math.Abs(float64(got)-mu) > 5*sd {
+			t.Errorf("%s: %d spikes, want %.0f +- 5 * %.1f", name, got, mu, sd)
+		} else {
+			t.Logf("%s: %d spikes (expected %.0f +- %.1f)", name, got, mu, sd)
+		}
+	}
+	count := func(monitor string, k0, k1 int) int {
+		sp := r.Spikes[monitor]
+		if sp == nil {
+			t.Fatalf("no spikes recorded by %s", monitor)
+		}
+		c := 0
+		for _, tm := range sp.Times {
+			if k := int(math.Round(tm / spikeDt)); k >= k0 && k < k1 {
+				c++
+			}
+		}
+		return c
+	}
+	within("pois", count("pois", 0, 400), 500*400, 0.02)
+	within("pois2 t < 100", count("pois2", 0, 200), 500*200, 0.01)
+	within("pois2 t >= 100", count("pois2", 200, 400), 500*200, 0.04)
+	// No neuron fires twice in a step.
+	seen := map[string]bool{}
+	for _, s := range raster(t, r, "pois") {
+		if seen[s] {
+			t.Fatalf("pois: neuron fired twice in one step: %s", s)
+		}
+		seen[s] = true
+	}
+}
+
+// delaysDriver prints, for the network of a given seed, the delays of pnu
+// (read with Get) and the input z of every fan neuron in each of the first
+// 40 steps (stepped one by one through the typed fields).
+const delaysDriver = `package main
+
+import (
+	"encoding/json"
+	"os"
+	"strconv"
+
+	model "IMPORT"
+)
+
+func main() {
+	seed, _ := strconv.ParseInt(os.Args[1], 10, 64)
+	n, err := model.New(model.WithSeed(seed))
+	if err != nil {
+		panic(err)
+	}
+	d, err := n.Get("pnu.delays")
+	if err != nil {
+		panic(err)
+	}
+	var z [][]float64
+	for k := 0; k < 40; k++ {
+		n.Step()
+		z = append(z, append([]float64(nil), n.Fan.Z...))
+	}
+	json.NewEncoder(os.Stdout).Encode(map[string]any{"delays": d, "z": z})
+}
+`
+
+// TestDrawnDelays: pnu connects src[0] (spikes in steps 4, 5, 18) to the 8
+// fan neurons with delays drawn from Uniform(0.5, 6) ms, rounded to steps
+// (1 to 12). Neuron j must receive w = 1 exactly in steps 4+d_j, 5+d_j and
+// 18+d_j, with d_j the delay Get("pnu.delays") reports for the same seed, in
+// the runner's results as in a program stepping the generated package.
+func TestDrawnDelays(t *testing.T) {
+	t.Parallel()
+	for _, seed := range []string{"7", "123"} {
+		var got struct {
+			Delays []float64
+			Z      [][]float64
+		}
+		if err := json.Unmarshal(driver(t, spikeModel, "delays", delaysDriver, seed), &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Delays) != 8 {
+			t.Fatalf("pnu has %d delays, want 8", len(got.Delays))
+		}
+		steps := make([]int, 8)
+		distinct := map[int]bool{}
+		for j, d := range got.Delays {
+			steps[j] = int(math.Round(d / spikeDt))
+			if !near(d, float64(steps[j])*spikeDt) || steps[j] < 1 || steps[j] > 12 {
+				t.Errorf("seed %s: delay %d is %v ms, want a multiple of %v in [0.5, 6]", seed, j, d, spikeDt)
+			}
+			distinct[steps[j]] = true
+		}
+		if len(distinct) < 3 {
+			t.Errorf("seed %s: delays %v are hardly drawn", seed, got.Delays)
+		}
+		want := func(k, j int) float64 {
+			for _, s := range []int{4, 5, 18} {
+				if k == s+steps[j] {
+					return 1
+				}
+			}
+			return 0
+		}
+		for k, row := range got.Z {
+			for j, z := range row {
+				if !near(z, want(k, j)) {
+					t.Errorf("seed %s, driver: fan.z[step %d][%d] = %v, want %v (delay %v steps)", seed, k, j, z, want(k, j), steps[j])
+				}
+			}
+		}
+		r := run(t, spikeModel, "-seed", seed, "-duration", "20")
+		expect(t, trace(t, r, "fan", "z", 40, 8), want)
+		t.Logf("seed %s: delays %v ms", seed, got.Delays)
+	}
+}
