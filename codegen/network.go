@@ -737,7 +737,7 @@ func (p *%s) SpikeTimes() [][]float64 {
 `, nt.goName)
 	case ir.TimedArrayInput:
 		return fmt.Sprintf(`// TimedArray returns a copy of the rows of rates, the schedule and the period
-// (ms; a period <= 0 means no repetition).
+// (ms; -1 means no repetition).
 func (p *%s) TimedArray() (rows [][]float64, schedule, period float64) {
 	rows = make([][]float64, len(p.buffer))
 	for i, row := range p.buffer {
@@ -746,7 +746,11 @@ func (p *%s) TimedArray() (rows [][]float64, schedule, period float64) {
 			rows[i][k] = float64(x)
 		}
 	}
-	return rows, float64(p.schedule) * p.dt, float64(p.period) * p.dt
+	period = -1
+	if p.period > 0 {
+		period = float64(p.period) * p.dt
+	}
+	return rows, float64(p.schedule) * p.dt, period
 }
 `, nt.goName)
 	}

@@ -1,0 +1,51 @@
+package e2e
+
+import (
+	"strconv"
+	"testing"
+)
+
+// BenchmarkHHSweep runs the 11-point sweep of examples/hh_gamma (gaba.w =
+// g_max/100, g_max = 0.05 ... 0.15, 500 ms each) b.N times sequentially and
+// b.N times with ParallelRunArgs (GOMAXPROCS workers) in the program built
+// for the tests, and reports the seconds per sweep of each and the
+// speed-up; ns/op is the parallel sweep. The rates of both must agree.
+func BenchmarkHHSweep(b *testing.B) {
+	program(b)
+	var got struct {
+		SeqS, ParS float64
+		Same       bool
+		Rates      []float64
+		Gomaxprocs int
+	}
+	b.ResetTimer()
+	run(b, &got, nil, "sweep", "-n", strconv.Itoa(b.N))
+	if !got.Same {
+		b.Fatalf("parallel and sequential sweeps differ: %v", got.Rates)
+	}
+	b.ReportMetric(got.ParS*1e9, "ns/op")
+	b.ReportMetric(got.SeqS, "seq-s/sweep")
+	b.ReportMetric(got.ParS, "par-s/sweep")
+	b.ReportMetric(got.SeqS/got.ParS, "speedup")
+	b.ReportMetric(float64(got.Gomaxprocs), "procs")
+	b.Logf("mean rates (Hz) for g_max 0.05 ... 0.15: %.2f", got.Rates)
+}
+
+// BenchmarkRepeatRuns makes b.N runs of one compiled network (Reset, new
+// Poisson rates, 20 ms of testdata/api.yaml, monitors drained) and reports
+// the time and allocations per run and the heap growth (after GC) over all
+// runs; New is called once.
+func BenchmarkRepeatRuns(b *testing.B) {
+	program(b)
+	var got repeatOut
+	b.ResetTimer()
+	run(b, &got, nil, "repeat", "-runs", strconv.Itoa(max(b.N, 1000)))
+	if !got.SameConn {
+		b.Fatal("the connectivity was rebuilt")
+	}
+	b.ReportMetric(got.MsPerRun*1e6, "ns/op")
+	b.ReportMetric(got.AllocsPerRun, "allocs/run")
+	b.ReportMetric(float64(got.HeapAfter-got.HeapBefore), "heap-growth-B")
+	b.ReportMetric(float64(got.Runs), "runs")
+	b.ReportMetric(got.NewMs*1e6, "New-ns")
+}
