@@ -301,3 +301,78 @@ func TestTimedArray(t *testing.T) {
 	// holds until the period restarts the schedule.
 	expect(t, trace(t, r, "tap", "r", T, 1), func(k, _ int) float64 { return float64(min((k%8)/2, 2) + 1) })
 }
+
+// TestRandomVariables: u = Uniform(-1, 3) and nr = Normal(2, 0.5) are drawn
+// anew for each of 2000 neurons in each of 20 steps: 40000 samples each.
+// Uniform(-1, 3): mean 1, variance 16/12, all in [-1, 3]; Normal(2, 0.5): mean
+// 2, variance 0.25. Means and variances must lie within 5 standard errors
+// (se of a variance: sqrt((mu4 - sigma^4)/n), mu4 = 256/80 for the uniform,
+// 3 sigma^4 for the normal), and a neuron's draws in successive steps must
+// be uncorrelated (lag-1 correlation within 5/sqrt(n) of 0).
+func TestRandomVariables(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	const N = 2000
+	t.Logf("seed %d", r.Manifest.Seed)
+	u := trace(t, r, "rnd", "u", rateSteps, N)
+	nr := trace(t, r, "rnd", "nr", rateSteps, N)
+	check := func(tr [][]float64, name string, mean, variance, mu4 float64) {
+		n := float64(len(tr) * len(tr[0]))
+		var s, s2 float64
+		for _, row := range tr {
+			for _, x := range row {
+				s += x
+			}
+		}
+		m := s / n
+		for _, row := range tr {
+			for _, x := range row {
+				s2 += (x - m) * (x - m)
+			}
+		}
+		v := s2 / (n - 1)
+		if se := math.Sqrt(variance / n); math.Abs(m-mean) > 5*se {
+			t.Errorf("%s: mean %.5f, want %v +- 5 * %.5f", name, m, mean, se)
+		}
+		if se := math.Sqrt((mu4 - variance*variance) / n); math.Abs(v-variance) > 5*se {
+			t.Errorf("%s: variance %.5f, want %v +- 5 * %.5f", name, v, variance, se)
+		}
+		// lag-1 correlation over time, pooled over neurons
+		var c float64
+		for k := 1; k < len(tr); k++ {
+			for i := range tr[k] {
+				c += (tr[k][i] - m) * (tr[k-1][i] - m)
+			}
+		}
+		pairs := float64((len(tr) - 1) * len(tr[0]))
+		rho := c / pairs / v
+		if math.Abs(rho) > 5/math.Sqrt(pairs) {
+			t.Errorf("%s: lag-1 correlation %.4f, want 0 +- 5 * %.4f", name, rho, 1/math.Sqrt(pairs))
+		}
+		t.Logf("%s: mean %.5f variance %.5f lag-1 correlation %.4f", name, m, v, rho)
+	}
+	rows := func(tr interface{ Column(int) []float64 }, T int) [][]float64 {
+		out := make([][]float64, T)
+		for k := range out {
+			out[k] = make([]float64, N)
+		}
+		for i := 0; i < N; i++ {
+			for k, x := range tr.Column(i) {
+				out[k][i] = x
+			}
+		}
+		return out
+	}
+	ur, nrr := rows(u, rateSteps), rows(nr, rateSteps)
+	for _, row := range ur {
+		for _, x := range row {
+			if x < -1 || x > 3 {
+				t.Fatalf("Uniform(-1, 3) drew %v", x)
+			}
+		}
+	}
+	check(ur, "Uniform(-1, 3)", 1, 16.0/12, 256.0/80)
+	check(nrr, "Normal(2, 0.5)", 2, 0.25, 3*0.0625)
+	// r = u + nr, computed from the same draws
+	expect(t, trace(t, r, "rnd", "r", rateSteps, N), func(k, i int) float64 { return ur[k][i] + nrr[k][i] })
+}

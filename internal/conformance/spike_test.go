@@ -318,3 +318,25 @@ func TestDrawnDelays(t *testing.T) {
 		t.Logf("seed %s: delays %v ms", seed, got.Delays)
 	}
 }
+
+// TestConductanceWithEquation: condg has its own equation for g_exc
+// (tau_e dg/dt = -g, tau_e = 4, explicit: g <- 0.875 g) and receives w = 1
+// from src[2] (spikes in steps 10 and 14, arriving in 11 and 15). The spike
+// is added before the neuron update, so in step k with input G_k (g after
+// the arrivals) gv = 0.875 G_k; the recorded g_exc is the input of the step,
+// G_k: 1 in step 11, 0.875^4 + 1 in step 15, 0.875^(k-15) (0.875^4 + 1) later.
+func TestConductanceWithEquation(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel)
+	G := make([]float64, spikeSteps)
+	g := 0.0
+	for k := range G {
+		if k == 11 || k == 15 {
+			g += 1
+		}
+		G[k] = g
+		g *= 0.875
+	}
+	expect(t, trace(t, r, "condg", "g_exc", spikeSteps, 1), func(k, _ int) float64 { return G[k] })
+	expect(t, trace(t, r, "condg", "gv", spikeSteps, 1), func(k, _ int) float64 { return 0.875 * G[k] })
+}
