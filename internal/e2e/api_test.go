@@ -136,6 +136,7 @@ func TestRepeatRunning(t *testing.T) {
 		TaSchedule, TaPeriod                                  [][]float64
 		PoissonZero, PoissonAll, PoissonFive, PoissonAllField int
 		Constant                                              []float64
+		Clock                                                 [][]float64
 		Errors                                                []string
 	}
 	apiResult(t, "inputs", &g)
@@ -167,6 +168,8 @@ func TestRepeatRunning(t *testing.T) {
 	// Period 1.5 ms = 3 steps: row (step mod 3) / 2.
 	check(t, "ta.r with period 1.5 ms", g.TaPeriod,
 		rows([]float64{1, 2}, []float64{1, 2}, []float64{3, 4}, []float64{1, 2}, []float64{1, 2}, []float64{3, 4}))
+	// SetTime(1 ms) = step 2 (row 1 of ta); SetCurrentStep(5): row 2.
+	check(t, "clock", g.Clock, rows([]float64{1.0, 2}, []float64{3, 4}, []float64{5, 6}, []float64{3.0, 6}))
 	// Poisson at 2000 Hz and dt 0.5 ms: probability 1 per step; 20 steps.
 	check(t, "Poisson spikes at 0 Hz", g.PoissonZero, 0)
 	check(t, "Poisson spikes at 2000 Hz", g.PoissonAll, 20*20)

@@ -295,6 +295,17 @@ func inputs() any {
 	must(n.Set("ta.schedule", 1.0))
 	must(n.Set("ta.period", 1.5))
 	res["taPeriod"] = ta()
+	must(n.Set("ta.period", -1))
+
+	// The clock drives inputs: SetTime and SetCurrentStep move it.
+	must(n.Reset())
+	n.SetTime(1.0)
+	clock := []float64{n.Time(), float64(n.CurrentStep())}
+	n.Step()
+	r1 := slices.Clone(n.Ta.R)
+	n.SetCurrentStep(5)
+	n.Step()
+	res["clock"] = [][]float64{clock, r1, slices.Clone(n.Ta.R), {n.Time(), float64(n.CurrentStep())}}
 
 	spikes := func() int {
 		must(n.Reset())
