@@ -340,3 +340,54 @@ func TestConductanceWithEquation(t *testing.T) {
 	expect(t, trace(t, r, "condg", "g_exc", spikeSteps, 1), func(k, _ int) float64 { return G[k] })
 	expect(t, trace(t, r, "condg", "gv", spikeSteps, 1), func(k, _ int) float64 { return 0.875 * G[k] })
 }
+
+// TestRefractoryParameter: lif2 is the I = 30 neuron of TestLIFSpikes (first
+// spike in step 7, 8 updates per spike) with refractory: tref, a per-neuron
+// parameter of 1.3 and 3.2 ms: 2.6 and 6.4 steps, rounded to the nearest
+// step, 3 and 6 (ANNarchy truncates: 2 and 6). Spikes every 8 + 3 = 11 and
+// 8 + 6 = 14 steps.
+func TestRefractoryParameter(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel, "-duration", "50")
+	var want []string
+	for k := 0; k < 100; k++ {
+		for i, period := range []int{11, 14} {
+			if k >= 7 && (k-7)%period == 0 {
+				want = append(want, fmt.Sprintf("%d@%d", i, k))
+			}
+		}
+	}
+	if got := raster(t, r, "lif2"); !slices.Equal(got, want) {
+		t.Errorf("lif2 spikes (rank@step)\n got %v\nwant %v", got, want)
+	}
+}
+
+// TestSpikeTimesInSynapses: in the STDP synapse, pre_spike sets lag = t -
+// t_pre and post_spike lagp = t_post - t_pre. t_pre and t_post are the times
+// at which the neurons fired (ANNarchy's last_spike), not the arrival: sa
+// fires at 5 and 20 ms and its spikes are processed one step later, so lag
+// = dt = 0.5 from step 11 on; post fires at 7.5, 8.5, 17.5 (t_pre = 5) and
+// 30.5 ms (t_pre = 20): lagp = 2.5, 3.5, 12.5, 10.5. Both start at -1.
+func TestSpikeTimesInSynapses(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel, "-duration", "50")
+	expect(t, trace(t, r, "stdp", "lag", 100, 1), func(k, _ int) float64 {
+		if k < 11 {
+			return -1
+		}
+		return spikeDt
+	})
+	expect(t, trace(t, r, "stdp", "lagp", 100, 1), func(k, _ int) float64 {
+		switch {
+		case k < 15:
+			return -1
+		case k < 17:
+			return 2.5
+		case k < 35:
+			return 3.5
+		case k < 61:
+			return 12.5
+		}
+		return 10.5
+	})
+}
