@@ -99,6 +99,7 @@ type runnerFlags struct {
 	guard       guardFlags // -max-memory, -check-every (memory.go)
 	outGiven    bool
 	plan        planFlags // -plan, -shard (plan.go)
+	plot        bool      // -plot (plotcmd.go)
 }
 
 // RunMain is Main without signal handling: args are the arguments after the
@@ -120,10 +121,15 @@ func RunMain(prog Program, args []string, stderr io.Writer, stop *atomic.Bool) i
 	if f.plan.file != "" {
 		return r.planMain(seed)
 	}
-	if len(f.sweeps) == 0 {
-		return r.single(seed)
+	run := r.single
+	if len(f.sweeps) > 0 {
+		run = r.sweep
 	}
-	return r.sweep(seed)
+	status := run(seed)
+	if status == ExitOK && f.plot {
+		status = plotResults(f.out, stderr)
+	}
+	return status
 }
 
 func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlags, int) {
@@ -160,6 +166,7 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	})
 	fs.BoolVar(&f.grid, "grid", false, "sweep the Cartesian product of the -sweep lists instead of zipping them")
 	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
+	fs.BoolVar(&f.plot, "plot", false, "plot the results with `annc plot` when the run is done (annc on PATH, or $ANNC_BIN)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
 	addPlanFlags(fs, &f.plan)
 	addGuardFlags(fs, &f.guard)
