@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"encoding/json"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -375,4 +377,150 @@ func TestRandomVariables(t *testing.T) {
 	check(nrr, "Normal(2, 0.5)", 2, 0.25, 3*0.0625)
 	// r = u + nr, computed from the same draws
 	expect(t, trace(t, r, "rnd", "r", rateSteps, N), func(k, i int) float64 { return ur[k][i] + nrr[k][i] })
+}
+
+// TestViews: grid has geometry (3, 4) (rank = 4*row + column) with r = rank^2;
+// grid[:, 1] is column 1, ranks 1, 5, 9: r = 1, 25, 81. Its monitor records
+// those three, and gcol (all to all, w = 1) sums them into each col neuron:
+// 107 from step 1 on (r = 0 before the first step).
+func TestViews(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	tr := r.Trace("gmon", "r")
+	if tr == nil || tr.Steps() != rateSteps || tr.Width() != 3 {
+		t.Fatalf("gmon.r: %v", tr)
+	}
+	expect(t, tr, constant(1, 25, 81))
+	expect(t, trace(t, r, "col", "sum(col)", rateSteps, 2), func(k, _ int) float64 {
+		if k == 0 {
+			return 0
+		}
+		return 107
+	})
+}
+
+// rateDriver reads the delays of pdu for a seed and steps the network 20
+// times, printing sum(du) of col after each step; then it checks the
+// control functions: SimulateUntil with clk's stop condition, and a
+// callback declared with Every that changes tau.I during Simulate.
+const rateDriver = `package main
+
+import (
+	"encoding/json"
+	"os"
+	"strconv"
+
+	model "IMPORT"
+)
+
+func main() {
+	seed, _ := strconv.ParseInt(os.Args[1], 10, 64)
+	n, err := model.New(model.WithSeed(seed))
+	if err != nil {
+		panic(err)
+	}
+	d, err := n.Get("pdu.delays")
+	if err != nil {
+		panic(err)
+	}
+	var du [][]float64
+	for k := 0; k < 20; k++ {
+		n.Step()
+		du = append(du, []float64{n.Col.Sum_du[0], n.Col.Sum_du[1]})
+	}
+	if err := n.Reset(); err != nil {
+		panic(err)
+	}
+	until := n.SimulateUntil(10)
+	step := n.CurrentStep()
+	if err := n.Reset(); err != nil {
+		panic(err)
+	}
+	n.SetTime(0)
+	var calls []float64
+	n.Every(1.0, 0, 0, func(k int) {
+		calls = append(calls, n.Time())
+		if err := n.Set("tau.I", float64(k+1)); err != nil {
+			panic(err)
+		}
+	})
+	n.Simulate(5)
+	v, _ := n.Get("tau.v")
+	json.NewEncoder(os.Stdout).Encode(map[string]any{"delays": d, "du": du, "until": until, "step": step, "calls": calls, "v": v[0]})
+}
+`
+
+// TestRateDrawnDelaysAndControl: pdu connects src (r = c + t, c = 1, 4, 2)
+// to the two col neurons all to all with delays drawn from Uniform(0.5, 3)
+// ms (1 to 6 steps, post-major synapse order). Step k sees pre j's r from
+// the end of step k - d: sum(du)_i = sum_j pre(k - d_ij, j), 0 before the
+// first step; the runner's recording with the same seed agrees.
+//
+// SimulateUntil(10) stops after the step in which clk's stop condition
+// tt >= 3 first holds: step 6 (t = 3 ms), so 7 steps = 3.5 ms.
+//
+// Every(1 ms) runs before steps 0, 2, 4, 6, 8 of Simulate(5) and sets tau.I
+// to 1, 2, 3, 4, 5, so v <- v + 0.125 (I_k - v) with I_k = k/2 + 1 (integer
+// division) from v = 0 for 10 steps.
+func TestRateDrawnDelaysAndControl(t *testing.T) {
+	t.Parallel()
+	var got struct {
+		Delays []float64
+		Du     [][]float64
+		Until  float64
+		Step   int64
+		Calls  []float64
+		V      float64
+	}
+	if err := json.Unmarshal(driver(t, rateModel, "ratedriver", rateDriver, "11"), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Delays) != 6 {
+		t.Fatalf("pdu has %d delays, want 6", len(got.Delays))
+	}
+	d := make([]int, 6)
+	for s, ms := range got.Delays {
+		d[s] = int(math.Round(ms / rateDt))
+		if !near(ms, float64(d[s])*rateDt) || d[s] < 1 || d[s] > 6 {
+			t.Errorf("delay %d is %v ms, want a multiple of 0.5 in [0.5, 3]", s, ms)
+		}
+	}
+	t.Logf("pdu delays %v ms", got.Delays)
+	c := []float64{1, 4, 2}
+	pre := func(k, j int) float64 {
+		if k < 0 {
+			return 0
+		}
+		return c[j] + rateDt*float64(k)
+	}
+	want := func(k, i int) float64 {
+		s := 0.0
+		for j := 0; j < 3; j++ {
+			s += pre(k-d[3*i+j], j)
+		}
+		return s
+	}
+	for k, row := range got.Du {
+		for i, x := range row {
+			if !near(x, want(k, i)) {
+				t.Errorf("driver: col sum(du)[step %d][%d] = %v, want %v", k, i, x, want(k, i))
+			}
+		}
+	}
+	r := run(t, rateModel, "-seed", "11")
+	expect(t, trace(t, r, "col", "sum(du)", rateSteps, 2), want)
+
+	if got.Until != 3.5 || got.Step != 7 {
+		t.Errorf("SimulateUntil(10) = %v ms after %d steps, want 3.5 ms after 7", got.Until, got.Step)
+	}
+	if !slices.Equal(got.Calls, []float64{0, 1, 2, 3, 4}) {
+		t.Errorf("Every(1 ms) ran at %v ms, want 0, 1, 2, 3, 4", got.Calls)
+	}
+	v := 0.0
+	for k := 0; k < 10; k++ {
+		v += 0.125 * (float64(k/2+1) - v)
+	}
+	if !near(got.V, v) {
+		t.Errorf("tau.v after Simulate(5) with I set by the callback = %.12g, want %.12g", got.V, v)
+	}
 }
