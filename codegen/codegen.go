@@ -55,6 +55,7 @@ type gen struct {
 	funcs    map[*ir.Function]*ufunc
 	funcList []*ufunc
 	netNames *namer
+	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
 }
 
 // ufunc is a user function printed as a Go function.
@@ -108,6 +109,9 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 		return nil, err
 	}
 	for name, src := range pkgFiles {
+		files[name] = src
+	}
+	for name, src := range g.simdFiles(view.Pkg, view.Header) {
 		files[name] = src
 	}
 	if err := addRuntime(files); err != nil {

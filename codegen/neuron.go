@@ -20,6 +20,7 @@ func (g *gen) neuronCode(nt *ntype) string {
 	for _, p := range nt.pops {
 		popNames = append(popNames, p.p.Name)
 	}
+	update, kern := g.updateCode(nt)
 	w("// %s holds the state of a population of the %s neuron type %s (populations %s),\n", nt.goName, kind, t.Name, strings.Join(popNames, ", "))
 	w("// as one slice per per-neuron variable and one value per population-wide one.\n")
 	w("type %s struct {\n", nt.goName)
@@ -62,7 +63,15 @@ func (g *gen) neuronCode(nt *ntype) string {
 	case ir.TimedArrayInput:
 		w("buffer [][]%s // rows of rates\nschedule int64 // steps per row\nperiod int64 // steps before repeating, <= 0 = never\n", g.ft)
 	}
+	if kern != nil {
+		w("simdPtrs [%d]*float64 // arrays read by the vector kernel\n", len(kern.arrays))
+		w("simdInv [%d]float64 // loop invariants of the vector kernel, four copies each\n", 4*len(kern.invs))
+	}
 	w("dt float64\nstop func() bool // stop condition of the population, nil = none\n}\n\n")
+	if kern != nil {
+		w("// %s is the AVX2 kernel of %s.update (nil: the scalar loop does all neurons).\n", "simd"+nt.goName, nt.goName)
+		w("var simd%s func(%s) int\n\n", nt.goName, g.kernels[len(g.kernels)-1].sig)
+	}
 
 	// Constructor.
 	w("func new%s(name string, index int, geometry []int, dt float64) *%s {\n", nt.goName, nt.goName)
@@ -120,7 +129,7 @@ func (g *gen) neuronCode(nt *ntype) string {
 	if len(t.Randoms) > 0 {
 		w("// draw draws this step's random variables.\nfunc (p *%s) draw(n *Network) {\n%s}\n\n", nt.goName, g.drawCode(nt))
 	}
-	w("// update computes one step of every neuron.\nfunc (p *%s) update(n *Network) {\n%s}\n\n", nt.goName, g.updateCode(nt))
+	w("// update computes one step of every neuron.\nfunc (p *%s) update(n *Network) {\n%s}\n\n", nt.goName, update)
 	if len(t.GlobalOps) > 0 {
 		w("// globalOps recomputes the population-wide operations.\nfunc (p *%s) globalOps() {\n%s}\n\n", nt.goName, g.globalOpsCode(nt))
 	}
@@ -298,8 +307,9 @@ func (g *gen) globalOpsCode(nt *ntype) string {
 }
 
 // updateCode is the body of a neuron type's update: population-wide
-// statements, then the loop over neurons (SPEC §3 step 5).
-func (g *gen) updateCode(nt *ntype) string {
+// statements, then the loop over neurons (SPEC §3 step 5). kern describes the
+// vector kernel of the loop, nil when there is none.
+func (g *gen) updateCode(nt *ntype) (code string, kern *simdc) {
 	t := nt.t
 	var b strings.Builder
 	switch t.Input {
@@ -319,7 +329,7 @@ for k := firstAtOrAfter(steps, n.Core.Step); k < len(steps) && steps[k] == n.Cor
 }
 p.Spiked = spiked
 `)
-		return b.String()
+		return b.String(), nil
 	case ir.TimedArrayInput:
 		rv := nt.byName["r"]
 		if rv == nil || rv.Loc == ir.Global {
@@ -338,7 +348,7 @@ if row >= int64(len(p.buffer)) {
 }
 copy(p.%s, p.buffer[row])
 `, nt.field[rv])
-		return b.String()
+		return b.String(), nil
 	}
 
 	gc := g.newCtx(mNeuronGlobal)
@@ -363,6 +373,7 @@ copy(p.%s, p.buffer[row])
 	var body strings.Builder
 	refractory := t.Spiking && t.Refractory != nil
 	zero := []string{}
+	var zeroVars []*ir.Var
 	for _, v := range t.Vars {
 		if v.ZeroAfterStep {
 			if v.Loc == ir.Global {
@@ -370,6 +381,7 @@ copy(p.%s, p.buffer[row])
 			}
 			s, _ := lc.neuronVar(nt, v, true)
 			zero = append(zero, s)
+			zeroVars = append(zeroVars, v)
 		}
 	}
 	if refractory {
@@ -379,16 +391,12 @@ copy(p.%s, p.buffer[row])
 		lc.temps = map[string]vtype{}
 	}
 	lc.stmts(&body, t.LocalUpdate, nil)
-	if t.Spiking {
-		if t.Spike == nil {
-			g.fail("spiking neuron type %s has no spike condition", t.Name)
-		}
-		cond := lc.expr(t.Spike).boolean()
-		fmt.Fprintf(&body, "if %s {\n", cond.s)
-		lc.stmts(&body, t.Reset, nil)
+	// spikeCode prints the reset, t_last and refractory counter of neuron i.
+	spikeCode := func(b *strings.Builder) {
+		lc.stmts(b, t.Reset, nil)
 		tms := lc.outer.bind("tms", "tms", "float64(n.Core.Step) * n.Dt")
 		tl := lc.outer.bind("slice.TLast", "s_TLast", "p.TLast[:N]")
-		fmt.Fprintf(&body, "%s[i] = %s\n", tl, tms)
+		fmt.Fprintf(b, "%s[i] = %s\n", tl, tms)
 		if refractory {
 			steps := lc.expr(t.Refractory).float()
 			g.use("math")
@@ -396,8 +404,16 @@ copy(p.%s, p.buffer[row])
 			if lc.deps(t.Refractory) == 0 {
 				conv = lc.outer.bind("refrSteps", "refrSteps", conv)
 			}
-			fmt.Fprintf(&body, "refr[i] = %s\n", conv)
+			fmt.Fprintf(b, "refr[i] = %s\n", conv)
 		}
+	}
+	if t.Spiking {
+		if t.Spike == nil {
+			g.fail("spiking neuron type %s has no spike condition", t.Name)
+		}
+		cond := lc.expr(t.Spike).boolean()
+		fmt.Fprintf(&body, "if %s {\n", cond.s)
+		spikeCode(&body)
 		body.WriteString("spiked = append(spiked, int32(i))\n}\n")
 	}
 	if refractory {
@@ -405,6 +421,22 @@ copy(p.%s, p.buffer[row])
 	}
 	for _, z := range zero {
 		fmt.Fprintf(&body, "%s = 0\n", z)
+	}
+
+	// The vector kernel, with the reset of the neurons that spiked printed
+	// on the stored arrays.
+	var call string
+	k, kc := g.simdLoop(nt, lc, zeroVars)
+	if k != nil {
+		cache, temps := lc.cache, lc.temps
+		lc.cache, lc.temps = nil, map[string]vtype{}
+		var rb strings.Builder
+		if t.Spiking {
+			spikeCode(&rb)
+		}
+		lc.cache, lc.temps = cache, temps
+		g.kernels = append(g.kernels, k)
+		call = g.simdCall(nt, k, kc, rb.String())
 	}
 
 	b.WriteString("N := p.Size\n")
@@ -417,7 +449,12 @@ copy(p.%s, p.buffer[row])
 	// Names shared with the population-wide part were declared above and
 	// are not in lc.outer.binds.
 	lc.outer.write(&b)
-	b.WriteString("for i := 0; i < N; i++ {\n")
+	if call != "" {
+		b.WriteString(call)
+		b.WriteString("for i := i0; i < N; i++ {\n")
+	} else {
+		b.WriteString("for i := 0; i < N; i++ {\n")
+	}
 	for _, l := range lc.cache.loads {
 		b.WriteString(l + "\n")
 	}
@@ -429,5 +466,5 @@ copy(p.%s, p.buffer[row])
 	if t.Spiking {
 		b.WriteString("p.Spiked = spiked\n")
 	}
-	return b.String()
+	return b.String(), kc
 }

@@ -1,0 +1,789 @@
+package codegen
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/annc/annc/ir"
+)
+
+// AVX2 kernels of neuron loops.
+//
+// The per-neuron loop of a float64 neuron type whose equations are plain
+// arithmetic (+ - * /, small integer powers, negation, conditionals) is also
+// compiled to a Go assembly function that updates four neurons per
+// instruction. It performs exactly the scalar loop's floating-point
+// operations in the same order (no fused multiply-add, no reassociation), so
+// both give bit-identical results; the scalar loop handles the last N mod 4
+// neurons, machines without AVX2, other architectures, and ANNC_SIMD=off.
+//
+// Refractory neurons are handled with masks instead of branches: the
+// equations are computed for every neuron and the frozen variables keep their
+// old value where the refractory counter is positive. Spikes are collected by
+// the kernel (ascending ranks); reset statements, t_last and the refractory
+// counter of the neurons that spiked run afterwards in Go.
+
+// simdKernel is one generated assembly function.
+type simdKernel struct {
+	fn    string // Go name of the function variable (nil when unavailable)
+	asmFn string // Go name of the assembly function
+	sig   string // parameter list of both
+	text  string // assembly body
+}
+
+// simdFail aborts the compilation of a kernel (the scalar loop is used).
+type simdFail struct{ why string }
+
+// Operand kinds of a value in the kernel.
+const (
+	kReg = iota // a YMM register
+	kMem        // an element block of a per-neuron array (old values)
+	kInv        // a loop-invariant value, four copies in the inv array
+)
+
+type sval struct {
+	kind  int
+	n     int  // register number, array index or inv slot
+	named bool // a variable's or temporary's value: never reused as scratch
+}
+
+// simdc compiles one neuron loop.
+type simdc struct {
+	c      *ectx
+	nt     *ntype
+	b      strings.Builder
+	busy   [16]bool
+	arrays []string // Go slices whose base pointers the kernel reads, by index
+	arrIdx map[string]int
+	invs   []string // Go expressions of the loop-invariant values, by slot
+	invIdx map[string]int
+	cur    map[*ir.Var]sval
+	temps  map[string]sval
+	order  []*ir.Var // variables assigned, in first-assignment order
+
+	peak           int         // most registers in use at once
+	useInv, useArr map[int]int // reads of each invariant and array
+	pinInv         map[int]int // invariants kept in registers for the whole kernel
+	pinArr         map[int]bool
+	arrReg         map[int]int // pinned arrays loaded in this iteration
+}
+
+const maskReg = 15 // Y15: all ones in the lanes of refractory neurons
+
+// Array base pointers live in these registers; later arrays are reloaded
+// into AX from the pointer table (BX) at each use.
+var arrRegs = []string{"R11", "R12", "R13", "R14"}
+
+func (s *simdc) fail(format string, args ...any) {
+	panic(simdFail{fmt.Sprintf(format, args...)})
+}
+
+func (s *simdc) emit(format string, args ...any) {
+	fmt.Fprintf(&s.b, "\t"+format+"\n", args...)
+}
+
+func (s *simdc) alloc() int {
+	for r := 0; r < maskReg; r++ {
+		if !s.busy[r] {
+			s.busy[r] = true
+			n := 0
+			for _, b := range s.busy {
+				if b {
+					n++
+				}
+			}
+			s.peak = max(s.peak, n)
+			return r
+		}
+	}
+	s.fail("too many live values")
+	return 0
+}
+
+func (s *simdc) release(v sval) {
+	if v.kind == kReg && !v.named {
+		s.busy[v.n] = false
+	}
+}
+
+func (s *simdc) array(slice string) sval {
+	k, ok := s.arrIdx[slice]
+	if !ok {
+		k = len(s.arrays)
+		s.arrays = append(s.arrays, slice)
+		s.arrIdx[slice] = k
+	}
+	return sval{kind: kMem, n: k}
+}
+
+func (s *simdc) inv(expr string) sval {
+	k, ok := s.invIdx[expr]
+	if !ok {
+		k = len(s.invs)
+		s.invs = append(s.invs, expr)
+		s.invIdx[expr] = k
+	}
+	s.useInv[k]++
+	if r, ok := s.pinInv[k]; ok {
+		return sval{kind: kReg, n: r, named: true}
+	}
+	return sval{kind: kInv, n: k}
+}
+
+// old reads the values of a per-neuron array at the start of the iteration.
+func (s *simdc) old(slice string) sval {
+	m := s.array(slice)
+	s.useArr[m.n]++
+	if !s.pinArr[m.n] {
+		return m
+	}
+	r, ok := s.arrReg[m.n]
+	if !ok {
+		r = s.alloc()
+		s.emit("VMOVUPD %s, Y%d", s.operand(m), r)
+		s.arrReg[m.n] = r
+	}
+	return sval{kind: kReg, n: r, named: true}
+}
+
+// operand prints v as an instruction operand (reloading an array pointer
+// into AX when the array has no register of its own).
+func (s *simdc) operand(v sval) string {
+	switch v.kind {
+	case kReg:
+		return fmt.Sprintf("Y%d", v.n)
+	case kInv:
+		return fmt.Sprintf("%d(DX)", v.n*32)
+	}
+	if v.n < len(arrRegs) {
+		return "(" + arrRegs[v.n] + ")(SI*8)"
+	}
+	s.emit("MOVQ %d(BX), AX", v.n*8)
+	return "(AX)(SI*8)"
+}
+
+// inReg returns v in a register, loading it into a new one when needed.
+func (s *simdc) inReg(v sval) sval {
+	if v.kind == kReg {
+		return v
+	}
+	r := s.alloc()
+	s.emit("VMOVUPD %s, Y%d", s.operand(v), r)
+	return sval{kind: kReg, n: r}
+}
+
+// op computes a (op) b.
+func (s *simdc) op(ins string, commutative bool, a, b sval) sval {
+	if commutative && a.kind != kReg && b.kind == kReg {
+		a, b = b, a
+	}
+	a = s.inReg(a)
+	var dst int
+	switch {
+	case !a.named:
+		dst = a.n
+	case b.kind == kReg && !b.named:
+		dst = b.n
+	default:
+		dst = s.alloc()
+	}
+	s.emit("%s %s, Y%d, Y%d", ins, s.operand(b), a.n, dst)
+	if a.n != dst {
+		s.release(a)
+	}
+	if b.kind != kReg || b.n != dst {
+		s.release(b)
+	}
+	return sval{kind: kReg, n: dst}
+}
+
+// expr compiles a float expression exactly as the scalar printer evaluates it.
+func (s *simdc) expr(e ir.Expr) sval {
+	c := s.c
+	if c.deps(e) == 0 {
+		p := c.expr(e)
+		if p.t != tFloat {
+			s.fail("boolean invariant")
+		}
+		return s.inv(p.s)
+	}
+	switch x := e.(type) {
+	case *ir.VarRef:
+		v := x.Var
+		if x.Side != ir.Self || v == nil || v.Loc == ir.Global || v.Type != ir.Float {
+			s.fail("variable %s", x.Name)
+		}
+		if val, ok := s.cur[v]; ok {
+			return val
+		}
+		f := s.nt.field[v]
+		return s.old(c.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]"))
+	case *ir.Temp:
+		val, ok := s.temps[x.Name]
+		if !ok {
+			s.fail("temporary %s read before it is assigned", x.Name)
+		}
+		return val
+	case *ir.RandRef:
+		if x.R.Loc == ir.Global {
+			s.fail("global random")
+		}
+		f := s.nt.randField[x.R]
+		return s.old(c.outer.bind("rnd."+f, "rs_"+f, "p."+f+"[:N]"))
+	case *ir.SumRef:
+		targets := []string{x.Target}
+		if x.Target == "" {
+			targets = s.nt.targets
+		}
+		if len(targets) == 0 || x.Side != ir.Self {
+			s.fail("sum")
+		}
+		var acc sval
+		for i, t := range targets {
+			f := s.nt.sumField[t]
+			if f == "" {
+				s.fail("sum(%s)", t)
+			}
+			a := s.old(c.outer.bind("sum."+f, "s_"+f, "p."+f+"[:N]"))
+			if i == 0 {
+				acc = a
+			} else {
+				acc = s.op("VADDPD", true, acc, a)
+			}
+		}
+		return acc
+	case *ir.Unary:
+		if x.Op != "-" {
+			s.fail("unary %s", x.Op)
+		}
+		a := s.expr(x.X)
+		return s.op("VXORPD", true, a, s.inv("math.Copysign(0, -1)"))
+	case *ir.Binary:
+		switch x.Op {
+		case "pow":
+			k, ok := fold(x.Y)
+			if !ok || (k != 2 && k != 3 && k != 4) {
+				s.fail("pow")
+			}
+			a := s.inReg(s.expr(x.X))
+			// pow2(x) = x*x, pow3(x) = x*x*x, pow4(x) = (x*x)*(x*x).
+			r := a.n
+			if a.named {
+				r = s.alloc()
+			}
+			if k == 3 {
+				sq := s.alloc()
+				s.emit("VMULPD Y%d, Y%d, Y%d", a.n, a.n, sq)
+				s.emit("VMULPD Y%d, Y%d, Y%d", a.n, sq, r)
+				s.busy[sq] = false
+			} else {
+				s.emit("VMULPD Y%d, Y%d, Y%d", a.n, a.n, r)
+				if k == 4 {
+					s.emit("VMULPD Y%d, Y%d, Y%d", r, r, r)
+				}
+			}
+			return sval{kind: kReg, n: r}
+		case "/":
+			if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
+				a := s.expr(x.X)
+				inv := c.lift(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}, c.outer, "h")
+				return s.op("VMULPD", false, a, s.inv(inv.s))
+			}
+			return s.op("VDIVPD", false, s.expr(x.X), s.expr(x.Y))
+		case "+":
+			return s.op("VADDPD", true, s.expr(x.X), s.expr(x.Y))
+		case "-":
+			return s.op("VSUBPD", false, s.expr(x.X), s.expr(x.Y))
+		case "*":
+			return s.op("VMULPD", true, s.expr(x.X), s.expr(x.Y))
+		}
+		s.fail("operator %s in a float expression", x.Op)
+	case *ir.Cond:
+		m := s.cond(x.C)
+		a := s.inReg(s.expr(x.A))
+		bv := s.inReg(s.expr(x.B))
+		// ite(c, a, b): a where the mask is set.
+		dst := s.alloc()
+		s.emit("VBLENDVPD Y%d, Y%d, Y%d, Y%d", m.n, a.n, bv.n, dst)
+		s.release(m)
+		s.release(a)
+		s.release(bv)
+		return sval{kind: kReg, n: dst}
+	}
+	s.fail("expression %T", e)
+	return sval{}
+}
+
+// Comparison predicates of VCMPPD with Go's semantics (false when a NaN is
+// compared, except for !=).
+var cmpPred = map[string]int{">": 0x1e, ">=": 0x1d, "<": 0x11, "<=": 0x12, "==": 0x00, "!=": 0x04}
+
+// cond compiles a boolean expression to a lane mask in a register.
+func (s *simdc) cond(e ir.Expr) sval {
+	switch x := e.(type) {
+	case *ir.Binary:
+		switch x.Op {
+		case "&&", "||":
+			a, b := s.cond(x.X), s.cond(x.Y)
+			ins := "VANDPD"
+			if x.Op == "||" {
+				ins = "VORPD"
+			}
+			return s.op(ins, true, a, b)
+		}
+		if pred, ok := cmpPred[x.Op]; ok {
+			if s.isBool(x.X) || s.isBool(x.Y) {
+				s.fail("boolean comparison")
+			}
+			a := s.inReg(s.expr(x.X))
+			b := s.expr(x.Y)
+			dst := s.alloc()
+			s.emit("VCMPPD $0x%02x, %s, Y%d, Y%d", pred, s.operand(b), a.n, dst)
+			s.release(a)
+			s.release(b)
+			return sval{kind: kReg, n: dst}
+		}
+	case *ir.Unary:
+		if x.Op == "!" {
+			a := s.cond(x.X)
+			return s.op("VXORPD", true, a, s.inv("math.Float64frombits(1<<64 - 1)"))
+		}
+	}
+	s.fail("condition %T", e)
+	return sval{}
+}
+
+func (s *simdc) isBool(e ir.Expr) bool {
+	switch x := e.(type) {
+	case *ir.Const:
+		return x.Type == ir.Bool
+	case *ir.VarRef:
+		return x.Var != nil && x.Var.Type == ir.Bool
+	case *ir.Binary:
+		_, cmp := cmpPred[x.Op]
+		return cmp || x.Op == "&&" || x.Op == "||"
+	case *ir.Unary:
+		return x.Op == "!"
+	}
+	return false
+}
+
+// assign records the value of one statement.
+func (s *simdc) assign(a *ir.Assign) {
+	val := s.expr(a.Value)
+	if val.kind == kMem {
+		// Arrays are stored at the end of the iteration: copy the old value.
+		val = s.inReg(val)
+	}
+	if val.kind == kReg {
+		val.named = true
+	}
+	switch l := a.LHS.(type) {
+	case *ir.Temp:
+		s.temps[l.Name] = val
+	case *ir.VarRef:
+		v := l.Var
+		if l.Side != ir.Self || v == nil || v.Loc == ir.Global || v.Type != ir.Float {
+			s.fail("assignment to %s", l.Name)
+		}
+		if _, ok := s.cur[v]; !ok {
+			s.order = append(s.order, v)
+		}
+		s.cur[v] = val
+	default:
+		s.fail("assignment to %T", a.LHS)
+	}
+}
+
+// reads lists the variables and temporaries an expression reads.
+func reads(e ir.Expr, fn func(key any)) {
+	walk(e, func(x ir.Expr) {
+		switch r := x.(type) {
+		case *ir.VarRef:
+			if r.Side == ir.Self && r.Var != nil {
+				fn(r.Var)
+			}
+		case *ir.Temp:
+			fn("tmp:" + r.Name)
+		}
+	})
+}
+
+func lhsKey(e ir.Expr) any {
+	switch l := e.(type) {
+	case *ir.VarRef:
+		return l.Var
+	case *ir.Temp:
+		return "tmp:" + l.Name
+	}
+	return nil
+}
+
+// simdLoop compiles the neuron loop of nt (lc is the scalar loop's context,
+// zero the variables set to 0 after the equations). It returns nil when the
+// loop cannot be vectorised.
+//
+// A first compilation reads every invariant and array from memory; a second
+// one keeps the most used of them in the registers left free.
+func (g *gen) simdLoop(nt *ntype, lc *ectx, zero []*ir.Var) (*simdKernel, *simdc) {
+	t := nt.t
+	if g.f32 || t.Input != ir.NotInput {
+		return nil, nil
+	}
+	cache, temps := lc.cache, lc.temps
+	defer func() { lc.cache, lc.temps = cache, temps }()
+	first := g.simdTry(nt, lc, zero, nil, nil)
+	if first == nil {
+		return nil, nil
+	}
+	type cand struct {
+		inv    bool
+		n, use int
+	}
+	var cands []cand
+	for k, u := range first.useInv {
+		cands = append(cands, cand{true, k, u})
+	}
+	for k, u := range first.useArr {
+		if u > 1 {
+			cands = append(cands, cand{false, k, u - 1})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.use != b.use {
+			return a.use > b.use
+		}
+		if a.inv != b.inv {
+			return a.inv
+		}
+		return a.n < b.n
+	})
+	free := maskReg - first.peak
+	pinInv, pinArr := map[int]int{}, map[int]bool{}
+	reg := maskReg - 1
+	for _, c := range cands {
+		if free == 0 {
+			break
+		}
+		free--
+		if c.inv {
+			pinInv[c.n] = reg
+			reg--
+		} else {
+			pinArr[c.n] = true
+		}
+	}
+	best := first
+	if len(pinInv)+len(pinArr) > 0 {
+		if second := g.simdTry(nt, lc, zero, pinInv, pinArr); second != nil {
+			best = second
+		}
+	}
+	return best.kernel(), best
+}
+
+// simdTry compiles the loop with the given invariants and arrays kept in
+// registers; nil when it cannot.
+func (g *gen) simdTry(nt *ntype, lc *ectx, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *simdc) {
+	lc.cache, lc.temps = nil, map[string]vtype{}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(simdFail); !ok {
+				panic(r)
+			}
+			s = nil
+		}
+	}()
+	s = &simdc{c: lc, nt: nt, arrIdx: map[string]int{}, invIdx: map[string]int{},
+		cur: map[*ir.Var]sval{}, temps: map[string]sval{},
+		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
+	for _, r := range pinInv {
+		s.busy[r] = true
+	}
+	s.body(zero)
+	return s
+}
+
+// body compiles one iteration (four neurons at SI) into s.b.
+func (s *simdc) body(zero []*ir.Var) {
+	t, lc, nt := s.nt.t, s.c, s.nt
+	refractory := t.Spiking && t.Refractory != nil
+	zeroSet := map[*ir.Var]bool{}
+	for _, v := range zero {
+		zeroSet[v] = true
+	}
+	if t.Spiking {
+		// The reset runs in Go on the stored values: it must not see the
+		// conductances already zeroed, nor temporaries of the equations.
+		for _, st := range t.Reset {
+			a, ok := st.(*ir.Assign)
+			if !ok {
+				s.fail("statement")
+			}
+			bad := false
+			check := func(x ir.Expr) {
+				switch r := x.(type) {
+				case *ir.VarRef:
+					bad = bad || (r.Var != nil && zeroSet[r.Var])
+				case *ir.Temp:
+					bad = true
+				}
+			}
+			walk(a.Value, check)
+			check(a.LHS)
+			if bad {
+				s.fail("reset reads equation temporaries or zeroed conductances")
+			}
+		}
+		if t.Spike == nil {
+			s.fail("no spike condition")
+		}
+	}
+
+	// Refractory mask and counter.
+	if refractory {
+		cnt, zr, m := s.alloc(), s.alloc(), s.alloc()
+		s.emit("VMOVDQU (R8)(SI*4), X%d", cnt)
+		s.emit("VPXOR X%d, X%d, X%d", zr, zr, zr)
+		s.emit("VPCMPGTD X%d, X%d, X%d", zr, cnt, m)
+		s.emit("VPADDD X%d, X%d, X%d", m, cnt, cnt)
+		s.emit("VMOVDQU X%d, (R8)(SI*4)", cnt)
+		s.emit("VPMOVSXDQ X%d, Y%d", m, maskReg)
+		s.busy[cnt], s.busy[zr], s.busy[m] = false, false, false
+	}
+
+	// The equations; statements kept during refractoriness must compute the
+	// same value in both branches.
+	divergent := map[any]bool{}
+	refVal := map[*ir.Var]sval{}
+	for _, st := range t.LocalUpdate {
+		a, ok := st.(*ir.Assign)
+		if !ok {
+			s.fail("statement %T", st)
+		}
+		key := lhsKey(a.LHS)
+		if key == nil {
+			s.fail("assignment target")
+		}
+		if refractory && a.UnlessRefractory {
+			reads(a.Value, func(r any) {
+				if divergent[r] {
+					s.fail("statement kept during refractoriness reads a frozen value")
+				}
+			})
+		}
+		s.assign(a)
+		if refractory {
+			if a.UnlessRefractory {
+				delete(divergent, key)
+				if v, ok := key.(*ir.Var); ok {
+					refVal[v] = s.cur[v]
+				}
+			} else {
+				divergent[key] = true
+			}
+		}
+	}
+
+	// Spike condition (with the values of this step, outside refractoriness).
+	var spikeMask sval
+	if t.Spiking {
+		spikeMask = s.cond(t.Spike)
+		if refractory {
+			s.emit("VANDNPD Y%d, Y%d, Y%d", spikeMask.n, maskReg, spikeMask.n)
+		}
+	}
+
+	// Stores: frozen variables keep their value in refractory lanes;
+	// conductances without equations are zeroed.
+	stores := append([]*ir.Var(nil), s.order...)
+	for _, v := range zero {
+		if _, ok := s.cur[v]; !ok {
+			stores = append(stores, v)
+		}
+	}
+	for _, v := range stores {
+		f := nt.field[v]
+		mem := s.array(lc.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]"))
+		if zeroSet[v] {
+			r := s.alloc()
+			s.emit("VXORPD Y%d, Y%d, Y%d", r, r, r)
+			s.emit("VMOVUPD Y%d, %s", r, s.operand(mem))
+			s.busy[r] = false
+			continue
+		}
+		val := s.cur[v]
+		if refractory && divergent[v] {
+			old, ok := refVal[v]
+			if !ok {
+				old = mem
+				if r, ok := s.arrReg[mem.n]; ok {
+					old = sval{kind: kReg, n: r, named: true}
+				}
+			}
+			nv := s.inReg(val)
+			dst := s.alloc()
+			s.emit("VBLENDVPD Y%d, %s, Y%d, Y%d", maskReg, s.operand(old), nv.n, dst)
+			s.emit("VMOVUPD Y%d, %s", dst, s.operand(mem))
+			s.busy[dst] = false
+			s.release(nv)
+			continue
+		}
+		r := s.inReg(val)
+		s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+		s.release(r)
+	}
+	if t.Spiking {
+		s.emit("VMOVMSKPD Y%d, AX", spikeMask.n)
+		s.emit("TESTQ AX, AX")
+		s.emit("JEQ next")
+		s.b.WriteString("bits:\n")
+		s.emit("BSFQ AX, CX")
+		s.emit("ADDQ SI, CX")
+		s.emit("MOVL CX, (R9)(R10*4)")
+		s.emit("INCQ R10")
+		s.emit("LEAQ -1(AX), CX")
+		s.emit("ANDQ CX, AX")
+		s.emit("JNE bits")
+	}
+	s.b.WriteString("next:\n")
+}
+
+// kernel assembles the function around the compiled iteration.
+func (s *simdc) kernel() *simdKernel {
+	name := "simd" + s.nt.goName
+	np, ni := len(s.arrays), len(s.invs)
+	k := &simdKernel{
+		fn:    name,
+		asmFn: name + "AVX2",
+		sig:   fmt.Sprintf("ptrs *[%d]*float64, inv *[%d]float64, n int, refr *int32, spk *int32", np, 4*ni),
+	}
+	var a strings.Builder
+	fmt.Fprintf(&a, "// func %s(%s) int\n", k.asmFn, k.sig)
+	fmt.Fprintf(&a, "TEXT ·%s(SB), NOSPLIT, $0-48\n", k.asmFn)
+	a.WriteString("\tMOVQ ptrs+0(FP), BX\n\tMOVQ inv+8(FP), DX\n\tMOVQ n+16(FP), DI\n\tMOVQ refr+24(FP), R8\n\tMOVQ spk+32(FP), R9\n")
+	a.WriteString("\tXORQ R10, R10\n\tXORQ SI, SI\n")
+	for i := 0; i < np && i < len(arrRegs); i++ {
+		fmt.Fprintf(&a, "\tMOVQ %d(BX), %s\n", i*8, arrRegs[i])
+	}
+	slots := make([]int, 0, len(s.pinInv))
+	for k := range s.pinInv {
+		slots = append(slots, k)
+	}
+	sort.Ints(slots)
+	for _, k := range slots {
+		fmt.Fprintf(&a, "\tVMOVUPD %d(DX), Y%d\n", k*32, s.pinInv[k])
+	}
+	a.WriteString("loop:\n\tCMPQ SI, DI\n\tJGE done\n")
+	a.WriteString(s.b.String())
+	a.WriteString("\tADDQ $4, SI\n\tJMP loop\ndone:\n\tVZEROUPPER\n\tMOVQ R10, ret+40(FP)\n\tRET\n")
+	k.text = a.String()
+	return k
+}
+
+// simdCall prints the Go code running kernel k before the scalar loop, which
+// then starts at i0. reset is the Go code run for each neuron i that spiked.
+func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("i0 := 0\nif %s != nil && N >= 4 {\nn4 := N &^ 3\n", k.fn)
+	w("inv := &p.simdInv\n")
+	for i, e := range s.invs {
+		w("splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+	}
+	w("ptrs := &p.simdPtrs\n")
+	for i, a := range s.arrays {
+		w("ptrs[%d] = &%s[0]\n", i, a)
+	}
+	t := nt.t
+	refr := "nil"
+	if t.Spiking && t.Refractory != nil {
+		refr = "&refr[0]"
+	}
+	if t.Spiking {
+		w("if cap(p.Spiked) < N {\np.Spiked = make([]int32, 0, N)\n}\nbuf := p.Spiked[:N]\n")
+		w("spiked = buf[:%s(ptrs, inv, n4, %s, &buf[0])]\n", k.fn, refr)
+		w("for _, r := range spiked {\ni := int(r)\n%s}\n", reset)
+	} else {
+		w("%s(ptrs, inv, n4, nil, nil)\n", k.fn)
+	}
+	w("i0 = n4\n}\n")
+	if strings.Contains(b.String(), "math.") {
+		g.use("math")
+	}
+	return b.String()
+}
+
+// simdFiles returns the assembly and its Go declarations (amd64 only; other
+// architectures leave the function variables nil and run the scalar loops).
+func (g *gen) simdFiles(pkg, header string) map[string][]byte {
+	if len(g.kernels) == 0 {
+		return nil
+	}
+	ks := append([]*simdKernel(nil), g.kernels...)
+	sort.Slice(ks, func(i, j int) bool { return ks[i].fn < ks[j].fn })
+	var gs, as strings.Builder
+	gs.WriteString(header + "\n\npackage " + pkg + "\n\nimport \"os\"\n\n")
+	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" || !hasAVX2() {\nreturn\n}\n")
+	for _, k := range ks {
+		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
+	}
+	gs.WriteString("}\n\n")
+	gs.WriteString(`// hasAVX2 reports whether AVX2 can be used (CPUID and the OS's XCR0).
+func hasAVX2() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, c1, _ := cpuid(1, 0)
+	if c1&(1<<27) == 0 || c1&(1<<28) == 0 { // OSXSAVE, AVX
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<5) != 0 // AVX2
+}
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)
+
+`)
+	for _, k := range ks {
+		fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s) int\n\n", k.asmFn, k.sig)
+	}
+	as.WriteString(header + "\n\n#include \"textflag.h\"\n\n")
+	as.WriteString(`// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
+
+`)
+	for _, k := range ks {
+		as.WriteString(k.text + "\n")
+	}
+	src, err := format(pkg+"/simd_amd64.go", []byte(gs.String()))
+	if err != nil {
+		g.fail("%v", err)
+	}
+	return map[string][]byte{pkg + "/simd_amd64.go": src, pkg + "/simd_amd64.s": []byte(as.String())}
+}

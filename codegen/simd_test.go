@@ -1,0 +1,226 @@
+package codegen
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/annc/annc/ir"
+	"github.com/annc/annc/models"
+	"github.com/annc/annc/parser"
+)
+
+// simdModel exercises the vector kernels: a conductance LIF with
+// refractoriness (frozen v, decaying conductances), the built-in Izhikevich
+// (temporaries, per-neuron parameters, random input, conductances zeroed
+// after the step, per-neuron refractory period, more arrays than registers),
+// a crossing spike test with `and`, a rate-coded type with sum(), a power, a
+// division by a literal and a conditional, population sizes that are not a
+// multiple of four and one below four.
+const simdModel = `name: simdm
+dt: 0.1
+neurons:
+  LIF:
+    parameters: |
+      El = -60.0 : population
+      Vr = -60.0 : population
+      Erev_exc = 0.0 : population
+      Erev_inh = -80.0 : population
+      Vt = -50.0 : population
+      tau = 20.0 : population
+      tau_exc = 5.0 : population
+      tau_inh = 10.0 : population
+      I = 20.0 : population
+    equations: |
+      tau * dv/dt = (El - v) + g_exc * (Erev_exc - v) + g_inh * (Erev_inh - v) + I
+      tau_exc * dg_exc/dt = -g_exc
+      tau_inh * dg_inh/dt = -g_inh
+    spike: v > Vt
+    reset: v = Vr
+    refractory: 2.0
+  Cross:
+    parameters: |
+      th = -52.0 : population
+      tau = 10.0
+    equations: |
+      prev = v
+      tau * dv/dt = -(v + 65.0) + 30.0 * g_exc / 4.0 + (v + 65.0)^2 / 50.0 : init = -60.0
+    spike: (v > th) and (prev <= th)
+    reset: v = -70.0
+  Rate:
+    parameters: |
+      tau = 5.0 : population
+    equations: |
+      tau * dr/dt = -r + ite(sum(exc) > 0.3, sum(exc)^3, -sum(exc)) + b
+      b = 0.1 * r
+populations:
+  - name: lif
+    geometry: 10
+    neuron: LIF
+    init:
+      v: "Uniform(-60.0, -49.0)"
+      g_exc: "Uniform(0.0, 2.0)"
+      g_inh: "Uniform(0.0, 5.0)"
+  - name: small
+    geometry: 3
+    neuron: LIF
+    init:
+      v: "Uniform(-60.0, -49.0)"
+  - name: izh
+    geometry: 13
+    neuron: Izhikevich
+    parameters:
+      noise: 5.0
+      tau_refrac: 0.3
+      i_offset: 4.0
+  - name: cross
+    geometry: 9
+    neuron: Cross
+  - name: rate
+    geometry: 6
+    neuron: Rate
+    init:
+      r: "Uniform(0.0, 1.0)"
+projections:
+  - name: ee
+    pre: lif
+    post: lif
+    target: exc
+    connector:
+      fixed_probability: {probability: 0.5, weights: 0.8}
+  - name: ii
+    pre: izh
+    post: izh
+    target: exc
+    connector:
+      all_to_all: {weights: "Uniform(0.0, 3.0)"}
+  - name: ic
+    pre: izh
+    post: cross
+    target: exc
+    connector:
+      all_to_all: {weights: 1.0}
+  - name: rr
+    pre: rate
+    post: rate
+    target: exc
+    connector:
+      all_to_all: {weights: "Uniform(0.0, 0.4)"}
+`
+
+// simdProgram prints every variable after 300 steps.
+const simdProgram = `package main
+
+import (
+	"fmt"
+
+	m "annarchy/simdm"
+)
+
+func main() {
+	n, err := m.New(m.WithSeed(11))
+	if err != nil {
+		panic(err)
+	}
+	spikes := 0
+	for s := 0; s < 300; s++ {
+		n.Step()
+		spikes += len(n.Lif.Spiked) + len(n.Izh.Spiked) + len(n.Cross.Spiked)
+	}
+	fmt.Println("spikes", spikes)
+	for _, p := range m.Paths() {
+		v, err := n.Get(p)
+		if err != nil {
+			continue
+		}
+		fmt.Printf("%s %v\n", p, v)
+	}
+}
+`
+
+// TestSIMDMatchesScalar checks that the vector kernels give bit-identical
+// results to the scalar loops.
+func TestSIMDMatchesScalar(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds generated code")
+	}
+	ast, ds := parser.ParseModel("simdm.yaml", []byte(simdModel))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	lib, lds := models.Load()
+	if lds.HasErrors() {
+		t.Fatal(lds)
+	}
+	m, ids := ir.Build(ast, lib)
+	if ids.HasErrors() {
+		t.Fatal(ids)
+	}
+	files, err := Generate(m, testOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asm := string(files["simdm/simd_amd64.s"])
+	for _, k := range []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop"} {
+		if !strings.Contains(asm, k) {
+			t.Errorf("no vector kernel %s", k)
+		}
+	}
+	if !strings.Contains(string(files["simdm/network.go"]), "for i := i0; i < N; i++") {
+		t.Error("scalar loops do not continue after the kernels")
+	}
+	dir := t.TempDir()
+	files["go.mod"] = []byte("module annarchy\n\ngo 1.22\n")
+	files["cmd/simdm/main.go"] = files["main.go"]
+	delete(files, "main.go")
+	files["check/main.go"] = []byte(simdProgram)
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
+	build := exec.Command("go", "build", "-o", "bin/", "./...")
+	build.Dir, build.Env = dir, env
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	vet := exec.Command("go", "vet", "./simdm")
+	vet.Dir, vet.Env = dir, env
+	if out, err := vet.CombinedOutput(); err != nil && bytes.Contains(out, []byte("simd_amd64")) {
+		t.Errorf("go vet of the assembly: %v\n%s", err, out)
+	}
+	run := func(simd string) string {
+		cmd := exec.Command(filepath.Join(dir, "bin", "check"))
+		cmd.Env = append(os.Environ(), "ANNC_SIMD="+simd)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("check program: %v", err)
+		}
+		return string(out)
+	}
+	vec, scalar := run("on"), run("off")
+	if !strings.HasPrefix(scalar, "spikes ") || strings.HasPrefix(scalar, "spikes 0\n") {
+		t.Fatalf("the model does not spike:\n%s", scalar)
+	}
+	if vec != scalar {
+		t.Errorf("vector kernels differ from the scalar loops:\nvector:\n%s\nscalar:\n%s", vec, scalar)
+	}
+	if runtime.GOARCH == "amd64" && !cpuHasAVX2() {
+		t.Log("no AVX2 here: only the scalar loops ran")
+	}
+}
+
+// cpuHasAVX2 reads /proc/cpuinfo (Linux); false elsewhere.
+func cpuHasAVX2() bool {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	return err == nil && bytes.Contains(b, []byte(" avx2"))
+}
