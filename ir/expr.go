@@ -295,10 +295,7 @@ func coef(e Expr, is func(Expr) bool, frozen bool) (Expr, bool) {
 	switch n := e.(type) {
 	case *Unary:
 		if n.Op != "-" {
-			if dependsOn(n.X, is) {
-				return nil, frozen
-			}
-			return num(0), true
+			return frozenCoef(n.X, is, frozen)
 		}
 		c, ok := coef(n.X, is, frozen)
 		if !ok {
@@ -352,18 +349,22 @@ func coef(e Expr, is func(Expr) bool, frozen bool) (Expr, bool) {
 			}
 			return num(0), true
 		default: // comparisons and logic: not differentiable
-			if dependsOn(n, is) {
-				return nil, frozen
-			}
-			return num(0), true
+			return frozenCoef(n, is, frozen)
 		}
 	case *Call, *UserCall, *Cond:
-		if dependsOn(e, is) {
-			return nil, frozen
-		}
-		return num(0), true
+		return frozenCoef(e, is, frozen)
 	}
 	return num(0), true
+}
+
+// frozenCoef is the coefficient of x in a term where x can only appear inside
+// a function call, conditional or logic: 0 when the term does not depend on
+// x or when such terms are frozen at the old value, else not affine.
+func frozenCoef(e Expr, is func(Expr) bool, frozen bool) (Expr, bool) {
+	if frozen || !dependsOn(e, is) {
+		return num(0), true
+	}
+	return nil, false
 }
 
 // polyDepends reports whether e depends on x outside frozen sub-terms.
