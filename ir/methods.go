@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/annc/annc/internal/diag"
 )
@@ -202,8 +203,10 @@ func (em *emitter) method(m string, g []*eqItem) []Expr {
 	case "implicit":
 		return em.implicit(g)
 	case "midpoint":
+		mark := len(em.out)
 		k1 := em.stage(g, "_k1_", nil, nil)
 		k2 := em.stage(g, "_k2_", k1, num(0.5))
+		em.dropUnread(mark, len(g))
 		for i, it := range g {
 			us[i] = add(ref(it.v), mul(dt, k2[i]))
 		}
@@ -254,6 +257,26 @@ func (em *emitter) stage(g []*eqItem, prefix string, prev []Expr, h Expr) []Expr
 		ks[i] = t
 	}
 	return ks
+}
+
+// dropUnread removes the n temporaries assigned from em.out[mark] on that no
+// later assignment reads: the first midpoint stage of a group whose
+// derivatives do not depend on the group's variables (dz/dt = t).
+func (em *emitter) dropUnread(mark, n int) {
+	reads := func(st Stmt, name string) bool {
+		a, ok := st.(*Assign)
+		return !ok || dependsOn(a.Value, func(e Expr) bool { u, ok := e.(*Temp); return ok && u.Name == name })
+	}
+	out := em.out[:mark]
+	for i, st := range em.out[mark:] {
+		if a, ok := st.(*Assign); ok && i < n {
+			if t, ok := a.LHS.(*Temp); ok && !slices.ContainsFunc(em.out[mark+n:], func(s Stmt) bool { return reads(s, t.Name) }) {
+				continue
+			}
+		}
+		out = append(out, st)
+	}
+	em.out = out
 }
 
 // implicit solves backward Euler for a group: (I - dt*J) Δ = dt*f, where J
