@@ -524,3 +524,32 @@ func TestRateDrawnDelaysAndControl(t *testing.T) {
 		t.Errorf("tau.v after Simulate(5) with I set by the callback = %.12g, want %.12g", got.V, v)
 	}
 }
+
+// TestFrozenTermsAndStageTime: the exponential and semi-implicit methods take
+// a term in which the variable appears only inside a function at its old
+// value: for tau dv/dt = -v + exp(v/10) + 1 (tau = 4), N = -v + exp(v/10) + 1
+// and k = -dN/dv = 1 with exp frozen, so
+//
+//	exponential:  v' = v + (1 - exp(-h/tau)) N(v)
+//	semiimplicit: u' = u + h N(u) / (tau + h)
+//
+// Midpoint and rk4 stages do not shift t: dy/dt = t gives y' = y + h t_k
+// with both (a shifted stage would give y + h (t_k + h/2)).
+func TestFrozenTermsAndStageTime(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	h, tau := rateDt, 4.0
+	N := func(x float64) float64 { return -x + math.Exp(x/10) + 1 }
+	v, u, y := make([]float64, rateSteps), make([]float64, rateSteps), make([]float64, rateSteps)
+	vv, uu, yy := 0.0, 0.0, 0.0
+	for k := range v {
+		vv += (1 - math.Exp(-h/tau)) * N(vv)
+		uu += h * N(uu) / (tau + h)
+		yy += h * h * float64(k)
+		v[k], u[k], y[k] = vv, uu, yy
+	}
+	expect(t, trace(t, r, "frz", "v", rateSteps, 1), func(k, _ int) float64 { return v[k] })
+	expect(t, trace(t, r, "frz", "u", rateSteps, 1), func(k, _ int) float64 { return u[k] })
+	expect(t, trace(t, r, "frz", "y", rateSteps, 1), func(k, _ int) float64 { return y[k] })
+	expect(t, trace(t, r, "frz", "z", rateSteps, 1), func(k, _ int) float64 { return y[k] })
+}
