@@ -391,3 +391,43 @@ func TestSpikeTimesInSynapses(t *testing.T) {
 		return 10.5
 	})
 }
+
+// TestRefractoryConductances: lifr is the I = 30 LIF of TestLIFSpikes
+// (spikes in steps 7, 19, 31, ..., refractory 4 steps: 8-11, 20-23, ...).
+// sr fires at 4 and 6 ms (steps 8, 12): w = 1 onto g_exc (own equation
+// tau_e dg/dt = -g, tau_e = 4, g <- 0.875 g) and w = 2 onto g_inh (no
+// equation) arrive in steps 9 (refractory) and 13 (not). Conductances keep
+// running during refractoriness: the recorded g_exc (the step's input) is 1
+// in step 9, 0.875^(k-9) after, plus 1 from step 13; g_inh is 2 in steps 9
+// and 13. The assignment gx = g_inh is frozen while refractory: it stays 0
+// in step 9 and is 2 only in step 13.
+func TestRefractoryConductances(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel, "-duration", "20")
+	const T = 40
+	G := make([]float64, T)
+	g := 0.0
+	for k := range G {
+		if k == 9 || k == 13 {
+			g++
+		}
+		G[k] = g
+		g *= 0.875
+	}
+	expect(t, trace(t, r, "lifr", "g_exc", T, 1), func(k, _ int) float64 { return G[k] })
+	expect(t, trace(t, r, "lifr", "g_inh", T, 1), func(k, _ int) float64 {
+		if k == 9 || k == 13 {
+			return 2
+		}
+		return 0
+	})
+	expect(t, trace(t, r, "lifr", "gx", T, 1), func(k, _ int) float64 {
+		if k == 13 {
+			return 2
+		}
+		return 0
+	})
+	if got, want := raster(t, r, "lifr"), []string{"0@7", "0@19", "0@31"}; !slices.Equal(got, want) {
+		t.Errorf("lifr spikes %v, want %v", got, want)
+	}
+}
