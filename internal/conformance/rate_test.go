@@ -553,3 +553,39 @@ func TestFrozenTermsAndStageTime(t *testing.T) {
 	expect(t, trace(t, r, "frz", "y", rateSteps, 1), func(k, _ int) float64 { return y[k] })
 	expect(t, trace(t, r, "frz", "z", rateSteps, 1), func(k, _ int) float64 { return y[k] })
 }
+
+// TestDistanceConnectors: ga and dg connect grid (geometry (3, 4), r = rank^2,
+// rank = 4 row + column) to gpost (same geometry). Positions are normalised
+// per axis, (row/2, column/3), and d is the Euclidean distance:
+//
+//	gaussian: w = 2 exp(-d^2 / (2 * 0.4^2)), created when w > 0.05 * 2
+//	dog:      w = 2 exp(-d^2/(2 * 0.3^2)) - exp(-d^2/(2 * 0.6^2)),
+//	          created when |w| > 0.05 * |2 - 1|
+//
+// From step 1 on, sum(target) of post (a, b) = sum over pre (c, e) of w r.
+func TestDistanceConnectors(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	sum := func(w func(d2 float64) float64, keep func(w float64) bool) func(k, i int) float64 {
+		return func(k, i int) float64 {
+			if k == 0 {
+				return 0
+			}
+			a, b := float64(i/4)/2, float64(i%4)/3
+			s := 0.0
+			for j := 0; j < 12; j++ {
+				c, e := float64(j/4)/2, float64(j%4)/3
+				x := w((a-c)*(a-c) + (b-e)*(b-e))
+				if keep(x) {
+					s += x * float64(j*j)
+				}
+			}
+			return s
+		}
+	}
+	gauss := sum(func(d2 float64) float64 { return 2 * math.Exp(-d2/(2*0.16)) }, func(w float64) bool { return w > 0.1 })
+	dog := sum(func(d2 float64) float64 { return 2*math.Exp(-d2/(2*0.09)) - math.Exp(-d2/(2*0.36)) },
+		func(w float64) bool { return math.Abs(w) > 0.05 })
+	expect(t, trace(t, r, "gpost", "sum(ga)", rateSteps, 12), gauss)
+	expect(t, trace(t, r, "gpost", "sum(dg)", rateSteps, 12), dog)
+}
