@@ -589,3 +589,79 @@ func TestDistanceConnectors(t *testing.T) {
 	expect(t, trace(t, r, "gpost", "sum(ga)", rateSteps, 12), gauss)
 	expect(t, trace(t, r, "gpost", "sum(dg)", rateSteps, 12), dog)
 }
+
+// TestConnectors: the ten bits neurons have r = 2^rank, so from step 1 on a
+// weighted sum with w = 1 is the bit mask of the presynaptic neurons a
+// neuron receives from, and the whole connectivity can be read back:
+//   - all_to_all of bits onto itself: 1023 - 2^i without self-connections
+//     (the default within one population), 1023 with them;
+//   - fixed_number_pre 4: every cpost neuron has exactly 4 distinct inputs;
+//   - fixed_number_post 3: every bits neuron reaches exactly 3 cpost neurons;
+//   - fixed_probability 0.3: the 120 possible synapses exist independently
+//     with p = 0.3: 36 +- 5 * 5.02 synapses. The masks do not change over time.
+func TestConnectors(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel, "-seed", "5")
+	expect(t, trace(t, r, "bits", "sum(noself)", rateSteps, 10), func(k, i int) float64 {
+		if k == 0 {
+			return 0
+		}
+		return float64(1023 - int(1)<<i)
+	})
+	expect(t, trace(t, r, "bits", "sum(withself)", rateSteps, 10), func(k, _ int) float64 {
+		if k == 0 {
+			return 0
+		}
+		return 1023
+	})
+	masks := func(name string) []int {
+		tr := trace(t, r, "cpost", name, rateSteps, 12)
+		out := make([]int, 12)
+		for i := range out {
+			out[i] = int(at(tr, 1, i))
+			if float64(out[i]) != at(tr, 1, i) || out[i] < 0 || out[i] > 1023 {
+				t.Fatalf("%s[%d] = %v is not a bit mask", name, i, at(tr, 1, i))
+			}
+			for k := 1; k < rateSteps; k++ {
+				if at(tr, k, i) != at(tr, 1, i) {
+					t.Fatalf("%s[%d] changes over time", name, i)
+				}
+			}
+			if at(tr, 0, i) != 0 {
+				t.Errorf("%s[%d] = %v before any input", name, i, at(tr, 0, i))
+			}
+		}
+		return out
+	}
+	bits := func(m int) int {
+		n := 0
+		for ; m > 0; m &= m - 1 {
+			n++
+		}
+		return n
+	}
+	for i, m := range masks("sum(fnpre)") {
+		if bits(m) != 4 {
+			t.Errorf("fixed_number_pre 4: cpost %d receives from %d neurons (mask %b)", i, bits(m), m)
+		}
+	}
+	per := make([]int, 10)
+	for _, m := range masks("sum(fnpost)") {
+		for j := range per {
+			per[j] += m >> j & 1
+		}
+	}
+	for j, n := range per {
+		if n != 3 {
+			t.Errorf("fixed_number_post 3: bits %d reaches %d neurons", j, n)
+		}
+	}
+	total := 0
+	for _, m := range masks("sum(fp)") {
+		total += bits(m)
+	}
+	if sd := math.Sqrt(120 * 0.3 * 0.7); math.Abs(float64(total)-36) > 5*sd {
+		t.Errorf("fixed_probability 0.3: %d of 120 synapses, want 36 +- 5 * %.2f", total, sd)
+	}
+	t.Logf("fixed_probability 0.3: %d of 120 synapses", total)
+}
