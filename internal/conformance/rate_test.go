@@ -665,3 +665,19 @@ func TestConnectors(t *testing.T) {
 	}
 	t.Logf("fixed_probability 0.3: %d of 120 synapses", total)
 }
+
+// TestSetValues: -set K0=2.5 (a constant) raises uf by 1; -set fn.x=... gives
+// new inputs to every function; -set ta.rates=[[7, 8]] replaces the timed
+// array's rows (one row: it holds); -set glob.k=Uniform(1, 1) draws the
+// per-neuron slopes from a degenerate distribution (all 1).
+func TestSetValues(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel, "-set", "K0=2.5", "-set", "fn.x=[1.5, -1.5, 0.25, 3.5]", "-set", "ta.rates=[[7, 8]]",
+		"-set", "glob.k=Uniform(1, 1)")
+	xs := []float64{1.5, -1.5, 0.25, 3.5}
+	expect(t, trace(t, r, "fn", "uf", rateSteps, 4), func(_, i int) float64 { return xs[i]*xs[i] + 1 + math.Pi*math.E + 2.5 })
+	expect(t, trace(t, r, "fn", "ro", rateSteps, 4), constant(2, -2, 0, 4))
+	expect(t, trace(t, r, "fn", "fl", rateSteps, 4), constant(1, -2, 0, 3))
+	expect(t, trace(t, r, "ta", "r", rateSteps, 2), constant(7, 8))
+	expect(t, trace(t, r, "glob", "v", rateSteps, 3), func(k, _ int) float64 { return rateDt * float64(k+1) })
+}

@@ -431,3 +431,29 @@ func TestRefractoryConductances(t *testing.T) {
 		t.Errorf("lifr spikes %v, want %v", got, want)
 	}
 }
+
+// TestSetInputs: inputs and parameters change at run time without
+// recompiling. With -set src.spike_times=[[1], [], [0, 4]] the sources fire
+// in steps 2 / none / 0, 8, so recv's x = g_exc is 1 in steps 3 / - / 1, 9
+// and y = g_inh (delay 4 steps, w = 2) is 2 in 6 / - / 4, 12. With
+// -set pd.w=0.5 the delayed weight is 0.5 instead, and -set lif.I=[30, 15]
+// swaps the two LIF neurons' spike trains (first spikes in steps 7 and 21).
+func TestSetInputs(t *testing.T) {
+	t.Parallel()
+	r := run(t, spikeModel, "-duration", "15", "-set", "src.spike_times=[[1.0], [], [0.0, 4.0]]",
+		"-set", "pd.w=0.5", "-set", "lif.I=[30, 15]")
+	src := [][]int{{2}, nil, {0, 8}}
+	arrive := func(delay int, w float64) func(k, i int) float64 {
+		return func(k, i int) float64 {
+			if slices.Contains(src[i], k-delay) {
+				return w
+			}
+			return 0
+		}
+	}
+	expect(t, trace(t, r, "recv", "x", 30, 3), arrive(1, 1))
+	expect(t, trace(t, r, "recv", "y", 30, 3), arrive(4, 0.5))
+	if got, want := raster(t, r, "lif"), []string{"0@7", "0@19", "1@21"}; !slices.Equal(got, want) {
+		t.Errorf("lif spikes with I = [30, 15]: %v, want %v", got, want)
+	}
+}
