@@ -156,13 +156,43 @@ func TestSpikeTransmission(t *testing.T) {
 func TestSTDP(t *testing.T) {
 	t.Parallel()
 	r := run(t, spikeModel)
+	w, gs := stdpRun(11, 41)
+	if !near(w[17], 1) || !near(w[41], 0) || !near(w[61], 0.4*(math.Exp(-1.5)+1)*math.Exp(-1)) {
+		t.Fatalf("derivation broken: w = %v %v %v", w[17], w[41], w[61])
+	}
+	expect(t, trace(t, r, "stdp", "w", spikeSteps, 1), func(k, _ int) float64 { return w[k] })
+	expect(t, trace(t, r, "post", "gs", spikeSteps, 1), func(k, _ int) float64 { return gs[k] })
+	want := []string{"0@15", "0@17", "0@35", "0@61"}
+	if got := raster(t, r, "post"); !slices.Equal(got, want) {
+		t.Errorf("post spikes %v, want %v", got, want)
+	}
+	// stdpd is the same rule with a delay of 1.5 ms (3 steps): the pre
+	// spikes reach the synapse in steps 13 and 43, where pre_spike runs
+	// (g_stdp2 += w, x += 0.4 after x decays to the arrival time, ...).
+	wd, gd := stdpRun(13, 43)
+	expect(t, trace(t, r, "stdpd", "w", spikeSteps, 1), func(k, _ int) float64 { return wd[k] })
+	expect(t, trace(t, r, "post", "gs2", spikeSteps, 1), func(k, _ int) float64 { return gd[k] })
+	// t - t_pre in pre_spike is the delay: t_pre is the emission time.
+	expect(t, trace(t, r, "stdpd", "lag", spikeSteps, 1), func(k, _ int) float64 {
+		if k < 13 {
+			return -1
+		}
+		return 3 * spikeDt
+	})
+}
+
+// stdpRun follows the STDP rule of TestSTDP step by step with the pre
+// spikes processed in the given steps and post spikes in 15, 17, 35, 61;
+// it returns w after each step and g_stdp (the w transmitted) per step.
+func stdpRun(pre1, pre2 int) (w, gs []float64) {
 	type event struct {
 		step int
 		pre  bool
 	}
-	events := []event{{11, true}, {15, false}, {17, false}, {35, false}, {41, true}, {61, false}}
-	w := make([]float64, spikeSteps)
-	gs := make([]float64, spikeSteps)
+	events := []event{{pre1, true}, {15, false}, {17, false}, {35, false}, {pre2, true}, {61, false}}
+	slices.SortStableFunc(events, func(a, b event) int { return a.step - b.step })
+	w = make([]float64, spikeSteps)
+	gs = make([]float64, spikeSteps)
 	wc, x, y, tx, ty := 0.5, 0.0, 0.0, 0.0, 0.0
 	clip := func(v float64) float64 { return math.Min(math.Max(v, 0), 1) }
 	e := 0
@@ -183,15 +213,7 @@ func TestSTDP(t *testing.T) {
 		}
 		w[k] = wc
 	}
-	if !near(w[17], 1) || !near(w[41], 0) || !near(w[61], 0.4*(math.Exp(-1.5)+1)*math.Exp(-1)) {
-		t.Fatalf("derivation broken: w = %v %v %v", w[17], w[41], w[61])
-	}
-	expect(t, trace(t, r, "stdp", "w", spikeSteps, 1), func(k, _ int) float64 { return w[k] })
-	expect(t, trace(t, r, "post", "gs", spikeSteps, 1), func(k, _ int) float64 { return gs[k] })
-	want := []string{"0@15", "0@17", "0@35", "0@61"}
-	if got := raster(t, r, "post"); !slices.Equal(got, want) {
-		t.Errorf("post spikes %v, want %v", got, want)
-	}
+	return w, gs
 }
 
 // TestPoisson: a Poisson neuron fires in a step with probability
