@@ -70,8 +70,12 @@ func (g *gen) projCode(pj *proj) string {
 		w("ringBuf []float64 // float64 copy of a presynaptic variable for the rings\n")
 	}
 	static := staticSpiking(st)
+	runs := static && g.plainAdd(pj) != ""
 	if static {
 		w("preW []%s // W in the order of C.PreIdx (contiguous per presynaptic neuron)\nprePost []int32 // C.Post in the same order\n", g.ft)
+	}
+	if runs {
+		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse\n")
 	}
 	w("}\n\n")
 	if g.f32 && len(pj.rateRings) > 0 {
@@ -86,9 +90,11 @@ func (pj *%s) SyncWeights() {
 		pj.preW[x] = pj.W[k]
 		pj.prePost[x] = pj.C.Post[k]
 	}
-}
-
 `, pj.goName)
+		if runs {
+			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, pj.prePost, 8)\n")
+		}
+		w("}\n\n")
 	}
 
 	w("// Size returns the number of synapses.\nfunc (pj *%s) Size() int { return pj.C.Len() }\n\n", pj.goName)
@@ -589,6 +595,46 @@ func staticSpiking(st *ir.SynapseType) bool {
 	return true
 }
 
+// addCode adds the weights src of one run to the post slice dst from j0.
+func (g *gen) addCode(dst string) string {
+	if g.f32 {
+		return "d := " + dst + "[j0 : j0+len(src)]\nfor x := range src {\nd[x] = d[x] + src[x]\n}"
+	}
+	return "addTo(" + dst + "[j0:], src)"
+}
+
+// plainAdd returns the Go slice of the postsynaptic variable when the only
+// pre_spike statement is g_target += w on a per-neuron variable, "" otherwise.
+func (g *gen) plainAdd(pj *proj) string {
+	ps := pj.st.PreSpike
+	if len(ps) != 1 {
+		return ""
+	}
+	a, ok := ps[0].(*ir.Assign)
+	if !ok {
+		return ""
+	}
+	lhs, ok := a.LHS.(*ir.TargetRef)
+	sum, ok2 := a.Value.(*ir.Binary)
+	if !ok || !ok2 || sum.Op != "+" {
+		return ""
+	}
+	x, ok := sum.X.(*ir.TargetRef)
+	w, ok2 := sum.Y.(*ir.VarRef)
+	if !ok || !ok2 || x.Name != lhs.Name || w.Side != ir.Self || w.Name != "w" {
+		return ""
+	}
+	name := lhs.Name
+	if name == "" {
+		name = "g_" + pj.p.Target
+	}
+	v := pj.post.nt.byName[name]
+	if v == nil || v.Loc != ir.Local || v.Type != ir.Float {
+		return ""
+	}
+	return pj.post.nt.field[v]
+}
+
 // staticTransmitCode delivers spikes through the pre-major copies preW and
 // prePost (see staticSpiking).
 func (g *gen) staticTransmitCode(pj *proj) string {
@@ -604,6 +650,25 @@ func (g *gen) staticTransmitCode(pj *proj) string {
 	b.WriteString("c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, pj.preW, pj.prePost\n")
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	if f := g.plainAdd(pj); f != "" {
+		// Bound already by the statements above.
+		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
+		// Rows made of long runs of consecutive post ranks (dense
+		// connectivity) add whole runs of weights to contiguous slices.
+		fmt.Fprintf(&b, `if pj.runJ != nil {
+rowRun, runOff, runJ := pj.rowRun, pj.runOff, pj.runJ
+for _, i := range spikes {
+base := int(i)*K + dk
+for r := rowRun[base]; r < rowRun[base+1]; r++ {
+src := pw[runOff[r]:runOff[r+1]]
+j0 := int(runJ[r])
+%s
+}
+}
+continue
+}
+`, g.addCode(dst))
+	}
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")

@@ -719,7 +719,7 @@ func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string 
 // simdFiles returns the assembly and its Go declarations (amd64 only; other
 // architectures leave the function variables nil and run the scalar loops).
 func (g *gen) simdFiles(pkg, header string) map[string][]byte {
-	if len(g.kernels) == 0 {
+	if g.f32 {
 		return nil
 	}
 	ks := append([]*simdKernel(nil), g.kernels...)
@@ -727,7 +727,7 @@ func (g *gen) simdFiles(pkg, header string) map[string][]byte {
 	var gs, as strings.Builder
 	gs.WriteString(header + "\n\npackage " + pkg + "\n\nimport \"os\"\n\n")
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" || !hasAVX2() {\nreturn\n}\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" || !hasAVX2() {\nreturn\n}\nsimdAddTo = addToAVX2\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}
@@ -753,6 +753,9 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
 
+//go:noescape
+func addToAVX2(dst, src *float64, n int)
+
 `)
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s) int\n\n", k.asmFn, k.sig)
@@ -775,6 +778,37 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	XGETBV
 	MOVL AX, eax+0(FP)
 	MOVL DX, edx+4(FP)
+	RET
+
+// func addToAVX2(dst, src *float64, n int): dst[x] = dst[x] + src[x].
+TEXT ·addToAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+loop8:
+	CMPQ AX, DX
+	JGE tail
+	VMOVUPD (DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VADDPD (SI)(AX*8), Y0, Y0
+	VADDPD 32(SI)(AX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP loop8
+tail:
+	CMPQ AX, CX
+	JGE done
+	VMOVSD (DI)(AX*8), X0
+	VADDSD (SI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP tail
+done:
+	VZEROUPPER
 	RET
 
 `)

@@ -20,7 +20,8 @@ import (
 // after the step, per-neuron refractory period, more arrays than registers),
 // a crossing spike test with `and`, a rate-coded type with sum(), a power, a
 // division by a literal and a conditional, population sizes that are not a
-// multiple of four and one below four.
+// multiple of four and one below four; dense projections whose rows are runs
+// of consecutive post ranks (added with the vector addition).
 const simdModel = `name: simdm
 dt: 0.1
 neurons:
@@ -71,7 +72,7 @@ populations:
     init:
       v: "Uniform(-60.0, -49.0)"
   - name: izh
-    geometry: 13
+    geometry: 21
     neuron: Izhikevich
     parameters:
       noise: 5.0

@@ -693,3 +693,43 @@ func FromDense(pre, post View, m []float64) (*Conn, error) {
 	}
 	return FromMatrix(pre, post, rows)
 }
+
+// Runs describes the rows of a pre-major index (row r holds the positions
+// rowPtr[r]..rowPtr[r+1]-1 of post) as runs of consecutive post ranks: run k
+// covers positions runOff[k]..runOff[k+1]-1, whose post ranks are runJ[k],
+// runJ[k]+1, ...; the runs of row r are rowRun[r]..rowRun[r+1]-1. Spike
+// transmission then adds whole runs of weights to contiguous slices. It
+// returns nils when the runs are shorter than minLen on average (sparse
+// random connectivity), where indexing every synapse is as fast.
+func Runs(rowPtr, post []int32, minLen int) (rowRun, runOff, runJ []int32) {
+	rows := len(rowPtr) - 1
+	if rows < 0 {
+		return nil, nil, nil
+	}
+	runs := 0
+	for r := 0; r < rows; r++ {
+		for x := rowPtr[r]; x < rowPtr[r+1]; x++ {
+			if x == rowPtr[r] || post[x] != post[x-1]+1 {
+				runs++
+			}
+		}
+	}
+	if runs == 0 || int(rowPtr[rows]-rowPtr[0]) < minLen*runs {
+		return nil, nil, nil
+	}
+	rowRun = make([]int32, rows+1)
+	runOff = make([]int32, 0, runs+1)
+	runJ = make([]int32, 0, runs)
+	for r := 0; r < rows; r++ {
+		rowRun[r] = int32(len(runJ))
+		for x := rowPtr[r]; x < rowPtr[r+1]; x++ {
+			if x == rowPtr[r] || post[x] != post[x-1]+1 {
+				runOff = append(runOff, x)
+				runJ = append(runJ, post[x])
+			}
+		}
+	}
+	rowRun[rows] = int32(len(runJ))
+	runOff = append(runOff, rowPtr[rows])
+	return rowRun, runOff, runJ
+}

@@ -1,0 +1,39 @@
+package runtime
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestRuns(t *testing.T) {
+	// Rows: [0 1 2 3 5 6 7 8] (runs 0-3, 5-8), [] (empty), [9 8 9 10 11 12 13 14 15 16 17] (runs 9, 8-17).
+	post := []int32{0, 1, 2, 3, 5, 6, 7, 8, 9, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}
+	rowPtr := []int32{0, 8, 8, 19}
+	rowRun, runOff, runJ := Runs(rowPtr, post, 4)
+	if want := []int32{0, 2, 2, 4}; !slices.Equal(rowRun, want) {
+		t.Errorf("rowRun = %v, want %v", rowRun, want)
+	}
+	if want := []int32{0, 4, 8, 9, 19}; !slices.Equal(runOff, want) {
+		t.Errorf("runOff = %v, want %v", runOff, want)
+	}
+	if want := []int32{0, 5, 9, 8}; !slices.Equal(runJ, want) {
+		t.Errorf("runJ = %v, want %v", runJ, want)
+	}
+	// Every position is covered once, with the post rank its run implies.
+	for r := 0; r+1 < len(rowRun); r++ {
+		for k := rowRun[r]; k < rowRun[r+1]; k++ {
+			for x := runOff[k]; x < runOff[k+1]; x++ {
+				if x < rowPtr[r] || x >= rowPtr[r+1] || post[x] != runJ[k]+x-runOff[k] {
+					t.Errorf("run %d position %d: post %d", k, x, post[x])
+				}
+			}
+		}
+	}
+	// 19 synapses in 4 runs: shorter than 5 on average.
+	if a, b, c := Runs(rowPtr, post, 5); a != nil || b != nil || c != nil {
+		t.Error("sparse runs not refused")
+	}
+	if a, _, _ := Runs([]int32{0}, nil, 1); a != nil {
+		t.Error("no synapses: want nil")
+	}
+}
