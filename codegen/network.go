@@ -595,11 +595,19 @@ func (g *gen) doc() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Package %s is the network %q compiled by annc", m.Name, m.Name)
 	fmt.Fprintf(&b, " (dt = %s ms, %s).\n\n", g.floatLit64(m.Dt), g.ft)
-	b.WriteString("Create instances with New(WithSeed(seed)); each has its own state, random\n")
-	b.WriteString("streams and connectivity. Run them with Simulate(ms), Step(), SimulateUntil(maxMs)\n")
-	b.WriteString("or SimulateUntilPops(maxMs, or, pops...); Reset() returns to time 0; Set and Get\n")
-	b.WriteString("reach every parameter and variable by path (see Paths). Program() describes the\n")
-	b.WriteString("model to the runner.\n\n")
+	b.WriteString(`Create instances with New(WithSeed(seed)) (WithOnly(names...) builds a subset);
+each has its own state, random streams and connectivity, so many can run at once.
+Run them with Simulate(ms), Step() or SimulateUntil(maxMs) / SimulateUntilPops(maxMs,
+or, pops...); declare callbacks with Every(period, offset, wait, fn); Reset() and
+ResetWith(ResetOptions{...}) return to time 0; SetSeed, EnableLearning,
+DisableLearning and EnableLearningPeriod control the rest. Between runs, change
+parameters, variables, weights, delays, inputs and constants through the typed
+fields below or by path with Set and Get (see Paths). ParallelRun,
+ParallelRunArgs and ParallelRunOn run many instances on a pool of workers with
+results that do not depend on the number of workers. Program() describes the
+model to the runner.
+
+`)
 	if len(g.pops) > 0 {
 		b.WriteString("Populations (Network fields):\n\n")
 		for _, p := range g.pops {
