@@ -288,7 +288,18 @@ func (c *ectx) expr(e ir.Expr) pexpr {
 	case *ir.GlobalOpRef:
 		nt := c.nt
 		if c.pj != nil && nt == nil {
-			g.fail("global operation %s in a synapse", x.Op.Name)
+			// mean(pre.x) / mean(post.x): a field of that population
+			p, pfx := c.side(x.Side)
+			f := ""
+			for _, o := range p.nt.t.GlobalOps {
+				if o.Op == x.Op.Op && o.Var.Name == x.Op.Var.Name {
+					f = p.nt.gopField[o]
+				}
+			}
+			if f == "" {
+				g.fail("global operation %s is not computed by population %s", x.Op.Name, p.p.Name)
+			}
+			return atom(c.outer.bind(pfx+"gop."+f, pfx+"_"+f, "pj."+pfx+"."+f), tFloat)
 		}
 		f := nt.gopField[x.Op]
 		return atom(c.outer.bind("gop."+f, "gop_"+f, "p."+f), tFloat)
@@ -331,8 +342,9 @@ func (c *ectx) binary(x *ir.Binary) pexpr {
 		// multiplications. The result may differ from the division by one
 		// unit in the last place.
 		if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
-			a := c.expr(x.X).float()
-			inv := c.lift(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}, c.outer, "h")
+			num, recip := reciprocal(x)
+			a := c.expr(num).float()
+			inv := c.lift(recip, c.outer, "h")
 			return pexpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
 		}
 		// The same for a divisor that depends only on the presynaptic
@@ -350,6 +362,17 @@ func (c *ectx) binary(x *ir.Binary) pexpr {
 	}
 	g.fail("unknown operator %q", x.Op)
 	return atom("0", tFloat)
+}
+
+// reciprocal splits x = a / b (b loop-invariant) into the factors of a * (1/b).
+// A negated numerator moves its sign to the invariant factor: (-a) * r and
+// a * (-r) round identically, and the negation is then computed once.
+func reciprocal(x *ir.Binary) (num, recip ir.Expr) {
+	num, recip = x.X, &ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}
+	if u, ok := num.(*ir.Unary); ok && u.Op == "-" {
+		num, recip = u.X, &ir.Unary{Op: "-", X: recip}
+	}
+	return num, recip
 }
 
 // mathFuncs maps built-ins to functions of package math (one float64 argument
