@@ -681,3 +681,15 @@ func TestSetValues(t *testing.T) {
 	expect(t, trace(t, r, "ta", "r", rateSteps, 2), constant(7, 8))
 	expect(t, trace(t, r, "glob", "v", rateSteps, 3), func(k, _ int) float64 { return rateDt * float64(k+1) })
 }
+
+// TestGlobalOperationsInSynapses: pgo (src -> gpo, 6 synapses) computes
+// q = mean(post.r) + max(pre.r) + 10 min(post.r) in its synapse equations,
+// which run after the populations update and their global operations are
+// recomputed (steps 5, 7, 8), so they see this step's values: gpo has
+// r = c t (c = 1, 3), mean = 2t, min = t; src has r = c + t (c = 1, 4, 2),
+// max = 4 + t. q = 2t + 4 + t + 10t = 13t + 4 with t = k dt.
+func TestGlobalOperationsInSynapses(t *testing.T) {
+	t.Parallel()
+	r := run(t, rateModel)
+	expect(t, trace(t, r, "pgo", "q", rateSteps, 6), func(k, _ int) float64 { return 13*rateDt*float64(k) + 4 })
+}
