@@ -289,6 +289,12 @@ func TestRateProjections(t *testing.T) {
 		q[k] = append([]float64(nil), cur...)
 	}
 	expect(t, trace(t, r, "ptr", "q", T, 6), func(k, s int) float64 { return q[k][s] })
+	// Monitors with a period record the steps 0, p, 2p, ... (p = 1.5 ms = 3
+	// steps for sum(s_sum), 1 ms = 2 steps for q).
+	expect(t, trace(t, r, "sum3", "sum(s_sum)", (T+2)/3, 2), func(k, i int) float64 { return reduce(sum)(3*k, i) })
+	expect(t, trace(t, r, "q2", "q", T/2, 6), func(k, s int) float64 { return q[2*k][s] })
+	// start: false records nothing.
+	trace(t, r, "off", "tt", 0, 2)
 }
 
 func TestTimedArray(t *testing.T) {
