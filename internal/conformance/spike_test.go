@@ -382,6 +382,27 @@ func TestRefractoryParameter(t *testing.T) {
 	if got := raster(t, r, "lif2"); !slices.Equal(got, want) {
 		t.Errorf("lif2 spikes (rank@step)\n got %v\nwant %v", got, want)
 	}
+	// since = t - t_last, an assignment, so frozen while refractory. t_last
+	// starts at -10000 steps (ANNarchy's initial last spike), i.e. -5000 ms,
+	// and becomes t after the spike test, so the spike step itself still
+	// sees the previous t_last.
+	since := make([][2]float64, 100)
+	for i, refrSteps := range []int{3, 6} {
+		last, refr, val := -10000*spikeDt, 0, 0.0
+		for k := range since {
+			tk := spikeDt * float64(k)
+			if refr > 0 {
+				refr--
+			} else {
+				val = tk - last
+				if k >= 7 && (k-7)%(8+refrSteps) == 0 {
+					last, refr = tk, refrSteps
+				}
+			}
+			since[k][i] = val
+		}
+	}
+	expect(t, trace(t, r, "lif2", "since", 100, 2), func(k, i int) float64 { return since[k][i] })
 }
 
 // TestSpikeTimesInSynapses: in the STDP synapse, pre_spike sets lag = t -
