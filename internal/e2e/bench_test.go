@@ -8,15 +8,16 @@ import (
 // BenchmarkHHSweep runs the 11-point sweep of examples/hh_gamma (gaba.w =
 // g_max/100, g_max = 0.05 ... 0.15, 500 ms each) b.N times sequentially and
 // b.N times with ParallelRunArgs (GOMAXPROCS workers) in the program built
-// for the tests, and reports the seconds per sweep of each and the
-// speed-up; ns/op is the parallel sweep. The rates of both must agree.
+// for the tests, and reports the wall and CPU seconds per sweep of each and
+// the speed-up; ns/op is the parallel sweep. The rates of both must agree.
 func BenchmarkHHSweep(b *testing.B) {
 	program(b)
 	var got struct {
-		SeqS, ParS float64
-		Same       bool
-		Rates      []float64
-		Gomaxprocs int
+		SeqS, ParS     float64
+		SeqCPU, ParCPU float64
+		Same           bool
+		Rates          []float64
+		Gomaxprocs     int
 	}
 	b.ResetTimer()
 	run(b, &got, nil, "sweep", "-n", strconv.Itoa(b.N))
@@ -27,6 +28,11 @@ func BenchmarkHHSweep(b *testing.B) {
 	b.ReportMetric(got.SeqS, "seq-s/sweep")
 	b.ReportMetric(got.ParS, "par-s/sweep")
 	b.ReportMetric(got.SeqS/got.ParS, "speedup")
+	// CPU seconds of each: equal values mean the parallel sweep does no
+	// extra work, and its speed-up is bounded by the free cores only
+	// (11 runs on 2 workers: at most 11/6 = 1.83).
+	b.ReportMetric(got.SeqCPU, "seq-cpu-s/sweep")
+	b.ReportMetric(got.ParCPU, "par-cpu-s/sweep")
 	b.ReportMetric(float64(got.Gomaxprocs), "procs")
 	b.Logf("mean rates (Hz) for g_max 0.05 ... 0.15: %.2f", got.Rates)
 }

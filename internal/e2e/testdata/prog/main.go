@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"syscall"
 	"time"
 
 	api "e2e/annarchy/api"
@@ -636,9 +637,10 @@ func sweep(iters, workers int) any {
 		n.Simulate(500)
 		return n.P_.MeanFR(500)
 	}
-	var seqS, parS float64
+	var seqS, parS, seqCPU, parCPU float64
 	var seq, par []float64
 	for range iters {
+		c0 := cpuSeconds()
 		t0 := time.Now()
 		seq = seq[:0]
 		for _, g := range gs {
@@ -647,16 +649,27 @@ func sweep(iters, workers int) any {
 			seq = append(seq, point(n, g))
 		}
 		seqS += time.Since(t0).Seconds()
+		c1 := cpuSeconds()
+		seqCPU += c1 - c0
 		t0 = time.Now()
 		var errs []error
 		par, errs = hh.ParallelRunArgs(gs, hh.RunOptions{Workers: workers}, func(i int, n *hh.Network, g float64) float64 { return point(n, g) })
 		parS += time.Since(t0).Seconds()
+		parCPU += cpuSeconds() - c1
 		for _, e := range errs {
 			must(e)
 		}
 	}
 	return map[string]any{
 		"seqS": seqS / float64(iters), "parS": parS / float64(iters), "same": slices.Equal(seq, par),
+		"seqCPU": seqCPU / float64(iters), "parCPU": parCPU / float64(iters),
 		"rates": par, "gomaxprocs": runtime.GOMAXPROCS(0),
 	}
+}
+
+// cpuSeconds is the CPU time (user and system) the process has used.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	must(syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
