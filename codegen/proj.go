@@ -2,6 +2,8 @@ package codegen
 
 import (
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"strings"
 
 	"github.com/annc/annc/ir"
@@ -322,15 +324,20 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	b.WriteString(fill.String())
 	c.outer.write(&b)
 	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", sumF)
-	b.WriteString("for j := 0; j < c.NPost; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\nrpre := pre[lo:hi]\n")
-	if perSynDelay {
-		b.WriteString("r_Delay := c.Delay[lo:hi]\n")
-	}
-	c.row.write(&b)
 	op := st.Operation
 	if op == "" {
 		op = "sum"
 	}
+	if (op == "sum" || op == "mean") && !perSynDelay {
+		b.WriteString(g.rateLanes(c, psp.s, op))
+	} else {
+		b.WriteString("j := 0\n")
+	}
+	b.WriteString("for ; j < c.NPost; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\nrpre := pre[lo:hi]\n")
+	if perSynDelay {
+		b.WriteString("r_Delay := c.Delay[lo:hi]\n")
+	}
+	c.row.write(&b)
 	switch op {
 	case "sum", "mean":
 		fmt.Fprintf(&b, "acc := %s(0)\n", g.ft)
@@ -359,6 +366,93 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 		fmt.Fprintf(&b, "acc /= %s(hi - lo)\n", g.ft)
 	}
 	b.WriteString("sum[j] += acc\n}\n}\n")
+	return b.String()
+}
+
+// rateLanes prints a loop over groups of four postsynaptic neurons whose rows
+// have the same length (all-to-all connectivity): the four weighted sums are
+// accumulated side by side, each in its own synapse order, so the additions
+// of one row no longer wait for each other (the result is the same as one
+// row at a time). At the first group of unequal rows it leaves j there for
+// the row-by-row loop.
+func (g *gen) rateLanes(c *ectx, psp, op string) string {
+	var b strings.Builder
+	b.WriteString("j := 0\nfor ; j+4 <= c.NPost; j += 4 {\n")
+	b.WriteString("lo0, hi0 := int(ptr[j]), int(ptr[j+1])\nlo1, hi1 := hi0, int(ptr[j+2])\nlo2, hi2 := hi1, int(ptr[j+3])\nlo3, hi3 := hi2, int(ptr[j+4])\n")
+	b.WriteString("nk := hi0 - lo0\nif nk == 0 || hi1-lo1 != nk || hi2-lo2 != nk || hi3-lo3 != nk {\nbreak\n}\n")
+	lane := func(s string, l int) string {
+		return renameIdents(s, func(id string) string {
+			switch id {
+			case "lo", "hi", "rpre", "pi":
+				return fmt.Sprintf("%s%d", id, l)
+			case "j":
+				if l == 0 {
+					return "j"
+				}
+				return fmt.Sprintf("(j + %d)", l)
+			}
+			for _, x := range c.row.binds {
+				if x.name == id {
+					return fmt.Sprintf("%s%d", id, l)
+				}
+			}
+			return id
+		})
+	}
+	for l := 0; l < 4; l++ {
+		if l == 0 || c.usesPi {
+			fmt.Fprintf(&b, "rpre%d := pre[lo%d:hi%d]\n", l, l, l)
+		}
+		if l > 0 && c.usesPi {
+			fmt.Fprintf(&b, "rpre%d = rpre%d[:len(rpre0)]\n", l, l)
+		}
+		for _, x := range c.row.binds {
+			init := lane(x.init, l)
+			fmt.Fprintf(&b, "%s%d := %s\n", x.name, l, init)
+			if strings.HasSuffix(x.init, "[lo:hi]") {
+				fmt.Fprintf(&b, "%s%d = %s%d[:len(rpre0)]\n", x.name, l, x.name, l)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "var acc0, acc1, acc2, acc3 %s\nfor k := range rpre0 {\n", g.ft)
+	for l := 0; l < 4; l++ {
+		if c.usesPi {
+			fmt.Fprintf(&b, "pi%d := int(rpre%d[k])\n", l, l)
+		}
+		fmt.Fprintf(&b, "acc%d += %s\n", l, lane(psp, l))
+	}
+	b.WriteString("}\n")
+	for l := 0; l < 4; l++ {
+		if op == "mean" {
+			fmt.Fprintf(&b, "acc%d /= %s(nk)\n", l, g.ft)
+		}
+		fmt.Fprintf(&b, "sum[j+%d] += acc%d\n", l, l)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// renameIdents rewrites the identifiers of a Go expression.
+func renameIdents(src string, fn func(string) string) string {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	s.Init(file, []byte(src), nil, 0)
+	var b strings.Builder
+	last := 0
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok == token.IDENT {
+			off := file.Offset(pos)
+			b.WriteString(src[last:off])
+			b.WriteString(fn(lit))
+			last = off + len(lit)
+		}
+	}
+	b.WriteString(src[last:])
 	return b.String()
 }
 

@@ -20,7 +20,8 @@ import (
 // after the step, per-neuron refractory period, more arrays than registers),
 // a crossing spike test with `and`, a rate-coded type with sum(), a power, a
 // division by a literal and a conditional, population sizes that are not a
-// multiple of four and one below four; dense projections whose rows are runs
+// multiple of four and one below four; rate projections with rows of equal
+// length (summed four rows at a time); dense projections whose rows are runs
 // of consecutive post ranks (added with the vector addition).
 const simdModel = `name: simdm
 dt: 0.1
@@ -86,6 +87,16 @@ populations:
     neuron: Rate
     init:
       r: "Uniform(0.0, 1.0)"
+  - name: rsrc
+    geometry: 7
+    neuron: Rate
+    init:
+      r: "Uniform(0.0, 1.0)"
+  - name: rdst
+    geometry: 5
+    neuron: Rate
+    init:
+      r: 0.2
 projections:
   - name: ee
     pre: lif
@@ -105,6 +116,12 @@ projections:
     target: exc
     connector:
       all_to_all: {weights: 1.0}
+  - name: sd
+    pre: rsrc
+    post: rdst
+    target: exc
+    connector:
+      all_to_all: {weights: 0.3}
   - name: rr
     pre: rate
     post: rate
@@ -133,6 +150,7 @@ func main() {
 		spikes += len(n.Lif.Spiked) + len(n.Izh.Spiked) + len(n.Cross.Spiked)
 	}
 	fmt.Println("spikes", spikes)
+	fmt.Println("rdst", n.Rdst.R)
 	for _, p := range m.Paths() {
 		v, err := n.Get(p)
 		if err != nil {
@@ -211,6 +229,29 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	vec, scalar := run("on"), run("off")
 	if !strings.HasPrefix(scalar, "spikes ") || strings.HasPrefix(scalar, "spikes 0\n") {
 		t.Fatalf("the model does not spike:\n%s", scalar)
+	}
+	// Identical rows: the four-row loop (neurons 0-3) and the row-by-row
+	// loop (neuron 4) must give the same sums.
+	found := false
+	for _, line := range strings.Split(scalar, "\n") {
+		if f := strings.Fields(strings.Trim(strings.TrimPrefix(line, "rdst "), "[]")); strings.HasPrefix(line, "rdst ") {
+			found = true
+			if len(f) != 5 {
+				t.Fatalf("rdst: %s", line)
+			}
+			for _, x := range f {
+				if x != f[0] {
+					t.Errorf("rows of equal input differ: %s", line)
+					break
+				}
+			}
+			if f[0] == "0.2" {
+				t.Errorf("rdst did not move: %s", line)
+			}
+		}
+	}
+	if !found {
+		t.Error("no rdst line")
 	}
 	if vec != scalar {
 		t.Errorf("vector kernels differ from the scalar loops:\nvector:\n%s\nscalar:\n%s", vec, scalar)
