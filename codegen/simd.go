@@ -286,8 +286,9 @@ func (s *simdc) expr(e ir.Expr) sval {
 			return sval{kind: kReg, n: r}
 		case "/":
 			if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
-				a := s.expr(x.X)
-				inv := c.lift(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}, c.outer, "h")
+				num, recip := reciprocal(x)
+				a := s.expr(num)
+				inv := c.lift(recip, c.outer, "h")
 				return s.op("VMULPD", false, a, s.inv(inv.s))
 			}
 			return s.op("VDIVPD", false, s.expr(x.X), s.expr(x.Y))
