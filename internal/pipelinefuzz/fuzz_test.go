@@ -74,7 +74,6 @@ func checkModel(t *testing.T, src []byte) {
 // models must generate Go that builds. A gap is skipped so that fuzzing can
 // look for new failures; remove it when fixed.
 var knownGaps = []string{
-	"in a synapse",             // global operations read by synapse equations
 	"declared and not used: v", // a model without populations ("name: a"): Set leaves v unused
 	"declared and not used: k", // a psp reading neither w nor pre ("psp: 0"): the synapse loop index is unused
 }
