@@ -55,6 +55,19 @@ func (s *scope) bind(key, name, init string) string {
 	return name
 }
 
+// rollback forgets the bindings made after the first n (an abandoned
+// attempt at printing a block).
+func (s *scope) rollback(n int) {
+	for _, x := range s.binds[n:] {
+		for k, name := range s.byKey {
+			if name == x.name {
+				delete(s.byKey, k)
+			}
+		}
+	}
+	s.binds = s.binds[:n]
+}
+
 func (s *scope) write(b *strings.Builder) {
 	for _, x := range s.binds {
 		fmt.Fprintf(b, "%s := %s\n", x.name, x.init)

@@ -62,6 +62,12 @@ func (g *gen) projCode(pj *proj) string {
 			w("%s []%s\n", pj.randField[r], g.ft)
 		}
 	}
+	kern := g.kernel("simd" + pj.goName)
+	if kern != nil {
+		w("simdPtrs [%d]*float64 // arrays read by the vector kernel\n", kern.nptrs)
+		w("simdInv [%d]float64 // loop invariants of the vector kernel, four copies each\n", 4*kern.ninv)
+		w("simdRuns []int32 // runs of consecutive presynaptic ranks (annrt.PreRuns), nil when short\n")
+	}
 	for _, a := range pj.preArrays {
 		w("%s []%s // hoisted per-presynaptic-neuron sub-expression\n", a, g.ft)
 	}
@@ -80,6 +86,9 @@ func (g *gen) projCode(pj *proj) string {
 		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse\n")
 	}
 	w("}\n\n")
+	if kern != nil {
+		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
+	}
 	if g.f32 && len(pj.rateRings) > 0 {
 		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
 	}
@@ -132,6 +141,9 @@ func (pj *%s) SyncWeights() {
 	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(pj.C.NPre, int(pj.C.MaxDelay))\n}\n", ident(r))
+	}
+	if kern != nil {
+		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
 	}
 	if static {
 		w("pj.preW = make([]%s, ns)\npj.prePost = make([]int32, ns)\nfor x, k := range pj.C.PreIdx {\npj.prePost[x] = pj.C.Post[k]\n}\npj.SyncWeights()\n", g.ft)
@@ -565,9 +577,41 @@ func (g *gen) learnCode(pj *proj) string {
 	c.hoistLoop()
 	var local strings.Builder
 	c.stmts(&local, st.LocalUpdate, nil)
+	// The vector kernel over runs of consecutive presynaptic ranks, the
+	// remainders of the runs in Go (absolute synapse index k).
+	var vec string
+	if k, kc := g.simdSynLoop(pj, c); k != nil {
+		var tail strings.Builder
+		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
+		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
+		c.stmts(&tail, st.LocalUpdate, nil)
+		tailPi := c.usesPi
+		c.temps, c.rowRel, c.usesPi = temps, rowRel, usesPi || tailPi
+		var v strings.Builder
+		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
+		v.WriteString("inv := &pj.simdInv\n")
+		for i, e := range kc.invs {
+			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+		}
+		v.WriteString("ptrs := &pj.simdPtrs\n")
+		for i, a := range kc.arrays {
+			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
+		}
+		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[0], len(runs)/3)\n", k.fn)
+		v.WriteString("for r := 0; r+2 < len(runs); r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ 3; q < nr; q++ {\nk := s0 + q\n")
+		if tailPi {
+			v.WriteString("pi := p0 + q\n")
+		} else {
+			v.WriteString("_ = p0\n")
+		}
+		v.WriteString(tail.String())
+		v.WriteString("}\n}\nreturn\n}\n")
+		vec = v.String()
+	}
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
 	b.WriteString(fill.String())
 	c.outer.write(&b)
+	b.WriteString(vec)
 	b.WriteString("for j := 0; j < c.NPost; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\n")
 	b.WriteString(post.String())
 	b.WriteString("rpre := pre[lo:hi]\n")

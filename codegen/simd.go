@@ -29,7 +29,20 @@ type simdKernel struct {
 	fn    string // Go name of the function variable (nil when unavailable)
 	asmFn string // Go name of the assembly function
 	sig   string // parameter list of both
+	ret   string // result type ("int": spike count) or ""
 	text  string // assembly body
+	nptrs int    // arrays in the pointer table
+	ninv  int    // invariant slots
+}
+
+// kernel returns the kernel whose function variable is fn, nil if none.
+func (g *gen) kernel(fn string) *simdKernel {
+	for _, k := range g.kernels {
+		if k.fn == fn {
+			return k
+		}
+	}
+	return nil
 }
 
 // simdFail aborts the compilation of a kernel (the scalar loop is used).
@@ -50,17 +63,19 @@ type sval struct {
 
 // simdc compiles one neuron loop.
 type simdc struct {
-	c      *ectx
-	nt     *ntype
-	b      strings.Builder
-	busy   [16]bool
-	arrays []string // Go slices whose base pointers the kernel reads, by index
-	arrIdx map[string]int
-	invs   []string // Go expressions of the loop-invariant values, by slot
-	invIdx map[string]int
-	cur    map[*ir.Var]sval
-	temps  map[string]sval
-	order  []*ir.Var // variables assigned, in first-assignment order
+	c         *ectx
+	nt        *ntype
+	b         strings.Builder
+	busy      [16]bool
+	arrays    []string // Go slices whose base pointers the kernel reads, by index
+	arrIdx    map[string]int
+	arrIdxReg []string // index register of each array: SI (neuron or synapse), DI (presynaptic rank)
+	pj        *proj    // synapse kernels: the projection
+	invs      []string // Go expressions of the loop-invariant values, by slot
+	invIdx    map[string]int
+	cur       map[*ir.Var]sval
+	temps     map[string]sval
+	order     []*ir.Var // variables assigned, in first-assignment order
 
 	peak           int         // most registers in use at once
 	useInv, useArr map[int]int // reads of each invariant and array
@@ -107,12 +122,19 @@ func (s *simdc) release(v sval) {
 	}
 }
 
-func (s *simdc) array(slice string) sval {
+func (s *simdc) array(slice string) sval { return s.arrayAt(slice, "SI") }
+
+// arrayAt registers a slice read at the index register idx.
+func (s *simdc) arrayAt(slice, idx string) sval {
 	k, ok := s.arrIdx[slice]
 	if !ok {
 		k = len(s.arrays)
 		s.arrays = append(s.arrays, slice)
+		s.arrIdxReg = append(s.arrIdxReg, idx)
 		s.arrIdx[slice] = k
+	}
+	if s.arrIdxReg[k] != idx {
+		s.fail("slice %s read at two indices", slice)
 	}
 	return sval{kind: kMem, n: k}
 }
@@ -132,8 +154,11 @@ func (s *simdc) inv(expr string) sval {
 }
 
 // old reads the values of a per-neuron array at the start of the iteration.
-func (s *simdc) old(slice string) sval {
-	m := s.array(slice)
+func (s *simdc) old(slice string) sval { return s.oldAt(slice, "SI") }
+
+// oldAt reads the values of an array at the index register idx.
+func (s *simdc) oldAt(slice, idx string) sval {
+	m := s.arrayAt(slice, idx)
 	s.useArr[m.n]++
 	if !s.pinArr[m.n] {
 		return m
@@ -156,11 +181,12 @@ func (s *simdc) operand(v sval) string {
 	case kInv:
 		return fmt.Sprintf("%d(DX)", v.n*32)
 	}
+	idx := s.arrIdxReg[v.n]
 	if v.n < len(arrRegs) {
-		return "(" + arrRegs[v.n] + ")(SI*8)"
+		return "(" + arrRegs[v.n] + ")(" + idx + "*8)"
 	}
 	s.emit("MOVQ %d(BX), AX", v.n*8)
-	return "(AX)(SI*8)"
+	return "(AX)(" + idx + "*8)"
 }
 
 // inReg returns v in a register, loading it into a new one when needed.
@@ -208,10 +234,15 @@ func (s *simdc) expr(e ir.Expr) sval {
 		}
 		return s.inv(p.s)
 	}
+	if s.pj != nil {
+		if r, ok := s.synExpr(e); ok {
+			return r
+		}
+	}
 	switch x := e.(type) {
 	case *ir.VarRef:
 		v := x.Var
-		if x.Side != ir.Self || v == nil || v.Loc == ir.Global || v.Type != ir.Float {
+		if x.Side != ir.Self || v == nil || v.Loc == ir.Global || v.Type != ir.Float || s.nt == nil {
 			s.fail("variable %s", x.Name)
 		}
 		if val, ok := s.cur[v]; ok {
@@ -226,8 +257,8 @@ func (s *simdc) expr(e ir.Expr) sval {
 		}
 		return val
 	case *ir.RandRef:
-		if x.R.Loc == ir.Global {
-			s.fail("global random")
+		if x.R.Loc == ir.Global || s.nt == nil {
+			s.fail("random")
 		}
 		f := s.nt.randField[x.R]
 		return s.old(c.outer.bind("rnd."+f, "rs_"+f, "p."+f+"[:N]"))
@@ -236,7 +267,7 @@ func (s *simdc) expr(e ir.Expr) sval {
 		if x.Target == "" {
 			targets = s.nt.targets
 		}
-		if len(targets) == 0 || x.Side != ir.Self {
+		if len(targets) == 0 || x.Side != ir.Self || s.nt == nil {
 			s.fail("sum")
 		}
 		var acc sval
@@ -290,6 +321,11 @@ func (s *simdc) expr(e ir.Expr) sval {
 				a := s.expr(num)
 				inv := c.lift(recip, c.outer, "h")
 				return s.op("VMULPD", false, a, s.inv(inv.s))
+			}
+			if s.pj != nil && c.hoist != nil && c.preFill != nil && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
+				a := s.expr(x.X)
+				inv := c.preArray(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y})
+				return s.op("VMULPD", false, a, s.oldAt(strings.TrimSuffix(inv.s, "[pi]"), "DI"))
 			}
 			return s.op("VDIVPD", false, s.expr(x.X), s.expr(x.Y))
 		case "+":
@@ -385,7 +421,10 @@ func (s *simdc) assign(a *ir.Assign) {
 		s.temps[l.Name] = val
 	case *ir.VarRef:
 		v := l.Var
-		if l.Side != ir.Self || v == nil || v.Loc == ir.Global || v.Type != ir.Float {
+		if l.Side != ir.Self || v == nil || v.Loc != ir.Local || v.Type != ir.Float {
+			s.fail("assignment to %s", l.Name)
+		}
+		if s.pj != nil && s.pj.fld[v] == "" {
 			s.fail("assignment to %s", l.Name)
 		}
 		if _, ok := s.cur[v]; !ok {
@@ -438,6 +477,19 @@ func (g *gen) simdLoop(nt *ntype, lc *ectx, zero []*ir.Var) (*simdKernel, *simdc
 	if first == nil {
 		return nil, nil
 	}
+	pinInv, pinArr := choosePins(first)
+	best := first
+	if len(pinInv)+len(pinArr) > 0 {
+		if second := g.simdTry(nt, lc, zero, pinInv, pinArr); second != nil {
+			best = second
+		}
+	}
+	return best.kernel(), best
+}
+
+// choosePins picks the invariants and arrays to keep in the registers a
+// first compilation left free, the most read first.
+func choosePins(first *simdc) (map[int]int, map[int]bool) {
 	type cand struct {
 		inv    bool
 		n, use int
@@ -476,24 +528,20 @@ func (g *gen) simdLoop(nt *ntype, lc *ectx, zero []*ir.Var) (*simdKernel, *simdc
 			pinArr[c.n] = true
 		}
 	}
-	best := first
-	if len(pinInv)+len(pinArr) > 0 {
-		if second := g.simdTry(nt, lc, zero, pinInv, pinArr); second != nil {
-			best = second
-		}
-	}
-	return best.kernel(), best
+	return pinInv, pinArr
 }
 
 // simdTry compiles the loop with the given invariants and arrays kept in
 // registers; nil when it cannot.
 func (g *gen) simdTry(nt *ntype, lc *ectx, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *simdc) {
 	lc.cache, lc.temps = nil, map[string]vtype{}
+	mark := len(lc.outer.binds)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(simdFail); !ok {
 				panic(r)
 			}
+			lc.outer.rollback(mark)
 			s = nil
 		}
 	}()
@@ -652,6 +700,18 @@ func (s *simdc) body(zero []*ir.Var) {
 	s.b.WriteString("next:\n")
 }
 
+// prologuePins loads the invariants kept in registers.
+func (s *simdc) prologuePins(a *strings.Builder) {
+	slots := make([]int, 0, len(s.pinInv))
+	for k := range s.pinInv {
+		slots = append(slots, k)
+	}
+	sort.Ints(slots)
+	for _, k := range slots {
+		fmt.Fprintf(a, "\tVMOVUPD %d(DX), Y%d\n", k*32, s.pinInv[k])
+	}
+}
+
 // kernel assembles the function around the compiled iteration.
 func (s *simdc) kernel() *simdKernel {
 	name := "simd" + s.nt.goName
@@ -660,6 +720,8 @@ func (s *simdc) kernel() *simdKernel {
 		fn:    name,
 		asmFn: name + "AVX2",
 		sig:   fmt.Sprintf("ptrs *[%d]*float64, inv *[%d]float64, n int, refr *int32, spk *int32", np, 4*ni),
+		ret:   " int",
+		nptrs: np, ninv: ni,
 	}
 	var a strings.Builder
 	fmt.Fprintf(&a, "// func %s(%s) int\n", k.asmFn, k.sig)
@@ -669,14 +731,7 @@ func (s *simdc) kernel() *simdKernel {
 	for i := 0; i < np && i < len(arrRegs); i++ {
 		fmt.Fprintf(&a, "\tMOVQ %d(BX), %s\n", i*8, arrRegs[i])
 	}
-	slots := make([]int, 0, len(s.pinInv))
-	for k := range s.pinInv {
-		slots = append(slots, k)
-	}
-	sort.Ints(slots)
-	for _, k := range slots {
-		fmt.Fprintf(&a, "\tVMOVUPD %d(DX), Y%d\n", k*32, s.pinInv[k])
-	}
+	s.prologuePins(&a)
 	a.WriteString("loop:\n\tCMPQ SI, DI\n\tJGE done\n")
 	a.WriteString(s.b.String())
 	a.WriteString("\tADDQ $4, SI\n\tJMP loop\ndone:\n\tVZEROUPPER\n\tMOVQ R10, ret+40(FP)\n\tRET\n")
@@ -759,7 +814,7 @@ func addToAVX2(dst, src *float64, n int)
 
 `)
 	for _, k := range ks {
-		fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s) int\n\n", k.asmFn, k.sig)
+		fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s)%s\n\n", k.asmFn, k.sig, k.ret)
 	}
 	as.WriteString(header + "\n\n#include \"textflag.h\"\n\n")
 	as.WriteString(`// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -821,4 +876,146 @@ done:
 		g.fail("%v", err)
 	}
 	return map[string][]byte{pkg + "/simd_amd64.go": src, pkg + "/simd_amd64.s": []byte(as.String())}
+}
+
+// synExpr resolves the operands of synapse kernels: per-synapse variables
+// (index SI), presynaptic variables and per-presynaptic-neuron arrays (index
+// DI, the presynaptic rank). ok is false for the cases expr handles.
+func (s *simdc) synExpr(e ir.Expr) (sval, bool) {
+	c, pj := s.c, s.pj
+	if !leaf(e) {
+		switch d := c.deps(e); {
+		case d == depPost:
+			s.fail("postsynaptic expression")
+		case d == depPre && c.preFill != nil && costly(e):
+			arr := c.preArray(e)
+			return s.oldAt(strings.TrimSuffix(arr.s, "[pi]"), "DI"), true
+		}
+	}
+	switch x := e.(type) {
+	case *ir.VarRef:
+		switch x.Side {
+		case ir.Self:
+			v := x.Var
+			if v == nil && x.Name == "w" {
+				return s.oldAt(c.outer.bind("s.W", "s_W", "pj.W"), "SI"), true
+			}
+			if v == nil || v.Loc != ir.Local || v.Type != ir.Float || (pj.fld[v] == "" && v.Name != "w") {
+				s.fail("synapse variable %s", x.Name)
+			}
+			if val, ok := s.cur[v]; ok {
+				return val, true
+			}
+			f := pj.fld[v]
+			if v.Name == "w" {
+				f = "W"
+			}
+			return s.oldAt(c.outer.bind("s."+f, "s_"+f, "pj."+f), "SI"), true
+		case ir.Pre:
+			v := pj.pre.nt.byName[x.Name]
+			if v == nil || v.Loc != ir.Local || v.Type != ir.Float || c.delayed != nil {
+				s.fail("presynaptic variable %s", x.Name)
+			}
+			f := pj.pre.nt.field[v]
+			return s.oldAt(c.outer.bind("pre."+f, "pre_"+f, "pj.pre."+f), "DI"), true
+		}
+		s.fail("postsynaptic variable %s", x.Name)
+	case *ir.RandRef, *ir.SumRef, *ir.Special, *ir.GlobalOpRef:
+		s.fail("%T in a synapse kernel", e)
+	}
+	return sval{}, false
+}
+
+// simdSynLoop compiles the per-synapse equations of a projection (c is the
+// context of the scalar loop) into a kernel over runs of synapses whose
+// presynaptic ranks are consecutive; nil when it cannot.
+func (g *gen) simdSynLoop(pj *proj, c *ectx) (*simdKernel, *simdc) {
+	st := pj.st
+	if g.f32 || len(st.PostUpdate) > 0 || len(st.LocalUpdate) == 0 {
+		return nil, nil
+	}
+	temps, rowRel := c.temps, c.rowRel
+	defer func() { c.temps, c.rowRel = temps, rowRel }()
+	first := g.synTry(pj, c, nil, nil)
+	if first == nil {
+		return nil, nil
+	}
+	best := first
+	pinInv, pinArr := choosePins(first)
+	if len(pinInv)+len(pinArr) > 0 {
+		if second := g.synTry(pj, c, pinInv, pinArr); second != nil {
+			best = second
+		}
+	}
+	k := best.synKernel()
+	g.kernels = append(g.kernels, k)
+	return k, best
+}
+
+// synTry compiles the synapse equations for four synapses at SI (presynaptic
+// ranks at DI); nil when it cannot.
+func (g *gen) synTry(pj *proj, c *ectx, pinInv map[int]int, pinArr map[int]bool) (s *simdc) {
+	mark := len(c.outer.binds)
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(simdFail); !ok {
+				panic(r)
+			}
+			c.outer.rollback(mark)
+			s = nil
+		}
+	}()
+	c.temps, c.rowRel = map[string]vtype{}, false
+	s = &simdc{c: c, pj: pj, arrIdx: map[string]int{}, invIdx: map[string]int{},
+		cur: map[*ir.Var]sval{}, temps: map[string]sval{},
+		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
+	for _, r := range pinInv {
+		s.busy[r] = true
+	}
+	for _, stm := range pj.st.LocalUpdate {
+		a, ok := stm.(*ir.Assign)
+		if !ok {
+			s.fail("statement")
+		}
+		s.assign(a)
+	}
+	for _, v := range s.order {
+		f := pj.fld[v]
+		mem := s.arrayAt(c.outer.bind("s."+f, "s_"+f, "pj."+f), "SI")
+		r := s.inReg(s.cur[v])
+		s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+		s.release(r)
+	}
+	if len(s.arrays) == 0 {
+		s.fail("no arrays")
+	}
+	return s
+}
+
+// synKernel assembles a synapse kernel: for each run (synapse index,
+// presynaptic rank, length) it updates the synapses four at a time; the
+// last length mod 4 synapses of each run are left to Go.
+func (s *simdc) synKernel() *simdKernel {
+	name := "simd" + s.pj.goName
+	np, ni := len(s.arrays), len(s.invs)
+	k := &simdKernel{
+		fn:    name,
+		asmFn: name + "AVX2",
+		sig:   fmt.Sprintf("ptrs *[%d]*float64, inv *[%d]float64, runs *int32, nruns int", np, 4*ni),
+		nptrs: np, ninv: ni,
+	}
+	var a strings.Builder
+	fmt.Fprintf(&a, "// func %s(%s)\n", k.asmFn, k.sig)
+	fmt.Fprintf(&a, "TEXT ·%s(SB), NOSPLIT, $0-32\n", k.asmFn)
+	a.WriteString("\tMOVQ ptrs+0(FP), BX\n\tMOVQ inv+8(FP), DX\n\tMOVQ runs+16(FP), R8\n\tMOVQ nruns+24(FP), R9\n")
+	for i := 0; i < np && i < len(arrRegs); i++ {
+		fmt.Fprintf(&a, "\tMOVQ %d(BX), %s\n", i*8, arrRegs[i])
+	}
+	s.prologuePins(&a)
+	a.WriteString("run:\n\tTESTQ R9, R9\n\tJEQ done\n\tMOVLQSX 0(R8), SI\n\tMOVLQSX 4(R8), DI\n\tMOVLQSX 8(R8), CX\n\tSHRQ $2, CX\n")
+	a.WriteString("loop:\n\tTESTQ CX, CX\n\tJEQ next\n")
+	a.WriteString(s.b.String())
+	a.WriteString("\tADDQ $4, SI\n\tADDQ $4, DI\n\tDECQ CX\n\tJMP loop\nnext:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n")
+	k.text = a.String()
+	return k
 }

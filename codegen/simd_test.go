@@ -59,6 +59,14 @@ neurons:
     equations: |
       tau * dr/dt = -r + ite(sum(exc) > 0.3, sum(exc)^3, -sum(exc)) + b
       b = 0.1 * r
+synapses:
+  Gate:
+    parameters: |
+      alpha = 2.0 : projection
+      beta = 0.3 : projection
+    equations: |
+      ds/dt = alpha * (1.0 - s) / (1.0 + exp(-(pre.v + 50.0) / 2.0)) - beta * s + 0.01 * pre.v / (2.0 + pre.v^2) : init = 0.1
+    psp: w * s
 populations:
   - name: lif
     geometry: 10
@@ -122,6 +130,13 @@ projections:
     target: exc
     connector:
       all_to_all: {weights: 0.3}
+  - name: gz
+    pre: izh
+    post: rate
+    target: exc
+    synapse: Gate
+    connector:
+      all_to_all: {weights: "Uniform(0.0, 0.1)"}
   - name: rr
     pre: rate
     post: rate
@@ -184,7 +199,7 @@ func TestSIMDMatchesScalar(t *testing.T) {
 		t.Fatal(err)
 	}
 	asm := string(files["simdm/simd_amd64.s"])
-	for _, k := range []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop"} {
+	for _, k := range []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdGzProjAVX2"} {
 		if !strings.Contains(asm, k) {
 			t.Errorf("no vector kernel %s", k)
 		}

@@ -733,3 +733,27 @@ func Runs(rowPtr, post []int32, minLen int) (rowRun, runOff, runJ []int32) {
 	runOff = append(runOff, rowPtr[rows])
 	return rowRun, runOff, runJ
 }
+
+// PreRuns splits the post-major rows of a connectivity (synapses
+// postPtr[j]..postPtr[j+1]-1 with presynaptic ranks pre) into runs of
+// consecutive presynaptic ranks: triplets (first synapse, first presynaptic
+// rank, length), in synapse order. Vector kernels of synapse equations read
+// the presynaptic arrays of a run as contiguous slices. It returns nil when
+// the runs are shorter than minLen on average.
+func PreRuns(postPtr, pre []int32, minLen int) []int32 {
+	var runs []int32
+	n := 0
+	for j := 0; j+1 < len(postPtr); j++ {
+		for s := postPtr[j]; s < postPtr[j+1]; s++ {
+			if s == postPtr[j] || pre[s] != pre[s-1]+1 {
+				runs = append(runs, s, pre[s], 0)
+			}
+			runs[len(runs)-1]++
+			n++
+		}
+	}
+	if len(runs) == 0 || n < minLen*(len(runs)/3) {
+		return nil
+	}
+	return runs
+}

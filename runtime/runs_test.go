@@ -37,3 +37,20 @@ func TestRuns(t *testing.T) {
 		t.Error("no synapses: want nil")
 	}
 }
+
+func TestPreRuns(t *testing.T) {
+	// Post 0: pre 0 1 2 4 5; post 1: none; post 2: pre 3 4 2.
+	postPtr := []int32{0, 5, 5, 8}
+	pre := []int32{0, 1, 2, 4, 5, 3, 4, 2}
+	got := PreRuns(postPtr, pre, 2)
+	want := []int32{0, 0, 3, 3, 4, 2, 5, 3, 2, 7, 2, 1}
+	if !slices.Equal(got, want) {
+		t.Errorf("PreRuns = %v, want %v", got, want)
+	}
+	if PreRuns(postPtr, pre, 3) != nil {
+		t.Error("8 synapses in 4 runs accepted with minLen 3")
+	}
+	if PreRuns([]int32{0}, nil, 1) != nil {
+		t.Error("no synapses: want nil")
+	}
+}
