@@ -84,6 +84,9 @@ func (g *gen) projCode(pj *proj) string {
 	}
 	if runs {
 		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse\n")
+		if !g.f32 {
+			w("postOK bool // every prePost rank indexes the postsynaptic variable\n")
+		}
 	}
 	w("}\n\n")
 	if kern != nil {
@@ -104,6 +107,9 @@ func (pj *%s) SyncWeights() {
 `, pj.goName)
 		if runs {
 			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, pj.prePost, 8)\n")
+			if !g.f32 {
+				w("pj.postOK = annrt.InRange(pj.prePost, len(pj.post.%s))\n", g.plainAdd(pj))
+			}
 		}
 		w("}\n\n")
 	}
@@ -806,6 +812,22 @@ j0 := int(runJ[r])
 continue
 }
 `, g.addCode(dst))
+		if !g.f32 {
+			// Sparse rows: the indexed additions without bounds checks
+			// (the ranks were checked when the copies were made).
+			fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
+for _, i := range spikes {
+base := int(i)*K + dk
+lo, hi := delayPtr[base], delayPtr[base+1]
+if lo < hi {
+ws, ps := pw[lo:hi], pp[lo:hi]
+simdScatterAdd(&%s[0], &ps[0], &ws[0], len(ws))
+}
+}
+continue
+}
+`, dst, dst)
+		}
 	}
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	if c.usesPi {

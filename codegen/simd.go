@@ -783,7 +783,7 @@ func (g *gen) simdFiles(pkg, header string) map[string][]byte {
 	var gs, as strings.Builder
 	gs.WriteString(header + "\n\npackage " + pkg + "\n\nimport \"os\"\n\n")
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" || !hasAVX2() {\nreturn\n}\nsimdAddTo = addToAVX2\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = scatterAdd\nif !hasAVX2() {\nreturn\n}\nsimdAddTo = addToAVX2\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}
@@ -812,6 +812,9 @@ func xgetbv() (eax, edx uint32)
 //go:noescape
 func addToAVX2(dst, src *float64, n int)
 
+//go:noescape
+func scatterAdd(dst *float64, idx *int32, src *float64, n int)
+
 `)
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s)%s\n\n", k.asmFn, k.sig, k.ret)
@@ -834,6 +837,49 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	XGETBV
 	MOVL AX, eax+0(FP)
 	MOVL DX, edx+4(FP)
+	RET
+
+// func scatterAdd(dst *float64, idx *int32, src *float64, n int):
+// dst[idx[x]] = dst[idx[x]] + src[x], x = 0, 1, ... (SSE2).
+TEXT ·scatterAdd(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVQ src+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, R8
+	ANDQ $-4, R8
+sloop:
+	CMPQ AX, R8
+	JGE stail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSD (DI)(R9*8), X0
+	ADDSD (DX)(AX*8), X0
+	MOVSD X0, (DI)(R9*8)
+	MOVSD (DI)(R10*8), X1
+	ADDSD 8(DX)(AX*8), X1
+	MOVSD X1, (DI)(R10*8)
+	MOVSD (DI)(R11*8), X2
+	ADDSD 16(DX)(AX*8), X2
+	MOVSD X2, (DI)(R11*8)
+	MOVSD (DI)(R12*8), X3
+	ADDSD 24(DX)(AX*8), X3
+	MOVSD X3, (DI)(R12*8)
+	ADDQ $4, AX
+	JMP sloop
+stail:
+	CMPQ AX, CX
+	JGE sdone
+	MOVLQSX (SI)(AX*4), R9
+	MOVSD (DI)(R9*8), X0
+	ADDSD (DX)(AX*8), X0
+	MOVSD X0, (DI)(R9*8)
+	INCQ AX
+	JMP stail
+sdone:
 	RET
 
 // func addToAVX2(dst, src *float64, n int): dst[x] = dst[x] + src[x].

@@ -757,3 +757,13 @@ func PreRuns(postPtr, pre []int32, minLen int) []int32 {
 	}
 	return runs
 }
+
+// InRange reports whether every index is in [0, n).
+func InRange(idx []int32, n int) bool {
+	for _, x := range idx {
+		if x < 0 || int(x) >= n {
+			return false
+		}
+	}
+	return true
+}

@@ -54,3 +54,9 @@ func TestPreRuns(t *testing.T) {
 		t.Error("no synapses: want nil")
 	}
 }
+
+func TestInRange(t *testing.T) {
+	if !InRange([]int32{0, 3, 2}, 4) || InRange([]int32{0, 4}, 4) || InRange([]int32{-1}, 4) || !InRange(nil, 0) {
+		t.Error("InRange")
+	}
+}
