@@ -86,6 +86,7 @@ func (g *gen) projCode(pj *proj) string {
 		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse\n")
 		if !g.f32 {
 			w("postOK bool // every prePost rank indexes the postsynaptic variable\n")
+			w("wSame bool // every weight is wOne (bit for bit)\nwOne float64\n")
 		}
 	}
 	w("}\n\n")
@@ -109,6 +110,7 @@ func (pj *%s) SyncWeights() {
 			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, pj.prePost, 8)\n")
 			if !g.f32 {
 				w("pj.postOK = annrt.InRange(pj.prePost, len(pj.post.%s))\n", g.plainAdd(pj))
+				w("pj.wOne, pj.wSame = annrt.Same(pj.preW)\n")
 			}
 		}
 		w("}\n\n")
@@ -815,18 +817,23 @@ continue
 		if !g.f32 {
 			// Sparse rows: the indexed additions without bounds checks
 			// (the ranks were checked when the copies were made).
+			// With one weight for all synapses, only the ranks are read.
 			fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
 for _, i := range spikes {
 base := int(i)*K + dk
 lo, hi := delayPtr[base], delayPtr[base+1]
 if lo < hi {
 ws, ps := pw[lo:hi], pp[lo:hi]
+if pj.wSame {
+simdScatterAddConst(&%s[0], &ps[0], pj.wOne, len(ps))
+} else {
 simdScatterAdd(&%s[0], &ps[0], &ws[0], len(ws))
+}
 }
 }
 continue
 }
-`, dst, dst)
+`, dst, dst, dst)
 		}
 	}
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")

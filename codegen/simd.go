@@ -783,7 +783,7 @@ func (g *gen) simdFiles(pkg, header string) map[string][]byte {
 	var gs, as strings.Builder
 	gs.WriteString(header + "\n\npackage " + pkg + "\n\nimport \"os\"\n\n")
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = scatterAdd\nif !hasAVX2() {\nreturn\n}\nsimdAddTo = addToAVX2\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = scatterAdd\nsimdScatterAddConst = scatterAddConst\nif !hasAVX2() {\nreturn\n}\nsimdAddTo = addToAVX2\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}
@@ -814,6 +814,9 @@ func addToAVX2(dst, src *float64, n int)
 
 //go:noescape
 func scatterAdd(dst *float64, idx *int32, src *float64, n int)
+
+//go:noescape
+func scatterAddConst(dst *float64, idx *int32, w float64, n int)
 
 `)
 	for _, k := range ks {
@@ -880,6 +883,49 @@ stail:
 	INCQ AX
 	JMP stail
 sdone:
+	RET
+
+// func scatterAddConst(dst *float64, idx *int32, w float64, n int):
+// dst[idx[x]] = dst[idx[x]] + w, x = 0, 1, ... (SSE2).
+TEXT ·scatterAddConst(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVSD w+16(FP), X4
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, R8
+	ANDQ $-4, R8
+cloop:
+	CMPQ AX, R8
+	JGE ctail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSD (DI)(R9*8), X0
+	ADDSD X4, X0
+	MOVSD X0, (DI)(R9*8)
+	MOVSD (DI)(R10*8), X1
+	ADDSD X4, X1
+	MOVSD X1, (DI)(R10*8)
+	MOVSD (DI)(R11*8), X2
+	ADDSD X4, X2
+	MOVSD X2, (DI)(R11*8)
+	MOVSD (DI)(R12*8), X3
+	ADDSD X4, X3
+	MOVSD X3, (DI)(R12*8)
+	ADDQ $4, AX
+	JMP cloop
+ctail:
+	CMPQ AX, CX
+	JGE cdone
+	MOVLQSX (SI)(AX*4), R9
+	MOVSD (DI)(R9*8), X0
+	ADDSD X4, X0
+	MOVSD X0, (DI)(R9*8)
+	INCQ AX
+	JMP ctail
+cdone:
 	RET
 
 // func addToAVX2(dst, src *float64, n int): dst[x] = dst[x] + src[x].

@@ -767,3 +767,17 @@ func InRange(idx []int32, n int) bool {
 	}
 	return true
 }
+
+// Same reports whether every value of w has the same bits, and that value.
+func Same(w []float64) (float64, bool) {
+	if len(w) == 0 {
+		return 0, false
+	}
+	b := math.Float64bits(w[0])
+	for _, x := range w[1:] {
+		if math.Float64bits(x) != b {
+			return 0, false
+		}
+	}
+	return w[0], true
+}

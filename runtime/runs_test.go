@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -58,5 +59,17 @@ func TestPreRuns(t *testing.T) {
 func TestInRange(t *testing.T) {
 	if !InRange([]int32{0, 3, 2}, 4) || InRange([]int32{0, 4}, 4) || InRange([]int32{-1}, 4) || !InRange(nil, 0) {
 		t.Error("InRange")
+	}
+}
+
+func TestSame(t *testing.T) {
+	if w, ok := Same([]float64{0.6, 0.6, 0.6}); !ok || w != 0.6 {
+		t.Errorf("Same = %v, %v", w, ok)
+	}
+	if _, ok := Same([]float64{0, math.Copysign(0, -1)}); ok {
+		t.Error("+0 and -0 reported the same")
+	}
+	if _, ok := Same(nil); ok {
+		t.Error("no weights reported the same")
 	}
 }
