@@ -42,6 +42,7 @@ type view struct {
 	SetCases      string
 	RowsSetCases  string
 	GetCases      string
+	FiniteChecks  string // body of CheckFinite
 	Paths         []string
 	Code          []string
 }
@@ -187,6 +188,7 @@ func (g *gen) buildView() *view {
 		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
+	v.FiniteChecks = g.finiteChecks()
 	// Stop conditions of SimulateUntil.
 	pops := m.Sim.Pops
 	if len(pops) == 0 {
@@ -288,6 +290,53 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 		fmt.Fprintf(get, "case %q:\n%sreturn getLocal(%s), nil\n", path, nilCheck("n."+p.field, "nil, absent(path)"), base+nt.sumField[t])
 	}
 	return pv
+}
+
+// finiteChecks prints the body of Network.CheckFinite: populations, then
+// projections, in creation order, their float parameters and variables in
+// declaration order, skipping objects WithOnly left out. Each check is a call
+// on a slice or a value, so a network whose state is finite allocates
+// nothing.
+func (g *gen) finiteChecks() string {
+	var b strings.Builder
+	for _, p := range g.pops {
+		var body strings.Builder
+		for _, vr := range p.nt.t.Vars {
+			if vr.Type != ir.Float {
+				continue
+			}
+			f := "p." + p.nt.field[vr]
+			if vr.Loc == ir.Global {
+				fmt.Fprintf(&body, "if err := annrt.CheckScalar(%q, %q, false, %s); err != nil {\nreturn err\n}\n", p.p.Name, vr.Name, f)
+			} else {
+				fmt.Fprintf(&body, "if err := annrt.CheckNeurons(%q, %q, %s); err != nil {\nreturn err\n}\n", p.p.Name, vr.Name, f)
+			}
+		}
+		if body.Len() > 0 {
+			fmt.Fprintf(&b, "if p := n.%s; p != nil {\n%s}\n", p.field, body.String())
+		}
+	}
+	for _, pj := range g.projs {
+		var body strings.Builder
+		for _, vr := range pj.st.Vars {
+			if vr.Type != ir.Float {
+				continue
+			}
+			f := "pj." + pj.fld[vr]
+			switch vr.Loc {
+			case ir.Global:
+				fmt.Fprintf(&body, "if err := annrt.CheckScalar(%q, %q, true, %s); err != nil {\nreturn err\n}\n", pj.p.Name, vr.Name, f)
+			case ir.Post:
+				fmt.Fprintf(&body, "if err := annrt.CheckPostNeurons(%q, %q, %s); err != nil {\nreturn err\n}\n", pj.p.Name, vr.Name, f)
+			default:
+				fmt.Fprintf(&body, "if err := annrt.CheckSynapses(%q, %q, %s); err != nil {\nreturn err\n}\n", pj.p.Name, vr.Name, f)
+			}
+		}
+		if body.Len() > 0 {
+			fmt.Fprintf(&b, "if pj := n.%s; pj != nil {\n%s}\n", pj.field, body.String())
+		}
+	}
+	return b.String()
 }
 
 // setCall prints the call storing value into field f of variable vr.

@@ -21,13 +21,15 @@ type FiniteChecker interface {
 // NonFiniteError says where a NaN or infinity was found. Object is the
 // population or projection, Variable the state variable, Index the neuron's
 // rank (Synapse false) or the synapse's index in the projection (Synapse
-// true), -1 for a population- or projection-wide variable. Core fills in the steps: Step is the step counter when the check
+// true; with Post, the rank of the postsynaptic neuron of a ": postsynaptic"
+// variable), -1 for a population- or projection-wide variable. Core fills in the steps: Step is the step counter when the check
 // ran (the value was computed by one of the steps since LastFinite, the step
 // counter of the previous check that passed, -1 if none did), Dt converts
 // them to ms.
 type NonFiniteError struct {
 	Object, Variable string
 	Synapse          bool
+	Post             bool
 	Index            int
 	Value            float64
 	Step, LastFinite int64
@@ -40,6 +42,9 @@ func (e *NonFiniteError) Error() string {
 	kind := "population"
 	if e.Synapse {
 		what, kind = "synapse", "projection"
+		if e.Post {
+			what = "postsynaptic neuron"
+		}
 	}
 	val := "NaN"
 	switch {
@@ -92,6 +97,15 @@ func CheckNeurons[F Float](pop, variable string, xs []F) error {
 func CheckSynapses[F Float](proj, variable string, xs []F) error {
 	if i := FirstNonFinite(xs); i >= 0 {
 		return &NonFiniteError{Object: proj, Variable: variable, Synapse: true, Index: i, Value: float64(xs[i])}
+	}
+	return nil
+}
+
+// CheckPostNeurons is CheckNeurons for the variable xs of projection proj
+// that has one value per postsynaptic neuron (": postsynaptic").
+func CheckPostNeurons[F Float](proj, variable string, xs []F) error {
+	if i := FirstNonFinite(xs); i >= 0 {
+		return &NonFiniteError{Object: proj, Variable: variable, Synapse: true, Post: true, Index: i, Value: float64(xs[i])}
 	}
 	return nil
 }

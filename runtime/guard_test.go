@@ -82,6 +82,17 @@ func TestNonFiniteErrorMessage(t *testing.T) {
 	}
 }
 
+func TestCheckPostNeurons(t *testing.T) {
+	if err := CheckPostNeurons("ee", "trace", []float32{0, 1}); err != nil {
+		t.Errorf("finite: %v", err)
+	}
+	err := CheckPostNeurons("ee", "trace", []float64{0, 1, math.NaN()})
+	want := "numerical blow-up: projection ee, variable trace of postsynaptic neuron 2 is NaN; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
 func TestCheckScalar(t *testing.T) {
 	if err := CheckScalar("P", "mean_v", false, 1.5); err != nil {
 		t.Errorf("finite: %v", err)

@@ -265,6 +265,38 @@ func TestSubset(t *testing.T) {
 	check(t, "Names", got.Names, []string{"A", "B", "src", "acc", "kp", "ta", "L2", "inp", "N", "sd", "pl", "in_n", "nn", "mA", "mAcc", "mta", "mN", "mw", "minp"})
 }
 
+// TestCheckFinite: the generated CheckFinite finds nothing in a network that
+// ran 5 ms (allocating nothing), then reports each planted NaN or infinity
+// by object, variable and index: per neuron, population-wide, per synapse,
+// projection-wide; with two planted (acc before nn in creation order) the
+// population's; in a WithOnly subset the left-out objects are skipped.
+func TestCheckFinite(t *testing.T) {
+	var got struct {
+		OK       string
+		Allocs   float64
+		Planted  []string
+		After    string
+		Fields   bool
+		SubsetOK string
+		Subset   string
+	}
+	apiResult(t, "finite", &got)
+	const hint = "; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
+	check(t, "finite state", got.OK, "")
+	check(t, "allocations", got.Allocs, 0.0)
+	check(t, "planted", got.Planted, []string{
+		"numerical blow-up: population N, variable v of neuron 3 is NaN" + hint,
+		"numerical blow-up: population A, population-wide variable thr is +Inf" + hint,
+		"numerical blow-up: projection nn, variable w of synapse 2 is -Inf" + hint,
+		"numerical blow-up: projection nn, projection-wide variable tau_t is NaN" + hint,
+		"numerical blow-up: population acc, variable tot of neuron 1 is +Inf" + hint,
+	})
+	check(t, "after undoing", got.After, "")
+	check(t, "NonFiniteError fields", got.Fields, true)
+	check(t, "subset, finite", got.SubsetOK, "")
+	check(t, "subset", got.Subset, "numerical blow-up: population A, variable r of neuron 2 is -Inf"+hint)
+}
+
 // TestParallelRun: arguments, index order, panics, seeds, options,
 // progress and runs over given networks.
 func TestParallelRun(t *testing.T) {

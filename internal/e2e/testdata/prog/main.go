@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"slices"
 	"syscall"
+	"testing"
 	"time"
 
 	api "e2e/annarchy/api"
@@ -59,6 +60,7 @@ func main() {
 		for name, f := range map[string]func() any{
 			"until": until, "every": every, "reset": reset, "inputs": inputs,
 			"learning": learning, "memory": memory, "subset": subset, "parallel": parallel,
+			"finite": finite,
 		} {
 			res[name] = f()
 		}
@@ -491,6 +493,44 @@ func subset() any {
 	}
 	res["errors"] = errs
 	res["names"] = api.Names()
+	return res
+}
+
+// finite: CheckFinite on finite state (and its allocations), on one NaN or
+// infinity planted in each kind of variable, on two at once (the first in
+// creation order wins) and on WithOnly subsets.
+func finite() any {
+	res := map[string]any{}
+	n := newNet()
+	n.Simulate(5)
+	res["ok"] = errText(n.CheckFinite())
+	res["allocs"] = testing.AllocsPerRun(100, func() {
+		if n.CheckFinite() != nil {
+			panic("not finite")
+		}
+	})
+	var msgs []string
+	plant := func(set, undo func()) {
+		set()
+		msgs = append(msgs, errText(n.CheckFinite()))
+		undo()
+	}
+	plant(func() { n.N.V[3] = math.NaN() }, func() { n.N.V[3] = -60 })
+	plant(func() { n.A.Thr = math.Inf(1) }, func() { n.A.Thr = 10 })
+	plant(func() { n.Nn.W[2] = math.Inf(-1) }, func() { n.Nn.W[2] = 0.5 })
+	plant(func() { n.Nn.Tau_t = math.NaN() }, func() { n.Nn.Tau_t = 10 })
+	plant(func() { n.Nn.X[0], n.Acc.Tot[1] = math.NaN(), math.Inf(1) }, func() { n.Nn.X[0], n.Acc.Tot[1] = 0, 0 })
+	res["planted"] = msgs
+	res["after"] = errText(n.CheckFinite())
+	var nf *annrt.NonFiniteError
+	n.Pl.W[1] = math.NaN()
+	err := n.CheckFinite()
+	res["fields"] = errors.As(err, &nf) && nf.Object == "pl" && nf.Variable == "w" && nf.Synapse && nf.Index == 1 && math.IsNaN(nf.Value)
+
+	s := newNet(api.WithOnly("A", "mA"))
+	res["subsetOK"] = errText(s.CheckFinite())
+	s.A.R[2] = math.Inf(-1)
+	res["subset"] = errText(s.CheckFinite())
 	return res
 }
 
