@@ -370,7 +370,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	default:
 		g.fail("projection %s: unknown operation %q", pj.p.Name, op)
 	}
-	b.WriteString("for k := range rpre {\n")
+	b.WriteString(rangeLoop(c.usesPi || usesIdent(psp.s, "k"), "rpre"))
 	if c.usesPi {
 		b.WriteString("pi := int(rpre[k])\n")
 	}
@@ -434,7 +434,7 @@ func (g *gen) rateLanes(c *ectx, psp, op string) string {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "var acc0, acc1, acc2, acc3 %s\nfor k := range rpre0 {\n", g.ft)
+	fmt.Fprintf(&b, "var acc0, acc1, acc2, acc3 %s\n%s", g.ft, rangeLoop(c.usesPi || usesIdent(psp, "k"), "rpre0"))
 	for l := 0; l < 4; l++ {
 		if c.usesPi {
 			fmt.Fprintf(&b, "pi%d := int(rpre%d[k])\n", l, l)
@@ -450,6 +450,25 @@ func (g *gen) rateLanes(c *ectx, psp, op string) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// rangeLoop opens a loop over the synapses of a row, naming the index k
+// only when the body reads it (a psp such as 0 reads no synapse).
+func rangeLoop(usesK bool, row string) string {
+	if usesK {
+		return "for k := range " + row + " {\n"
+	}
+	return "for range " + row + " {\n"
+}
+
+// usesIdent reports whether the Go expression src mentions identifier id.
+func usesIdent(src, id string) bool {
+	found := false
+	renameIdents(src, func(x string) string {
+		found = found || x == id
+		return x
+	})
+	return found
 }
 
 // renameIdents rewrites the identifiers of a Go expression.
