@@ -40,6 +40,7 @@ type Manifest struct {
 	Status      string            `json:"status"`
 	Error       string            `json:"error"`
 	WallS       WallTimes         `json:"wall_s"`
+	CPUS        *CPUTimes         `json:"cpu_s,omitempty"` // single runs only
 	Set         map[string]string `json:"set"`
 	Files       []ManifestFile    `json:"files"`
 }
@@ -50,6 +51,16 @@ const (
 	StatusInterrupted = "interrupted"
 	StatusError       = "error"
 )
+
+// CPUTimes are the CPU seconds (user + system) the process spent setting up
+// and simulating a single run: unlike wall time they hardly change when other
+// programs share the machine, and they are what Brian2's standalone mode
+// reports as its run time. A sweep runs networks in parallel, so its
+// manifests have none.
+type CPUTimes struct {
+	Setup    float64 `json:"setup"`
+	Simulate float64 `json:"simulate"`
+}
 
 // WallTimes are the wall-clock seconds spent in each phase of a run.
 type WallTimes struct {
@@ -90,13 +101,15 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// WriteFile writes the manifest to path.
+// WriteFile writes the manifest to path, through a temporary file renamed
+// over it: a failed write (a full disk) leaves the previous manifest or none,
+// never an empty or truncated one.
 func (m *Manifest) WriteFile(path string) error {
 	b, err := m.Marshal()
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	return writeFileAtomic(path, b)
 }
 
 // ReadManifest reads a manifest.json.

@@ -371,6 +371,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		return finish()
 	}
 	t0 := time.Now()
+	cpu0 := processCPU()
 	inst, err := r.newInstance(seed)
 	if err != nil {
 		fail(err)
@@ -410,6 +411,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	}
 	startStep := core.Step
 	t1 := time.Now()
+	cpu1 := processCPU()
 	if !r.stop.Load() {
 		res.ran = true
 		if err := simulate(inst, r.prog.Until, f.duration); err != nil {
@@ -421,6 +423,9 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	}
 	man.WallS.Simulate = time.Since(t1).Seconds()
 	res.seconds = man.WallS.Simulate
+	if len(f.sweeps) == 0 && f.plan.file == "" && cpu0 >= 0 {
+		man.CPUS = &CPUTimes{Setup: cpu1 - cpu0, Simulate: processCPU() - cpu1}
+	}
 	if progress != nil {
 		core.SetProgress(nil)
 		progress.Done()
@@ -660,5 +665,5 @@ func writeSweepCSV(path string, base int64, pts [][]setting, results []runResult
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return writeFileAtomic(path, []byte(b.String()))
 }

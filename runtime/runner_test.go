@@ -204,6 +204,10 @@ func TestMainSingleRun(t *testing.T) {
 		t.Errorf("wall times %+v", man.WallS)
 	}
 	man.WallS.Setup, man.WallS.Simulate = 0, 0
+	if man.CPUS == nil || man.CPUS.Setup < 0 || man.CPUS.Simulate < 0 {
+		t.Errorf("a single run's manifest needs non-negative cpu_s, got %+v", man.CPUS)
+	}
+	man.CPUS = nil
 	want := &Manifest{Model: "leaky", ModelHash: "abc123", AnncVersion: "v0.test", Seed: 42, Dt: 1,
 		Steps: 6, SimulatedMs: 6, Status: "ok", WallS: WallTimes{Generate: 1.5}, Set: map[string]string{},
 		Files: []ManifestFile{
@@ -226,7 +230,7 @@ func TestMainSingleRun(t *testing.T) {
 		}
 	}
 	if want := []string{"model", "model_hash", "annc_version", "seed", "dt", "steps", "simulated_ms",
-		"status", "error", "wall_s", "set", "files"}; !reflect.DeepEqual(keys, want) {
+		"status", "error", "wall_s", "cpu_s", "set", "files"}; !reflect.DeepEqual(keys, want) {
 		t.Errorf("manifest keys %v, want %v", keys, want)
 	}
 }
