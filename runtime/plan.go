@@ -115,12 +115,41 @@ func (p *Plan) WriteFile(path string) error {
 	return writeFileAtomic(path, b)
 }
 
-func writeFileAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+// writeFileAtomic replaces path with b (mode 0644) through a temporary file
+// in the same directory, synced and then renamed over path: a reader sees
+// the old file or the new one, and a write that fails (a full disk) leaves
+// the old file, or none, but never a truncated one, nor the temporary file.
+func writeFileAtomic(path string, b []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
 		return err
 	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := writeAll(f, b); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	return os.Rename(tmp, path)
+}
+
+// writeAll writes b to f; tests replace it to simulate a full disk.
+var writeAll = func(f *os.File, b []byte) error {
+	_, err := f.Write(b)
+	return err
 }
 
 // ReadPlan reads and checks a plan file: its version, and that its points are
