@@ -1,7 +1,9 @@
 package ir
 
 import (
+	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
@@ -183,6 +185,42 @@ func (b *builder) checkDist(pos diag.Pos, dist string, a []float64) bool {
 	return true
 }
 
+// MaxSynapses is the most synapses one projection can hold (synapses are
+// indexed by int32 in the runtime: runtime.MaxSynapses).
+const MaxSynapses = math.MaxInt32
+
+// leastSynapses is a lower bound of the synapses the connector creates
+// whatever the seed (all_to_all, one_to_one, fixed_number_pre/post; 0 for
+// the others), and how it is counted.
+func leastSynapses(c Connector, pre, post View) (uint64, string) {
+	nPre, nPost := viewSize(pre), viewSize(post)
+	mul := func(a, b int) uint64 {
+		hi, lo := bits.Mul64(uint64(max(a, 0)), uint64(max(b, 0)))
+		if hi != 0 {
+			return math.MaxUint64
+		}
+		return lo
+	}
+	switch c.Kind {
+	case "all_to_all":
+		n := mul(nPre, nPost)
+		how := fmt.Sprintf("%d pre × %d post neurons", nPre, nPost)
+		if !c.AllowSelf && pre.Pop == post.Pop && n != math.MaxUint64 {
+			// At most min(nPre, nPost) pairs are self-connections.
+			n -= uint64(min(nPre, nPost))
+			how += fmt.Sprintf(" - up to %d self-connections", min(nPre, nPost))
+		}
+		return n, how
+	case "one_to_one":
+		return uint64(max(min(nPre, nPost), 0)), fmt.Sprintf("min(%d pre, %d post neurons)", nPre, nPost)
+	case "fixed_number_pre":
+		return mul(c.Number, nPost), fmt.Sprintf("%d pre neurons × %d post neurons", c.Number, nPost)
+	case "fixed_number_post":
+		return mul(nPre, c.Number), fmt.Sprintf("%d pre neurons × %d post neurons", nPre, c.Number)
+	}
+	return 0, ""
+}
+
 // connArgs lists the arguments each connector accepts; required ones first
 // in req.
 var connArgs = map[string]struct{ req, opt []string }{
@@ -252,12 +290,13 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		switch {
 		case x < 0 || x != math.Trunc(x):
 			b.errorf(given["number"].Pos, "number must be a non-negative integer, got %s", fnum(x))
-		case cd.Kind == "fixed_number_pre" && int(x) > nPre:
-			b.errorf(given["number"].Pos, "number %d is larger than the %d presynaptic neurons", int(x), nPre)
-		case cd.Kind == "fixed_number_post" && int(x) > nPost:
-			b.errorf(given["number"].Pos, "number %d is larger than the %d postsynaptic neurons", int(x), nPost)
+		case cd.Kind == "fixed_number_pre" && x > float64(nPre):
+			b.errorf(given["number"].Pos, "number %s is larger than the %d presynaptic neurons", fnum(x), nPre)
+		case cd.Kind == "fixed_number_post" && x > float64(nPost):
+			b.errorf(given["number"].Pos, "number %s is larger than the %d postsynaptic neurons", fnum(x), nPost)
+		default:
+			c.Number = int(x)
 		}
-		c.Number = int(x)
 	}
 	for _, p := range []struct {
 		name string
@@ -282,6 +321,10 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	}
 	if cd.Kind == "one_to_one" && nPre != nPost {
 		b.errorf(cd.Pos, "one_to_one needs views of the same size (%d pre, %d post)", nPre, nPost)
+	}
+	if n, how := leastSynapses(c, pre, post); n > MaxSynapses {
+		b.errorf(cd.Pos, "%s creates %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
+			cd.Kind, how, n, MaxSynapses)
 	}
 	if v := given["delays"]; v != nil {
 		if d, ok := b.value(v, 0, "delays"); ok {

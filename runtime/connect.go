@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -299,6 +300,31 @@ func checkViews(pre, post View) error {
 	return post.check("post")
 }
 
+// MaxSynapses is the most synapses one projection can hold: synapses are
+// indexed by int32. Connectors refuse more before allocating anything.
+const MaxSynapses = math.MaxInt32
+
+// tooMany is the error of a connector that would create n synapses, more
+// than MaxSynapses; how says where n comes from.
+func tooMany(what, how string, n uint64) error {
+	return fmt.Errorf("%s: %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons", what, how, n, MaxSynapses)
+}
+
+// tooManyDrawn is the error of a connector whose synapses, drawn or
+// computed one by one, pass MaxSynapses.
+func tooManyDrawn(what string) error {
+	return fmt.Errorf("%s: more than %d (2^31-1) synapses, more than one projection can hold; split it into several projections or connect fewer neurons", what, MaxSynapses)
+}
+
+// count returns a·b, saturated at math.MaxUint64.
+func count(a, b int) uint64 {
+	hi, lo := bits.Mul64(uint64(max(a, 0)), uint64(max(b, 0)))
+	if hi != 0 {
+		return math.MaxUint64
+	}
+	return lo
+}
+
 // synList accumulates synapses in post-major generation order.
 type synList struct {
 	post, pre []int32
@@ -326,6 +352,13 @@ func AllToAll(r *RNG, pre, post View, allowSelf bool) (*Conn, error) {
 		return nil, err
 	}
 	np, nq := pre.Len(), post.Len()
+	if n := allToAllCount(pre, post, allowSelf); n > MaxSynapses {
+		how := fmt.Sprintf("%d pre × %d post neurons", np, nq)
+		if m := count(np, nq); m != n {
+			how += fmt.Sprintf(" - %d self-connections", m-n)
+		}
+		return nil, tooMany("all_to_all", how, n)
+	}
 	l := newSynList(np * nq)
 	for j := 0; j < nq; j++ {
 		pj := post.Rank(j)
@@ -347,6 +380,9 @@ func OneToOne(r *RNG, pre, post View) (*Conn, error) {
 		return nil, err
 	}
 	n := min(pre.Len(), post.Len())
+	if n > MaxSynapses {
+		return nil, tooMany("one_to_one", fmt.Sprintf("min(%d pre, %d post neurons)", pre.Len(), post.Len()), uint64(n))
+	}
 	l := newSynList(n)
 	for i := 0; i < n; i++ {
 		l.add(post.Rank(i), pre.Rank(i))
@@ -371,8 +407,13 @@ func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn,
 	}
 	np, nq := pre.Len(), post.Len()
 	total := np * nq
-	expect := float64(total) * p
-	l := newSynList(int(expect + 5*math.Sqrt(expect) + 16))
+	expect := float64(count(np, nq)) * p
+	// More than 10 standard deviations above the limit: certainly too many.
+	if sd := math.Sqrt(expect * (1 - p)); expect-10*sd > MaxSynapses {
+		return nil, fmt.Errorf("fixed_probability: %d pre × %d post neurons × probability %g = about %.4g synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
+			np, nq, p, expect, MaxSynapses)
+	}
+	l := newSynList(int(min(expect+5*math.Sqrt(expect)+16, MaxSynapses)))
 	if p > 0 && total > 0 {
 		// 1-U is exact for U a multiple of 2^-53 in [0, 1), so log(1-U) is
 		// the log of a uniform in (0, 1].
@@ -396,6 +437,9 @@ func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn,
 			pj, pi := post.Rank(j), pre.Rank(i)
 			if !allowSelf && self(pre, post, pi, pj) {
 				continue
+			}
+			if len(l.pre) == MaxSynapses {
+				return nil, tooManyDrawn("fixed_probability")
 			}
 			l.add(pj, pi)
 		}
@@ -450,6 +494,12 @@ func FixedNumberPre(r *RNG, pre, post View, n int, allowSelf bool) (*Conn, error
 	if n < 0 {
 		return nil, fmt.Errorf("fixed_number_pre: number %d is negative", n)
 	}
+	if n > np {
+		return nil, fmt.Errorf("fixed_number_pre: number %d larger than the %d possible pre neurons", n, np)
+	}
+	if c := count(n, nq); c > MaxSynapses {
+		return nil, tooMany("fixed_number_pre", fmt.Sprintf("%d pre neurons × %d post neurons", n, nq), c)
+	}
 	idx := viewIndex(pre)
 	l := newSynList(n * nq)
 	s := newSampler(np)
@@ -486,6 +536,12 @@ func FixedNumberPost(r *RNG, pre, post View, n int, allowSelf bool) (*Conn, erro
 	if n < 0 {
 		return nil, fmt.Errorf("fixed_number_post: number %d is negative", n)
 	}
+	if n > nq {
+		return nil, fmt.Errorf("fixed_number_post: number %d larger than the %d possible post neurons", n, nq)
+	}
+	if c := count(n, np); c > MaxSynapses {
+		return nil, tooMany("fixed_number_post", fmt.Sprintf("%d pre neurons × %d post neurons", np, n), c)
+	}
 	idx := viewIndex(post)
 	// Generated pre-major, then ordered post-major by NewConn (stable, so
 	// each post neuron's pre ranks stay in view order).
@@ -511,6 +567,33 @@ func FixedNumberPost(r *RNG, pre, post View, n int, allowSelf bool) (*Conn, erro
 		}
 	}
 	return l.conn(pre, post)
+}
+
+// allToAllCount is the number of synapses AllToAll creates (saturated at
+// math.MaxUint64); the self-connections are counted only when the product
+// is over MaxSynapses, where they may decide.
+func allToAllCount(pre, post View, allowSelf bool) uint64 {
+	n := count(pre.Len(), post.Len())
+	if n > MaxSynapses && n != math.MaxUint64 && !allowSelf {
+		n -= uint64(selfPairs(pre, post))
+	}
+	return n
+}
+
+// selfPairs counts the neurons that lie in both views of one population
+// (the self-connections a connector leaves out).
+func selfPairs(pre, post View) int {
+	if pre.Pop != post.Pop {
+		return 0
+	}
+	idx := viewIndex(pre)
+	n := 0
+	for i := 0; i < post.Len(); i++ {
+		if r := post.Rank(i); r < len(idx) && idx[r] >= 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // viewIndex maps population ranks to positions in the view (-1 when the
@@ -610,6 +693,9 @@ func profile(what string, pre, post View, allowSelf bool, weight func(d2 float64
 			}
 			w := weight(d2)
 			if keep(w) {
+				if len(l.pre) == MaxSynapses {
+					return nil, tooManyDrawn(what)
+				}
 				l.add(j, i)
 				l.w = append(l.w, w)
 			}
@@ -669,6 +755,9 @@ func FromMatrix(pre, post View, m [][]float64) (*Conn, error) {
 		}
 		for i, w := range row {
 			if !math.IsNaN(w) {
+				if len(l.pre) == MaxSynapses {
+					return nil, tooManyDrawn("from_matrix")
+				}
 				l.add(post.Rank(j), pre.Rank(i))
 				l.w = append(l.w, w)
 			}
