@@ -34,6 +34,10 @@ type builder struct {
 	synOrder []*synType
 	pops     map[string]*Population
 	projs    map[string]*Projection
+	// broken names the populations and projections that are declared but
+	// were rejected (their errors are reported): references to them are
+	// not reported again as unknown names.
+	broken map[string]bool
 }
 
 var modelName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -53,6 +57,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		synapses: map[string]*synType{},
 		pops:     map[string]*Population{},
 		projs:    map[string]*Projection{},
+		broken:   map[string]bool{},
 	}
 	out := &Model{
 		Name:      m.Name,
@@ -158,7 +163,7 @@ func (b *builder) constants() {
 func (b *builder) modelFunctions() {
 	s := b.newScope("", false, false)
 	s.funcs = b.funcs // earlier model functions are visible to later ones
-	for _, fd := range b.m.Functions {
+	for i, fd := range b.m.Functions {
 		if _, ok := builtins[fd.Name]; ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
@@ -167,7 +172,7 @@ func (b *builder) modelFunctions() {
 			b.diags.Errorf(fd.Pos, "function %q is defined twice", fd.Name)
 			continue
 		}
-		f := b.function(s, fd, "")
+		f := b.function(s, fd, "", b.m.Functions[i+1:])
 		b.funcs[fd.Name] = f
 		b.out.Functions = append(b.out.Functions, f)
 	}
@@ -236,6 +241,11 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		b.diags.Errorf(pd.Pos, "population %q is defined twice", pd.Name)
 		return
 	}
+	defer func() {
+		if _, ok := b.pops[pd.Name]; !ok {
+			b.broken[pd.Name] = true
+		}
+	}()
 	if !identRe.MatchString(pd.Name) {
 		b.diags.Errorf(pd.Pos, "population name %q must be an identifier", pd.Name)
 	}
@@ -255,6 +265,9 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		b.spikeSource(pop, pd)
 	case pd.TimedArray != nil:
 		b.timedArray(pop, pd)
+	}
+	if len(pop.Geometry) == 0 && pop.Input != NotInput && pop.Type == nil {
+		return // spike times or rates that give the geometry are wrong (reported)
 	}
 	if len(pop.Geometry) == 0 {
 		b.diags.Errorf(pd.Pos, "population %s needs a geometry", pd.Name)
@@ -372,6 +385,9 @@ func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params boo
 // view resolves a population or a view of it.
 func (b *builder) view(r parser.Ref) (View, bool) {
 	pop, ok := b.pops[r.Name]
+	if !ok && b.broken[r.Name] {
+		return View{}, false // its own error is reported
+	}
 	if !ok {
 		var names []string
 		for n := range b.pops {
@@ -492,6 +508,11 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection %q is defined twice (name projections with name:)", name)
 		return
 	}
+	defer func() {
+		if _, ok := b.projs[name]; !ok {
+			b.broken[name] = true
+		}
+	}()
 	if _, ok := b.pops[name]; ok {
 		b.diags.Errorf(pd.Pos, "projection %q has the name of a population", name)
 	}
@@ -633,6 +654,9 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		typeName = "synapse type " + pr.Type.Name
 	} else {
 		if _, ok := b.pops[md.Target.Name]; !ok {
+			if b.broken[md.Target.Name] {
+				return // its own error is reported
+			}
 			var names []string
 			for n := range b.pops {
 				names = append(names, n)
@@ -753,19 +777,26 @@ func (b *builder) simulation() {
 		if len(sd.Populations) == 0 {
 			b.diags.Errorf(sd.Pos, "until needs populations with a stop_condition")
 		}
-		for _, name := range sd.Populations {
+		for i, name := range sd.Populations {
+			pos := sd.Pos
+			if i < len(sd.PopulationsPos) {
+				pos = sd.PopulationsPos[i]
+			}
 			pop, ok := b.pops[name]
+			if !ok && b.broken[name] {
+				continue // its own error is reported
+			}
 			if !ok {
 				var names []string
 				for n := range b.pops {
 					names = append(names, n)
 				}
 				sort.Strings(names)
-				b.diags.Errorf(sd.Pos, "unknown population %q%s", name, didYouMean(name, names))
+				b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
 				continue
 			}
 			if pop.Stop == nil {
-				b.diags.Errorf(sd.Pos, "population %s has no stop_condition", name)
+				b.diags.Errorf(pos, "population %s has no stop_condition", name)
 				continue
 			}
 			sim.Pops = append(sim.Pops, pop)

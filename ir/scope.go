@@ -70,7 +70,9 @@ type scope struct {
 	funcs    map[string]*Function // type-local functions
 	fparams  map[string]bool      // inside a function body: its parameters
 	inFunc   bool
-	constant bool // only numbers, constants and parameters (parameter values, init)
+	fname    string           // inside a function body: the function's name
+	later    []parser.FuncDef // inside a function body: the functions defined after it
+	constant bool             // only numbers, constants and parameters (parameter values, init)
 
 	// per-statement context
 	loc        Locality // locality of the code being converted
@@ -433,7 +435,14 @@ func (s *scope) call(n *parser.Call) (Expr, Type) {
 	}
 	bi, ok := builtins[n.Fun]
 	if !ok {
-		s.errorf(n.Pos, "unknown function %q%s", n.Fun, didYouMean(n.Fun, s.funcNames()))
+		switch {
+		case s.inFunc && n.Fun == s.fname:
+			s.errorf(n.Pos, "function %s calls itself (recursion is not allowed)", n.Fun)
+		case s.inFunc && definesFunc(s.later, n.Fun):
+			s.errorf(n.Pos, "function %s calls %s, which is defined after it: a function can call only the functions defined above it (recursion is not allowed)", s.fname, n.Fun)
+		default:
+			s.errorf(n.Pos, "unknown function %q%s", n.Fun, didYouMean(n.Fun, s.funcNames()))
+		}
 		return s.bad()
 	}
 	if len(n.Args) != bi.args {
@@ -457,6 +466,16 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// definesFunc reports whether defs define a function called name.
+func definesFunc(defs []parser.FuncDef, name string) bool {
+	for _, d := range defs {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *scope) userFunc(name string) *Function {

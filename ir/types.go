@@ -23,10 +23,14 @@ func (b *builder) newScope(typeName string, isSyn, spiking bool) *scope {
 
 // function converts a function definition; scope supplies the names visible
 // from its body (constants and earlier functions).
-func (b *builder) function(s *scope, fd parser.FuncDef, scopeName string) *Function {
+// function analyses one function definition; later are the functions
+// defined after it in the same list, which it cannot call.
+func (b *builder) function(s *scope, fd parser.FuncDef, scopeName string, later []parser.FuncDef) *Function {
 	f := &Function{Name: fd.Name, Scope: scopeName, Pos: fd.Pos, Params: fd.Params}
 	fs := *s
 	fs.inFunc = true
+	fs.fname = fd.Name
+	fs.later = later
 	fs.fparams = map[string]bool{}
 	for _, p := range fd.Params {
 		if fs.fparams[p] {
@@ -41,7 +45,7 @@ func (b *builder) function(s *scope, fd parser.FuncDef, scopeName string) *Funct
 
 func (b *builder) localFuncs(s *scope, defs []parser.FuncDef) []*Function {
 	var out []*Function
-	for _, fd := range defs {
+	for i, fd := range defs {
 		if _, ok := builtins[fd.Name]; ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
@@ -50,7 +54,7 @@ func (b *builder) localFuncs(s *scope, defs []parser.FuncDef) []*Function {
 			b.diags.Errorf(fd.Pos, "function %q is defined twice", fd.Name)
 			continue
 		}
-		f := b.function(s, fd, s.typeName)
+		f := b.function(s, fd, s.typeName, defs[i+1:])
 		s.funcs[fd.Name] = f
 		out = append(out, f)
 	}

@@ -324,5 +324,7 @@ type SimDef struct {
 	Duration    *float64
 	MaxDuration *float64
 	Populations []string
-	Operator    string // "and" | "or"
+	// PopulationsPos are the positions of Populations' names (one each).
+	PopulationsPos []diag.Pos
+	Operator       string // "and" | "or"
 }

@@ -971,6 +971,7 @@ func (l *loader) simulation(n *yaml.Node) *SimDef {
 					l.list(v, "populations of until", func(c *yaml.Node) {
 						if name, ok := l.name(c, "population"); ok {
 							s.Populations = append(s.Populations, name)
+							s.PopulationsPos = append(s.PopulationsPos, l.pos(c))
 						}
 					})
 				case "operator":
