@@ -16,10 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
+	"io"
 	"path"
 	"sort"
 	"strconv"
@@ -117,10 +119,27 @@ func (c *checker) check(files map[string][]byte) error {
 		c.std = importer.ForCompiler(c.fset, "gc", nil)
 	}
 	byDir := map[string][]string{}
-	for name := range files {
-		if path.Ext(name) == ".go" {
-			byDir[path.Dir(name)] = append(byDir[path.Dir(name)], name)
+	// Files whose build constraints (//go:build lines, _GOOS/_GOARCH
+	// suffixes) exclude this machine are left out, as go build does.
+	ctxt := build.Default
+	ctxt.JoinPath = path.Join
+	ctxt.OpenFile = func(name string) (io.ReadCloser, error) {
+		b, ok := files[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: no such generated file", name)
 		}
+		return io.NopCloser(bytes.NewReader(b)), nil
+	}
+	for name := range files {
+		if path.Ext(name) != ".go" {
+			continue
+		}
+		if ok, err := ctxt.MatchFile(path.Dir(name), path.Base(name)); err != nil {
+			return err
+		} else if !ok {
+			continue
+		}
+		byDir[path.Dir(name)] = append(byDir[path.Dir(name)], name)
 	}
 	for _, names := range byDir {
 		sort.Strings(names)
