@@ -121,7 +121,8 @@ import ast, glob, json, os, sys
 d = sys.argv[1]
 runs = sorted(glob.glob(os.path.join(d, 'run-[0-9]*')))
 dirs = runs if runs else [d]
-out = {'generate': None, 'build': None, 'setup': 0.0, 'simulate': 0.0, 'spikes': 0, 'runs': len(dirs)}
+out = {'generate': None, 'build': None, 'setup': 0.0, 'simulate': 0.0, 'simulate_cpu': 0.0,
+       'spikes': 0, 'runs': len(dirs)}
 for i, r in enumerate(dirs):
     path = os.path.join(r, 'manifest.json')
     try:
@@ -138,6 +139,11 @@ for i, r in enumerate(dirs):
         out['generate'], out['build'] = float(w['generate']), float(w['build'])
     out['setup'] += float(w['setup'])
     out['simulate'] += float(w['simulate'])
+    c = m.get('cpu_s')  # single runs only
+    if isinstance(c, dict) and out['simulate_cpu'] is not None:
+        out['simulate_cpu'] += float(c['simulate'])
+    else:
+        out['simulate_cpu'] = None
     files = glob.glob(os.path.join(r, '*.spike_times.npy'))
     if not files:
         sys.exit('bench: %s has no *.spike_times.npy (is a spike monitor defined?)' % r)
@@ -161,7 +167,7 @@ median() { # median of the arguments
 # annc_workload W: appends one JSON record of annc's figures for workload W to $RECORDS.
 # It is called as a plain command, not in $(...) || ..., so that set -e stays in force inside.
 annc_workload() {
-	local w=$1 model dur dir flags=() rep sims=() setups=() s t0 t1 first jobs=()
+	local w=$1 model dur dir flags=() rep sims=() cpus=() setups=() s t0 t1 first jobs=()
 	model=$(workload_model "$w")
 	dur=$(workload_duration "$w")
 	[[ -f $model ]] || die "model file $model not found"
@@ -187,25 +193,32 @@ annc_workload() {
 		[[ $rep == 1 ]] && first=$s
 		setups+=("$("$JSONPY" -c 'import json, sys; print(json.loads(sys.argv[1])["setup"])' "$s")")
 		sims+=("$("$JSONPY" -c 'import json, sys; print(json.loads(sys.argv[1])["simulate"])' "$s")")
+		cpus+=("$("$JSONPY" -c 'import json, sys; c = json.loads(sys.argv[1])["simulate_cpu"]; print(-1 if c is None else c)' "$s")")
 	done
-	local setup sim job
+	local setup sim cpu job
 	setup=$(median "${setups[@]}")
 	sim=$(median "${sims[@]}")
+	cpu=$(median "${cpus[@]}")
 	if ((BENCH_REPEAT > 1)); then
 		job=$(median "${jobs[@]:1}") # cached runs only: no compilation inside
 	else
 		job=${jobs[0]}
 	fi
-	"$JSONPY" - "$w" "$first" "$setup" "$sim" "$job" "$dur" "$(workload_neurons "$w")" >>"$RECORDS" <<'EOF'
+	"$JSONPY" - "$w" "$first" "$setup" "$sim" "$cpu" "$job" "$dur" "$(workload_neurons "$w")" >>"$RECORDS" <<'EOF'
 import json, sys
-w, first, setup, sim, job, dur, n = sys.argv[1:]
+w, first, setup, sim, cpu, job, dur, n = sys.argv[1:]
 f = json.loads(first)
 rec = {'peer': 'annc', 'workload': w, 'generate_s': f['generate'], 'build_s': f['build'],
        'setup_s': float(setup), 'simulate_s': float(sim), 'job_s': float(job),
+       'simulate_cpu_s': float(cpu) if float(cpu) >= 0 else None,
        'spikes': f['spikes'], 'runs': f['runs']}
 rec['rate_hz'] = f['spikes'] / (int(n) * f['runs']) / (float(dur) / 1000.0)
-# The sweep compares whole jobs: every network set up and simulated.
-rec['run_s'] = rec['job_s'] if w == 'sweep' else rec['simulate_s']
+# The sweep compares whole jobs (wall time): every network set up and simulated. Single runs
+# compare CPU seconds, as Brian2's standalone run_s is std::clock() time; wall time is shown too.
+if w == 'sweep':
+    rec['run_s'] = rec['job_s']
+else:
+    rec['run_s'] = rec['simulate_cpu_s'] if rec['simulate_cpu_s'] is not None else rec['simulate_s']
 print(json.dumps(rec))
 EOF
 }
@@ -280,7 +293,7 @@ modes = modes.split()
 def f(x, fmt='%.3f'):
     return '-' if x is None else fmt % x
 
-head = ['workload', 'annc gen', 'build', 'setup', 'simulate']
+head = ['workload', 'annc gen', 'build', 'setup', 'sim wall', 'sim cpu']
 for m in modes:
     head += ['b2 %s build' % m, 'run', 'ratio']
 head += ['annc spikes', 'Hz']
@@ -291,7 +304,7 @@ for w in workloads.split():
     a = annc.get(w)
     row = [w + (' x11' if w == 'sweep' else '')]
     row += [f(a and a['generate_s']), f(a and a['build_s']), f(a and a['setup_s']),
-            f(a and a['run_s'])]
+            f(a and (a['job_s'] if w == 'sweep' else a['simulate_s'])), f(a and a['run_s'])]
     for m in modes:
         p = b2.get((w, m))
         ratio = p['run_s'] / a['run_s'] if p and a and a['run_s'] > 0 else None
@@ -310,10 +323,11 @@ for r in rows:
 print()
 print('seconds; annc setup/simulate: median of %s runs (manifest.json wall_s); gen/build: cold build '
       'directory, warm Go build cache unless BENCH_COLD_GOCACHE=1.' % repeat)
-print('ratio = Brian2 run_s / annc simulate (> 1: annc faster). Brian2: one run per mode, cold '
+print('ratio = Brian2 run_s / annc sim cpu (> 1: annc faster); both are CPU seconds of the simulation '
+      'loop (Brian2 standalone times it with std::clock). Brian2: one run per mode, cold '
       'compilation, single thread.')
 if 'sweep' in workloads.split():
-    print('sweep: annc simulate = wall time of the whole cached `annc run -sweep` job on %s workers '
+    print('sweep: annc sim wall/cpu = wall time of the whole cached `annc run -sweep` job on %s workers '
           '(11 networks); Brian2 = 11 sequential runs. Spikes/Hz summed/averaged over the 11 runs.' % workers)
 EOF
 
