@@ -322,7 +322,7 @@ func (r *runner) writePlan(seed int64) int {
 	for _, s := range check {
 		if err := setValue(inst, s); err != nil {
 			r.errorf("-set %s=%s: %v", s.path, s.value, err)
-			if len(r.prog.Paths) > 0 {
+			if len(r.prog.Paths) > 0 && !HasSuggestion(err) {
 				r.errorf("settable paths: %s", strings.Join(r.prog.Paths, " "))
 			}
 			return ExitUsage

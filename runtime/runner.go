@@ -382,7 +382,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	for _, s := range sets {
 		if err := setValue(inst, s); err != nil {
 			res.usage = true
-			fail(fmt.Errorf("-set %s=%s: %v", s.path, s.value, err))
+			fail(fmt.Errorf("-set %s=%s: %w", s.path, s.value, err))
 			return finish()
 		}
 	}
@@ -496,7 +496,7 @@ func (r *runner) single(seed int64) int {
 	switch {
 	case res.err != nil:
 		r.errorf("%v", res.err)
-		if res.usage && len(r.prog.Paths) > 0 {
+		if res.usage && len(r.prog.Paths) > 0 && !HasSuggestion(res.err) {
 			r.errorf("settable paths: %s", strings.Join(r.prog.Paths, " "))
 		}
 		if res.usage {

@@ -1,0 +1,102 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// UnknownPathError is the error of a generated network's Set or Get for a
+// path it does not have. Close are the settable paths a typo away from Path
+// (closest first), or, when none is, the paths of the object Path names
+// (Object true); nil when neither exists.
+type UnknownPathError struct {
+	Path   string
+	Close  []string
+	Object bool
+}
+
+func (e *UnknownPathError) Error() string {
+	switch {
+	case len(e.Close) > 0 && e.Object:
+		obj, _, _ := strings.Cut(e.Path, ".")
+		return fmt.Sprintf("unknown path %q; %s has %s", e.Path, obj, strings.Join(e.Close, ", "))
+	case len(e.Close) > 0:
+		return fmt.Sprintf("unknown path %q; did you mean %s?", e.Path, orList(e.Close))
+	}
+	return fmt.Sprintf("unknown path %q (Paths lists the settable paths)", e.Path)
+}
+
+// orList joins names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// HasSuggestion reports whether err is an *UnknownPathError that names the
+// paths the user probably meant (so the whole list need not be printed).
+func HasSuggestion(err error) bool {
+	var e *UnknownPathError
+	return errors.As(err, &e) && len(e.Close) > 0
+}
+
+// UnknownPath returns the *UnknownPathError of path among the settable
+// paths: the closest ones (up to three, at the smallest edit distance, which
+// must be at most a third of the path's length, at least 1; letter case
+// does not count), else those of the object before the first dot.
+func UnknownPath(path string, paths []string) error {
+	e := &UnknownPathError{Path: path}
+	limit := max(len([]rune(path))/3, 1)
+	best := limit + 1
+	for _, p := range paths {
+		d := editDistance(strings.ToLower(path), strings.ToLower(p))
+		switch {
+		case d > limit || d > best:
+		case d < best:
+			best, e.Close = d, []string{p}
+		case len(e.Close) < 3:
+			e.Close = append(e.Close, p)
+		}
+	}
+	if len(e.Close) > 0 {
+		return e
+	}
+	if obj, _, ok := strings.Cut(path, "."); ok {
+		for _, p := range paths {
+			if strings.HasPrefix(p, obj+".") {
+				e.Close = append(e.Close, p)
+			}
+		}
+		e.Object = len(e.Close) > 0
+	}
+	return e
+}
+
+// editDistance is the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions and transpositions of neighbours).
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
