@@ -166,7 +166,7 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	})
 	fs.BoolVar(&f.grid, "grid", false, "sweep the Cartesian product of the -sweep lists instead of zipping them")
 	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
-	fs.BoolVar(&f.plot, "plot", false, "plot the results with `annc plot` when the run is done (annc on PATH, or $ANNC_BIN)")
+	fs.BoolVar(&f.plot, "plot", false, "plot the results with 'annc plot' when the run is done (annc on PATH, or $ANNC_BIN)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
 	addPlanFlags(fs, &f.plan)
 	addGuardFlags(fs, &f.guard)

@@ -5,6 +5,7 @@
 //
 //	annc compile model.yaml [-d DIR] [-force]   generate Go into DIR (default annarchy/) and build it
 //	annc run model.yaml [runner flags]          compile (cached), then run; flags after the model go to the runner
+//	annc sweep model.yaml -sweep ... -out DIR   run a sweep here, or write it as a SLURM job array (--slurm)
 //	annc check model.yaml                       parse and analyse only; print diagnostics
 //	annc models [NAME]                          list the built-in models, or print one
 //	annc plot DIR [-format svg]                 plot a results directory
@@ -14,7 +15,25 @@
 //	annc completion bash|zsh|fish|powershell    shell completion script
 //
 // Runner flags (also accepted by `go run annarchy/main.go`): -duration MS, -seed N,
-// -set PATH=VALUE, -out DIR, -progress, -sweep PATH=V1,V2,..., -grid, -workers N, -plot.
+// -set PATH=VALUE, -out DIR, -progress, -sweep PATH=V1,V2,..., -grid, -workers N,
+// -max-memory SIZE, -check-every N, -stream, -plot, and -plan FILE with -shard k/N, which
+// split a sweep into shards for batch systems (as `annc sweep --slurm` does). -max-memory,
+// -check-every, -stream and -plot guard and finish a run:
+//
+//	-max-memory SIZE  refuse a run whose monitors would hold more than SIZE in memory
+//	                  (4GiB, 500MB; 0: no limit; default half the machine's RAM), and stop
+//	                  one whose monitors come to hold more (spikes cannot be foreseen),
+//	                  writing what was recorded; a sweep shares SIZE among its parallel runs
+//	-check-every N    every N steps (default 100) and at the end, check the state for NaN
+//	                  and ±Inf and the monitors' memory; a run that blew up stops with
+//	                  "numerical blow-up: population P, variable v of neuron i is NaN at
+//	                  t = ... ms", exit status 1, manifest status "error" and the results
+//	                  recorded so far on disk (0: never check)
+//	-stream           write the monitors' records to their .npy files while simulating,
+//	                  so that long runs use bounded memory (-max-memory then only checks
+//	                  what is held, not the estimate)
+//	-plot             when the run succeeds, plot the results directory with `annc plot`
+//	                  (annc on PATH, or $ANNC_BIN; `annc run` sets it)
 //
 // Long flags take one dash or two, as in Go's flag package. Exit status: 0 on
 // success, 1 when the model has errors or a run fails, 2 on usage errors.
