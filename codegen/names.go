@@ -62,7 +62,7 @@ var networkReserved = []string{
 	"Steps", "Every", "Callbacks", "EnableCallbacks", "DisableCallbacks", "CallbacksEnabled",
 	"ClearCallbacks", "SetProgress", "SetStopFlag", "Interrupted", "Run", "Simulate", "SimulateUntil",
 	"SimulateUntilPops", "Reset", "Set", "Get", "Monitors", "Base", "Const", "SetSeed",
-	"EnableLearning", "DisableLearning", "Paths", "ResetWith", "EnableLearningPeriod", "CheckFinite",
+	"EnableLearning", "DisableLearning", "Paths", "ResetWith", "EnableLearningPeriod", "CheckFinite", "CheckFiniteVars",
 }
 
 // Exported fields and methods of a generated population type.

@@ -43,6 +43,7 @@ type view struct {
 	RowsSetCases  string
 	GetCases      string
 	FiniteChecks  string // body of CheckFinite
+	FiniteVars    string // body of CheckFiniteVars
 	Paths         []string
 	Code          []string
 }
@@ -188,7 +189,7 @@ func (g *gen) buildView() *view {
 		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
-	v.FiniteChecks = g.finiteChecks()
+	v.FiniteChecks, v.FiniteVars = g.finiteChecks(true), g.finiteChecks(false)
 	// Stop conditions of SimulateUntil.
 	pops := m.Sim.Pops
 	if len(pops) == 0 {
@@ -292,17 +293,19 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 	return pv
 }
 
-// finiteChecks prints the body of Network.CheckFinite: populations, then
-// projections, in creation order, their float parameters and variables in
-// declaration order, skipping objects WithOnly left out. Each check is a call
-// on a slice or a value, so a network whose state is finite allocates
-// nothing.
-func (g *gen) finiteChecks() string {
+// finiteChecks prints the body of Network.CheckFinite (params true) or
+// CheckFiniteVars: populations, then projections, in creation order, their
+// float parameters (with params) and variables in declaration order,
+// skipping objects WithOnly left out. No equation writes a parameter (a
+// weight that learning changes is a variable), so CheckFiniteVars sees
+// everything a step can change. Each check is a call on a slice or a
+// value, so a network whose state is finite allocates nothing.
+func (g *gen) finiteChecks(params bool) string {
 	var b strings.Builder
 	for _, p := range g.pops {
 		var body strings.Builder
 		for _, vr := range p.nt.t.Vars {
-			if vr.Type != ir.Float {
+			if vr.Type != ir.Float || (vr.IsParam && !params) {
 				continue
 			}
 			f := "p." + p.nt.field[vr]
@@ -319,7 +322,7 @@ func (g *gen) finiteChecks() string {
 	for _, pj := range g.projs {
 		var body strings.Builder
 		for _, vr := range pj.st.Vars {
-			if vr.Type != ir.Float {
+			if vr.Type != ir.Float || (vr.IsParam && !params) {
 				continue
 			}
 			f := "pj." + pj.fld[vr]

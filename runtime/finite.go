@@ -18,6 +18,16 @@ type FiniteChecker interface {
 	CheckFinite() error
 }
 
+// FiniteVarsChecker is implemented by generated networks next to
+// FiniteChecker: CheckFiniteVars checks only the variables, what a step can
+// change (parameters, and weights no equation writes, change only when
+// set). The runner checks everything before a run and then only the
+// variables, so that a periodic check costs a small part of a step even in
+// networks with many static synapses.
+type FiniteVarsChecker interface {
+	CheckFiniteVars() error
+}
+
 // NonFiniteError says where a NaN or infinity was found. Object is the
 // population or projection, Variable the state variable, Index the neuron's
 // rank (Synapse false) or the synapse's index in the projection (Synapse

@@ -47,38 +47,51 @@ func (r *runner) guardRun(inst Instance, mons []*Monitor) error {
 			return err
 		}
 	}
-	var checks []func() error
+	// The initial check reads all the state (first), the periodic ones
+	// what a step can change (then).
+	var first, then []func() error
 	if fc, ok := inst.(FiniteChecker); ok && f.guard.checkEvery > 0 {
-		checks = append(checks, fc.CheckFinite)
+		first = append(first, fc.CheckFinite)
+		if vc, ok := inst.(FiniteVarsChecker); ok {
+			then = append(then, vc.CheckFiniteVars)
+		} else {
+			then = append(then, fc.CheckFinite)
+		}
 	}
 	if limit > 0 {
 		perRun := max(limit/int64(parallel), 1)
-		checks = append(checks, func() error { return checkHeld(mons, core, perRun, limit, parallel) })
+		held := func() error { return checkHeld(mons, core, perRun, limit, parallel) }
+		first, then = append(first, held), append(then, held)
 	}
 	every := f.guard.checkEvery
 	if every <= 0 {
 		every = DefaultCheckEvery
 	}
-	switch len(checks) {
-	case 0:
+	if len(first) == 0 {
 		core.SetCheck(0, nil)
 		return nil
-	case 1:
-		core.SetCheck(every, checks[0])
-	default:
-		core.SetCheck(every, func() error {
-			for _, c := range checks {
-				if err := c(); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
 	}
+	core.SetCheck(every, allOf(first))
 	if err := core.CheckNow(); err != nil {
 		return fmt.Errorf("%w (in the initial state, before simulating)", err)
 	}
+	core.check = allOf(then)
 	return nil
+}
+
+// allOf is a check running checks in order, failing with the first error.
+func allOf(checks []func() error) func() error {
+	if len(checks) == 1 {
+		return checks[0]
+	}
+	return func() error {
+		for _, c := range checks {
+			if err := c(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // MonitorHeldBytes is what the monitors hold now, counted as MonitorBytes

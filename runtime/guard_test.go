@@ -150,6 +150,56 @@ func TestCoreCheck(t *testing.T) {
 	}
 }
 
+// varsLeaky also has the cheaper check of the variables only (v and I;
+// par plays a parameter, checked by CheckFinite only) and counts the calls
+// of both checks.
+type varsLeaky struct {
+	finiteLeaky
+	par        []float64
+	full, vars *int
+}
+
+func (n varsLeaky) CheckFinite() error {
+	*n.full++
+	if err := n.finiteLeaky.CheckFinite(); err != nil {
+		return err
+	}
+	return CheckNeurons("P", "par", n.par)
+}
+
+func (n varsLeaky) CheckFiniteVars() error { *n.vars++; return n.finiteLeaky.CheckFinite() }
+
+// The runner checks all the state before a run, then only the variables:
+// every 100 steps and at the end. A parameter a step cannot change (here a
+// hook changes par anyway) is left to the initial check.
+func TestMainChecksVarsPeriodically(t *testing.T) {
+	var full, vars int
+	prog := leakyProgram(nil)
+	newProg := func(hook func(*leaky, []float64)) {
+		prog.New = func(seed int64) (Instance, error) {
+			n := newLeaky(seed)
+			par := []float64{1}
+			n.onStep = func(n *leaky) { hook(n, par) }
+			return varsLeaky{finiteLeaky{n}, par, &full, &vars}, nil
+		}
+	}
+	newProg(func(n *leaky, par []float64) {
+		if n.Step == 250 {
+			par[0] = math.NaN()
+		}
+	})
+	code, msg := runMain(t, prog, nil, "-out", t.TempDir(), "-duration", "1000")
+	if code != ExitOK || full != 1 || vars != 11 {
+		t.Errorf("exit %d (%s), %d full checks, %d variable checks; want 0, 1, 11 (10 periodic, 1 final)", code, msg, full, vars)
+	}
+	full, vars = 0, 0
+	newProg(func(n *leaky, par []float64) { poison(250, 2, math.NaN())(n) })
+	code, msg = runMain(t, prog, nil, "-out", t.TempDir(), "-duration", "1000")
+	if code != ExitError || !strings.Contains(msg, "variable v of neuron 2 is NaN at t = 300 ms") || full != 1 || vars != 3 {
+		t.Errorf("exit %d (%s), %d full checks, %d variable checks; want 1, 1, 3 (the third fails, the final check reports its error)", code, msg, full, vars)
+	}
+}
+
 func TestMainNonFinite(t *testing.T) {
 	out := t.TempDir()
 	code, msg := runMain(t, finiteProgram(poison(250, 1, math.NaN())), nil, "-out", out, "-duration", "1000")

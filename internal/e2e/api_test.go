@@ -270,6 +270,7 @@ func TestSubset(t *testing.T) {
 // by object, variable and index: per neuron, population-wide, per synapse,
 // projection-wide; with two planted (acc before nn in creation order) the
 // population's; in a WithOnly subset the left-out objects are skipped.
+// CheckFiniteVars skips parameters and weights no equation writes.
 func TestCheckFinite(t *testing.T) {
 	var got struct {
 		OK       string
@@ -279,6 +280,7 @@ func TestCheckFinite(t *testing.T) {
 		Fields   bool
 		SubsetOK string
 		Subset   string
+		Vars     []string
 	}
 	apiResult(t, "finite", &got)
 	const hint = "; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
@@ -293,6 +295,12 @@ func TestCheckFinite(t *testing.T) {
 	})
 	check(t, "after undoing", got.After, "")
 	check(t, "NonFiniteError fields", got.Fields, true)
+	check(t, "CheckFiniteVars, CheckFinite", got.Vars, []string{
+		"", "numerical blow-up: population A, population-wide variable thr is +Inf" + hint, // a parameter
+		"", "numerical blow-up: projection in_n, variable w of synapse 0 is NaN" + hint, // a static weight
+		"numerical blow-up: projection nn, variable w of synapse 1 is NaN" + hint, // a learned weight
+		"numerical blow-up: projection nn, variable w of synapse 1 is NaN" + hint,
+	})
 	check(t, "subset, finite", got.SubsetOK, "")
 	check(t, "subset", got.Subset, "numerical blow-up: population A, variable r of neuron 2 is -Inf"+hint)
 }

@@ -527,6 +527,21 @@ func finite() any {
 	err := n.CheckFinite()
 	res["fields"] = errors.As(err, &nf) && nf.Object == "pl" && nf.Variable == "w" && nf.Synapse && nf.Index == 1 && math.IsNaN(nf.Value)
 
+	// CheckFiniteVars leaves out parameters and weights no equation writes
+	// (in_n's); nn's weights are learned, so they are variables.
+	v := newNet()
+	var vars []string
+	for _, set := range [][2]func(){
+		{func() { v.A.Thr = math.Inf(1) }, func() { v.A.Thr = 10 }},
+		{func() { v.In_n.W[0] = math.NaN() }, func() { v.In_n.W[0] = 1 }},
+		{func() { v.Nn.W[1] = math.NaN() }, func() { v.Nn.W[1] = 0.5 }},
+	} {
+		set[0]()
+		vars = append(vars, errText(v.CheckFiniteVars()), errText(v.CheckFinite()))
+		set[1]()
+	}
+	res["vars"] = vars
+
 	s := newNet(api.WithOnly("A", "mA"))
 	res["subsetOK"] = errText(s.CheckFinite())
 	s.A.R[2] = math.Inf(-1)
