@@ -232,11 +232,31 @@ func (g *gen) drawCode(nt *ntype) string {
 		f := nt.randField[rv]
 		if rv.Loc == ir.Global {
 			fmt.Fprintf(&b, "p.%s = %s\n}\n", f, g.conv(draw))
+		} else if fill := g.fillCall(rv, args, "p."+f); fill != "" {
+			b.WriteString(fill + "\n}\n")
 		} else {
 			fmt.Fprintf(&b, "dst := p.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", f, g.conv(draw))
 		}
 	}
 	return b.String()
+}
+
+// fillCall is the RNG call filling the slice dst with a whole step of a
+// local random variable (the same numbers as one drawExpr per element, with
+// the generator state kept in registers), or "" when the distribution has
+// no fill method.
+func (g *gen) fillCall(rv *ir.RandomVar, args []string, dst string) string {
+	suffix := ""
+	if g.f32 {
+		suffix = "32"
+	}
+	switch {
+	case rv.Dist == "Normal" && len(args) == 2:
+		return "r.FillNormal" + suffix + "(" + dst + ", " + args[0] + ", " + args[1] + ")"
+	case rv.Dist == "Uniform" && len(args) == 2:
+		return "r.FillUniform" + suffix + "(" + dst + ", " + args[0] + ", " + args[1] + ")"
+	}
+	return ""
 }
 
 // drawExpr is the RNG call drawing one value of a distribution (args are

@@ -201,6 +201,8 @@ func (pj *%s) SyncWeights() {
 			d := g.conv(g.drawExpr(rv, args))
 			if rv.Loc == ir.Global {
 				w("pj.%s = %s\n}\n", pj.randField[rv], d)
+			} else if fill := g.fillCall(rv, args, "pj."+pj.randField[rv]); fill != "" {
+				w("%s\n}\n", fill)
 			} else {
 				w("dst := pj.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", pj.randField[rv], d)
 			}

@@ -74,7 +74,7 @@ func TestRNGReproducibleAndKeyed(t *testing.T) {
 	}
 	// Copying the value forks the stream: both copies continue identically.
 	c := NewRNG(7, 3)
-	c.Normal() // leaves a spare normal in the state
+	c.Normal()
 	d := c
 	if c.Normal() != d.Normal() || c.Float64() != d.Float64() {
 		t.Fatal("copied RNG diverged")
@@ -182,7 +182,13 @@ func TestIntnAndDiscreteRange(t *testing.T) {
 
 func TestRNGDoesNotAllocate(t *testing.T) {
 	r := NewRNG(1, 2)
+	var buf [64]float64
+	var buf32 [64]float32
 	allocs := testing.AllocsPerRun(100, func() {
+		r.FillNormal(buf[:], 1, 2)
+		r.FillUniform(buf[:], 1, 2)
+		r.FillNormal32(buf32[:], 1, 2)
+		r.FillUniform32(buf32[:], 1, 2)
 		_ = r.Uint64() + uint64(r.Float64()+r.Normal()+r.Gamma(2, 1)+r.Binomial(100, 0.3)+r.Exponential(1)) + uint64(r.Poisson(30)+r.Intn(10))
 	})
 	if allocs != 0 {
@@ -215,6 +221,34 @@ func BenchmarkRNGNormal(b *testing.B) {
 		s += r.Normal()
 	}
 	_ = s
+}
+
+// BenchmarkRNGNormalMSLoop1000 and BenchmarkRNGFillNormal1000 draw one
+// step of noise for 1000 neurons, element by element and in one call.
+func BenchmarkRNGNormalMSLoop1000(b *testing.B) {
+	r := NewRNG(1)
+	dst := make([]float64, 1000)
+	for b.Loop() {
+		for i := range dst {
+			dst[i] = r.NormalMS(0, 5)
+		}
+	}
+}
+
+func BenchmarkRNGFillNormal1000(b *testing.B) {
+	r := NewRNG(1)
+	dst := make([]float64, 1000)
+	for b.Loop() {
+		r.FillNormal(dst, 0, 5)
+	}
+}
+
+func BenchmarkRNGFillUniform1000(b *testing.B) {
+	r := NewRNG(1)
+	dst := make([]float64, 1000)
+	for b.Loop() {
+		r.FillUniform(dst, -60, -50)
+	}
 }
 
 func BenchmarkRNGPoisson10(b *testing.B) {
