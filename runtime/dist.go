@@ -354,15 +354,12 @@ func (d Dist) Draw(r *RNG) float64 {
 func (d Dist) Fill(dst []float64, r *RNG) {
 	switch d.Name {
 	case "Uniform":
-		a, b := d.Args[0], d.Args[1]
-		for i := range dst {
-			dst[i] = r.Uniform(a, b)
-		}
+		r.FillUniform(dst, d.Args[0], d.Args[1])
 	case "Normal":
-		mu, sigma := d.Args[0], d.Args[1]
+		r.FillNormal(dst, d.Args[0], d.Args[1])
 		lo, hi := d.bounds()
-		for i := range dst {
-			dst[i] = min(max(r.NormalMS(mu, sigma), lo), hi)
+		for i, x := range dst {
+			dst[i] = min(max(x, lo), hi)
 		}
 	default:
 		for i := range dst {
@@ -374,6 +371,10 @@ func (d Dist) Fill(dst []float64, r *RNG) {
 // Fill32 is Fill for float32 models (deviates are drawn in float64 and
 // rounded).
 func (d Dist) Fill32(dst []float32, r *RNG) {
+	if d.Name == "Uniform" {
+		r.FillUniform32(dst, d.Args[0], d.Args[1])
+		return
+	}
 	for i := range dst {
 		dst[i] = float32(d.Draw(r))
 	}

@@ -130,14 +130,14 @@ func TestDistDrawClipsAndFills(t *testing.T) {
 	for _, s := range []string{"Uniform(-1, 1)", "Normal(1, 2)", "Normal(0, 1, max=0.3)", "LogNormal(0, 1)", "Exponential(3, max=0.1)", "Gamma(0.7, 2)", "DiscreteUniform(0, 9)", "Binomial(20, 0.25)"} {
 		d := MustDist(s)
 		a, b := NewRNG(3, 4), NewRNG(3, 4)
-		fill := make([]float64, 100)
+		fill := make([]float64, 5000) // enough to reach the ziggurat's wedges and tail
 		d.Fill(fill, &a)
 		for i := range fill {
 			if x := d.Draw(&b); x != fill[i] {
 				t.Fatalf("%s: Fill[%d] = %g, Draw = %g", s, i, fill[i], x)
 			}
 		}
-		f32 := make([]float32, 100)
+		f32 := make([]float32, len(fill))
 		c := NewRNG(3, 4)
 		d.Fill32(f32, &c)
 		for i := range f32 {
