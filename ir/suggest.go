@@ -2,37 +2,10 @@ package ir
 
 import (
 	"fmt"
+	editdist "github.com/annc/annc/internal/suggest"
 	"sort"
 	"strings"
 )
-
-// editDistance is the optimal-string-alignment distance between a and b:
-// insertions, deletions, substitutions and swaps of adjacent characters
-// ("tua" is one edit from "tau").
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
-}
 
 // suggest returns up to three candidates close to name, nearest first.
 // A candidate qualifies when it differs by at most a third of the name's
@@ -50,7 +23,7 @@ func suggest(name string, candidates []string) []string {
 			continue
 		}
 		seen[c] = true
-		d := editDistance(name, c)
+		d := editdist.Distance(name, c)
 		if strings.EqualFold(name, c) {
 			d = 0
 		}

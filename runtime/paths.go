@@ -76,6 +76,8 @@ func UnknownPath(path string, paths []string) error {
 
 // editDistance is the optimal-string-alignment distance between a and b
 // (insertions, deletions, substitutions and transpositions of neighbours).
+// It repeats internal/suggest.Distance because the runtime is copied into
+// every build directory and may import nothing but the standard library.
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev2 := make([]int, len(rb)+1)
