@@ -135,6 +135,8 @@ func (g *gen) neuronCode(nt *ntype) string {
 	}
 	w("// StopConditionMet reports whether the population's stop_condition holds.\n")
 	w("func (p *%s) StopConditionMet() bool {\nreturn p.stop != nil && p.stop()\n}\n\n", nt.goName)
+	w("// held reports whether the network holds the population (WithOnly may leave it out).\n")
+	w("func (p *%s) held() bool { return p != nil }\n\n", nt.goName)
 	switch t.Input {
 	case ir.SpikeSourceInput:
 		w(`// SetSpikeTimes replaces the spike times (ms, one list per neuron); each

@@ -240,6 +240,7 @@ func TestSubset(t *testing.T) {
 		Nil            []bool
 		Monitors       int
 		Until          float64
+		UntilPops      float64
 		GetAbsent      string
 		SetAbsent      string
 		AFrames        int
@@ -252,6 +253,7 @@ func TestSubset(t *testing.T) {
 	check(t, "nil fields", got.Nil, []bool{true, true, true, true, true, true})
 	check(t, "monitors", got.Monitors, 1)
 	check(t, "SimulateUntil without B", got.Until, 3.0)
+	check(t, "SimulateUntilPops given the left-out B", got.UntilPops, 3.0)
 	check(t, "Get of a left-out object", got.GetAbsent, "B.r: not in this network (left out by WithOnly)")
 	check(t, "Set of a left-out object", got.SetAbsent, "nn.w: not in this network (left out by WithOnly)")
 	check(t, "frames of mA", got.AFrames, 6)

@@ -474,6 +474,8 @@ func subset() any {
 	res["nil"] = []bool{s.B == nil, s.N == nil, s.Nn == nil, s.MN == nil, s.A != nil, s.MA != nil}
 	res["monitors"] = len(s.Monitors())
 	res["until"] = s.SimulateUntil(100)
+	u := newNet(api.WithOnly("A", "mA"))
+	res["untilPops"] = u.SimulateUntilPops(100, false, u.A, u.B) // u.B was left out: skipped, not a panic
 	_, err := s.Get("B.r")
 	res["getAbsent"] = errText(err)
 	res["setAbsent"] = errText(s.Set("nn.w", 1))
