@@ -18,6 +18,7 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./runtime/
+	$(GO) test -count=1 -race -run TestDeterminism ./internal/e2e/
 
 # Fuzz each target for FUZZTIME (CI runs a short bounded round; the seed
 # corpora in testdata/fuzz also run as plain tests in `make test`).

@@ -91,7 +91,11 @@ func generateAndBuild(dir string) error {
 		return err
 	}
 	progPath = filepath.Join(dir, "prog.bin")
-	cmd := exec.Command("go", "build", "-o", progPath, "./prog")
+	args := []string{"build", "-o", progPath}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, "./prog")...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	if out, err := cmd.CombinedOutput(); err != nil {
