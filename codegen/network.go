@@ -44,6 +44,7 @@ type view struct {
 	GetCases      string
 	FiniteChecks  string // body of CheckFinite
 	FiniteVars    string // body of CheckFiniteVars
+	Learns        bool   // some projection has synapse equations or post_spike code
 	Paths         []string
 	Code          []string
 }
@@ -158,7 +159,9 @@ func (g *gen) buildView() *view {
 		v.Pops = append(v.Pops, g.popView(p, &set, &get, &v.Paths))
 	}
 	for _, pj := range g.projs {
-		v.Projs = append(v.Projs, g.projView(pj, &set, &get, &v.Paths))
+		pv := g.projView(pj, &set, &get, &v.Paths)
+		v.Learns = v.Learns || pv.Learn || pv.PostSpike
+		v.Projs = append(v.Projs, pv)
 	}
 	var rows strings.Builder
 	for _, p := range g.pops {
