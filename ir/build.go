@@ -38,6 +38,19 @@ type builder struct {
 	// were rejected (their errors are reported): references to them are
 	// not reported again as unknown names.
 	broken map[string]bool
+	// brokenTypes names the neuron and synapse types whose definitions have
+	// syntax errors (reported by the parser): they are not analysed, and the
+	// objects using them are skipped without further messages.
+	brokenTypes map[string]bool
+	// anonBroken is set when a population or projection whose name could
+	// not be read was rejected: any unknown name may be that one.
+	anonBroken bool
+}
+
+// isBroken reports whether a reference to name may be to an object rejected
+// with errors of its own, so that it is not reported again as unknown.
+func (b *builder) isBroken(name string) bool {
+	return b.broken[name] || b.anonBroken
 }
 
 var modelName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -58,6 +71,8 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		pops:     map[string]*Population{},
 		projs:    map[string]*Projection{},
 		broken:   map[string]bool{},
+
+		brokenTypes: map[string]bool{},
 	}
 	out := &Model{
 		Name:      m.Name,
@@ -75,6 +90,10 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	b.constants()
 	b.modelFunctions()
 	for _, def := range m.Neurons {
+		if def.Broken {
+			b.brokenTypes[def.Name] = true
+			continue
+		}
 		if _, ok := b.neurons[def.Name]; ok {
 			b.diags.Errorf(def.Pos, "neuron type %q is defined twice", def.Name)
 			continue
@@ -84,6 +103,10 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		out.Neurons = append(out.Neurons, nt)
 	}
 	for _, def := range m.Synapses {
+		if def.Broken {
+			b.brokenTypes[def.Name] = true
+			continue
+		}
 		if _, ok := b.synapses[def.Name]; ok {
 			b.diags.Errorf(def.Pos, "synapse type %q is defined twice", def.Name)
 			continue
@@ -246,6 +269,12 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 			b.broken[pd.Name] = true
 		}
 	}()
+	if pd.Broken || b.brokenTypes[pd.Neuron] {
+		if pd.Name == "" {
+			b.anonBroken = true
+		}
+		return // its errors are reported
+	}
 	if !identRe.MatchString(pd.Name) {
 		b.diags.Errorf(pd.Pos, "population name %q must be an identifier", pd.Name)
 	}
@@ -385,7 +414,7 @@ func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params boo
 // view resolves a population or a view of it.
 func (b *builder) view(r parser.Ref) (View, bool) {
 	pop, ok := b.pops[r.Name]
-	if !ok && b.broken[r.Name] {
+	if !ok && b.isBroken(r.Name) {
 		return View{}, false // its own error is reported
 	}
 	if !ok {
@@ -491,6 +520,17 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 }
 
 func (b *builder) projection(i int, pd *parser.ProjDef) {
+	if pd.Broken || b.brokenTypes[pd.Synapse] {
+		if pd.Name == "" && (pd.Pre.Name == "" || pd.Post.Name == "" || pd.Target == "") {
+			b.anonBroken = true
+		}
+		name := pd.Name
+		if name == "" {
+			name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+		}
+		b.broken[name] = true
+		return // its errors are reported
+	}
 	pre, ok1 := b.view(pd.Pre)
 	post, ok2 := b.view(pd.Post)
 	if pd.Target == "" {
@@ -643,6 +683,9 @@ func (b *builder) checkSideRefs(sy *synType, pr *Projection) {
 var monVarRe = regexp.MustCompile(`^\s*sum\(\s*([A-Za-z_][A-Za-z0-9_]*)?\s*\)\s*$`)
 
 func (b *builder) monitor(md *parser.MonitorDef) {
+	if md.Broken {
+		return // its errors are reported
+	}
 	mon := &Monitor{Pos: md.Pos, Name: md.Name, Start: md.Start}
 	var vars []*Var
 	var typeName string
@@ -654,7 +697,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		typeName = "synapse type " + pr.Type.Name
 	} else {
 		if _, ok := b.pops[md.Target.Name]; !ok {
-			if b.broken[md.Target.Name] {
+			if b.isBroken(md.Target.Name) {
 				return // its own error is reported
 			}
 			var names []string
@@ -783,7 +826,7 @@ func (b *builder) simulation() {
 				pos = sd.PopulationsPos[i]
 			}
 			pop, ok := b.pops[name]
-			if !ok && b.broken[name] {
+			if !ok && b.isBroken(name) {
 				continue // its own error is reported
 			}
 			if !ok {

@@ -202,6 +202,12 @@ type Model struct {
 	Projs      []*ProjDef
 	Monitors   []*MonitorDef
 	Simulation *SimDef
+	// Unattributed is true when some error lies outside every neuron,
+	// synapse, population, projection and monitor (model settings,
+	// constants, functions, the document's structure): then the model
+	// cannot be analysed at all. Otherwise analysis can skip the Broken
+	// objects and still report the errors of the others.
+	Unattributed bool
 }
 
 // NeuronDef is a neuron type.
@@ -215,6 +221,7 @@ type NeuronDef struct {
 	Refractory *Value // number of ms or a parameter name (Str)
 	Functions  []FuncDef
 	Builtin    bool // came from models/
+	Broken     bool // has syntax or schema errors (reported); analysis skips it
 }
 
 // SynapseDef is a synapse type.
@@ -230,6 +237,7 @@ type SynapseDef struct {
 	PostSpike  []Stmt
 	Functions  []FuncDef
 	Builtin    bool
+	Broken     bool // has syntax or schema errors (reported); analysis skips it
 }
 
 // Slice is one dimension of a view: P[a:b] or P[i] or P[:].
@@ -261,6 +269,7 @@ type PopDef struct {
 	Poisson       *PoissonDef
 	SpikeSource   *SpikeSourceDef
 	TimedArray    *TimedArrayDef
+	Broken        bool // has syntax or schema errors (reported); analysis skips it
 }
 
 // PoissonDef: rates is a number, a list (one per neuron) or an equation string of t.
@@ -305,6 +314,7 @@ type ProjDef struct {
 	SynapsePos diag.Pos
 	Parameters []Named
 	Connector  ConnDef
+	Broken     bool // has syntax or schema errors (reported); analysis skips it
 }
 
 // MonitorDef is one monitor.
@@ -316,6 +326,7 @@ type MonitorDef struct {
 	Period    *float64
 	PeriodPos diag.Pos
 	Start     bool // default true
+	Broken    bool // has syntax or schema errors (reported); analysis skips it
 }
 
 // SimDef is the simulation section.

@@ -16,9 +16,20 @@ import (
 // loader decodes a model file from YAML nodes, so that every value keeps its
 // line and column, and collects every error it meets.
 type loader struct {
-	file  string
-	fl    *fileLines
-	diags diag.List
+	file       string
+	fl         *fileLines
+	diags      diag.List
+	attributed int // errors that lie inside a neuron, synapse, population, projection or monitor
+}
+
+// within runs read and reports whether it added errors, which it attributes
+// to the object being read (see Model.Unattributed).
+func (l *loader) within(read func()) bool {
+	before := len(l.diags.Errors())
+	read()
+	added := len(l.diags.Errors()) - before
+	l.attributed += added
+	return added > 0
 }
 
 var (
@@ -37,6 +48,7 @@ func ParseModel(file string, src []byte) (*Model, diag.List) {
 	if ok {
 		l.model(root, m)
 	}
+	m.Unattributed = len(l.diags.Errors()) > l.attributed
 	l.diags.Sort()
 	return m, l.diags
 }
@@ -502,11 +514,26 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 		case "synapses":
 			l.synapses(v, m)
 		case "populations":
-			l.list(v, "populations", func(n *yaml.Node) { m.Pops = append(m.Pops, l.population(n)) })
+			l.list(v, "populations", func(n *yaml.Node) {
+				var p *PopDef
+				broken := l.within(func() { p = l.population(n) })
+				p.Broken = broken
+				m.Pops = append(m.Pops, p)
+			})
 		case "projections":
-			l.list(v, "projections", func(n *yaml.Node) { m.Projs = append(m.Projs, l.projection(n)) })
+			l.list(v, "projections", func(n *yaml.Node) {
+				var p *ProjDef
+				broken := l.within(func() { p = l.projection(n) })
+				p.Broken = broken
+				m.Projs = append(m.Projs, p)
+			})
 		case "monitors":
-			l.list(v, "monitors", func(n *yaml.Node) { m.Monitors = append(m.Monitors, l.monitor(n)) })
+			l.list(v, "monitors", func(n *yaml.Node) {
+				var md *MonitorDef
+				broken := l.within(func() { md = l.monitor(n) })
+				md.Broken = broken
+				m.Monitors = append(m.Monitors, md)
+			})
 		case "simulation":
 			m.Simulation = l.simulation(v)
 		}
@@ -538,37 +565,42 @@ func (l *loader) neurons(n *yaml.Node, m *Model) {
 	}
 	l.fields(n, "neurons", nil, func(key string, k, v *yaml.Node) {
 		d := &NeuronDef{Pos: l.pos(k), Name: key}
-		if !identRE.MatchString(key) {
-			l.errorf(k, "neuron name %q is not a valid name", key)
-		}
 		m.Neurons = append(m.Neurons, d)
-		what := fmt.Sprintf("neuron %q", key)
-		if isNull(v) {
-			return
-		}
-		l.fields(v, what, neuronKeys, func(key string, k, v *yaml.Node) {
-			switch key {
-			case "parameters":
-				d.Parameters = l.params(v, "parameters of "+what)
-			case "equations":
-				d.Equations = l.equations(v, "equations of "+what)
-			case "spike":
-				d.Spike = l.expr(v, "spike of "+what)
-			case "reset":
-				d.Reset = l.equations(v, "reset of "+what)
-			case "refractory":
-				if isNull(v) {
-					return
-				}
-				r := l.value(v, "refractory of "+what)
-				if r.List != nil || r.Bool != nil {
-					l.errorf(v, "refractory of %s must be a number of ms or a parameter name, got %s", what, kindName(v))
-				}
-				d.Refractory = &r
-			case "functions":
-				d.Functions = l.functions(v, "functions of "+what)
+		d.Broken = l.within(func() { l.neuron(d, k, v) })
+	})
+}
+
+func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
+	key := d.Name
+	if !identRE.MatchString(key) {
+		l.errorf(k, "neuron name %q is not a valid name", key)
+	}
+	what := fmt.Sprintf("neuron %q", key)
+	if isNull(v) {
+		return
+	}
+	l.fields(v, what, neuronKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "parameters":
+			d.Parameters = l.params(v, "parameters of "+what)
+		case "equations":
+			d.Equations = l.equations(v, "equations of "+what)
+		case "spike":
+			d.Spike = l.expr(v, "spike of "+what)
+		case "reset":
+			d.Reset = l.equations(v, "reset of "+what)
+		case "refractory":
+			if isNull(v) {
+				return
 			}
-		})
+			r := l.value(v, "refractory of "+what)
+			if r.List != nil || r.Bool != nil {
+				l.errorf(v, "refractory of %s must be a number of ms or a parameter name, got %s", what, kindName(v))
+			}
+			d.Refractory = &r
+		case "functions":
+			d.Functions = l.functions(v, "functions of "+what)
+		}
 	})
 }
 
@@ -580,35 +612,40 @@ func (l *loader) synapses(n *yaml.Node, m *Model) {
 	}
 	l.fields(n, "synapses", nil, func(key string, k, v *yaml.Node) {
 		d := &SynapseDef{Pos: l.pos(k), Name: key, Operation: "sum"}
-		if !identRE.MatchString(key) {
-			l.errorf(k, "synapse name %q is not a valid name", key)
-		}
 		m.Synapses = append(m.Synapses, d)
-		what := fmt.Sprintf("synapse %q", key)
-		if isNull(v) {
-			return
-		}
-		l.fields(v, what, synapseKeys, func(key string, k, v *yaml.Node) {
-			switch key {
-			case "parameters":
-				d.Parameters = l.params(v, "parameters of "+what)
-			case "equations":
-				d.Equations = l.equations(v, "equations of "+what)
-			case "psp":
-				d.Psp = l.expr(v, "psp of "+what)
-			case "operation":
-				d.OpPos = l.pos(v)
-				if s, ok := l.oneOf(v, "operation", []string{"sum", "max", "min", "mean"}); ok {
-					d.Operation = s
-				}
-			case "pre_spike":
-				d.PreSpike = l.equations(v, "pre_spike of "+what)
-			case "post_spike":
-				d.PostSpike = l.equations(v, "post_spike of "+what)
-			case "functions":
-				d.Functions = l.functions(v, "functions of "+what)
+		d.Broken = l.within(func() { l.synapse(d, k, v) })
+	})
+}
+
+func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
+	key := d.Name
+	if !identRE.MatchString(key) {
+		l.errorf(k, "synapse name %q is not a valid name", key)
+	}
+	what := fmt.Sprintf("synapse %q", key)
+	if isNull(v) {
+		return
+	}
+	l.fields(v, what, synapseKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "parameters":
+			d.Parameters = l.params(v, "parameters of "+what)
+		case "equations":
+			d.Equations = l.equations(v, "equations of "+what)
+		case "psp":
+			d.Psp = l.expr(v, "psp of "+what)
+		case "operation":
+			d.OpPos = l.pos(v)
+			if s, ok := l.oneOf(v, "operation", []string{"sum", "max", "min", "mean"}); ok {
+				d.Operation = s
 			}
-		})
+		case "pre_spike":
+			d.PreSpike = l.equations(v, "pre_spike of "+what)
+		case "post_spike":
+			d.PostSpike = l.equations(v, "post_spike of "+what)
+		case "functions":
+			d.Functions = l.functions(v, "functions of "+what)
+		}
 	})
 }
 

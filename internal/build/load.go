@@ -37,10 +37,12 @@ func Load(path string) (*Loaded, error) {
 	l.Diags = append(l.Diags, ds...)
 	lib, lds := models.Load()
 	l.Diags = append(l.Diags, lds...)
-	if ast != nil && !ds.HasErrors() {
-		m, ids := ir.Build(ast, lib)
+	// With syntax errors inside some objects only, the others are still
+	// analysed, so that one check reports every error it can.
+	if ast != nil && (!ds.HasErrors() || !ast.Unattributed) {
+		m, ids := analyse(ast, lib)
 		l.Diags = append(l.Diags, ids...)
-		if !ids.HasErrors() {
+		if !ds.HasErrors() && !ids.HasErrors() {
 			l.Model = m
 		}
 	}
@@ -58,4 +60,18 @@ func displayName(path string) string {
 		}
 	}
 	return filepath.Clean(path)
+}
+
+// analyse runs ir.Build. A model with syntax errors is only partly built, so
+// a failure while analysing it costs its extra diagnostics, not the check.
+func analyse(ast *parser.Model, lib ir.Library) (m *ir.Model, ds diag.List) {
+	if ast.Unattributed {
+		return ir.Build(ast, lib)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			m, ds = nil, nil
+		}
+	}()
+	return ir.Build(ast, lib)
 }
