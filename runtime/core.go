@@ -191,9 +191,36 @@ func (c *Core) Simulate(ms float64, step func()) {
 	if total <= 0 {
 		return
 	}
+	c.advance(total, step, c.scheduleCallbacks(c.Step), nil)
+}
+
+// Run computes steps steps without callbacks (what a single Step uses).
+func (c *Core) Run(steps int64, step func()) {
+	if steps <= 0 {
+		return
+	}
+	c.advance(steps, step, noStep, nil)
+}
+
+// SimulateUntil computes at most maxMs of simulation (rounded to steps),
+// checking stop() after each step and ending after the step during which it
+// became true. It runs no callbacks and returns the simulated time in ms
+// (steps done × Dt).
+func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float64 {
+	total := c.Steps(maxMs)
+	if total <= 0 {
+		return 0
+	}
+	return float64(c.advance(total, step, noStep, stop)) * c.Dt
+}
+
+// advance is the step loop of every run: at most total steps, running the
+// callbacks scheduled from due (noStep: none) before their steps; after each
+// step it checks until (when not nil), the stop flag and the finiteness check,
+// and reports progress. It returns the number of steps done.
+func (c *Core) advance(total int64, step func(), due int64, until func() bool) int64 {
 	start := c.Step
 	end := start + total
-	due := c.scheduleCallbacks(start)
 	c.interrupted = false
 	c.progressBegin()
 	for c.Step < end {
@@ -207,69 +234,7 @@ func (c *Core) Simulate(ms float64, step func()) {
 		}
 		step()
 		c.Step++
-		if c.stop != nil && c.stop.Load() {
-			c.interrupted = true
-			break
-		}
-		if c.check != nil && c.tickCheck() {
-			break
-		}
-		if c.progress != nil {
-			c.progCount--
-			if c.progCount <= 0 {
-				c.progressTick(c.Step-start, total, false)
-			}
-		}
-	}
-	c.progressEnd(c.Step-start, total)
-}
-
-// Run computes steps steps without callbacks (what a single Step uses).
-func (c *Core) Run(steps int64, step func()) {
-	if steps <= 0 {
-		return
-	}
-	start := c.Step
-	end := start + steps
-	c.interrupted = false
-	c.progressBegin()
-	for c.Step < end {
-		step()
-		c.Step++
-		if c.stop != nil && c.stop.Load() {
-			c.interrupted = true
-			break
-		}
-		if c.check != nil && c.tickCheck() {
-			break
-		}
-		if c.progress != nil {
-			c.progCount--
-			if c.progCount <= 0 {
-				c.progressTick(c.Step-start, steps, false)
-			}
-		}
-	}
-	c.progressEnd(c.Step-start, steps)
-}
-
-// SimulateUntil computes at most maxMs of simulation (rounded to steps),
-// checking stop() after each step and ending after the step during which it
-// became true. It runs no callbacks and returns the simulated time in ms
-// (steps done × Dt).
-func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float64 {
-	total := c.Steps(maxMs)
-	if total <= 0 {
-		return 0
-	}
-	start := c.Step
-	end := start + total
-	c.interrupted = false
-	c.progressBegin()
-	for c.Step < end {
-		step()
-		c.Step++
-		if stop() {
+		if until != nil && until() {
 			break
 		}
 		if c.stop != nil && c.stop.Load() {
@@ -288,7 +253,7 @@ func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float
 	}
 	done := c.Step - start
 	c.progressEnd(done, total)
-	return float64(done) * c.Dt
+	return done
 }
 
 // progressBegin resets the progress clock at the start of a run.
