@@ -20,7 +20,7 @@ func (g *gen) neuronCode(nt *ntype) string {
 	for _, p := range nt.pops {
 		popNames = append(popNames, p.p.Name)
 	}
-	update, kern := g.updateCode(nt)
+	update, updateRange, kern := g.updateCode(nt)
 	w("// %s holds the state of a population of the %s neuron type %s (populations %s),\n", nt.goName, kind, t.Name, strings.Join(popNames, ", "))
 	w("// as one slice per per-neuron variable and one value per population-wide one.\n")
 	w("type %s struct {\n", nt.goName)
@@ -64,8 +64,14 @@ func (g *gen) neuronCode(nt *ntype) string {
 		w("buffer [][]%s // rows of rates\nschedule int64 // steps per row\nperiod int64 // steps before repeating, <= 0 = never\n", g.ft)
 	}
 	if kern != nil {
-		w("simdPtrs [%d]*float64 // arrays read by the vector kernel\n", len(kern.arrays))
-		w("simdInv [%d]float64 // loop invariants of the vector kernel, four copies each\n", 4*len(kern.invs))
+		w("simdPtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel, per chunk\n", len(kern.arrays))
+		w("simdInv [annrt.MaxChunks][%d]float64 // loop invariants of the vector kernel, four copies each, per chunk\n", 4*len(kern.invs))
+	}
+	if updateRange != "" {
+		w("updateFn func(chunk, lo, hi int) // updateRange bound to the network\n")
+		if t.Spiking {
+			w("spk [annrt.MaxChunks][]int32 // spikes of chunks 1, 2, ... of the last update\n")
+		}
 	}
 	w("dt float64\nstop func() bool // stop condition of the population, nil = none\n}\n\n")
 	if kern != nil {
@@ -130,6 +136,9 @@ func (g *gen) neuronCode(nt *ntype) string {
 		w("// draw draws this step's random variables.\nfunc (p *%s) draw(n *Network) {\n%s}\n\n", nt.goName, g.drawCode(nt))
 	}
 	w("// update computes one step of every neuron.\nfunc (p *%s) update(n *Network) {\n%s}\n\n", nt.goName, update)
+	if updateRange != "" {
+		w("// updateRange computes one step of the neurons [lo, hi) (chunk number chunk).\nfunc (p *%s) updateRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", nt.goName, updateRange)
+	}
 	if len(t.GlobalOps) > 0 {
 		w("// globalOps recomputes the population-wide operations.\nfunc (p *%s) globalOps() {\n%s}\n\n", nt.goName, g.globalOpsCode(nt))
 	}
@@ -331,7 +340,7 @@ func (g *gen) globalOpsCode(nt *ntype) string {
 // updateCode is the body of a neuron type's update: population-wide
 // statements, then the loop over neurons (SPEC §3 step 5). kern describes the
 // vector kernel of the loop, nil when there is none.
-func (g *gen) updateCode(nt *ntype) (code string, kern *simdc) {
+func (g *gen) updateCode(nt *ntype) (code, rangeCode string, kern *simdc) {
 	t := nt.t
 	var b strings.Builder
 	switch t.Input {
@@ -351,7 +360,7 @@ for k := firstAtOrAfter(steps, n.Core.Step); k < len(steps) && steps[k] == n.Cor
 }
 p.Spiked = spiked
 `)
-		return b.String(), nil
+		return b.String(), "", nil
 	case ir.TimedArrayInput:
 		rv := nt.byName["r"]
 		if rv == nil || rv.Loc == ir.Global {
@@ -370,7 +379,7 @@ if row >= int64(len(p.buffer)) {
 }
 copy(p.%s, p.buffer[row])
 `, nt.field[rv])
-		return b.String(), nil
+		return b.String(), "", nil
 	}
 
 	gc := g.newCtx(mNeuronGlobal)
@@ -461,32 +470,86 @@ copy(p.%s, p.buffer[row])
 		call = g.simdCall(nt, k, kc, rb.String())
 	}
 
-	b.WriteString("N := p.Size\n")
+	// The loop over neurons runs in updateRange over one chunk [lo, hi) of
+	// the neurons: Core.Split hands the chunks to the network's helpers.
+	// Chunk 0 collects its spikes in p.Spiked, chunk c > 0 in p.spk[c];
+	// update appends them in chunk order, which is ascending rank order.
+	var r strings.Builder
+	r.WriteString("N := p.Size\n")
+	shared := map[string]bool{}
+	for k, v := range gc.outer.byKey {
+		if !strings.HasPrefix(k, "g.") {
+			shared[v] = true
+		}
+	}
+	for _, x := range gc.outer.binds {
+		if shared[x.name] {
+			fmt.Fprintf(&r, "%s := %s\n_ = %s\n", x.name, x.init, x.name)
+		}
+	}
 	if t.Spiking {
-		b.WriteString("spiked := p.Spiked[:0]\n")
+		r.WriteString("var spiked []int32\nif chunk == 0 {\nspiked = p.Spiked[:0]\n} else {\nspiked = p.spk[chunk][:0]\n}\n")
 	}
 	if refractory {
-		b.WriteString("refr := p.refr[:N]\n")
+		r.WriteString("refr := p.refr[:N]\n")
 	}
-	// Names shared with the population-wide part were declared above and
-	// are not in lc.outer.binds.
-	lc.outer.write(&b)
+	lc.outer.write(&r)
 	if call != "" {
-		b.WriteString(call)
-		b.WriteString("for i := i0; i < N; i++ {\n")
+		r.WriteString(call)
+		r.WriteString("for i := i0; i < hi; i++ {\n")
 	} else {
-		b.WriteString("for i := 0; i < N; i++ {\n")
+		r.WriteString("for i := lo; i < hi; i++ {\n")
 	}
 	for _, l := range lc.cache.loads {
-		b.WriteString(l + "\n")
+		r.WriteString(l + "\n")
 	}
-	b.WriteString(body.String())
+	r.WriteString(body.String())
 	for _, s := range lc.cache.stores {
-		b.WriteString(s + "\n")
+		r.WriteString(s + "\n")
 	}
-	b.WriteString("}\n")
+	r.WriteString("}\n")
 	if t.Spiking {
-		b.WriteString("p.Spiked = spiked\n")
+		r.WriteString("if chunk == 0 {\np.Spiked = spiked\n} else {\np.spk[chunk] = spiked\n}\n")
 	}
-	return b.String(), kc
+
+	b.WriteString("if p.updateFn == nil {\np.updateFn = func(chunk, lo, hi int) { p.updateRange(n, chunk, lo, hi) }\n}\n")
+	fmt.Fprintf(&b, "chunks := n.Core.Split(p.Size, %d, p.updateFn)\n", loopCost(t.LocalUpdate, t.Reset))
+	if t.Spiking {
+		b.WriteString("for c := 1; c < chunks; c++ {\np.Spiked = append(p.Spiked, p.spk[c]...)\n}\n")
+	} else {
+		b.WriteString("_ = chunks\n")
+	}
+	return b.String(), r.String(), kc
+}
+
+// loopCost estimates the work of one iteration of a loop running stmts, in
+// Core.Split's units (about a nanosecond): one per operation, more for
+// calls of mathematical functions.
+func loopCost(stmts ...[]ir.Stmt) int {
+	cost := 1
+	for _, list := range stmts {
+		for _, st := range list {
+			a, ok := st.(*ir.Assign)
+			if !ok {
+				cost += 2
+				continue
+			}
+			cost += exprCost(a.Value)
+		}
+	}
+	return cost
+}
+
+// exprCost estimates the work of evaluating e (see loopCost).
+func exprCost(e ir.Expr) int {
+	cost := 0
+	walk(e, func(e ir.Expr) {
+		switch e.(type) {
+		case *ir.Call, *ir.UserCall:
+			cost += 15
+		default:
+			cost++
+		}
+	})
+	return cost
 }

@@ -16,17 +16,17 @@ func (g *gen) projCode(pj *proj) string {
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
 	// Bodies first: they decide the hoisted arrays the struct holds.
-	var transmit, learn, postSpike string
+	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
 		transmit = g.spikeTransmitCode(pj)
 		if len(st.PostSpike) > 0 {
 			postSpike = g.postSpikeCode(pj)
 		}
 	} else {
-		transmit = g.rateTransmitCode(pj)
+		transmit, transmitRange = g.rateTransmitCode(pj)
 	}
 	if len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0 {
-		learn = g.learnCode(pj)
+		learn, learnRange = g.learnCode(pj)
 	}
 
 	kind := "rate-coded"
@@ -64,8 +64,8 @@ func (g *gen) projCode(pj *proj) string {
 	}
 	kern := g.kernel("simd" + pj.goName)
 	if kern != nil {
-		w("simdPtrs [%d]*float64 // arrays read by the vector kernel\n", kern.nptrs)
-		w("simdInv [%d]float64 // loop invariants of the vector kernel, four copies each\n", 4*kern.ninv)
+		w("simdPtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel, per chunk\n", kern.nptrs)
+		w("simdInv [annrt.MaxChunks][%d]float64 // loop invariants of the vector kernel, four copies each, per chunk\n", 4*kern.ninv)
 		w("simdRuns []int32 // runs of consecutive presynaptic ranks (annrt.PreRuns), nil when short\n")
 	}
 	for _, a := range pj.preArrays {
@@ -88,6 +88,12 @@ func (g *gen) projCode(pj *proj) string {
 			w("postOK bool // every prePost rank indexes the postsynaptic variable\n")
 			w("wSame bool // every weight is wOne (bit for bit)\nwOne float64\n")
 		}
+	}
+	if learnRange != "" {
+		w("learnFn func(chunk, lo, hi int) // learnRange bound to the network\n")
+	}
+	if transmitRange != "" {
+		w("transmitFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
 	w("}\n\n")
 	if kern != nil {
@@ -210,8 +216,14 @@ func (pj *%s) SyncWeights() {
 		w("}\n\n")
 	}
 	w("// transmit delivers this step's input to the postsynaptic population (SPEC §3 step 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
+	if transmitRange != "" {
+		w("// transmitRange computes the weighted sums of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
+	}
 	if learn != "" {
 		w("// learn runs the synapse equations (SPEC §3 step 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
+	}
+	if learnRange != "" {
+		w("// learnRange runs the synapse equations of the postsynaptic neurons (or\n// runs of synapses) [lo, hi), chunk number chunk.\nfunc (pj *%s) learnRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, learnRange)
 	}
 	if postSpike != "" {
 		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (SPEC §3 step 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
@@ -278,38 +290,55 @@ func (g *gen) synInitCode(pj *proj, vs []*ir.Var) string {
 // rateTransmitCode adds reduce(psp) over each postsynaptic neuron's synapses
 // to its weighted sum, reading presynaptic values from the end of the
 // previous step, or d steps back through rings when the projection has delays.
-func (g *gen) rateTransmitCode(pj *proj) string {
+func (g *gen) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
 	st := pj.st
 	if st.Psp == nil {
 		g.fail("projection %s: rate-coded synapse %s has no psp", pj.p.Name, st.Name)
 	}
 	sumF := pj.post.nt.sumField[pj.p.Target]
-	var b strings.Builder
+	// transmitRange computes the weighted sums of the postsynaptic neurons
+	// [lo, hi) (split by Core.Split); the hoisted presynaptic values it
+	// reads are computed once before, in transmit.
+	var b, r strings.Builder
 	b.WriteString("c := pj.C\n")
+	r.WriteString("c := pj.C\n")
 	mayDelay := maxDelaySteps(pj.p, g.m.Dt)
-	if mayDelay > 1 || mayDelay < 0 {
+	delayedCase := mayDelay > 1 || mayDelay < 0
+	if delayedCase {
 		pj.rateRings = preNames(st.Psp)
 		// Uniform delay: every pre variable from the same past frame.
 		delayed := map[string]string{}
-		for _, r := range pj.rateRings {
-			delayed[r] = "dl_" + ident(r)
+		for _, x := range pj.rateRings {
+			delayed[x] = "dl_" + ident(x)
 		}
-		b.WriteString("if c.MaxDelay > 1 {\n")
-		b.WriteString("if c.Delay == nil {\n")
-		for _, r := range pj.rateRings {
-			fmt.Fprintf(&b, "dl_%s := pj.ring_%s.Ago(int(c.UniformDelay))\n", ident(r), ident(r))
+		r.WriteString("if c.MaxDelay > 1 {\n")
+		r.WriteString("if c.Delay == nil {\n")
+		for _, x := range pj.rateRings {
+			fmt.Fprintf(&r, "dl_%s := pj.ring_%s.Ago(int(c.UniformDelay))\n", ident(x), ident(x))
 		}
-		b.WriteString(g.rateLoop(pj, sumF, delayed, false))
-		b.WriteString("return\n}\n")
+		code, _ := g.rateLoop(pj, sumF, delayed, false)
+		r.WriteString(code)
+		r.WriteString("return\n}\n")
 		// Per-synapse delays.
-		for _, r := range pj.rateRings {
-			delayed[r] = "pj.ring_" + ident(r) + ".Ago(int(r_Delay[k]))"
+		for _, x := range pj.rateRings {
+			delayed[x] = "pj.ring_" + ident(x) + ".Ago(int(r_Delay[k]))"
 		}
-		b.WriteString(g.rateLoop(pj, sumF, delayed, true))
-		b.WriteString("return\n}\n")
+		code, _ = g.rateLoop(pj, sumF, delayed, true)
+		r.WriteString(code)
+		r.WriteString("return\n}\n")
 	}
-	b.WriteString(g.rateLoop(pj, sumF, nil, false))
-	return b.String()
+	code, fill := g.rateLoop(pj, sumF, nil, false)
+	r.WriteString(code)
+	if fill != "" {
+		if delayedCase {
+			fmt.Fprintf(&b, "if c.MaxDelay <= 1 {\n%s}\n", fill)
+		} else {
+			b.WriteString(fill)
+		}
+	}
+	b.WriteString("if pj.transmitFn == nil {\npj.transmitFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\n")
+	fmt.Fprintf(&b, "n.Core.Split(c.NPost, 1+%d*c.Len()/max(c.NPost, 1), pj.transmitFn)\n", exprCost(st.Psp))
+	return b.String(), r.String()
 }
 
 // preNames lists the presynaptic variables an expression reads, sorted.
@@ -329,21 +358,20 @@ func preNames(e ir.Expr) []string {
 }
 
 // rateLoop is the post-major loop of a rate-coded transmission.
-func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynDelay bool) string {
+func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynDelay bool) (code, fill string) {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
 	c.written = map[*ir.Var]bool{}
 	c.delayed = delayed
-	var fill strings.Builder
+	var fb strings.Builder
 	if delayed == nil {
-		c.preFill = &fill
+		c.preFill = &fb
 	}
 	c.hoistLoop()
 	psp := c.expr(st.Psp).float()
 	var b strings.Builder
 	b.WriteString("{\n")
-	b.WriteString(fill.String())
 	c.outer.write(&b)
 	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", sumF)
 	op := st.Operation
@@ -353,9 +381,9 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	if (op == "sum" || op == "mean") && !perSynDelay {
 		b.WriteString(g.rateLanes(c, psp.s, op))
 	} else {
-		b.WriteString("j := 0\n")
+		b.WriteString("j := lo\n")
 	}
-	b.WriteString("for ; j < c.NPost; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\nrpre := pre[lo:hi]\n")
+	b.WriteString("for ; j < hi; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\nrpre := pre[lo:hi]\n")
 	if perSynDelay {
 		b.WriteString("r_Delay := c.Delay[lo:hi]\n")
 	}
@@ -388,7 +416,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 		fmt.Fprintf(&b, "acc /= %s(hi - lo)\n", g.ft)
 	}
 	b.WriteString("sum[j] += acc\n}\n}\n")
-	return b.String()
+	return b.String(), fb.String()
 }
 
 // rateLanes prints a loop over groups of four postsynaptic neurons whose rows
@@ -399,7 +427,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 // the row-by-row loop.
 func (g *gen) rateLanes(c *ectx, psp, op string) string {
 	var b strings.Builder
-	b.WriteString("j := 0\nfor ; j+4 <= c.NPost; j += 4 {\n")
+	b.WriteString("j := lo\nfor ; j+4 <= hi; j += 4 {\n")
 	b.WriteString("lo0, hi0 := int(ptr[j]), int(ptr[j+1])\nlo1, hi1 := hi0, int(ptr[j+2])\nlo2, hi2 := hi1, int(ptr[j+3])\nlo3, hi3 := hi2, int(ptr[j+4])\n")
 	b.WriteString("nk := hi0 - lo0\nif nk == 0 || hi1-lo1 != nk || hi2-lo2 != nk || hi3-lo3 != nk {\nbreak\n}\n")
 	lane := func(s string, l int) string {
@@ -573,7 +601,7 @@ func (g *gen) decayCode(c *ectx, b *strings.Builder) {
 
 // learnCode runs the projection-wide, per-postsynaptic-neuron and
 // per-synapse equations.
-func (g *gen) learnCode(pj *proj) string {
+func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
 	gc := g.newCtx(mSynGlobal)
@@ -584,7 +612,7 @@ func (g *gen) learnCode(pj *proj) string {
 	gc.outer.write(&b)
 	b.WriteString(gbody.String())
 	if len(st.PostUpdate)+len(st.LocalUpdate) == 0 {
-		return b.String()
+		return b.String(), ""
 	}
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
@@ -609,6 +637,7 @@ func (g *gen) learnCode(pj *proj) string {
 	// The vector kernel over runs of consecutive presynaptic ranks, the
 	// remainders of the runs in Go (absolute synapse index k).
 	var vec string
+	var items strings.Builder
 	if k, kc := g.simdSynLoop(pj, c); k != nil {
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
@@ -618,16 +647,16 @@ func (g *gen) learnCode(pj *proj) string {
 		c.temps, c.rowRel, c.usesPi = temps, rowRel, usesPi || tailPi
 		var v strings.Builder
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
-		v.WriteString("inv := &pj.simdInv\n")
+		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range kc.invs {
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
-		v.WriteString("ptrs := &pj.simdPtrs\n")
+		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
 		for i, a := range kc.arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
-		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[0], len(runs)/3)\n", k.fn)
-		v.WriteString("for r := 0; r+2 < len(runs); r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ 3; q < nr; q++ {\nk := s0 + q\n")
+		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
+		v.WriteString("for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ 3; q < nr; q++ {\nk := s0 + q\n")
 		if tailPi {
 			v.WriteString("pi := p0 + q\n")
 		} else {
@@ -636,27 +665,40 @@ func (g *gen) learnCode(pj *proj) string {
 		v.WriteString(tail.String())
 		v.WriteString("}\n}\nreturn\n}\n")
 		vec = v.String()
+		fmt.Fprintf(&items, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\nitems = len(runs) / 3\n}\n", k.fn)
 	}
-	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	// The loops over postsynaptic neurons (or runs of synapses) run in
+	// learnRange over one chunk [lo, hi) of them, split by Core.Split.
+	b.WriteString("c := pj.C\n")
 	b.WriteString(fill.String())
-	c.outer.write(&b)
-	b.WriteString(vec)
-	b.WriteString("for j := 0; j < c.NPost; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\n")
-	b.WriteString(post.String())
-	b.WriteString("rpre := pre[lo:hi]\n")
-	c.row.write(&b)
-	if local.Len() > 0 {
-		b.WriteString("for k := range rpre {\n")
-		if c.usesPi {
-			b.WriteString("pi := int(rpre[k])\n")
-		}
-		b.WriteString(local.String())
-		b.WriteString("}\n")
-	} else {
-		b.WriteString("_ = rpre\n")
+	b.WriteString("if pj.learnFn == nil {\npj.learnFn = func(chunk, lo, hi int) { pj.learnRange(n, chunk, lo, hi) }\n}\n")
+	b.WriteString("items := c.NPost\n")
+	b.WriteString(items.String())
+	fmt.Fprintf(&b, "n.Core.Split(items, %d+%d*c.Len()/max(items, 1), pj.learnFn)\n", loopCost(st.PostUpdate), loopCost(st.LocalUpdate))
+
+	var r strings.Builder
+	r.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	for _, x := range gc.outer.binds {
+		fmt.Fprintf(&r, "%s := %s\n_ = %s\n", x.name, x.init, x.name)
 	}
-	b.WriteString("}\n")
-	return b.String()
+	c.outer.write(&r)
+	r.WriteString(vec)
+	r.WriteString("for j := lo; j < hi; j++ {\nlo, hi := int(ptr[j]), int(ptr[j+1])\nif lo == hi {\ncontinue\n}\n")
+	r.WriteString(post.String())
+	r.WriteString("rpre := pre[lo:hi]\n")
+	c.row.write(&r)
+	if local.Len() > 0 {
+		r.WriteString("for k := range rpre {\n")
+		if c.usesPi {
+			r.WriteString("pi := int(rpre[k])\n")
+		}
+		r.WriteString(local.String())
+		r.WriteString("}\n")
+	} else {
+		r.WriteString("_ = rpre\n")
+	}
+	r.WriteString("}\n")
+	return b.String(), r.String()
 }
 
 // postSpikeCode runs post_spike for every synapse of each postsynaptic

@@ -744,28 +744,30 @@ func (s *simdc) kernel() *simdKernel {
 func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("i0 := 0\nif %s != nil && N >= 4 {\nn4 := N &^ 3\n", k.fn)
-	w("inv := &p.simdInv\n")
+	w("i0 := lo\nif %s != nil && hi-lo >= 4 {\nn4 := (hi - lo) &^ 3\n", k.fn)
+	w("inv := &p.simdInv[chunk]\n")
 	for i, e := range s.invs {
 		w("splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 	}
-	w("ptrs := &p.simdPtrs\n")
+	w("ptrs := &p.simdPtrs[chunk]\n")
 	for i, a := range s.arrays {
-		w("ptrs[%d] = &%s[0]\n", i, a)
+		w("ptrs[%d] = &%s[lo]\n", i, a)
 	}
 	t := nt.t
 	refr := "nil"
 	if t.Spiking && t.Refractory != nil {
-		refr = "&refr[0]"
+		refr = "&refr[lo]"
 	}
 	if t.Spiking {
-		w("if cap(p.Spiked) < N {\np.Spiked = make([]int32, 0, N)\n}\nbuf := p.Spiked[:N]\n")
+		// The kernel writes the ranks, counted from lo, of the neurons
+		// that spiked.
+		w("if cap(spiked) < hi-lo {\nspiked = make([]int32, 0, max(hi-lo, N))\n}\nbuf := spiked[:hi-lo]\n")
 		w("spiked = buf[:%s(ptrs, inv, n4, %s, &buf[0])]\n", k.fn, refr)
-		w("for _, r := range spiked {\ni := int(r)\n%s}\n", reset)
+		w("for q, r := range spiked {\ni := int(r) + lo\nspiked[q] = int32(i)\n%s}\n", reset)
 	} else {
 		w("%s(ptrs, inv, n4, nil, nil)\n", k.fn)
 	}
-	w("i0 = n4\n}\n")
+	w("i0 = lo + n4\n}\n")
 	if strings.Contains(b.String(), "math.") {
 		g.use("math")
 	}

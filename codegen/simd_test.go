@@ -204,7 +204,7 @@ func TestSIMDMatchesScalar(t *testing.T) {
 			t.Errorf("no vector kernel %s", k)
 		}
 	}
-	if !strings.Contains(string(files["simdm/network.go"]), "for i := i0; i < N; i++") {
+	if !strings.Contains(string(files["simdm/network.go"]), "for i := i0; i < hi; i++") {
 		t.Error("scalar loops do not continue after the kernels")
 	}
 	dir := t.TempDir()

@@ -38,6 +38,9 @@ type Core struct {
 	checkCount int64
 	checkErr   error
 	lastFinite int64
+
+	threads int   // goroutines per run (SetThreads)
+	team    *team // helpers of the steps, nil until needed
 }
 
 // Callback is a function declared with Core.Every. Its fields are the values
@@ -223,6 +226,10 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 	end := start + total
 	c.interrupted = false
 	c.progressBegin()
+	if c.threads > 1 {
+		c.startThreads()
+		defer c.stopThreads()
+	}
 	for c.Step < end {
 		if c.Step == due {
 			due = c.runDue()

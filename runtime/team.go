@@ -1,0 +1,293 @@
+package runtime
+
+import (
+	goruntime "runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// MaxChunks bounds the number of pieces one loop of a step is split into;
+// generated code keeps per-chunk scratch of this size.
+const MaxChunks = 16
+
+// minChunkWork is the estimated work of one chunk (in the cost units of the
+// generated code, about a nanosecond each) below which splitting a loop
+// costs more in hand-over than it saves.
+const minChunkWork = 2500
+
+// team is the set of goroutines that help one network compute its steps:
+// the helpers its own SetThreads starts for the time of a run, and the idle
+// workers of a ParallelRun lent to it. Only the goroutine running the
+// network touches active; helpers join through joining.
+type team struct {
+	active []*helper // helpers the owner splits loops over
+	own    []*helper // the ones started by this network (SetThreads)
+
+	mu      sync.Mutex
+	joining []*helper // lent helpers not yet seen by the owner
+	pending atomic.Bool
+	closed  bool // no more lending (the run that owned the network ended)
+	lent    []*helper
+}
+
+// helper runs the chunks posted to it by one network's owner goroutine.
+type helper struct {
+	seq  atomic.Uint64 // chunks posted
+	done atomic.Uint64 // chunks finished
+	quit atomic.Bool
+	idle atomic.Bool // parked on wake
+	wake chan struct{}
+
+	fn        func(chunk, lo, hi int)
+	chunk     int
+	lo, hi    int
+	recovered any // a panic of the last chunk, re-raised by the owner
+}
+
+func newHelper() *helper { return &helper{wake: make(chan struct{}, 1)} }
+
+// post hands one chunk to h.
+func (h *helper) post(fn func(chunk, lo, hi int), chunk, lo, hi int) {
+	h.fn, h.chunk, h.lo, h.hi = fn, chunk, lo, hi
+	h.seq.Add(1)
+	h.signal()
+}
+
+func (h *helper) signal() {
+	if h.idle.Load() {
+		select {
+		case h.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// wait returns when h has finished the last posted chunk.
+func (h *helper) wait() {
+	want := h.seq.Load()
+	for spins := 0; h.done.Load() != want; spins++ {
+		if spins > 64 {
+			goruntime.Gosched()
+		}
+	}
+}
+
+// run serves chunks until quit is set. It spins while chunks come often and
+// parks when none came for a while, so an idle helper costs no CPU.
+func (h *helper) run() {
+	var seen uint64 // a new helper has seen nothing: chunks may come before run starts
+	for {
+		idleSince := time.Time{}
+		for spins := 0; h.seq.Load() == seen; spins++ {
+			if h.quit.Load() {
+				return
+			}
+			if spins < 256 {
+				continue
+			}
+			goruntime.Gosched()
+			if spins%64 != 0 {
+				continue
+			}
+			now := time.Now()
+			if idleSince.IsZero() {
+				idleSince = now
+			} else if now.Sub(idleSince) > 200*time.Microsecond {
+				h.park(seen)
+				idleSince = time.Time{}
+				spins = 0
+			}
+		}
+		seen = h.seq.Load()
+		h.runChunk()
+		h.done.Store(seen)
+	}
+}
+
+// park blocks until a chunk after seen is posted or quit is set.
+func (h *helper) park(seen uint64) {
+	h.idle.Store(true)
+	if h.seq.Load() == seen && !h.quit.Load() {
+		<-h.wake
+	}
+	h.idle.Store(false)
+}
+
+func (h *helper) runChunk() {
+	defer func() { h.recovered = recover() }()
+	h.fn(h.chunk, h.lo, h.hi)
+}
+
+// stop makes h's run return once it has finished its chunk.
+func (h *helper) stop() {
+	h.quit.Store(true)
+	h.idle.Store(true) // make signal send even if h is about to park
+	h.signal()
+}
+
+// SetThreads makes each run (Simulate, Step, SimulateUntil) of this network
+// split the loops of its steps over k goroutines (k <= 1: one, the
+// default). Results are bit-identical for every k: a loop is cut only where
+// each element's computation is independent of the others (neuron updates,
+// synapse equations, rate-coded weighted sums per postsynaptic neuron), and
+// everything whose result depends on order (spike propagation, random
+// draws, global operations) stays on one goroutine.
+func (c *Core) SetThreads(k int) { c.threads = max(1, min(k, MaxChunks)) }
+
+// Threads is the number of goroutines set with SetThreads.
+func (c *Core) Threads() int { return max(1, c.threads) }
+
+// startThreads starts the network's own helpers for one run.
+func (c *Core) startThreads() {
+	if c.threads <= 1 {
+		return
+	}
+	if c.team == nil {
+		c.team = &team{}
+	}
+	t := c.team
+	for range c.threads - 1 {
+		h := newHelper()
+		t.own = append(t.own, h)
+		t.active = append(t.active, h)
+		go h.run()
+	}
+}
+
+// stopThreads ends the helpers startThreads started.
+func (c *Core) stopThreads() {
+	t := c.team
+	if t == nil || len(t.own) == 0 {
+		return
+	}
+	for _, h := range t.own {
+		h.stop()
+	}
+	keep := t.active[:0]
+	for _, h := range t.active {
+		if !h.quit.Load() {
+			keep = append(keep, h)
+		}
+	}
+	clear(t.active[len(keep):])
+	t.active = keep
+	t.own = t.own[:0]
+}
+
+// Split calls fn over [0, n) cut into consecutive chunks (chunk 0 first),
+// one per available helper plus the calling goroutine, fewer when the work,
+// estimated as n × cost, is too small to be worth it. It returns the number
+// of chunks; chunk c covers [c·n/k, (c+1)·n/k). With no helper it is
+// fn(0, 0, n).
+func (c *Core) Split(n, cost int, fn func(chunk, lo, hi int)) int {
+	t := c.team
+	if t == nil || n <= 1 {
+		fn(0, 0, n)
+		return 1
+	}
+	if t.pending.Load() {
+		t.admit()
+	}
+	k := min(len(t.active)+1, n, MaxChunks)
+	if w := int64(n) * int64(max(cost, 1)) / minChunkWork; w < int64(k) {
+		k = int(max(w, 1))
+	}
+	if k <= 1 {
+		fn(0, 0, n)
+		return 1
+	}
+	helpers := t.active[:k-1]
+	for j, h := range helpers {
+		h.post(fn, j+1, (j+1)*n/k, (j+2)*n/k)
+	}
+	func() {
+		// A panic in chunk 0 waits for the other chunks before it goes on:
+		// no helper may still write to the network afterwards.
+		defer func() {
+			for _, h := range helpers {
+				h.wait()
+			}
+		}()
+		fn(0, 0, n/k)
+	}()
+	for _, h := range helpers {
+		if r := h.recovered; r != nil {
+			h.recovered = nil
+			panic(r)
+		}
+	}
+	return k
+}
+
+// admit moves the lent helpers that joined into the active list.
+func (t *team) admit() {
+	t.mu.Lock()
+	t.active = append(t.active, t.joining...)
+	clear(t.joining)
+	t.joining = t.joining[:0]
+	t.pending.Store(false)
+	t.mu.Unlock()
+}
+
+// lend makes h a helper of c's runs until c is withdrawn; it reports false
+// (and h is not used) if c no longer takes helpers.
+func (c *Core) lend(h *helper) bool {
+	t := c.team
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed || len(t.lent)+c.Threads() >= MaxChunks {
+		return false
+	}
+	t.joining = append(t.joining, h)
+	t.lent = append(t.lent, h)
+	t.pending.Store(true)
+	return true
+}
+
+// openLending prepares c to receive lent helpers.
+func (c *Core) openLending() {
+	if c.team == nil {
+		c.team = &team{}
+	}
+	t := c.team
+	t.mu.Lock()
+	t.closed = false
+	t.mu.Unlock()
+}
+
+// withdraw sends the lent helpers back; called by the owner goroutine once
+// it no longer runs the network.
+func (c *Core) withdraw() {
+	t := c.team
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	t.closed = true
+	lent := t.lent
+	t.lent = nil
+	clear(t.joining)
+	t.joining = t.joining[:0]
+	t.pending.Store(false)
+	t.mu.Unlock()
+	for _, h := range lent {
+		h.stop()
+	}
+	keep := t.active[:0]
+	for _, h := range t.active {
+		if !h.quit.Load() {
+			keep = append(keep, h)
+		}
+	}
+	clear(t.active[len(keep):])
+	t.active = keep
+}
+
+// lentCount is the number of helpers lent to c.
+func (c *Core) lentCount() int {
+	t := c.team
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.lent)
+}
