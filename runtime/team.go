@@ -14,7 +14,18 @@ const MaxChunks = 16
 // minChunkWork is the estimated work of one chunk (in the cost units of the
 // generated code, about a nanosecond each) below which splitting a loop
 // costs more in hand-over than it saves.
-const minChunkWork = 2500
+var minChunkWork int64 = 2500
+
+// SetMinChunkWork sets the estimated work below which Split does not cut a
+// loop (default 2500, about 2.5 µs) and returns the previous value; 1 cuts
+// every loop into as many chunks as there are goroutines, which tests use
+// to exercise every split path on small networks. Not safe to call while a
+// network runs.
+func SetMinChunkWork(w int64) int64 {
+	old := minChunkWork
+	minChunkWork = max(w, 1)
+	return old
+}
 
 // team is the set of goroutines that help one network compute its steps:
 // the helpers its own SetThreads starts for the time of a run, and the idle

@@ -7,12 +7,16 @@ import (
 
 type detOut struct {
 	Seq, W1, W4 []string
+	Threads     map[string][]string
+	HH          []string
 	Gomaxprocs  int
 }
 
 // TestDeterminism: 8 instances (seeds derived from 1) give byte-identical
 // monitor data run one after the other, in ParallelRun on 1 worker and on
-// 4, in processes with GOMAXPROCS=1 and GOMAXPROCS=2.
+// 4, with their steps split over 2, 3 and 4 goroutines (every loop cut),
+// in processes with GOMAXPROCS=1 and GOMAXPROCS=2; the HH network gives the
+// same spikes and state on 1, 2 and 3 goroutines and with lent workers.
 func TestDeterminism(t *testing.T) {
 	var ref []string
 	for _, procs := range []int{1, 2} {
@@ -26,6 +30,17 @@ func TestDeterminism(t *testing.T) {
 		}
 		check(t, fmt.Sprintf("GOMAXPROCS=%d: ParallelRun with 1 worker vs sequential", procs), got.W1, got.Seq)
 		check(t, fmt.Sprintf("GOMAXPROCS=%d: ParallelRun with 4 workers vs sequential", procs), got.W4, got.Seq)
+		for _, k := range []string{"2", "3", "4", "w3t2"} {
+			check(t, fmt.Sprintf("GOMAXPROCS=%d: steps split over threads (%s) vs sequential", procs, k), got.Threads[k], got.Seq)
+		}
+		if len(got.HH) != 6 {
+			t.Fatalf("%d HH runs, want 6", len(got.HH))
+		}
+		for i, h := range got.HH[1:] {
+			if h != got.HH[0] {
+				t.Errorf("GOMAXPROCS=%d: HH run %d (1-3 threads, then ParallelRun with lent workers) differs from one thread", procs, i+1)
+			}
+		}
 		if ref == nil {
 			ref = got.Seq
 		} else {

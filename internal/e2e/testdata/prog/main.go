@@ -154,9 +154,23 @@ func every() any {
 }
 
 // monBytes is every value a network's monitors hold, as bytes (drained).
-func monBytes(n *api.Network) []byte {
+func monBytes(n *api.Network) []byte { return monitorBytes(n.Monitors()) }
+
+// hhBytes is the spikes and the state of an HH network.
+func hhBytes(n *hh.Network) []byte {
+	b := monitorBytes(n.Monitors())
+	for _, x := range [][]float64{n.P.V, n.P.H, n.P.N, n.Gaba.S, n.P.Sum_gaba} {
+		b = binary.LittleEndian.AppendUint64(b, uint64(len(x)))
+		for _, v := range x {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		}
+	}
+	return b
+}
+
+func monitorBytes(ms []*annrt.Monitor) []byte {
 	var b bytes.Buffer
-	for _, m := range n.Monitors() {
+	for _, m := range ms {
 		for _, v := range m.Vars {
 			data, shape := m.Get(v.Name)
 			binary.Write(&b, binary.LittleEndian, int64(len(shape)))
@@ -626,7 +640,38 @@ func determinism() any {
 	for _, e := range append(e1, e4...) {
 		must(e)
 	}
-	return map[string]any{"seq": seq, "w1": w1, "w4": w4, "gomaxprocs": runtime.GOMAXPROCS(0)}
+	// Steps split over goroutines, every loop cut as finely as possible.
+	old := annrt.SetMinChunkWork(1)
+	threads := map[string][]string{}
+	for _, k := range []int{2, 3, 4} {
+		for i := range runs {
+			threads[fmt.Sprint(k)] = append(threads[fmt.Sprint(k)], one(i, newNet(api.WithSeed(annrt.DeriveSeed(1, i)), api.WithThreads(k))))
+		}
+	}
+	w3t, e3t := api.ParallelRun(runs, api.RunOptions{BaseSeed: 1, Workers: 3, Options: []api.Option{api.WithThreads(2)}}, one)
+	for _, e := range e3t {
+		must(e)
+	}
+	threads["w3t2"] = w3t
+	// The HH network: rate-coded weighted sums and synapse equations in
+	// the vector kernel, 1 to 3 goroutines, and lent ParallelRun workers.
+	hhRun := func(i int, n *hh.Network) string {
+		n.Simulate(50)
+		return hash(hhBytes(n))
+	}
+	var hhOut []string
+	for k := 1; k <= 3; k++ {
+		n, err := hh.New(hh.WithThreads(k))
+		must(err)
+		hhOut = append(hhOut, hhRun(0, n))
+	}
+	hhPar, errs := hh.ParallelRun(3, hh.RunOptions{Seeds: []int64{42, 42, 42}, Workers: 2}, hhRun)
+	for _, e := range errs {
+		must(e)
+	}
+	hhOut = append(hhOut, hhPar...)
+	annrt.SetMinChunkWork(old)
+	return map[string]any{"seq": seq, "w1": w1, "w4": w4, "threads": threads, "hh": hhOut, "gomaxprocs": runtime.GOMAXPROCS(0)}
 }
 
 func heap() uint64 {
