@@ -95,6 +95,8 @@ type runnerFlags struct {
 	sweeps      []sweepAxis
 	grid        bool
 	workers     int
+	threads     int
+	chunkWork   int64
 	stream      bool
 	guard       guardFlags // -max-memory, -check-every (memory.go)
 	outGiven    bool
@@ -166,6 +168,8 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	})
 	fs.BoolVar(&f.grid, "grid", false, "sweep the Cartesian product of the -sweep lists instead of zipping them")
 	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
+	fs.Int64Var(&f.chunkWork, "min-chunk-work", minChunkWork, "with -threads: estimated work (about ns) below which a loop is not split; 1 splits every loop")
+	fs.IntVar(&f.threads, "threads", 1, "goroutines computing the steps of each network (same results for every value; a sweep's idle workers help the last runs anyway)")
 	fs.BoolVar(&f.plot, "plot", false, "plot the results with 'annc plot' when the run is done (annc on PATH, or $ANNC_BIN)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
 	addPlanFlags(fs, &f.plan)
@@ -216,6 +220,13 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	if f.workers < 0 {
 		return usage("-workers %d: must not be negative", f.workers)
 	}
+	if f.threads < 1 || f.threads > MaxChunks {
+		return usage("-threads %d: must be between 1 and %d", f.threads, MaxChunks)
+	}
+	if f.chunkWork < 1 {
+		return usage("-min-chunk-work %d: must be at least 1", f.chunkWork)
+	}
+	SetMinChunkWork(f.chunkWork)
 	if f.grid && len(f.sweeps) == 0 {
 		return usage("-grid needs -sweep")
 	}
@@ -339,7 +350,8 @@ func (r *runner) newInstance(seed int64) (inst Instance, err error) {
 
 // runOne builds a network with seed, applies sets, simulates and writes the
 // results and manifest.json into dir.
-func (r *runner) runOne(dir string, seed int64, sets []setting, progress *ProgressPrinter) runResult {
+// share (may be nil) offers the network to the idle workers of a sweep.
+func (r *runner) runOne(dir string, seed int64, sets []setting, progress *ProgressPrinter, share func(*Core)) runResult {
 	f := r.flags
 	man := Manifest{Model: r.prog.Name, ModelHash: r.prog.ModelHash, AnncVersion: r.prog.Version,
 		Seed: seed, Dt: r.prog.Dt, Status: StatusOK, Set: map[string]string{}}
@@ -378,6 +390,10 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		return finish()
 	}
 	core := inst.Base()
+	core.SetThreads(f.threads)
+	if share != nil {
+		share(core)
+	}
 	man.Dt = core.Dt
 	for _, s := range sets {
 		if err := setValue(inst, s); err != nil {
@@ -492,7 +508,7 @@ func (r *runner) single(seed int64) int {
 	if r.flags.progress {
 		progress = NewProgressPrinter(r.stderr, r.prog.Name, r.prog.Dt)
 	}
-	res := r.runOne(r.flags.out, seed, r.flags.sets, progress)
+	res := r.runOne(r.flags.out, seed, r.flags.sets, progress, nil)
 	switch {
 	case res.err != nil:
 		r.errorf("%v", res.err)
@@ -576,9 +592,9 @@ func (r *runner) runPoints(out string, base int64, pts [][]setting, idx []int) [
 	var mu sync.Mutex
 	done := 0
 	start := time.Now()
-	results, errs := ParallelRun(idx, f.workers, func(_ int, i int) runResult {
+	results, errs := ParallelRunShared(idx, f.workers, func(_ int, i int, share func(*Core)) runResult {
 		sets := append(append([]setting(nil), f.sets...), pts[i]...)
-		res := r.runOne(filepath.Join(out, RunDirName(i)), DeriveSeed(base, i), sets, nil)
+		res := r.runOne(filepath.Join(out, RunDirName(i)), DeriveSeed(base, i), sets, nil, share)
 		if f.progress {
 			mu.Lock()
 			done++

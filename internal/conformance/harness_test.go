@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -92,6 +93,22 @@ func run(t *testing.T, path string, args ...string) *analysis.Run {
 	}
 	if r.Manifest.Status != "ok" {
 		t.Fatalf("run status %q: %s", r.Manifest.Status, r.Manifest.Error)
+	}
+	// The same run (same seed) with every loop of the step split over 3
+	// goroutines must give the same bytes.
+	split := t.TempDir()
+	cmd = exec.Command(res.Binary, append([]string{"-out", split, "-threads", "3", "-min-chunk-work", "1",
+		"-seed", fmt.Sprint(r.Manifest.Seed)}, args...)...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s -threads 3: %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.npy"))
+	for _, f := range files {
+		a, errA := os.ReadFile(f)
+		b, errB := os.ReadFile(filepath.Join(split, filepath.Base(f)))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs when the steps are split over 3 goroutines", filepath.Base(f))
+		}
 	}
 	return r
 }

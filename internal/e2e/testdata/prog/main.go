@@ -6,6 +6,7 @@
 //	prog det                 monitor hashes of 8 instances, sequential and in ParallelRun
 //	prog repeat -runs R      R runs of one compiled network: memory and time per run
 //	prog sweep -n N -workers W   the 11-point HH sweep, sequential then parallel, N times
+//	prog threads -n N        500 ms of the HH network on 1 then 2 goroutines, N times
 package main
 
 import (
@@ -71,6 +72,8 @@ func main() {
 		out = repeat(*runs)
 	case "sweep":
 		out = sweep(*iters, *workers)
+	case "threads":
+		out = threads(*iters)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)
@@ -774,4 +777,28 @@ func cpuSeconds() float64 {
 	var ru syscall.Rusage
 	must(syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// threads: 500 ms of the HH network with its steps on 1 and on 2
+// goroutines: seconds and CPU seconds per run, and whether they agree.
+func threads(iters int) any {
+	res := map[string]any{}
+	var hashes [2]string
+	for k := 1; k <= 2; k++ {
+		var s, cpu float64
+		for range iters {
+			n, err := hh.New(hh.WithThreads(k))
+			must(err)
+			c0, t0 := cpuSeconds(), time.Now()
+			n.Simulate(500)
+			s += time.Since(t0).Seconds()
+			cpu += cpuSeconds() - c0
+			hashes[k-1] = hash(hhBytes(n))
+		}
+		name := map[int]string{1: "one", 2: "two"}[k]
+		res[name+"S"] = s / float64(iters)
+		res[name+"CPU"] = cpu / float64(iters)
+	}
+	res["same"] = hashes[0] == hashes[1]
+	return res
 }
