@@ -1,0 +1,192 @@
+package runtime
+
+import (
+	goruntime "runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// cover runs Split(n) on c and checks that every index is visited exactly
+// once, by chunks in order, and that the number of chunks is as reported.
+func cover(t *testing.T, c *Core, n, cost int) int {
+	t.Helper()
+	seen := make([]int32, n)
+	var calls atomic.Int32
+	var firsts [MaxChunks]int
+	k := c.Split(n, cost, func(chunk, lo, hi int) {
+		calls.Add(1)
+		firsts[chunk] = lo
+		for i := lo; i < hi; i++ {
+			seen[i]++
+		}
+	})
+	if int(calls.Load()) != k {
+		t.Fatalf("Split(%d) reported %d chunks, ran %d", n, k, calls.Load())
+	}
+	for i, s := range seen {
+		if s != 1 {
+			t.Fatalf("Split(%d) in %d chunks: index %d visited %d times", n, k, i, s)
+		}
+	}
+	for j := 1; j < k; j++ {
+		if firsts[j] != j*n/k {
+			t.Errorf("chunk %d of %d starts at %d, want %d", j, k, firsts[j], j*n/k)
+		}
+	}
+	return k
+}
+
+func TestSplitCoversEachIndexOnce(t *testing.T) {
+	defer SetMinChunkWork(SetMinChunkWork(1))
+	for _, threads := range []int{1, 2, 3, 4, 16, 40} {
+		c := &Core{Dt: 1}
+		c.SetThreads(threads)
+		c.Run(1, func() {
+			for _, n := range []int{0, 1, 2, 3, 5, 16, 17, 1000} {
+				k := cover(t, c, n, 1)
+				want := min(c.Threads(), max(n, 1))
+				if k != want {
+					t.Errorf("threads %d, n %d: %d chunks, want %d", threads, n, k, want)
+				}
+			}
+		})
+	}
+}
+
+func TestSplitSmallWorkStaysWhole(t *testing.T) {
+	c := &Core{Dt: 1}
+	c.SetThreads(4)
+	c.Run(1, func() {
+		if k := cover(t, c, 100, 1); k != 1 { // 100 units: not worth a hand-over
+			t.Errorf("100 cheap elements cut into %d chunks", k)
+		}
+		if k := cover(t, c, 100000, 10); k != 4 {
+			t.Errorf("10^6 units of work in %d chunks, want 4", k)
+		}
+	})
+	// Outside a run there are no helpers.
+	if k := cover(t, c, 100000, 10); k != 1 {
+		t.Errorf("Split outside a run used %d chunks", k)
+	}
+}
+
+// A panic in a helper's chunk reaches the goroutine running the network,
+// after every chunk has ended; the helpers stop with the run.
+func TestSplitPanicAndNoLeak(t *testing.T) {
+	defer SetMinChunkWork(SetMinChunkWork(1))
+	before := goruntime.NumGoroutine()
+	c := &Core{Dt: 1}
+	c.SetThreads(3)
+	var finished atomic.Int32
+	func() {
+		defer func() {
+			if r := recover(); r == nil || !strings.Contains(r.(string), "chunk 2") {
+				t.Errorf("recovered %v, want the panic of chunk 2", r)
+			}
+		}()
+		c.Run(1, func() {
+			c.Split(30, 1, func(chunk, lo, hi int) {
+				if chunk == 2 {
+					panic("chunk 2")
+				}
+				time.Sleep(time.Millisecond)
+				finished.Add(1)
+			})
+		})
+	}()
+	if finished.Load() != 2 {
+		t.Errorf("%d chunks finished before the panic went on, want 2", finished.Load())
+	}
+	// The network still runs afterwards.
+	c.Run(3, func() { cover(t, c, 30, 1) })
+	deadline := time.Now().Add(2 * time.Second)
+	for goruntime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := goruntime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the runs, %d before", n, before)
+	}
+}
+
+// Helpers park when no chunk comes for a while and wake for the next one.
+func TestSplitHelpersParkAndWake(t *testing.T) {
+	defer SetMinChunkWork(SetMinChunkWork(1))
+	c := &Core{Dt: 1}
+	c.SetThreads(2)
+	steps := 0
+	c.Run(3, func() {
+		if steps > 0 {
+			time.Sleep(5 * time.Millisecond) // long enough for the helper to park
+			if !c.team.active[0].idle.Load() {
+				t.Error("the helper did not park while idle")
+			}
+		}
+		steps++
+		if k := cover(t, c, 10, 1); k != 2 {
+			t.Errorf("%d chunks, want 2", k)
+		}
+	})
+}
+
+// coreNet is a network as ParallelRun sees it.
+type coreNet struct {
+	c      Core
+	chunks []int
+}
+
+func (n *coreNet) Base() *Core { return &n.c }
+
+// Workers left without a run help the runs still going, which then split
+// their loops; results stay those of the runs alone.
+func TestParallelRunLendsIdleWorkers(t *testing.T) {
+	defer SetMinChunkWork(SetMinChunkWork(1))
+	if goruntime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS >= 2")
+	}
+	nets := make([]*coreNet, 3)
+	for i := range nets {
+		nets[i] = &coreNet{c: Core{Dt: 1}}
+	}
+	res, errs := ParallelRun(nets, 2, func(i int, n *coreNet) int {
+		sum := 0
+		// Runs 0 and 1 are short; run 2 is long enough for a worker to
+		// finish its run and join it.
+		steps := 5
+		if i == 2 {
+			steps = 2000
+		}
+		n.c.Run(int64(steps), func() {
+			data := make([]int, 64)
+			k := n.c.Split(len(data), 1, func(chunk, lo, hi int) {
+				for j := lo; j < hi; j++ {
+					data[j] = j * i
+				}
+			})
+			n.chunks = append(n.chunks, k)
+			for _, x := range data {
+				sum += x
+			}
+			time.Sleep(100 * time.Microsecond)
+		})
+		return sum
+	})
+	for i, e := range errs {
+		if e != nil {
+			t.Fatalf("run %d: %v", i, e)
+		}
+	}
+	for i, r := range res {
+		if want := 2016 * i * map[int]int{0: 5, 1: 5, 2: 2000}[i]; r != want {
+			t.Errorf("run %d: sum %d, want %d", i, r, want)
+		}
+	}
+	last := nets[2].chunks
+	if last[len(last)-1] != 2 {
+		t.Errorf("the last run ended on %d chunks, want 2 (a lent worker): %v", last[len(last)-1], last)
+	}
+	if nets[2].c.team.lent != nil || len(nets[2].c.team.active) != 0 {
+		t.Error("the lent worker was not sent back")
+	}
+}
