@@ -215,7 +215,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Compile a model (cached) and run it",
 		Long: `Compile a model (cached) and run it. Every argument after the model file is
 handed unchanged to the generated runner: -duration MS, -seed N, -set PATH=VALUE,
--out DIR, -progress, -sweep PATH=V1,V2,..., -grid, -workers N, -plot.`,
+-out DIR, -progress, -sweep PATH=V1,V2,..., -grid, -workers N, -threads N, -plot.`,
 		Example:            `  annc run examples/coba/model.yaml -duration 1000 -out results -plot`,
 		DisableFlagParsing: true,
 		RunE: func(_ *cobra.Command, args []string) error {
