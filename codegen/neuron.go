@@ -513,11 +513,12 @@ copy(p.%s, p.buffer[row])
 	}
 
 	b.WriteString("if p.updateFn == nil {\np.updateFn = func(chunk, lo, hi int) { p.updateRange(n, chunk, lo, hi) }\n}\n")
-	fmt.Fprintf(&b, "chunks := n.Core.Split(p.Size, %d, p.updateFn)\n", loopCost(t.LocalUpdate, t.Reset))
+	split := fmt.Sprintf("n.Core.Split(p.Size, %d, p.updateFn)\n", loopCost(t.LocalUpdate, t.Reset))
 	if t.Spiking {
+		b.WriteString("chunks := " + split)
 		b.WriteString("for c := 1; c < chunks; c++ {\np.Spiked = append(p.Spiked, p.spk[c]...)\n}\n")
 	} else {
-		b.WriteString("_ = chunks\n")
+		b.WriteString(split)
 	}
 	return b.String(), r.String(), kc
 }
