@@ -184,9 +184,14 @@ type proj struct {
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
 	preArrays []string // per-presynaptic-neuron arrays of hoisted sub-expressions
+	fills     []fillMethod
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool
 }
+
+// fillMethod computes per-presynaptic-neuron arrays for the presynaptic
+// ranks [lo, hi).
+type fillMethod struct{ name, body string }
 
 func (pj *proj) fieldOf(v *ir.Var) string { return pj.fld[v] }
 

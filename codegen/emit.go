@@ -96,7 +96,8 @@ type ectx struct {
 	usesJ   bool              // the block reads the postsynaptic rank j
 	delayed map[string]string // pre variables read from a delay ring: name -> Go slice
 	nhoist  int               // hoisted names handed out
-	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays
+	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays [lo, hi)
+	preCost int               // estimated work of preFill per presynaptic neuron
 	wExpr   string            // how w reads, when not pj.W[k] (pre-major weight copies)
 	cache   *varCache         // per-neuron variables kept in locals (neuron loops)
 }

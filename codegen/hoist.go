@@ -188,8 +188,9 @@ func (c *ectx) preArray(e ir.Expr) pexpr {
 	var b strings.Builder
 	b.WriteString("{\n")
 	pc.outer.write(&b)
-	fmt.Fprintf(&b, "arr := pj.%s\nfor pi := range arr {\narr[pi] = %s\n}\n}\n", field, p.s)
+	fmt.Fprintf(&b, "arr := pj.%s\nfor pi := lo; pi < hi; pi++ {\narr[pi] = %s\n}\n}\n", field, p.s)
 	c.preFill.WriteString(b.String())
+	c.preCost += exprCost(e)
 	c.usesPi = true
 	return atom(c.outer.bind(key, "ph_"+field, "pj."+field)+"[pi]", tFloat)
 }

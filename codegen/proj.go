@@ -95,6 +95,9 @@ func (g *gen) projCode(pj *proj) string {
 	if transmitRange != "" {
 		w("transmitFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
+	for _, f := range pj.fills {
+		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
+	}
 	w("}\n\n")
 	if kern != nil {
 		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
@@ -216,6 +219,9 @@ func (pj *%s) SyncWeights() {
 		w("}\n\n")
 	}
 	w("// transmit delivers this step's input to the postsynaptic population (SPEC §3 step 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
+	for _, f := range pj.fills {
+		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
+	}
 	if transmitRange != "" {
 		w("// transmitRange computes the weighted sums of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
 	}
@@ -316,24 +322,25 @@ func (g *gen) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
 		for _, x := range pj.rateRings {
 			fmt.Fprintf(&r, "dl_%s := pj.ring_%s.Ago(int(c.UniformDelay))\n", ident(x), ident(x))
 		}
-		code, _ := g.rateLoop(pj, sumF, delayed, false)
+		code, _, _ := g.rateLoop(pj, sumF, delayed, false)
 		r.WriteString(code)
 		r.WriteString("return\n}\n")
 		// Per-synapse delays.
 		for _, x := range pj.rateRings {
 			delayed[x] = "pj.ring_" + ident(x) + ".Ago(int(r_Delay[k]))"
 		}
-		code, _ = g.rateLoop(pj, sumF, delayed, true)
+		code, _, _ = g.rateLoop(pj, sumF, delayed, true)
 		r.WriteString(code)
 		r.WriteString("return\n}\n")
 	}
-	code, fill := g.rateLoop(pj, sumF, nil, false)
+	code, fill, fillCost := g.rateLoop(pj, sumF, nil, false)
 	r.WriteString(code)
 	if fill != "" {
+		call := g.fillSplit(pj, "transmitFill", fill, fillCost)
 		if delayedCase {
-			fmt.Fprintf(&b, "if c.MaxDelay <= 1 {\n%s}\n", fill)
+			fmt.Fprintf(&b, "if c.MaxDelay <= 1 {\n%s}\n", call)
 		} else {
-			b.WriteString(fill)
+			b.WriteString(call)
 		}
 	}
 	b.WriteString("if pj.transmitFn == nil {\npj.transmitFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\n")
@@ -358,7 +365,7 @@ func preNames(e ir.Expr) []string {
 }
 
 // rateLoop is the post-major loop of a rate-coded transmission.
-func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynDelay bool) (code, fill string) {
+func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynDelay bool) (code, fill string, fillCost int) {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
@@ -416,7 +423,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 		fmt.Fprintf(&b, "acc /= %s(hi - lo)\n", g.ft)
 	}
 	b.WriteString("sum[j] += acc\n}\n}\n")
-	return b.String(), fb.String()
+	return b.String(), fb.String(), c.preCost
 }
 
 // rateLanes prints a loop over groups of four postsynaptic neurons whose rows
@@ -670,7 +677,9 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 	// The loops over postsynaptic neurons (or runs of synapses) run in
 	// learnRange over one chunk [lo, hi) of them, split by Core.Split.
 	b.WriteString("c := pj.C\n")
-	b.WriteString(fill.String())
+	if fill.Len() > 0 {
+		b.WriteString(g.fillSplit(pj, "learnFill", fill.String(), c.preCost))
+	}
 	b.WriteString("if pj.learnFn == nil {\npj.learnFn = func(chunk, lo, hi int) { pj.learnRange(n, chunk, lo, hi) }\n}\n")
 	b.WriteString("items := c.NPost\n")
 	b.WriteString(items.String())
@@ -699,6 +708,15 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 	}
 	r.WriteString("}\n")
 	return b.String(), r.String()
+}
+
+// fillSplit registers a method name(n, lo, hi) running fill over the
+// presynaptic ranks [lo, hi) and returns the code calling it through
+// Core.Split.
+func (g *gen) fillSplit(pj *proj, name, fill string, cost int) string {
+	pj.fills = append(pj.fills, fillMethod{name, fill})
+	return fmt.Sprintf("if pj.%sFn == nil {\npj.%sFn = func(_, lo, hi int) { pj.%s(n, lo, hi) }\n}\nn.Core.Split(c.NPre, %d, pj.%sFn)\n",
+		name, name, name, 1+cost, name)
 }
 
 // postSpikeCode runs post_spike for every synapse of each postsynaptic
