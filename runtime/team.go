@@ -175,14 +175,7 @@ func (c *Core) stopThreads() {
 	for _, h := range t.own {
 		h.stop()
 	}
-	keep := t.active[:0]
-	for _, h := range t.active {
-		if !h.quit.Load() {
-			keep = append(keep, h)
-		}
-	}
-	clear(t.active[len(keep):])
-	t.active = keep
+	t.dropStopped()
 	t.own = t.own[:0]
 }
 
@@ -229,6 +222,18 @@ func (c *Core) Split(n, cost int, fn func(chunk, lo, hi int)) int {
 		}
 	}
 	return k
+}
+
+// dropStopped removes the helpers told to stop from the active list.
+func (t *team) dropStopped() {
+	keep := t.active[:0]
+	for _, h := range t.active {
+		if !h.quit.Load() {
+			keep = append(keep, h)
+		}
+	}
+	clear(t.active[len(keep):])
+	t.active = keep
 }
 
 // admit moves the lent helpers that joined into the active list.
@@ -285,14 +290,7 @@ func (c *Core) withdraw() {
 	for _, h := range lent {
 		h.stop()
 	}
-	keep := t.active[:0]
-	for _, h := range t.active {
-		if !h.quit.Load() {
-			keep = append(keep, h)
-		}
-	}
-	clear(t.active[len(keep):])
-	t.active = keep
+	t.dropStopped()
 }
 
 // lentCount is the number of helpers lent to c.
