@@ -68,7 +68,7 @@ func (g *gen) neuronCode(nt *ntype) string {
 		w("simdInv [annrt.MaxChunks][%d]float64 // loop invariants of the vector kernel, four copies each, per chunk\n", 4*len(kern.invs))
 	}
 	if updateRange != "" {
-		w("updateFn func(chunk, lo, hi int) // updateRange bound to the network\n")
+		w("updateRangeFn func(chunk, lo, hi int) // updateRange bound to the network\n")
 		if t.Spiking {
 			w("spk [annrt.MaxChunks][]int32 // spikes of chunks 1, 2, ... of the last update\n")
 		}
@@ -512,15 +512,24 @@ copy(p.%s, p.buffer[row])
 		r.WriteString("if chunk == 0 {\np.Spiked = spiked\n} else {\np.spk[chunk] = spiked\n}\n")
 	}
 
-	b.WriteString("if p.updateFn == nil {\np.updateFn = func(chunk, lo, hi int) { p.updateRange(n, chunk, lo, hi) }\n}\n")
-	split := fmt.Sprintf("n.Core.Split(p.Size, %d, p.updateFn)\n", loopCost(t.LocalUpdate, t.Reset))
+	split := splitCall("p", "updateRange", "p.Size", fmt.Sprint(loopCost(t.LocalUpdate, t.Reset)))
 	if t.Spiking {
-		b.WriteString("chunks := " + split)
+		split = strings.Replace(split, "n.Core.Split", "chunks := n.Core.Split", 1)
+		b.WriteString(split)
 		b.WriteString("for c := 1; c < chunks; c++ {\np.Spiked = append(p.Spiked, p.spk[c]...)\n}\n")
 	} else {
 		b.WriteString(split)
 	}
 	return b.String(), r.String(), kc
+}
+
+// splitCall prints the code running recv.method(n, chunk, lo, hi) over
+// [0, items) through Core.Split, with the method bound to the network once,
+// in the field methodFn (a method value made at each step would allocate).
+func splitCall(recv, method, items, cost string) string {
+	f := recv + "." + method + "Fn"
+	return fmt.Sprintf("if %s == nil {\n%s = func(chunk, lo, hi int) { %s.%s(n, chunk, lo, hi) }\n}\nn.Core.Split(%s, %s, %s)\n",
+		f, f, recv, method, items, cost, f)
 }
 
 // loopCost estimates the work of one iteration of a loop running stmts, in

@@ -90,10 +90,10 @@ func (g *gen) projCode(pj *proj) string {
 		}
 	}
 	if learnRange != "" {
-		w("learnFn func(chunk, lo, hi int) // learnRange bound to the network\n")
+		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
 	if transmitRange != "" {
-		w("transmitFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
+		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
 	for _, f := range pj.fills {
 		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
@@ -220,7 +220,7 @@ func (pj *%s) SyncWeights() {
 	}
 	w("// transmit delivers this step's input to the postsynaptic population (SPEC §3 step 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
 	for _, f := range pj.fills {
-		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
+		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, chunk, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
 	}
 	if transmitRange != "" {
 		w("// transmitRange computes the weighted sums of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
@@ -343,8 +343,7 @@ func (g *gen) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
 			b.WriteString(call)
 		}
 	}
-	b.WriteString("if pj.transmitFn == nil {\npj.transmitFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\n")
-	fmt.Fprintf(&b, "n.Core.Split(c.NPost, 1+%d*c.Len()/max(c.NPost, 1), pj.transmitFn)\n", exprCost(st.Psp))
+	b.WriteString(splitCall("pj", "transmitRange", "c.NPost", fmt.Sprintf("1+%d*c.Len()/max(c.NPost, 1)", exprCost(st.Psp))))
 	return b.String(), r.String()
 }
 
@@ -680,10 +679,9 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 	if fill.Len() > 0 {
 		b.WriteString(g.fillSplit(pj, "learnFill", fill.String(), c.preCost))
 	}
-	b.WriteString("if pj.learnFn == nil {\npj.learnFn = func(chunk, lo, hi int) { pj.learnRange(n, chunk, lo, hi) }\n}\n")
 	b.WriteString("items := c.NPost\n")
 	b.WriteString(items.String())
-	fmt.Fprintf(&b, "n.Core.Split(items, %d+%d*c.Len()/max(items, 1), pj.learnFn)\n", loopCost(st.PostUpdate), loopCost(st.LocalUpdate))
+	b.WriteString(splitCall("pj", "learnRange", "items", fmt.Sprintf("%d+%d*c.Len()/max(items, 1)", loopCost(st.PostUpdate), loopCost(st.LocalUpdate))))
 
 	var r strings.Builder
 	r.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
@@ -710,13 +708,12 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 	return b.String(), r.String()
 }
 
-// fillSplit registers a method name(n, lo, hi) running fill over the
+// fillSplit registers a method name(n, chunk, lo, hi) running fill over the
 // presynaptic ranks [lo, hi) and returns the code calling it through
 // Core.Split.
 func (g *gen) fillSplit(pj *proj, name, fill string, cost int) string {
 	pj.fills = append(pj.fills, fillMethod{name, fill})
-	return fmt.Sprintf("if pj.%sFn == nil {\npj.%sFn = func(_, lo, hi int) { pj.%s(n, lo, hi) }\n}\nn.Core.Split(c.NPre, %d, pj.%sFn)\n",
-		name, name, name, 1+cost, name)
+	return splitCall("pj", name, "c.NPre", fmt.Sprint(1+cost))
 }
 
 // postSpikeCode runs post_spike for every synapse of each postsynaptic
