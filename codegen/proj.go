@@ -223,7 +223,7 @@ func (pj *%s) SyncWeights() {
 		}
 		w("}\n\n")
 	}
-	w("// transmit delivers this step's input to the postsynaptic population (SPEC §3 step 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
+	w("// transmit delivers this step's input to the postsynaptic population (README, \"One step\", 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
 	for _, f := range pj.fills {
 		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, chunk, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
 	}
@@ -231,13 +231,13 @@ func (pj *%s) SyncWeights() {
 		w("// transmitRange computes the weighted sums of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
 	}
 	if learn != "" {
-		w("// learn runs the synapse equations (SPEC §3 step 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
+		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
 	}
 	if learnRange != "" {
 		w("// learnRange runs the synapse equations of the postsynaptic neurons (or\n// runs of synapses) [lo, hi), chunk number chunk.\nfunc (pj *%s) learnRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, learnRange)
 	}
 	if postSpike != "" {
-		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (SPEC §3 step 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
+		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
 	}
 	return b.String()
 }

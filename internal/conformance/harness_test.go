@@ -15,7 +15,7 @@ import (
 	"github.com/annc/annc/internal/build"
 )
 
-// rtol is the relative tolerance of every exact comparison (SPEC §3).
+// rtol is the relative tolerance of every exact comparison (README, "Differences from ANNarchy").
 const rtol = 1e-7
 
 // buildRoot holds the build directories of this test binary; it lies outside
