@@ -32,6 +32,7 @@ type view struct {
 	Until         bool
 	MaxDuration   string
 	UntilOr       bool
+	HasSchedule   bool // the model has a schedule: RunSchedule and Program.Schedule
 	UntilPops     []string
 	UntilText     string
 	Consts        []constView
@@ -220,6 +221,10 @@ func (g *gen) buildView() *view {
 	}
 	for _, u := range g.funcList {
 		v.Code = append(v.Code, u.code)
+	}
+	if code := g.scheduleCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
 	imps := []string{`"fmt"`}

@@ -131,6 +131,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		b.monitor(md)
 	}
 	b.simulation()
+	b.schedule()
 	b.diags.Sort()
 	return out, b.diags
 }
@@ -820,30 +821,36 @@ func (b *builder) simulation() {
 		if len(sd.Populations) == 0 {
 			b.diags.Errorf(sd.Pos, "until needs populations with a stop_condition")
 		}
-		for i, name := range sd.Populations {
-			pos := sd.Pos
-			if i < len(sd.PopulationsPos) {
-				pos = sd.PopulationsPos[i]
-			}
-			pop, ok := b.pops[name]
-			if !ok && b.isBroken(name) {
-				continue // its own error is reported
-			}
-			if !ok {
-				var names []string
-				for n := range b.pops {
-					names = append(names, n)
-				}
-				sort.Strings(names)
-				b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
-				continue
-			}
-			if pop.Stop == nil {
-				b.diags.Errorf(pos, "population %s has no stop_condition", name)
-				continue
-			}
-			sim.Pops = append(sim.Pops, pop)
+		b.stopPops(sd, sim)
+	}
+}
+
+// stopPops resolves the populations of an until: each must exist and have a
+// stop_condition.
+func (b *builder) stopPops(sd *parser.SimDef, sim *Simulation) {
+	for i, name := range sd.Populations {
+		pos := sd.Pos
+		if i < len(sd.PopulationsPos) {
+			pos = sd.PopulationsPos[i]
 		}
+		pop, ok := b.pops[name]
+		if !ok && b.isBroken(name) {
+			continue // its own error is reported
+		}
+		if !ok {
+			var names []string
+			for n := range b.pops {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
+			continue
+		}
+		if pop.Stop == nil {
+			b.diags.Errorf(pos, "population %s has no stop_condition", name)
+			continue
+		}
+		sim.Pops = append(sim.Pops, pop)
 	}
 }
 

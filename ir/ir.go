@@ -421,6 +421,9 @@ type Model struct {
 	Projs     []*Projection
 	Monitors  []*Monitor
 	Sim       Simulation
+	// Schedule replaces Sim when HasSchedule (the model's schedule).
+	Schedule    []*SchedStep
+	HasSchedule bool
 }
 
 // Steps converts milliseconds to steps, rounding to the nearest step (SPEC §3).

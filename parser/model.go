@@ -444,7 +444,7 @@ func (l *loader) namedValues(n *yaml.Node, what string) []Named {
 }
 
 var modelKeys = []string{"name", "dt", "seed", "method", "precision", "constants", "functions",
-	"neurons", "synapses", "populations", "projections", "monitors", "simulation"}
+	"neurons", "synapses", "populations", "projections", "monitors", "simulation", "schedule"}
 
 var methods = []string{"explicit", "semiimplicit", "implicit", "exponential", "midpoint", "rk4"}
 
@@ -536,6 +536,9 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 			})
 		case "simulation":
 			m.Simulation = l.simulation(v)
+		case "schedule":
+			m.ScheduleBroken = l.within(func() { m.Schedule = l.schedule(v, "schedule") })
+			m.HasSchedule = true
 		}
 	})
 	if ok {
@@ -997,27 +1000,7 @@ func (l *loader) simulation(n *yaml.Node) *SimDef {
 				}
 			}
 		case "until":
-			s.Operator = "and"
-			l.fields(v, "until", []string{"max_duration", "populations", "operator"}, func(key string, k, v *yaml.Node) {
-				switch key {
-				case "max_duration":
-					if f, ok := l.number(v, "max_duration"); ok {
-						s.MaxDuration = &f
-					}
-				case "populations":
-					l.list(v, "populations of until", func(c *yaml.Node) {
-						if name, ok := l.name(c, "population"); ok {
-							s.Populations = append(s.Populations, name)
-							s.PopulationsPos = append(s.PopulationsPos, l.pos(c))
-						}
-					})
-				case "operator":
-					if op, ok := l.oneOf(v, "operator", []string{"and", "or"}); ok {
-						s.Operator = op
-					}
-				}
-			})
-			l.require(v, "until", "max_duration")
+			l.until(v, s, "until")
 		}
 	})
 	if ok {
@@ -1029,6 +1012,31 @@ func (l *loader) simulation(n *yaml.Node) *SimDef {
 		}
 	}
 	return s
+}
+
+// until reads {max_duration, populations, operator} into s.
+func (l *loader) until(v *yaml.Node, s *SimDef, what string) {
+	s.Operator = "and"
+	l.fields(v, what, []string{"max_duration", "populations", "operator"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "max_duration":
+			if f, ok := l.number(v, "max_duration"); ok {
+				s.MaxDuration = &f
+			}
+		case "populations":
+			l.list(v, "populations of "+what, func(c *yaml.Node) {
+				if name, ok := l.name(c, "population"); ok {
+					s.Populations = append(s.Populations, name)
+					s.PopulationsPos = append(s.PopulationsPos, l.pos(c))
+				}
+			})
+		case "operator":
+			if op, ok := l.oneOf(v, "operator", []string{"and", "or"}); ok {
+				s.Operator = op
+			}
+		}
+	})
+	l.require(v, what, "max_duration")
 }
 
 // ref parses a population reference with an optional view: "P", "P[0:3200]",
