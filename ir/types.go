@@ -651,7 +651,7 @@ func (b *builder) setSpiking(sy *synType, spiking bool) {
 }
 
 // spikeStmts converts pre_spike or post_spike statements. In pre_spike
-// the g_target statements move first (SPEC §3.2).
+// the g_target statements move first (README, "One step", 2).
 func (b *builder) spikeStmts(s *scope, stmts []parser.Stmt, pre bool) []Stmt {
 	what := "post_spike"
 	if pre {
