@@ -76,10 +76,11 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		brokenTypes: map[string]bool{},
 	}
 	out := &Model{
-		Name:      m.Name,
-		File:      m.File,
-		Dt:        m.Dt,
-		Precision: m.Precision,
+		Name:       m.Name,
+		File:       m.File,
+		Dt:         m.Dt,
+		Precision:  m.Precision,
+		ExactDecay: m.EventDriven == "exact",
 	}
 	b.out = out
 	sum := sha256.Sum256(m.Source)

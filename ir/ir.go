@@ -413,14 +413,18 @@ type Model struct {
 	Seed      int64
 	HasSeed   bool
 	Precision string // float64 | float32
-	Constants []*Constant
-	Functions []*Function
-	Neurons   []*NeuronType
-	Synapses  []*SynapseType
-	Pops      []*Population
-	Projs     []*Projection
-	Monitors  []*Monitor
-	Sim       Simulation
+	// ExactDecay: event-driven variables decay exactly from their last
+	// event; otherwise (default) they are stepped as ANNarchy 5 steps them
+	// (see README.md, "Event-driven variables").
+	ExactDecay bool
+	Constants  []*Constant
+	Functions  []*Function
+	Neurons    []*NeuronType
+	Synapses   []*SynapseType
+	Pops       []*Population
+	Projs      []*Projection
+	Monitors   []*Monitor
+	Sim        Simulation
 }
 
 // Steps converts milliseconds to steps, rounding to the nearest step (README, "Differences from ANNarchy").

@@ -184,24 +184,27 @@ type Named struct {
 
 // Model is a whole model.yaml.
 type Model struct {
-	File       string
-	Source     []byte // the model file's bytes, as read (ir hashes them)
-	Name       string
-	NamePos    diag.Pos
-	Dt         float64 // 1.0 when absent
-	DtPos      diag.Pos
-	Seed       *int64
-	Method     string // "explicit" when absent
-	MethodPos  diag.Pos
-	Precision  string // "float64" when absent
-	Constants  []Named
-	Functions  []FuncDef
-	Neurons    []*NeuronDef  // file order
-	Synapses   []*SynapseDef // file order
-	Pops       []*PopDef
-	Projs      []*ProjDef
-	Monitors   []*MonitorDef
-	Simulation *SimDef
+	File      string
+	Source    []byte // the model file's bytes, as read (ir hashes them)
+	Name      string
+	NamePos   diag.Pos
+	Dt        float64 // 1.0 when absent
+	DtPos     diag.Pos
+	Seed      *int64
+	Method    string // "explicit" when absent
+	MethodPos diag.Pos
+	Precision string // "float64" when absent
+	// EventDriven is how event-driven synapse variables are stepped:
+	// "annarchy" (default, as ANNarchy 5) or "exact".
+	EventDriven string
+	Constants   []Named
+	Functions   []FuncDef
+	Neurons     []*NeuronDef  // file order
+	Synapses    []*SynapseDef // file order
+	Pops        []*PopDef
+	Projs       []*ProjDef
+	Monitors    []*MonitorDef
+	Simulation  *SimDef
 	// Unattributed is true when some error lies outside every neuron,
 	// synapse, population, projection and monitor (model settings,
 	// constants, functions, the document's structure): then the model

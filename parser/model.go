@@ -44,7 +44,7 @@ var (
 // sorted by position.
 func ParseModel(file string, src []byte) (*Model, diag.List) {
 	l := &loader{file: file, fl: newFileLines(src)}
-	m := &Model{File: file, Source: src, Dt: 1.0, Method: "explicit", Precision: "float64"}
+	m := &Model{File: file, Source: src, Dt: 1.0, Method: "explicit", Precision: "float64", EventDriven: "annarchy"}
 	root, ok := l.decodeYAML(src)
 	if ok {
 		l.model(root, m)
@@ -444,7 +444,7 @@ func (l *loader) namedValues(n *yaml.Node, what string) []Named {
 	return out
 }
 
-var modelKeys = []string{"name", "dt", "seed", "method", "precision", "constants", "functions",
+var modelKeys = []string{"name", "dt", "seed", "method", "precision", "event_driven", "constants", "functions",
 	"neurons", "synapses", "populations", "projections", "monitors", "simulation"}
 
 // oneOf checks a string against a fixed set of words.
@@ -495,6 +495,10 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 		case "precision":
 			if s, ok := l.oneOf(v, "precision", []string{"float64", "float32"}); ok {
 				m.Precision = s
+			}
+		case "event_driven":
+			if s, ok := l.oneOf(v, "event_driven", []string{"annarchy", "exact"}); ok {
+				m.EventDriven = s
 			}
 		case "constants":
 			if isNull(v) {
