@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -160,7 +161,7 @@ func (b *builder) header() {
 		b.method = "explicit"
 	}
 	if !isMethod(b.method) || b.method == "event-driven" {
-		b.diags.Errorf(m.MethodPos, "unknown numerical method %q%s", m.Method, didYouMean(m.Method, Methods[:6]))
+		b.diags.Errorf(m.MethodPos, "unknown numerical method %q%s", m.Method, didYouMean(m.Method, lang.MethodNames(false)))
 		b.method = "explicit"
 	}
 }
@@ -189,7 +190,7 @@ func (b *builder) modelFunctions() {
 	s := b.newScope("", false, false)
 	s.funcs = b.funcs // earlier model functions are visible to later ones
 	for i, fd := range b.m.Functions {
-		if _, ok := builtins[fd.Name]; ok {
+		if _, ok := lang.LookupBuiltin(fd.Name); ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
 		}

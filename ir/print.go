@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/annc/annc/internal/lang"
 )
 
 // Print renders the analysed model in a canonical, deterministic text form:
@@ -320,8 +322,7 @@ func printProj(b *strings.Builder, pr *Projection) {
 			fmt.Fprintf(b, " matrix %dx%d", len(c.Matrix), rowLen(c.Matrix))
 		}
 	}
-	switch c.Kind {
-	case "all_to_all", "fixed_probability", "fixed_number_pre", "fixed_number_post", "gaussian", "dog":
+	if row, _ := lang.LookupConnector(c.Kind); row.SelfConnections {
 		fmt.Fprintf(b, " allow_self_connections %v", c.AllowSelf)
 	}
 	b.WriteByte('\n')
