@@ -425,6 +425,9 @@ type Model struct {
 	Projs      []*Projection
 	Monitors   []*Monitor
 	Sim        Simulation
+	// Schedule replaces Sim when HasSchedule (the model's schedule).
+	Schedule    []*SchedStep
+	HasSchedule bool
 }
 
 // Steps converts milliseconds to steps, rounding to the nearest step (README, "Differences from ANNarchy").

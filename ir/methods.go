@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 )
 
 // Numerical methods, each a rewrite of a block of ODEs into assignments.
@@ -37,16 +38,10 @@ import (
 //
 // Stages do not shift t (as ANNarchy), so f is evaluated at the step's t.
 
-// Methods lists the accepted numerical method names.
-var Methods = []string{"explicit", "semiimplicit", "implicit", "exponential", "midpoint", "rk4", "event-driven"}
-
+// isMethod reports whether s names a numerical method (lang.Methods).
 func isMethod(s string) bool {
-	for _, m := range Methods {
-		if m == s {
-			return true
-		}
-	}
-	return false
+	_, ok := lang.LookupMethod(s)
+	return ok
 }
 
 // eqItem is one analysed line of an equations string.

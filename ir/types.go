@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -46,7 +47,7 @@ func (b *builder) function(s *scope, fd parser.FuncDef, scopeName string, later 
 func (b *builder) localFuncs(s *scope, defs []parser.FuncDef) []*Function {
 	var out []*Function
 	for i, fd := range defs {
-		if _, ok := builtins[fd.Name]; ok {
+		if _, ok := lang.LookupBuiltin(fd.Name); ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
 		}
@@ -94,7 +95,7 @@ func (b *builder) flags(fl []parser.Flag, isSyn, isParam bool) varFlags {
 	}
 	if !isParam {
 		known = append(known, "init", "min", "max", "unless_refractory")
-		known = append(known, Methods...)
+		known = append(known, lang.MethodNames(true)...)
 	}
 	for i := range fl {
 		fg := fl[i]
