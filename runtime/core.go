@@ -39,6 +39,8 @@ type Core struct {
 	checkErr   error
 	lastFinite int64
 
+	done int64 // steps computed, for StepsDone
+
 	threads int   // goroutines per run (SetThreads)
 	team    *team // helpers of the steps, nil until needed
 
@@ -272,8 +274,19 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 		}
 	}
 	done := c.Step - start
+	c.done += done
 	c.progressEnd(done, total)
 	return done
+}
+
+// StepsDone is the number of steps computed since the network was built,
+// whatever the clock says (Reset and SetTime move the clock, not this).
+func (c *Core) StepsDone() int64 { return c.done }
+
+// Halted reports whether the last run was interrupted, a state check failed
+// or the stop flag is set: a sequence of runs (a schedule) should end.
+func (c *Core) Halted() bool {
+	return c.interrupted || c.checkErr != nil || (c.stop != nil && c.stop.Load())
 }
 
 // progressBegin resets the progress clock at the start of a run.
