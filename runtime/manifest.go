@@ -25,6 +25,8 @@ import (
 //	               variables ANNC_GENERATE_S and ANNC_BUILD_S, 0 when unset),
 //	               setup (building the network and applying -set), simulate
 //	set            {path: value} of every -set and swept value, as given
+//	projections    per projection: name, synapses and the bytes its arrays
+//	               hold (connectivity included), single runs only
 //	files          one entry per results file: file (name in the directory),
 //	               monitor, variable ("spike_times"/"spike_ranks" for spikes),
 //	               shape, dtype ("float64", "float32", "int64"), period_ms
@@ -42,6 +44,7 @@ type Manifest struct {
 	WallS       WallTimes         `json:"wall_s"`
 	CPUS        *CPUTimes         `json:"cpu_s,omitempty"` // single runs only
 	Set         map[string]string `json:"set"`
+	Projections []ProjMemory      `json:"projections,omitempty"`
 	Files       []ManifestFile    `json:"files"`
 }
 
