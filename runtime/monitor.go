@@ -30,6 +30,9 @@ type Monitor struct {
 	// EnableSpikes from its ranks, to be set by the caller when all ranks of
 	// the population are recorded. Used for firing rates.
 	Neurons int
+	// RateCoded marks a monitor of a rate-coded population: a sweep
+	// summarises each of its variables (mean and final value).
+	RateCoded bool
 
 	recording bool
 	anchored  bool  // start step known
