@@ -15,7 +15,7 @@ import (
 	"strings"
 )
 
-// Manifest is manifest.json of a results directory (SPEC §5).
+// Manifest is manifest.json of a results directory (README, "Results on disk").
 type Manifest struct {
 	Model       string         `json:"model"`
 	ModelHash   string         `json:"model_hash"`

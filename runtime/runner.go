@@ -37,6 +37,9 @@ type Program struct {
 	MaxDuration              float64 // ms
 	New                      func(seed int64) (Instance, error)
 	Paths                    []string // settable paths, for messages
+	// Schedule, when set, is the model's schedule: the runner runs it
+	// instead of Simulate/SimulateUntil, and -duration does not apply.
+	Schedule func(Instance) error
 }
 
 // Main is the command line of a generated program: it parses os.Args, runs,
@@ -216,6 +219,9 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	})
 	if err := checkPlanFlags(&f, func(name string) bool { return given[name] }); err != nil {
 		return usage("%v", err)
+	}
+	if prog.Schedule != nil && f.durationSet {
+		return usage("-duration: the model's schedule says how long it runs (edit its simulate steps)")
 	}
 	if f.duration < 0 {
 		return usage("-duration %g: must not be negative", f.duration)
@@ -433,12 +439,12 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	if progress != nil {
 		core.SetProgress(progress.Report)
 	}
-	startStep := core.Step
+	startStep := core.StepsDone()
 	t1 := time.Now()
 	cpu1 := processCPU()
 	if !r.stop.Load() {
 		res.ran = true
-		if err := simulate(inst, r.prog.Until, f.duration); err != nil {
+		if err := r.simulate(inst, f.duration); err != nil {
 			fail(err)
 		}
 		if err := finalCheck(core); err != nil {
@@ -455,7 +461,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		progress.Done()
 	}
 	core.SetStopFlag(nil)
-	res.steps = core.Step - startStep
+	res.steps = core.StepsDone() - startStep
 	res.simMs = float64(res.steps) * core.Dt
 	man.Steps, man.SimulatedMs = res.steps, res.simMs
 	if res.err == nil && (core.Interrupted() || !res.ran) {
@@ -488,14 +494,18 @@ func setValue(inst Instance, s setting) (err error) {
 	return inst.Set(s.path, s.value)
 }
 
-// simulate runs the model's default simulation, turning a panic into an error.
-func simulate(inst Instance, until bool, ms float64) (err error) {
+// simulate runs the model's schedule or its default simulation, turning a
+// panic into an error.
+func (r *runner) simulate(inst Instance, ms float64) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("simulation: panic: %v", p)
 		}
 	}()
-	if until {
+	if r.prog.Schedule != nil {
+		return r.prog.Schedule(inst)
+	}
+	if r.prog.Until {
 		inst.SimulateUntil(ms)
 	} else {
 		inst.Simulate(ms)
