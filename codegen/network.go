@@ -558,6 +558,9 @@ func (g *gen) monView(mo *mon) monView {
 		period = 1
 	}
 	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
+	if p != nil && !p.nt.t.Spiking {
+		fmt.Fprintf(&setup, "m.RateCoded = true\n")
+	}
 	add := "AddVar"
 	if g.f32 {
 		add = "AddVar32"
