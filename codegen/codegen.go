@@ -56,6 +56,8 @@ type gen struct {
 	funcList []*ufunc
 	netNames *namer
 	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
+	data     map[string][]byte // files embedded in the package (data.go)
+	embeds   []string          // their //go:embed variables
 }
 
 // ufunc is a user function printed as a Go function.
@@ -113,6 +115,9 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	}
 	for name, src := range g.simdFiles(view.Pkg, view.Header) {
 		files[name] = src
+	}
+	for name, b := range g.data {
+		files[view.Pkg+"/"+name] = b
 	}
 	if err := addRuntime(files); err != nil {
 		return nil, err

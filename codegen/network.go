@@ -223,6 +223,9 @@ func (g *gen) buildView() *view {
 	for _, u := range g.funcList {
 		v.Code = append(v.Code, u.code)
 	}
+	if code := g.embedCode(); code != "" {
+		v.Code = append(v.Code, code)
+	}
 	if code := g.scheduleCode(); code != "" {
 		v.Code = append(v.Code, code)
 		v.HasSchedule = true
@@ -233,6 +236,9 @@ func (g *gen) buildView() *view {
 		imps = append(imps, `"math"`)
 	}
 	imps = append(imps, `"sync"`)
+	if g.imports["embed"] {
+		imps = append([]string{`"bytes"`, `_ "embed"`}, imps...)
+	}
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
 	return v
@@ -470,11 +476,7 @@ func (g *gen) buildCode(pj *proj) string {
 		if c.Matrix == nil {
 			g.fail("projection %s: from_matrix has no matrix (file %q not loaded)", p.Name, c.MatrixFile)
 		}
-		rows := make([]string, len(c.Matrix))
-		for i, r := range c.Matrix {
-			rows[i] = g.floatsLit(r)
-		}
-		fmt.Fprintf(&b, "c, err := annrt.FromMatrix(pre, post, [][]float64{%s})\n", strings.Join(rows, ",\n"))
+		fmt.Fprintf(&b, "wm := %s\nc, err := annrt.FromMatrix(pre, post, wm)\n", g.matrixExpr(p.Name+"_weights", c.Matrix))
 	default:
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
@@ -482,7 +484,10 @@ func (g *gen) buildCode(pj *proj) string {
 	if weights {
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
 	}
-	if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
+	if c.DelayMatrix != nil {
+		fmt.Fprintf(&b, "if err := c.SetDelays(annrt.List(annrt.MatrixSynapses(wm, %s)), n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n",
+			g.matrixExpr(p.Name+"_delays", c.DelayMatrix), p.Name)
+	} else if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
 		fmt.Fprintf(&b, "if err := c.SetDelays(%s, n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Delays), p.Name)
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.

@@ -356,7 +356,8 @@ type Connector struct {
 	SigmaNeg    float64 // dog
 	Limit       float64
 	Matrix      [][]float64 // from_matrix, post × pre, NaN = no synapse
-	MatrixFile  string
+	MatrixFile  string      // the .npy file Matrix was read from
+	DelayMatrix [][]float64 // from_matrix: delays (ms) of the synapses of Matrix, post × pre
 }
 
 // Projection connects two views.

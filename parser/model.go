@@ -892,7 +892,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
 	what := fmt.Sprintf("%s of connector %s", arg, kind)
 	switch arg {
-	case "allow_self_connections":
+	case "allow_self_connections", "pre_post":
 		b, _ := l.boolean(n, what)
 		return Value{Pos: l.pos(n), Bool: &b}
 	case "number":
