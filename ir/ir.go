@@ -361,7 +361,14 @@ type Projection struct {
 	Pos       diag.Pos
 	Index     int
 	Pre, Post View
-	Target    string
+	Target    string // the first target listed
+	// Targets are the listed targets the post neuron reads (the others are
+	// warned about and receive nothing): g_target of a spiking post neuron,
+	// sum(target) otherwise.
+	Targets []string
+	// PspToG: the summed psp is added to g_target every step (continuous
+	// transmission of a spiking projection) instead of filling sum(target).
+	PspToG    bool
 	Type      *SynapseType
 	Override  []Override
 	Connector Connector

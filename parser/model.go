@@ -802,7 +802,23 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 			p.Post = l.ref(v, "post of "+what)
 		case "target":
 			p.TargetPos = l.pos(v)
-			p.Target, _ = l.name(v, "target of "+what)
+			if v.Kind == yaml.SequenceNode {
+				if len(v.Content) == 0 {
+					l.errorf(v, "target of %s lists no target", what)
+				}
+				for _, e := range v.Content {
+					t, _ := l.name(e, "target of "+what)
+					if contains(p.Targets, t) {
+						l.errorf(e, "target %q is listed twice", t)
+					}
+					p.Targets = append(p.Targets, t)
+				}
+			} else if t, _ := l.name(v, "target of "+what); t != "" {
+				p.Targets = []string{t}
+			}
+			if len(p.Targets) > 0 {
+				p.Target = p.Targets[0]
+			}
 		case "synapse":
 			p.SynapsePos = l.pos(v)
 			p.Synapse, _ = l.name(v, "synapse of "+what)
