@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/runtime"
 	"github.com/annc/annc/templates"
@@ -32,6 +33,7 @@ type view struct {
 	Until         bool
 	MaxDuration   string
 	UntilOr       bool
+	HasSchedule   bool // the model has a schedule: RunSchedule and Program.Schedule
 	UntilPops     []string
 	UntilText     string
 	Consts        []constView
@@ -220,6 +222,10 @@ func (g *gen) buildView() *view {
 	}
 	for _, u := range g.funcList {
 		v.Code = append(v.Code, u.code)
+	}
+	if code := g.scheduleCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
 	imps := []string{`"fmt"`}
@@ -442,7 +448,8 @@ func (g *gen) buildCode(pj *proj) string {
 	c := p.Connector
 	var b strings.Builder
 	fmt.Fprintf(&b, "pre := %s\npost := %s\n", runtimeView(p.Pre.Pop, p.Pre), runtimeView(p.Post.Pop, p.Post))
-	weights := true
+	row, _ := lang.LookupConnector(c.Kind)
+	weights := row.DrawsWeights
 	switch c.Kind {
 	case "all_to_all":
 		fmt.Fprintf(&b, "c, err := annrt.AllToAll(&r, pre, post, %t)\n", c.AllowSelf)
@@ -455,14 +462,11 @@ func (g *gen) buildCode(pj *proj) string {
 	case "fixed_number_post":
 		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPost(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
 	case "gaussian":
-		weights = false
 		fmt.Fprintf(&b, "c, err := annrt.Gaussian(pre, post, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma), g.floatLit64(c.Limit), c.AllowSelf)
 	case "dog":
-		weights = false
 		fmt.Fprintf(&b, "c, err := annrt.DoG(pre, post, %s, %s, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma),
 			g.floatLit64(c.AmpNeg), g.floatLit64(c.SigmaNeg), g.floatLit64(c.Limit), c.AllowSelf)
 	case "from_matrix":
-		weights = false
 		if c.Matrix == nil {
 			g.fail("projection %s: from_matrix has no matrix (file %q not loaded)", p.Name, c.MatrixFile)
 		}
@@ -554,6 +558,9 @@ func (g *gen) monView(mo *mon) monView {
 		period = 1
 	}
 	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
+	if p != nil && !p.nt.t.Spiking {
+		fmt.Fprintf(&setup, "m.RateCoded = true\n")
+	}
 	add := "AddVar"
 	if g.f32 {
 		add = "AddVar32"

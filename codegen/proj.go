@@ -181,7 +181,12 @@ func (pj *%s) SyncWeights() {
 	w("// initParams sets every parameter to its default.\nfunc (pj *%s) initParams(n *Network) {\n%s}\n\n", pj.goName, g.synInitCode(pj, params))
 	w("// initVars sets every synaptic variable (except w) to its initial value.\nfunc (pj *%s) initVars(n *Network) {\n%s", pj.goName, g.synInitCode(pj, vars))
 	if len(st.Decays) > 0 {
-		w("for k := range pj.lastEv {\npj.lastEv[k] = n.Core.Step\n}\n")
+		if g.m.ExactDecay {
+			w("for k := range pj.lastEv {\npj.lastEv[k] = n.Core.Step\n}\n")
+		} else {
+			// As ANNarchy: the last event lies far in the past.
+			w("for k := range pj.lastEv {\npj.lastEv[k] = -10000\n}\n")
+		}
 	}
 	for _, r := range pj.rateRings {
 		v := pj.pre.nt.byName[r]
@@ -218,7 +223,7 @@ func (pj *%s) SyncWeights() {
 		}
 		w("}\n\n")
 	}
-	w("// transmit delivers this step's input to the postsynaptic population (SPEC §3 step 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
+	w("// transmit delivers this step's input to the postsynaptic population (README, \"One step\", 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
 	for _, f := range pj.fills {
 		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, chunk, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
 	}
@@ -226,13 +231,13 @@ func (pj *%s) SyncWeights() {
 		w("// transmitRange computes the weighted sums of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
 	}
 	if learn != "" {
-		w("// learn runs the synapse equations (SPEC §3 step 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
+		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
 	}
 	if learnRange != "" {
 		w("// learnRange runs the synapse equations of the postsynaptic neurons (or\n// runs of synapses) [lo, hi), chunk number chunk.\nfunc (pj *%s) learnRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, learnRange)
 	}
 	if postSpike != "" {
-		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (SPEC §3 step 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
+		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
 	}
 	return b.String()
 }
@@ -545,7 +550,7 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	c.hoistLoop()
 	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
 	var decay, body, plastic strings.Builder
-	g.decayCode(c, &decay)
+	g.decayCode(c, &decay, true)
 	c.stmts(&body, st.PreSpike, isTarget)
 	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
 	var b strings.Builder
@@ -588,14 +593,21 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 }
 
 // decayCode brings the event-driven variables of synapse k from the step of
-// its last event to now: x = inf + (x - inf) * exp(-rate * elapsed).
-func (g *gen) decayCode(c *ectx, b *strings.Builder) {
+// its last event to now: x = inf + (x - inf) * exp(-rate * elapsed). By
+// default a presynaptic event decays them as ANNarchy 5 does, over one step
+// less than has elapsed (to the step the spike was emitted in, although the
+// event is stamped with the current step); with ExactDecay over every step.
+func (g *gen) decayCode(c *ectx, b *strings.Builder, atPre bool) {
 	st := c.pj.st
 	if len(st.Decays) == 0 {
 		return
 	}
 	g.use("math")
-	fmt.Fprintf(b, "el := %s\n", g.conv("float64(n.Core.Step-pj.lastEv[k]) * n.Dt"))
+	now := "n.Core.Step"
+	if atPre && !g.m.ExactDecay {
+		now = "(n.Core.Step - 1)"
+	}
+	fmt.Fprintf(b, "el := %s\n", g.conv("float64("+now+"-pj.lastEv[k]) * n.Dt"))
 	for _, d := range st.Decays {
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
@@ -725,7 +737,7 @@ func (g *gen) postSpikeCode(pj *proj) string {
 	c.written = writtenVars(st.PostSpike)
 	c.hoistLoop()
 	var body strings.Builder
-	g.decayCode(c, &body)
+	g.decayCode(c, &body, false)
 	c.stmts(&body, st.PostSpike, nil)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -75,10 +76,11 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		brokenTypes: map[string]bool{},
 	}
 	out := &Model{
-		Name:      m.Name,
-		File:      m.File,
-		Dt:        m.Dt,
-		Precision: m.Precision,
+		Name:       m.Name,
+		File:       m.File,
+		Dt:         m.Dt,
+		Precision:  m.Precision,
+		ExactDecay: m.EventDriven == "exact",
 	}
 	b.out = out
 	sum := sha256.Sum256(m.Source)
@@ -131,6 +133,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		b.monitor(md)
 	}
 	b.simulation()
+	b.schedule()
 	b.diags.Sort()
 	return out, b.diags
 }
@@ -158,7 +161,7 @@ func (b *builder) header() {
 		b.method = "explicit"
 	}
 	if !isMethod(b.method) || b.method == "event-driven" {
-		b.diags.Errorf(m.MethodPos, "unknown numerical method %q%s", m.Method, didYouMean(m.Method, Methods[:6]))
+		b.diags.Errorf(m.MethodPos, "unknown numerical method %q%s", m.Method, didYouMean(m.Method, lang.MethodNames(false)))
 		b.method = "explicit"
 	}
 }
@@ -187,7 +190,7 @@ func (b *builder) modelFunctions() {
 	s := b.newScope("", false, false)
 	s.funcs = b.funcs // earlier model functions are visible to later ones
 	for i, fd := range b.m.Functions {
-		if _, ok := builtins[fd.Name]; ok {
+		if _, ok := lang.LookupBuiltin(fd.Name); ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
 		}
@@ -820,30 +823,36 @@ func (b *builder) simulation() {
 		if len(sd.Populations) == 0 {
 			b.diags.Errorf(sd.Pos, "until needs populations with a stop_condition")
 		}
-		for i, name := range sd.Populations {
-			pos := sd.Pos
-			if i < len(sd.PopulationsPos) {
-				pos = sd.PopulationsPos[i]
-			}
-			pop, ok := b.pops[name]
-			if !ok && b.isBroken(name) {
-				continue // its own error is reported
-			}
-			if !ok {
-				var names []string
-				for n := range b.pops {
-					names = append(names, n)
-				}
-				sort.Strings(names)
-				b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
-				continue
-			}
-			if pop.Stop == nil {
-				b.diags.Errorf(pos, "population %s has no stop_condition", name)
-				continue
-			}
-			sim.Pops = append(sim.Pops, pop)
+		b.stopPops(sd, sim)
+	}
+}
+
+// stopPops resolves the populations of an until: each must exist and have a
+// stop_condition.
+func (b *builder) stopPops(sd *parser.SimDef, sim *Simulation) {
+	for i, name := range sd.Populations {
+		pos := sd.Pos
+		if i < len(sd.PopulationsPos) {
+			pos = sd.PopulationsPos[i]
 		}
+		pop, ok := b.pops[name]
+		if !ok && b.isBroken(name) {
+			continue // its own error is reported
+		}
+		if !ok {
+			var names []string
+			for n := range b.pops {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
+			continue
+		}
+		if pop.Stop == nil {
+			b.diags.Errorf(pos, "population %s has no stop_condition", name)
+			continue
+		}
+		sim.Pops = append(sim.Pops, pop)
 	}
 }
 

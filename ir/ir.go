@@ -104,7 +104,7 @@ type SumRef struct {
 	Side   Side
 }
 
-// GlobalOpRef reads the value of a global operation (one step late, SPEC §3.7).
+// GlobalOpRef reads the value of a global operation (one step late: README, "One step", 7).
 // In synapse code Side Pre/PostSide reads mean(pre.x) / mean(post.x): Op then
 // belongs to the pre/post population's neuron type (listed in its GlobalOps).
 type GlobalOpRef struct {
@@ -112,7 +112,7 @@ type GlobalOpRef struct {
 	Side Side
 }
 
-// RandRef reads a random variable drawn at the start of this step (SPEC §3.4).
+// RandRef reads a random variable drawn at the start of this step (README, "One step", 4).
 type RandRef struct{ R *RandomVar }
 
 func (*Const) irExpr()       {}
@@ -413,17 +413,24 @@ type Model struct {
 	Seed      int64
 	HasSeed   bool
 	Precision string // float64 | float32
-	Constants []*Constant
-	Functions []*Function
-	Neurons   []*NeuronType
-	Synapses  []*SynapseType
-	Pops      []*Population
-	Projs     []*Projection
-	Monitors  []*Monitor
-	Sim       Simulation
+	// ExactDecay: event-driven variables decay exactly from their last
+	// event; otherwise (default) they are stepped as ANNarchy 5 steps them
+	// (see README.md, "Event-driven variables").
+	ExactDecay bool
+	Constants  []*Constant
+	Functions  []*Function
+	Neurons    []*NeuronType
+	Synapses   []*SynapseType
+	Pops       []*Population
+	Projs      []*Projection
+	Monitors   []*Monitor
+	Sim        Simulation
+	// Schedule replaces Sim when HasSchedule (the model's schedule).
+	Schedule    []*SchedStep
+	HasSchedule bool
 }
 
-// Steps converts milliseconds to steps, rounding to the nearest step (SPEC §3).
+// Steps converts milliseconds to steps, rounding to the nearest step (README, "Differences from ANNarchy").
 func Steps(ms, dt float64) int {
 	if ms <= 0 {
 		return 0

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -46,7 +47,7 @@ func (b *builder) function(s *scope, fd parser.FuncDef, scopeName string, later 
 func (b *builder) localFuncs(s *scope, defs []parser.FuncDef) []*Function {
 	var out []*Function
 	for i, fd := range defs {
-		if _, ok := builtins[fd.Name]; ok {
+		if _, ok := lang.LookupBuiltin(fd.Name); ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
 		}
@@ -94,7 +95,7 @@ func (b *builder) flags(fl []parser.Flag, isSyn, isParam bool) varFlags {
 	}
 	if !isParam {
 		known = append(known, "init", "min", "max", "unless_refractory")
-		known = append(known, Methods...)
+		known = append(known, lang.MethodNames(true)...)
 	}
 	for i := range fl {
 		fg := fl[i]
@@ -487,7 +488,9 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 				continue
 			}
 			s.what = "the reset"
-			reset = append(reset, &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)})
+			it := &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)}
+			b.eventBounds(s, st, it, "reset")
+			reset = append(reset, it)
 		}
 		em := &emitter{b: b}
 		em.emit(reset)
@@ -651,7 +654,7 @@ func (b *builder) setSpiking(sy *synType, spiking bool) {
 }
 
 // spikeStmts converts pre_spike or post_spike statements. In pre_spike
-// the g_target statements move first (SPEC §3.2).
+// the g_target statements move first (README, "One step", 2).
 func (b *builder) spikeStmts(s *scope, stmts []parser.Stmt, pre bool) []Stmt {
 	what := "post_spike"
 	if pre {
@@ -693,13 +696,49 @@ func (b *builder) spikeStmts(s *scope, stmts []parser.Stmt, pre bool) []Stmt {
 				}
 				v.IsParam = false // a learned weight
 			}
-			others = append(others, &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)})
+			it := &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)}
+			b.eventBounds(s, st, it, what)
+			others = append(others, it)
+			continue
+		}
+		if len(st.Flags) > 0 {
+			b.diags.Errorf(st.Flags[0].Pos, "%s cannot be bounded in %s (min and max bound synapse variables)", st.Target, what)
 		}
 	}
 	em := &emitter{b: b}
 	em.emit(append(gItems, others...))
 	s.what = ""
 	return em.out
+}
+
+// eventBounds reads the flags of an event statement (reset, pre_spike,
+// post_spike): min and max clamp the variable after the statement, as in
+// equations, in place of the bounds it was declared with.
+func (b *builder) eventBounds(s *scope, st parser.Stmt, it *eqItem, what string) {
+	for _, fg := range st.Flags {
+		if fg.Name != "min" && fg.Name != "max" {
+			b.diags.Errorf(fg.Pos, "unknown flag %q of a %s statement (only min and max)%s", fg.Name, what, didYouMean(fg.Name, []string{"min", "max"}))
+			continue
+		}
+		if fg.Value == nil {
+			b.diags.Errorf(fg.Pos, "flag %s needs a value (%s = ...)", fg.Name, fg.Name)
+			continue
+		}
+		ms := *s
+		ms.noRandom = true
+		ms.noGlobalOp = true
+		ms.what = "the bound of " + it.v.Name
+		x, t := ms.expr(fg.Value)
+		x = ms.numeric(x, t)
+		if !it.bounded {
+			it.bounded, it.min, it.max = true, it.v.Min, it.v.Max
+		}
+		if fg.Name == "min" {
+			it.min = x
+		} else {
+			it.max = x
+		}
+	}
 }
 
 // eventDriven turns a linear first-order ODE into an exact decay between

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -221,32 +222,14 @@ func leastSynapses(c Connector, pre, post View) (uint64, string) {
 	return 0, ""
 }
 
-// connArgs lists the arguments each connector accepts; required ones first
-// in req.
-var connArgs = map[string]struct{ req, opt []string }{
-	"all_to_all":        {nil, []string{"weights", "delays", "allow_self_connections"}},
-	"one_to_one":        {nil, []string{"weights", "delays"}},
-	"fixed_probability": {[]string{"probability"}, []string{"weights", "delays", "allow_self_connections"}},
-	"fixed_number_pre":  {[]string{"number"}, []string{"weights", "delays", "allow_self_connections"}},
-	"fixed_number_post": {[]string{"number"}, []string{"weights", "delays", "allow_self_connections"}},
-	"gaussian":          {[]string{"amp", "sigma"}, []string{"delays", "limit", "allow_self_connections"}},
-	"dog":               {[]string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"}, []string{"delays", "limit", "allow_self_connections"}},
-	"from_matrix":       {[]string{"weights"}, []string{"delays"}},
-}
-
 func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	c := Connector{Pos: cd.Pos, Kind: cd.Kind, Weights: Value{Num: 1}, Limit: 0.01}
-	spec, ok := connArgs[cd.Kind]
+	spec, ok := lang.LookupConnector(cd.Kind)
 	if !ok {
-		var names []string
-		for n := range connArgs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		b.errorf(cd.Pos, "unknown connector %q%s", cd.Kind, didYouMean(cd.Kind, names))
+		b.errorf(cd.Pos, "unknown connector %q%s", cd.Kind, didYouMean(cd.Kind, lang.ConnectorNames()))
 		return c
 	}
-	allowed := append(append([]string(nil), spec.req...), spec.opt...)
+	allowed := spec.Args()
 	given := map[string]*parser.Value{}
 	for i := range cd.Args {
 		a := &cd.Args[i]
@@ -260,7 +243,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		}
 		given[a.Name] = &a.Value
 	}
-	for _, r := range spec.req {
+	for _, r := range spec.Required {
 		if given[r] == nil {
 			b.errorf(cd.Pos, "%s needs %s", cd.Kind, r)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/internal/limits"
 )
 
@@ -337,11 +338,10 @@ func parseExprTokens(toks []token, c *converter) Expr {
 var (
 	valueFlags = []string{"init", "min", "max"}
 	paramFlags = []string{"population", "projection", "postsynaptic", "int", "bool", "float"}
-	eqFlags    = []string{
+	eqFlags    = append([]string{
 		"init", "min", "max", "population", "projection", "postsynaptic", "int", "bool", "float",
 		"unless_refractory", "unless_post",
-		"explicit", "semiimplicit", "implicit", "exponential", "midpoint", "rk4", "event-driven",
-	}
+	}, lang.MethodNames(true)...)
 )
 
 func contains(list []string, s string) bool {

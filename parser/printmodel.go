@@ -22,6 +22,9 @@ func PrintModel(m *Model) string {
 	}
 	add("method", strNode(m.Method))
 	add("precision", strNode(m.Precision))
+	if m.EventDriven == "exact" {
+		add("event_driven", strNode(m.EventDriven))
+	}
 	if len(m.Constants) > 0 {
 		add("constants", namedNode(m.Constants, false))
 	}
