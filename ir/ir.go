@@ -226,6 +226,10 @@ type NeuronType struct {
 	Spike      Expr   // spiking only
 	Reset      []Stmt // spiking only
 	Refractory Expr   // ms (constant or parameter); nil = none
+	// RefractoryInit is the distribution or list of a refractory period
+	// given per neuron: Refractory then reads the synthesised local
+	// parameter refractory, which every population of the type sets to it.
+	RefractoryInit *Value
 
 	Input InputKind // Poisson etc. when the type was synthesised for an input population
 }

@@ -666,8 +666,8 @@ func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 				return
 			}
 			r := l.value(v, "refractory of "+what)
-			if r.List != nil || r.Bool != nil {
-				l.errorf(v, "refractory of %s must be a number of ms or a parameter name, got %s", what, kindName(v))
+			if r.Bool != nil {
+				l.errorf(v, "refractory of %s must be a number of ms, a parameter name, a distribution or a list, got %s", what, kindName(v))
 			}
 			d.Refractory = &r
 		case "functions":
