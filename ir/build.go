@@ -463,13 +463,12 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 		b.diags.Errorf(r.Pos, "view %s has %d indices but population %s has %d dimension%s", r.Text, len(r.Slices), pop.Name, len(pop.Geometry), plural(len(pop.Geometry)))
 		return View{}, false
 	}
-	// Per dimension, the selected coordinates.
-	coords := make([][]int, len(pop.Geometry))
+	// Per dimension, the selected range: a view is kept as ranges, never as
+	// a list of ranks, so its cost does not grow with its size.
+	v.Dims = make([]Range, len(pop.Geometry))
 	for d, size := range pop.Geometry {
 		if d >= len(r.Slices) {
-			for i := 0; i < size; i++ {
-				coords[d] = append(coords[d], i)
-			}
+			v.Dims[d] = Range{Start: 0, Len: size}
 			v.Shape = append(v.Shape, size)
 			continue
 		}
@@ -483,7 +482,7 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 				b.diags.Errorf(sl.Pos, "index %d is out of range for dimension of size %d", *sl.Index, size)
 				return View{}, false
 			}
-			coords[d] = []int{i}
+			v.Dims[d] = Range{Start: i, Len: 1, Index: true}
 			continue
 		}
 		lo, hi := 0, size
@@ -503,33 +502,13 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 			b.diags.Errorf(sl.Pos, "slice %d:%d is out of range or empty for dimension of size %d", lo, hi, size)
 			return View{}, false
 		}
-		for i := lo; i < hi; i++ {
-			coords[d] = append(coords[d], i)
-		}
+		v.Dims[d] = Range{Start: lo, Len: hi - lo}
 		v.Shape = append(v.Shape, hi-lo)
 	}
 	if len(v.Shape) == 0 {
 		v.Shape = []int{1}
 	}
-	// Ranks in row-major order of the coordinates.
-	v.Ranks = []int{0}
-	for d, cs := range coords {
-		var next []int
-		for _, r := range v.Ranks {
-			for _, c := range cs {
-				next = append(next, r*pop.Geometry[d]+c)
-			}
-		}
-		v.Ranks = next
-	}
 	return v, true
-}
-
-func viewSize(v View) int {
-	if v.Ranks == nil {
-		return v.Pop.Size
-	}
-	return len(v.Ranks)
 }
 
 func (b *builder) defaultSynapse(spiking bool) *synType {
