@@ -33,6 +33,7 @@ type view struct {
 	Until         bool
 	MaxDuration   string
 	UntilOr       bool
+	HasSchedule   bool // the model has a schedule: RunSchedule and Program.Schedule
 	UntilPops     []string
 	UntilText     string
 	Consts        []constView
@@ -221,6 +222,10 @@ func (g *gen) buildView() *view {
 	}
 	for _, u := range g.funcList {
 		v.Code = append(v.Code, u.code)
+	}
+	if code := g.scheduleCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
 	imps := []string{`"fmt"`}
@@ -553,6 +558,9 @@ func (g *gen) monView(mo *mon) monView {
 		period = 1
 	}
 	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
+	if p != nil && !p.nt.t.Spiking {
+		fmt.Fprintf(&setup, "m.RateCoded = true\n")
+	}
 	add := "AddVar"
 	if g.f32 {
 		add = "AddVar32"

@@ -133,6 +133,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		b.monitor(md)
 	}
 	b.simulation()
+	b.schedule()
 	b.diags.Sort()
 	return out, b.diags
 }
@@ -329,6 +330,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	}
 	b.pops[pd.Name] = pop
 	b.out.Pops = append(b.out.Pops, pop)
+	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
 	if sc := pd.StopCondition; sc != nil {
@@ -369,6 +371,30 @@ func (b *builder) typeScope(nt *NeuronType) *scope {
 }
 
 // overrides converts population/projection parameters or init values.
+// refractoryOverride gives a population the per-neuron refractory periods
+// of its type (NeuronType.RefractoryInit) unless its parameters set them.
+func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Override {
+	init := pop.Type.RefractoryInit
+	if init == nil {
+		return nil
+	}
+	for _, n := range pd.Parameters {
+		if n.Name == "refractory" {
+			return nil
+		}
+	}
+	if init.Kind == ListValue && len(init.List) != pop.Size {
+		b.diags.Errorf(pd.Pos, "population %s has %d neurons but the refractory list of %s has %d values", pop.Name, pop.Size, pop.Type.Name, len(init.List))
+		return nil
+	}
+	for _, v := range pop.Type.Vars {
+		if v.Name == "refractory" {
+			return []Override{{Var: v, Value: *init}}
+		}
+	}
+	return nil
+}
+
 func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params bool, owner string) []Override {
 	var out []Override
 	seen := map[string]bool{}
@@ -822,30 +848,36 @@ func (b *builder) simulation() {
 		if len(sd.Populations) == 0 {
 			b.diags.Errorf(sd.Pos, "until needs populations with a stop_condition")
 		}
-		for i, name := range sd.Populations {
-			pos := sd.Pos
-			if i < len(sd.PopulationsPos) {
-				pos = sd.PopulationsPos[i]
-			}
-			pop, ok := b.pops[name]
-			if !ok && b.isBroken(name) {
-				continue // its own error is reported
-			}
-			if !ok {
-				var names []string
-				for n := range b.pops {
-					names = append(names, n)
-				}
-				sort.Strings(names)
-				b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
-				continue
-			}
-			if pop.Stop == nil {
-				b.diags.Errorf(pos, "population %s has no stop_condition", name)
-				continue
-			}
-			sim.Pops = append(sim.Pops, pop)
+		b.stopPops(sd, sim)
+	}
+}
+
+// stopPops resolves the populations of an until: each must exist and have a
+// stop_condition.
+func (b *builder) stopPops(sd *parser.SimDef, sim *Simulation) {
+	for i, name := range sd.Populations {
+		pos := sd.Pos
+		if i < len(sd.PopulationsPos) {
+			pos = sd.PopulationsPos[i]
 		}
+		pop, ok := b.pops[name]
+		if !ok && b.isBroken(name) {
+			continue // its own error is reported
+		}
+		if !ok {
+			var names []string
+			for n := range b.pops {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
+			continue
+		}
+		if pop.Stop == nil {
+			b.diags.Errorf(pos, "population %s has no stop_condition", name)
+			continue
+		}
+		sim.Pops = append(sim.Pops, pop)
 	}
 }
 

@@ -226,6 +226,10 @@ type NeuronType struct {
 	Spike      Expr   // spiking only
 	Reset      []Stmt // spiking only
 	Refractory Expr   // ms (constant or parameter); nil = none
+	// RefractoryInit is the distribution or list of a refractory period
+	// given per neuron: Refractory then reads the synthesised local
+	// parameter refractory, which every population of the type sets to it.
+	RefractoryInit *Value
 
 	Input InputKind // Poisson etc. when the type was synthesised for an input population
 }
@@ -425,6 +429,9 @@ type Model struct {
 	Projs      []*Projection
 	Monitors   []*Monitor
 	Sim        Simulation
+	// Schedule replaces Sim when HasSchedule (the model's schedule).
+	Schedule    []*SchedStep
+	HasSchedule bool
 }
 
 // Steps converts milliseconds to steps, rounding to the nearest step (README, "Differences from ANNarchy").

@@ -78,6 +78,10 @@ func Print(m *Model) string {
 	case s.DurationSteps > 0:
 		p("simulation %d steps\n", s.DurationSteps)
 	}
+	if m.HasSchedule {
+		p("schedule\n")
+		printSchedule(p, m.Schedule, "  ")
+	}
 	return b.String()
 }
 
@@ -464,4 +468,53 @@ func writeExpr(b *strings.Builder, e Expr) {
 	default:
 		fmt.Fprintf(b, "<%T>", e)
 	}
+}
+
+var schedNames = map[SchedKind]string{SchedSimulate: "simulate", SchedSimulateUntil: "simulate_until",
+	SchedSet: "set", SchedEvery: "every", SchedEnableLearning: "enable_learning",
+	SchedDisableLearning: "disable_learning", SchedReset: "reset", SchedRepeat: "repeat",
+	SchedCallbacks: "callbacks"}
+
+func printSchedule(p func(string, ...any), steps []*SchedStep, indent string) {
+	for _, st := range steps {
+		p("%s%s", indent, schedNames[st.Kind])
+		switch st.Kind {
+		case SchedSimulate:
+			p(" %d steps", st.Steps)
+		case SchedSimulateUntil:
+			p(" max %d steps, %d populations, or %v", st.Until.MaxSteps, len(st.Until.Pops), st.Until.Or)
+		case SchedEvery:
+			p(" period %g offset %g wait %g", st.Period, st.Offset, st.Wait)
+		case SchedEnableLearning, SchedDisableLearning:
+			p(" %d projections (0: all)", len(st.Projs))
+		case SchedReset:
+			p(" %+v", st.Reset)
+		case SchedRepeat:
+			p(" %d times", st.Count)
+		case SchedCallbacks:
+			p(" %s", st.Callbacks)
+		}
+		p("\n")
+		for _, s := range st.Sets {
+			switch {
+			case s.Rows != nil:
+				p("%s  %s = rows (%d)\n", indent, s.Path, len(s.Rows))
+			case s.Nested != nil:
+				p("%s  %s = %v\n", indent, s.Path, s.Nested)
+			default:
+				p("%s  %s = %s\n", indent, s.Path, printValue(s.Value))
+			}
+		}
+		printSchedule(p, st.Body, indent+"  ")
+	}
+}
+
+func printValue(v Value) string {
+	switch v.Kind {
+	case ListValue:
+		return fmt.Sprint(v.List)
+	case DistValue:
+		return fmt.Sprintf("%s%v", v.Dist, v.Args)
+	}
+	return fmt.Sprint(v.Num)
 }

@@ -205,6 +205,12 @@ type Model struct {
 	Projs       []*ProjDef
 	Monitors    []*MonitorDef
 	Simulation  *SimDef
+	// Schedule holds the schedule's entries without errors; HasSchedule
+	// says whether the file has a schedule, ScheduleBroken whether some
+	// entries were left out for their errors (reported).
+	Schedule       []*SchedStep
+	HasSchedule    bool
+	ScheduleBroken bool
 	// Unattributed is true when some error lies outside every neuron,
 	// synapse, population, projection and monitor (model settings,
 	// constants, functions, the document's structure): then the model
@@ -341,4 +347,42 @@ type SimDef struct {
 	// PopulationsPos are the positions of Populations' names (one each).
 	PopulationsPos []diag.Pos
 	Operator       string // "and" | "or"
+}
+
+// SchedStep is one entry of the schedule: Kind is simulate, simulate_until,
+// set, every, enable_learning, disable_learning, reset, repeat or callbacks.
+type SchedStep struct {
+	Pos  diag.Pos
+	Kind string
+	Ms   float64 // simulate
+	// Until is simulate_until (its Pos is the entry's).
+	Until *SimDef
+	Sets  []SchedSet // set; every
+	// Period, Offset and Wait of every, in ms.
+	Period, Offset, Wait float64
+	// Projs are the projections of enable_learning/disable_learning;
+	// empty means all of them.
+	Projs    []string
+	ProjsPos []diag.Pos
+	// LearnPeriod and LearnOffset of enable_learning, in ms.
+	LearnPeriod, LearnOffset float64
+	Reset                    ResetDef
+	Count                    int          // repeat
+	Body                     []*SchedStep // repeat
+	Callbacks                string       // enable | disable | clear
+}
+
+// ResetDef says what a reset step resets (ANNarchy's reset() arguments).
+type ResetDef struct {
+	Populations, Projections, Synapses, Monitors bool
+}
+
+// SchedSet is one PATH: VALUE of a set or every entry. Rows, when set, is
+// {rows: [[...], ...]} or {rows: "file.npy"}: row n is used at the n-th
+// call of an every block or the n-th iteration of the enclosing repeat.
+type SchedSet struct {
+	Pos   diag.Pos
+	Path  string
+	Value Value
+	Rows  *Value
 }
