@@ -111,7 +111,7 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	for name, src := range pkgFiles {
 		files[name] = src
 	}
-	for name, src := range g.simdFiles(view.Pkg, view.Header) {
+	for name, src := range g.simdFiles(view.Pkg, view.Header, view.RuntimeImport) {
 		files[name] = src
 	}
 	if err := addRuntime(files); err != nil {
@@ -126,7 +126,7 @@ func addRuntime(files map[string][]byte) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || path.Ext(p) != ".go" || p == "source.go" || strings.HasSuffix(p, "_test.go") {
+		if d.IsDir() || (path.Ext(p) != ".go" && path.Ext(p) != ".s") || p == "source.go" || strings.HasSuffix(p, "_test.go") {
 			return nil
 		}
 		b, err := fs.ReadFile(runtime.Source, p)

@@ -330,6 +330,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	}
 	b.pops[pd.Name] = pop
 	b.out.Pops = append(b.out.Pops, pop)
+	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
 	if sc := pd.StopCondition; sc != nil {
@@ -370,6 +371,30 @@ func (b *builder) typeScope(nt *NeuronType) *scope {
 }
 
 // overrides converts population/projection parameters or init values.
+// refractoryOverride gives a population the per-neuron refractory periods
+// of its type (NeuronType.RefractoryInit) unless its parameters set them.
+func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Override {
+	init := pop.Type.RefractoryInit
+	if init == nil {
+		return nil
+	}
+	for _, n := range pd.Parameters {
+		if n.Name == "refractory" {
+			return nil
+		}
+	}
+	if init.Kind == ListValue && len(init.List) != pop.Size {
+		b.diags.Errorf(pd.Pos, "population %s has %d neurons but the refractory list of %s has %d values", pop.Name, pop.Size, pop.Type.Name, len(init.List))
+		return nil
+	}
+	for _, v := range pop.Type.Vars {
+		if v.Name == "refractory" {
+			return []Override{{Var: v, Value: *init}}
+		}
+	}
+	return nil
+}
+
 func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params bool, owner string) []Override {
 	var out []Override
 	seen := map[string]bool{}
@@ -438,13 +463,12 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 		b.diags.Errorf(r.Pos, "view %s has %d indices but population %s has %d dimension%s", r.Text, len(r.Slices), pop.Name, len(pop.Geometry), plural(len(pop.Geometry)))
 		return View{}, false
 	}
-	// Per dimension, the selected coordinates.
-	coords := make([][]int, len(pop.Geometry))
+	// Per dimension, the selected range: a view is kept as ranges, never as
+	// a list of ranks, so its cost does not grow with its size.
+	v.Dims = make([]Range, len(pop.Geometry))
 	for d, size := range pop.Geometry {
 		if d >= len(r.Slices) {
-			for i := 0; i < size; i++ {
-				coords[d] = append(coords[d], i)
-			}
+			v.Dims[d] = Range{Start: 0, Len: size}
 			v.Shape = append(v.Shape, size)
 			continue
 		}
@@ -458,7 +482,7 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 				b.diags.Errorf(sl.Pos, "index %d is out of range for dimension of size %d", *sl.Index, size)
 				return View{}, false
 			}
-			coords[d] = []int{i}
+			v.Dims[d] = Range{Start: i, Len: 1, Index: true}
 			continue
 		}
 		lo, hi := 0, size
@@ -478,33 +502,13 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 			b.diags.Errorf(sl.Pos, "slice %d:%d is out of range or empty for dimension of size %d", lo, hi, size)
 			return View{}, false
 		}
-		for i := lo; i < hi; i++ {
-			coords[d] = append(coords[d], i)
-		}
+		v.Dims[d] = Range{Start: lo, Len: hi - lo}
 		v.Shape = append(v.Shape, hi-lo)
 	}
 	if len(v.Shape) == 0 {
 		v.Shape = []int{1}
 	}
-	// Ranks in row-major order of the coordinates.
-	v.Ranks = []int{0}
-	for d, cs := range coords {
-		var next []int
-		for _, r := range v.Ranks {
-			for _, c := range cs {
-				next = append(next, r*pop.Geometry[d]+c)
-			}
-		}
-		v.Ranks = next
-	}
 	return v, true
-}
-
-func viewSize(v View) int {
-	if v.Ranks == nil {
-		return v.Pop.Size
-	}
-	return len(v.Ranks)
 }
 
 func (b *builder) defaultSynapse(spiking bool) *synType {

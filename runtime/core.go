@@ -43,7 +43,13 @@ type Core struct {
 
 	threads int   // goroutines per run (SetThreads)
 	team    *team // helpers of the steps, nil until needed
+
+	monitors []*Monitor // sized before each run (Monitor.Reserve)
 }
+
+// SetMonitors gives the monitors whose buffers each run sizes in advance
+// for the frames it will record (the generated New does it).
+func (c *Core) SetMonitors(mons []*Monitor) { c.monitors = mons }
 
 // Callback is a function declared with Core.Every. Its fields are the values
 // given at declaration, in ms.
@@ -227,6 +233,13 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 	start := c.Step
 	end := start + total
 	c.interrupted = false
+	if until == nil {
+		// A run stopped by a condition may end long before total: its
+		// monitors grow as they go instead.
+		for _, m := range c.monitors {
+			m.Reserve(total)
+		}
+	}
 	c.progressBegin()
 	if c.threads > 1 {
 		c.startThreads()
