@@ -91,6 +91,17 @@ type monView struct {
 	ranksVarName string
 }
 
+// viewRanksLit is the Go expression of the ranks of a view: the runtime
+// expands its ranges when the network is built, so that the generated code
+// stays the same size whatever the size of the view.
+func viewRanksLit(v *ir.View) string {
+	starts, lens := make([]int, len(v.Dims)), make([]int, len(v.Dims))
+	for d, r := range v.Dims {
+		starts[d], lens[d] = r.Start, r.Len
+	}
+	return fmt.Sprintf("annrt.RangeRanks(%s, %s, %s)", intsLit(v.Pop.Geometry), intsLit(starts), intsLit(lens))
+}
+
 func intsLit(xs []int) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
@@ -193,7 +204,7 @@ func (g *gen) buildView() *view {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
 		if mv.ranksVarName != "" {
-			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, intsLit(mo.m.View.Ranks)))
+			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
 		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
@@ -438,8 +449,8 @@ func (g *gen) projView(pj *proj, set, get *strings.Builder, paths *[]string) pro
 
 func runtimeView(p *ir.Population, v ir.View) string {
 	ranks := "nil"
-	if v.Ranks != nil {
-		ranks = intsLit(v.Ranks)
+	if !v.Whole() {
+		ranks = viewRanksLit(&v)
 	}
 	geo := p.Geometry
 	if len(geo) == 0 {
@@ -538,12 +549,12 @@ func (g *gen) monView(mo *mon) monView {
 		if len(m.View.Pop.Geometry) == 0 {
 			shape = intsLit([]int{m.View.Pop.Size})
 		}
-		if m.View.Ranks != nil {
+		if !m.View.Whole() {
 			mv.ranksVarName = "ranks" + mo.field
 			ranks = mv.ranksVarName
 			shape = intsLit(m.View.Shape)
 			if len(m.View.Shape) == 0 {
-				shape = intsLit([]int{len(m.View.Ranks)})
+				shape = intsLit([]int{m.View.Len()})
 			}
 		}
 	case m.Proj != nil:

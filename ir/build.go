@@ -463,13 +463,12 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 		b.diags.Errorf(r.Pos, "view %s has %d indices but population %s has %d dimension%s", r.Text, len(r.Slices), pop.Name, len(pop.Geometry), plural(len(pop.Geometry)))
 		return View{}, false
 	}
-	// Per dimension, the selected coordinates.
-	coords := make([][]int, len(pop.Geometry))
+	// Per dimension, the selected range: a view is kept as ranges, never as
+	// a list of ranks, so its cost does not grow with its size.
+	v.Dims = make([]Range, len(pop.Geometry))
 	for d, size := range pop.Geometry {
 		if d >= len(r.Slices) {
-			for i := 0; i < size; i++ {
-				coords[d] = append(coords[d], i)
-			}
+			v.Dims[d] = Range{Start: 0, Len: size}
 			v.Shape = append(v.Shape, size)
 			continue
 		}
@@ -483,7 +482,7 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 				b.diags.Errorf(sl.Pos, "index %d is out of range for dimension of size %d", *sl.Index, size)
 				return View{}, false
 			}
-			coords[d] = []int{i}
+			v.Dims[d] = Range{Start: i, Len: 1, Index: true}
 			continue
 		}
 		lo, hi := 0, size
@@ -503,33 +502,13 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 			b.diags.Errorf(sl.Pos, "slice %d:%d is out of range or empty for dimension of size %d", lo, hi, size)
 			return View{}, false
 		}
-		for i := lo; i < hi; i++ {
-			coords[d] = append(coords[d], i)
-		}
+		v.Dims[d] = Range{Start: lo, Len: hi - lo}
 		v.Shape = append(v.Shape, hi-lo)
 	}
 	if len(v.Shape) == 0 {
 		v.Shape = []int{1}
 	}
-	// Ranks in row-major order of the coordinates.
-	v.Ranks = []int{0}
-	for d, cs := range coords {
-		var next []int
-		for _, r := range v.Ranks {
-			for _, c := range cs {
-				next = append(next, r*pop.Geometry[d]+c)
-			}
-		}
-		v.Ranks = next
-	}
 	return v, true
-}
-
-func viewSize(v View) int {
-	if v.Ranks == nil {
-		return v.Pop.Size
-	}
-	return len(v.Ranks)
 }
 
 func (b *builder) defaultSynapse(spiking bool) *synType {
@@ -548,13 +527,18 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 }
 
 func (b *builder) projection(i int, pd *parser.ProjDef) {
+	targets := pd.Targets
+	if len(targets) == 0 && pd.Target != "" {
+		targets = []string{pd.Target}
+	}
+	defName := pd.Pre.Name + "_" + pd.Post.Name + "_" + strings.Join(targets, "_")
 	if pd.Broken || b.brokenTypes[pd.Synapse] {
 		if pd.Name == "" && (pd.Pre.Name == "" || pd.Post.Name == "" || pd.Target == "") {
 			b.anonBroken = true
 		}
 		name := pd.Name
 		if name == "" {
-			name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+			name = defName
 		}
 		b.broken[name] = true
 		return // its errors are reported
@@ -565,12 +549,14 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection needs a target")
 		return
 	}
-	if !identRe.MatchString(pd.Target) {
-		b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", pd.Target)
+	for _, t := range targets {
+		if !identRe.MatchString(t) {
+			b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", t)
+		}
 	}
 	name := pd.Name
 	if name == "" {
-		name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+		name = defName
 	}
 	if _, ok := b.projs[name]; ok {
 		b.diags.Errorf(pd.Pos, "projection %q is defined twice (name projections with name:)", name)
@@ -604,20 +590,40 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
 	_ = i
 	postType := post.Pop.Type
+	// A psp from a spiking population reaches a spiking neuron through
+	// g_target, as in ANNarchy, when the neuron has that conductance;
+	// otherwise through sum(target).
+	hasG := false
+	for _, t := range targets {
+		hasG = hasG || contains(postType.Targets, t)
+	}
+	pr.Targets = []string{} // non-nil: analysed
+	pr.PspToG = st.Psp != nil && preSpiking && postType.Spiking && (st.Spiking || hasG)
 	switch {
 	case !preSpiking && st.Spiking:
 		b.diags.Errorf(pd.SynapsePos, "population %s is rate-coded but synapse %s is spiking (it has pre_spike); use a synapse with psp", pre.Pop.Name, st.Name)
 	case st.Spiking && !postType.Spiking:
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
-	case st.Spiking:
-		if !contains(postType.Targets, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s has no conductance g_%s for target %q%s", postType.Name, post.Pop.Name, pd.Target, pd.Target, didYouMean(pd.Target, postType.Targets))
+	case st.Spiking || pr.PspToG:
+		if st.Psp != nil && maxDelayMs(pd, b.out.Dt) {
+			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
+		}
+		for _, t := range targets {
+			if contains(postType.Targets, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
+			}
 		}
 	default:
 		// Rate-coded transmission (also from spiking populations, as a
 		// continuous coupling through psp) fills sum(target).
-		if !readsSum(postType, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s)%s", postType.Name, post.Pop.Name, pd.Target, didYouMean(pd.Target, postType.Targets))
+		for _, t := range targets {
+			if readsSum(postType, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
+			}
 		}
 	}
 	b.checkSideRefs(sy, pr)
@@ -625,6 +631,22 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// maxDelayMs reports whether a projection's connector may give delays
+// longer than one step.
+func maxDelayMs(pd *parser.ProjDef, dt float64) bool {
+	for _, a := range pd.Connector.Args {
+		if a.Name != "delays" {
+			continue
+		}
+		v := a.Value
+		if v.IsNum {
+			return v.Num > dt*1.5
+		}
+		return true
+	}
+	return false
 }
 
 func contains(ss []string, s string) bool {

@@ -655,9 +655,8 @@ func (b *builder) synapseType(def *parser.SynapseDef) *synType {
 	st.PostSpike = b.spikeStmts(s, def.PostSpike, false)
 	switch {
 	case len(def.PreSpike) > 0 || len(def.PostSpike) > 0:
-		if def.Psp != nil {
-			b.diags.Errorf(def.Psp.Position(), "synapse %s has both psp (rate-coded) and pre_spike/post_spike (spiking)", def.Name)
-		}
+		// With psp too, a spiking synapse also transmits continuously
+		// (README, "Spiking transmission").
 		b.setSpiking(sy, true)
 	case def.Psp != nil:
 		b.setSpiking(sy, false)
@@ -672,6 +671,10 @@ func (b *builder) setSpiking(sy *synType, spiking bool) {
 	sy.decided = true
 	st.Spiking = spiking
 	if spiking {
+		if st.Psp != nil {
+			// Continuous transmission replaces the implicit g_target += w.
+			return
+		}
 		hasG := false
 		for _, a := range st.PreSpike {
 			if t, ok := a.(*Assign).LHS.(*TargetRef); ok && t.Name == "" {

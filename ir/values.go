@@ -194,7 +194,7 @@ const MaxSynapses = math.MaxInt32
 // whatever the seed (all_to_all, one_to_one, fixed_number_pre/post; 0 for
 // the others), and how it is counted.
 func leastSynapses(c Connector, pre, post View) (uint64, string) {
-	nPre, nPost := viewSize(pre), viewSize(post)
+	nPre, nPost := pre.Len(), post.Len()
 	mul := func(a, b int) uint64 {
 		hi, lo := bits.Mul64(uint64(max(a, 0)), uint64(max(b, 0)))
 		if hi != 0 {
@@ -262,7 +262,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		}
 		return v.Num, true
 	}
-	nPre, nPost := viewSize(pre), viewSize(post)
+	nPre, nPost := pre.Len(), post.Len()
 	if x, ok := number("probability"); ok {
 		if x < 0 || x > 1 || math.IsNaN(x) {
 			b.errorf(given["probability"].Pos, "probability must be in [0, 1], got %s", fnum(x))

@@ -317,7 +317,8 @@ type ProjDef struct {
 	Pos        diag.Pos
 	Name       string // defaulted to <pre>_<post>_<target> by the IR when empty
 	Pre, Post  Ref
-	Target     string
+	Target     string   // the first of Targets
+	Targets    []string // target: exc, or target: [ampa, nmda]
 	TargetPos  diag.Pos
 	Synapse    string // empty = default synapse
 	SynapsePos diag.Pos

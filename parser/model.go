@@ -12,6 +12,7 @@ import (
 
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 )
 
 // loader decodes a model file from YAML nodes, so that every value keeps its
@@ -43,9 +44,19 @@ var (
 // returned Model holds whatever could be read, and the list every error,
 // sorted by position.
 func ParseModel(file string, src []byte) (*Model, diag.List) {
-	l := &loader{file: file, fl: newFileLines(src)}
 	m := &Model{File: file, Source: src, Dt: 1.0, Method: "explicit", Precision: "float64", EventDriven: "annarchy"}
+	if len(src) > limits.ModelBytes {
+		var l diag.List
+		l.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "the model file is %s long; annc reads model files of at most %s (larger data belongs in .npy files)",
+			byteSize(len(src)), byteSize(limits.ModelBytes))
+		m.Unattributed = true
+		return m, l
+	}
+	l := &loader{file: file, fl: newFileLines(src)}
 	root, ok := l.decodeYAML(src)
+	if ok {
+		ok = l.aliasBudget(root)
+	}
 	if ok {
 		l.model(root, m)
 	}
@@ -75,6 +86,61 @@ func (l *loader) decodeYAML(src []byte) (n *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return doc.Content[0], true
+}
+
+// aliasBudget sums the nodes that the aliases of the document stand for and
+// stops at the alias that takes the sum past limits.AliasNodes, before any
+// reader walks through the aliases and expands them.
+func (l *loader) aliasBudget(root *yaml.Node) bool {
+	const over = limits.AliasNodes + 1
+	sizes := map[*yaml.Node]int{} // expanded size of a node, capped at over; 0 while being computed
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if s, ok := sizes[n]; ok {
+			return max(s, 1) // 0: an alias inside its own anchor, which yaml.v3 already refuses
+		}
+		sizes[n] = 0
+		s := 1
+		for _, c := range n.Content {
+			s = min(s+size(c), over)
+		}
+		sizes[n] = s
+		return s
+	}
+	total := 0
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return true
+			}
+			s := size(n.Alias)
+			total = min(total+s, over)
+			if total == over {
+				l.errorf(n, "YAML aliases expand to more than %d nodes here (*%s alone stands for %s); annc expands at most %d",
+					limits.AliasNodes, n.Value, atLeast(s, over), limits.AliasNodes)
+				return false
+			}
+			return true
+		}
+		for _, c := range n.Content {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(root)
+}
+
+func atLeast(n, over int) string {
+	if n >= over {
+		return fmt.Sprintf("more than %d", over-1)
+	}
+	return strconv.Itoa(n)
 }
 
 // yamlMessage strips the "yaml: line N: " prefix.
@@ -164,7 +230,7 @@ func (l *loader) pos(n *yaml.Node) diag.Pos {
 	if line < 1 {
 		line = 1
 	}
-	if w := utf8.RuneCountInString(l.fl.line(line)); col > w {
+	if w := l.fl.lineWidth(line); col > w {
 		col = max(w, 1)
 	}
 	if col < 1 {
@@ -802,7 +868,23 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 			p.Post = l.ref(v, "post of "+what)
 		case "target":
 			p.TargetPos = l.pos(v)
-			p.Target, _ = l.name(v, "target of "+what)
+			if v.Kind == yaml.SequenceNode {
+				if len(v.Content) == 0 {
+					l.errorf(v, "target of %s lists no target", what)
+				}
+				for _, e := range v.Content {
+					t, _ := l.name(e, "target of "+what)
+					if contains(p.Targets, t) {
+						l.errorf(e, "target %q is listed twice", t)
+					}
+					p.Targets = append(p.Targets, t)
+				}
+			} else if t, _ := l.name(v, "target of "+what); t != "" {
+				p.Targets = []string{t}
+			}
+			if len(p.Targets) > 0 {
+				p.Target = p.Targets[0]
+			}
 		case "synapse":
 			p.SynapsePos = l.pos(v)
 			p.Synapse, _ = l.name(v, "synapse of "+what)

@@ -885,3 +885,26 @@ func Same(w []float64) (float64, bool) {
 	}
 	return w[0], true
 }
+
+// RangeRanks returns the ranks, in row-major order, of the coordinates
+// start[d] .. start[d]+length[d]-1 of each dimension d of a population of
+// the given geometry: the ranks of a view such as P[2:5, 0:3].
+func RangeRanks(geometry, start, length []int) []int {
+	n := 1
+	for _, l := range length {
+		n *= l
+	}
+	out := make([]int, 0, n)
+	var walk func(d, base int)
+	walk = func(d, base int) {
+		for c := start[d]; c < start[d]+length[d]; c++ {
+			if d == len(geometry)-1 {
+				out = append(out, base*geometry[d]+c)
+			} else {
+				walk(d+1, base*geometry[d]+c)
+			}
+		}
+	}
+	walk(0, 0)
+	return out
+}
