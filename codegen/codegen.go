@@ -29,6 +29,7 @@ type Options struct {
 	ImportBase string // import path of the build directory, e.g. "annarchy"
 	Version    string // annc version, for the header and the Program
 	SourceName string // model file base name, for the header
+	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
 }
 
 // genError aborts generation from deep inside the emitter.
@@ -118,6 +119,15 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	}
 	for name, b := range g.data {
 		files[view.Pkg+"/"+name] = b
+	}
+	if opt.CAPI {
+		capi, err := g.capiFiles(view)
+		if err != nil {
+			return nil, err
+		}
+		for name, src := range capi {
+			files[name] = src
+		}
 	}
 	if err := addRuntime(files); err != nil {
 		return nil, err
