@@ -289,6 +289,7 @@ func (s *simdc) expr(e ir.Expr) sval {
 			s.fail("unary %s", x.Op)
 		}
 		a := s.expr(x.X)
+		s.c.g.use("math") // the sign mask below
 		return s.op("VXORPD", true, a, s.inv("math.Copysign(0, -1)"))
 	case *ir.Binary:
 		switch x.Op {

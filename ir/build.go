@@ -44,6 +44,9 @@ type builder struct {
 	// syntax errors (reported by the parser): they are not analysed, and the
 	// objects using them are skipped without further messages.
 	brokenTypes map[string]bool
+	// rateTypes names the neuron types of populations with a
+	// firing_rate_window: spiking ones get a variable r.
+	rateTypes map[string]bool
 	// anonBroken is set when a population or projection whose name could
 	// not be read was rejected: any unknown name may be that one.
 	anonBroken bool
@@ -92,6 +95,12 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	b.header()
 	b.constants()
 	b.modelFunctions()
+	b.rateTypes = map[string]bool{}
+	for _, pd := range m.Pops {
+		if pd.RateWindow != nil && pd.Neuron != "" {
+			b.rateTypes[pd.Neuron] = true
+		}
+	}
 	for _, def := range m.Neurons {
 		if def.Broken {
 			b.brokenTypes[def.Name] = true
@@ -334,6 +343,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	}
 	b.pops[pd.Name] = pop
 	b.out.Pops = append(b.out.Pops, pop)
+	b.rateWindow(pop, pd)
 	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
@@ -375,6 +385,24 @@ func (b *builder) typeScope(nt *NeuronType) *scope {
 }
 
 // overrides converts population/projection parameters or init values.
+// rateWindow checks a population's firing_rate_window.
+func (b *builder) rateWindow(pop *Population, pd *parser.PopDef) {
+	if pd.RateWindow == nil {
+		return
+	}
+	w := *pd.RateWindow
+	switch {
+	case !pop.Type.Spiking || pop.Input != NotInput || pd.Neuron == "":
+		b.errorf(pd.RateWindowPos, "firing_rate_window needs a population of spiking neurons (its rate r is computed from their spikes)")
+	case !pop.Type.RateR:
+		b.errorf(pd.RateWindowPos, "firing_rate_window computes r, but neuron type %s defines r itself", pop.Type.Name)
+	case !(w > 0) || Steps(w, b.out.Dt) < 1:
+		b.errorf(pd.RateWindowPos, "firing_rate_window must be at least one step (%v ms), got %v", b.out.Dt, w)
+	default:
+		pop.RateWindowMs, pop.RateWindowSteps = w, Steps(w, b.out.Dt)
+	}
+}
+
 // refractoryOverride gives a population the per-neuron refractory periods
 // of its type (NeuronType.RefractoryInit) unless its parameters set them.
 func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Override {
@@ -531,13 +559,18 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 }
 
 func (b *builder) projection(i int, pd *parser.ProjDef) {
+	targets := pd.Targets
+	if len(targets) == 0 && pd.Target != "" {
+		targets = []string{pd.Target}
+	}
+	defName := pd.Pre.Name + "_" + pd.Post.Name + "_" + strings.Join(targets, "_")
 	if pd.Broken || b.brokenTypes[pd.Synapse] {
 		if pd.Name == "" && (pd.Pre.Name == "" || pd.Post.Name == "" || pd.Target == "") {
 			b.anonBroken = true
 		}
 		name := pd.Name
 		if name == "" {
-			name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+			name = defName
 		}
 		b.broken[name] = true
 		return // its errors are reported
@@ -548,12 +581,14 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection needs a target")
 		return
 	}
-	if !identRe.MatchString(pd.Target) {
-		b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", pd.Target)
+	for _, t := range targets {
+		if !identRe.MatchString(t) {
+			b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", t)
+		}
 	}
 	name := pd.Name
 	if name == "" {
-		name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+		name = defName
 	}
 	if _, ok := b.projs[name]; ok {
 		b.diags.Errorf(pd.Pos, "projection %q is defined twice (name projections with name:)", name)
@@ -587,20 +622,40 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
 	_ = i
 	postType := post.Pop.Type
+	// A psp from a spiking population reaches a spiking neuron through
+	// g_target, as in ANNarchy, when the neuron has that conductance;
+	// otherwise through sum(target).
+	hasG := false
+	for _, t := range targets {
+		hasG = hasG || contains(postType.Targets, t)
+	}
+	pr.Targets = []string{} // non-nil: analysed
+	pr.PspToG = st.Psp != nil && preSpiking && postType.Spiking && (st.Spiking || hasG)
 	switch {
 	case !preSpiking && st.Spiking:
 		b.diags.Errorf(pd.SynapsePos, "population %s is rate-coded but synapse %s is spiking (it has pre_spike); use a synapse with psp", pre.Pop.Name, st.Name)
 	case st.Spiking && !postType.Spiking:
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
-	case st.Spiking:
-		if !contains(postType.Targets, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s has no conductance g_%s for target %q%s", postType.Name, post.Pop.Name, pd.Target, pd.Target, didYouMean(pd.Target, postType.Targets))
+	case st.Spiking || pr.PspToG:
+		if st.Psp != nil && maxDelayMs(pd, b.out.Dt) {
+			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
+		}
+		for _, t := range targets {
+			if contains(postType.Targets, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
+			}
 		}
 	default:
 		// Rate-coded transmission (also from spiking populations, as a
 		// continuous coupling through psp) fills sum(target).
-		if !readsSum(postType, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s)%s", postType.Name, post.Pop.Name, pd.Target, didYouMean(pd.Target, postType.Targets))
+		for _, t := range targets {
+			if readsSum(postType, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
+			}
 		}
 	}
 	b.checkSideRefs(sy, pr)
@@ -608,6 +663,22 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// maxDelayMs reports whether a projection's connector may give delays
+// longer than one step.
+func maxDelayMs(pd *parser.ProjDef, dt float64) bool {
+	for _, a := range pd.Connector.Args {
+		if a.Name != "delays" {
+			continue
+		}
+		v := a.Value
+		if v.IsNum {
+			return v.Num > dt*1.5
+		}
+		return true
+	}
+	return false
 }
 
 func contains(ss []string, s string) bool {

@@ -306,7 +306,14 @@ func printPop(b *strings.Builder, pop *Population) {
 }
 
 func printProj(b *strings.Builder, pr *Projection) {
-	fmt.Fprintf(b, "projection %s #%d %s -> %s target %s synapse %s\n", pr.Name, pr.Index, viewString(&pr.Pre), viewString(&pr.Post), pr.Target, pr.Type.Name)
+	fmt.Fprintf(b, "projection %s #%d %s -> %s target %s synapse %s", pr.Name, pr.Index, viewString(&pr.Pre), viewString(&pr.Post), pr.Target, pr.Type.Name)
+	if len(pr.Targets) != 1 || pr.Targets[0] != pr.Target {
+		fmt.Fprintf(b, " receives %v", pr.Targets)
+	}
+	if pr.PspToG {
+		b.WriteString(" psp to g_target")
+	}
+	b.WriteString("\n")
 	printOverrides(b, pr.Override)
 	c := pr.Connector
 	fmt.Fprintf(b, "  connector %s weights %s delays %s", c.Kind, valueString(c.Weights), valueString(c.Delays))

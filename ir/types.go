@@ -434,6 +434,11 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 	nt.Functions = b.localFuncs(s, def.Functions)
 	b.params(s, def.Parameters)
 	b.declareEquations(s, def.Equations)
+	if nt.Spiking && b.rateTypes[def.Name] {
+		if _, ok := s.vars["r"]; !ok {
+			nt.RateR = s.declare(&Var{Name: "r", Pos: def.Pos, Loc: Local})
+		}
+	}
 	items := b.equations(s, def.Equations)
 
 	if !nt.Spiking {
@@ -655,9 +660,8 @@ func (b *builder) synapseType(def *parser.SynapseDef) *synType {
 	st.PostSpike = b.spikeStmts(s, def.PostSpike, false)
 	switch {
 	case len(def.PreSpike) > 0 || len(def.PostSpike) > 0:
-		if def.Psp != nil {
-			b.diags.Errorf(def.Psp.Position(), "synapse %s has both psp (rate-coded) and pre_spike/post_spike (spiking)", def.Name)
-		}
+		// With psp too, a spiking synapse also transmits continuously
+		// (README, "Spiking transmission").
 		b.setSpiking(sy, true)
 	case def.Psp != nil:
 		b.setSpiking(sy, false)
@@ -672,6 +676,10 @@ func (b *builder) setSpiking(sy *synType, spiking bool) {
 	sy.decided = true
 	st.Spiking = spiking
 	if spiking {
+		if st.Psp != nil {
+			// Continuous transmission replaces the implicit g_target += w.
+			return
+		}
 		hasG := false
 		for _, a := range st.PreSpike {
 			if t, ok := a.(*Assign).LHS.(*TargetRef); ok && t.Name == "" {

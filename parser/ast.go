@@ -275,6 +275,10 @@ type PopDef struct {
 	Parameters    []Named
 	Init          []Named
 	StopCondition *StopCond
+	// RateWindow is firing_rate_window in ms (ANNarchy's
+	// compute_firing_rate(window)); nil when not given.
+	RateWindow    *float64
+	RateWindowPos diag.Pos
 	Poisson       *PoissonDef
 	SpikeSource   *SpikeSourceDef
 	TimedArray    *TimedArrayDef
@@ -317,7 +321,8 @@ type ProjDef struct {
 	Pos        diag.Pos
 	Name       string // defaulted to <pre>_<post>_<target> by the IR when empty
 	Pre, Post  Ref
-	Target     string
+	Target     string   // the first of Targets
+	Targets    []string // target: exc, or target: [ampa, nmda]
 	TargetPos  diag.Pos
 	Synapse    string // empty = default synapse
 	SynapsePos diag.Pos

@@ -721,7 +721,7 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 	})
 }
 
-var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition",
+var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition", "firing_rate_window",
 	"poisson", "spike_source", "timed_array"}
 
 func (l *loader) population(n *yaml.Node) *PopDef {
@@ -750,6 +750,10 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "init":
 			p.Init = l.namedValues(v, "init of "+what)
+		case "firing_rate_window":
+			if f, ok := l.number(v, "firing_rate_window"); ok {
+				p.RateWindow, p.RateWindowPos = &f, l.pos(v)
+			}
 		case "stop_condition":
 			src, ok := l.source(v, "stop_condition of "+what)
 			if !ok {
@@ -868,7 +872,23 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 			p.Post = l.ref(v, "post of "+what)
 		case "target":
 			p.TargetPos = l.pos(v)
-			p.Target, _ = l.name(v, "target of "+what)
+			if v.Kind == yaml.SequenceNode {
+				if len(v.Content) == 0 {
+					l.errorf(v, "target of %s lists no target", what)
+				}
+				for _, e := range v.Content {
+					t, _ := l.name(e, "target of "+what)
+					if contains(p.Targets, t) {
+						l.errorf(e, "target %q is listed twice", t)
+					}
+					p.Targets = append(p.Targets, t)
+				}
+			} else if t, _ := l.name(v, "target of "+what); t != "" {
+				p.Targets = []string{t}
+			}
+			if len(p.Targets) > 0 {
+				p.Target = p.Targets[0]
+			}
 		case "synapse":
 			p.SynapsePos = l.pos(v)
 			p.Synapse, _ = l.name(v, "synapse of "+what)
@@ -958,7 +978,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
 	what := fmt.Sprintf("%s of connector %s", arg, kind)
 	switch arg {
-	case "allow_self_connections":
+	case "allow_self_connections", "pre_post":
 		b, _ := l.boolean(n, what)
 		return Value{Pos: l.pos(n), Bool: &b}
 	case "number":
