@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	gotoken "go/token"
 	"math"
 	"regexp"
 	"sort"
@@ -23,6 +24,7 @@ type Library interface {
 }
 
 type builder struct {
+	lits   map[parser.Expr]litVal // literal values of expressions (fold.go)
 	m      *parser.Model
 	lib    Library
 	diags  diag.List
@@ -151,10 +153,36 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	return out, b.diags
 }
 
+// buildDirNames are the entries of a build directory besides the model's
+// package directory, which is named after the model, and directory names
+// the go command treats specially.
+var buildDirNames = map[string]string{
+	"main":     "a Go package named main is a program and cannot be imported",
+	"runtime":  "the build directory's runtime package is named so",
+	"bin":      "the build directory keeps the built program in bin/",
+	"capi":     "the build directory keeps the C API in capi/",
+	"vendor":   "the go command reads a vendor directory as vendored dependencies",
+	"testdata": "the go command ignores directories named testdata",
+}
+
+// reservedModelName says why a model name cannot name the generated package
+// and its directory, or returns "".
+func reservedModelName(name string) string {
+	if why, ok := buildDirNames[name]; ok {
+		return why
+	}
+	if gotoken.IsKeyword(name) {
+		return "it is a Go keyword"
+	}
+	return ""
+}
+
 func (b *builder) header() {
 	m := b.m
 	if !modelName.MatchString(m.Name) {
 		b.diags.Errorf(m.NamePos, "model name %q must match [a-z][a-z0-9_]* (it becomes a Go package name)", m.Name)
+	} else if why := reservedModelName(m.Name); why != "" {
+		b.diags.Errorf(m.NamePos, "model name %q cannot be used: %s; choose another name", m.Name, why)
 	}
 	if b.out.Dt == 0 {
 		b.out.Dt = 1
