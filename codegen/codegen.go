@@ -13,8 +13,6 @@ package codegen
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
-	"path"
 	"sort"
 	"strings"
 
@@ -114,28 +112,14 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	for name, src := range g.simdFiles(view.Pkg, view.Header) {
 		files[name] = src
 	}
-	if err := addRuntime(files); err != nil {
+	rt, err := runtime.BuildFiles(opt.ImportBase)
+	if err != nil {
 		return nil, err
 	}
+	for name, src := range rt {
+		files[name] = src
+	}
 	return files, nil
-}
-
-// addRuntime copies the runtime sources (without source.go and tests).
-func addRuntime(files map[string][]byte) error {
-	return fs.WalkDir(runtime.Source, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || path.Ext(p) != ".go" || p == "source.go" || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		b, err := fs.ReadFile(runtime.Source, p)
-		if err != nil {
-			return err
-		}
-		files[path.Join("runtime", p)] = b
-		return nil
-	})
 }
 
 // format runs gofmt over src; a parse failure is an internal error that

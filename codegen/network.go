@@ -554,6 +554,11 @@ func (g *gen) monView(mo *mon) monView {
 		period = 1
 	}
 	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
+	if pj != nil {
+		// The ranks are read when the results are written: ResetWith may
+		// draw the connectivity again.
+		fmt.Fprintf(&setup, "m.Synapses = func() (pre, post []int32) { return n.%s.C.Pre, n.%s.C.Post }\n", pj.field, pj.field)
+	}
 	add := "AddVar"
 	if g.f32 {
 		add = "AddVar32"

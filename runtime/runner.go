@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // Instance is one network as the runner drives it; generated networks
@@ -353,33 +355,47 @@ func (r *runner) newInstance(seed int64) (inst Instance, err error) {
 // share (may be nil) offers the network to the idle workers of a sweep.
 func (r *runner) runOne(dir string, seed int64, sets []setting, progress *ProgressPrinter, share func(*Core)) runResult {
 	f := r.flags
-	man := Manifest{Model: r.prog.Name, ModelHash: r.prog.ModelHash, AnncVersion: r.prog.Version,
-		Seed: seed, Dt: r.prog.Dt, Status: StatusOK, Set: map[string]string{}}
+	man := results.Manifest{Model: r.prog.Name, ModelHash: r.prog.ModelHash, AnncVersion: r.prog.Version,
+		Seed: seed, Dt: r.prog.Dt, Status: results.StatusOK, Set: map[string]string{}}
 	man.WallS.Generate = envSeconds("ANNC_GENERATE_S")
 	man.WallS.Build = envSeconds("ANNC_BUILD_S")
 	for _, s := range sets {
 		man.Set[s.path] = s.value
 	}
-	res := runResult{status: StatusOK}
+	res := runResult{status: results.StatusOK}
 	fail := func(err error) {
 		if res.err == nil {
-			res.status, res.err = StatusError, err
-			man.Status, man.Error = StatusError, err.Error()
+			res.status, res.err = results.StatusError, err
+			man.Status, man.Error = results.StatusError, err.Error()
 		}
 	}
-	finish := func() runResult {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			fail(err)
-			return res
+	// The directory is marked as running (results.Begin) before anything
+	// is written into it, and the manifest is written last.
+	begun := false
+	begin := func(files []results.File) error {
+		planned := man
+		planned.Files = files
+		if err := results.Begin(dir, &planned); err != nil {
+			return fmt.Errorf("results directory %s: %w", dir, err)
 		}
-		if err := man.WriteFile(filepath.Join(dir, "manifest.json")); err != nil {
+		begun = true
+		return nil
+	}
+	finish := func() runResult {
+		if !begun {
+			if err := begin(nil); err != nil {
+				fail(err)
+				return res
+			}
+		}
+		if err := man.WriteFile(filepath.Join(dir, results.ManifestName)); err != nil {
 			fail(err)
 		}
 		return res
 	}
 
 	if r.stop.Load() { // interrupted before this run started
-		res.status, man.Status = StatusInterrupted, StatusInterrupted
+		res.status, man.Status = results.StatusInterrupted, results.StatusInterrupted
 		return finish()
 	}
 	t0 := time.Now()
@@ -407,6 +423,15 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		return finish()
 	}
 	mons := inst.Monitors()
+	var planned []results.File
+	for _, m := range mons {
+		planned = append(planned, m.FileNames()...)
+	}
+	man.StartMs, man.EndMs = core.Time(), core.Time()
+	if err := begin(planned); err != nil {
+		fail(err)
+		return finish()
+	}
 	if f.stream {
 		for _, m := range mons {
 			if err := m.StreamTo(dir); err != nil {
@@ -440,7 +465,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	man.WallS.Simulate = time.Since(t1).Seconds()
 	res.seconds = man.WallS.Simulate
 	if len(f.sweeps) == 0 && f.plan.file == "" && cpu0 >= 0 {
-		man.CPUS = &CPUTimes{Setup: cpu1 - cpu0, Simulate: processCPU() - cpu1}
+		man.CPUS = &results.CPUTimes{Setup: cpu1 - cpu0, Simulate: processCPU() - cpu1}
 	}
 	if progress != nil {
 		core.SetProgress(nil)
@@ -450,8 +475,10 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	res.steps = core.Step - startStep
 	res.simMs = float64(res.steps) * core.Dt
 	man.Steps, man.SimulatedMs = res.steps, res.simMs
+	man.EndMs = core.Time()
+	man.StoppedByCondition = r.prog.Until && core.StoppedByCondition()
 	if res.err == nil && (core.Interrupted() || !res.ran) {
-		res.status, man.Status = StatusInterrupted, StatusInterrupted
+		res.status, man.Status = results.StatusInterrupted, results.StatusInterrupted
 	}
 	for _, m := range mons {
 		files, err := m.Save(dir)
@@ -519,7 +546,7 @@ func (r *runner) single(seed int64) int {
 			return ExitUsage
 		}
 		return ExitError
-	case res.status == StatusInterrupted:
+	case res.status == results.StatusInterrupted:
 		r.errorf("interrupted after %g ms (%d steps); results in %s", res.simMs, res.steps, r.flags.out)
 		return ExitInterrupted
 	}
@@ -562,13 +589,19 @@ func (r *runner) sweep(base int64) int {
 		r.errorf("%v", err)
 		return ExitError
 	}
+	// sweep.csv is written last: until then a reader finds none, never the
+	// table of an earlier sweep beside runs of this one.
+	if err := os.Remove(filepath.Join(f.out, "sweep.csv")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		r.errorf("%v", err)
+		return ExitError
+	}
 	idx := make([]int, len(pts))
 	for i := range idx {
 		idx[i] = i
 	}
-	results := r.runPoints(f.out, base, pts, idx)
-	code, interrupted := r.reportRuns(idx, results)
-	if err := writeSweepCSV(filepath.Join(f.out, "sweep.csv"), base, pts, results); err != nil {
+	runs := r.runPoints(f.out, base, pts, idx)
+	code, interrupted := r.reportRuns(idx, runs)
+	if err := writeSweepCSV(filepath.Join(f.out, "sweep.csv"), base, pts, runs); err != nil {
 		r.errorf("%v", err)
 		if code == ExitOK {
 			code = ExitError
@@ -592,7 +625,7 @@ func (r *runner) runPoints(out string, base int64, pts [][]setting, idx []int) [
 	var mu sync.Mutex
 	done := 0
 	start := time.Now()
-	results, errs := ParallelRunShared(idx, f.workers, func(_ int, i int, share func(*Core)) runResult {
+	runs, errs := ParallelRunShared(idx, f.workers, func(_ int, i int, share func(*Core)) runResult {
 		sets := append(append([]setting(nil), f.sets...), pts[i]...)
 		res := r.runOne(filepath.Join(out, RunDirName(i)), DeriveSeed(base, i), sets, nil, share)
 		if f.progress {
@@ -608,18 +641,18 @@ func (r *runner) runPoints(out string, base int64, pts [][]setting, idx []int) [
 		}
 		return res
 	})
-	for k := range results {
+	for k := range runs {
 		if errs[k] != nil {
-			results[k] = runResult{status: StatusError, err: errs[k]}
+			runs[k] = runResult{status: results.StatusError, err: errs[k]}
 		}
 	}
-	return results
+	return runs
 }
 
 // reportRuns prints the errors of the runs idx and returns the exit status
 // they call for and how many were interrupted.
-func (r *runner) reportRuns(idx []int, results []runResult) (code, interrupted int) {
-	for k, res := range results {
+func (r *runner) reportRuns(idx []int, runs []runResult) (code, interrupted int) {
+	for k, res := range runs {
 		switch {
 		case res.err != nil:
 			r.errorf("%s: %v", RunDirName(idx[k]), res.err)
@@ -628,7 +661,7 @@ func (r *runner) reportRuns(idx []int, results []runResult) (code, interrupted i
 			} else if code == ExitOK {
 				code = ExitError
 			}
-		case res.status == StatusInterrupted:
+		case res.status == results.StatusInterrupted:
 			interrupted++
 		}
 	}
@@ -638,10 +671,10 @@ func (r *runner) reportRuns(idx []int, results []runResult) (code, interrupted i
 // writeSweepCSV writes one row per run: index, the swept values, seed, status
 // and, per spiking monitor, the mean firing rate in Hz
 // (spikes / (recorded neurons × simulated seconds)).
-func writeSweepCSV(path string, base int64, pts [][]setting, results []runResult) error {
+func writeSweepCSV(path string, base int64, pts [][]setting, runs []runResult) error {
 	var mons []string
 	seen := map[string]bool{}
-	for _, res := range results {
+	for _, res := range runs {
 		for _, mr := range res.rates {
 			if !seen[mr.monitor] {
 				seen[mr.monitor] = true
@@ -665,10 +698,10 @@ func writeSweepCSV(path string, base int64, pts [][]setting, results []runResult
 		for _, s := range p {
 			row = append(row, s.value)
 		}
-		row = append(row, strconv.FormatInt(DeriveSeed(base, i), 10), results[i].status)
+		row = append(row, strconv.FormatInt(DeriveSeed(base, i), 10), runs[i].status)
 		for _, m := range mons {
 			cell := ""
-			for _, mr := range results[i].rates {
+			for _, mr := range runs[i].rates {
 				if mr.monitor == m {
 					cell = strconv.FormatFloat(mr.hz, 'g', -1, 64)
 				}
@@ -681,5 +714,5 @@ func writeSweepCSV(path string, base int64, pts [][]setting, results []runResult
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, []byte(b.String()))
+	return results.WriteFileAtomic(path, []byte(b.String()))
 }
