@@ -364,9 +364,9 @@ const (
 	PointOK          = results.StatusOK          // complete
 	PointInterrupted = results.StatusInterrupted // a signal stopped the run
 	PointError       = results.StatusError       // the run failed
-	PointMissing     = "missing"         // no manifest.json (not run, or killed before it finished)
-	PointPartial     = "partial"         // manifest.json unreadable, or a file it lists is missing
-	PointStale       = "stale"           // the run is of another plan (other seed or values)
+	PointMissing     = "missing"                 // no manifest.json (not run, or killed before it finished)
+	PointPartial     = "partial"                 // manifest.json unreadable, or a file it lists is missing
+	PointStale       = "stale"                   // the run is of another plan (other seed or values)
 )
 
 // PointState reports the state of point i of the plan in the sweep directory

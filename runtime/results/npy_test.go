@@ -274,7 +274,6 @@ func BenchmarkNpyStreamAppend4000(b *testing.B) {
 	s.Close()
 }
 
-
 // sameFloats compares bit for bit, NaN equal to NaN.
 func sameFloats(a, b []float64) bool {
 	if len(a) != len(b) {

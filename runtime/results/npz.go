@@ -222,4 +222,3 @@ func WriteRunNpz(dir, out string) error {
 	}
 	return w.Close()
 }
-
