@@ -53,7 +53,9 @@ type gen struct {
 	funcs    map[*ir.Function]*ufunc
 	funcList []*ufunc
 	netNames *namer
-	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
+	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
+	data     map[string][]byte // files embedded in the package (data.go)
+	embeds   []string          // their //go:embed variables
 }
 
 // ufunc is a user function printed as a Go function.
@@ -109,8 +111,11 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	for name, src := range pkgFiles {
 		files[name] = src
 	}
-	for name, src := range g.simdFiles(view.Pkg, view.Header) {
+	for name, src := range g.simdFiles(view.Pkg, view.Header, view.RuntimeImport) {
 		files[name] = src
+	}
+	for name, b := range g.data {
+		files[view.Pkg+"/"+name] = b
 	}
 	rt, err := runtime.BuildFiles(opt.ImportBase)
 	if err != nil {
@@ -171,6 +176,7 @@ type proj struct {
 	fills     []fillMethod
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool
+	targets   []string // the targets it transmits to (ir.Projection.Targets)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -260,16 +266,11 @@ func (g *gen) prepare() {
 				})
 			}
 		}
-		if all {
-			for _, pj := range g.projs {
-				if pj.post.nt == nt {
-					set[pj.p.Target] = true
-				}
-			}
-		}
 		for _, pj := range g.projs {
-			if pj.post.nt == nt && !pj.st.Spiking {
-				set[pj.p.Target] = true
+			if pj.post.nt == nt && (all || fillsSum(pj)) {
+				for _, t := range pj.targets {
+					set[t] = true
+				}
 			}
 		}
 		for t := range set {
@@ -324,6 +325,10 @@ func (g *gen) newProj(p *ir.Projection) {
 		goName: g.pkgNames.get(exported(ident(p.Name)) + "Proj"),
 		pre:    g.popOf[p.Pre.Pop], post: g.popOf[p.Post.Pop],
 		fld: map[*ir.Var]string{}, randField: map[*ir.RandomVar]string{},
+		targets: p.Targets,
+	}
+	if p.Targets == nil {
+		pj.targets = []string{p.Target} // a projection built without analysis
 	}
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
@@ -341,12 +346,20 @@ func (g *gen) newProj(p *ir.Projection) {
 		if d > pj.pre.maxDelay {
 			pj.pre.maxDelay = d
 		}
-		if pj.post.nt.byName["g_"+p.Target] == nil {
-			g.fail("projection %s: neuron type %s has no conductance g_%s", p.Name, pj.post.nt.t.Name, p.Target)
+	}
+	if st.Spiking || p.PspToG {
+		for _, t := range pj.targets {
+			if pj.post.nt.byName["g_"+t] == nil {
+				g.fail("projection %s: neuron type %s has no conductance g_%s", p.Name, pj.post.nt.t.Name, t)
+			}
 		}
 	}
 	g.projs = append(g.projs, pj)
 }
+
+// fillsSum reports whether a projection adds its psp to sum(target) (rather
+// than to g_target).
+func fillsSum(pj *proj) bool { return !pj.st.Spiking && !pj.p.PspToG }
 
 // maxDelaySteps is an upper bound of the projection's delays in steps, known
 // before its synapses are drawn (numbers and bounded distributions).

@@ -17,10 +17,10 @@ import (
 	"strings"
 )
 
-// source holds the Go files of this package and of results so that annc can
-// copy the runtime into each build directory.
+// source holds the Go and assembly files of this package and the Go files of
+// results so that annc can copy the runtime into each build directory.
 //
-//go:embed *.go results/*.go
+//go:embed *.go *.s results/*.go
 var source embed.FS
 
 // modulePath is the import path of this package inside the annc module.
@@ -40,7 +40,7 @@ func BuildFiles(importBase string) (map[string][]byte, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || path.Ext(p) != ".go" || p == "source.go" || strings.HasSuffix(p, "_test.go") {
+		if d.IsDir() || (path.Ext(p) != ".go" && path.Ext(p) != ".s") || p == "source.go" || strings.HasSuffix(p, "_test.go") {
 			return nil
 		}
 		b, err := fs.ReadFile(source, p)
