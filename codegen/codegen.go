@@ -13,11 +13,13 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
 	"golang.org/x/tools/imports"
 
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/runtime"
 )
@@ -27,6 +29,7 @@ type Options struct {
 	ImportBase string // import path of the build directory, e.g. "annarchy"
 	Version    string // annc version, for the header and the Program
 	SourceName string // model file base name, for the header
+	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
 }
 
 // genError aborts generation from deep inside the emitter.
@@ -116,6 +119,31 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	}
 	for name, b := range g.data {
 		files[view.Pkg+"/"+name] = b
+	}
+	if opt.CAPI {
+		capi, err := g.capiFiles(view)
+		if err != nil {
+			return nil, err
+		}
+		for name, src := range capi {
+			files[name] = src
+		}
+	}
+	// ir.Build refuses models whose code it estimates too large; this is the
+	// backstop should the estimate fall short by far.
+	total, largest := 0, ""
+	for name, src := range files {
+		if path.Ext(name) != ".go" {
+			continue // data files are read at run time, not compiled
+		}
+		total += len(src)
+		if largest == "" || len(src) > len(files[largest]) || (len(src) == len(files[largest]) && name < largest) {
+			largest = name
+		}
+	}
+	if total > 2*limits.CodeBytes {
+		return nil, fmt.Errorf("codegen: model %s: the generated Go code is %d MiB (%s: %d MiB), more than go build compiles in reasonable time",
+			m.Name, total>>20, largest, len(files[largest])>>20)
 	}
 	rt, err := runtime.BuildFiles(opt.ImportBase)
 	if err != nil {

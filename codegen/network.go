@@ -65,6 +65,7 @@ type popView struct {
 	Sums, Draw        bool
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
+	RateField         string   // field of r computed over the firing_rate_window ("" if none)
 }
 
 type projView struct {
@@ -305,6 +306,11 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 	}
 	if p.p.Stop != nil {
 		pv.Stop = g.stopCode(p)
+	}
+	if p.p.RateWindowSteps > 0 {
+		pv.RateField = nt.field[nt.byName["r"]]
+		pv.InitVars += fmt.Sprintf("if p.frWin == nil {\np.frWin = annrt.NewRateWindow(p.Size, %d, %s)\n}\np.frWin.Reset()\n",
+			p.p.RateWindowSteps, g.floatLit64(p.p.RateWindowMs))
 	}
 	base := "n." + p.field + "."
 	for _, vr := range nt.t.Vars {
