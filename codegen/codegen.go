@@ -29,6 +29,7 @@ type Options struct {
 	ImportBase string // import path of the build directory, e.g. "annarchy"
 	Version    string // annc version, for the header and the Program
 	SourceName string // model file base name, for the header
+	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
 }
 
 // genError aborts generation from deep inside the emitter.
@@ -56,6 +57,8 @@ type gen struct {
 	funcList []*ufunc
 	netNames *namer
 	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
+	data     map[string][]byte // files embedded in the package (data.go)
+	embeds   []string          // their //go:embed variables
 }
 
 // ufunc is a user function printed as a Go function.
@@ -113,6 +116,18 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	}
 	for name, src := range g.simdFiles(view.Pkg, view.Header, view.RuntimeImport) {
 		files[name] = src
+	}
+	for name, b := range g.data {
+		files[view.Pkg+"/"+name] = b
+	}
+	if opt.CAPI {
+		capi, err := g.capiFiles(view)
+		if err != nil {
+			return nil, err
+		}
+		for name, src := range capi {
+			files[name] = src
+		}
 	}
 	if err := addRuntime(files); err != nil {
 		return nil, err

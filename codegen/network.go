@@ -65,6 +65,7 @@ type popView struct {
 	Sums, Draw        bool
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
+	RateField         string   // field of r computed over the firing_rate_window ("" if none)
 }
 
 type projView struct {
@@ -234,6 +235,9 @@ func (g *gen) buildView() *view {
 	for _, u := range g.funcList {
 		v.Code = append(v.Code, u.code)
 	}
+	if code := g.embedCode(); code != "" {
+		v.Code = append(v.Code, code)
+	}
 	if code := g.scheduleCode(); code != "" {
 		v.Code = append(v.Code, code)
 		v.HasSchedule = true
@@ -244,6 +248,9 @@ func (g *gen) buildView() *view {
 		imps = append(imps, `"math"`)
 	}
 	imps = append(imps, `"sync"`)
+	if g.imports["embed"] {
+		imps = append([]string{`"bytes"`, `_ "embed"`}, imps...)
+	}
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
 	return v
@@ -299,6 +306,11 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 	}
 	if p.p.Stop != nil {
 		pv.Stop = g.stopCode(p)
+	}
+	if p.p.RateWindowSteps > 0 {
+		pv.RateField = nt.field[nt.byName["r"]]
+		pv.InitVars += fmt.Sprintf("if p.frWin == nil {\np.frWin = annrt.NewRateWindow(p.Size, %d, %s)\n}\np.frWin.Reset()\n",
+			p.p.RateWindowSteps, g.floatLit64(p.p.RateWindowMs))
 	}
 	base := "n." + p.field + "."
 	for _, vr := range nt.t.Vars {
@@ -481,11 +493,7 @@ func (g *gen) buildCode(pj *proj) string {
 		if c.Matrix == nil {
 			g.fail("projection %s: from_matrix has no matrix (file %q not loaded)", p.Name, c.MatrixFile)
 		}
-		rows := make([]string, len(c.Matrix))
-		for i, r := range c.Matrix {
-			rows[i] = g.floatsLit(r)
-		}
-		fmt.Fprintf(&b, "c, err := annrt.FromMatrix(pre, post, [][]float64{%s})\n", strings.Join(rows, ",\n"))
+		fmt.Fprintf(&b, "wm := %s\nc, err := annrt.FromMatrix(pre, post, wm)\n", g.matrixExpr(p.Name+"_weights", c.Matrix))
 	default:
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
@@ -493,7 +501,10 @@ func (g *gen) buildCode(pj *proj) string {
 	if weights {
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
 	}
-	if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
+	if c.DelayMatrix != nil {
+		fmt.Fprintf(&b, "if err := c.SetDelays(annrt.List(annrt.MatrixSynapses(wm, %s)), n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n",
+			g.matrixExpr(p.Name+"_delays", c.DelayMatrix), p.Name)
+	} else if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
 		fmt.Fprintf(&b, "if err := c.SetDelays(%s, n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Delays), p.Name)
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.

@@ -44,6 +44,9 @@ type builder struct {
 	// syntax errors (reported by the parser): they are not analysed, and the
 	// objects using them are skipped without further messages.
 	brokenTypes map[string]bool
+	// rateTypes names the neuron types of populations with a
+	// firing_rate_window: spiking ones get a variable r.
+	rateTypes map[string]bool
 	// anonBroken is set when a population or projection whose name could
 	// not be read was rejected: any unknown name may be that one.
 	anonBroken bool
@@ -92,6 +95,12 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	b.header()
 	b.constants()
 	b.modelFunctions()
+	b.rateTypes = map[string]bool{}
+	for _, pd := range m.Pops {
+		if pd.RateWindow != nil && pd.Neuron != "" {
+			b.rateTypes[pd.Neuron] = true
+		}
+	}
 	for _, def := range m.Neurons {
 		if def.Broken {
 			b.brokenTypes[def.Name] = true
@@ -331,6 +340,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	}
 	b.pops[pd.Name] = pop
 	b.out.Pops = append(b.out.Pops, pop)
+	b.rateWindow(pop, pd)
 	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
@@ -372,6 +382,24 @@ func (b *builder) typeScope(nt *NeuronType) *scope {
 }
 
 // overrides converts population/projection parameters or init values.
+// rateWindow checks a population's firing_rate_window.
+func (b *builder) rateWindow(pop *Population, pd *parser.PopDef) {
+	if pd.RateWindow == nil {
+		return
+	}
+	w := *pd.RateWindow
+	switch {
+	case !pop.Type.Spiking || pop.Input != NotInput || pd.Neuron == "":
+		b.errorf(pd.RateWindowPos, "firing_rate_window needs a population of spiking neurons (its rate r is computed from their spikes)")
+	case !pop.Type.RateR:
+		b.errorf(pd.RateWindowPos, "firing_rate_window computes r, but neuron type %s defines r itself", pop.Type.Name)
+	case !(w > 0) || Steps(w, b.out.Dt) < 1:
+		b.errorf(pd.RateWindowPos, "firing_rate_window must be at least one step (%v ms), got %v", b.out.Dt, w)
+	default:
+		pop.RateWindowMs, pop.RateWindowSteps = w, Steps(w, b.out.Dt)
+	}
+}
+
 // refractoryOverride gives a population the per-neuron refractory periods
 // of its type (NeuronType.RefractoryInit) unless its parameters set them.
 func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Override {

@@ -317,8 +317,28 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 				cd.Kind, how, n, MaxSynapses)
 		}
 	}
+	prePost := false
+	if v := given["pre_post"]; v != nil {
+		if v.Bool == nil {
+			b.errorf(v.Pos, "pre_post must be true or false")
+		} else {
+			prePost = *v.Bool
+		}
+	}
 	if v := given["delays"]; v != nil {
-		if d, ok := b.value(v, 0, "delays"); ok {
+		if cd.Kind == "from_matrix" && (v.List != nil || (v.Str != "" && v.Expr == nil)) {
+			if sized {
+				c.DelayMatrix, _ = b.matrixValues(v, nPre, nPost, prePost, "from_matrix delays")
+			}
+			for _, row := range c.DelayMatrix {
+				for _, d := range row {
+					if d < 0 {
+						b.errorf(v.Pos, "delays must not be negative")
+						break
+					}
+				}
+			}
+		} else if d, ok := b.value(v, 0, "delays"); ok {
 			if d.Kind == ListValue {
 				b.errorf(v.Pos, "delays must be a number or a distribution")
 			} else if d.Kind == NumValue && d.Num < 0 {
@@ -330,8 +350,9 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	if v := given["weights"]; v != nil {
 		if cd.Kind == "from_matrix" {
 			if sized {
-				b.matrix(&c, v, nPre, nPost)
+				c.Matrix, c.MatrixFile = b.matrixValues(v, nPre, nPost, prePost, "from_matrix weights")
 			}
+			c.Weights = Value{Pos: v.Pos}
 		} else if w, ok := b.value(v, 0, "weights"); ok {
 			if w.Kind == ListValue {
 				b.errorf(v.Pos, "weights must be a number or a distribution (use from_matrix for explicit weights)")
@@ -342,29 +363,63 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	return c
 }
 
-func (b *builder) matrix(c *Connector, v *parser.Value, nPre, nPost int) {
-	if v.Str != "" && v.List == nil {
-		c.MatrixFile = v.Str
-		return
-	}
-	if v.List == nil {
-		b.errorf(v.Pos, "from_matrix weights are a list of rows (post x pre) or a .npy file name")
-		return
-	}
-	if len(v.List) != nPost {
-		b.errorf(v.Pos, "from_matrix needs %d rows (one per postsynaptic neuron), got %d", nPost, len(v.List))
-		return
-	}
-	for i := range v.List {
-		row, ok := b.flatten(&v.List[i], nil)
-		if !ok {
-			return
+// matrixValues reads a post × pre matrix of from_matrix (pre × post with
+// prePost, ANNarchy's pre_post=True): nested lists or a .npy file (its
+// name is returned), NaN meaning no synapse.
+func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, what string) ([][]float64, string) {
+	var rows [][]float64
+	file := ""
+	switch {
+	case v.Str != "" && v.List == nil && v.Expr == nil:
+		file = v.Str
+		var shape []int
+		var ok bool
+		if rows, shape, ok = b.readNpy(v.Pos, v.Str, what); !ok {
+			return nil, file
 		}
-		if len(row) != nPre {
-			b.errorf(v.List[i].Pos, "row %d has %d values; expected %d (one per presynaptic neuron)", i, len(row), nPre)
-			return
+		if len(shape) != 2 {
+			b.errorf(v.Pos, "%s: %s has shape %v; expected a matrix", what, v.Str, shape)
+			return nil, file
 		}
-		c.Matrix = append(c.Matrix, row)
+	case v.List != nil:
+		for i := range v.List {
+			row, ok := b.flatten(&v.List[i], nil)
+			if !ok {
+				return nil, ""
+			}
+			rows = append(rows, row)
+		}
+	default:
+		b.errorf(v.Pos, "%s are a list of rows (post x pre) or a .npy file name", what)
+		return nil, ""
 	}
-	c.Weights = Value{Pos: v.Pos}
+	nRows, nCols, rowWhat, colWhat := nPost, nPre, "postsynaptic", "presynaptic"
+	if prePost {
+		nRows, nCols, rowWhat, colWhat = nPre, nPost, "presynaptic", "postsynaptic"
+	}
+	if len(rows) != nRows {
+		b.errorf(v.Pos, "%s: %d rows, expected %d (one per %s neuron)", what, len(rows), nRows, rowWhat)
+		return nil, file
+	}
+	for i, row := range rows {
+		if len(row) != nCols {
+			pos := v.Pos
+			if v.List != nil {
+				pos = v.List[i].Pos
+			}
+			b.errorf(pos, "%s: row %d has %d values; expected %d (one per %s neuron)", what, i, len(row), nCols, colWhat)
+			return nil, file
+		}
+	}
+	if prePost {
+		t := make([][]float64, nPost)
+		for j := range t {
+			t[j] = make([]float64, nPre)
+			for i := range t[j] {
+				t[j][i] = rows[i][j]
+			}
+		}
+		rows = t
+	}
+	return rows, file
 }

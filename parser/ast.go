@@ -275,6 +275,10 @@ type PopDef struct {
 	Parameters    []Named
 	Init          []Named
 	StopCondition *StopCond
+	// RateWindow is firing_rate_window in ms (ANNarchy's
+	// compute_firing_rate(window)); nil when not given.
+	RateWindow    *float64
+	RateWindowPos diag.Pos
 	Poisson       *PoissonDef
 	SpikeSource   *SpikeSourceDef
 	TimedArray    *TimedArrayDef

@@ -721,7 +721,7 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 	})
 }
 
-var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition",
+var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition", "firing_rate_window",
 	"poisson", "spike_source", "timed_array"}
 
 func (l *loader) population(n *yaml.Node) *PopDef {
@@ -750,6 +750,10 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "init":
 			p.Init = l.namedValues(v, "init of "+what)
+		case "firing_rate_window":
+			if f, ok := l.number(v, "firing_rate_window"); ok {
+				p.RateWindow, p.RateWindowPos = &f, l.pos(v)
+			}
 		case "stop_condition":
 			src, ok := l.source(v, "stop_condition of "+what)
 			if !ok {
@@ -980,7 +984,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
 	what := fmt.Sprintf("%s of connector %s", arg, kind)
 	switch arg {
-	case "allow_self_connections":
+	case "allow_self_connections", "pre_post":
 		b, _ := l.boolean(n, what)
 		return Value{Pos: l.pos(n), Bool: &b}
 	case "number":

@@ -769,6 +769,21 @@ func FromMatrix(pre, post View, m [][]float64) (*Conn, error) {
 	return l.conn(pre, post)
 }
 
+// MatrixSynapses lists the entries of values at the synapses FromMatrix
+// creates from weights (its non-NaN entries), in their order: the delays of
+// a from_matrix projection given as a matrix.
+func MatrixSynapses(weights, values [][]float64) []float64 {
+	out := []float64{}
+	for j, row := range weights {
+		for i, w := range row {
+			if !math.IsNaN(w) {
+				out = append(out, values[j][i])
+			}
+		}
+	}
+	return out
+}
+
 // FromDense is FromMatrix for a row-major post × pre matrix held in one
 // slice (as read from a .npy file of shape (post, pre)).
 func FromDense(pre, post View, m []float64) (*Conn, error) {
