@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/tools/imports"
 
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/runtime"
 )
@@ -128,6 +129,22 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 		for name, src := range capi {
 			files[name] = src
 		}
+	}
+	// ir.Build refuses models whose code it estimates too large; this is the
+	// backstop should the estimate fall short by far.
+	total, largest := 0, ""
+	for name, src := range files {
+		if path.Ext(name) != ".go" {
+			continue // data files are read at run time, not compiled
+		}
+		total += len(src)
+		if largest == "" || len(src) > len(files[largest]) || (len(src) == len(files[largest]) && name < largest) {
+			largest = name
+		}
+	}
+	if total > 2*limits.CodeBytes {
+		return nil, fmt.Errorf("codegen: model %s: the generated Go code is %d MiB (%s: %d MiB), more than go build compiles in reasonable time",
+			m.Name, total>>20, largest, len(files[largest])>>20)
 	}
 	if err := addRuntime(files); err != nil {
 		return nil, err

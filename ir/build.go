@@ -12,6 +12,7 @@ import (
 
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/parser"
 )
 
@@ -144,6 +145,9 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	}
 	b.simulation()
 	b.schedule()
+	if !b.diags.HasErrors() {
+		b.checkSize()
+	}
 	b.diags.Sort()
 	return out, b.diags
 }
@@ -361,7 +365,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 
 // maxPopSize bounds the neurons of one population, so that a typo in a
 // geometry gives an error rather than exhausting memory.
-const maxPopSize = 1 << 30
+const maxPopSize = limits.Neurons
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
