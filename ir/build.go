@@ -7,6 +7,7 @@ import (
 	gotoken "go/token"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -601,7 +602,16 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 			name = defName
 		}
 		b.broken[name] = true
-		return // its errors are reported
+		// Its own errors are reported; check the parts that have none.
+		var pre, post View
+		if !slices.Contains(pd.BadParts, "pre") && pd.Pre.Name != "" {
+			pre, _ = b.view(pd.Pre)
+		}
+		if !slices.Contains(pd.BadParts, "post") && pd.Post.Name != "" {
+			post, _ = b.view(pd.Post)
+		}
+		b.checkRest(pd, name, pre, post)
+		return
 	}
 	pre, ok1 := b.view(pd.Pre)
 	post, ok2 := b.view(pd.Post)
@@ -631,6 +641,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection %q has the name of a population", name)
 	}
 	if !ok1 || !ok2 {
+		b.checkRest(pd, name, pre, post)
 		return
 	}
 	preSpiking := pre.Pop.Type.Spiking
@@ -640,6 +651,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	} else {
 		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
 		if sy == nil {
+			b.connector(pd.Connector, pre, post)
 			return
 		}
 		if !sy.decided {
@@ -655,7 +667,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	// otherwise through sum(target).
 	hasG := false
 	for _, t := range targets {
-		hasG = hasG || contains(postType.Targets, t)
+		hasG = hasG || hasConductance(postType, t)
 	}
 	pr.Targets = []string{} // non-nil: analysed
 	pr.PspToG = st.Psp != nil && preSpiking && postType.Spiking && (st.Spiking || hasG)
@@ -669,7 +681,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
 		}
 		for _, t := range targets {
-			if contains(postType.Targets, t) {
+			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
 			} else {
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
@@ -691,6 +703,31 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// hasConductance reports whether a spiking neuron type has g_target.
+func hasConductance(nt *NeuronType, target string) bool {
+	for _, v := range nt.Vars {
+		if v.Name == "g_"+target && v.Conductance {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRest reports the errors of the synapse, parameters and connector of
+// a projection that cannot be built (its other errors are reported): pre
+// and post are its views, zero when unknown.
+func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
+	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
+	if pd.Synapse != "" && !bad("synapse") && !b.brokenTypes[pd.Synapse] {
+		if sy := b.synapseByName(pd.Synapse, pd.SynapsePos); sy != nil && !bad("parameters") {
+			b.overrides(pd.Parameters, sy.t.Vars, 0, true, "projection "+name)
+		}
+	}
+	if pd.Connector.Kind != "" && !bad("connector") {
+		b.connector(pd.Connector, pre, post)
+	}
 }
 
 // maxDelayMs reports whether a projection's connector may give delays

@@ -329,6 +329,9 @@ type ProjDef struct {
 	Parameters []Named
 	Connector  ConnDef
 	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	// BadParts names the keys whose own values had errors (reported), so
+	// that analysis can still check the other parts of a broken projection.
+	BadParts []string
 }
 
 // MonitorDef is one monitor.
