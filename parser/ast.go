@@ -275,6 +275,10 @@ type PopDef struct {
 	Parameters    []Named
 	Init          []Named
 	StopCondition *StopCond
+	// RateWindow is firing_rate_window in ms (ANNarchy's
+	// compute_firing_rate(window)); nil when not given.
+	RateWindow    *float64
+	RateWindowPos diag.Pos
 	Poisson       *PoissonDef
 	SpikeSource   *SpikeSourceDef
 	TimedArray    *TimedArrayDef
@@ -325,6 +329,9 @@ type ProjDef struct {
 	Parameters []Named
 	Connector  ConnDef
 	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	// BadParts names the keys whose own values had errors (reported), so
+	// that analysis can still check the other parts of a broken projection.
+	BadParts []string
 }
 
 // MonitorDef is one monitor.

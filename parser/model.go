@@ -721,7 +721,7 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 	})
 }
 
-var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition",
+var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition", "firing_rate_window",
 	"poisson", "spike_source", "timed_array"}
 
 func (l *loader) population(n *yaml.Node) *PopDef {
@@ -750,6 +750,10 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "init":
 			p.Init = l.namedValues(v, "init of "+what)
+		case "firing_rate_window":
+			if f, ok := l.number(v, "firing_rate_window"); ok {
+				p.RateWindow, p.RateWindowPos = &f, l.pos(v)
+			}
 		case "stop_condition":
 			src, ok := l.source(v, "stop_condition of "+what)
 			if !ok {
@@ -859,6 +863,12 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 		}
 	}
 	ok := l.fields(n, what, projKeys, func(key string, k, v *yaml.Node) {
+		before := len(l.diags.Errors())
+		defer func() {
+			if len(l.diags.Errors()) > before {
+				p.BadParts = append(p.BadParts, key)
+			}
+		}()
 		switch key {
 		case "name":
 			p.Name, _ = l.name(v, "projection name")
