@@ -716,6 +716,7 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range kc.invs {
+			g.useIn(e)
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")

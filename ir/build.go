@@ -4,13 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	gotoken "go/token"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/parser"
 )
 
@@ -22,6 +25,7 @@ type Library interface {
 }
 
 type builder struct {
+	lits   map[parser.Expr]litVal // literal values of expressions (fold.go)
 	m      *parser.Model
 	lib    Library
 	diags  diag.List
@@ -143,14 +147,43 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	}
 	b.simulation()
 	b.schedule()
+	if !b.diags.HasErrors() {
+		b.checkSize()
+	}
 	b.diags.Sort()
 	return out, b.diags
+}
+
+// buildDirNames are the entries of a build directory besides the model's
+// package directory, which is named after the model, and directory names
+// the go command treats specially.
+var buildDirNames = map[string]string{
+	"main":     "a Go package named main is a program and cannot be imported",
+	"runtime":  "the build directory's runtime package is named so",
+	"bin":      "the build directory keeps the built program in bin/",
+	"capi":     "the build directory keeps the C API in capi/",
+	"vendor":   "the go command reads a vendor directory as vendored dependencies",
+	"testdata": "the go command ignores directories named testdata",
+}
+
+// reservedModelName says why a model name cannot name the generated package
+// and its directory, or returns "".
+func reservedModelName(name string) string {
+	if why, ok := buildDirNames[name]; ok {
+		return why
+	}
+	if gotoken.IsKeyword(name) {
+		return "it is a Go keyword"
+	}
+	return ""
 }
 
 func (b *builder) header() {
 	m := b.m
 	if !modelName.MatchString(m.Name) {
 		b.diags.Errorf(m.NamePos, "model name %q must match [a-z][a-z0-9_]* (it becomes a Go package name)", m.Name)
+	} else if why := reservedModelName(m.Name); why != "" {
+		b.diags.Errorf(m.NamePos, "model name %q cannot be used: %s; choose another name", m.Name, why)
 	}
 	if b.out.Dt == 0 {
 		b.out.Dt = 1
@@ -360,7 +393,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 
 // maxPopSize bounds the neurons of one population, so that a typo in a
 // geometry gives an error rather than exhausting memory.
-const maxPopSize = 1 << 30
+const maxPopSize = limits.Neurons
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -583,7 +616,16 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 			name = defName
 		}
 		b.broken[name] = true
-		return // its errors are reported
+		// Its own errors are reported; check the parts that have none.
+		var pre, post View
+		if !slices.Contains(pd.BadParts, "pre") && pd.Pre.Name != "" {
+			pre, _ = b.view(pd.Pre)
+		}
+		if !slices.Contains(pd.BadParts, "post") && pd.Post.Name != "" {
+			post, _ = b.view(pd.Post)
+		}
+		b.checkRest(pd, name, pre, post)
+		return
 	}
 	pre, ok1 := b.view(pd.Pre)
 	post, ok2 := b.view(pd.Post)
@@ -613,6 +655,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection %q has the name of a population", name)
 	}
 	if !ok1 || !ok2 {
+		b.checkRest(pd, name, pre, post)
 		return
 	}
 	preSpiking := pre.Pop.Type.Spiking
@@ -632,6 +675,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	default:
 		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
 		if sy == nil {
+			b.connector(pd.Connector, pre, post)
 			return
 		}
 		if !sy.decided {
@@ -657,7 +701,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	// otherwise through sum(target).
 	hasG := false
 	for _, t := range targets {
-		hasG = hasG || contains(postType.Targets, t)
+		hasG = hasG || hasConductance(postType, t)
 	}
 	pr.Targets = []string{} // non-nil: analysed
 	pr.PspToG = st.Psp != nil && preSpiking && postType.Spiking && (st.Spiking || hasG)
@@ -671,7 +715,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
 		}
 		for _, t := range targets {
-			if contains(postType.Targets, t) {
+			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
 			} else if post.Pop.Input == NotInput { // projections onto inputs exist for their learning (ANNarchy allows them)
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
@@ -693,6 +737,31 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// hasConductance reports whether a spiking neuron type has g_target.
+func hasConductance(nt *NeuronType, target string) bool {
+	for _, v := range nt.Vars {
+		if v.Name == "g_"+target && v.Conductance {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRest reports the errors of the synapse, parameters and connector of
+// a projection that cannot be built (its other errors are reported): pre
+// and post are its views, zero when unknown.
+func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
+	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
+	if pd.Synapse != "" && !bad("synapse") && !b.brokenTypes[pd.Synapse] {
+		if sy := b.synapseByName(pd.Synapse, pd.SynapsePos); sy != nil && !bad("parameters") {
+			b.overrides(pd.Parameters, sy.t.Vars, 0, true, "projection "+name)
+		}
+	}
+	if pd.Connector.Kind != "" && !bad("connector") {
+		b.connector(pd.Connector, pre, post)
+	}
 }
 
 // maxDelayMs reports whether a projection's connector may give delays

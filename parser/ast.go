@@ -333,6 +333,9 @@ type ProjDef struct {
 	Decoding    *float64
 	DecodingPos diag.Pos
 	Broken      bool // has syntax or schema errors (reported); analysis skips it
+	// BadParts names the keys whose own values had errors (reported), so
+	// that analysis can still check the other parts of a broken projection.
+	BadParts []string
 }
 
 // MonitorDef is one monitor.

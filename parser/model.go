@@ -879,6 +879,12 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 		}
 	}
 	ok := l.fields(n, what, projKeys, func(key string, k, v *yaml.Node) {
+		before := len(l.diags.Errors())
+		defer func() {
+			if len(l.diags.Errors()) > before {
+				p.BadParts = append(p.BadParts, key)
+			}
+		}()
 		switch key {
 		case "name":
 			p.Name, _ = l.name(v, "projection name")
