@@ -13,7 +13,6 @@ package codegen
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -57,7 +56,7 @@ type gen struct {
 	funcs    map[*ir.Function]*ufunc
 	funcList []*ufunc
 	netNames *namer
-	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
+	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
 	data     map[string][]byte // files embedded in the package (data.go)
 	embeds   []string          // their //go:embed variables
 }
@@ -146,28 +145,14 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 		return nil, fmt.Errorf("codegen: model %s: the generated Go code is %d MiB (%s: %d MiB), more than go build compiles in reasonable time",
 			m.Name, total>>20, largest, len(files[largest])>>20)
 	}
-	if err := addRuntime(files); err != nil {
+	rt, err := runtime.BuildFiles(opt.ImportBase)
+	if err != nil {
 		return nil, err
 	}
+	for name, src := range rt {
+		files[name] = src
+	}
 	return files, nil
-}
-
-// addRuntime copies the runtime sources (without source.go and tests).
-func addRuntime(files map[string][]byte) error {
-	return fs.WalkDir(runtime.Source, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || (path.Ext(p) != ".go" && path.Ext(p) != ".s") || p == "source.go" || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		b, err := fs.ReadFile(runtime.Source, p)
-		if err != nil {
-			return err
-		}
-		files[path.Join("runtime", p)] = b
-		return nil
-	})
 }
 
 // format runs gofmt over src; a parse failure is an internal error that

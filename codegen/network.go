@@ -583,6 +583,11 @@ func (g *gen) monView(mo *mon) monView {
 	if p != nil && !p.nt.t.Spiking {
 		fmt.Fprintf(&setup, "m.RateCoded = true\n")
 	}
+	if pj != nil {
+		// The ranks are read when the results are written: ResetWith may
+		// draw the connectivity again.
+		fmt.Fprintf(&setup, "m.Synapses = func() (pre, post []int32) { return n.%s.C.Pre, n.%s.C.Post }\n", pj.field, pj.field)
+	}
 	add := "AddVar"
 	if g.f32 {
 		add = "AddVar32"

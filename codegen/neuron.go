@@ -385,6 +385,11 @@ copy(p.%s, p.buffer[row])
 		return b.String(), "", nil
 	}
 
+	if !t.Spiking && len(t.GlobalUpdate)+len(t.LocalUpdate) == 0 {
+		// A rate-coded type without equations (ANNarchy's InputArray:
+		// r is a parameter set from outside).
+		return "// Nothing to compute: the type has no equations.\n", "", nil
+	}
 	gc := g.newCtx(mNeuronGlobal)
 	gc.nt = nt
 	gc.written = writtenVars(t.GlobalUpdate)
