@@ -282,7 +282,7 @@ func (b *builder) synapseByName(name string, pos diag.Pos) *synType {
 	}
 	var names []string
 	for n := range b.synapses {
-		if !strings.HasPrefix(n, "Default") {
+		if !strings.HasPrefix(n, "Default") && !strings.HasPrefix(n, "\x00") {
 			names = append(names, n)
 		}
 	}
@@ -587,6 +587,20 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 	return sy
 }
 
+// decodingSynapse is the synapse type of decoding projections: weights
+// only; the transmission is the decoder's (see Projection.DecodeSteps).
+func (b *builder) decodingSynapse() *synType {
+	const key = "\x00decoding" // not a name a model can give its own types
+	if sy, ok := b.synapses[key]; ok {
+		return sy
+	}
+	sy := b.synapseType(&parser.SynapseDef{Name: "Decoding", Builtin: true, Psp: &parser.Ident{Name: "w"}})
+	b.setSpiking(sy, false)
+	b.synapses[key] = sy
+	b.synOrder = append(b.synOrder, sy)
+	return sy
+}
+
 func (b *builder) projection(i int, pd *parser.ProjDef) {
 	targets := pd.Targets
 	if len(targets) == 0 && pd.Target != "" {
@@ -646,9 +660,19 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	}
 	preSpiking := pre.Pop.Type.Spiking
 	var sy *synType
-	if pd.Synapse == "" {
+	switch {
+	case pd.Decoding != nil:
+		if pd.Synapse != "" {
+			b.diags.Errorf(pd.SynapsePos, "a decoding projection has no synapse type (its weights scale the decoded rates)")
+		}
+		if !preSpiking || post.Pop.Type.Spiking {
+			b.diags.Errorf(pd.DecodingPos, "a decoding projection goes from a spiking population to a rate-coded one")
+			return
+		}
+		sy = b.decodingSynapse()
+	case pd.Synapse == "":
 		sy = b.defaultSynapse(preSpiking)
-	} else {
+	default:
 		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
 		if sy == nil {
 			b.connector(pd.Connector, pre, post)
@@ -660,6 +684,16 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	}
 	st := sy.t
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
+	if pd.Decoding != nil {
+		w := *pd.Decoding
+		if w == 0 {
+			w = b.out.Dt
+		}
+		pr.DecodeSteps = max(Steps(w, b.out.Dt), 1)
+		if len(targets) > 1 {
+			b.diags.Errorf(pd.TargetPos, "a decoding projection has one target")
+		}
+	}
 	_ = i
 	postType := post.Pop.Type
 	// A psp from a spiking population reaches a spiking neuron through
@@ -683,7 +717,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput { // projections onto inputs exist for their learning (ANNarchy allows them)
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
 			}
 		}
@@ -693,7 +727,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if readsSum(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput {
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
 			}
 		}
