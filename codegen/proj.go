@@ -17,13 +17,25 @@ func (g *gen) projCode(pj *proj) string {
 
 	// Bodies first: they decide the hoisted arrays the struct holds.
 	var transmit, transmitRange, learn, learnRange, postSpike string
-	if st.Spiking && staticSpiking(st) {
-		transmit, transmitRange = g.staticTransmitCode(pj)
-	} else if st.Spiking {
-		transmit = g.spikeTransmitCode(pj)
+	if st.Spiking {
+		if staticSpiking(st) {
+			// With continuous transmission too, transmitRange is the
+			// continuous one and the spikes are delivered unsplit.
+			transmit, transmitRange = g.staticTransmitCode(pj, st.Psp != nil)
+		} else {
+			transmit = g.spikeTransmitCode(pj)
+		}
 		if len(st.PostSpike) > 0 {
 			postSpike = g.postSpikeCode(pj)
 		}
+		if st.Psp != nil {
+			// Continuous transmission after the events, as ANNarchy.
+			var cont string
+			cont, transmitRange = g.rateTransmitCode(pj)
+			transmit = "{\n" + transmit + "}\n" + cont
+		}
+	} else if p.DecodeSteps > 0 {
+		transmit = g.decodeTransmitCode(pj)
 	} else {
 		transmit, transmitRange = g.rateTransmitCode(pj)
 	}
@@ -53,6 +65,9 @@ func (g *gen) projCode(pj *proj) string {
 		}
 	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
+	if p.DecodeSteps > 0 {
+		w("dec *annrt.Decoder // the decoded spikes of the last steps (nil until the first step)\n")
+	}
 	if len(st.Decays) > 0 {
 		w("lastEv []int64 // step of each synapse's last event\n")
 	}
@@ -163,7 +178,7 @@ func (pj *%s) SyncWeights() {
 		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
 	}
 	if static {
-		w("pj.preW = make([]%s, ns)\npj.prePost = make([]int32, ns)\npj.SyncWeights()\n", g.ft)
+		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\npj.SyncWeights()\n", g.ft)
 	}
 	w("_ = ns\n}\n\n")
 
@@ -306,7 +321,20 @@ func (g *gen) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
 	if st.Psp == nil {
 		g.fail("projection %s: rate-coded synapse %s has no psp", pj.p.Name, st.Name)
 	}
-	sumF := pj.post.nt.sumField[pj.p.Target]
+	// The destinations: sum(target), or g_target for the continuous
+	// transmission of a spiking projection, of every target received.
+	var dsts []string
+	for _, t := range pj.targets {
+		if pj.p.PspToG {
+			dsts = append(dsts, pj.post.nt.field[pj.post.nt.byName["g_"+t]])
+		} else {
+			dsts = append(dsts, pj.post.nt.sumField[t])
+		}
+	}
+	if len(dsts) == 0 {
+		return "", ""
+	}
+	sumF := strings.Join(dsts, ",")
 	// transmitRange computes the weighted sums of the postsynaptic neurons
 	// [lo, hi) (split by Core.Split); the hoisted presynaptic values it
 	// reads are computed once before, in transmit.
@@ -384,13 +412,17 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	var b strings.Builder
 	b.WriteString("{\n")
 	c.outer.write(&b)
-	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", sumF)
+	dsts := strings.Split(sumF, ",")
+	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", dsts[0])
+	for i, d := range dsts[1:] {
+		fmt.Fprintf(&b, "sum%d := pj.post.%s\n", i+1, d)
+	}
 	op := st.Operation
 	if op == "" {
 		op = "sum"
 	}
 	if (op == "sum" || op == "mean") && !perSynDelay {
-		b.WriteString(g.rateLanes(c, psp.s, op))
+		b.WriteString(g.rateLanes(c, psp.s, op, len(dsts)))
 	} else {
 		b.WriteString("j := lo\n")
 	}
@@ -426,7 +458,11 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	if op == "mean" {
 		fmt.Fprintf(&b, "acc /= %s(hi - lo)\n", g.ft)
 	}
-	b.WriteString("sum[j] += acc\n}\n}\n")
+	b.WriteString("sum[j] += acc\n")
+	for i := range dsts[1:] {
+		fmt.Fprintf(&b, "sum%d[j] += acc\n", i+1)
+	}
+	b.WriteString("}\n}\n")
 	return b.String(), fb.String(), c.preCost
 }
 
@@ -436,7 +472,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 // of one row no longer wait for each other (the result is the same as one
 // row at a time). At the first group of unequal rows it leaves j there for
 // the row-by-row loop.
-func (g *gen) rateLanes(c *ectx, psp, op string) string {
+func (g *gen) rateLanes(c *ectx, psp, op string, ndst int) string {
 	var b strings.Builder
 	b.WriteString("j := lo\nfor ; j+4 <= hi; j += 4 {\n")
 	b.WriteString("lo0, hi0 := int(ptr[j]), int(ptr[j+1])\nlo1, hi1 := hi0, int(ptr[j+2])\nlo2, hi2 := hi1, int(ptr[j+3])\nlo3, hi3 := hi2, int(ptr[j+4])\n")
@@ -488,6 +524,9 @@ func (g *gen) rateLanes(c *ectx, psp, op string) string {
 			fmt.Fprintf(&b, "acc%d /= %s(nk)\n", l, g.ft)
 		}
 		fmt.Fprintf(&b, "sum[j+%d] += acc%d\n", l, l)
+		for i := 1; i < ndst; i++ {
+			fmt.Fprintf(&b, "sum%d[j+%d] += acc%d\n", i, l, l)
+		}
 	}
 	b.WriteString("}\n")
 	return b.String()
@@ -539,6 +578,16 @@ func renameIdents(src string, fn func(string) string) string {
 // spikeTransmitCode delivers the spikes emitted max(1, d) steps ago through
 // the synapses of delay d: event-driven variables decay to now, then the
 // g_target statements, then (when learning) the other pre_spike statements.
+// decodeTransmitCode adds the decoded rates of a decoding projection to
+// the weighted sum of its target (annrt.Decoder).
+func (g *gen) decodeTransmitCode(pj *proj) string {
+	if len(pj.targets) == 0 {
+		return "" // the post neuron reads no sum of this target
+	}
+	dst := "pj.post." + pj.post.nt.sumField[pj.targets[0]]
+	return fmt.Sprintf("if pj.dec == nil {\npj.dec = annrt.NewDecoder(pj.C, %d, n.Dt)\n}\nannrt.Decode(pj.dec, pj.C, pj.W, pj.pre.Spiked, %s)\n", pj.p.DecodeSteps, dst)
+}
+
 func (g *gen) spikeTransmitCode(pj *proj) string {
 	st := pj.st
 	if staticSpiking(st) {
@@ -551,7 +600,11 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
 	var decay, body, plastic strings.Builder
 	g.decayCode(c, &decay, true)
-	c.stmts(&body, st.PreSpike, isTarget)
+	for _, t := range pj.targets {
+		c.tgt = t
+		c.stmts(&body, st.PreSpike, isTarget)
+	}
+	c.tgt = ""
 	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
@@ -667,6 +720,7 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range kc.invs {
+			g.useIn(e)
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
@@ -862,7 +916,10 @@ func (g *gen) plainAdd(pj *proj) string {
 	}
 	name := lhs.Name
 	if name == "" {
-		name = "g_" + pj.p.Target
+		if len(pj.targets) != 1 {
+			return ""
+		}
+		name = "g_" + pj.targets[0]
 	}
 	v := pj.post.nt.byName[name]
 	if v == nil || v.Loc != ir.Local || v.Type != ir.Float {
@@ -879,7 +936,10 @@ func (g *gen) plainAdd(pj *proj) string {
 // the ranks are split, so transmit splits them over the helpers (Core.Split)
 // unless a statement reads a presynaptic variable the projection writes
 // (within one population, a split would change what it reads).
-func (g *gen) staticTransmitCode(pj *proj) (transmit, transmitRange string) {
+//
+// With inline, transmit delivers to every rank itself and there is no
+// transmitRange.
+func (g *gen) staticTransmitCode(pj *proj, inline bool) (transmit, transmitRange string) {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
@@ -887,7 +947,14 @@ func (g *gen) staticTransmitCode(pj *proj) (transmit, transmitRange string) {
 	c.wExpr = "ws[x]"
 	c.hoistLoop()
 	var body strings.Builder
-	c.stmts(&body, st.PreSpike, nil)
+	for _, t := range pj.targets {
+		c.tgt = t
+		c.stmts(&body, st.PreSpike, nil)
+	}
+	c.tgt = ""
+	if body.Len() == 0 {
+		return "", "" // no target the post neuron reads
+	}
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, pj.preW, pj.prePost\n")
 	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
@@ -965,6 +1032,9 @@ continue
 	if strings.Contains(transmitRange, "lo32") {
 		transmitRange = "lo32, hi32 := int32(lo), int32(hi)\n" + transmitRange
 	}
+	if inline {
+		return "lo, hi := 0, pj.C.NPost\n" + transmitRange, ""
+	}
 	if !splitTransmit(pj) {
 		return "pj.transmitRange(n, 0, 0, pj.C.NPost)\n", transmitRange
 	}
@@ -987,11 +1057,14 @@ func splitTransmit(pj *proj) bool {
 	for _, s := range pj.st.PreSpike {
 		if a, ok := s.(*ir.Assign); ok {
 			if t, ok := a.LHS.(*ir.TargetRef); ok {
-				name := t.Name
-				if name == "" {
-					name = "g_" + pj.p.Target
+				if t.Name != "" {
+					written[t.Name] = true
 				}
-				written[name] = true
+				for _, tg := range pj.targets {
+					if t.Name == "" {
+						written["g_"+tg] = true
+					}
+				}
 			}
 		}
 	}

@@ -1,15 +1,13 @@
 package runtime
 
-import "reflect"
+import (
+	"reflect"
 
-// ProjMemory is what one projection of a network holds: its synapses and
-// the bytes of every array it keeps per synapse or per neuron (connectivity
-// included), counted by capacity.
-type ProjMemory struct {
-	Name     string `json:"name"`
-	Synapses int    `json:"synapses"`
-	Bytes    int64  `json:"bytes"`
-}
+	"github.com/annc/annc/runtime/results"
+)
+
+// ProjMemory is what one projection of a network holds (results.ProjMemory).
+type ProjMemory = results.ProjMemory
 
 var connType = reflect.TypeOf((*Conn)(nil))
 

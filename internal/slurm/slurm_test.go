@@ -2,6 +2,7 @@ package slurm
 
 import (
 	"context"
+	"github.com/annc/annc/runtime/results"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -61,6 +62,12 @@ exec /scratch/me/sw/bin/hh_gamma -plan /scratch/me/sw/plan.json -shard "${SLURM_
 	if got != want {
 		t.Errorf("script:\n%s\nwant\n%s", got, want)
 	}
+	// The runner flags of every run follow.
+	j.Args = []string{"-threads=2", "-max-memory=1 GiB"}
+	if got, _ := j.Script(nil); !strings.Contains(got, "-workers 2 -threads=2 '-max-memory=1 GiB'\n") {
+		t.Errorf("script with runner flags:\n%s", got)
+	}
+	j.Args = nil
 	// A resubmission of tasks 1 and 3, cluster defaults for the rest.
 	j.Partition, j.Time, j.Mem, j.Env = "", "", "", nil
 	got, err = j.Script([]int{3, 1})
@@ -112,14 +119,14 @@ func TestCheck(t *testing.T) {
 func fakeSweep(t *testing.T, states []string) string {
 	t.Helper()
 	dir := t.TempDir()
-	p := &runtime.Plan{PlanVersion: runtime.PlanVersion, Model: "m", ModelHash: "h", Seed: 3, DurationMs: 10,
+	p := &runtime.Plan{PlanVersion: runtime.PlanVersion, Model: "m", ModelHash: "h", Seed: 3, Trials: 1, DurationMs: 10,
 		SpikeMonitors: []runtime.PlanMonitor{{Name: "sp", Neurons: 4}}}
 	ax := runtime.PlanAxis{Path: "P.tau"}
 	for i := range states {
 		v := strings.Repeat("1", i+1)
 		ax.Values = append(ax.Values, v)
-		p.Points = append(p.Points, runtime.PlanPoint{Index: i, Dir: runtime.RunDirName(i),
-			Values: []runtime.PlanValue{{Path: "P.tau", Value: v}}, Seed: runtime.DeriveSeed(3, i)})
+		p.Points = append(p.Points, runtime.PlanPoint{Index: i, Dir: runtime.RunDirName(i), Point: i,
+			Values: []runtime.PlanValue{{Path: "P.tau", Value: v}}, Seed: 3})
 	}
 	p.Sweep = []runtime.PlanAxis{ax}
 	if err := p.WriteFile(filepath.Join(dir, "plan.json")); err != nil {
@@ -131,16 +138,16 @@ func fakeSweep(t *testing.T, states []string) string {
 		}
 		rd := filepath.Join(dir, runtime.RunDirName(i))
 		os.MkdirAll(rd, 0o755)
-		m := runtime.Manifest{Model: "m", ModelHash: "h", Seed: p.Points[i].Seed, Dt: 0.1, Steps: 100, SimulatedMs: 10,
+		m := results.Manifest{Model: "m", ModelHash: "h", Seed: p.Points[i].Seed, Dt: 0.1, Steps: 100, SimulatedMs: 10,
 			Status: st, Set: map[string]string{"P.tau": p.Points[i].Values[0].Value},
-			Files: []runtime.ManifestFile{{File: "sp.spike_times.npy", Monitor: "sp", Variable: "spike_times", Shape: []int{2 * (i + 1)}, Dtype: "float64"}}}
-		if st == runtime.StatusError {
+			Files: []results.File{{File: "sp.spike_times.npy", Monitor: "sp", Variable: "spike_times", Shape: []int{2 * (i + 1)}, Dtype: "float64"}}}
+		if st == results.StatusError {
 			m.Error = "simulation: panic: boom"
 		}
 		if err := m.WriteFile(filepath.Join(rd, "manifest.json")); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(rd, "sp.spike_times.npy"), nil, 0o644); err != nil {
+		if err := results.WriteNpyFile(filepath.Join(rd, "sp.spike_times.npy"), []int{2 * (i + 1)}, make([]float64, 2*(i+1))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,7 +155,7 @@ func fakeSweep(t *testing.T, states []string) string {
 }
 
 func TestCollectAndResubmit(t *testing.T) {
-	ok, intr, fail := runtime.StatusOK, runtime.StatusInterrupted, runtime.StatusError
+	ok, intr, fail := results.StatusOK, results.StatusInterrupted, results.StatusError
 	// 10 points in 4 tasks: task 0 holds 0, 4, 8; task 1 holds 1, 5, 9; ...
 	dir := fakeSweep(t, []string{ok, ok, ok, ok, ok, "", ok, intr, ok, fail})
 	rep, err := runtime.CollectSweep(dir)
@@ -169,11 +176,11 @@ func TestCollectAndResubmit(t *testing.T) {
 	csv, _ := os.ReadFile(filepath.Join(dir, "sweep.csv"))
 	lines := strings.Split(string(csv), "\n")
 	// rate of point i: 2(i+1) spikes of 4 neurons in 10 ms = 50(i+1) Hz
-	if lines[0] != "index,P.tau,seed,status,sp_rate_hz" ||
-		lines[1] != "0,1,"+itoa(runtime.DeriveSeed(3, 0))+",ok,50" ||
-		lines[6] != "5,111111,"+itoa(runtime.DeriveSeed(3, 5))+",missing," ||
-		lines[8] != "7,11111111,"+itoa(runtime.DeriveSeed(3, 7))+",interrupted,400" ||
-		lines[10] != "9,1111111111,"+itoa(runtime.DeriveSeed(3, 9))+",error,500" {
+	if lines[0] != "index,P.tau,seed,trial,status,sp_rate_hz" ||
+		lines[1] != "0,1,3,0,ok,50" ||
+		lines[6] != "5,111111,3,0,missing," ||
+		lines[8] != "7,11111111,3,0,interrupted,400" ||
+		lines[10] != "9,1111111111,3,0,error,500" {
 		t.Errorf("sweep.csv:\n%s", csv)
 	}
 	if tasks := Tasks(inc, 4); !reflect.DeepEqual(tasks, []int{1, 3}) {
