@@ -52,6 +52,10 @@ func WriteNpz(dir, out string) (err error) {
 	if err := zw.Close(); err != nil {
 		return err
 	}
+	// CreateTemp makes the file private; results are shared as .npy are.
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}

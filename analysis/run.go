@@ -51,6 +51,7 @@ type FileEntry struct {
 	Dtype    string  `json:"dtype"`
 	PeriodMs float64 `json:"period_ms"`
 	Size     int     `json:"size,omitempty"`
+	Unit     string  `json:"unit,omitempty"`
 }
 
 // Trace is one recorded variable: Data has shape (T, *geometry) in C order,
@@ -58,6 +59,8 @@ type FileEntry struct {
 type Trace struct {
 	Monitor  string
 	Variable string
+	File     string // the .npy file, as the manifest names it ("m.sum_exc.npy")
+	Unit     string // the unit the model declares for it, "" if none
 	PeriodMs float64
 	Shape    []int // (T, *geometry)
 	Data     []float64
@@ -272,7 +275,7 @@ func LoadRun(dir string) (*Run, error) {
 				return nil, fmt.Errorf("%s: recorded variable must have a time axis, shape is %v", path, a.Shape)
 			}
 			run.Traces = append(run.Traces, &Trace{
-				Monitor: f.Monitor, Variable: f.Variable, PeriodMs: f.PeriodMs,
+				Monitor: f.Monitor, Variable: f.Variable, File: f.File, Unit: f.Unit, PeriodMs: f.PeriodMs,
 				Shape: a.Shape, Data: a.Float,
 			})
 		}

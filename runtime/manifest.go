@@ -28,7 +28,8 @@ import (
 //	files          one entry per results file: file (name in the directory),
 //	               monitor, variable ("spike_times"/"spike_ranks" for spikes),
 //	               shape, dtype ("float64", "float32", "int64"), period_ms
-//	               (recording period; 0 for spikes, which are events)
+//	               (recording period; 0 for spikes, which are events), unit
+//	               (when the model's units: gives one)
 type Manifest struct {
 	Model       string            `json:"model"`
 	ModelHash   string            `json:"model_hash"`
@@ -79,6 +80,7 @@ type ManifestFile struct {
 	Dtype    string  `json:"dtype"`
 	PeriodMs float64 `json:"period_ms"`
 	Size     int     `json:"size,omitempty"` // spike files: number of neurons the monitor covers
+	Unit     string  `json:"unit,omitempty"` // the unit the model declares for the variable (units:)
 }
 
 // Marshal encodes the manifest as indented JSON ending with a newline; set is
@@ -141,6 +143,8 @@ func (m *Monitor) Save(dir string) ([]ManifestFile, error) {
 			Shape: shape, Dtype: dtype, PeriodMs: period})
 		if file == timesFile || file == ranksFile {
 			files[len(files)-1].Size = m.Neurons
+		} else if i := m.Var(variable); i >= 0 {
+			files[len(files)-1].Unit = m.Vars[i].Unit
 		}
 	}
 	if m.Streaming() {

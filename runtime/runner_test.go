@@ -211,12 +211,12 @@ func TestMainSingleRun(t *testing.T) {
 	want := &Manifest{Model: "leaky", ModelHash: "abc123", AnncVersion: "v0.test", Seed: 42, Dt: 1,
 		Steps: 6, SimulatedMs: 6, Status: "ok", WallS: WallTimes{Generate: 1.5}, Set: map[string]string{},
 		Files: []ManifestFile{
-			{"m.v.npy", "m", "v", []int{6, 3}, "float64", 1, 0},
-			{"m.spike_times.npy", "m", "spike_times", []int{4}, "float64", 0, 3},
-			{"m.spike_ranks.npy", "m", "spike_ranks", []int{4}, "int64", 0, 3},
-			{"sub.v.npy", "sub", "v", []int{3, 2}, "float64", 2, 0},
-			{"sub.spike_times.npy", "sub", "spike_times", []int{2}, "float64", 0, 2},
-			{"sub.spike_ranks.npy", "sub", "spike_ranks", []int{2}, "int64", 0, 2},
+			{"m.v.npy", "m", "v", []int{6, 3}, "float64", 1, 0, ""},
+			{"m.spike_times.npy", "m", "spike_times", []int{4}, "float64", 0, 3, ""},
+			{"m.spike_ranks.npy", "m", "spike_ranks", []int{4}, "int64", 0, 3, ""},
+			{"sub.v.npy", "sub", "v", []int{3, 2}, "float64", 2, 0, ""},
+			{"sub.spike_times.npy", "sub", "spike_times", []int{2}, "float64", 0, 2, ""},
+			{"sub.spike_ranks.npy", "sub", "spike_ranks", []int{2}, "int64", 0, 2, ""},
 		}}
 	if !reflect.DeepEqual(man, want) {
 		t.Errorf("manifest\n got %+v\nwant %+v", man, want)
