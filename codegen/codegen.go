@@ -13,13 +13,13 @@ package codegen
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
 	"golang.org/x/tools/imports"
 
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/runtime"
 )
@@ -29,6 +29,7 @@ type Options struct {
 	ImportBase string // import path of the build directory, e.g. "annarchy"
 	Version    string // annc version, for the header and the Program
 	SourceName string // model file base name, for the header
+	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
 }
 
 // genError aborts generation from deep inside the emitter.
@@ -55,7 +56,9 @@ type gen struct {
 	funcs    map[*ir.Function]*ufunc
 	funcList []*ufunc
 	netNames *namer
-	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
+	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
+	data     map[string][]byte // files embedded in the package (data.go)
+	embeds   []string          // their //go:embed variables
 }
 
 // ufunc is a user function printed as a Go function.
@@ -111,31 +114,45 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	for name, src := range pkgFiles {
 		files[name] = src
 	}
-	for name, src := range g.simdFiles(view.Pkg, view.Header) {
+	for name, src := range g.simdFiles(view.Pkg, view.Header, view.RuntimeImport) {
 		files[name] = src
 	}
-	if err := addRuntime(files); err != nil {
+	for name, b := range g.data {
+		files[view.Pkg+"/"+name] = b
+	}
+	if opt.CAPI {
+		capi, err := g.capiFiles(view)
+		if err != nil {
+			return nil, err
+		}
+		for name, src := range capi {
+			files[name] = src
+		}
+	}
+	// ir.Build refuses models whose code it estimates too large; this is the
+	// backstop should the estimate fall short by far.
+	total, largest := 0, ""
+	for name, src := range files {
+		if path.Ext(name) != ".go" {
+			continue // data files are read at run time, not compiled
+		}
+		total += len(src)
+		if largest == "" || len(src) > len(files[largest]) || (len(src) == len(files[largest]) && name < largest) {
+			largest = name
+		}
+	}
+	if total > 2*limits.CodeBytes {
+		return nil, fmt.Errorf("codegen: model %s: the generated Go code is %d MiB (%s: %d MiB), more than go build compiles in reasonable time",
+			m.Name, total>>20, largest, len(files[largest])>>20)
+	}
+	rt, err := runtime.BuildFiles(opt.ImportBase)
+	if err != nil {
 		return nil, err
 	}
+	for name, src := range rt {
+		files[name] = src
+	}
 	return files, nil
-}
-
-// addRuntime copies the runtime sources (without source.go and tests).
-func addRuntime(files map[string][]byte) error {
-	return fs.WalkDir(runtime.Source, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || path.Ext(p) != ".go" || p == "source.go" || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		b, err := fs.ReadFile(runtime.Source, p)
-		if err != nil {
-			return err
-		}
-		files[path.Join("runtime", p)] = b
-		return nil
-	})
 }
 
 // format runs gofmt over src; a parse failure is an internal error that
@@ -187,6 +204,7 @@ type proj struct {
 	fills     []fillMethod
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool
+	targets   []string // the targets it transmits to (ir.Projection.Targets)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -276,16 +294,11 @@ func (g *gen) prepare() {
 				})
 			}
 		}
-		if all {
-			for _, pj := range g.projs {
-				if pj.post.nt == nt {
-					set[pj.p.Target] = true
-				}
-			}
-		}
 		for _, pj := range g.projs {
-			if pj.post.nt == nt && !pj.st.Spiking {
-				set[pj.p.Target] = true
+			if pj.post.nt == nt && (all || fillsSum(pj)) {
+				for _, t := range pj.targets {
+					set[t] = true
+				}
 			}
 		}
 		for t := range set {
@@ -340,6 +353,10 @@ func (g *gen) newProj(p *ir.Projection) {
 		goName: g.pkgNames.get(exported(ident(p.Name)) + "Proj"),
 		pre:    g.popOf[p.Pre.Pop], post: g.popOf[p.Post.Pop],
 		fld: map[*ir.Var]string{}, randField: map[*ir.RandomVar]string{},
+		targets: p.Targets,
+	}
+	if p.Targets == nil {
+		pj.targets = []string{p.Target} // a projection built without analysis
 	}
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
@@ -357,12 +374,20 @@ func (g *gen) newProj(p *ir.Projection) {
 		if d > pj.pre.maxDelay {
 			pj.pre.maxDelay = d
 		}
-		if pj.post.nt.byName["g_"+p.Target] == nil {
-			g.fail("projection %s: neuron type %s has no conductance g_%s", p.Name, pj.post.nt.t.Name, p.Target)
+	}
+	if st.Spiking || p.PspToG {
+		for _, t := range pj.targets {
+			if pj.post.nt.byName["g_"+t] == nil {
+				g.fail("projection %s: neuron type %s has no conductance g_%s", p.Name, pj.post.nt.t.Name, t)
+			}
 		}
 	}
 	g.projs = append(g.projs, pj)
 }
+
+// fillsSum reports whether a projection adds its psp to sum(target) (rather
+// than to g_target).
+func fillsSum(pj *proj) bool { return !pj.st.Spiking && !pj.p.PspToG }
 
 // maxDelaySteps is an upper bound of the projection's delays in steps, known
 // before its synapses are drawn (numbers and bounded distributions).

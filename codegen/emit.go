@@ -100,6 +100,7 @@ type ectx struct {
 	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays [lo, hi)
 	preCost int               // estimated work of preFill per presynaptic neuron
 	wExpr   string            // how w reads, when not pj.W[k] (pre-major weight copies)
+	tgt     string            // the target g_target stands for (default: the first)
 	cache   *varCache         // per-neuron variables kept in locals (neuron loops)
 }
 

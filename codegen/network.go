@@ -65,6 +65,7 @@ type popView struct {
 	Sums, Draw        bool
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
+	RateField         string   // field of r computed over the firing_rate_window ("" if none)
 }
 
 type projView struct {
@@ -89,6 +90,17 @@ type monView struct {
 	TargetIndex  int    // index of the target population or projection
 	TargetName   string // name of the target population or projection
 	ranksVarName string
+}
+
+// viewRanksLit is the Go expression of the ranks of a view: the runtime
+// expands its ranges when the network is built, so that the generated code
+// stays the same size whatever the size of the view.
+func viewRanksLit(v *ir.View) string {
+	starts, lens := make([]int, len(v.Dims)), make([]int, len(v.Dims))
+	for d, r := range v.Dims {
+		starts[d], lens[d] = r.Start, r.Len
+	}
+	return fmt.Sprintf("annrt.RangeRanks(%s, %s, %s)", intsLit(v.Pop.Geometry), intsLit(starts), intsLit(lens))
 }
 
 func intsLit(xs []int) string {
@@ -193,7 +205,7 @@ func (g *gen) buildView() *view {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
 		if mv.ranksVarName != "" {
-			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, intsLit(mo.m.View.Ranks)))
+			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
 		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
@@ -223,6 +235,9 @@ func (g *gen) buildView() *view {
 	for _, u := range g.funcList {
 		v.Code = append(v.Code, u.code)
 	}
+	if code := g.embedCode(); code != "" {
+		v.Code = append(v.Code, code)
+	}
 	if code := g.scheduleCode(); code != "" {
 		v.Code = append(v.Code, code)
 		v.HasSchedule = true
@@ -233,6 +248,9 @@ func (g *gen) buildView() *view {
 		imps = append(imps, `"math"`)
 	}
 	imps = append(imps, `"sync"`)
+	if g.imports["embed"] {
+		imps = append([]string{`"bytes"`, `_ "embed"`}, imps...)
+	}
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
 	return v
@@ -288,6 +306,11 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 	}
 	if p.p.Stop != nil {
 		pv.Stop = g.stopCode(p)
+	}
+	if p.p.RateWindowSteps > 0 {
+		pv.RateField = nt.field[nt.byName["r"]]
+		pv.InitVars += fmt.Sprintf("if p.frWin == nil {\np.frWin = annrt.NewRateWindow(p.Size, %d, %s)\n}\np.frWin.Reset()\n",
+			p.p.RateWindowSteps, g.floatLit64(p.p.RateWindowMs))
 	}
 	base := "n." + p.field + "."
 	for _, vr := range nt.t.Vars {
@@ -432,8 +455,8 @@ func (g *gen) projView(pj *proj, set, get *strings.Builder, paths *[]string) pro
 
 func runtimeView(p *ir.Population, v ir.View) string {
 	ranks := "nil"
-	if v.Ranks != nil {
-		ranks = intsLit(v.Ranks)
+	if !v.Whole() {
+		ranks = viewRanksLit(&v)
 	}
 	geo := p.Geometry
 	if len(geo) == 0 {
@@ -470,11 +493,7 @@ func (g *gen) buildCode(pj *proj) string {
 		if c.Matrix == nil {
 			g.fail("projection %s: from_matrix has no matrix (file %q not loaded)", p.Name, c.MatrixFile)
 		}
-		rows := make([]string, len(c.Matrix))
-		for i, r := range c.Matrix {
-			rows[i] = g.floatsLit(r)
-		}
-		fmt.Fprintf(&b, "c, err := annrt.FromMatrix(pre, post, [][]float64{%s})\n", strings.Join(rows, ",\n"))
+		fmt.Fprintf(&b, "wm := %s\nc, err := annrt.FromMatrix(pre, post, wm)\n", g.matrixExpr(p.Name+"_weights", c.Matrix))
 	default:
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
@@ -482,7 +501,10 @@ func (g *gen) buildCode(pj *proj) string {
 	if weights {
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
 	}
-	if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
+	if c.DelayMatrix != nil {
+		fmt.Fprintf(&b, "if err := c.SetDelays(annrt.List(annrt.MatrixSynapses(wm, %s)), n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n",
+			g.matrixExpr(p.Name+"_delays", c.DelayMatrix), p.Name)
+	} else if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
 		fmt.Fprintf(&b, "if err := c.SetDelays(%s, n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Delays), p.Name)
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.
@@ -533,12 +555,12 @@ func (g *gen) monView(mo *mon) monView {
 		if len(m.View.Pop.Geometry) == 0 {
 			shape = intsLit([]int{m.View.Pop.Size})
 		}
-		if m.View.Ranks != nil {
+		if !m.View.Whole() {
 			mv.ranksVarName = "ranks" + mo.field
 			ranks = mv.ranksVarName
 			shape = intsLit(m.View.Shape)
 			if len(m.View.Shape) == 0 {
-				shape = intsLit([]int{len(m.View.Ranks)})
+				shape = intsLit([]int{m.View.Len()})
 			}
 		}
 	case m.Proj != nil:
@@ -560,6 +582,11 @@ func (g *gen) monView(mo *mon) monView {
 	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
 	if p != nil && !p.nt.t.Spiking {
 		fmt.Fprintf(&setup, "m.RateCoded = true\n")
+	}
+	if pj != nil {
+		// The ranks are read when the results are written: ResetWith may
+		// draw the connectivity again.
+		fmt.Fprintf(&setup, "m.Synapses = func() (pre, post []int32) { return n.%s.C.Pre, n.%s.C.Post }\n", pj.field, pj.field)
 	}
 	add := "AddVar"
 	if g.f32 {

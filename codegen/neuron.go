@@ -44,6 +44,9 @@ func (g *gen) neuronCode(nt *ntype) string {
 		w("TLast []float64 // time of each neuron's last spike (ms)\n")
 		w("refr []int32 // refractory steps left\n")
 		w("ring *annrt.SpikeRing // spikes of past steps, for delayed projections (nil if none)\n")
+		if t.RateR {
+			w("frWin *annrt.RateWindow // spikes of the firing_rate_window that r counts (nil: r stays)\n")
+		}
 	}
 	w("rng annrt.RNG // per-step random stream\n")
 	w("setRNG annrt.RNG // stream of values drawn by Set\n")

@@ -22,6 +22,12 @@ func (g *gen) projCode(pj *proj) string {
 		if len(st.PostSpike) > 0 {
 			postSpike = g.postSpikeCode(pj)
 		}
+		if st.Psp != nil {
+			// Continuous transmission after the events, as ANNarchy.
+			var cont string
+			cont, transmitRange = g.rateTransmitCode(pj)
+			transmit = "{\n" + transmit + "}\n" + cont
+		}
 	} else {
 		transmit, transmitRange = g.rateTransmitCode(pj)
 	}
@@ -306,7 +312,20 @@ func (g *gen) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
 	if st.Psp == nil {
 		g.fail("projection %s: rate-coded synapse %s has no psp", pj.p.Name, st.Name)
 	}
-	sumF := pj.post.nt.sumField[pj.p.Target]
+	// The destinations: sum(target), or g_target for the continuous
+	// transmission of a spiking projection, of every target received.
+	var dsts []string
+	for _, t := range pj.targets {
+		if pj.p.PspToG {
+			dsts = append(dsts, pj.post.nt.field[pj.post.nt.byName["g_"+t]])
+		} else {
+			dsts = append(dsts, pj.post.nt.sumField[t])
+		}
+	}
+	if len(dsts) == 0 {
+		return "", ""
+	}
+	sumF := strings.Join(dsts, ",")
 	// transmitRange computes the weighted sums of the postsynaptic neurons
 	// [lo, hi) (split by Core.Split); the hoisted presynaptic values it
 	// reads are computed once before, in transmit.
@@ -384,13 +403,17 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	var b strings.Builder
 	b.WriteString("{\n")
 	c.outer.write(&b)
-	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", sumF)
+	dsts := strings.Split(sumF, ",")
+	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", dsts[0])
+	for i, d := range dsts[1:] {
+		fmt.Fprintf(&b, "sum%d := pj.post.%s\n", i+1, d)
+	}
 	op := st.Operation
 	if op == "" {
 		op = "sum"
 	}
 	if (op == "sum" || op == "mean") && !perSynDelay {
-		b.WriteString(g.rateLanes(c, psp.s, op))
+		b.WriteString(g.rateLanes(c, psp.s, op, len(dsts)))
 	} else {
 		b.WriteString("j := lo\n")
 	}
@@ -426,7 +449,11 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	if op == "mean" {
 		fmt.Fprintf(&b, "acc /= %s(hi - lo)\n", g.ft)
 	}
-	b.WriteString("sum[j] += acc\n}\n}\n")
+	b.WriteString("sum[j] += acc\n")
+	for i := range dsts[1:] {
+		fmt.Fprintf(&b, "sum%d[j] += acc\n", i+1)
+	}
+	b.WriteString("}\n}\n")
 	return b.String(), fb.String(), c.preCost
 }
 
@@ -436,7 +463,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 // of one row no longer wait for each other (the result is the same as one
 // row at a time). At the first group of unequal rows it leaves j there for
 // the row-by-row loop.
-func (g *gen) rateLanes(c *ectx, psp, op string) string {
+func (g *gen) rateLanes(c *ectx, psp, op string, ndst int) string {
 	var b strings.Builder
 	b.WriteString("j := lo\nfor ; j+4 <= hi; j += 4 {\n")
 	b.WriteString("lo0, hi0 := int(ptr[j]), int(ptr[j+1])\nlo1, hi1 := hi0, int(ptr[j+2])\nlo2, hi2 := hi1, int(ptr[j+3])\nlo3, hi3 := hi2, int(ptr[j+4])\n")
@@ -488,6 +515,9 @@ func (g *gen) rateLanes(c *ectx, psp, op string) string {
 			fmt.Fprintf(&b, "acc%d /= %s(nk)\n", l, g.ft)
 		}
 		fmt.Fprintf(&b, "sum[j+%d] += acc%d\n", l, l)
+		for i := 1; i < ndst; i++ {
+			fmt.Fprintf(&b, "sum%d[j+%d] += acc%d\n", i, l, l)
+		}
 	}
 	b.WriteString("}\n")
 	return b.String()
@@ -551,7 +581,11 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
 	var decay, body, plastic strings.Builder
 	g.decayCode(c, &decay, true)
-	c.stmts(&body, st.PreSpike, isTarget)
+	for _, t := range pj.targets {
+		c.tgt = t
+		c.stmts(&body, st.PreSpike, isTarget)
+	}
+	c.tgt = ""
 	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
@@ -667,6 +701,7 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range kc.invs {
+			g.useIn(e)
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
@@ -862,7 +897,10 @@ func (g *gen) plainAdd(pj *proj) string {
 	}
 	name := lhs.Name
 	if name == "" {
-		name = "g_" + pj.p.Target
+		if len(pj.targets) != 1 {
+			return ""
+		}
+		name = "g_" + pj.targets[0]
 	}
 	v := pj.post.nt.byName[name]
 	if v == nil || v.Loc != ir.Local || v.Type != ir.Float {
@@ -881,7 +919,14 @@ func (g *gen) staticTransmitCode(pj *proj) string {
 	c.wExpr = "ws[x]"
 	c.hoistLoop()
 	var body strings.Builder
-	c.stmts(&body, st.PreSpike, nil)
+	for _, t := range pj.targets {
+		c.tgt = t
+		c.stmts(&body, st.PreSpike, nil)
+	}
+	c.tgt = ""
+	if body.Len() == 0 {
+		return "" // no target the post neuron reads
+	}
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, pj.preW, pj.prePost\n")
 	c.outer.write(&b)

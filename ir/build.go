@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/parser"
 )
 
@@ -43,6 +45,9 @@ type builder struct {
 	// syntax errors (reported by the parser): they are not analysed, and the
 	// objects using them are skipped without further messages.
 	brokenTypes map[string]bool
+	// rateTypes names the neuron types of populations with a
+	// firing_rate_window: spiking ones get a variable r.
+	rateTypes map[string]bool
 	// anonBroken is set when a population or projection whose name could
 	// not be read was rejected: any unknown name may be that one.
 	anonBroken bool
@@ -97,6 +102,12 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	b.header()
 	b.constants()
 	b.modelFunctions()
+	b.rateTypes = map[string]bool{}
+	for _, pd := range m.Pops {
+		if pd.RateWindow != nil && pd.Neuron != "" {
+			b.rateTypes[pd.Neuron] = true
+		}
+	}
 	for _, def := range m.Neurons {
 		if def.Broken {
 			b.brokenTypes[def.Name] = true
@@ -141,6 +152,9 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	}
 	b.simulation()
 	b.schedule()
+	if !b.diags.HasErrors() {
+		b.checkSize()
+	}
 	b.diags.Sort()
 	return out, b.diags
 }
@@ -337,6 +351,8 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	}
 	b.pops[pd.Name] = pop
 	b.out.Pops = append(b.out.Pops, pop)
+	b.rateWindow(pop, pd)
+	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
 	if sc := pd.StopCondition; sc != nil {
@@ -356,7 +372,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 
 // maxPopSize bounds the neurons of one population, so that a typo in a
 // geometry gives an error rather than exhausting memory.
-const maxPopSize = 1 << 30
+const maxPopSize = limits.Neurons
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -377,6 +393,48 @@ func (b *builder) typeScope(nt *NeuronType) *scope {
 }
 
 // overrides converts population/projection parameters or init values.
+// rateWindow checks a population's firing_rate_window.
+func (b *builder) rateWindow(pop *Population, pd *parser.PopDef) {
+	if pd.RateWindow == nil {
+		return
+	}
+	w := *pd.RateWindow
+	switch {
+	case !pop.Type.Spiking || pop.Input != NotInput || pd.Neuron == "":
+		b.errorf(pd.RateWindowPos, "firing_rate_window needs a population of spiking neurons (its rate r is computed from their spikes)")
+	case !pop.Type.RateR:
+		b.errorf(pd.RateWindowPos, "firing_rate_window computes r, but neuron type %s defines r itself", pop.Type.Name)
+	case !(w > 0) || Steps(w, b.out.Dt) < 1:
+		b.errorf(pd.RateWindowPos, "firing_rate_window must be at least one step (%v ms), got %v", b.out.Dt, w)
+	default:
+		pop.RateWindowMs, pop.RateWindowSteps = w, Steps(w, b.out.Dt)
+	}
+}
+
+// refractoryOverride gives a population the per-neuron refractory periods
+// of its type (NeuronType.RefractoryInit) unless its parameters set them.
+func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Override {
+	init := pop.Type.RefractoryInit
+	if init == nil {
+		return nil
+	}
+	for _, n := range pd.Parameters {
+		if n.Name == "refractory" {
+			return nil
+		}
+	}
+	if init.Kind == ListValue && len(init.List) != pop.Size {
+		b.diags.Errorf(pd.Pos, "population %s has %d neurons but the refractory list of %s has %d values", pop.Name, pop.Size, pop.Type.Name, len(init.List))
+		return nil
+	}
+	for _, v := range pop.Type.Vars {
+		if v.Name == "refractory" {
+			return []Override{{Var: v, Value: *init}}
+		}
+	}
+	return nil
+}
+
 func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params bool, owner string) []Override {
 	var out []Override
 	seen := map[string]bool{}
@@ -445,13 +503,12 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 		b.diags.Errorf(r.Pos, "view %s has %d indices but population %s has %d dimension%s", r.Text, len(r.Slices), pop.Name, len(pop.Geometry), plural(len(pop.Geometry)))
 		return View{}, false
 	}
-	// Per dimension, the selected coordinates.
-	coords := make([][]int, len(pop.Geometry))
+	// Per dimension, the selected range: a view is kept as ranges, never as
+	// a list of ranks, so its cost does not grow with its size.
+	v.Dims = make([]Range, len(pop.Geometry))
 	for d, size := range pop.Geometry {
 		if d >= len(r.Slices) {
-			for i := 0; i < size; i++ {
-				coords[d] = append(coords[d], i)
-			}
+			v.Dims[d] = Range{Start: 0, Len: size}
 			v.Shape = append(v.Shape, size)
 			continue
 		}
@@ -465,7 +522,7 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 				b.diags.Errorf(sl.Pos, "index %d is out of range for dimension of size %d", *sl.Index, size)
 				return View{}, false
 			}
-			coords[d] = []int{i}
+			v.Dims[d] = Range{Start: i, Len: 1, Index: true}
 			continue
 		}
 		lo, hi := 0, size
@@ -485,33 +542,13 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 			b.diags.Errorf(sl.Pos, "slice %d:%d is out of range or empty for dimension of size %d", lo, hi, size)
 			return View{}, false
 		}
-		for i := lo; i < hi; i++ {
-			coords[d] = append(coords[d], i)
-		}
+		v.Dims[d] = Range{Start: lo, Len: hi - lo}
 		v.Shape = append(v.Shape, hi-lo)
 	}
 	if len(v.Shape) == 0 {
 		v.Shape = []int{1}
 	}
-	// Ranks in row-major order of the coordinates.
-	v.Ranks = []int{0}
-	for d, cs := range coords {
-		var next []int
-		for _, r := range v.Ranks {
-			for _, c := range cs {
-				next = append(next, r*pop.Geometry[d]+c)
-			}
-		}
-		v.Ranks = next
-	}
 	return v, true
-}
-
-func viewSize(v View) int {
-	if v.Ranks == nil {
-		return v.Pop.Size
-	}
-	return len(v.Ranks)
 }
 
 func (b *builder) defaultSynapse(spiking bool) *synType {
@@ -530,16 +567,30 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 }
 
 func (b *builder) projection(i int, pd *parser.ProjDef) {
+	targets := pd.Targets
+	if len(targets) == 0 && pd.Target != "" {
+		targets = []string{pd.Target}
+	}
+	defName := pd.Pre.Name + "_" + pd.Post.Name + "_" + strings.Join(targets, "_")
 	if pd.Broken || b.brokenTypes[pd.Synapse] {
 		if pd.Name == "" && (pd.Pre.Name == "" || pd.Post.Name == "" || pd.Target == "") {
 			b.anonBroken = true
 		}
 		name := pd.Name
 		if name == "" {
-			name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+			name = defName
 		}
 		b.broken[name] = true
-		return // its errors are reported
+		// Its own errors are reported; check the parts that have none.
+		var pre, post View
+		if !slices.Contains(pd.BadParts, "pre") && pd.Pre.Name != "" {
+			pre, _ = b.view(pd.Pre)
+		}
+		if !slices.Contains(pd.BadParts, "post") && pd.Post.Name != "" {
+			post, _ = b.view(pd.Post)
+		}
+		b.checkRest(pd, name, pre, post)
+		return
 	}
 	pre, ok1 := b.view(pd.Pre)
 	post, ok2 := b.view(pd.Post)
@@ -547,12 +598,14 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection needs a target")
 		return
 	}
-	if !identRe.MatchString(pd.Target) {
-		b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", pd.Target)
+	for _, t := range targets {
+		if !identRe.MatchString(t) {
+			b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", t)
+		}
 	}
 	name := pd.Name
 	if name == "" {
-		name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+		name = defName
 	}
 	if _, ok := b.projs[name]; ok {
 		b.diags.Errorf(pd.Pos, "projection %q is defined twice (name projections with name:)", name)
@@ -567,6 +620,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection %q has the name of a population", name)
 	}
 	if !ok1 || !ok2 {
+		b.checkRest(pd, name, pre, post)
 		return
 	}
 	preSpiking := pre.Pop.Type.Spiking
@@ -576,6 +630,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	} else {
 		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
 		if sy == nil {
+			b.connector(pd.Connector, pre, post)
 			return
 		}
 		if !sy.decided {
@@ -586,20 +641,40 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
 	_ = i
 	postType := post.Pop.Type
+	// A psp from a spiking population reaches a spiking neuron through
+	// g_target, as in ANNarchy, when the neuron has that conductance;
+	// otherwise through sum(target).
+	hasG := false
+	for _, t := range targets {
+		hasG = hasG || hasConductance(postType, t)
+	}
+	pr.Targets = []string{} // non-nil: analysed
+	pr.PspToG = st.Psp != nil && preSpiking && postType.Spiking && (st.Spiking || hasG)
 	switch {
 	case !preSpiking && st.Spiking:
 		b.diags.Errorf(pd.SynapsePos, "population %s is rate-coded but synapse %s is spiking (it has pre_spike); use a synapse with psp", pre.Pop.Name, st.Name)
 	case st.Spiking && !postType.Spiking:
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
-	case st.Spiking:
-		if !contains(postType.Targets, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s has no conductance g_%s for target %q%s", postType.Name, post.Pop.Name, pd.Target, pd.Target, didYouMean(pd.Target, postType.Targets))
+	case st.Spiking || pr.PspToG:
+		if st.Psp != nil && maxDelayMs(pd, b.out.Dt) {
+			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
+		}
+		for _, t := range targets {
+			if hasConductance(postType, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
+			}
 		}
 	default:
 		// Rate-coded transmission (also from spiking populations, as a
 		// continuous coupling through psp) fills sum(target).
-		if !readsSum(postType, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s)%s", postType.Name, post.Pop.Name, pd.Target, didYouMean(pd.Target, postType.Targets))
+		for _, t := range targets {
+			if readsSum(postType, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
+			}
 		}
 	}
 	b.checkSideRefs(sy, pr)
@@ -607,6 +682,47 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// hasConductance reports whether a spiking neuron type has g_target.
+func hasConductance(nt *NeuronType, target string) bool {
+	for _, v := range nt.Vars {
+		if v.Name == "g_"+target && v.Conductance {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRest reports the errors of the synapse, parameters and connector of
+// a projection that cannot be built (its other errors are reported): pre
+// and post are its views, zero when unknown.
+func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
+	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
+	if pd.Synapse != "" && !bad("synapse") && !b.brokenTypes[pd.Synapse] {
+		if sy := b.synapseByName(pd.Synapse, pd.SynapsePos); sy != nil && !bad("parameters") {
+			b.overrides(pd.Parameters, sy.t.Vars, 0, true, "projection "+name)
+		}
+	}
+	if pd.Connector.Kind != "" && !bad("connector") {
+		b.connector(pd.Connector, pre, post)
+	}
+}
+
+// maxDelayMs reports whether a projection's connector may give delays
+// longer than one step.
+func maxDelayMs(pd *parser.ProjDef, dt float64) bool {
+	for _, a := range pd.Connector.Args {
+		if a.Name != "delays" {
+			continue
+		}
+		v := a.Value
+		if v.IsNum {
+			return v.Num > dt*1.5
+		}
+		return true
+	}
+	return false
 }
 
 func contains(ss []string, s string) bool {

@@ -237,26 +237,30 @@ func valueString(v Value) string {
 }
 
 func viewString(v *View) string {
-	if v.Ranks == nil {
+	if v.Whole() {
 		return v.Pop.Name
 	}
-	return fmt.Sprintf("%s shape %v ranks %s", v.Text, v.Shape, ranksString(v.Ranks))
+	return fmt.Sprintf("%s shape %v ranks %s", v.Text, v.Shape, ranksString(v))
 }
 
-func ranksString(r []int) string {
-	// Runs of consecutive ranks print as a:b so big views stay readable.
+// ranksString prints the runs of consecutive ranks of a view as a:b, the
+// first hundred of them.
+func ranksString(v *View) string {
+	const shown = 100
 	var parts []string
-	for i := 0; i < len(r); {
-		j := i
-		for j+1 < len(r) && r[j+1] == r[j]+1 {
-			j++
+	runs := 0
+	v.Runs(func(lo, hi int) {
+		runs++
+		switch {
+		case runs > shown:
+		case hi-lo > 1:
+			parts = append(parts, fmt.Sprintf("%d:%d", lo, hi))
+		default:
+			parts = append(parts, strconv.Itoa(lo))
 		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d:%d", r[i], r[j]+1))
-		} else {
-			parts = append(parts, strconv.Itoa(r[i]))
-		}
-		i = j + 1
+	})
+	if runs > shown {
+		parts = append(parts, fmt.Sprintf("... (%d runs)", runs))
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }
@@ -302,7 +306,14 @@ func printPop(b *strings.Builder, pop *Population) {
 }
 
 func printProj(b *strings.Builder, pr *Projection) {
-	fmt.Fprintf(b, "projection %s #%d %s -> %s target %s synapse %s\n", pr.Name, pr.Index, viewString(&pr.Pre), viewString(&pr.Post), pr.Target, pr.Type.Name)
+	fmt.Fprintf(b, "projection %s #%d %s -> %s target %s synapse %s", pr.Name, pr.Index, viewString(&pr.Pre), viewString(&pr.Post), pr.Target, pr.Type.Name)
+	if len(pr.Targets) != 1 || pr.Targets[0] != pr.Target {
+		fmt.Fprintf(b, " receives %v", pr.Targets)
+	}
+	if pr.PspToG {
+		b.WriteString(" psp to g_target")
+	}
+	b.WriteString("\n")
 	printOverrides(b, pr.Override)
 	c := pr.Connector
 	fmt.Fprintf(b, "  connector %s weights %s delays %s", c.Kind, valueString(c.Weights), valueString(c.Delays))

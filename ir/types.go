@@ -434,6 +434,11 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 	nt.Functions = b.localFuncs(s, def.Functions)
 	b.params(s, def.Parameters)
 	b.declareEquations(s, def.Equations)
+	if nt.Spiking && b.rateTypes[def.Name] {
+		if _, ok := s.vars["r"]; !ok {
+			nt.RateR = s.declare(&Var{Name: "r", Pos: def.Pos, Loc: Local})
+		}
+	}
 	items := b.equations(s, def.Equations)
 
 	if !nt.Spiking {
@@ -496,7 +501,7 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 		em.emit(reset)
 		nt.Reset = em.out
 		if def.Refractory != nil {
-			nt.Refractory = b.refractory(s, def.Refractory)
+			nt.Refractory = b.refractory(s, nt, def.Refractory)
 		}
 	}
 
@@ -528,8 +533,11 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 	return nt
 }
 
-func (b *builder) refractory(s *scope, v *parser.Value) Expr {
+func (b *builder) refractory(s *scope, nt *NeuronType, v *parser.Value) Expr {
+	_, isCall := v.Expr.(*parser.Call)
 	switch {
+	case v.List != nil || (v.Str != "" && isCall):
+		return b.refractoryParam(s, nt, v)
 	case v.IsNum:
 		if v.Num < 0 {
 			b.diags.Errorf(v.Pos, "refractory period must not be negative")
@@ -543,8 +551,42 @@ func (b *builder) refractory(s *scope, v *parser.Value) Expr {
 		}
 		return ref(p)
 	}
-	b.diags.Errorf(v.Pos, "refractory must be a number of ms or the name of a parameter")
+	b.diags.Errorf(v.Pos, "refractory must be a number of ms, the name of a parameter, a distribution or a list (one per neuron)")
 	return nil
+}
+
+// refractoryParam makes a refractory period given as a distribution or a
+// per-neuron list a local parameter named refractory, each population of
+// the type drawing or taking its values (RefractoryInit) unless it sets
+// the parameter itself, as ANNarchy's pop.refractory = ... does.
+func (b *builder) refractoryParam(s *scope, nt *NeuronType, v *parser.Value) Expr {
+	if _, ok := s.vars["refractory"]; ok {
+		b.diags.Errorf(v.Pos, "a refractory period given as a distribution or a list becomes a parameter named refractory, but the neuron already has one")
+		return nil
+	}
+	init, ok := b.value(v, 0, "refractory")
+	if !ok {
+		return nil
+	}
+	if init.Kind == ListValue {
+		for _, x := range init.List {
+			if x < 0 {
+				b.diags.Errorf(v.Pos, "refractory period must not be negative")
+				return nil
+			}
+		}
+	}
+	p := &Var{Name: "refractory", Pos: v.Pos, IsParam: true, Loc: Local, Type: Float}
+	last := 0
+	for i, x := range nt.Vars {
+		if x.IsParam {
+			last = i + 1
+		}
+	}
+	nt.Vars = append(nt.Vars[:last], append([]*Var{p}, nt.Vars[last:]...)...)
+	s.vars["refractory"] = p
+	nt.RefractoryInit = &init
+	return ref(p)
 }
 
 // synType is a synapse type under construction: its kind may only be
@@ -618,9 +660,8 @@ func (b *builder) synapseType(def *parser.SynapseDef) *synType {
 	st.PostSpike = b.spikeStmts(s, def.PostSpike, false)
 	switch {
 	case len(def.PreSpike) > 0 || len(def.PostSpike) > 0:
-		if def.Psp != nil {
-			b.diags.Errorf(def.Psp.Position(), "synapse %s has both psp (rate-coded) and pre_spike/post_spike (spiking)", def.Name)
-		}
+		// With psp too, a spiking synapse also transmits continuously
+		// (README, "Spiking transmission").
 		b.setSpiking(sy, true)
 	case def.Psp != nil:
 		b.setSpiking(sy, false)
@@ -635,6 +676,10 @@ func (b *builder) setSpiking(sy *synType, spiking bool) {
 	sy.decided = true
 	st.Spiking = spiking
 	if spiking {
+		if st.Psp != nil {
+			// Continuous transmission replaces the implicit g_target += w.
+			return
+		}
 		hasG := false
 		for _, a := range st.PreSpike {
 			if t, ok := a.(*Assign).LHS.(*TargetRef); ok && t.Name == "" {

@@ -194,7 +194,7 @@ const MaxSynapses = math.MaxInt32
 // whatever the seed (all_to_all, one_to_one, fixed_number_pre/post; 0 for
 // the others), and how it is counted.
 func leastSynapses(c Connector, pre, post View) (uint64, string) {
-	nPre, nPost := viewSize(pre), viewSize(post)
+	nPre, nPost := pre.Len(), post.Len()
 	mul := func(a, b int) uint64 {
 		hi, lo := bits.Mul64(uint64(max(a, 0)), uint64(max(b, 0)))
 		if hi != 0 {
@@ -262,7 +262,13 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		}
 		return v.Num, true
 	}
-	nPre, nPost := viewSize(pre), viewSize(post)
+	// Without both populations (a projection whose pre or post is unknown,
+	// checked only for its own errors) the sizes are unknown.
+	sized := pre.Pop != nil && post.Pop != nil
+	nPre, nPost := math.MaxInt32, math.MaxInt32
+	if sized {
+		nPre, nPost = pre.Len(), post.Len()
+	}
 	if x, ok := number("probability"); ok {
 		if x < 0 || x > 1 || math.IsNaN(x) {
 			b.errorf(given["probability"].Pos, "probability must be in [0, 1], got %s", fnum(x))
@@ -302,15 +308,37 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 			c.AllowSelf = *v.Bool
 		}
 	}
-	if cd.Kind == "one_to_one" && nPre != nPost {
+	if cd.Kind == "one_to_one" && sized && nPre != nPost {
 		b.errorf(cd.Pos, "one_to_one needs views of the same size (%d pre, %d post)", nPre, nPost)
 	}
-	if n, how := leastSynapses(c, pre, post); n > MaxSynapses {
-		b.errorf(cd.Pos, "%s creates %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
-			cd.Kind, how, n, MaxSynapses)
+	if sized {
+		if n, how := leastSynapses(c, pre, post); n > MaxSynapses {
+			b.errorf(cd.Pos, "%s creates %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
+				cd.Kind, how, n, MaxSynapses)
+		}
+	}
+	prePost := false
+	if v := given["pre_post"]; v != nil {
+		if v.Bool == nil {
+			b.errorf(v.Pos, "pre_post must be true or false")
+		} else {
+			prePost = *v.Bool
+		}
 	}
 	if v := given["delays"]; v != nil {
-		if d, ok := b.value(v, 0, "delays"); ok {
+		if cd.Kind == "from_matrix" && (v.List != nil || (v.Str != "" && v.Expr == nil)) {
+			if sized {
+				c.DelayMatrix, _ = b.matrixValues(v, nPre, nPost, prePost, "from_matrix delays")
+			}
+			for _, row := range c.DelayMatrix {
+				for _, d := range row {
+					if d < 0 {
+						b.errorf(v.Pos, "delays must not be negative")
+						break
+					}
+				}
+			}
+		} else if d, ok := b.value(v, 0, "delays"); ok {
 			if d.Kind == ListValue {
 				b.errorf(v.Pos, "delays must be a number or a distribution")
 			} else if d.Kind == NumValue && d.Num < 0 {
@@ -321,7 +349,10 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	}
 	if v := given["weights"]; v != nil {
 		if cd.Kind == "from_matrix" {
-			b.matrix(&c, v, nPre, nPost)
+			if sized {
+				c.Matrix, c.MatrixFile = b.matrixValues(v, nPre, nPost, prePost, "from_matrix weights")
+			}
+			c.Weights = Value{Pos: v.Pos}
 		} else if w, ok := b.value(v, 0, "weights"); ok {
 			if w.Kind == ListValue {
 				b.errorf(v.Pos, "weights must be a number or a distribution (use from_matrix for explicit weights)")
@@ -332,31 +363,65 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	return c
 }
 
-func (b *builder) matrix(c *Connector, v *parser.Value, nPre, nPost int) {
-	if v.Str != "" && v.List == nil {
-		c.MatrixFile = v.Str
-		return
-	}
-	if v.List == nil {
-		b.errorf(v.Pos, "from_matrix weights are a list of rows (post x pre) or a .npy file name")
-		return
-	}
-	if len(v.List) != nPost {
-		b.errorf(v.Pos, "from_matrix needs %d rows (one per postsynaptic neuron), got %d", nPost, len(v.List))
-		return
-	}
-	for i := range v.List {
-		row, ok := b.flatten(&v.List[i], nil)
-		if !ok {
-			return
+// matrixValues reads a post × pre matrix of from_matrix (pre × post with
+// prePost, ANNarchy's pre_post=True): nested lists or a .npy file (its
+// name is returned), NaN meaning no synapse.
+func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, what string) ([][]float64, string) {
+	var rows [][]float64
+	file := ""
+	switch {
+	case v.Str != "" && v.List == nil && v.Expr == nil:
+		file = v.Str
+		var shape []int
+		var ok bool
+		if rows, shape, ok = b.readNpy(v.Pos, v.Str, what); !ok {
+			return nil, file
 		}
-		if len(row) != nPre {
-			b.errorf(v.List[i].Pos, "row %d has %d values; expected %d (one per presynaptic neuron)", i, len(row), nPre)
-			return
+		if len(shape) != 2 {
+			b.errorf(v.Pos, "%s: %s has shape %v; expected a matrix", what, v.Str, shape)
+			return nil, file
 		}
-		c.Matrix = append(c.Matrix, row)
+	case v.List != nil:
+		for i := range v.List {
+			row, ok := b.flatten(&v.List[i], nil)
+			if !ok {
+				return nil, ""
+			}
+			rows = append(rows, row)
+		}
+	default:
+		b.errorf(v.Pos, "%s are a list of rows (post x pre) or a .npy file name", what)
+		return nil, ""
 	}
-	c.Weights = Value{Pos: v.Pos}
+	nRows, nCols, rowWhat, colWhat := nPost, nPre, "postsynaptic", "presynaptic"
+	if prePost {
+		nRows, nCols, rowWhat, colWhat = nPre, nPost, "presynaptic", "postsynaptic"
+	}
+	if len(rows) != nRows {
+		b.errorf(v.Pos, "%s: %d rows, expected %d (one per %s neuron)", what, len(rows), nRows, rowWhat)
+		return nil, file
+	}
+	for i, row := range rows {
+		if len(row) != nCols {
+			pos := v.Pos
+			if v.List != nil {
+				pos = v.List[i].Pos
+			}
+			b.errorf(pos, "%s: row %d has %d values; expected %d (one per %s neuron)", what, i, len(row), nCols, colWhat)
+			return nil, file
+		}
+	}
+	if prePost {
+		t := make([][]float64, nPost)
+		for j := range t {
+			t[j] = make([]float64, nPre)
+			for i := range t[j] {
+				t[j][i] = rows[i][j]
+			}
+		}
+		rows = t
+	}
+	return rows, file
 }
 
 // EstimateSynapses is the number of synapses a projection creates: exact
@@ -367,7 +432,7 @@ func (b *builder) matrix(c *Connector, v *parser.Value, nPre, nPost int) {
 // dog, the upper bound pre × post.
 func EstimateSynapses(p *Projection) (n float64, exact bool) {
 	c := p.Connector
-	nPre, nPost := float64(viewSize(p.Pre)), float64(viewSize(p.Post))
+	nPre, nPost := float64(p.Pre.Len()), float64(p.Post.Len())
 	switch c.Kind {
 	case "fixed_probability":
 		n = c.Probability * nPre * nPost

@@ -280,6 +280,10 @@ type PopDef struct {
 	Parameters    []Named
 	Init          []Named
 	StopCondition *StopCond
+	// RateWindow is firing_rate_window in ms (ANNarchy's
+	// compute_firing_rate(window)); nil when not given.
+	RateWindow    *float64
+	RateWindowPos diag.Pos
 	Poisson       *PoissonDef
 	SpikeSource   *SpikeSourceDef
 	TimedArray    *TimedArrayDef
@@ -322,13 +326,17 @@ type ProjDef struct {
 	Pos        diag.Pos
 	Name       string // defaulted to <pre>_<post>_<target> by the IR when empty
 	Pre, Post  Ref
-	Target     string
+	Target     string   // the first of Targets
+	Targets    []string // target: exc, or target: [ampa, nmda]
 	TargetPos  diag.Pos
 	Synapse    string // empty = default synapse
 	SynapsePos diag.Pos
 	Parameters []Named
 	Connector  ConnDef
 	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	// BadParts names the keys whose own values had errors (reported), so
+	// that analysis can still check the other parts of a broken projection.
+	BadParts []string
 }
 
 // MonitorDef is one monitor.

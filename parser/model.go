@@ -12,6 +12,7 @@ import (
 
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 )
 
 // loader decodes a model file from YAML nodes, so that every value keeps its
@@ -43,9 +44,19 @@ var (
 // returned Model holds whatever could be read, and the list every error,
 // sorted by position.
 func ParseModel(file string, src []byte) (*Model, diag.List) {
-	l := &loader{file: file, fl: newFileLines(src)}
 	m := &Model{File: file, Source: src, Dt: 1.0, Method: "explicit", Precision: "float64", EventDriven: "annarchy"}
+	if len(src) > limits.ModelBytes {
+		var l diag.List
+		l.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "the model file is %s long; annc reads model files of at most %s (larger data belongs in .npy files)",
+			byteSize(len(src)), byteSize(limits.ModelBytes))
+		m.Unattributed = true
+		return m, l
+	}
+	l := &loader{file: file, fl: newFileLines(src)}
 	root, ok := l.decodeYAML(src)
+	if ok {
+		ok = l.aliasBudget(root)
+	}
 	if ok {
 		l.model(root, m)
 		m.Canonical = CanonicalYAML(root)
@@ -76,6 +87,61 @@ func (l *loader) decodeYAML(src []byte) (n *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return doc.Content[0], true
+}
+
+// aliasBudget sums the nodes that the aliases of the document stand for and
+// stops at the alias that takes the sum past limits.AliasNodes, before any
+// reader walks through the aliases and expands them.
+func (l *loader) aliasBudget(root *yaml.Node) bool {
+	const over = limits.AliasNodes + 1
+	sizes := map[*yaml.Node]int{} // expanded size of a node, capped at over; 0 while being computed
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if s, ok := sizes[n]; ok {
+			return max(s, 1) // 0: an alias inside its own anchor, which yaml.v3 already refuses
+		}
+		sizes[n] = 0
+		s := 1
+		for _, c := range n.Content {
+			s = min(s+size(c), over)
+		}
+		sizes[n] = s
+		return s
+	}
+	total := 0
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return true
+			}
+			s := size(n.Alias)
+			total = min(total+s, over)
+			if total == over {
+				l.errorf(n, "YAML aliases expand to more than %d nodes here (*%s alone stands for %s); annc expands at most %d",
+					limits.AliasNodes, n.Value, atLeast(s, over), limits.AliasNodes)
+				return false
+			}
+			return true
+		}
+		for _, c := range n.Content {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(root)
+}
+
+func atLeast(n, over int) string {
+	if n >= over {
+		return fmt.Sprintf("more than %d", over-1)
+	}
+	return strconv.Itoa(n)
 }
 
 // yamlMessage strips the "yaml: line N: " prefix.
@@ -165,7 +231,7 @@ func (l *loader) pos(n *yaml.Node) diag.Pos {
 	if line < 1 {
 		line = 1
 	}
-	if w := utf8.RuneCountInString(l.fl.line(line)); col > w {
+	if w := l.fl.lineWidth(line); col > w {
 		col = max(w, 1)
 	}
 	if col < 1 {
@@ -617,8 +683,8 @@ func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 				return
 			}
 			r := l.value(v, "refractory of "+what)
-			if r.List != nil || r.Bool != nil {
-				l.errorf(v, "refractory of %s must be a number of ms or a parameter name, got %s", what, kindName(v))
+			if r.Bool != nil {
+				l.errorf(v, "refractory of %s must be a number of ms, a parameter name, a distribution or a list, got %s", what, kindName(v))
 			}
 			d.Refractory = &r
 		case "functions":
@@ -672,7 +738,7 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 	})
 }
 
-var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition",
+var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition", "firing_rate_window",
 	"poisson", "spike_source", "timed_array"}
 
 func (l *loader) population(n *yaml.Node) *PopDef {
@@ -701,6 +767,10 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "init":
 			p.Init = l.namedValues(v, "init of "+what)
+		case "firing_rate_window":
+			if f, ok := l.number(v, "firing_rate_window"); ok {
+				p.RateWindow, p.RateWindowPos = &f, l.pos(v)
+			}
 		case "stop_condition":
 			src, ok := l.source(v, "stop_condition of "+what)
 			if !ok {
@@ -810,6 +880,12 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 		}
 	}
 	ok := l.fields(n, what, projKeys, func(key string, k, v *yaml.Node) {
+		before := len(l.diags.Errors())
+		defer func() {
+			if len(l.diags.Errors()) > before {
+				p.BadParts = append(p.BadParts, key)
+			}
+		}()
 		switch key {
 		case "name":
 			p.Name, _ = l.name(v, "projection name")
@@ -819,7 +895,23 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 			p.Post = l.ref(v, "post of "+what)
 		case "target":
 			p.TargetPos = l.pos(v)
-			p.Target, _ = l.name(v, "target of "+what)
+			if v.Kind == yaml.SequenceNode {
+				if len(v.Content) == 0 {
+					l.errorf(v, "target of %s lists no target", what)
+				}
+				for _, e := range v.Content {
+					t, _ := l.name(e, "target of "+what)
+					if contains(p.Targets, t) {
+						l.errorf(e, "target %q is listed twice", t)
+					}
+					p.Targets = append(p.Targets, t)
+				}
+			} else if t, _ := l.name(v, "target of "+what); t != "" {
+				p.Targets = []string{t}
+			}
+			if len(p.Targets) > 0 {
+				p.Target = p.Targets[0]
+			}
 		case "synapse":
 			p.SynapsePos = l.pos(v)
 			p.Synapse, _ = l.name(v, "synapse of "+what)
@@ -909,7 +1001,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
 	what := fmt.Sprintf("%s of connector %s", arg, kind)
 	switch arg {
-	case "allow_self_connections":
+	case "allow_self_connections", "pre_post":
 		b, _ := l.boolean(n, what)
 		return Value{Pos: l.pos(n), Bool: &b}
 	case "number":

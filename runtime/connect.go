@@ -1,10 +1,13 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/bits"
 	"slices"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // View is the part of a population a projection connects: the population's
@@ -769,6 +772,40 @@ func FromMatrix(pre, post View, m [][]float64) (*Conn, error) {
 	return l.conn(pre, post)
 }
 
+// MatrixSynapses lists the entries of values at the synapses FromMatrix
+// creates from weights (its non-NaN entries), in their order: the delays of
+// a from_matrix projection given as a matrix.
+func MatrixSynapses(weights, values [][]float64) []float64 {
+	out := []float64{}
+	for j, row := range weights {
+		for i, w := range row {
+			if !math.IsNaN(w) {
+				out = append(out, values[j][i])
+			}
+		}
+	}
+	return out
+}
+
+// EmbeddedMatrix reads a rows × cols float64 matrix that the generated code
+// embeds as a .npy file; a matrix of another shape is a bug of the
+// generated code, so it panics.
+func EmbeddedMatrix(data []byte, rows, cols int) [][]float64 {
+	a, err := results.ReadNpy(bytes.NewReader(data))
+	if err != nil || a.Dtype != "<f8" || len(a.Shape) != 2 || a.Shape[0] != rows || a.Shape[1] != cols {
+		var shape []int
+		if a != nil {
+			shape = a.Shape
+		}
+		panic(fmt.Sprintf("embedded matrix %dx%d: %v %v", rows, cols, shape, err))
+	}
+	out := make([][]float64, rows)
+	for i := range out {
+		out[i] = a.Float[i*cols : (i+1)*cols : (i+1)*cols]
+	}
+	return out
+}
+
 // FromDense is FromMatrix for a row-major post × pre matrix held in one
 // slice (as read from a .npy file of shape (post, pre)).
 func FromDense(pre, post View, m []float64) (*Conn, error) {
@@ -869,4 +906,27 @@ func Same(w []float64) (float64, bool) {
 		}
 	}
 	return w[0], true
+}
+
+// RangeRanks returns the ranks, in row-major order, of the coordinates
+// start[d] .. start[d]+length[d]-1 of each dimension d of a population of
+// the given geometry: the ranks of a view such as P[2:5, 0:3].
+func RangeRanks(geometry, start, length []int) []int {
+	n := 1
+	for _, l := range length {
+		n *= l
+	}
+	out := make([]int, 0, n)
+	var walk func(d, base int)
+	walk = func(d, base int) {
+		for c := start[d]; c < start[d]+length[d]; c++ {
+			if d == len(geometry)-1 {
+				out = append(out, base*geometry[d]+c)
+			} else {
+				walk(d+1, base*geometry[d]+c)
+			}
+		}
+	}
+	walk(0, 0)
+	return out
 }

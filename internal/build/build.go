@@ -25,12 +25,16 @@ type Options struct {
 	Dir     string // build directory; "annarchy" when empty
 	Version string // annc version, written into headers and the stamp
 	Force   bool   // regenerate and rebuild even when up to date
+	// Python also builds the C API (capi/) as a shared library for the
+	// Python package annc. A build directory once built with it keeps it.
+	Python bool
 }
 
 // Result says what Compile did.
 type Result struct {
 	Dir        string   // absolute build directory
 	Binary     string   // absolute path of the built runner
+	Library    string   // absolute path of the shared library (Options.Python), else ""
 	ImportPath string   // import path of the generated model package
 	UpToDate   bool     // nothing was regenerated or rebuilt
 	Reasons    []string // why it rebuilt
@@ -51,6 +55,9 @@ type stamp struct {
 }
 
 const stampName = ".annc-stamp.json"
+
+// capiMain is the file that marks a build with the C API.
+const capiMain = "capi/main.go"
 
 // Compile generates the model's Go into the build directory and builds the
 // runner, unless the directory already holds exactly that build.
@@ -82,10 +89,13 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.ImportPath = mod.importBase + "/" + l.Model.Name
+	old, _ := readStamp(abs)
+	python := opt.Python || (old != nil && old.Files[capiMain] != "")
 	files, err := codegen.Generate(l.Model, codegen.Options{
 		ImportBase: mod.importBase,
 		Version:    opt.Version,
 		SourceName: filepath.Base(l.Path),
+		CAPI:       python,
 	})
 	if err != nil {
 		return nil, err
@@ -95,6 +105,10 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	}
 	bin := filepath.Join("bin", l.Model.Name)
 	res.Binary = filepath.Join(abs, bin)
+	lib := filepath.Join("bin", "lib"+l.Model.Name+".so")
+	if python {
+		res.Library = filepath.Join(abs, lib)
+	}
 
 	srcSum := sha256.Sum256(l.Source)
 	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: objectHashes(l.Source), Source: hex.EncodeToString(srcSum[:])}
@@ -108,9 +122,9 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	st.Key = hex.EncodeToString(keyHash.Sum(nil))
 	genS := time.Since(t0).Seconds()
 
-	old, _ := readStamp(abs)
 	edited := editedFiles(abs, old)
-	if old != nil && old.Key == st.Key && !opt.Force && len(edited) == 0 && !anyMissing(abs, old) && exists(res.Binary) {
+	if old != nil && old.Key == st.Key && !opt.Force && len(edited) == 0 && !anyMissing(abs, old) && exists(res.Binary) &&
+		(!python || exists(res.Library)) {
 		res.UpToDate = true
 		res.GenerateS, res.BuildS = old.GenerateS, old.BuildS
 		if old.Source != "" && old.Source != st.Source {
@@ -123,7 +137,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	res.Reasons = reasons(old, &st, opt.Force, exists(res.Binary))
+	res.Reasons = reasons(old, &st, opt.Force, exists(res.Binary) && (!python || exists(res.Library)))
 	for _, f := range edited {
 		res.Notes = append(res.Notes, fmt.Sprintf("warning: %s was edited by hand; regenerated it", filepath.Join(dir, f)))
 	}
@@ -162,6 +176,22 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	if err := cmd.Run(); err != nil {
 		os.Remove(filepath.Join(abs, stampName))
 		return nil, fmt.Errorf("internal error: go build of the generated code failed (please report this with your model):\n%s", out.String())
+	}
+	if python {
+		// The C API needs cgo; the header go build writes beside the
+		// library is not used (the Python package declares the functions).
+		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", lib, "./capi")
+		cmd.Dir = abs
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+		if mod.nested {
+			cmd.Env = append(cmd.Env, "GOWORK=off", "GOPROXY=off")
+		}
+		out.Reset()
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			os.Remove(filepath.Join(abs, stampName))
+			return nil, fmt.Errorf("building the shared library for Python failed (cgo needs a C compiler such as gcc):\n%s", out.String())
+		}
 	}
 	res.GenerateS = genS
 	res.BuildS = time.Since(t1).Seconds()

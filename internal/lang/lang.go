@@ -87,7 +87,7 @@ var Connectors = []Connector{
 		Doc: "weight amp*exp(-d²/2σ²) over normalised positions, pairs below limit*amp left out"},
 	{Name: "dog", Required: []string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"}, Optional: []string{"delays", "limit", "allow_self_connections"}, SelfConnections: true,
 		Doc: "difference of two Gaussians"},
-	{Name: "from_matrix", Required: []string{"weights"}, Optional: []string{"delays"},
+	{Name: "from_matrix", Required: []string{"weights"}, Optional: []string{"delays", "pre_post"},
 		Doc: "a post × pre matrix (or .npy file) of weights, NaN for no synapse"},
 }
 
