@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	gotoken "go/token"
 	"math"
 	"regexp"
 	"slices"
@@ -24,6 +25,7 @@ type Library interface {
 }
 
 type builder struct {
+	lits   map[parser.Expr]litVal // literal values of expressions (fold.go)
 	m      *parser.Model
 	lib    Library
 	diags  diag.List
@@ -159,10 +161,36 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	return out, b.diags
 }
 
+// buildDirNames are the entries of a build directory besides the model's
+// package directory, which is named after the model, and directory names
+// the go command treats specially.
+var buildDirNames = map[string]string{
+	"main":     "a Go package named main is a program and cannot be imported",
+	"runtime":  "the build directory's runtime package is named so",
+	"bin":      "the build directory keeps the built program in bin/",
+	"capi":     "the build directory keeps the C API in capi/",
+	"vendor":   "the go command reads a vendor directory as vendored dependencies",
+	"testdata": "the go command ignores directories named testdata",
+}
+
+// reservedModelName says why a model name cannot name the generated package
+// and its directory, or returns "".
+func reservedModelName(name string) string {
+	if why, ok := buildDirNames[name]; ok {
+		return why
+	}
+	if gotoken.IsKeyword(name) {
+		return "it is a Go keyword"
+	}
+	return ""
+}
+
 func (b *builder) header() {
 	m := b.m
 	if !modelName.MatchString(m.Name) {
 		b.diags.Errorf(m.NamePos, "model name %q must match [a-z][a-z0-9_]* (it becomes a Go package name)", m.Name)
+	} else if why := reservedModelName(m.Name); why != "" {
+		b.diags.Errorf(m.NamePos, "model name %q cannot be used: %s; choose another name", m.Name, why)
 	}
 	if b.out.Dt == 0 {
 		b.out.Dt = 1
@@ -261,7 +289,7 @@ func (b *builder) synapseByName(name string, pos diag.Pos) *synType {
 	}
 	var names []string
 	for n := range b.synapses {
-		if !strings.HasPrefix(n, "Default") {
+		if !strings.HasPrefix(n, "Default") && !strings.HasPrefix(n, "\x00") {
 			names = append(names, n)
 		}
 	}
@@ -566,6 +594,20 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 	return sy
 }
 
+// decodingSynapse is the synapse type of decoding projections: weights
+// only; the transmission is the decoder's (see Projection.DecodeSteps).
+func (b *builder) decodingSynapse() *synType {
+	const key = "\x00decoding" // not a name a model can give its own types
+	if sy, ok := b.synapses[key]; ok {
+		return sy
+	}
+	sy := b.synapseType(&parser.SynapseDef{Name: "Decoding", Builtin: true, Psp: &parser.Ident{Name: "w"}})
+	b.setSpiking(sy, false)
+	b.synapses[key] = sy
+	b.synOrder = append(b.synOrder, sy)
+	return sy
+}
+
 func (b *builder) projection(i int, pd *parser.ProjDef) {
 	targets := pd.Targets
 	if len(targets) == 0 && pd.Target != "" {
@@ -625,9 +667,19 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	}
 	preSpiking := pre.Pop.Type.Spiking
 	var sy *synType
-	if pd.Synapse == "" {
+	switch {
+	case pd.Decoding != nil:
+		if pd.Synapse != "" {
+			b.diags.Errorf(pd.SynapsePos, "a decoding projection has no synapse type (its weights scale the decoded rates)")
+		}
+		if !preSpiking || post.Pop.Type.Spiking {
+			b.diags.Errorf(pd.DecodingPos, "a decoding projection goes from a spiking population to a rate-coded one")
+			return
+		}
+		sy = b.decodingSynapse()
+	case pd.Synapse == "":
 		sy = b.defaultSynapse(preSpiking)
-	} else {
+	default:
 		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
 		if sy == nil {
 			b.connector(pd.Connector, pre, post)
@@ -639,6 +691,16 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	}
 	st := sy.t
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
+	if pd.Decoding != nil {
+		w := *pd.Decoding
+		if w == 0 {
+			w = b.out.Dt
+		}
+		pr.DecodeSteps = max(Steps(w, b.out.Dt), 1)
+		if len(targets) > 1 {
+			b.diags.Errorf(pd.TargetPos, "a decoding projection has one target")
+		}
+	}
 	_ = i
 	postType := post.Pop.Type
 	// A psp from a spiking population reaches a spiking neuron through
@@ -662,7 +724,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput { // projections onto inputs exist for their learning (ANNarchy allows them)
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
 			}
 		}
@@ -672,7 +734,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if readsSum(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput {
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
 			}
 		}

@@ -447,6 +447,11 @@ type Projection struct {
 	Type      *SynapseType
 	Override  []Override
 	Connector Connector
+	// DecodeSteps > 0 makes a decoding projection (ANNarchy's
+	// DecodingProjection): sum(target) of each post neuron gets the
+	// weighted spikes it received in the last DecodeSteps steps, as a rate
+	// in Hz per synapse; delays are ignored.
+	DecodeSteps int
 }
 
 // MonVarKind says what a monitored name is.

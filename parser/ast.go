@@ -333,7 +333,11 @@ type ProjDef struct {
 	SynapsePos diag.Pos
 	Parameters []Named
 	Connector  ConnDef
-	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	// Decoding, when set, makes this a decoding projection (spikes to
+	// rates, ANNarchy's DecodingProjection) with that window in ms (0: dt).
+	Decoding    *float64
+	DecodingPos diag.Pos
+	Broken      bool // has syntax or schema errors (reported); analysis skips it
 	// BadParts names the keys whose own values had errors (reported), so
 	// that analysis can still check the other parts of a broken projection.
 	BadParts []string
