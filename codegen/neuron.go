@@ -528,7 +528,11 @@ copy(p.%s, p.buffer[row])
 	} else {
 		b.WriteString(split)
 	}
-	return b.String(), r.String(), kc
+	rs := r.String()
+	if rest := strings.TrimPrefix(rs, "N := p.Size\n"); !usesIdent(rest, "N") {
+		rs = rest // a neuron type without equations (an input array)
+	}
+	return b.String(), rs, kc
 }
 
 // splitCall prints the code running recv.method(n, chunk, lo, hi) over
