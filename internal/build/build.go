@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/annc/annc/codegen"
+	"github.com/annc/annc/parser"
 	"gopkg.in/yaml.v3"
 )
 
@@ -48,6 +49,7 @@ type stamp struct {
 	Version   string            `json:"version"`
 	Files     map[string]string `json:"files"`   // path -> sha256 of content
 	Objects   map[string]string `json:"objects"` // model object -> sha256 of its YAML
+	Source    string            `json:"source"`  // sha256 of the model file as written
 	GenerateS float64           `json:"generate_s"`
 	BuildS    float64           `json:"build_s"`
 }
@@ -113,7 +115,8 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		res.Library = filepath.Join(abs, lib)
 	}
 
-	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: objectHashes(l.Source)}
+	srcSum := sha256.Sum256(l.Source)
+	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: objectHashes(l.Source), Source: hex.EncodeToString(srcSum[:])}
 	keyHash := sha256.New()
 	names := sortedKeys(files)
 	for _, name := range names {
@@ -129,6 +132,14 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		(!python || exists(res.Library)) {
 		res.UpToDate = true
 		res.GenerateS, res.BuildS = old.GenerateS, old.BuildS
+		if old.Source != "" && old.Source != st.Source {
+			// The model hash leaves out comments and layout.
+			res.Notes = append(res.Notes, "only comments or formatting changed in "+filepath.Base(l.Path)+": nothing to rebuild")
+			old.Source = st.Source
+			if data, err := json.MarshalIndent(old, "", "  "); err == nil {
+				os.WriteFile(filepath.Join(abs, stampName), append(data, '\n'), 0o644)
+			}
+		}
 		if mod.nested {
 			// a deleted or broken go.work is repaired even when nothing else changed
 			note, err := ensureWork(abs)
@@ -372,7 +383,7 @@ func objectHashes(src []byte) map[string]string {
 		return out
 	}
 	hash := func(n *yaml.Node) string {
-		data, _ := yaml.Marshal(n)
+		data := parser.CanonicalYAML(n)
 		sum := sha256.Sum256(data)
 		return hex.EncodeToString(sum[:8])
 	}
