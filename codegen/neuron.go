@@ -385,6 +385,11 @@ copy(p.%s, p.buffer[row])
 		return b.String(), "", nil
 	}
 
+	if !t.Spiking && len(t.GlobalUpdate)+len(t.LocalUpdate) == 0 {
+		// A rate-coded type without equations (ANNarchy's InputArray:
+		// r is a parameter set from outside).
+		return "// Nothing to compute: the type has no equations.\n", "", nil
+	}
 	gc := g.newCtx(mNeuronGlobal)
 	gc.nt = nt
 	gc.written = writtenVars(t.GlobalUpdate)
@@ -523,7 +528,11 @@ copy(p.%s, p.buffer[row])
 	} else {
 		b.WriteString(split)
 	}
-	return b.String(), r.String(), kc
+	rs := r.String()
+	if rest := strings.TrimPrefix(rs, "N := p.Size\n"); !usesIdent(rest, "N") {
+		rs = rest // a neuron type without equations (an input array)
+	}
+	return b.String(), rs, kc
 }
 
 // splitCall prints the code running recv.method(n, chunk, lo, hi) over

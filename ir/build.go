@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	gotoken "go/token"
 	"math"
 	"regexp"
 	"slices"
@@ -24,6 +25,7 @@ type Library interface {
 }
 
 type builder struct {
+	lits   map[parser.Expr]litVal // literal values of expressions (fold.go)
 	m      *parser.Model
 	lib    Library
 	diags  diag.List
@@ -88,7 +90,13 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		ExactDecay: m.EventDriven == "exact",
 	}
 	b.out = out
-	sum := sha256.Sum256(m.Source)
+	// The hash ignores comments and formatting: changing only those
+	// neither rebuilds nor makes earlier results stale.
+	hashed := m.Canonical
+	if hashed == nil {
+		hashed = m.Source
+	}
+	sum := sha256.Sum256(hashed)
 	out.Hash = hex.EncodeToString(sum[:])
 	if m.Seed != nil {
 		out.Seed, out.HasSeed = *m.Seed, true
@@ -140,6 +148,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		}
 		out.Synapses = append(out.Synapses, sy.t)
 	}
+	b.units()
 	for _, md := range m.Monitors {
 		b.monitor(md)
 	}
@@ -152,10 +161,36 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	return out, b.diags
 }
 
+// buildDirNames are the entries of a build directory besides the model's
+// package directory, which is named after the model, and directory names
+// the go command treats specially.
+var buildDirNames = map[string]string{
+	"main":     "a Go package named main is a program and cannot be imported",
+	"runtime":  "the build directory's runtime package is named so",
+	"bin":      "the build directory keeps the built program in bin/",
+	"capi":     "the build directory keeps the C API in capi/",
+	"vendor":   "the go command reads a vendor directory as vendored dependencies",
+	"testdata": "the go command ignores directories named testdata",
+}
+
+// reservedModelName says why a model name cannot name the generated package
+// and its directory, or returns "".
+func reservedModelName(name string) string {
+	if why, ok := buildDirNames[name]; ok {
+		return why
+	}
+	if gotoken.IsKeyword(name) {
+		return "it is a Go keyword"
+	}
+	return ""
+}
+
 func (b *builder) header() {
 	m := b.m
 	if !modelName.MatchString(m.Name) {
 		b.diags.Errorf(m.NamePos, "model name %q must match [a-z][a-z0-9_]* (it becomes a Go package name)", m.Name)
+	} else if why := reservedModelName(m.Name); why != "" {
+		b.diags.Errorf(m.NamePos, "model name %q cannot be used: %s; choose another name", m.Name, why)
 	}
 	if b.out.Dt == 0 {
 		b.out.Dt = 1
@@ -254,7 +289,7 @@ func (b *builder) synapseByName(name string, pos diag.Pos) *synType {
 	}
 	var names []string
 	for n := range b.synapses {
-		if !strings.HasPrefix(n, "Default") {
+		if !strings.HasPrefix(n, "Default") && !strings.HasPrefix(n, "\x00") {
 			names = append(names, n)
 		}
 	}
@@ -559,6 +594,20 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 	return sy
 }
 
+// decodingSynapse is the synapse type of decoding projections: weights
+// only; the transmission is the decoder's (see Projection.DecodeSteps).
+func (b *builder) decodingSynapse() *synType {
+	const key = "\x00decoding" // not a name a model can give its own types
+	if sy, ok := b.synapses[key]; ok {
+		return sy
+	}
+	sy := b.synapseType(&parser.SynapseDef{Name: "Decoding", Builtin: true, Psp: &parser.Ident{Name: "w"}})
+	b.setSpiking(sy, false)
+	b.synapses[key] = sy
+	b.synOrder = append(b.synOrder, sy)
+	return sy
+}
+
 func (b *builder) projection(i int, pd *parser.ProjDef) {
 	targets := pd.Targets
 	if len(targets) == 0 && pd.Target != "" {
@@ -618,9 +667,19 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	}
 	preSpiking := pre.Pop.Type.Spiking
 	var sy *synType
-	if pd.Synapse == "" {
+	switch {
+	case pd.Decoding != nil:
+		if pd.Synapse != "" {
+			b.diags.Errorf(pd.SynapsePos, "a decoding projection has no synapse type (its weights scale the decoded rates)")
+		}
+		if !preSpiking || post.Pop.Type.Spiking {
+			b.diags.Errorf(pd.DecodingPos, "a decoding projection goes from a spiking population to a rate-coded one")
+			return
+		}
+		sy = b.decodingSynapse()
+	case pd.Synapse == "":
 		sy = b.defaultSynapse(preSpiking)
-	} else {
+	default:
 		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
 		if sy == nil {
 			b.connector(pd.Connector, pre, post)
@@ -632,6 +691,16 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	}
 	st := sy.t
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
+	if pd.Decoding != nil {
+		w := *pd.Decoding
+		if w == 0 {
+			w = b.out.Dt
+		}
+		pr.DecodeSteps = max(Steps(w, b.out.Dt), 1)
+		if len(targets) > 1 {
+			b.diags.Errorf(pd.TargetPos, "a decoding projection has one target")
+		}
+	}
 	_ = i
 	postType := post.Pop.Type
 	// A psp from a spiking population reaches a spiking neuron through
@@ -655,7 +724,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput { // projections onto inputs exist for their learning (ANNarchy allows them)
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
 			}
 		}
@@ -665,7 +734,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if readsSum(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput {
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
 			}
 		}
@@ -908,7 +977,66 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		}
 		mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonVar, Var: v})
 	}
+	obj := md.Target.Name
+	for i := range mon.Vars {
+		if u, ok := b.out.Units[obj+"."+mon.Vars[i].Name]; ok {
+			mon.Vars[i].Unit = u
+		} else {
+			mon.Vars[i].Unit = b.out.Units[mon.Vars[i].Name]
+		}
+	}
 	b.out.Monitors = append(b.out.Monitors, mon)
+}
+
+// units checks the model's units: every name must be a variable (or
+// sum(target)) of some neuron or synapse type, or of the population or
+// projection that qualifies it.
+func (b *builder) units() {
+	for _, u := range b.m.Units {
+		if b.out.Units == nil {
+			b.out.Units = map[string]string{}
+		}
+		if _, ok := b.out.Units[u.Name]; ok {
+			b.diags.Errorf(u.Pos, "units: %q is given twice", u.Name)
+			continue
+		}
+		obj, name, qualified := strings.Cut(u.Name, ".")
+		if !qualified {
+			obj, name = "", u.Name
+		}
+		var types [][]*Var
+		switch {
+		case obj == "":
+			for _, nt := range b.out.Neurons {
+				types = append(types, nt.Vars)
+			}
+			for _, st := range b.out.Synapses {
+				types = append(types, st.Vars)
+			}
+		case b.pops[obj] != nil:
+			types = append(types, b.pops[obj].Type.Vars)
+		case b.projs[obj] != nil:
+			types = append(types, b.projs[obj].Type.Vars)
+		default:
+			if !b.isBroken(obj) {
+				b.diags.Errorf(u.Pos, "units: no population or projection %q", obj)
+			}
+			continue
+		}
+		found := strings.HasPrefix(name, "sum(") || name == "w" || name == "r"
+		var names []string
+		for _, vars := range types {
+			for _, v := range vars {
+				names = append(names, v.Name)
+				found = found || v.Name == name
+			}
+		}
+		if !found {
+			b.diags.Errorf(u.Pos, "units: no variable %q%s", name, didYouMean(name, names))
+			continue
+		}
+		b.out.Units[u.Name] = u.Unit
+	}
 }
 
 func (b *builder) simulation() {

@@ -447,6 +447,11 @@ type Projection struct {
 	Type      *SynapseType
 	Override  []Override
 	Connector Connector
+	// DecodeSteps > 0 makes a decoding projection (ANNarchy's
+	// DecodingProjection): sum(target) of each post neuron gets the
+	// weighted spikes it received in the last DecodeSteps steps, as a rate
+	// in Hz per synapse; delays are ignored.
+	DecodeSteps int
 }
 
 // MonVarKind says what a monitored name is.
@@ -464,6 +469,7 @@ type MonitorVar struct {
 	Kind   MonVarKind
 	Var    *Var
 	Target string // MonSum
+	Unit   string // from the model's units:, "" when it gives none
 }
 
 // Monitor records populations, views or projections.
@@ -490,7 +496,7 @@ type Simulation struct {
 type Model struct {
 	Name      string
 	File      string
-	Hash      string // sha256 of the model file contents
+	Hash      string // sha256 of the model without comments and layout (parser.CanonicalYAML)
 	Dt        float64
 	Seed      int64
 	HasSeed   bool
@@ -507,6 +513,8 @@ type Model struct {
 	Projs      []*Projection
 	Monitors   []*Monitor
 	Sim        Simulation
+	// Units are the model's units: by name as written ("v", "exc.v").
+	Units map[string]string
 	// Schedule replaces Sim when HasSchedule (the model's schedule).
 	Schedule    []*SchedStep
 	HasSchedule bool

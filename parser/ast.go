@@ -185,7 +185,8 @@ type Named struct {
 // Model is a whole model.yaml.
 type Model struct {
 	File      string
-	Source    []byte // the model file's bytes, as read (ir hashes them)
+	Source    []byte // the model file's bytes, as read
+	Canonical []byte // the model without comments and layout (CanonicalYAML); ir hashes it
 	Name      string
 	NamePos   diag.Pos
 	Dt        float64 // 1.0 when absent
@@ -211,6 +212,10 @@ type Model struct {
 	Schedule       []*SchedStep
 	HasSchedule    bool
 	ScheduleBroken bool
+	// Units are the optional units: the unit of a variable for plots and
+	// manifests ("v: mV", or per object "exc.v: mV"), which the equation
+	// language itself has no way to say.
+	Units []UnitDef
 	// Unattributed is true when some error lies outside every neuron,
 	// synapse, population, projection and monitor (model settings,
 	// constants, functions, the document's structure): then the model
@@ -328,7 +333,11 @@ type ProjDef struct {
 	SynapsePos diag.Pos
 	Parameters []Named
 	Connector  ConnDef
-	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	// Decoding, when set, makes this a decoding projection (spikes to
+	// rates, ANNarchy's DecodingProjection) with that window in ms (0: dt).
+	Decoding    *float64
+	DecodingPos diag.Pos
+	Broken      bool // has syntax or schema errors (reported); analysis skips it
 	// BadParts names the keys whose own values had errors (reported), so
 	// that analysis can still check the other parts of a broken projection.
 	BadParts []string
@@ -393,4 +402,12 @@ type SchedSet struct {
 	Path  string
 	Value Value
 	Rows  *Value
+}
+
+// UnitDef is one entry of units:: Name is "v", "sum(exc)", or qualified by
+// a population or projection, "exc.v".
+type UnitDef struct {
+	Pos  diag.Pos
+	Name string
+	Unit string
 }

@@ -59,6 +59,7 @@ func ParseModel(file string, src []byte) (*Model, diag.List) {
 	}
 	if ok {
 		l.model(root, m)
+		m.Canonical = CanonicalYAML(root)
 	}
 	m.Unattributed = len(l.diags.Errors()) > l.attributed
 	l.diags.Sort()
@@ -511,7 +512,10 @@ func (l *loader) namedValues(n *yaml.Node, what string) []Named {
 }
 
 var modelKeys = []string{"name", "dt", "seed", "method", "precision", "event_driven", "constants", "functions",
-	"neurons", "synapses", "populations", "projections", "monitors", "simulation", "schedule"}
+	"neurons", "synapses", "populations", "projections", "monitors", "simulation", "schedule", "units"}
+
+// unitKeyRE matches the names of units:: v, sum(exc), exc.v, exc.sum(exc).
+var unitKeyRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*|sum\([A-Za-z0-9_]*\))$`)
 
 // oneOf checks a string against a fixed set of words.
 func (l *loader) oneOf(n *yaml.Node, what string, words []string) (string, bool) {
@@ -605,6 +609,19 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 			})
 		case "simulation":
 			m.Simulation = l.simulation(v)
+		case "units":
+			if isNull(v) {
+				return
+			}
+			l.fields(v, "units", nil, func(key string, k, v *yaml.Node) {
+				if !unitKeyRE.MatchString(key) {
+					l.errorf(k, "%q in units is not a variable name (v, sum(exc), or exc.v for one population or projection)", key)
+					return
+				}
+				if s, ok := l.str(v, "unit of "+key); ok {
+					m.Units = append(m.Units, UnitDef{Pos: l.pos(k), Name: key, Unit: s})
+				}
+			})
 		case "schedule":
 			m.ScheduleBroken = l.within(func() { m.Schedule = l.schedule(v, "schedule") })
 			m.HasSchedule = true
@@ -766,10 +783,26 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			kinds++
 			pd := &PoissonDef{Pos: l.pos(v)}
 			p.Poisson = pd
-			l.fields(v, "poisson of "+what, []string{"rates"}, func(key string, k, v *yaml.Node) {
-				pd.Rates = l.value(v, "rates of "+what)
+			given := 0
+			l.fields(v, "poisson of "+what, []string{"rates", "target"}, func(key string, k, v *yaml.Node) {
+				given++
+				if key == "rates" {
+					pd.Rates = l.value(v, "rates of "+what)
+					return
+				}
+				// ANNarchy's PoissonPopulation(target=...): rates = sum(target).
+				if t, ok := l.name(v, "target of poisson"); ok {
+					e, d := ParseExpr("sum("+t+")", l.mapper(v))
+					l.diags = append(l.diags, d...)
+					pd.Rates = Value{Pos: l.pos(v), Str: "sum(" + t + ")", Expr: e}
+				}
 			})
-			l.require(v, "poisson of "+what, "rates")
+			switch {
+			case given == 0:
+				l.require(v, "poisson of "+what, "rates")
+			case given > 1:
+				l.errorf(v, "poisson of %s takes rates (Hz) or target (rates = sum(target)), not both", what)
+			}
 		case "spike_source":
 			kinds++
 			sd := &SpikeSourceDef{Pos: l.pos(v)}
@@ -850,7 +883,7 @@ func (l *loader) geometry(n *yaml.Node, what string) []int {
 	return nil
 }
 
-var projKeys = []string{"name", "pre", "post", "target", "synapse", "parameters", "connector"}
+var projKeys = []string{"name", "pre", "post", "target", "synapse", "parameters", "connector", "decoding"}
 
 func (l *loader) projection(n *yaml.Node) *ProjDef {
 	p := &ProjDef{Pos: l.pos(n)}
@@ -898,6 +931,21 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 		case "synapse":
 			p.SynapsePos = l.pos(v)
 			p.Synapse, _ = l.name(v, "synapse of "+what)
+		case "decoding":
+			// ANNarchy's DecodingProjection(..., window=...).
+			p.DecodingPos = l.pos(k)
+			window := 0.0
+			p.Decoding = &window
+			if !isNull(v) {
+				l.fields(v, "decoding of "+what, []string{"window"}, func(_ string, _, v *yaml.Node) {
+					if f, ok := l.number(v, "window"); ok {
+						window = f
+						if f < 0 {
+							l.errorf(v, "window must not be negative, got %v", f)
+						}
+					}
+				})
+			}
 		case "parameters":
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "connector":

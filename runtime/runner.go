@@ -555,7 +555,7 @@ func (r *runner) single(seed int64) int {
 	switch {
 	case res.err != nil:
 		r.errorf("%v", res.err)
-		if res.usage && len(r.prog.Paths) > 0 && !HasSuggestion(res.err) {
+		if res.usage && len(r.prog.Paths) > 0 && listPaths(res.err) {
 			r.errorf("settable paths: %s", strings.Join(r.prog.Paths, " "))
 		}
 		if res.usage {

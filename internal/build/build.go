@@ -18,6 +18,7 @@ import (
 
 	"github.com/annc/annc/codegen"
 	"github.com/annc/annc/internal/proc"
+	"github.com/annc/annc/parser"
 	"gopkg.in/yaml.v3"
 )
 
@@ -53,6 +54,7 @@ type stamp struct {
 	// the hashes of the files it replaces: either version is not a hand edit.
 	Prev      map[string]string `json:"prev,omitempty"`
 	Objects   map[string]string `json:"objects"` // model object -> sha256 of its YAML
+	Source    string            `json:"source"`  // sha256 of the model file as written
 	GenerateS float64           `json:"generate_s"`
 	BuildS    float64           `json:"build_s"`
 }
@@ -77,7 +79,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create build directory: %w", err)
+		return nil, fmt.Errorf("cannot create build directory: %w", orDisk(err, abs))
 	}
 	unlock, err := lock(abs)
 	if err != nil {
@@ -92,6 +94,11 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.ImportPath = mod.importBase + "/" + l.Model.Name
+	if !mod.nested {
+		if err := checkImportPath(res.ImportPath, abs, mod.module); err != nil {
+			return nil, err
+		}
+	}
 	old, _ := readStamp(abs)
 	python := opt.Python || (old != nil && old.Files[capiMain] != "")
 	files, err := codegen.Generate(l.Model, codegen.Options{
@@ -113,7 +120,8 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		res.Library = filepath.Join(abs, lib)
 	}
 
-	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: objectHashes(l.Source)}
+	srcSum := sha256.Sum256(l.Source)
+	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: objectHashes(l.Source), Source: hex.EncodeToString(srcSum[:])}
 	keyHash := sha256.New()
 	names := sortedKeys(files)
 	for _, name := range names {
@@ -129,6 +137,24 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		(!python || exists(res.Library)) {
 		res.UpToDate = true
 		res.GenerateS, res.BuildS = old.GenerateS, old.BuildS
+		if old.Source != "" && old.Source != st.Source {
+			// The model hash leaves out comments and layout.
+			res.Notes = append(res.Notes, "only comments or formatting changed in "+filepath.Base(l.Path)+": nothing to rebuild")
+			old.Source = st.Source
+			if data, err := json.MarshalIndent(old, "", "  "); err == nil {
+				os.WriteFile(filepath.Join(abs, stampName), append(data, '\n'), 0o644)
+			}
+		}
+		if mod.nested {
+			// a deleted or broken go.work is repaired even when nothing else changed
+			note, err := ensureWork(abs)
+			if err != nil {
+				return nil, err
+			}
+			if note != "" {
+				res.Notes = append(res.Notes, note)
+			}
+		}
 		return res, nil
 	}
 	res.Reasons = reasons(old, &st, opt.Force, exists(res.Binary) && (!python || exists(res.Library)))
@@ -147,11 +173,12 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		maps.Copy(pending.Prev, old.Files)
 	}
 	if err := writeStamp(abs, &pending); err != nil {
-		return nil, err
+		return nil, writeError(err, abs)
 	}
 	for _, name := range names {
 		if err := writeIfChanged(filepath.Join(abs, name), files[name]); err != nil {
-			return nil, err
+			os.Remove(filepath.Join(abs, stampName))
+			return nil, writeError(err, abs)
 		}
 	}
 	for name := range pending.Prev {
@@ -181,7 +208,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	if sig, err := proc.Run(cmd); sig != nil {
 		return nil, &InterruptedError{Signal: sig}
 	} else if err != nil {
-		return nil, fmt.Errorf("internal error: go build of the generated code failed (please report this with your model):\n%s", out.String())
+		return nil, goBuildError(err, out.String(), abs, "the model")
 	}
 	if python {
 		// The C API needs cgo; the header go build writes beside the
@@ -197,6 +224,9 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		if sig, err := proc.Run(cmd); sig != nil {
 			return nil, &InterruptedError{Signal: sig}
 		} else if err != nil {
+			if e := goBuildError(err, out.String(), abs, "the shared library"); !strings.HasPrefix(e.Error(), "internal error") {
+				return nil, e
+			}
 			return nil, fmt.Errorf("building the shared library for Python failed (cgo needs a C compiler such as gcc):\n%s", out.String())
 		}
 	}
@@ -204,7 +234,8 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	res.BuildS = time.Since(t1).Seconds()
 	st.GenerateS, st.BuildS = res.GenerateS, res.BuildS
 	if err := writeStamp(abs, &st); err != nil {
-		return nil, err
+		os.Remove(filepath.Join(abs, stampName))
+		return nil, writeError(err, abs)
 	}
 	return res, nil
 }
@@ -221,7 +252,7 @@ func (e *InterruptedError) Error() string {
 func writeStamp(abs string, st *stamp) error {
 	data, _ := json.MarshalIndent(st, "", "  ")
 	path := filepath.Join(abs, stampName)
-	if err := os.WriteFile(path+".tmp", append(data, '\n'), 0o644); err != nil {
+	if err := writeFile(path+".tmp", append(data, '\n'), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(path+".tmp", path)
@@ -231,6 +262,7 @@ func writeStamp(abs string, st *stamp) error {
 type moduleInfo struct {
 	nested     bool   // the build directory is its own module
 	importBase string // import path of the build directory
+	module     string // path of the enclosing module (not nested)
 }
 
 // locateModule finds the Go module that will hold the build directory: an
@@ -255,7 +287,7 @@ func locateModule(abs string) (moduleInfo, error) {
 					return moduleInfo{}, fmt.Errorf("build directory %s lies inside module %s but %q is not a valid import path element; choose another -d", abs, p, el)
 				}
 			}
-			return moduleInfo{importBase: base}, nil
+			return moduleInfo{importBase: base, module: p}, nil
 		}
 		if d == filepath.Dir(d) {
 			break
@@ -284,43 +316,6 @@ func modulePath(gomod []byte) string {
 		}
 	}
 	return ""
-}
-
-// ensureWork makes `go run <dir>/main.go` work from the working directory by
-// listing the build directory's module in a go.work there.
-func ensureWork(abs string) (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(wd, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", nil // not below the working directory: nothing to make runnable from here
-	}
-	use := "./" + filepath.ToSlash(rel)
-	path := filepath.Join(wd, "go.work")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		content := "go 1.22\n\nuse " + use + "\n"
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			return "", err
-		}
-		return "wrote go.work (use " + use + ") so that `go run " + filepath.ToSlash(rel) + "/main.go` works here", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 1 && f[len(f)-1] == use {
-			return "", nil
-		}
-	}
-	data = append(bytes.TrimRight(data, "\n"), []byte("\n\nuse "+use+"\n")...)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return "", err
-	}
-	return "added " + use + " to go.work", nil
 }
 
 // lock takes an exclusive lock on the build directory so that concurrent
@@ -425,7 +420,7 @@ func objectHashes(src []byte) map[string]string {
 		return out
 	}
 	hash := func(n *yaml.Node) string {
-		data, _ := yaml.Marshal(n)
+		data := parser.CanonicalYAML(n)
 		sum := sha256.Sum256(data)
 		return hex.EncodeToString(sum[:8])
 	}
@@ -465,7 +460,8 @@ func writeIfChanged(path string, data []byte) error {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	if err := writeFile(tmp, data, 0o644); err != nil {
+		os.Remove(tmp) // a partial file must not stay behind
 		return err
 	}
 	return os.Rename(tmp, path)

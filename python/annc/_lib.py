@@ -20,7 +20,7 @@ _SIGNATURES = {
     "annc_free_buffer": (None, [c_void_p]),
     "annc_model": (c_void_p, []),
     "annc_unknown": (c_void_p, [c_char_p, c_char_p]),
-    "annc_derive_seed": (c_int64, [c_int64, c_int]),
+    "annc_trial_seed": (c_int64, [c_int64, c_int]),
     "annc_new": (c_void_p, [c_int64, c_int, POINTER(c_int64)]),
     "annc_free": (None, [c_int64]),
     "annc_simulate": (c_void_p, [c_int64, c_double]),

@@ -107,27 +107,33 @@ class Model:
         _network.last = net
         return net
 
-    def derive_seed(self, base, i):
-        """Seed of run i of a series with base seed base, as annc's sweeps derive it."""
-        return self._lib.annc_derive_seed(int(base), int(i))
+    def trial_seed(self, seed, k):
+        """Seed of trial k of seed (seed itself for k = 0), as annc's
+        ParallelRun and the runner's -trials derive it."""
+        return self._lib.annc_trial_seed(int(seed), int(k))
 
-    def parallel_run(self, method, number=0, networks=None, seeds=None, threads=1, max_processes=-1, **args):
+    def parallel_run(self, method, number=0, networks=None, seeds=None, same_seed=False, threads=1,
+                     max_processes=-1, **args):
         """parallel_run with this model (see annc.parallel_run)."""
-        return parallel_run(method, networks=networks, number=number, seeds=seeds, model=self,
-                            threads=threads, max_processes=max_processes, **args)
+        return parallel_run(method, networks=networks, number=number, seeds=seeds, same_seed=same_seed,
+                            model=self, threads=threads, max_processes=max_processes, **args)
 
     def __repr__(self):
         return "<annc.Model %s (%s)>" % (self.name, self.library)
 
 
-def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, model=None, threads=1, **args):
+def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, same_seed=False, model=None,
+                 threads=1, **args):
     """Runs method(idx, net, **kwargs) for number new networks (or for the
     given networks) in parallel on Go's goroutines, and returns the results
     in index order, as ANNarchy's parallel_run does.
 
-    seeds: one seed per new network, or a base seed (network i gets the seed
-    annc's sweeps derive for run i), or None (the model's seed, else a random
-    base). Other keyword arguments are given to method: a list, tuple or
+    seeds: one seed per new network, or one seed s: network i gets the seed
+    of trial i of s (s itself for network 0, as annc's ParallelRun derives
+    them), or s for every network with same_seed=True (as every point of a
+    CLI sweep has); None is the model's seed, else a random one; "same" and
+    "sequential" (seed, seed+1, ...) start from that seed too. Other
+    keyword arguments are given to method: a list, tuple or
     array of one value per network gives each its own, anything else is given
     to all. max_processes: workers (-1: one per core). model: the model of
     the new networks (default: the one annc.compile returned last). The
@@ -156,13 +162,24 @@ def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, 
             if len(v) != n:
                 raise InvalidValueError("parallel_run: %s has %d values for %d networks" % (k, len(v), n))
             per[k] = v
+    if networks is not None and seeds is not None:
+        raise InvalidValueError("parallel_run: seeds are for new networks (number=), not networks=")
     lib = model._lib
     seed_arr = None
     if networks is None:
-        if seeds is None:
-            seeds = model.default_seed()
+        if seeds is None or isinstance(seeds, str):
+            base = model.default_seed()
+            if seeds == "same":
+                same_seed = True
+            elif seeds == "sequential":
+                seeds = [base + i for i in range(n)]
+            elif seeds is not None:
+                raise InvalidValueError('parallel_run: seeds must be a list, a number, "same" or "sequential", got %r'
+                                        % (seeds,))
+            if not isinstance(seeds, list):
+                seeds = base
         if np.isscalar(seeds):
-            seeds = [model.derive_seed(int(seeds), i) for i in range(n)]
+            seeds = [int(seeds) if same_seed else model.trial_seed(int(seeds), i) for i in range(n)]
         if len(seeds) != n:
             raise InvalidValueError("parallel_run: %d seeds for %d networks" % (len(seeds), n))
         seed_arr = (c_int64 * n)(*[int(s) for s in seeds])

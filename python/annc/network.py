@@ -243,8 +243,13 @@ class Network:
                                                 float(period or 0), float(offset or 0)))
 
     def disable_learning(self, projections=None):
-        """Freezes synaptic variables (transmission continues)."""
-        self._lib.check(self._lib.annc_learning(self._h, 0, self._proj_names(projections).encode(), 0.0, 0.0))
+        """Freezes synaptic variables (transmission continues) of projections,
+        or of every projection; enable_learning turns them on again, one by
+        one or all at once, as in ANNarchy."""
+        names = self._proj_names(projections) if projections is not None else \
+            ",".join(p["name"] for p in self._model.info["projections"])
+        if names:
+            self._lib.check(self._lib.annc_learning(self._h, 0, names.encode(), 0.0, 0.0))
 
     # --- callbacks ------------------------------------------------------
 

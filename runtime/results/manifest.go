@@ -124,6 +124,7 @@ type File struct {
 	PeriodMs float64  `json:"period_ms"`
 	T0Ms     *float64 `json:"t0_ms,omitempty"`
 	Size     int      `json:"size,omitempty"`
+	Unit     string   `json:"unit,omitempty"` // the unit the model's units: gives the variable
 }
 
 // Marshal encodes the manifest as indented JSON ending with a newline; set is
