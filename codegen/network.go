@@ -718,7 +718,14 @@ model to the runner.
 		b.WriteString("\n")
 	}
 	if len(g.mons) > 0 {
-		b.WriteString("Monitors (Network fields, *annrt.Monitor):\n\n")
+		b.WriteString(`Monitors (Network fields, *annrt.Monitor) hold what they record in memory
+(Get, Times, Raster) or stream it to .npy files (StreamTo); Save writes their
+files as the runner does: one per variable, the frame times (<monitor>.t.npy),
+the synapse ranks of a projection's monitor (<monitor>.pre.npy,
+<monitor>.post.npy) and the spikes, described by the entries of
+results.Manifest (README.md, "Results on disk"):
+
+`)
 		for _, mo := range g.mons {
 			fmt.Fprintf(&b, "  - %s: %s\n", mo.field, mo.m.Name)
 		}
