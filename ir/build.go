@@ -582,8 +582,15 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	case st.Spiking && !postType.Spiking:
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
 	case st.Spiking:
-		if !contains(postType.Targets, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s has no conductance g_%s for target %q%s", postType.Name, post.Pop.Name, pd.Target, pd.Target, didYouMean(pd.Target, postType.Targets))
+		// Targets also holds those read only through sum(target).
+		var gs []string
+		for _, v := range postType.Vars {
+			if v.Conductance {
+				gs = append(gs, strings.TrimPrefix(v.Name, "g_"))
+			}
+		}
+		if !contains(gs, pd.Target) {
+			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s has no conductance g_%s for target %q%s", postType.Name, post.Pop.Name, pd.Target, pd.Target, didYouMean(pd.Target, gs))
 		}
 	default:
 		// Rate-coded transmission (also from spiking populations, as a

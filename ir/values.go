@@ -234,6 +234,16 @@ var connArgs = map[string]struct{ req, opt []string }{
 	"from_matrix":       {[]string{"weights"}, []string{"delays"}},
 }
 
+// Connectors lists the connector kinds a projection accepts, sorted.
+func Connectors() []string {
+	names := make([]string, 0, len(connArgs))
+	for n := range connArgs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	c := Connector{Pos: cd.Pos, Kind: cd.Kind, Weights: Value{Num: 1}, Limit: 0.01}
 	spec, ok := connArgs[cd.Kind]
@@ -317,6 +327,16 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 			b.errorf(v.Pos, "allow_self_connections must be true or false")
 		} else {
 			c.AllowSelf = *v.Bool
+		}
+	}
+	if cd.Kind == "gaussian" || cd.Kind == "dog" {
+		// The runtime places the neurons of whole populations on a grid.
+		switch {
+		case pre.Ranks != nil || post.Ranks != nil:
+			b.errorf(cd.Pos, "%s connects whole populations, not views (%s -> %s)", cd.Kind, pre.Text, post.Text)
+		case len(pre.Pop.Geometry) != len(post.Pop.Geometry):
+			b.errorf(cd.Pos, "%s needs populations of the same dimension: %s has %d, %s has %d",
+				cd.Kind, pre.Pop.Name, len(pre.Pop.Geometry), post.Pop.Name, len(post.Pop.Geometry))
 		}
 	}
 	if cd.Kind == "one_to_one" && nPre != nPost {
