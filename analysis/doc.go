@@ -5,9 +5,9 @@
 // intervals, their coefficient of variation, the Fano factor and the
 // cross-correlation coherence index of Wang & Buzsáki (1996).
 //
-// It is deliberately independent of the runtime package: results on disk are
-// the contract (SPEC §5), so the files are parsed here with a small .npy
-// reader that validates every header rather than trusting the writer.
+// It is deliberately independent of the runtime package: the format of results
+// on disk is the README's "Results on disk", so the files are parsed here with a
+// small .npy reader that validates every header rather than trusting the writer.
 //
 // # Conventions
 //

@@ -15,7 +15,7 @@ import (
 	"strings"
 )
 
-// Manifest is manifest.json of a results directory (SPEC §5).
+// Manifest is manifest.json of a results directory (README, "Results on disk").
 type Manifest struct {
 	Model       string         `json:"model"`
 	ModelHash   string         `json:"model_hash"`
@@ -317,10 +317,11 @@ func LoadRun(dir string) (*Run, error) {
 // Sweep is a sweep directory: sweep.csv and its run directories.
 type Sweep struct {
 	Dir string
-	// Params are the swept paths (the columns between index and seed).
+	// Params are the swept paths (the columns between index and seed; a
+	// swept seed is a column "seed" too, before the run's).
 	Params []string
 	// Metrics are the numeric summary columns after seed (<monitor>_rate_hz);
-	// a "status" column there is read into SweepRow.Status instead.
+	// "status" and "trial" columns there are read into SweepRow instead.
 	Metrics []string
 	// Rows holds one row per run, sorted by index.
 	Rows []SweepRow
@@ -334,6 +335,9 @@ type SweepRow struct {
 	Raw    []string
 	Values []float64
 	Seed   int64
+	// Trial is the run's trial of its point (0 when the file has no trial
+	// column): rows with the same Raw values are trials of one point.
+	Trial int
 	// Status is the run's status ("ok", "interrupted", "error"), "" when the
 	// file has no status column.
 	Status string
@@ -360,15 +364,19 @@ func (s *Sweep) RunDir(i int) string {
 func (s *Sweep) LoadRun(i int) (*Run, error) { return LoadRun(s.RunDir(s.Rows[i].Index)) }
 
 // Column returns the values of one column of sweep.csv over the rows, by
-// name: a swept path, "seed", "index" or a metric.
+// name: a swept path, "seed" (the run's, unless the seed was swept),
+// "trial", "index" or a metric.
 func (s *Sweep) Column(name string) ([]float64, bool) {
 	out := make([]float64, len(s.Rows))
 	switch {
-	case name == "index":
+	case name == "trial":
+		for i, r := range s.Rows {
+			out[i] = float64(r.Trial)
+		}
+	case name == "seed" && !slices.Contains(s.Params, "seed"):
 		for i, r := range s.Rows {
 			out[i] = float64(r.Index)
 		}
-	case name == "seed":
 		for i, r := range s.Rows {
 			out[i] = float64(r.Seed)
 		}
@@ -389,7 +397,7 @@ func (s *Sweep) Column(name string) ([]float64, bool) {
 }
 
 // LoadSweep reads dir/sweep.csv (header: index, one column per swept path,
-// seed, optionally status, then one column per summary metric). Rows are
+// seed, optionally trial and status, then one column per summary metric). Rows are
 // returned sorted by index. The run directories are not read: a run that
 // failed may have none (see Sweep.LoadRun).
 func LoadSweep(dir string) (*Sweep, error) {
@@ -417,15 +425,23 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 	if len(header) < 2 || header[0] != "index" {
 		return nil, fmt.Errorf("%s:1: header must start with \"index\", got %q", path, strings.Join(header, ","))
 	}
-	seedCol := slices.Index(header, "seed")
+	// The last "seed" is the run's: a swept seed comes before it.
+	seedCol := -1
+	for c, h := range header {
+		if h == "seed" {
+			seedCol = c
+		}
+	}
 	if seedCol < 0 {
 		return nil, fmt.Errorf("%s:1: header has no \"seed\" column", path)
 	}
 	s := &Sweep{Params: append([]string(nil), header[1:seedCol]...)}
-	statusCol := -1
+	statusCol, trialCol := -1, -1
 	for c := seedCol + 1; c < len(header); c++ {
 		if header[c] == "status" {
 			statusCol = c
+		} else if header[c] == "trial" {
+			trialCol = c
 		} else {
 			s.Metrics = append(s.Metrics, header[c])
 		}
@@ -475,6 +491,14 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 		for c := seedCol + 1; c < len(rec); c++ {
 			if c == statusCol {
 				row.Status = strings.TrimSpace(rec[c])
+				continue
+			}
+			if c == trialCol {
+				k, err := strconv.Atoi(strings.TrimSpace(rec[c]))
+				if err != nil || k < 0 {
+					return nil, fmt.Errorf("%s:%d: trial %q is not a non-negative integer", path, line, rec[c])
+				}
+				row.Trial = k
 				continue
 			}
 			v, err := num(c)

@@ -188,7 +188,26 @@ func TestLoadSweep(t *testing.T) {
 		t.Fatalf("non-numeric sweep %+v", s)
 	}
 
+	// Trials of a swept seed: the swept seed is a parameter, the last seed
+	// column the run's.
+	os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte("index,seed,seed,trial,status,m_rate_hz\n0,5,5,0,ok,1\n1,5,77,1,ok,3\n"), 0o644)
+	s, err = LoadSweep(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Params, []string{"seed"}) || !slices.Equal(s.Metrics, []string{"m_rate_hz"}) ||
+		s.Rows[1].Seed != 77 || s.Rows[1].Trial != 1 || s.Rows[1].Raw[0] != "5" {
+		t.Fatalf("trials sweep %+v", s)
+	}
+	if c, _ := s.Column("seed"); !slices.Equal(c, []float64{5, 5}) {
+		t.Fatalf("swept seed column %v", c)
+	}
+	if c, _ := s.Column("trial"); !slices.Equal(c, []float64{0, 1}) {
+		t.Fatalf("trial column %v", c)
+	}
+
 	bad := []struct{ csv, want string }{
+		{"index,a,seed,trial\n0,1,1,x\n", "trial \"x\" is not a non-negative integer"},
 		{"idx,seed\n", "must start with \"index\""},
 		{"index,a\n", "no \"seed\""},
 		{"index,a,seed,r_rate_hz\n0,1,1,x\n", "sweep.csv:2: column \"r_rate_hz\": \"x\" is not a number"},

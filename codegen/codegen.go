@@ -56,6 +56,8 @@ type gen struct {
 	funcList []*ufunc
 	netNames *namer
 	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
+	data     map[string][]byte // files embedded in the package (data.go)
+	embeds   []string          // their //go:embed variables
 }
 
 // ufunc is a user function printed as a Go function.
@@ -111,8 +113,11 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	for name, src := range pkgFiles {
 		files[name] = src
 	}
-	for name, src := range g.simdFiles(view.Pkg, view.Header) {
+	for name, src := range g.simdFiles(view.Pkg, view.Header, view.RuntimeImport) {
 		files[name] = src
+	}
+	for name, b := range g.data {
+		files[view.Pkg+"/"+name] = b
 	}
 	if err := addRuntime(files); err != nil {
 		return nil, err
@@ -126,7 +131,7 @@ func addRuntime(files map[string][]byte) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || path.Ext(p) != ".go" || p == "source.go" || strings.HasSuffix(p, "_test.go") {
+		if d.IsDir() || (path.Ext(p) != ".go" && path.Ext(p) != ".s") || p == "source.go" || strings.HasSuffix(p, "_test.go") {
 			return nil
 		}
 		b, err := fs.ReadFile(runtime.Source, p)
@@ -187,6 +192,7 @@ type proj struct {
 	fills     []fillMethod
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool
+	targets   []string // the targets it transmits to (ir.Projection.Targets)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -276,16 +282,11 @@ func (g *gen) prepare() {
 				})
 			}
 		}
-		if all {
-			for _, pj := range g.projs {
-				if pj.post.nt == nt {
-					set[pj.p.Target] = true
-				}
-			}
-		}
 		for _, pj := range g.projs {
-			if pj.post.nt == nt && !pj.st.Spiking {
-				set[pj.p.Target] = true
+			if pj.post.nt == nt && (all || fillsSum(pj)) {
+				for _, t := range pj.targets {
+					set[t] = true
+				}
 			}
 		}
 		for t := range set {
@@ -340,6 +341,10 @@ func (g *gen) newProj(p *ir.Projection) {
 		goName: g.pkgNames.get(exported(ident(p.Name)) + "Proj"),
 		pre:    g.popOf[p.Pre.Pop], post: g.popOf[p.Post.Pop],
 		fld: map[*ir.Var]string{}, randField: map[*ir.RandomVar]string{},
+		targets: p.Targets,
+	}
+	if p.Targets == nil {
+		pj.targets = []string{p.Target} // a projection built without analysis
 	}
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
@@ -357,12 +362,20 @@ func (g *gen) newProj(p *ir.Projection) {
 		if d > pj.pre.maxDelay {
 			pj.pre.maxDelay = d
 		}
-		if pj.post.nt.byName["g_"+p.Target] == nil {
-			g.fail("projection %s: neuron type %s has no conductance g_%s", p.Name, pj.post.nt.t.Name, p.Target)
+	}
+	if st.Spiking || p.PspToG {
+		for _, t := range pj.targets {
+			if pj.post.nt.byName["g_"+t] == nil {
+				g.fail("projection %s: neuron type %s has no conductance g_%s", p.Name, pj.post.nt.t.Name, t)
+			}
 		}
 	}
 	g.projs = append(g.projs, pj)
 }
+
+// fillsSum reports whether a projection adds its psp to sum(target) (rather
+// than to g_target).
+func fillsSum(pj *proj) bool { return !pj.st.Spiking && !pj.p.PspToG }
 
 // maxDelaySteps is an upper bound of the projection's delays in steps, known
 // before its synapses are drawn (numbers and bounded distributions).

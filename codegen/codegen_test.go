@@ -91,7 +91,7 @@ func main() {
 	n.Mlif.Pause()
 	n.Mtgt.Pause()
 	out["allocs"] = testing.AllocsPerRun(200, n.Step)
-	par, errs := m.ParallelRun(3, m.RunOptions{BaseSeed: 5, Workers: 2}, func(i int, net *m.Network) float64 {
+	par, errs := m.ParallelRun(3, m.RunOptions{Seed: 5, Workers: 2}, func(i int, net *m.Network) float64 {
 		net.Simulate(10)
 		return net.Lif.V[0]
 	})

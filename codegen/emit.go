@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 )
 
@@ -99,6 +100,7 @@ type ectx struct {
 	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays [lo, hi)
 	preCost int               // estimated work of preFill per presynaptic neuron
 	wExpr   string            // how w reads, when not pj.W[k] (pre-major weight copies)
+	tgt     string            // the target g_target stands for (default: the first)
 	cache   *varCache         // per-neuron variables kept in locals (neuron loops)
 }
 
@@ -389,48 +391,36 @@ func reciprocal(x *ir.Binary) (num, recip ir.Expr) {
 	return num, recip
 }
 
-// mathFuncs maps built-ins to functions of package math (one float64 argument
-// unless noted).
-var mathFuncs = map[string]string{
-	"exp": "Exp", "log": "Log", "ln": "Log", "sqrt": "Sqrt", "sin": "Sin", "cos": "Cos", "tan": "Tan",
-	"asin": "Asin", "acos": "Acos", "atan": "Atan", "sinh": "Sinh", "cosh": "Cosh", "tanh": "Tanh",
-	"abs": "Abs", "fabs": "Abs", "floor": "Floor", "ceil": "Ceil", "round": "Round",
-	"atan2": "Atan2", "pow": "Pow", "power": "Pow",
-}
-
-// helperFuncs maps built-ins to the small helpers of the generated package.
-var helperFuncs = map[string]string{
-	"sign": "sign", "pos": "pos", "positive": "pos", "neg": "neg", "negative": "neg",
-	"clip": "clip", "modulo": "modulo",
-}
-
+// call prints a built-in function through its row in lang.Builtins: a
+// function of package math (float64 arguments) or a helper of the generated
+// package (the model's float type).
 func (c *ectx) call(x *ir.Call) pexpr {
 	g := c.g
 	args := make([]string, len(x.Args))
 	for i, a := range x.Args {
 		args[i] = c.expr(a).float().s
 	}
-	if f, ok := mathFuncs[x.Fun]; ok {
+	bi, ok := lang.LookupBuiltin(x.Fun)
+	if !ok {
+		g.fail("unknown function %q", x.Fun)
+		return atom("0", tFloat)
+	}
+	typ := tFloat
+	if bi.Bool {
+		typ = tBool
+	}
+	if bi.Math != "" {
 		g.use("math")
 		for i := range args {
 			args[i] = g.arg(args[i])
 		}
-		return atom(g.conv("math."+f+"("+strings.Join(args, ", ")+")"), tFloat)
+		call := "math." + bi.Math + "(" + strings.Join(args, ", ") + ")"
+		if bi.Bool {
+			return atom(call, tBool)
+		}
+		return atom(g.conv(call), tFloat)
 	}
-	if f, ok := helperFuncs[x.Fun]; ok {
-		return atom(f+"("+strings.Join(args, ", ")+")", tFloat)
-	}
-	switch x.Fun {
-	case "min", "max":
-		return atom(x.Fun+"("+strings.Join(args, ", ")+")", tFloat)
-	case "isnan":
-		g.use("math")
-		return atom("math.IsNaN("+g.arg(args[0])+")", tBool)
-	case "isfinite":
-		return atom("isFinite("+args[0]+")", tBool)
-	}
-	g.fail("unknown function %q", x.Fun)
-	return atom("0", tFloat)
+	return atom(bi.Helper+"("+strings.Join(args, ", ")+")", typ)
 }
 
 // special prints t, dt, t_last, t_pre, t_post or rank.

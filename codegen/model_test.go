@@ -105,7 +105,7 @@ func testModel() *ir.Model {
 	m.Monitors = []*ir.Monitor{
 		{Name: "mlif", View: &ir.View{Pop: pLif, Text: "lif"}, PeriodSteps: 1, Start: true, Vars: []ir.MonitorVar{
 			{Name: "v", Kind: ir.MonVar, Var: v}, {Name: "spike", Kind: ir.MonSpike}, {Name: "g_exc", Kind: ir.MonVar, Var: gexc}}},
-		{Name: "mtgt", View: &ir.View{Pop: pTgt, Ranks: []int{1}, Shape: []int{1}, Text: "tgt[1]"}, PeriodSteps: 2, Start: true, Vars: []ir.MonitorVar{
+		{Name: "mtgt", View: &ir.View{Pop: pTgt, Dims: []ir.Range{{Start: 1, Len: 1, Index: true}}, Shape: []int{1}, Text: "tgt[1]"}, PeriodSteps: 2, Start: true, Vars: []ir.MonitorVar{
 			{Name: "acc", Kind: ir.MonVar, Var: acc}, {Name: "g_exc", Kind: ir.MonVar, Var: gacc}}},
 	}
 	m.Sim = ir.Simulation{DurationSteps: 20}

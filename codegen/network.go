@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/runtime"
 	"github.com/annc/annc/templates"
@@ -32,6 +33,7 @@ type view struct {
 	Until         bool
 	MaxDuration   string
 	UntilOr       bool
+	HasSchedule   bool // the model has a schedule: RunSchedule and Program.Schedule
 	UntilPops     []string
 	UntilText     string
 	Consts        []constView
@@ -87,6 +89,17 @@ type monView struct {
 	TargetIndex  int    // index of the target population or projection
 	TargetName   string // name of the target population or projection
 	ranksVarName string
+}
+
+// viewRanksLit is the Go expression of the ranks of a view: the runtime
+// expands its ranges when the network is built, so that the generated code
+// stays the same size whatever the size of the view.
+func viewRanksLit(v *ir.View) string {
+	starts, lens := make([]int, len(v.Dims)), make([]int, len(v.Dims))
+	for d, r := range v.Dims {
+		starts[d], lens[d] = r.Start, r.Len
+	}
+	return fmt.Sprintf("annrt.RangeRanks(%s, %s, %s)", intsLit(v.Pop.Geometry), intsLit(starts), intsLit(lens))
 }
 
 func intsLit(xs []int) string {
@@ -191,7 +204,7 @@ func (g *gen) buildView() *view {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
 		if mv.ranksVarName != "" {
-			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, intsLit(mo.m.View.Ranks)))
+			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
 		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
@@ -221,12 +234,22 @@ func (g *gen) buildView() *view {
 	for _, u := range g.funcList {
 		v.Code = append(v.Code, u.code)
 	}
+	if code := g.embedCode(); code != "" {
+		v.Code = append(v.Code, code)
+	}
+	if code := g.scheduleCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.HasSchedule = true
+	}
 	v.Doc = g.doc()
 	imps := []string{`"fmt"`}
 	if g.imports["math"] {
 		imps = append(imps, `"math"`)
 	}
 	imps = append(imps, `"sync"`)
+	if g.imports["embed"] {
+		imps = append([]string{`"bytes"`, `_ "embed"`}, imps...)
+	}
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
 	return v
@@ -426,8 +449,8 @@ func (g *gen) projView(pj *proj, set, get *strings.Builder, paths *[]string) pro
 
 func runtimeView(p *ir.Population, v ir.View) string {
 	ranks := "nil"
-	if v.Ranks != nil {
-		ranks = intsLit(v.Ranks)
+	if !v.Whole() {
+		ranks = viewRanksLit(&v)
 	}
 	geo := p.Geometry
 	if len(geo) == 0 {
@@ -442,7 +465,8 @@ func (g *gen) buildCode(pj *proj) string {
 	c := p.Connector
 	var b strings.Builder
 	fmt.Fprintf(&b, "pre := %s\npost := %s\n", runtimeView(p.Pre.Pop, p.Pre), runtimeView(p.Post.Pop, p.Post))
-	weights := true
+	row, _ := lang.LookupConnector(c.Kind)
+	weights := row.DrawsWeights
 	switch c.Kind {
 	case "all_to_all":
 		fmt.Fprintf(&b, "c, err := annrt.AllToAll(&r, pre, post, %t)\n", c.AllowSelf)
@@ -455,22 +479,15 @@ func (g *gen) buildCode(pj *proj) string {
 	case "fixed_number_post":
 		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPost(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
 	case "gaussian":
-		weights = false
 		fmt.Fprintf(&b, "c, err := annrt.Gaussian(pre, post, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma), g.floatLit64(c.Limit), c.AllowSelf)
 	case "dog":
-		weights = false
 		fmt.Fprintf(&b, "c, err := annrt.DoG(pre, post, %s, %s, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma),
 			g.floatLit64(c.AmpNeg), g.floatLit64(c.SigmaNeg), g.floatLit64(c.Limit), c.AllowSelf)
 	case "from_matrix":
-		weights = false
 		if c.Matrix == nil {
 			g.fail("projection %s: from_matrix has no matrix (file %q not loaded)", p.Name, c.MatrixFile)
 		}
-		rows := make([]string, len(c.Matrix))
-		for i, r := range c.Matrix {
-			rows[i] = g.floatsLit(r)
-		}
-		fmt.Fprintf(&b, "c, err := annrt.FromMatrix(pre, post, [][]float64{%s})\n", strings.Join(rows, ",\n"))
+		fmt.Fprintf(&b, "wm := %s\nc, err := annrt.FromMatrix(pre, post, wm)\n", g.matrixExpr(p.Name+"_weights", c.Matrix))
 	default:
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
@@ -478,7 +495,10 @@ func (g *gen) buildCode(pj *proj) string {
 	if weights {
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
 	}
-	if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
+	if c.DelayMatrix != nil {
+		fmt.Fprintf(&b, "if err := c.SetDelays(annrt.List(annrt.MatrixSynapses(wm, %s)), n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n",
+			g.matrixExpr(p.Name+"_delays", c.DelayMatrix), p.Name)
+	} else if !(c.Delays.Kind == ir.NumValue && c.Delays.Num == 0) {
 		fmt.Fprintf(&b, "if err := c.SetDelays(%s, n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Delays), p.Name)
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.
@@ -529,12 +549,12 @@ func (g *gen) monView(mo *mon) monView {
 		if len(m.View.Pop.Geometry) == 0 {
 			shape = intsLit([]int{m.View.Pop.Size})
 		}
-		if m.View.Ranks != nil {
+		if !m.View.Whole() {
 			mv.ranksVarName = "ranks" + mo.field
 			ranks = mv.ranksVarName
 			shape = intsLit(m.View.Shape)
 			if len(m.View.Shape) == 0 {
-				shape = intsLit([]int{len(m.View.Ranks)})
+				shape = intsLit([]int{m.View.Len()})
 			}
 		}
 	case m.Proj != nil:
@@ -554,6 +574,9 @@ func (g *gen) monView(mo *mon) monView {
 		period = 1
 	}
 	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
+	if p != nil && !p.nt.t.Spiking {
+		fmt.Fprintf(&setup, "m.RateCoded = true\n")
+	}
 	add := "AddVar"
 	if g.f32 {
 		add = "AddVar32"

@@ -338,7 +338,7 @@ func (g *gen) globalOpsCode(nt *ntype) string {
 }
 
 // updateCode is the body of a neuron type's update: population-wide
-// statements, then the loop over neurons (SPEC §3 step 5). kern describes the
+// statements, then the loop over neurons (README, "One step", 5). kern describes the
 // vector kernel of the loop, nil when there is none.
 func (g *gen) updateCode(nt *ntype) (code, rangeCode string, kern *simdc) {
 	t := nt.t

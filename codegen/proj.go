@@ -22,6 +22,12 @@ func (g *gen) projCode(pj *proj) string {
 		if len(st.PostSpike) > 0 {
 			postSpike = g.postSpikeCode(pj)
 		}
+		if st.Psp != nil {
+			// Continuous transmission after the events, as ANNarchy.
+			var cont string
+			cont, transmitRange = g.rateTransmitCode(pj)
+			transmit = "{\n" + transmit + "}\n" + cont
+		}
 	} else {
 		transmit, transmitRange = g.rateTransmitCode(pj)
 	}
@@ -181,7 +187,12 @@ func (pj *%s) SyncWeights() {
 	w("// initParams sets every parameter to its default.\nfunc (pj *%s) initParams(n *Network) {\n%s}\n\n", pj.goName, g.synInitCode(pj, params))
 	w("// initVars sets every synaptic variable (except w) to its initial value.\nfunc (pj *%s) initVars(n *Network) {\n%s", pj.goName, g.synInitCode(pj, vars))
 	if len(st.Decays) > 0 {
-		w("for k := range pj.lastEv {\npj.lastEv[k] = n.Core.Step\n}\n")
+		if g.m.ExactDecay {
+			w("for k := range pj.lastEv {\npj.lastEv[k] = n.Core.Step\n}\n")
+		} else {
+			// As ANNarchy: the last event lies far in the past.
+			w("for k := range pj.lastEv {\npj.lastEv[k] = -10000\n}\n")
+		}
 	}
 	for _, r := range pj.rateRings {
 		v := pj.pre.nt.byName[r]
@@ -218,7 +229,7 @@ func (pj *%s) SyncWeights() {
 		}
 		w("}\n\n")
 	}
-	w("// transmit delivers this step's input to the postsynaptic population (SPEC §3 step 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
+	w("// transmit delivers this step's input to the postsynaptic population (README, \"One step\", 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
 	for _, f := range pj.fills {
 		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, chunk, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
 	}
@@ -226,13 +237,13 @@ func (pj *%s) SyncWeights() {
 		w("// transmitRange computes the weighted sums of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
 	}
 	if learn != "" {
-		w("// learn runs the synapse equations (SPEC §3 step 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
+		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
 	}
 	if learnRange != "" {
 		w("// learnRange runs the synapse equations of the postsynaptic neurons (or\n// runs of synapses) [lo, hi), chunk number chunk.\nfunc (pj *%s) learnRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, learnRange)
 	}
 	if postSpike != "" {
-		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (SPEC §3 step 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
+		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
 	}
 	return b.String()
 }
@@ -320,7 +331,20 @@ func (g *gen) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
 	if st.Psp == nil {
 		g.fail("projection %s: rate-coded synapse %s has no psp", pj.p.Name, st.Name)
 	}
-	sumF := pj.post.nt.sumField[pj.p.Target]
+	// The destinations: sum(target), or g_target for the continuous
+	// transmission of a spiking projection, of every target received.
+	var dsts []string
+	for _, t := range pj.targets {
+		if pj.p.PspToG {
+			dsts = append(dsts, pj.post.nt.field[pj.post.nt.byName["g_"+t]])
+		} else {
+			dsts = append(dsts, pj.post.nt.sumField[t])
+		}
+	}
+	if len(dsts) == 0 {
+		return "", ""
+	}
+	sumF := strings.Join(dsts, ",")
 	// transmitRange computes the weighted sums of the postsynaptic neurons
 	// [lo, hi) (split by Core.Split); the hoisted presynaptic values it
 	// reads are computed once before, in transmit.
@@ -398,13 +422,17 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	var b strings.Builder
 	b.WriteString("{\n")
 	c.outer.write(&b)
-	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", sumF)
+	dsts := strings.Split(sumF, ",")
+	fmt.Fprintf(&b, "ptr, pre := c.PostPtr, c.Pre\nsum := pj.post.%s\n", dsts[0])
+	for i, d := range dsts[1:] {
+		fmt.Fprintf(&b, "sum%d := pj.post.%s\n", i+1, d)
+	}
 	op := st.Operation
 	if op == "" {
 		op = "sum"
 	}
 	if (op == "sum" || op == "mean") && !perSynDelay {
-		b.WriteString(g.rateLanes(c, psp.s, op))
+		b.WriteString(g.rateLanes(c, psp.s, op, len(dsts)))
 	} else {
 		b.WriteString("j := lo\n")
 	}
@@ -440,7 +468,11 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 	if op == "mean" {
 		fmt.Fprintf(&b, "acc /= %s(hi - lo)\n", g.ft)
 	}
-	b.WriteString("sum[j] += acc\n}\n}\n")
+	b.WriteString("sum[j] += acc\n")
+	for i := range dsts[1:] {
+		fmt.Fprintf(&b, "sum%d[j] += acc\n", i+1)
+	}
+	b.WriteString("}\n}\n")
 	return b.String(), fb.String(), c.preCost
 }
 
@@ -450,7 +482,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 // of one row no longer wait for each other (the result is the same as one
 // row at a time). At the first group of unequal rows it leaves j there for
 // the row-by-row loop.
-func (g *gen) rateLanes(c *ectx, psp, op string) string {
+func (g *gen) rateLanes(c *ectx, psp, op string, ndst int) string {
 	var b strings.Builder
 	b.WriteString("j := lo\nfor ; j+4 <= hi; j += 4 {\n")
 	b.WriteString("lo0, hi0 := int(ptr[j]), int(ptr[j+1])\nlo1, hi1 := hi0, int(ptr[j+2])\nlo2, hi2 := hi1, int(ptr[j+3])\nlo3, hi3 := hi2, int(ptr[j+4])\n")
@@ -502,6 +534,9 @@ func (g *gen) rateLanes(c *ectx, psp, op string) string {
 			fmt.Fprintf(&b, "acc%d /= %s(nk)\n", l, g.ft)
 		}
 		fmt.Fprintf(&b, "sum[j+%d] += acc%d\n", l, l)
+		for i := 1; i < ndst; i++ {
+			fmt.Fprintf(&b, "sum%d[j+%d] += acc%d\n", i, l, l)
+		}
 	}
 	b.WriteString("}\n")
 	return b.String()
@@ -564,8 +599,12 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	c.hoistLoop()
 	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
 	var decay, body, plastic strings.Builder
-	g.decayCode(c, &decay)
-	c.stmts(&body, st.PreSpike, isTarget)
+	g.decayCode(c, &decay, true)
+	for _, t := range pj.targets {
+		c.tgt = t
+		c.stmts(&body, st.PreSpike, isTarget)
+	}
+	c.tgt = ""
 	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
@@ -607,14 +646,21 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 }
 
 // decayCode brings the event-driven variables of synapse k from the step of
-// its last event to now: x = inf + (x - inf) * exp(-rate * elapsed).
-func (g *gen) decayCode(c *ectx, b *strings.Builder) {
+// its last event to now: x = inf + (x - inf) * exp(-rate * elapsed). By
+// default a presynaptic event decays them as ANNarchy 5 does, over one step
+// less than has elapsed (to the step the spike was emitted in, although the
+// event is stamped with the current step); with ExactDecay over every step.
+func (g *gen) decayCode(c *ectx, b *strings.Builder, atPre bool) {
 	st := c.pj.st
 	if len(st.Decays) == 0 {
 		return
 	}
 	g.use("math")
-	fmt.Fprintf(b, "el := %s\n", g.conv("float64(n.Core.Step-pj.lastEv[k]) * n.Dt"))
+	now := "n.Core.Step"
+	if atPre && !g.m.ExactDecay {
+		now = "(n.Core.Step - 1)"
+	}
+	fmt.Fprintf(b, "el := %s\n", g.conv("float64("+now+"-pj.lastEv[k]) * n.Dt"))
 	for _, d := range st.Decays {
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
@@ -744,7 +790,7 @@ func (g *gen) postSpikeCode(pj *proj) string {
 	c.written = writtenVars(st.PostSpike)
 	c.hoistLoop()
 	var body strings.Builder
-	g.decayCode(c, &body)
+	g.decayCode(c, &body, false)
 	c.stmts(&body, st.PostSpike, nil)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
@@ -869,7 +915,10 @@ func (g *gen) plainAdd(pj *proj) string {
 	}
 	name := lhs.Name
 	if name == "" {
-		name = "g_" + pj.p.Target
+		if len(pj.targets) != 1 {
+			return ""
+		}
+		name = "g_" + pj.targets[0]
 	}
 	v := pj.post.nt.byName[name]
 	if v == nil || v.Loc != ir.Local || v.Type != ir.Float {
@@ -888,7 +937,14 @@ func (g *gen) staticTransmitCode(pj *proj) string {
 	c.wExpr = "ws[x]"
 	c.hoistLoop()
 	var body strings.Builder
-	c.stmts(&body, st.PreSpike, nil)
+	for _, t := range pj.targets {
+		c.tgt = t
+		c.stmts(&body, st.PreSpike, nil)
+	}
+	c.tgt = ""
+	if body.Len() == 0 {
+		return "" // no target the post neuron reads
+	}
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, pj.preW, pj.prePost\n")
 	c.outer.write(&b)

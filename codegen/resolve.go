@@ -198,7 +198,11 @@ func (c *ectx) target(x *ir.TargetRef) (string, vtype) {
 	}
 	name := x.Name
 	if name == "" {
-		name = "g_" + c.pj.p.Target
+		tgt := c.tgt
+		if tgt == "" && len(c.pj.targets) > 0 {
+			tgt = c.pj.targets[0]
+		}
+		name = "g_" + tgt
 	}
 	v := c.pj.post.nt.byName[name]
 	if v == nil {

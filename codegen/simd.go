@@ -289,6 +289,7 @@ func (s *simdc) expr(e ir.Expr) sval {
 			s.fail("unary %s", x.Op)
 		}
 		a := s.expr(x.X)
+		s.c.g.use("math") // the sign mask below
 		return s.op("VXORPD", true, a, s.inv("math.Copysign(0, -1)"))
 	case *ir.Binary:
 		switch x.Op {
@@ -776,192 +777,24 @@ func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string 
 
 // simdFiles returns the assembly and its Go declarations (amd64 only; other
 // architectures leave the function variables nil and run the scalar loops).
-func (g *gen) simdFiles(pkg, header string) map[string][]byte {
+func (g *gen) simdFiles(pkg, header, runtimeImport string) map[string][]byte {
 	if g.f32 {
 		return nil
 	}
 	ks := append([]*simdKernel(nil), g.kernels...)
 	sort.Slice(ks, func(i, j int) bool { return ks[i].fn < ks[j].fn })
 	var gs, as strings.Builder
-	gs.WriteString(header + "\n\npackage " + pkg + "\n\nimport \"os\"\n\n")
+	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = scatterAdd\nsimdScatterAddConst = scatterAddConst\nif !hasAVX2() {\nreturn\n}\nsimdAddTo = addToAVX2\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}
 	gs.WriteString("}\n\n")
-	gs.WriteString(`// hasAVX2 reports whether AVX2 can be used (CPUID and the OS's XCR0).
-func hasAVX2() bool {
-	maxID, _, _, _ := cpuid(0, 0)
-	if maxID < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuid(1, 0)
-	if c1&(1<<27) == 0 || c1&(1<<28) == 0 { // OSXSAVE, AVX
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<5) != 0 // AVX2
-}
-
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-func xgetbv() (eax, edx uint32)
-
-//go:noescape
-func addToAVX2(dst, src *float64, n int)
-
-//go:noescape
-func scatterAdd(dst *float64, idx *int32, src *float64, n int)
-
-//go:noescape
-func scatterAddConst(dst *float64, idx *int32, w float64, n int)
-
-`)
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s)%s\n\n", k.asmFn, k.sig, k.ret)
 	}
 	as.WriteString(header + "\n\n#include \"textflag.h\"\n\n")
-	as.WriteString(`// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-24
-	MOVL eaxArg+0(FP), AX
-	MOVL ecxArg+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbv() (eax, edx uint32)
-TEXT ·xgetbv(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	MOVL DX, edx+4(FP)
-	RET
-
-// func scatterAdd(dst *float64, idx *int32, src *float64, n int):
-// dst[idx[x]] = dst[idx[x]] + src[x], x = 0, 1, ... (SSE2).
-TEXT ·scatterAdd(SB), NOSPLIT, $0-32
-	MOVQ dst+0(FP), DI
-	MOVQ idx+8(FP), SI
-	MOVQ src+16(FP), DX
-	MOVQ n+24(FP), CX
-	XORQ AX, AX
-	MOVQ CX, R8
-	ANDQ $-4, R8
-sloop:
-	CMPQ AX, R8
-	JGE stail
-	MOVLQSX (SI)(AX*4), R9
-	MOVLQSX 4(SI)(AX*4), R10
-	MOVLQSX 8(SI)(AX*4), R11
-	MOVLQSX 12(SI)(AX*4), R12
-	MOVSD (DI)(R9*8), X0
-	ADDSD (DX)(AX*8), X0
-	MOVSD X0, (DI)(R9*8)
-	MOVSD (DI)(R10*8), X1
-	ADDSD 8(DX)(AX*8), X1
-	MOVSD X1, (DI)(R10*8)
-	MOVSD (DI)(R11*8), X2
-	ADDSD 16(DX)(AX*8), X2
-	MOVSD X2, (DI)(R11*8)
-	MOVSD (DI)(R12*8), X3
-	ADDSD 24(DX)(AX*8), X3
-	MOVSD X3, (DI)(R12*8)
-	ADDQ $4, AX
-	JMP sloop
-stail:
-	CMPQ AX, CX
-	JGE sdone
-	MOVLQSX (SI)(AX*4), R9
-	MOVSD (DI)(R9*8), X0
-	ADDSD (DX)(AX*8), X0
-	MOVSD X0, (DI)(R9*8)
-	INCQ AX
-	JMP stail
-sdone:
-	RET
-
-// func scatterAddConst(dst *float64, idx *int32, w float64, n int):
-// dst[idx[x]] = dst[idx[x]] + w, x = 0, 1, ... (SSE2).
-TEXT ·scatterAddConst(SB), NOSPLIT, $0-32
-	MOVQ dst+0(FP), DI
-	MOVQ idx+8(FP), SI
-	MOVSD w+16(FP), X4
-	MOVQ n+24(FP), CX
-	XORQ AX, AX
-	MOVQ CX, R8
-	ANDQ $-4, R8
-cloop:
-	CMPQ AX, R8
-	JGE ctail
-	MOVLQSX (SI)(AX*4), R9
-	MOVLQSX 4(SI)(AX*4), R10
-	MOVLQSX 8(SI)(AX*4), R11
-	MOVLQSX 12(SI)(AX*4), R12
-	MOVSD (DI)(R9*8), X0
-	ADDSD X4, X0
-	MOVSD X0, (DI)(R9*8)
-	MOVSD (DI)(R10*8), X1
-	ADDSD X4, X1
-	MOVSD X1, (DI)(R10*8)
-	MOVSD (DI)(R11*8), X2
-	ADDSD X4, X2
-	MOVSD X2, (DI)(R11*8)
-	MOVSD (DI)(R12*8), X3
-	ADDSD X4, X3
-	MOVSD X3, (DI)(R12*8)
-	ADDQ $4, AX
-	JMP cloop
-ctail:
-	CMPQ AX, CX
-	JGE cdone
-	MOVLQSX (SI)(AX*4), R9
-	MOVSD (DI)(R9*8), X0
-	ADDSD X4, X0
-	MOVSD X0, (DI)(R9*8)
-	INCQ AX
-	JMP ctail
-cdone:
-	RET
-
-// func addToAVX2(dst, src *float64, n int): dst[x] = dst[x] + src[x].
-TEXT ·addToAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
-	XORQ AX, AX
-	MOVQ CX, DX
-	ANDQ $-8, DX
-loop8:
-	CMPQ AX, DX
-	JGE tail
-	VMOVUPD (DI)(AX*8), Y0
-	VMOVUPD 32(DI)(AX*8), Y1
-	VADDPD (SI)(AX*8), Y0, Y0
-	VADDPD 32(SI)(AX*8), Y1, Y1
-	VMOVUPD Y0, (DI)(AX*8)
-	VMOVUPD Y1, 32(DI)(AX*8)
-	ADDQ $8, AX
-	JMP loop8
-tail:
-	CMPQ AX, CX
-	JGE done
-	VMOVSD (DI)(AX*8), X0
-	VADDSD (SI)(AX*8), X0, X0
-	VMOVSD X0, (DI)(AX*8)
-	INCQ AX
-	JMP tail
-done:
-	VZEROUPPER
-	RET
-
-`)
 	for _, k := range ks {
 		as.WriteString(k.text + "\n")
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -75,10 +76,11 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		brokenTypes: map[string]bool{},
 	}
 	out := &Model{
-		Name:      m.Name,
-		File:      m.File,
-		Dt:        m.Dt,
-		Precision: m.Precision,
+		Name:       m.Name,
+		File:       m.File,
+		Dt:         m.Dt,
+		Precision:  m.Precision,
+		ExactDecay: m.EventDriven == "exact",
 	}
 	b.out = out
 	sum := sha256.Sum256(m.Source)
@@ -131,6 +133,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		b.monitor(md)
 	}
 	b.simulation()
+	b.schedule()
 	b.diags.Sort()
 	return out, b.diags
 }
@@ -158,7 +161,7 @@ func (b *builder) header() {
 		b.method = "explicit"
 	}
 	if !isMethod(b.method) || b.method == "event-driven" {
-		b.diags.Errorf(m.MethodPos, "unknown numerical method %q%s", m.Method, didYouMean(m.Method, Methods[:6]))
+		b.diags.Errorf(m.MethodPos, "unknown numerical method %q%s", m.Method, didYouMean(m.Method, lang.MethodNames(false)))
 		b.method = "explicit"
 	}
 }
@@ -187,7 +190,7 @@ func (b *builder) modelFunctions() {
 	s := b.newScope("", false, false)
 	s.funcs = b.funcs // earlier model functions are visible to later ones
 	for i, fd := range b.m.Functions {
-		if _, ok := builtins[fd.Name]; ok {
+		if _, ok := lang.LookupBuiltin(fd.Name); ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
 		}
@@ -327,6 +330,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	}
 	b.pops[pd.Name] = pop
 	b.out.Pops = append(b.out.Pops, pop)
+	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
 	if sc := pd.StopCondition; sc != nil {
@@ -367,6 +371,30 @@ func (b *builder) typeScope(nt *NeuronType) *scope {
 }
 
 // overrides converts population/projection parameters or init values.
+// refractoryOverride gives a population the per-neuron refractory periods
+// of its type (NeuronType.RefractoryInit) unless its parameters set them.
+func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Override {
+	init := pop.Type.RefractoryInit
+	if init == nil {
+		return nil
+	}
+	for _, n := range pd.Parameters {
+		if n.Name == "refractory" {
+			return nil
+		}
+	}
+	if init.Kind == ListValue && len(init.List) != pop.Size {
+		b.diags.Errorf(pd.Pos, "population %s has %d neurons but the refractory list of %s has %d values", pop.Name, pop.Size, pop.Type.Name, len(init.List))
+		return nil
+	}
+	for _, v := range pop.Type.Vars {
+		if v.Name == "refractory" {
+			return []Override{{Var: v, Value: *init}}
+		}
+	}
+	return nil
+}
+
 func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params bool, owner string) []Override {
 	var out []Override
 	seen := map[string]bool{}
@@ -435,13 +463,12 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 		b.diags.Errorf(r.Pos, "view %s has %d indices but population %s has %d dimension%s", r.Text, len(r.Slices), pop.Name, len(pop.Geometry), plural(len(pop.Geometry)))
 		return View{}, false
 	}
-	// Per dimension, the selected coordinates.
-	coords := make([][]int, len(pop.Geometry))
+	// Per dimension, the selected range: a view is kept as ranges, never as
+	// a list of ranks, so its cost does not grow with its size.
+	v.Dims = make([]Range, len(pop.Geometry))
 	for d, size := range pop.Geometry {
 		if d >= len(r.Slices) {
-			for i := 0; i < size; i++ {
-				coords[d] = append(coords[d], i)
-			}
+			v.Dims[d] = Range{Start: 0, Len: size}
 			v.Shape = append(v.Shape, size)
 			continue
 		}
@@ -455,7 +482,7 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 				b.diags.Errorf(sl.Pos, "index %d is out of range for dimension of size %d", *sl.Index, size)
 				return View{}, false
 			}
-			coords[d] = []int{i}
+			v.Dims[d] = Range{Start: i, Len: 1, Index: true}
 			continue
 		}
 		lo, hi := 0, size
@@ -475,33 +502,13 @@ func (b *builder) view(r parser.Ref) (View, bool) {
 			b.diags.Errorf(sl.Pos, "slice %d:%d is out of range or empty for dimension of size %d", lo, hi, size)
 			return View{}, false
 		}
-		for i := lo; i < hi; i++ {
-			coords[d] = append(coords[d], i)
-		}
+		v.Dims[d] = Range{Start: lo, Len: hi - lo}
 		v.Shape = append(v.Shape, hi-lo)
 	}
 	if len(v.Shape) == 0 {
 		v.Shape = []int{1}
 	}
-	// Ranks in row-major order of the coordinates.
-	v.Ranks = []int{0}
-	for d, cs := range coords {
-		var next []int
-		for _, r := range v.Ranks {
-			for _, c := range cs {
-				next = append(next, r*pop.Geometry[d]+c)
-			}
-		}
-		v.Ranks = next
-	}
 	return v, true
-}
-
-func viewSize(v View) int {
-	if v.Ranks == nil {
-		return v.Pop.Size
-	}
-	return len(v.Ranks)
 }
 
 func (b *builder) defaultSynapse(spiking bool) *synType {
@@ -520,13 +527,18 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 }
 
 func (b *builder) projection(i int, pd *parser.ProjDef) {
+	targets := pd.Targets
+	if len(targets) == 0 && pd.Target != "" {
+		targets = []string{pd.Target}
+	}
+	defName := pd.Pre.Name + "_" + pd.Post.Name + "_" + strings.Join(targets, "_")
 	if pd.Broken || b.brokenTypes[pd.Synapse] {
 		if pd.Name == "" && (pd.Pre.Name == "" || pd.Post.Name == "" || pd.Target == "") {
 			b.anonBroken = true
 		}
 		name := pd.Name
 		if name == "" {
-			name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+			name = defName
 		}
 		b.broken[name] = true
 		return // its errors are reported
@@ -537,12 +549,14 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection needs a target")
 		return
 	}
-	if !identRe.MatchString(pd.Target) {
-		b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", pd.Target)
+	for _, t := range targets {
+		if !identRe.MatchString(t) {
+			b.diags.Errorf(pd.TargetPos, "target %q must be an identifier", t)
+		}
 	}
 	name := pd.Name
 	if name == "" {
-		name = pd.Pre.Name + "_" + pd.Post.Name + "_" + pd.Target
+		name = defName
 	}
 	if _, ok := b.projs[name]; ok {
 		b.diags.Errorf(pd.Pos, "projection %q is defined twice (name projections with name:)", name)
@@ -576,27 +590,40 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
 	_ = i
 	postType := post.Pop.Type
+	// A psp from a spiking population reaches a spiking neuron through
+	// g_target, as in ANNarchy, when the neuron has that conductance;
+	// otherwise through sum(target).
+	hasG := false
+	for _, t := range targets {
+		hasG = hasG || contains(postType.Targets, t)
+	}
+	pr.Targets = []string{} // non-nil: analysed
+	pr.PspToG = st.Psp != nil && preSpiking && postType.Spiking && (st.Spiking || hasG)
 	switch {
 	case !preSpiking && st.Spiking:
 		b.diags.Errorf(pd.SynapsePos, "population %s is rate-coded but synapse %s is spiking (it has pre_spike); use a synapse with psp", pre.Pop.Name, st.Name)
 	case st.Spiking && !postType.Spiking:
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
-	case st.Spiking:
-		// Targets also holds those read only through sum(target).
-		var gs []string
-		for _, v := range postType.Vars {
-			if v.Conductance {
-				gs = append(gs, strings.TrimPrefix(v.Name, "g_"))
-			}
+	case st.Spiking || pr.PspToG:
+		if st.Psp != nil && maxDelayMs(pd, b.out.Dt) {
+			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
 		}
-		if !contains(gs, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s has no conductance g_%s for target %q%s", postType.Name, post.Pop.Name, pd.Target, pd.Target, didYouMean(pd.Target, gs))
+		for _, t := range targets {
+			if contains(postType.Targets, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
+			}
 		}
 	default:
 		// Rate-coded transmission (also from spiking populations, as a
 		// continuous coupling through psp) fills sum(target).
-		if !readsSum(postType, pd.Target) {
-			b.diags.Errorf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s)%s", postType.Name, post.Pop.Name, pd.Target, didYouMean(pd.Target, postType.Targets))
+		for _, t := range targets {
+			if readsSum(postType, t) {
+				pr.Targets = append(pr.Targets, t)
+			} else {
+				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
+			}
 		}
 	}
 	b.checkSideRefs(sy, pr)
@@ -604,6 +631,22 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// maxDelayMs reports whether a projection's connector may give delays
+// longer than one step.
+func maxDelayMs(pd *parser.ProjDef, dt float64) bool {
+	for _, a := range pd.Connector.Args {
+		if a.Name != "delays" {
+			continue
+		}
+		v := a.Value
+		if v.IsNum {
+			return v.Num > dt*1.5
+		}
+		return true
+	}
+	return false
 }
 
 func contains(ss []string, s string) bool {
@@ -827,30 +870,36 @@ func (b *builder) simulation() {
 		if len(sd.Populations) == 0 {
 			b.diags.Errorf(sd.Pos, "until needs populations with a stop_condition")
 		}
-		for i, name := range sd.Populations {
-			pos := sd.Pos
-			if i < len(sd.PopulationsPos) {
-				pos = sd.PopulationsPos[i]
-			}
-			pop, ok := b.pops[name]
-			if !ok && b.isBroken(name) {
-				continue // its own error is reported
-			}
-			if !ok {
-				var names []string
-				for n := range b.pops {
-					names = append(names, n)
-				}
-				sort.Strings(names)
-				b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
-				continue
-			}
-			if pop.Stop == nil {
-				b.diags.Errorf(pos, "population %s has no stop_condition", name)
-				continue
-			}
-			sim.Pops = append(sim.Pops, pop)
+		b.stopPops(sd, sim)
+	}
+}
+
+// stopPops resolves the populations of an until: each must exist and have a
+// stop_condition.
+func (b *builder) stopPops(sd *parser.SimDef, sim *Simulation) {
+	for i, name := range sd.Populations {
+		pos := sd.Pos
+		if i < len(sd.PopulationsPos) {
+			pos = sd.PopulationsPos[i]
 		}
+		pop, ok := b.pops[name]
+		if !ok && b.isBroken(name) {
+			continue // its own error is reported
+		}
+		if !ok {
+			var names []string
+			for n := range b.pops {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			b.diags.Errorf(pos, "unknown population %q%s", name, didYouMean(name, names))
+			continue
+		}
+		if pop.Stop == nil {
+			b.diags.Errorf(pos, "population %s has no stop_condition", name)
+			continue
+		}
+		sim.Pops = append(sim.Pops, pop)
 	}
 }
 

@@ -4,7 +4,7 @@
 // differential equation with its numerical method, so that codegen only
 // ever sees assignments. Print renders the result canonically.
 //
-// Decisions where ANNarchy leaves room (SPEC §2, §3):
+// Decisions where ANNarchy leaves room (README, "The model file"):
 //
 //   - An ODE line may be written in any form linear in its single dx/dt; it
 //     is solved symbolically (dx/dt = N/c), with a divisor of the right-hand

@@ -2,6 +2,8 @@ package ir
 
 import (
 	"math"
+
+	"github.com/annc/annc/internal/lang"
 )
 
 // This file holds the small symbolic toolkit the numerical-method rewrites
@@ -412,15 +414,14 @@ func TypeOf(e Expr) Type {
 		switch n.Op {
 		case "==", "!=", "<", "<=", ">", ">=", "&&", "||":
 			return Bool
-		case "+", "-", "*", "modulo":
+		case "+", "-", "*":
 			if TypeOf(n.X) == Int && TypeOf(n.Y) == Int {
 				return Int
 			}
 		}
 		return Float
 	case *Call:
-		switch n.Fun {
-		case "isfinite", "isnan":
+		if b, _ := lang.LookupBuiltin(n.Fun); b.Bool {
 			return Bool
 		}
 		return Float

@@ -104,7 +104,7 @@ type SumRef struct {
 	Side   Side
 }
 
-// GlobalOpRef reads the value of a global operation (one step late, SPEC §3.7).
+// GlobalOpRef reads the value of a global operation (one step late: README, "One step", 7).
 // In synapse code Side Pre/PostSide reads mean(pre.x) / mean(post.x): Op then
 // belongs to the pre/post population's neuron type (listed in its GlobalOps).
 type GlobalOpRef struct {
@@ -112,7 +112,7 @@ type GlobalOpRef struct {
 	Side Side
 }
 
-// RandRef reads a random variable drawn at the start of this step (SPEC §3.4).
+// RandRef reads a random variable drawn at the start of this step (README, "One step", 4).
 type RandRef struct{ R *RandomVar }
 
 func (*Const) irExpr()       {}
@@ -226,6 +226,10 @@ type NeuronType struct {
 	Spike      Expr   // spiking only
 	Reset      []Stmt // spiking only
 	Refractory Expr   // ms (constant or parameter); nil = none
+	// RefractoryInit is the distribution or list of a refractory period
+	// given per neuron: Refractory then reads the synthesised local
+	// parameter refractory, which every population of the type sets to it.
+	RefractoryInit *Value
 
 	Input InputKind // Poisson etc. when the type was synthesised for an input population
 }
@@ -330,12 +334,72 @@ type StopCondition struct {
 	All  bool
 }
 
-// View is a population or a part of it.
+// View is a population or a part of it, kept as one range per dimension of
+// the population's geometry: its ranks are those of the coordinates in the
+// ranges, in row-major order.
 type View struct {
 	Pop   *Population
-	Ranks []int // nil = the whole population, else the ranks in order
-	Shape []int // geometry of the view
+	Dims  []Range // nil = the whole population
+	Shape []int   // geometry of the view
 	Text  string
+}
+
+// Range is the coordinates Start, Start+1, ..., Start+Len-1 of one dimension.
+// Index marks a single index (P[3]), which the view's shape drops.
+type Range struct {
+	Start, Len int
+	Index      bool
+}
+
+// Whole reports whether the view is its population as a whole.
+func (v *View) Whole() bool { return v.Dims == nil }
+
+// Len returns the number of neurons in the view.
+func (v *View) Len() int {
+	if v.Dims == nil {
+		return v.Pop.Size
+	}
+	n := 1
+	for _, d := range v.Dims {
+		n *= d.Len
+	}
+	return n
+}
+
+// Runs calls f for each run of consecutive ranks of the view, in order,
+// [lo, hi); adjacent runs are merged. The number of runs is at most the
+// product of the lengths of all dimensions but the last.
+func (v *View) Runs(f func(lo, hi int)) {
+	if v.Dims == nil {
+		f(0, v.Pop.Size)
+		return
+	}
+	geo := v.Pop.Geometry
+	last := len(v.Dims) - 1
+	lo, hi := -1, -1
+	var walk func(d, base int)
+	walk = func(d, base int) {
+		r := v.Dims[d]
+		if d == last {
+			a := base*geo[d] + r.Start
+			if a == hi {
+				hi = a + r.Len
+				return
+			}
+			if lo >= 0 {
+				f(lo, hi)
+			}
+			lo, hi = a, a+r.Len
+			return
+		}
+		for c := r.Start; c < r.Start+r.Len; c++ {
+			walk(d+1, base*geo[d]+c)
+		}
+	}
+	walk(0, 0)
+	if lo >= 0 {
+		f(lo, hi)
+	}
 }
 
 // Connector describes how a projection's synapses are drawn.
@@ -352,7 +416,8 @@ type Connector struct {
 	SigmaNeg    float64 // dog
 	Limit       float64
 	Matrix      [][]float64 // from_matrix, post × pre, NaN = no synapse
-	MatrixFile  string
+	MatrixFile  string      // the .npy file Matrix was read from
+	DelayMatrix [][]float64 // from_matrix: delays (ms) of the synapses of Matrix, post × pre
 }
 
 // Projection connects two views.
@@ -361,7 +426,14 @@ type Projection struct {
 	Pos       diag.Pos
 	Index     int
 	Pre, Post View
-	Target    string
+	Target    string // the first target listed
+	// Targets are the listed targets the post neuron reads (the others are
+	// warned about and receive nothing): g_target of a spiking post neuron,
+	// sum(target) otherwise.
+	Targets []string
+	// PspToG: the summed psp is added to g_target every step (continuous
+	// transmission of a spiking projection) instead of filling sum(target).
+	PspToG    bool
 	Type      *SynapseType
 	Override  []Override
 	Connector Connector
@@ -413,17 +485,24 @@ type Model struct {
 	Seed      int64
 	HasSeed   bool
 	Precision string // float64 | float32
-	Constants []*Constant
-	Functions []*Function
-	Neurons   []*NeuronType
-	Synapses  []*SynapseType
-	Pops      []*Population
-	Projs     []*Projection
-	Monitors  []*Monitor
-	Sim       Simulation
+	// ExactDecay: event-driven variables decay exactly from their last
+	// event; otherwise (default) they are stepped as ANNarchy 5 steps them
+	// (see README.md, "Event-driven variables").
+	ExactDecay bool
+	Constants  []*Constant
+	Functions  []*Function
+	Neurons    []*NeuronType
+	Synapses   []*SynapseType
+	Pops       []*Population
+	Projs      []*Projection
+	Monitors   []*Monitor
+	Sim        Simulation
+	// Schedule replaces Sim when HasSchedule (the model's schedule).
+	Schedule    []*SchedStep
+	HasSchedule bool
 }
 
-// Steps converts milliseconds to steps, rounding to the nearest step (SPEC §3).
+// Steps converts milliseconds to steps, rounding to the nearest step (README, "Differences from ANNarchy").
 func Steps(ms, dt float64) int {
 	if ms <= 0 {
 		return 0

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 )
 
@@ -173,6 +174,11 @@ func TestMethodsScalarLinear(t *testing.T) {
 		"exponential":  v0 + (1-math.Exp(-dt/tau))*(A-v0),
 		"midpoint":     v0 + dt*f(v0+dt/2*k1),
 		"rk4":          v0 + dt/6*(k1+2*k2+2*k3+k4),
+	}
+	for _, name := range lang.MethodNames(false) {
+		if _, ok := want[name]; !ok {
+			t.Errorf("method %q of lang.Methods has no hand-derived discretisation in this test", name)
+		}
 	}
 	forms := []string{
 		"tau * dv/dt = A - v",

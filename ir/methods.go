@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 )
 
 // Numerical methods, each a rewrite of a block of ODEs into assignments.
@@ -37,16 +38,10 @@ import (
 //
 // Stages do not shift t (as ANNarchy), so f is evaluated at the step's t.
 
-// Methods lists the accepted numerical method names.
-var Methods = []string{"explicit", "semiimplicit", "implicit", "exponential", "midpoint", "rk4", "event-driven"}
-
+// isMethod reports whether s names a numerical method (lang.Methods).
 func isMethod(s string) bool {
-	for _, m := range Methods {
-		if m == s {
-			return true
-		}
-	}
-	return false
+	_, ok := lang.LookupMethod(s)
+	return ok
 }
 
 // eqItem is one analysed line of an equations string.
@@ -58,6 +53,10 @@ type eqItem struct {
 	value  Expr // assignment value
 	n, c   Expr // ODE: dx/dt = n/c
 	method string
+	// bounded: an event statement (reset, pre_spike, post_spike) with its
+	// own min/max flags, which replace the variable's bounds.
+	bounded  bool
+	min, max Expr
 }
 
 func (it *eqItem) f() Expr {
@@ -83,15 +82,18 @@ func (em *emitter) assign(pos diag.Pos, lhs, value Expr) {
 }
 
 // clamp emits the min/max bounds of v after its update.
-func (em *emitter) clamp(pos diag.Pos, v *Var) {
+func (em *emitter) clamp(pos diag.Pos, v *Var) { em.clampTo(pos, v, v.Min, v.Max) }
+
+// clampTo emits the bounds lo and hi (either may be nil) of v.
+func (em *emitter) clampTo(pos diag.Pos, v *Var, lo, hi Expr) {
 	x := ref(v)
 	switch {
-	case v.Min != nil && v.Max != nil:
-		em.assign(pos, x, &Call{Fun: "clip", Args: []Expr{ref(v), v.Min, v.Max}})
-	case v.Min != nil:
-		em.assign(pos, x, &Call{Fun: "max", Args: []Expr{ref(v), v.Min}})
-	case v.Max != nil:
-		em.assign(pos, x, &Call{Fun: "min", Args: []Expr{ref(v), v.Max}})
+	case lo != nil && hi != nil:
+		em.assign(pos, x, &Call{Fun: "clip", Args: []Expr{ref(v), lo, hi}})
+	case lo != nil:
+		em.assign(pos, x, &Call{Fun: "max", Args: []Expr{ref(v), lo}})
+	case hi != nil:
+		em.assign(pos, x, &Call{Fun: "min", Args: []Expr{ref(v), hi}})
 	}
 }
 
@@ -101,7 +103,10 @@ func (em *emitter) emit(items []*eqItem) {
 		if !items[i].ode {
 			it := items[i]
 			em.assign(it.pos, it.lhs, it.value)
-			if it.v != nil {
+			switch {
+			case it.v != nil && it.bounded:
+				em.clampTo(it.pos, it.v, it.min, it.max)
+			case it.v != nil:
 				em.clamp(it.pos, it.v)
 			}
 			i++

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/annc/annc/internal/lang"
 )
 
 // Print renders the analysed model in a canonical, deterministic text form:
@@ -75,6 +77,10 @@ func Print(m *Model) string {
 		p("simulation until %s max %d steps\n", strings.Join(names, " "+op+" "), s.MaxSteps)
 	case s.DurationSteps > 0:
 		p("simulation %d steps\n", s.DurationSteps)
+	}
+	if m.HasSchedule {
+		p("schedule\n")
+		printSchedule(p, m.Schedule, "  ")
 	}
 	return b.String()
 }
@@ -231,26 +237,30 @@ func valueString(v Value) string {
 }
 
 func viewString(v *View) string {
-	if v.Ranks == nil {
+	if v.Whole() {
 		return v.Pop.Name
 	}
-	return fmt.Sprintf("%s shape %v ranks %s", v.Text, v.Shape, ranksString(v.Ranks))
+	return fmt.Sprintf("%s shape %v ranks %s", v.Text, v.Shape, ranksString(v))
 }
 
-func ranksString(r []int) string {
-	// Runs of consecutive ranks print as a:b so big views stay readable.
+// ranksString prints the runs of consecutive ranks of a view as a:b, the
+// first hundred of them.
+func ranksString(v *View) string {
+	const shown = 100
 	var parts []string
-	for i := 0; i < len(r); {
-		j := i
-		for j+1 < len(r) && r[j+1] == r[j]+1 {
-			j++
+	runs := 0
+	v.Runs(func(lo, hi int) {
+		runs++
+		switch {
+		case runs > shown:
+		case hi-lo > 1:
+			parts = append(parts, fmt.Sprintf("%d:%d", lo, hi))
+		default:
+			parts = append(parts, strconv.Itoa(lo))
 		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d:%d", r[i], r[j]+1))
-		} else {
-			parts = append(parts, strconv.Itoa(r[i]))
-		}
-		i = j + 1
+	})
+	if runs > shown {
+		parts = append(parts, fmt.Sprintf("... (%d runs)", runs))
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }
@@ -296,7 +306,14 @@ func printPop(b *strings.Builder, pop *Population) {
 }
 
 func printProj(b *strings.Builder, pr *Projection) {
-	fmt.Fprintf(b, "projection %s #%d %s -> %s target %s synapse %s\n", pr.Name, pr.Index, viewString(&pr.Pre), viewString(&pr.Post), pr.Target, pr.Type.Name)
+	fmt.Fprintf(b, "projection %s #%d %s -> %s target %s synapse %s", pr.Name, pr.Index, viewString(&pr.Pre), viewString(&pr.Post), pr.Target, pr.Type.Name)
+	if len(pr.Targets) != 1 || pr.Targets[0] != pr.Target {
+		fmt.Fprintf(b, " receives %v", pr.Targets)
+	}
+	if pr.PspToG {
+		b.WriteString(" psp to g_target")
+	}
+	b.WriteString("\n")
 	printOverrides(b, pr.Override)
 	c := pr.Connector
 	fmt.Fprintf(b, "  connector %s weights %s delays %s", c.Kind, valueString(c.Weights), valueString(c.Delays))
@@ -316,8 +333,7 @@ func printProj(b *strings.Builder, pr *Projection) {
 			fmt.Fprintf(b, " matrix %dx%d", len(c.Matrix), rowLen(c.Matrix))
 		}
 	}
-	switch c.Kind {
-	case "all_to_all", "fixed_probability", "fixed_number_pre", "fixed_number_post", "gaussian", "dog":
+	if row, _ := lang.LookupConnector(c.Kind); row.SelfConnections {
 		fmt.Fprintf(b, " allow_self_connections %v", c.AllowSelf)
 	}
 	b.WriteByte('\n')
@@ -463,4 +479,53 @@ func writeExpr(b *strings.Builder, e Expr) {
 	default:
 		fmt.Fprintf(b, "<%T>", e)
 	}
+}
+
+var schedNames = map[SchedKind]string{SchedSimulate: "simulate", SchedSimulateUntil: "simulate_until",
+	SchedSet: "set", SchedEvery: "every", SchedEnableLearning: "enable_learning",
+	SchedDisableLearning: "disable_learning", SchedReset: "reset", SchedRepeat: "repeat",
+	SchedCallbacks: "callbacks"}
+
+func printSchedule(p func(string, ...any), steps []*SchedStep, indent string) {
+	for _, st := range steps {
+		p("%s%s", indent, schedNames[st.Kind])
+		switch st.Kind {
+		case SchedSimulate:
+			p(" %d steps", st.Steps)
+		case SchedSimulateUntil:
+			p(" max %d steps, %d populations, or %v", st.Until.MaxSteps, len(st.Until.Pops), st.Until.Or)
+		case SchedEvery:
+			p(" period %g offset %g wait %g", st.Period, st.Offset, st.Wait)
+		case SchedEnableLearning, SchedDisableLearning:
+			p(" %d projections (0: all)", len(st.Projs))
+		case SchedReset:
+			p(" %+v", st.Reset)
+		case SchedRepeat:
+			p(" %d times", st.Count)
+		case SchedCallbacks:
+			p(" %s", st.Callbacks)
+		}
+		p("\n")
+		for _, s := range st.Sets {
+			switch {
+			case s.Rows != nil:
+				p("%s  %s = rows (%d)\n", indent, s.Path, len(s.Rows))
+			case s.Nested != nil:
+				p("%s  %s = %v\n", indent, s.Path, s.Nested)
+			default:
+				p("%s  %s = %s\n", indent, s.Path, printValue(s.Value))
+			}
+		}
+		printSchedule(p, st.Body, indent+"  ")
+	}
+}
+
+func printValue(v Value) string {
+	switch v.Kind {
+	case ListValue:
+		return fmt.Sprint(v.List)
+	case DistValue:
+		return fmt.Sprintf("%s%v", v.Dist, v.Args)
+	}
+	return fmt.Sprint(v.Num)
 }

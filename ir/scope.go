@@ -7,26 +7,9 @@ import (
 	"strings"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
-
-// builtin describes a built-in function: its canonical IR name and arity.
-type builtin struct {
-	name string
-	args int
-}
-
-var builtins = map[string]builtin{
-	"exp": {"exp", 1}, "log": {"log", 1}, "ln": {"log", 1}, "sqrt": {"sqrt", 1},
-	"sin": {"sin", 1}, "cos": {"cos", 1}, "tan": {"tan", 1},
-	"asin": {"asin", 1}, "acos": {"acos", 1}, "atan": {"atan", 1}, "atan2": {"atan2", 2},
-	"sinh": {"sinh", 1}, "cosh": {"cosh", 1}, "tanh": {"tanh", 1},
-	"abs": {"abs", 1}, "fabs": {"abs", 1}, "floor": {"floor", 1}, "ceil": {"ceil", 1},
-	"round": {"round", 1}, "sign": {"sign", 1},
-	"pos": {"pos", 1}, "positive": {"pos", 1}, "neg": {"neg", 1}, "negative": {"neg", 1},
-	"clip": {"clip", 3}, "modulo": {"modulo", 2}, "power": {"pow", 2}, "pow": {"pow", 2},
-	"min": {"min", 2}, "max": {"max", 2}, "isfinite": {"isfinite", 1}, "isnan": {"isnan", 1},
-}
 
 // distArgs gives the accepted argument counts of each distribution.
 var distArgs = map[string][2]int{
@@ -122,8 +105,9 @@ func (s *scope) names() []string {
 
 func (s *scope) funcNames() []string {
 	var out []string
-	for n := range builtins {
-		out = append(out, n)
+	for _, bi := range lang.Builtins {
+		out = append(out, bi.Name)
+		out = append(out, bi.Aliases...)
 	}
 	for n := range distArgs {
 		out = append(out, n)
@@ -433,7 +417,7 @@ func (s *scope) call(n *parser.Call) (Expr, Type) {
 		}
 		return &UserCall{F: f, Args: args}, Float
 	}
-	bi, ok := builtins[n.Fun]
+	bi, ok := lang.LookupBuiltin(n.Fun)
 	if !ok {
 		switch {
 		case s.inFunc && n.Fun == s.fname:
@@ -445,8 +429,8 @@ func (s *scope) call(n *parser.Call) (Expr, Type) {
 		}
 		return s.bad()
 	}
-	if len(n.Args) != bi.args {
-		s.errorf(n.Pos, "%s takes %d argument%s, got %d", n.Fun, bi.args, plural(bi.args), len(n.Args))
+	if len(n.Args) != bi.Arity {
+		s.errorf(n.Pos, "%s takes %d argument%s, got %d", n.Fun, bi.Arity, plural(bi.Arity), len(n.Args))
 		return s.bad()
 	}
 	args := make([]Expr, len(n.Args))
@@ -455,10 +439,10 @@ func (s *scope) call(n *parser.Call) (Expr, Type) {
 		args[i] = s.numeric(x, t)
 	}
 	t := Float
-	if bi.name == "isfinite" || bi.name == "isnan" {
+	if bi.Bool {
 		t = Bool
 	}
-	return &Call{Fun: bi.name, Args: args}, t
+	return &Call{Fun: bi.Name, Args: args}, t
 }
 
 func plural(n int) string {

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -46,7 +47,7 @@ func (b *builder) function(s *scope, fd parser.FuncDef, scopeName string, later 
 func (b *builder) localFuncs(s *scope, defs []parser.FuncDef) []*Function {
 	var out []*Function
 	for i, fd := range defs {
-		if _, ok := builtins[fd.Name]; ok {
+		if _, ok := lang.LookupBuiltin(fd.Name); ok {
 			b.diags.Errorf(fd.Pos, "function %q has the name of a built-in function", fd.Name)
 			continue
 		}
@@ -94,7 +95,7 @@ func (b *builder) flags(fl []parser.Flag, isSyn, isParam bool) varFlags {
 	}
 	if !isParam {
 		known = append(known, "init", "min", "max", "unless_refractory")
-		known = append(known, Methods...)
+		known = append(known, lang.MethodNames(true)...)
 	}
 	for i := range fl {
 		fg := fl[i]
@@ -487,13 +488,15 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 				continue
 			}
 			s.what = "the reset"
-			reset = append(reset, &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)})
+			it := &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)}
+			b.eventBounds(s, st, it, "reset")
+			reset = append(reset, it)
 		}
 		em := &emitter{b: b}
 		em.emit(reset)
 		nt.Reset = em.out
 		if def.Refractory != nil {
-			nt.Refractory = b.refractory(s, def.Refractory)
+			nt.Refractory = b.refractory(s, nt, def.Refractory)
 		}
 	}
 
@@ -525,8 +528,11 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 	return nt
 }
 
-func (b *builder) refractory(s *scope, v *parser.Value) Expr {
+func (b *builder) refractory(s *scope, nt *NeuronType, v *parser.Value) Expr {
+	_, isCall := v.Expr.(*parser.Call)
 	switch {
+	case v.List != nil || (v.Str != "" && isCall):
+		return b.refractoryParam(s, nt, v)
 	case v.IsNum:
 		if v.Num < 0 {
 			b.diags.Errorf(v.Pos, "refractory period must not be negative")
@@ -540,8 +546,42 @@ func (b *builder) refractory(s *scope, v *parser.Value) Expr {
 		}
 		return ref(p)
 	}
-	b.diags.Errorf(v.Pos, "refractory must be a number of ms or the name of a parameter")
+	b.diags.Errorf(v.Pos, "refractory must be a number of ms, the name of a parameter, a distribution or a list (one per neuron)")
 	return nil
+}
+
+// refractoryParam makes a refractory period given as a distribution or a
+// per-neuron list a local parameter named refractory, each population of
+// the type drawing or taking its values (RefractoryInit) unless it sets
+// the parameter itself, as ANNarchy's pop.refractory = ... does.
+func (b *builder) refractoryParam(s *scope, nt *NeuronType, v *parser.Value) Expr {
+	if _, ok := s.vars["refractory"]; ok {
+		b.diags.Errorf(v.Pos, "a refractory period given as a distribution or a list becomes a parameter named refractory, but the neuron already has one")
+		return nil
+	}
+	init, ok := b.value(v, 0, "refractory")
+	if !ok {
+		return nil
+	}
+	if init.Kind == ListValue {
+		for _, x := range init.List {
+			if x < 0 {
+				b.diags.Errorf(v.Pos, "refractory period must not be negative")
+				return nil
+			}
+		}
+	}
+	p := &Var{Name: "refractory", Pos: v.Pos, IsParam: true, Loc: Local, Type: Float}
+	last := 0
+	for i, x := range nt.Vars {
+		if x.IsParam {
+			last = i + 1
+		}
+	}
+	nt.Vars = append(nt.Vars[:last], append([]*Var{p}, nt.Vars[last:]...)...)
+	s.vars["refractory"] = p
+	nt.RefractoryInit = &init
+	return ref(p)
 }
 
 // synType is a synapse type under construction: its kind may only be
@@ -615,9 +655,8 @@ func (b *builder) synapseType(def *parser.SynapseDef) *synType {
 	st.PostSpike = b.spikeStmts(s, def.PostSpike, false)
 	switch {
 	case len(def.PreSpike) > 0 || len(def.PostSpike) > 0:
-		if def.Psp != nil {
-			b.diags.Errorf(def.Psp.Position(), "synapse %s has both psp (rate-coded) and pre_spike/post_spike (spiking)", def.Name)
-		}
+		// With psp too, a spiking synapse also transmits continuously
+		// (README, "Spiking transmission").
 		b.setSpiking(sy, true)
 	case def.Psp != nil:
 		b.setSpiking(sy, false)
@@ -632,6 +671,10 @@ func (b *builder) setSpiking(sy *synType, spiking bool) {
 	sy.decided = true
 	st.Spiking = spiking
 	if spiking {
+		if st.Psp != nil {
+			// Continuous transmission replaces the implicit g_target += w.
+			return
+		}
 		hasG := false
 		for _, a := range st.PreSpike {
 			if t, ok := a.(*Assign).LHS.(*TargetRef); ok && t.Name == "" {
@@ -651,7 +694,7 @@ func (b *builder) setSpiking(sy *synType, spiking bool) {
 }
 
 // spikeStmts converts pre_spike or post_spike statements. In pre_spike
-// the g_target statements move first (SPEC §3.2).
+// the g_target statements move first (README, "One step", 2).
 func (b *builder) spikeStmts(s *scope, stmts []parser.Stmt, pre bool) []Stmt {
 	what := "post_spike"
 	if pre {
@@ -693,13 +736,49 @@ func (b *builder) spikeStmts(s *scope, stmts []parser.Stmt, pre bool) []Stmt {
 				}
 				v.IsParam = false // a learned weight
 			}
-			others = append(others, &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)})
+			it := &eqItem{pos: st.Pos, v: v, lhs: ref(v), value: b.assignValue(s, st, v)}
+			b.eventBounds(s, st, it, what)
+			others = append(others, it)
+			continue
+		}
+		if len(st.Flags) > 0 {
+			b.diags.Errorf(st.Flags[0].Pos, "%s cannot be bounded in %s (min and max bound synapse variables)", st.Target, what)
 		}
 	}
 	em := &emitter{b: b}
 	em.emit(append(gItems, others...))
 	s.what = ""
 	return em.out
+}
+
+// eventBounds reads the flags of an event statement (reset, pre_spike,
+// post_spike): min and max clamp the variable after the statement, as in
+// equations, in place of the bounds it was declared with.
+func (b *builder) eventBounds(s *scope, st parser.Stmt, it *eqItem, what string) {
+	for _, fg := range st.Flags {
+		if fg.Name != "min" && fg.Name != "max" {
+			b.diags.Errorf(fg.Pos, "unknown flag %q of a %s statement (only min and max)%s", fg.Name, what, didYouMean(fg.Name, []string{"min", "max"}))
+			continue
+		}
+		if fg.Value == nil {
+			b.diags.Errorf(fg.Pos, "flag %s needs a value (%s = ...)", fg.Name, fg.Name)
+			continue
+		}
+		ms := *s
+		ms.noRandom = true
+		ms.noGlobalOp = true
+		ms.what = "the bound of " + it.v.Name
+		x, t := ms.expr(fg.Value)
+		x = ms.numeric(x, t)
+		if !it.bounded {
+			it.bounded, it.min, it.max = true, it.v.Min, it.v.Max
+		}
+		if fg.Name == "min" {
+			it.min = x
+		} else {
+			it.max = x
+		}
+	}
 }
 
 // eventDriven turns a linear first-order ODE into an exact decay between

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/parser"
 )
 
@@ -193,7 +194,7 @@ const MaxSynapses = math.MaxInt32
 // whatever the seed (all_to_all, one_to_one, fixed_number_pre/post; 0 for
 // the others), and how it is counted.
 func leastSynapses(c Connector, pre, post View) (uint64, string) {
-	nPre, nPost := viewSize(pre), viewSize(post)
+	nPre, nPost := pre.Len(), post.Len()
 	mul := func(a, b int) uint64 {
 		hi, lo := bits.Mul64(uint64(max(a, 0)), uint64(max(b, 0)))
 		if hi != 0 {
@@ -221,42 +222,14 @@ func leastSynapses(c Connector, pre, post View) (uint64, string) {
 	return 0, ""
 }
 
-// connArgs lists the arguments each connector accepts; required ones first
-// in req.
-var connArgs = map[string]struct{ req, opt []string }{
-	"all_to_all":        {nil, []string{"weights", "delays", "allow_self_connections"}},
-	"one_to_one":        {nil, []string{"weights", "delays"}},
-	"fixed_probability": {[]string{"probability"}, []string{"weights", "delays", "allow_self_connections"}},
-	"fixed_number_pre":  {[]string{"number"}, []string{"weights", "delays", "allow_self_connections"}},
-	"fixed_number_post": {[]string{"number"}, []string{"weights", "delays", "allow_self_connections"}},
-	"gaussian":          {[]string{"amp", "sigma"}, []string{"delays", "limit", "allow_self_connections"}},
-	"dog":               {[]string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"}, []string{"delays", "limit", "allow_self_connections"}},
-	"from_matrix":       {[]string{"weights"}, []string{"delays"}},
-}
-
-// Connectors lists the connector kinds a projection accepts, sorted.
-func Connectors() []string {
-	names := make([]string, 0, len(connArgs))
-	for n := range connArgs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	c := Connector{Pos: cd.Pos, Kind: cd.Kind, Weights: Value{Num: 1}, Limit: 0.01}
-	spec, ok := connArgs[cd.Kind]
+	spec, ok := lang.LookupConnector(cd.Kind)
 	if !ok {
-		var names []string
-		for n := range connArgs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		b.errorf(cd.Pos, "unknown connector %q%s", cd.Kind, didYouMean(cd.Kind, names))
+		b.errorf(cd.Pos, "unknown connector %q%s", cd.Kind, didYouMean(cd.Kind, lang.ConnectorNames()))
 		return c
 	}
-	allowed := append(append([]string(nil), spec.req...), spec.opt...)
+	allowed := spec.Args()
 	given := map[string]*parser.Value{}
 	for i := range cd.Args {
 		a := &cd.Args[i]
@@ -270,7 +243,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		}
 		given[a.Name] = &a.Value
 	}
-	for _, r := range spec.req {
+	for _, r := range spec.Required {
 		if given[r] == nil {
 			b.errorf(cd.Pos, "%s needs %s", cd.Kind, r)
 		}
@@ -289,7 +262,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		}
 		return v.Num, true
 	}
-	nPre, nPost := viewSize(pre), viewSize(post)
+	nPre, nPost := pre.Len(), post.Len()
 	if x, ok := number("probability"); ok {
 		if x < 0 || x > 1 || math.IsNaN(x) {
 			b.errorf(given["probability"].Pos, "probability must be in [0, 1], got %s", fnum(x))
@@ -332,7 +305,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	if cd.Kind == "gaussian" || cd.Kind == "dog" {
 		// The runtime places the neurons of whole populations on a grid.
 		switch {
-		case pre.Ranks != nil || post.Ranks != nil:
+		case !pre.Whole() || !post.Whole():
 			b.errorf(cd.Pos, "%s connects whole populations, not views (%s -> %s)", cd.Kind, pre.Text, post.Text)
 		case len(pre.Pop.Geometry) != len(post.Pop.Geometry):
 			b.errorf(cd.Pos, "%s needs populations of the same dimension: %s has %d, %s has %d",
@@ -346,8 +319,26 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		b.errorf(cd.Pos, "%s creates %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
 			cd.Kind, how, n, MaxSynapses)
 	}
+	prePost := false
+	if v := given["pre_post"]; v != nil {
+		if v.Bool == nil {
+			b.errorf(v.Pos, "pre_post must be true or false")
+		} else {
+			prePost = *v.Bool
+		}
+	}
 	if v := given["delays"]; v != nil {
-		if d, ok := b.value(v, 0, "delays"); ok {
+		if cd.Kind == "from_matrix" && (v.List != nil || (v.Str != "" && v.Expr == nil)) {
+			c.DelayMatrix, _ = b.matrixValues(v, nPre, nPost, prePost, "from_matrix delays")
+			for _, row := range c.DelayMatrix {
+				for _, d := range row {
+					if d < 0 {
+						b.errorf(v.Pos, "delays must not be negative")
+						break
+					}
+				}
+			}
+		} else if d, ok := b.value(v, 0, "delays"); ok {
 			if d.Kind == ListValue {
 				b.errorf(v.Pos, "delays must be a number or a distribution")
 			} else if d.Kind == NumValue && d.Num < 0 {
@@ -358,7 +349,8 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	}
 	if v := given["weights"]; v != nil {
 		if cd.Kind == "from_matrix" {
-			b.matrix(&c, v, nPre, nPost)
+			c.Matrix, c.MatrixFile = b.matrixValues(v, nPre, nPost, prePost, "from_matrix weights")
+			c.Weights = Value{Pos: v.Pos}
 		} else if w, ok := b.value(v, 0, "weights"); ok {
 			if w.Kind == ListValue {
 				b.errorf(v.Pos, "weights must be a number or a distribution (use from_matrix for explicit weights)")
@@ -369,29 +361,63 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	return c
 }
 
-func (b *builder) matrix(c *Connector, v *parser.Value, nPre, nPost int) {
-	if v.Str != "" && v.List == nil {
-		c.MatrixFile = v.Str
-		return
-	}
-	if v.List == nil {
-		b.errorf(v.Pos, "from_matrix weights are a list of rows (post x pre) or a .npy file name")
-		return
-	}
-	if len(v.List) != nPost {
-		b.errorf(v.Pos, "from_matrix needs %d rows (one per postsynaptic neuron), got %d", nPost, len(v.List))
-		return
-	}
-	for i := range v.List {
-		row, ok := b.flatten(&v.List[i], nil)
-		if !ok {
-			return
+// matrixValues reads a post × pre matrix of from_matrix (pre × post with
+// prePost, ANNarchy's pre_post=True): nested lists or a .npy file (its
+// name is returned), NaN meaning no synapse.
+func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, what string) ([][]float64, string) {
+	var rows [][]float64
+	file := ""
+	switch {
+	case v.Str != "" && v.List == nil && v.Expr == nil:
+		file = v.Str
+		var shape []int
+		var ok bool
+		if rows, shape, ok = b.readNpy(v.Pos, v.Str, what); !ok {
+			return nil, file
 		}
-		if len(row) != nPre {
-			b.errorf(v.List[i].Pos, "row %d has %d values; expected %d (one per presynaptic neuron)", i, len(row), nPre)
-			return
+		if len(shape) != 2 {
+			b.errorf(v.Pos, "%s: %s has shape %v; expected a matrix", what, v.Str, shape)
+			return nil, file
 		}
-		c.Matrix = append(c.Matrix, row)
+	case v.List != nil:
+		for i := range v.List {
+			row, ok := b.flatten(&v.List[i], nil)
+			if !ok {
+				return nil, ""
+			}
+			rows = append(rows, row)
+		}
+	default:
+		b.errorf(v.Pos, "%s are a list of rows (post x pre) or a .npy file name", what)
+		return nil, ""
 	}
-	c.Weights = Value{Pos: v.Pos}
+	nRows, nCols, rowWhat, colWhat := nPost, nPre, "postsynaptic", "presynaptic"
+	if prePost {
+		nRows, nCols, rowWhat, colWhat = nPre, nPost, "presynaptic", "postsynaptic"
+	}
+	if len(rows) != nRows {
+		b.errorf(v.Pos, "%s: %d rows, expected %d (one per %s neuron)", what, len(rows), nRows, rowWhat)
+		return nil, file
+	}
+	for i, row := range rows {
+		if len(row) != nCols {
+			pos := v.Pos
+			if v.List != nil {
+				pos = v.List[i].Pos
+			}
+			b.errorf(pos, "%s: row %d has %d values; expected %d (one per %s neuron)", what, i, len(row), nCols, colWhat)
+			return nil, file
+		}
+	}
+	if prePost {
+		t := make([][]float64, nPost)
+		for j := range t {
+			t[j] = make([]float64, nPre)
+			for i := range t[j] {
+				t[j][i] = rows[i][j]
+			}
+		}
+		rows = t
+	}
+	return rows, file
 }

@@ -184,24 +184,33 @@ type Named struct {
 
 // Model is a whole model.yaml.
 type Model struct {
-	File       string
-	Source     []byte // the model file's bytes, as read (ir hashes them)
-	Name       string
-	NamePos    diag.Pos
-	Dt         float64 // 1.0 when absent
-	DtPos      diag.Pos
-	Seed       *int64
-	Method     string // "explicit" when absent
-	MethodPos  diag.Pos
-	Precision  string // "float64" when absent
-	Constants  []Named
-	Functions  []FuncDef
-	Neurons    []*NeuronDef  // file order
-	Synapses   []*SynapseDef // file order
-	Pops       []*PopDef
-	Projs      []*ProjDef
-	Monitors   []*MonitorDef
-	Simulation *SimDef
+	File      string
+	Source    []byte // the model file's bytes, as read (ir hashes them)
+	Name      string
+	NamePos   diag.Pos
+	Dt        float64 // 1.0 when absent
+	DtPos     diag.Pos
+	Seed      *int64
+	Method    string // "explicit" when absent
+	MethodPos diag.Pos
+	Precision string // "float64" when absent
+	// EventDriven is how event-driven synapse variables are stepped:
+	// "annarchy" (default, as ANNarchy 5) or "exact".
+	EventDriven string
+	Constants   []Named
+	Functions   []FuncDef
+	Neurons     []*NeuronDef  // file order
+	Synapses    []*SynapseDef // file order
+	Pops        []*PopDef
+	Projs       []*ProjDef
+	Monitors    []*MonitorDef
+	Simulation  *SimDef
+	// Schedule holds the schedule's entries without errors; HasSchedule
+	// says whether the file has a schedule, ScheduleBroken whether some
+	// entries were left out for their errors (reported).
+	Schedule       []*SchedStep
+	HasSchedule    bool
+	ScheduleBroken bool
 	// Unattributed is true when some error lies outside every neuron,
 	// synapse, population, projection and monitor (model settings,
 	// constants, functions, the document's structure): then the model
@@ -308,7 +317,8 @@ type ProjDef struct {
 	Pos        diag.Pos
 	Name       string // defaulted to <pre>_<post>_<target> by the IR when empty
 	Pre, Post  Ref
-	Target     string
+	Target     string   // the first of Targets
+	Targets    []string // target: exc, or target: [ampa, nmda]
 	TargetPos  diag.Pos
 	Synapse    string // empty = default synapse
 	SynapsePos diag.Pos
@@ -338,4 +348,42 @@ type SimDef struct {
 	// PopulationsPos are the positions of Populations' names (one each).
 	PopulationsPos []diag.Pos
 	Operator       string // "and" | "or"
+}
+
+// SchedStep is one entry of the schedule: Kind is simulate, simulate_until,
+// set, every, enable_learning, disable_learning, reset, repeat or callbacks.
+type SchedStep struct {
+	Pos  diag.Pos
+	Kind string
+	Ms   float64 // simulate
+	// Until is simulate_until (its Pos is the entry's).
+	Until *SimDef
+	Sets  []SchedSet // set; every
+	// Period, Offset and Wait of every, in ms.
+	Period, Offset, Wait float64
+	// Projs are the projections of enable_learning/disable_learning;
+	// empty means all of them.
+	Projs    []string
+	ProjsPos []diag.Pos
+	// LearnPeriod and LearnOffset of enable_learning, in ms.
+	LearnPeriod, LearnOffset float64
+	Reset                    ResetDef
+	Count                    int          // repeat
+	Body                     []*SchedStep // repeat
+	Callbacks                string       // enable | disable | clear
+}
+
+// ResetDef says what a reset step resets (ANNarchy's reset() arguments).
+type ResetDef struct {
+	Populations, Projections, Synapses, Monitors bool
+}
+
+// SchedSet is one PATH: VALUE of a set or every entry. Rows, when set, is
+// {rows: [[...], ...]} or {rows: "file.npy"}: row n is used at the n-th
+// call of an every block or the n-th iteration of the enclosing repeat.
+type SchedSet struct {
+	Pos   diag.Pos
+	Path  string
+	Value Value
+	Rows  *Value
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/limits"
 )
 
 // The participle grammar of one logical line. Precedence, lowest first:
@@ -155,6 +156,23 @@ var (
 type converter struct {
 	at    PosMapper
 	diags *diag.List
+	depth int  // nesting of the expression being converted
+	deep  bool // ExprDepth was exceeded (reported once)
+}
+
+// nest enters one level of nesting at p; it reports false (and the error,
+// once) beyond limits.ExprDepth, when the caller returns a placeholder
+// instead of descending further.
+func (c *converter) nest(p lexer.Position) bool {
+	if c.depth >= limits.ExprDepth {
+		if !c.deep {
+			c.diags.Errorf(c.pos(p), "expression nested more than %d levels deep", limits.ExprDepth)
+			c.deep = true
+		}
+		return false
+	}
+	c.depth++
+	return true
 }
 
 func (c *converter) pos(p lexer.Position) diag.Pos { return c.at.pos(p.Line, p.Column) }
@@ -177,6 +195,10 @@ func (c *converter) and(g *gAnd) Expr {
 
 func (c *converter) not(g *gNot) Expr {
 	if g.Not != nil {
+		if !c.nest(g.Pos) {
+			return &Bool{Pos: c.pos(g.Pos)}
+		}
+		defer func() { c.depth-- }()
 		return &Unary{Pos: c.pos(g.Pos), Op: "not", X: c.not(g.Not)}
 	}
 	x := c.add(g.Cmp.Left)
@@ -204,17 +226,31 @@ func (c *converter) mul(g *gMul) Expr {
 
 func (c *converter) unary(g *gUnary) Expr {
 	if g.Pow == nil {
+		if !c.nest(g.Pos) {
+			return &Num{Pos: c.pos(g.Pos), Text: "0"}
+		}
+		defer func() { c.depth-- }()
 		return &Unary{Pos: c.pos(g.Pos), Op: g.Op, X: c.unary(g.X)}
 	}
 	base := c.primary(g.Pow.Base)
 	if g.Pow.Exp == nil {
 		return base
 	}
+	if !c.nest(g.Pow.Exp.Pos) {
+		return base
+	}
+	defer func() { c.depth-- }()
 	return &Binary{Pos: c.pos(g.Pow.Exp.Pos), Op: "^", X: base, Y: c.unary(g.Pow.Exp.X)}
 }
 
 func (c *converter) primary(g *gPrimary) Expr {
 	p := c.pos(g.Pos)
+	if g.If != nil || g.Paren != nil || (g.Name != nil && g.Name.Call != nil) {
+		if !c.nest(g.Pos) {
+			return &Num{Pos: p, Text: "0"}
+		}
+		defer func() { c.depth-- }()
+	}
 	switch {
 	case g.Num != nil:
 		v, err := strconv.ParseFloat(*g.Num, 64)

@@ -63,7 +63,17 @@ func (t token) describe() string {
 func scan(src string, at PosMapper, diags *diag.List) []token {
 	var toks []token
 	line, lineStart := 1, 0
-	col := func(off int) int { return utf8.RuneCountInString(src[lineStart:off]) + 1 }
+	// col counts characters from the last column asked for: offsets only
+	// grow within a line, so a long line costs linear time, not quadratic.
+	lastOff, lastCol := 0, 1
+	col := func(off int) int {
+		if lastOff < lineStart || off < lastOff {
+			lastOff, lastCol = lineStart, 1
+		}
+		lastCol += utf8.RuneCountInString(src[lastOff:off])
+		lastOff = off
+		return lastCol
+	}
 	emit := func(kind lexer.TokenType, start, end int) {
 		toks = append(toks, token{kind: kind, text: src[start:end], off: start, line: line, col: col(start)})
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 )
 
 // segment is one logical line: the tokens of one statement after comments,
@@ -38,11 +40,17 @@ func (s segment) flags() []token {
 // before a line that starts with a binary operator, 'else' or ':', and after
 // a trailing backslash.
 func splitLines(src string, at PosMapper, diags *diag.List) []segment {
+	if len(src) > limits.ScalarBytes {
+		diags.Errorf(at.pos(1, 1), "this string is %s long; annc reads at most %s in one equation string (larger data belongs in a .npy file)",
+			byteSize(len(src)), byteSize(limits.ScalarBytes))
+		return nil
+	}
 	toks := scan(src, at, diags)
 	var segs []segment
 	var cur []token
 	var opens []token // unclosed '('
 	bad := false
+	limited := false // this statement already broke a limit (reported once)
 	flush := func() {
 		if len(opens) > 0 {
 			diags.Errorf(at.pos(opens[len(opens)-1].line, opens[len(opens)-1].col),
@@ -53,7 +61,7 @@ func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 		if len(cur) > 0 {
 			segs = append(segs, segment{toks: cur, colon: flagColon(cur), bad: bad})
 		}
-		cur, bad = nil, false
+		cur, bad, limited = nil, false, false
 	}
 	nextSignificant := func(i int) int {
 		for i < len(toks) && toks[i].kind == tokNewline {
@@ -95,6 +103,10 @@ func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 		default:
 			if t.kind == tokPunct && t.text == "(" {
 				opens = append(opens, t)
+				if len(opens) > limits.ExprDepth && !limited {
+					diags.Errorf(at.pos(t.line, t.col), "parentheses nested more than %d deep", limits.ExprDepth)
+					bad, limited = true, true
+				}
 			} else if t.kind == tokPunct && t.text == ")" {
 				if len(opens) == 0 {
 					diags.Errorf(at.pos(t.line, t.col), "unbalanced parenthesis: ')' has no matching '('")
@@ -103,11 +115,28 @@ func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 					opens = opens[:len(opens)-1]
 				}
 			}
-			cur = append(cur, t)
+			if len(cur) == limits.StatementTokens && !limited {
+				diags.Errorf(at.pos(t.line, t.col), "statement longer than %d tokens; split it, e.g. into intermediate variables", limits.StatementTokens)
+				bad, limited = true, true
+			}
+			if !limited {
+				cur = append(cur, t)
+			}
 		}
 	}
 	flush()
 	return segs
+}
+
+// byteSize renders a size for a message: "1 MiB", "9.5 MiB", "120 KiB", "300 bytes".
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
+	case n >= 1<<10:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<10)), ".0") + " KiB"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // flagColon finds the last top-level ':' that does not belong to an
@@ -309,11 +338,10 @@ func parseExprTokens(toks []token, c *converter) Expr {
 var (
 	valueFlags = []string{"init", "min", "max"}
 	paramFlags = []string{"population", "projection", "postsynaptic", "int", "bool", "float"}
-	eqFlags    = []string{
+	eqFlags    = append([]string{
 		"init", "min", "max", "population", "projection", "postsynaptic", "int", "bool", "float",
 		"unless_refractory", "unless_post",
-		"explicit", "semiimplicit", "implicit", "exponential", "midpoint", "rk4", "event-driven",
-	}
+	}, lang.MethodNames(true)...)
 )
 
 func contains(list []string, s string) bool {

@@ -11,6 +11,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 )
 
 // loader decodes a model file from YAML nodes, so that every value keeps its
@@ -42,9 +44,19 @@ var (
 // returned Model holds whatever could be read, and the list every error,
 // sorted by position.
 func ParseModel(file string, src []byte) (*Model, diag.List) {
+	m := &Model{File: file, Source: src, Dt: 1.0, Method: "explicit", Precision: "float64", EventDriven: "annarchy"}
+	if len(src) > limits.ModelBytes {
+		var l diag.List
+		l.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "the model file is %s long; annc reads model files of at most %s (larger data belongs in .npy files)",
+			byteSize(len(src)), byteSize(limits.ModelBytes))
+		m.Unattributed = true
+		return m, l
+	}
 	l := &loader{file: file, fl: newFileLines(src)}
-	m := &Model{File: file, Source: src, Dt: 1.0, Method: "explicit", Precision: "float64"}
 	root, ok := l.decodeYAML(src)
+	if ok {
+		ok = l.aliasBudget(root)
+	}
 	if ok {
 		l.model(root, m)
 	}
@@ -74,6 +86,61 @@ func (l *loader) decodeYAML(src []byte) (n *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return doc.Content[0], true
+}
+
+// aliasBudget sums the nodes that the aliases of the document stand for and
+// stops at the alias that takes the sum past limits.AliasNodes, before any
+// reader walks through the aliases and expands them.
+func (l *loader) aliasBudget(root *yaml.Node) bool {
+	const over = limits.AliasNodes + 1
+	sizes := map[*yaml.Node]int{} // expanded size of a node, capped at over; 0 while being computed
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if s, ok := sizes[n]; ok {
+			return max(s, 1) // 0: an alias inside its own anchor, which yaml.v3 already refuses
+		}
+		sizes[n] = 0
+		s := 1
+		for _, c := range n.Content {
+			s = min(s+size(c), over)
+		}
+		sizes[n] = s
+		return s
+	}
+	total := 0
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return true
+			}
+			s := size(n.Alias)
+			total = min(total+s, over)
+			if total == over {
+				l.errorf(n, "YAML aliases expand to more than %d nodes here (*%s alone stands for %s); annc expands at most %d",
+					limits.AliasNodes, n.Value, atLeast(s, over), limits.AliasNodes)
+				return false
+			}
+			return true
+		}
+		for _, c := range n.Content {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(root)
+}
+
+func atLeast(n, over int) string {
+	if n >= over {
+		return fmt.Sprintf("more than %d", over-1)
+	}
+	return strconv.Itoa(n)
 }
 
 // yamlMessage strips the "yaml: line N: " prefix.
@@ -163,7 +230,7 @@ func (l *loader) pos(n *yaml.Node) diag.Pos {
 	if line < 1 {
 		line = 1
 	}
-	if w := utf8.RuneCountInString(l.fl.line(line)); col > w {
+	if w := l.fl.lineWidth(line); col > w {
 		col = max(w, 1)
 	}
 	if col < 1 {
@@ -443,10 +510,8 @@ func (l *loader) namedValues(n *yaml.Node, what string) []Named {
 	return out
 }
 
-var modelKeys = []string{"name", "dt", "seed", "method", "precision", "constants", "functions",
-	"neurons", "synapses", "populations", "projections", "monitors", "simulation"}
-
-var methods = []string{"explicit", "semiimplicit", "implicit", "exponential", "midpoint", "rk4"}
+var modelKeys = []string{"name", "dt", "seed", "method", "precision", "event_driven", "constants", "functions",
+	"neurons", "synapses", "populations", "projections", "monitors", "simulation", "schedule"}
 
 // oneOf checks a string against a fixed set of words.
 func (l *loader) oneOf(n *yaml.Node, what string, words []string) (string, bool) {
@@ -490,12 +555,16 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 			}
 		case "method":
 			m.MethodPos = l.pos(v)
-			if s, ok := l.oneOf(v, "method", methods); ok {
+			if s, ok := l.oneOf(v, "method", lang.MethodNames(false)); ok {
 				m.Method = s
 			}
 		case "precision":
 			if s, ok := l.oneOf(v, "precision", []string{"float64", "float32"}); ok {
 				m.Precision = s
+			}
+		case "event_driven":
+			if s, ok := l.oneOf(v, "event_driven", []string{"annarchy", "exact"}); ok {
+				m.EventDriven = s
 			}
 		case "constants":
 			if isNull(v) {
@@ -536,6 +605,9 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 			})
 		case "simulation":
 			m.Simulation = l.simulation(v)
+		case "schedule":
+			m.ScheduleBroken = l.within(func() { m.Schedule = l.schedule(v, "schedule") })
+			m.HasSchedule = true
 		}
 	})
 	if ok {
@@ -594,8 +666,8 @@ func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 				return
 			}
 			r := l.value(v, "refractory of "+what)
-			if r.List != nil || r.Bool != nil {
-				l.errorf(v, "refractory of %s must be a number of ms or a parameter name, got %s", what, kindName(v))
+			if r.Bool != nil {
+				l.errorf(v, "refractory of %s must be a number of ms, a parameter name, a distribution or a list, got %s", what, kindName(v))
 			}
 			d.Refractory = &r
 		case "functions":
@@ -796,7 +868,23 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 			p.Post = l.ref(v, "post of "+what)
 		case "target":
 			p.TargetPos = l.pos(v)
-			p.Target, _ = l.name(v, "target of "+what)
+			if v.Kind == yaml.SequenceNode {
+				if len(v.Content) == 0 {
+					l.errorf(v, "target of %s lists no target", what)
+				}
+				for _, e := range v.Content {
+					t, _ := l.name(e, "target of "+what)
+					if contains(p.Targets, t) {
+						l.errorf(e, "target %q is listed twice", t)
+					}
+					p.Targets = append(p.Targets, t)
+				}
+			} else if t, _ := l.name(v, "target of "+what); t != "" {
+				p.Targets = []string{t}
+			}
+			if len(p.Targets) > 0 {
+				p.Target = p.Targets[0]
+			}
 		case "synapse":
 			p.SynapsePos = l.pos(v)
 			p.Synapse, _ = l.name(v, "synapse of "+what)
@@ -812,42 +900,15 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 	return p
 }
 
-// connectorArgs lists, per connector kind, the arguments it accepts, the
-// required ones first.
-var (
-	connectorKinds = []string{"all_to_all", "one_to_one", "fixed_probability", "fixed_number_pre",
-		"fixed_number_post", "gaussian", "dog", "from_matrix"}
-	connectorArgs = map[string][]string{
-		"all_to_all":        {"weights", "delays", "allow_self_connections"},
-		"one_to_one":        {"weights", "delays"},
-		"fixed_probability": {"probability", "weights", "delays", "allow_self_connections"},
-		"fixed_number_pre":  {"number", "weights", "delays", "allow_self_connections"},
-		"fixed_number_post": {"number", "weights", "delays", "allow_self_connections"},
-		"gaussian":          {"amp", "sigma", "delays", "limit", "allow_self_connections"},
-		"dog":               {"amp_pos", "sigma_pos", "amp_neg", "sigma_neg", "delays", "limit", "allow_self_connections"},
-		"from_matrix":       {"weights", "delays"},
-	}
-	connectorRequired = map[string][]string{
-		"all_to_all":        {"weights"},
-		"one_to_one":        {"weights"},
-		"fixed_probability": {"probability", "weights"},
-		"fixed_number_pre":  {"number", "weights"},
-		"fixed_number_post": {"number", "weights"},
-		"gaussian":          {"amp", "sigma"},
-		"dog":               {"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"},
-		"from_matrix":       {"weights"},
-	}
-)
-
 func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 	c := ConnDef{Pos: l.pos(n)}
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
-		l.errorf(n, "%s must be a mapping with one of %s, got %s", what, strings.Join(connectorKinds, ", "), kindName(n))
+		l.errorf(n, "%s must be a mapping with one of %s, got %s", what, strings.Join(lang.ConnectorNames(), ", "), kindName(n))
 		return c
 	}
 	kinds := 0
-	l.fields(n, what, connectorKinds, func(kind string, k, v *yaml.Node) {
+	l.fields(n, what, lang.ConnectorNames(), func(kind string, k, v *yaml.Node) {
 		kinds++
 		if kinds > 1 {
 			l.errorf(k, "%s has more than one kind: %q and %q", what, c.Kind, kind)
@@ -859,7 +920,8 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 			v = &yaml.Node{Kind: yaml.MappingNode, Line: v.Line, Column: v.Column}
 		}
 		argWhat := "connector " + kind
-		allowed := connectorArgs[kind]
+		row, _ := lang.LookupConnector(kind)
+		allowed := row.Args()
 		v = deref(v)
 		if v.Kind != yaml.MappingNode {
 			l.errorf(v, "the arguments of %s must be a mapping, got %s", argWhat, kindName(v))
@@ -870,8 +932,8 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 			arg := ak.Value
 			if !contains(allowed, arg) {
 				other := false
-				for _, kk := range connectorKinds {
-					other = other || contains(connectorArgs[kk], arg)
+				for _, cr := range lang.Connectors {
+					other = other || contains(cr.Args(), arg)
 				}
 				if s := suggest(arg, allowed); s != "" {
 					l.errorf(ak, "unknown argument %q of %s; did you mean %q?", arg, argWhat, s)
@@ -892,7 +954,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 			}
 			c.Args = append(c.Args, Named{Pos: l.pos(ak), Name: arg, Value: l.connectorArg(kind, arg, av)})
 		}
-		for _, req := range connectorRequired[kind] {
+		for _, req := range row.Required {
 			found := false
 			for _, a := range c.Args {
 				found = found || a.Name == req
@@ -903,7 +965,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 		}
 	})
 	if kinds == 0 && len(n.Content) == 0 {
-		l.errorf(n, "%s needs one of %s", what, strings.Join(connectorKinds, ", "))
+		l.errorf(n, "%s needs one of %s", what, strings.Join(lang.ConnectorNames(), ", "))
 	}
 	return c
 }
@@ -912,7 +974,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
 	what := fmt.Sprintf("%s of connector %s", arg, kind)
 	switch arg {
-	case "allow_self_connections":
+	case "allow_self_connections", "pre_post":
 		b, _ := l.boolean(n, what)
 		return Value{Pos: l.pos(n), Bool: &b}
 	case "number":
@@ -997,27 +1059,7 @@ func (l *loader) simulation(n *yaml.Node) *SimDef {
 				}
 			}
 		case "until":
-			s.Operator = "and"
-			l.fields(v, "until", []string{"max_duration", "populations", "operator"}, func(key string, k, v *yaml.Node) {
-				switch key {
-				case "max_duration":
-					if f, ok := l.number(v, "max_duration"); ok {
-						s.MaxDuration = &f
-					}
-				case "populations":
-					l.list(v, "populations of until", func(c *yaml.Node) {
-						if name, ok := l.name(c, "population"); ok {
-							s.Populations = append(s.Populations, name)
-							s.PopulationsPos = append(s.PopulationsPos, l.pos(c))
-						}
-					})
-				case "operator":
-					if op, ok := l.oneOf(v, "operator", []string{"and", "or"}); ok {
-						s.Operator = op
-					}
-				}
-			})
-			l.require(v, "until", "max_duration")
+			l.until(v, s, "until")
 		}
 	})
 	if ok {
@@ -1029,6 +1071,31 @@ func (l *loader) simulation(n *yaml.Node) *SimDef {
 		}
 	}
 	return s
+}
+
+// until reads {max_duration, populations, operator} into s.
+func (l *loader) until(v *yaml.Node, s *SimDef, what string) {
+	s.Operator = "and"
+	l.fields(v, what, []string{"max_duration", "populations", "operator"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "max_duration":
+			if f, ok := l.number(v, "max_duration"); ok {
+				s.MaxDuration = &f
+			}
+		case "populations":
+			l.list(v, "populations of "+what, func(c *yaml.Node) {
+				if name, ok := l.name(c, "population"); ok {
+					s.Populations = append(s.Populations, name)
+					s.PopulationsPos = append(s.PopulationsPos, l.pos(c))
+				}
+			})
+		case "operator":
+			if op, ok := l.oneOf(v, "operator", []string{"and", "or"}); ok {
+				s.Operator = op
+			}
+		}
+	})
+	l.require(v, what, "max_duration")
 }
 
 // ref parses a population reference with an optional view: "P", "P[0:3200]",

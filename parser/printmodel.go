@@ -22,6 +22,9 @@ func PrintModel(m *Model) string {
 	}
 	add("method", strNode(m.Method))
 	add("precision", strNode(m.Precision))
+	if m.EventDriven == "exact" {
+		add("event_driven", strNode(m.EventDriven))
+	}
 	if len(m.Constants) > 0 {
 		add("constants", namedNode(m.Constants, false))
 	}
@@ -205,7 +208,15 @@ func projNode(p *ProjDef) *yaml.Node {
 	}
 	field("pre", strNode(RefString(p.Pre)))
 	field("post", strNode(RefString(p.Post)))
-	field("target", strNode(p.Target))
+	if len(p.Targets) > 1 {
+		ts := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, t := range p.Targets {
+			ts.Content = append(ts.Content, strNode(t))
+		}
+		field("target", ts)
+	} else {
+		field("target", strNode(p.Target))
+	}
 	if p.Synapse != "" {
 		field("synapse", strNode(p.Synapse))
 	}

@@ -358,6 +358,12 @@ func metricLabel(m string, syncBin float64) string {
 	if s, ok := strings.CutSuffix(m, "_rate_hz"); ok {
 		return s + " mean rate (Hz)"
 	}
+	if s, ok := strings.CutSuffix(m, "_mean"); ok {
+		return s + " (mean over time and neurons)"
+	}
+	if s, ok := strings.CutSuffix(m, "_final"); ok {
+		return s + " (final, mean over neurons)"
+	}
 	if s, ok := strings.CutSuffix(m, "_cv"); ok {
 		return s + " mean ISI CV"
 	}
@@ -464,7 +470,8 @@ func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, erro
 				name += ".vs." + fileSafe(param)
 			}
 			path := filepath.Join(s.Dir, name+"."+format)
-			if err := sweepFigure(path, format, x, m.values, nominal, param, metricLabel(m.name, syncBin), len(params) == 1 && nominal == nil); err != nil {
+			pts := overTrials(s, x, m.values)
+			if err := sweepFigure(path, format, pts, nominal, param, metricLabel(m.name, syncBin), len(params) == 1 && nominal == nil); err != nil {
 				return written, err
 			}
 			written = append(written, path)
@@ -473,20 +480,81 @@ func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, erro
 	return written, nil
 }
 
-// sweepFigure plots y against x, joined by a line when x is the only swept
-// path; nominal, when set, labels the x positions 0, 1, … instead of numbers.
-func sweepFigure(path, format string, x, y []float64, nominal []string, param, label string, joined bool) error {
-	pts := xys(x, y)
-	sort.SliceStable(pts, func(i, j int) bool { return pts[i].X < pts[j].X })
-	// NaN metrics (a run without spikes for a ratio) are left out.
-	kept := pts[:0]
-	for _, p := range pts {
-		if finite(p.Y) {
-			kept = append(kept, p)
+// trialPoint is the mean and standard deviation (divided by n) of a metric
+// over the trials of one sweep point.
+type trialPoint struct {
+	x, mean, sd float64
+	n           int // finite trials
+}
+
+// overTrials groups the rows of a sweep by point (the same swept values) and
+// returns, per point in order of first appearance, the mean and spread of y
+// over its trials; NaN values (a run without spikes for a ratio) are left
+// out.
+func overTrials(s *analysis.Sweep, x, y []float64) []trialPoint {
+	var out []trialPoint
+	at := map[string]int{}
+	var vals [][]float64
+	for i, r := range s.Rows {
+		key := strings.Join(r.Raw, "\x00")
+		k, ok := at[key]
+		if !ok {
+			k = len(out)
+			at[key] = k
+			out = append(out, trialPoint{x: x[i]})
+			vals = append(vals, nil)
+		}
+		if finite(y[i]) {
+			vals[k] = append(vals[k], y[i])
+		}
+	}
+	for k, v := range vals {
+		out[k].n = len(v)
+		if len(v) == 0 {
+			out[k].mean = math.NaN()
+			continue
+		}
+		sum := 0.0
+		for _, a := range v {
+			sum += a
+		}
+		m := sum / float64(len(v))
+		ss := 0.0
+		for _, a := range v {
+			ss += (a - m) * (a - m)
+		}
+		out[k].mean, out[k].sd = m, math.Sqrt(ss/float64(len(v)))
+	}
+	return out
+}
+
+// errPoints are points with symmetric vertical error bars.
+type errPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+// sweepFigure plots the points' means against x, joined by a line when x is
+// the only swept path, with ± one standard deviation over the trials when
+// some point has several; nominal, when set, labels the x positions 0, 1, …
+// instead of numbers.
+func sweepFigure(path, format string, tps []trialPoint, nominal []string, param, label string, joined bool) error {
+	sort.SliceStable(tps, func(i, j int) bool { return tps[i].x < tps[j].x })
+	var kept plotter.XYs
+	var errs plotter.YErrors
+	trials := 0
+	for _, tp := range tps {
+		if tp.n > 0 {
+			kept = append(kept, plotter.XY{X: tp.x, Y: tp.mean})
+			errs = append(errs, struct{ Low, High float64 }{tp.sd, tp.sd})
+			trials = max(trials, tp.n)
 		}
 	}
 	p := gplot.New()
 	p.Title.Text = label + " vs " + param
+	if trials > 1 {
+		p.Title.Text += fmt.Sprintf(" (mean ± SD over up to %d trials)", trials)
+	}
 	p.X.Label.Text = param
 	p.Y.Label.Text = label
 	p.Add(plotter.NewGrid())
@@ -511,6 +579,14 @@ func sweepFigure(path, format string, x, y []float64, nominal []string, param, l
 		sc.GlyphStyle.Radius = vg.Points(3)
 		sc.GlyphStyle.Color = plotutil.Color(0)
 		p.Add(sc)
+		if trials > 1 {
+			eb, err := plotter.NewYErrorBars(errPoints{kept, errs})
+			if err != nil {
+				return err
+			}
+			eb.LineStyle.Color = plotutil.Color(0)
+			p.Add(eb)
+		}
 		// A margin of 5 % keeps the end points whole inside the axes.
 		for _, ax := range []*gplot.Axis{&p.X, &p.Y} {
 			if ax.Min == ax.Max {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/annc/annc/analysis"
+
 	"gonum.org/v1/plot/plotter"
 )
 
@@ -396,5 +398,39 @@ func TestDirSweepStatusAndNominal(t *testing.T) {
 		if !strings.Contains(string(b), label) {
 			t.Errorf("%s lacks %q", got[0], label)
 		}
+	}
+}
+
+// TestSweepTrials: the trials of a point are drawn as their mean with ± one
+// standard deviation.
+func TestSweepTrials(t *testing.T) {
+	dir := t.TempDir()
+	csv := "index,P.I,seed,trial,status,m.r_mean,m.r_final\n" +
+		"0,1,5,0,ok,1,NaN\n1,1,77,1,ok,3,\n2,2,5,0,ok,4,1\n3,2,77,1,ok,4,2\n"
+	os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte(csv), 0o644)
+	s, err := analysis.LoadSweep(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := s.Column("P.I")
+	y, _ := s.Column("m.r_mean")
+	got := overTrials(s, x, y)
+	want := []trialPoint{{x: 1, mean: 2, sd: 1, n: 2}, {x: 2, mean: 4, sd: 0, n: 2}}
+	if !slices.Equal(got, want) {
+		t.Errorf("overTrials %+v, want %+v", got, want)
+	}
+	y, _ = s.Column("m.r_final")
+	if got := overTrials(s, x, y); got[0].n != 0 || !math.IsNaN(got[0].mean) || got[1] != (trialPoint{x: 2, mean: 1.5, sd: 0.5, n: 2}) {
+		t.Errorf("overTrials of a column with NaN and empty cells: %+v", got)
+	}
+	paths, err := Dir(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 2 || filepath.Base(paths[0]) != "sweep.m.r_mean.png" {
+		t.Fatalf("wrote %v", paths)
+	}
+	if _, frac := inked(t, paths[0]); frac < 0.02 {
+		t.Errorf("%s is almost blank", paths[0])
 	}
 }

@@ -769,6 +769,21 @@ func FromMatrix(pre, post View, m [][]float64) (*Conn, error) {
 	return l.conn(pre, post)
 }
 
+// MatrixSynapses lists the entries of values at the synapses FromMatrix
+// creates from weights (its non-NaN entries), in their order: the delays of
+// a from_matrix projection given as a matrix.
+func MatrixSynapses(weights, values [][]float64) []float64 {
+	out := []float64{}
+	for j, row := range weights {
+		for i, w := range row {
+			if !math.IsNaN(w) {
+				out = append(out, values[j][i])
+			}
+		}
+	}
+	return out
+}
+
 // FromDense is FromMatrix for a row-major post × pre matrix held in one
 // slice (as read from a .npy file of shape (post, pre)).
 func FromDense(pre, post View, m []float64) (*Conn, error) {
@@ -869,4 +884,27 @@ func Same(w []float64) (float64, bool) {
 		}
 	}
 	return w[0], true
+}
+
+// RangeRanks returns the ranks, in row-major order, of the coordinates
+// start[d] .. start[d]+length[d]-1 of each dimension d of a population of
+// the given geometry: the ranks of a view such as P[2:5, 0:3].
+func RangeRanks(geometry, start, length []int) []int {
+	n := 1
+	for _, l := range length {
+		n *= l
+	}
+	out := make([]int, 0, n)
+	var walk func(d, base int)
+	walk = func(d, base int) {
+		for c := start[d]; c < start[d]+length[d]; c++ {
+			if d == len(geometry)-1 {
+				out = append(out, base*geometry[d]+c)
+			} else {
+				walk(d+1, base*geometry[d]+c)
+			}
+		}
+	}
+	walk(0, 0)
+	return out
 }

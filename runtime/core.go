@@ -39,9 +39,17 @@ type Core struct {
 	checkErr   error
 	lastFinite int64
 
+	done int64 // steps computed, for StepsDone
+
 	threads int   // goroutines per run (SetThreads)
 	team    *team // helpers of the steps, nil until needed
+
+	monitors []*Monitor // sized before each run (Monitor.Reserve)
 }
+
+// SetMonitors gives the monitors whose buffers each run sizes in advance
+// for the frames it will record (the generated New does it).
+func (c *Core) SetMonitors(mons []*Monitor) { c.monitors = mons }
 
 // Callback is a function declared with Core.Every. Its fields are the values
 // given at declaration, in ms.
@@ -225,6 +233,13 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 	start := c.Step
 	end := start + total
 	c.interrupted = false
+	if until == nil {
+		// A run stopped by a condition may end long before total: its
+		// monitors grow as they go instead.
+		for _, m := range c.monitors {
+			m.Reserve(total)
+		}
+	}
 	c.progressBegin()
 	if c.threads > 1 {
 		c.startThreads()
@@ -259,8 +274,19 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 		}
 	}
 	done := c.Step - start
+	c.done += done
 	c.progressEnd(done, total)
 	return done
+}
+
+// StepsDone is the number of steps computed since the network was built,
+// whatever the clock says (Reset and SetTime move the clock, not this).
+func (c *Core) StepsDone() int64 { return c.done }
+
+// Halted reports whether the last run was interrupted, a state check failed
+// or the stop flag is set: a sequence of runs (a schedule) should end.
+func (c *Core) Halted() bool {
+	return c.interrupted || c.checkErr != nil || (c.stop != nil && c.stop.Load())
 }
 
 // progressBegin resets the progress clock at the start of a run.

@@ -16,8 +16,9 @@ import (
 // step) and, when it is true, Append/AppendGather one frame per variable; it
 // calls Spike for every spike of a recorded neuron.
 //
-// Recorded frames are appended to growing slices (amortised growth, no other
-// allocation per frame), or written straight to .npy files after StreamTo, so
+// Recorded frames go into slices sized before each run for the frames it will
+// record (Reserve, called by the step loop), so that recording costs one copy
+// per value; or they are written straight to .npy files after StreamTo, so
 // that long runs need bounded memory.
 type Monitor struct {
 	Name, Target string
@@ -30,6 +31,9 @@ type Monitor struct {
 	// EnableSpikes from its ranks, to be set by the caller when all ranks of
 	// the population are recorded. Used for firing rates.
 	Neurons int
+	// RateCoded marks a monitor of a rate-coded population: a sweep
+	// summarises each of its variables (mean and final value).
+	RateCoded bool
 
 	recording bool
 	anchored  bool  // start step known
@@ -158,6 +162,42 @@ func (m *Monitor) Due(step int64) bool {
 		m.frameSteps = append(m.frameSteps, step)
 	}
 	return true
+}
+
+// Reserve makes room for the frames the next steps steps can record, so that
+// recording them allocates nothing: the step loop calls it at the start of
+// every run with the number of steps the run will compute (the monitors
+// given to Core.SetMonitors). A buffer that must grow grows to what is needed,
+// or by a quarter when that is more, so that many short runs (single steps)
+// still grow geometrically.
+func (m *Monitor) Reserve(steps int64) {
+	if !m.recording || m.streamDir != "" || steps <= 0 || len(m.Vars) == 0 {
+		return
+	}
+	// At most one frame per PeriodSteps steps, wherever the grid is anchored.
+	frames := (steps + m.PeriodSteps - 1) / m.PeriodSteps
+	m.frameSteps = growCap(m.frameSteps, frames)
+	for i := range m.Vars {
+		v := &m.Vars[i]
+		if v.size > 0 && frames <= math.MaxInt/int64(v.size) {
+			v.Data = growCap(v.Data, frames*int64(v.size))
+		}
+	}
+}
+
+// growCap returns s with room for n more elements (see Reserve).
+func growCap[T any](s []T, n int64) []T {
+	if n <= 0 || int64(cap(s)-len(s)) >= n {
+		return s
+	}
+	want := int64(len(s)) + n
+	if g := int64(cap(s)) + int64(cap(s))/4; g > want {
+		want = g
+	}
+	out := make([]T, len(s), want)
+	adviseHuge(out)
+	copy(out, s)
+	return out
 }
 
 // Append records one frame of variable i (vals is copied).

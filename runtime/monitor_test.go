@@ -330,3 +330,62 @@ func TestSpikeStatistics(t *testing.T) {
 		t.Errorf("RasterKeep drained the monitor")
 	}
 }
+
+// A run sizes its monitors once: recording the frames it announced reuses
+// the buffers Reserve made (no copy), whatever the period and anchor, and
+// the recorded data are those of a monitor left to grow.
+func TestMonitorReserveRun(t *testing.T) {
+	for _, period := range []int64{1, 3, 7} {
+		grown := NewMonitor("g", "P", period, true)
+		m := NewMonitor("m", "P", period, true)
+		for _, x := range []*Monitor{grown, m} {
+			x.AddVar("v", []int{2})
+		}
+		c := &Core{Dt: 0.1}
+		c.SetMonitors([]*Monitor{m})
+		c.Step = 5 // the grid is anchored at the first recorded step
+		var first *float64
+		c.Run(100, func() {
+			if m.Due(c.Step) {
+				m.Append(0, []float64{float64(c.Step), -float64(c.Step)})
+				if first == nil {
+					first = &m.Vars[0].Data[0]
+				}
+				if &m.Vars[0].Data[0] != first {
+					t.Fatalf("period %d: the buffer moved at step %d", period, c.Step)
+				}
+			}
+		})
+		if want := (100 + period - 1) / period; int64(cap(m.Vars[0].Data)) != 2*want || int64(cap(m.frameSteps)) != want {
+			t.Errorf("period %d: capacities %d, %d, want %d, %d", period, cap(m.Vars[0].Data), cap(m.frameSteps), 2*want, want)
+		}
+		record(grown, 0, 5, 105)
+		if !reflect.DeepEqual(m.Vars[0].Data, grown.Vars[0].Data) || !reflect.DeepEqual(m.Times("v"), grown.Times("v")) {
+			t.Errorf("period %d: reserved and grown monitors differ", period)
+		}
+	}
+}
+
+// Single steps (Run(1) each) still grow the buffers geometrically.
+func TestMonitorReserveSingleSteps(t *testing.T) {
+	m := NewMonitor("m", "P", 1, true)
+	m.AddVar("v", []int{10})
+	c := &Core{Dt: 0.1}
+	c.SetMonitors([]*Monitor{m})
+	vals := make([]float64, 10)
+	grows := 0
+	for s := 0; s < 10000; s++ {
+		before := cap(m.Vars[0].Data)
+		c.Run(1, func() {
+			if m.Due(c.Step) {
+				m.Append(0, vals)
+			}
+		})
+		if cap(m.Vars[0].Data) != before {
+			grows++
+		}
+	}
+	if m.Frames(0) != 10000 || grows > 50 {
+		t.Errorf("%d frames, %d reallocations for 10000 single steps", m.Frames(0), grows)
+	}
+}

@@ -23,7 +23,7 @@ import (
 // systems such as SLURM run one shard per array task.
 
 // PlanVersion is the format version of plan.json.
-const PlanVersion = 1
+const PlanVersion = 2
 
 // Plan is the content of a sweep plan file (plan.json). Its keys are stable:
 //
@@ -32,7 +32,9 @@ const PlanVersion = 1
 //	model_hash      content hash of the model the plan was made for; a
 //	                program of another model (or model version) refuses it
 //	annc_version    version of annc that generated the program
-//	seed            base seed; point i has seed DeriveSeed(seed, i)
+//	seed            seed of every point (unless the path "seed" is swept)
+//	trials          runs of every point, trial k with the seed
+//	                TrialSeed(point's seed, k)
 //	duration_ms     simulated time (the maximum, for models with stop
 //	                conditions) of every run
 //	grid            the points are the Cartesian product of the sweep lists
@@ -41,7 +43,10 @@ const PlanVersion = 1
 //	set             the fixed -set values, applied before the swept ones
 //	spike_monitors  name and neuron count of every monitor recording spikes,
 //	                for the firing rates of sweep.csv
-//	points          every run: index, dir ("run-0007"), values (path and
+//	rate_monitors   names of the monitors of rate-coded populations, whose
+//	                variables sweep.csv summarises
+//	points          every run: index, dir ("run-0007"), point and trial
+//	                (index = point × trials + trial), values (path and
 //	                value, in -sweep order) and seed
 type Plan struct {
 	PlanVersion   int           `json:"plan_version"`
@@ -49,11 +54,13 @@ type Plan struct {
 	ModelHash     string        `json:"model_hash"`
 	AnncVersion   string        `json:"annc_version"`
 	Seed          int64         `json:"seed"`
+	Trials        int           `json:"trials"`
 	DurationMs    float64       `json:"duration_ms"`
 	Grid          bool          `json:"grid"`
 	Sweep         []PlanAxis    `json:"sweep"`
 	Set           []PlanValue   `json:"set"`
 	SpikeMonitors []PlanMonitor `json:"spike_monitors"`
+	RateMonitors  []string      `json:"rate_monitors"`
 	Points        []PlanPoint   `json:"points"`
 }
 
@@ -79,6 +86,8 @@ type PlanMonitor struct {
 type PlanPoint struct {
 	Index  int         `json:"index"`
 	Dir    string      `json:"dir"`
+	Point  int         `json:"point"`
+	Trial  int         `json:"trial"`
 	Values []PlanValue `json:"values"`
 	Seed   int64       `json:"seed"`
 }
@@ -94,6 +103,9 @@ func (p *Plan) Marshal() ([]byte, error) {
 	}
 	if c.SpikeMonitors == nil {
 		c.SpikeMonitors = []PlanMonitor{}
+	}
+	if c.RateMonitors == nil {
+		c.RateMonitors = []string{}
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -191,10 +203,19 @@ func (p *Plan) sets() []setting {
 	return s
 }
 
-// check verifies that the points are those of the sweep lists, grid flag and
-// seed, so that a hand-edited plan cannot silently differ from a local sweep.
+// runs lists the runs of the plan as the runner expands a sweep.
+func (p *Plan) runs() []sweepRun {
+	return expandRuns(sweepPoints(p.axes(), p.Grid), p.Seed, p.Trials)
+}
+
+// check verifies that the points are those of the sweep lists, grid flag,
+// trials and seed, so that a hand-edited plan cannot silently differ from a
+// local sweep.
 func (p *Plan) check() error {
-	if len(p.Sweep) == 0 {
+	if p.Trials < 1 {
+		return fmt.Errorf("trials %d: must be at least 1", p.Trials)
+	}
+	if len(p.Sweep) == 0 && p.Trials == 1 {
 		return errors.New("the plan sweeps nothing")
 	}
 	for _, a := range p.Sweep {
@@ -204,18 +225,32 @@ func (p *Plan) check() error {
 		if !p.Grid && len(a.Values) != len(p.Sweep[0].Values) {
 			return fmt.Errorf("zipped sweep lists of different lengths (%s: %d, %s: %d)", a.Path, len(a.Values), p.Sweep[0].Path, len(p.Sweep[0].Values))
 		}
+		if a.Path == SeedPath {
+			for _, v := range a.Values {
+				if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+					return fmt.Errorf("seed %q is not an integer", v)
+				}
+			}
+		}
 	}
-	pts := sweepPoints(p.axes(), p.Grid)
-	if len(pts) != len(p.Points) {
-		return fmt.Errorf("%d points, but the sweep lists give %d", len(p.Points), len(pts))
+	runs := p.runs()
+	if len(runs) != len(p.Points) {
+		return fmt.Errorf("%d points, but the sweep lists and trials give %d", len(p.Points), len(runs))
 	}
 	for i, pt := range p.Points {
-		want := PlanPoint{Index: i, Dir: RunDirName(i), Seed: DeriveSeed(p.Seed, i), Values: planValues(pts[i])}
-		if pt.Index != want.Index || pt.Dir != want.Dir || pt.Seed != want.Seed || !slices.Equal(pt.Values, want.Values) {
-			return fmt.Errorf("point %d is %+v, but the sweep lists and seed give %+v", i, pt, want)
+		if want := planPoint(i, runs[i]); !pointsEqual(pt, want) {
+			return fmt.Errorf("point %d is %+v, but the sweep lists, trials and seed give %+v", i, pt, want)
 		}
 	}
 	return nil
+}
+
+func planPoint(i int, run sweepRun) PlanPoint {
+	return PlanPoint{Index: i, Dir: RunDirName(i), Point: run.point, Trial: run.trial, Values: planValues(run.values), Seed: run.seed}
+}
+
+func pointsEqual(a, b PlanPoint) bool {
+	return a.Index == b.Index && a.Dir == b.Dir && a.Point == b.Point && a.Trial == b.Trial && a.Seed == b.Seed && slices.Equal(a.Values, b.Values)
 }
 
 func planValues(s []setting) []PlanValue {
@@ -249,8 +284,8 @@ func checkPlanFlags(f *runnerFlags, given func(string) bool) error {
 		return nil
 	}
 	if p.shard == "" {
-		if len(f.sweeps) == 0 {
-			return errors.New("-plan needs -sweep (to write a plan) or -shard k/N (to run part of one)")
+		if !f.isSweep() {
+			return errors.New("-plan needs -sweep or -trials (to write a plan) or -shard k/N (to run part of one)")
 		}
 		return nil
 	}
@@ -259,7 +294,7 @@ func checkPlanFlags(f *runnerFlags, given func(string) bool) error {
 		return fmt.Errorf("-shard %q: want k/N with 0 <= k < N", p.shard)
 	}
 	p.k, p.n = k, n
-	for _, name := range []string{"sweep", "grid", "set", "seed", "duration"} {
+	for _, name := range []string{"sweep", "grid", "set", "seed", "duration", "trials"} {
 		if given(name) {
 			return fmt.Errorf("-%s cannot be given with -shard: the plan holds it", name)
 		}
@@ -289,19 +324,19 @@ func (r *runner) planMain(seed int64) int {
 }
 
 // writePlan writes the plan of the command line's sweep. It builds one
-// network to learn its spiking monitors and to check every -set and swept
-// value against it, so that a bad path fails here rather than in every run
-// on a cluster.
+// network to learn its monitors and to check every -set and swept value
+// against it, so that a bad path fails here rather than in every run on a
+// cluster.
 func (r *runner) writePlan(seed int64) int {
 	f := r.flags
 	p := &Plan{PlanVersion: PlanVersion, Model: r.prog.Name, ModelHash: r.prog.ModelHash, AnncVersion: r.prog.Version,
-		Seed: seed, DurationMs: f.duration, Grid: f.grid}
+		Seed: seed, Trials: max(f.trials, 1), DurationMs: f.duration, Grid: f.grid}
 	for _, ax := range f.sweeps {
 		p.Sweep = append(p.Sweep, PlanAxis{Path: ax.path, Values: ax.values})
 	}
 	p.Set = planValues(f.sets)
-	for i, pt := range sweepPoints(f.sweeps, f.grid) {
-		p.Points = append(p.Points, PlanPoint{Index: i, Dir: RunDirName(i), Values: planValues(pt), Seed: DeriveSeed(seed, i)})
+	for i, run := range p.runs() {
+		p.Points = append(p.Points, planPoint(i, run))
 	}
 	inst, err := r.newInstance(seed)
 	if err != nil {
@@ -312,21 +347,12 @@ func (r *runner) writePlan(seed int64) int {
 		if m.RecordsSpikes() {
 			p.SpikeMonitors = append(p.SpikeMonitors, PlanMonitor{Name: m.Name, Neurons: m.Neurons})
 		}
-	}
-	check := append([]setting(nil), f.sets...)
-	for _, ax := range f.sweeps {
-		for _, v := range ax.values {
-			check = append(check, setting{ax.path, v})
+		if m.RateCoded {
+			p.RateMonitors = append(p.RateMonitors, m.Name)
 		}
 	}
-	for _, s := range check {
-		if err := setValue(inst, s); err != nil {
-			r.errorf("-set %s=%s: %v", s.path, s.value, err)
-			if len(r.prog.Paths) > 0 && !HasSuggestion(err) {
-				r.errorf("settable paths: %s", strings.Join(r.prog.Paths, " "))
-			}
-			return ExitUsage
-		}
+	if code := r.checkValues(inst); code != ExitOK {
+		return code
 	}
 	if dir := filepath.Dir(f.plan.file); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -359,11 +385,11 @@ func (r *runner) runShard() int {
 	if r.flags.outGiven {
 		out = r.flags.out
 	}
-	r.flags.sets, r.flags.sweeps, r.flags.grid, r.flags.duration = p.sets(), p.axes(), p.Grid, p.DurationMs
-	pts := sweepPoints(r.flags.sweeps, r.flags.grid)
+	r.flags.sets, r.flags.sweeps, r.flags.grid, r.flags.duration, r.flags.trials = p.sets(), p.axes(), p.Grid, p.DurationMs, p.Trials
+	runs := p.runs()
 	var todo []int
 	skipped := 0
-	for i := pf.k; i < len(pts); i += pf.n {
+	for i := pf.k; i < len(runs); i += pf.n {
 		st, _, _ := p.PointState(out, i)
 		if st == PointOK {
 			skipped++
@@ -381,13 +407,19 @@ func (r *runner) runShard() int {
 		r.errorf("%v", err)
 		return ExitError
 	}
-	results := r.runPoints(out, p.Seed, pts, todo)
+	results := r.runPoints(out, runs, todo)
 	code, interrupted := r.reportRuns(todo, results)
-	shard := fmt.Sprintf("shard %d/%d", pf.k, pf.n)
+	// A plan run whole (a local `annc sweep`) is not a shard of anything.
+	shard, sep := fmt.Sprintf("shard %d/%d", pf.k, pf.n), " "
+	if pf.n == 1 {
+		shard, sep = "", ""
+	}
 	switch {
 	case code == ExitOK && interrupted > 0:
-		r.errorf("%s interrupted: %d of %d runs incomplete; results in %s", shard, interrupted, len(todo), out)
+		r.errorf("%s%sinterrupted: %d of %d runs incomplete; results in %s", shard, sep, interrupted, len(todo), out)
 		return ExitInterrupted
+	case code == ExitOK && shard == "":
+		r.errorf("%d runs done, %d already complete; results in %s", len(todo), skipped, out)
 	case code == ExitOK:
 		r.errorf("%s: %d runs done, %d already complete; results in %s", shard, len(todo), skipped, out)
 	}
@@ -422,7 +454,9 @@ func (p *Plan) PointState(dir string, i int) (string, *Manifest, error) {
 		want[s.Path] = s.Value
 	}
 	for _, v := range pt.Values {
-		want[v.Path] = v.Value
+		if v.Path != SeedPath { // the seed is the manifest's own field
+			want[v.Path] = v.Value
+		}
 	}
 	if man.Seed != pt.Seed || man.Model != p.Model || man.ModelHash != p.ModelHash || !mapsEqual(man.Set, want) {
 		return PointStale, man, fmt.Errorf("%s holds a run of seed %d, set %v; the plan wants seed %d, set %v", rd, man.Seed, man.Set, pt.Seed, want)
@@ -485,38 +519,32 @@ func (s *SweepReport) Incomplete() []PointReport {
 // CollectSweep reads dir/plan.json and the run directories of its points and
 // writes dir/sweep.csv as a local sweep of the same plan does: one row per
 // point with its status (PointMissing, PointPartial or PointStale for
-// points without a usable run) and the firing rate of every spiking monitor
-// of the runs that wrote one.
+// points without a usable run) and the metrics (runMetrics) of the runs
+// that wrote files.
 func CollectSweep(dir string) (*SweepReport, error) {
 	p, err := ReadPlan(filepath.Join(dir, "plan.json"))
 	if err != nil {
 		return nil, err
 	}
 	rep := &SweepReport{Plan: p}
-	neurons := map[string]int{}
+	neurons, rate := map[string]int{}, map[string]bool{}
 	for _, m := range p.SpikeMonitors {
 		neurons[m.Name] = m.Neurons
 	}
+	for _, m := range p.RateMonitors {
+		rate[m] = true
+	}
 	results := make([]runResult, len(p.Points))
-	pts := make([][]setting, len(p.Points))
 	for i, pt := range p.Points {
-		for _, v := range pt.Values {
-			pts[i] = append(pts[i], setting{v.Path, v.Value})
-		}
 		st, man, err := p.PointState(dir, i)
 		rep.Points = append(rep.Points, PointReport{Index: i, Dir: pt.Dir, Seed: pt.Seed, State: st, Err: err})
 		results[i].status = st
 		if man == nil || st == PointPartial || st == PointStale {
 			continue
 		}
-		for _, f := range man.Files {
-			if f.Variable != "spike_times" || len(f.Shape) == 0 {
-				continue
-			}
-			results[i].rates = append(results[i].rates, monitorRate{f.Monitor, MeanRate(f.Shape[0], neurons[f.Monitor], man.SimulatedMs)})
-		}
+		results[i].metrics = runMetrics(filepath.Join(dir, pt.Dir), man.Files, man.SimulatedMs, neurons, rate)
 	}
-	if err := writeSweepCSV(filepath.Join(dir, "sweep.csv"), p.Seed, pts, results); err != nil {
+	if err := writeSweepCSV(filepath.Join(dir, "sweep.csv"), sweepPaths(p.axes()), p.runs(), results); err != nil {
 		return rep, err
 	}
 	return rep, nil

@@ -89,11 +89,12 @@ func TestPlanWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf(`{
-  "plan_version": 1,
+  "plan_version": 2,
   "model": "leaky",
   "model_hash": "abc123",
   "annc_version": "v0.test",
   "seed": 5,
+  "trials": 1,
   "duration_ms": 6,
   "grid": false,
   "sweep": [
@@ -128,10 +129,13 @@ func TestPlanWrite(t *testing.T) {
       "neurons": 2
     }
   ],
+  "rate_monitors": [],
   "points": [
     {
       "index": 0,
       "dir": "run-0000",
+      "point": 0,
+      "trial": 0,
       "values": [
         {
           "path": "P.tau",
@@ -147,6 +151,8 @@ func TestPlanWrite(t *testing.T) {
     {
       "index": 1,
       "dir": "run-0001",
+      "point": 1,
+      "trial": 0,
       "values": [
         {
           "path": "P.tau",
@@ -161,7 +167,7 @@ func TestPlanWrite(t *testing.T) {
     }
   ]
 }
-`, DeriveSeed(5, 0), DeriveSeed(5, 1))
+`, 5, 5)
 	if string(got) != want {
 		t.Errorf("plan.json:\n%s\nwant\n%s", got, want)
 	}
@@ -179,7 +185,7 @@ func TestPlanWrite(t *testing.T) {
 		t.Fatalf("plan %+v", p)
 	}
 	pt := p.Points[3]
-	if pt.Index != 3 || pt.Dir != "run-0003" || pt.Seed != DeriveSeed(9, 3) ||
+	if pt.Index != 3 || pt.Dir != "run-0003" || pt.Seed != 9 ||
 		!reflect.DeepEqual(pt.Values, []PlanValue{{"P.tau", "3"}, {"P.I", "[1, 1.2, 1.4]"}}) {
 		t.Errorf("point 3 = %+v", pt)
 	}
@@ -227,8 +233,8 @@ func TestPlanShardsMatchLocalSweep(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("sweep.csv of the shards:\n%s\nlocal:\n%s", b, a)
 	}
-	if p.Points[5].Seed != DeriveSeed(9, 5) {
-		t.Errorf("seed of point 5")
+	if p.Points[5].Seed != 9 {
+		t.Errorf("seed of point 5: %d, want the plan's seed 9", p.Points[5].Seed)
 	}
 }
 
@@ -295,7 +301,7 @@ func TestShardRestart(t *testing.T) {
 	}
 	for i, want := range []string{"ok", "partial", "partial", "interrupted", "error", "stale"} {
 		cells := strings.Split(lines[1+i], ",")
-		if !strings.Contains(lines[1+i], fmt.Sprintf(",%d,%s,", p.Points[i].Seed, want)) {
+		if !strings.Contains(lines[1+i], fmt.Sprintf(",%d,0,%s,", p.Points[i].Seed, want)) {
 			t.Errorf("row %d: %s, want status %s", i, lines[1+i], want)
 		}
 		emptyRates := cells[len(cells)-1] == "" && cells[len(cells)-2] == ""
@@ -375,13 +381,13 @@ func TestPlanUsageErrors(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"-shard", "0/2"}, "-shard needs -plan FILE"},
-		{[]string{"-plan", file}, "-plan needs -sweep (to write a plan) or -shard k/N (to run part of one)"},
+		{[]string{"-plan", file}, "-plan needs -sweep or -trials (to write a plan) or -shard k/N (to run part of one)"},
 		{[]string{"-plan", file, "-shard", "2/2"}, `-shard "2/2": want k/N with 0 <= k < N`},
 		{[]string{"-plan", file, "-shard", "x"}, `-shard "x": want k/N with 0 <= k < N`},
 		{[]string{"-plan", file, "-shard", "0/0"}, `-shard "0/0": want k/N with 0 <= k < N`},
 		{[]string{"-plan", file, "-shard", "0/2", "-seed", "3"}, "-seed cannot be given with -shard: the plan holds it"},
 		{[]string{"-plan", file, "-shard", "0/2", "-sweep", "P.tau=1"}, "-sweep cannot be given with -shard: the plan holds it"},
-		{[]string{"-plan", filepath.Join(dir, "x.json"), "-sweep", "P.nope=1,2"}, `-set P.nope=1: unknown path "P.nope"`},
+		{[]string{"-plan", filepath.Join(dir, "x.json"), "-sweep", "P.nope=1,2"}, `-sweep P.nope=1: unknown path "P.nope"`},
 		{[]string{"-plan", filepath.Join(dir, "none.json"), "-shard", "0/1"}, "no such file"},
 	} {
 		code, msg := runMain(t, leakyProgram(nil), nil, tc.args...)

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -39,6 +37,9 @@ type Program struct {
 	MaxDuration              float64 // ms
 	New                      func(seed int64) (Instance, error)
 	Paths                    []string // settable paths, for messages
+	// Schedule, when set, is the model's schedule: the runner runs it
+	// instead of Simulate/SimulateUntil, and -duration does not apply.
+	Schedule func(Instance) error
 }
 
 // Main is the command line of a generated program: it parses os.Args, runs,
@@ -95,6 +96,7 @@ type runnerFlags struct {
 	sweeps      []sweepAxis
 	grid        bool
 	workers     int
+	trials      int
 	threads     int
 	chunkWork   int64
 	stream      bool
@@ -124,7 +126,7 @@ func RunMain(prog Program, args []string, stderr io.Writer, stop *atomic.Bool) i
 		return r.planMain(seed)
 	}
 	run := r.single
-	if len(f.sweeps) > 0 {
+	if f.isSweep() {
 		run = r.sweep
 	}
 	status := run(seed)
@@ -137,7 +139,9 @@ func RunMain(prog Program, args []string, stderr io.Writer, stop *atomic.Bool) i
 func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlags, int) {
 	var f runnerFlags
 	fs := flag.NewFlagSet(prog.Name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// A wrong flag gets one line; -h gets the flags (printUsage).
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	durHelp := "simulated time in ms"
 	if prog.Until {
 		durHelp = "maximum simulated time in ms (the run stops earlier when the model's stop conditions hold)"
@@ -168,13 +172,15 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	})
 	fs.BoolVar(&f.grid, "grid", false, "sweep the Cartesian product of the -sweep lists instead of zipping them")
 	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
+	fs.IntVar(&f.trials, "trials", 1, "run every sweep point `K` times, with the seeds TrialSeed(seed, 0..K-1) (every point has the same seed, unless seed is swept)")
 	fs.Int64Var(&f.chunkWork, "min-chunk-work", minChunkWork, "with -threads: estimated work (about ns) below which a loop is not split; 1 splits every loop")
 	fs.IntVar(&f.threads, "threads", 1, "goroutines computing the steps of each network (same results for every value; a sweep's idle workers help the last runs anyway)")
 	fs.BoolVar(&f.plot, "plot", false, "plot the results with 'annc plot' when the run is done (annc on PATH, or $ANNC_BIN)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
 	addPlanFlags(fs, &f.plan)
 	addGuardFlags(fs, &f.guard)
-	fs.Usage = func() {
+	printUsage := func() {
+		fs.SetOutput(stderr)
 		fmt.Fprintf(stderr, "usage: %s [flags]\n\nRuns the model %s", prog.Name, prog.Name)
 		if prog.Version != "" {
 			fmt.Fprintf(stderr, " (annc %s)", prog.Version)
@@ -185,16 +191,16 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 			fmt.Fprintf(stderr, "\nsettable paths: %s\n", strings.Join(prog.Paths, " "))
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return f, ExitOK
-		}
+	usage := func(format string, a ...any) (runnerFlags, int) {
+		fmt.Fprintf(stderr, "%s: %s (%s -help lists the flags)\n", prog.Name, fmt.Sprintf(format, a...), prog.Name)
 		return f, ExitUsage
 	}
-	usage := func(format string, a ...any) (runnerFlags, int) {
-		fmt.Fprintf(stderr, "%s: %s\n", prog.Name, fmt.Sprintf(format, a...))
-		fmt.Fprintf(stderr, "run '%s -help' for usage\n", prog.Name)
-		return f, ExitUsage
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage()
+			return f, ExitOK
+		}
+		return usage("%v", err)
 	}
 	if fs.NArg() > 0 {
 		return usage("unexpected argument %q", fs.Arg(0))
@@ -214,8 +220,14 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	if err := checkPlanFlags(&f, func(name string) bool { return given[name] }); err != nil {
 		return usage("%v", err)
 	}
+	if prog.Schedule != nil && f.durationSet {
+		return usage("-duration: the model's schedule says how long it runs (edit its simulate steps)")
+	}
 	if f.duration < 0 {
 		return usage("-duration %g: must not be negative", f.duration)
+	}
+	if f.trials < 1 {
+		return usage("-trials %d: must be at least 1", f.trials)
 	}
 	if f.workers < 0 {
 		return usage("-workers %d: must not be negative", f.workers)
@@ -248,6 +260,9 @@ func parseSetting(s string) (setting, error) {
 	path, value = strings.TrimSpace(path), strings.TrimSpace(value)
 	if !ok || path == "" || value == "" {
 		return setting{}, fmt.Errorf("want PATH=VALUE, got %q", s)
+	}
+	if path == SeedPath {
+		return setting{}, fmt.Errorf("the seed is set with -seed N (or swept with -sweep seed=1,2,3)")
 	}
 	if _, err := ParseValue(value); err != nil {
 		return setting{}, fmt.Errorf("%s: %v", path, err)
@@ -287,7 +302,11 @@ func parseSweep(s string) (sweepAxis, error) {
 		if v == "" {
 			return sweepAxis{}, fmt.Errorf("%s: empty value in %q", path, rest)
 		}
-		if _, err := ParseValue(v); err != nil {
+		if path == SeedPath {
+			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+				return sweepAxis{}, fmt.Errorf("seed: %q is not an integer", v)
+			}
+		} else if _, err := ParseValue(v); err != nil {
 			return sweepAxis{}, fmt.Errorf("%s: %v", path, err)
 		}
 		ax.values = append(ax.values, v)
@@ -314,13 +333,8 @@ type runResult struct {
 	ran     bool
 	steps   int64
 	simMs   float64
-	rates   []monitorRate
+	metrics []metric // the columns of sweep.csv (runMetrics)
 	seconds float64
-}
-
-type monitorRate struct {
-	monitor string
-	hz      float64
 }
 
 func envSeconds(name string) float64 {
@@ -425,12 +439,12 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	if progress != nil {
 		core.SetProgress(progress.Report)
 	}
-	startStep := core.Step
+	startStep := core.StepsDone()
 	t1 := time.Now()
 	cpu1 := processCPU()
 	if !r.stop.Load() {
 		res.ran = true
-		if err := simulate(inst, r.prog.Until, f.duration); err != nil {
+		if err := r.simulate(inst, f.duration); err != nil {
 			fail(err)
 		}
 		if err := finalCheck(core); err != nil {
@@ -439,7 +453,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	}
 	man.WallS.Simulate = time.Since(t1).Seconds()
 	res.seconds = man.WallS.Simulate
-	if len(f.sweeps) == 0 && f.plan.file == "" && cpu0 >= 0 {
+	if !f.isSweep() && f.plan.file == "" && cpu0 >= 0 {
 		man.CPUS = &CPUTimes{Setup: cpu1 - cpu0, Simulate: processCPU() - cpu1}
 	}
 	if progress != nil {
@@ -447,12 +461,13 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		progress.Done()
 	}
 	core.SetStopFlag(nil)
-	res.steps = core.Step - startStep
+	res.steps = core.StepsDone() - startStep
 	res.simMs = float64(res.steps) * core.Dt
 	man.Steps, man.SimulatedMs = res.steps, res.simMs
 	if res.err == nil && (core.Interrupted() || !res.ran) {
 		res.status, man.Status = StatusInterrupted, StatusInterrupted
 	}
+	spiking, rate := map[string]int{}, map[string]bool{}
 	for _, m := range mons {
 		files, err := m.Save(dir)
 		man.Files = append(man.Files, files...)
@@ -461,15 +476,11 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 			continue
 		}
 		if m.RecordsSpikes() {
-			n := 0
-			for _, fe := range files {
-				if fe.Variable == "spike_times" {
-					n = fe.Shape[0]
-				}
-			}
-			res.rates = append(res.rates, monitorRate{m.Name, MeanRate(n, m.Neurons, res.simMs)})
+			spiking[m.Name] = m.Neurons
 		}
+		rate[m.Name] = m.RateCoded
 	}
+	res.metrics = runMetrics(dir, man.Files, res.simMs, spiking, rate)
 	return finish()
 }
 
@@ -483,14 +494,18 @@ func setValue(inst Instance, s setting) (err error) {
 	return inst.Set(s.path, s.value)
 }
 
-// simulate runs the model's default simulation, turning a panic into an error.
-func simulate(inst Instance, until bool, ms float64) (err error) {
+// simulate runs the model's schedule or its default simulation, turning a
+// panic into an error.
+func (r *runner) simulate(inst Instance, ms float64) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("simulation: panic: %v", p)
 		}
 	}()
-	if until {
+	if r.prog.Schedule != nil {
+		return r.prog.Schedule(inst)
+	}
+	if r.prog.Until {
 		inst.SimulateUntil(ms)
 	} else {
 		inst.Simulate(ms)
@@ -525,161 +540,4 @@ func (r *runner) single(seed int64) int {
 	}
 	r.errorf("simulated %g ms (%d steps) in %.3g s; results in %s", res.simMs, res.steps, res.seconds, r.flags.out)
 	return ExitOK
-}
-
-// sweepPoints lists the swept values of every run: zipped, or the Cartesian
-// product with the first -sweep varying slowest.
-func sweepPoints(axes []sweepAxis, grid bool) [][]setting {
-	if !grid {
-		pts := make([][]setting, len(axes[0].values))
-		for i := range pts {
-			for _, ax := range axes {
-				pts[i] = append(pts[i], setting{ax.path, ax.values[i]})
-			}
-		}
-		return pts
-	}
-	pts := [][]setting{nil}
-	for _, ax := range axes {
-		var next [][]setting
-		for _, p := range pts {
-			for _, v := range ax.values {
-				q := append(append([]setting(nil), p...), setting{ax.path, v})
-				next = append(next, q)
-			}
-		}
-		pts = next
-	}
-	return pts
-}
-
-// sweep runs one network per sweep point, in parallel, into -out/run-NNNN,
-// and writes -out/sweep.csv.
-func (r *runner) sweep(base int64) int {
-	f := r.flags
-	pts := sweepPoints(f.sweeps, f.grid)
-	if err := prepareOut(f.out); err != nil {
-		r.errorf("%v", err)
-		return ExitError
-	}
-	idx := make([]int, len(pts))
-	for i := range idx {
-		idx[i] = i
-	}
-	results := r.runPoints(f.out, base, pts, idx)
-	code, interrupted := r.reportRuns(idx, results)
-	if err := writeSweepCSV(filepath.Join(f.out, "sweep.csv"), base, pts, results); err != nil {
-		r.errorf("%v", err)
-		if code == ExitOK {
-			code = ExitError
-		}
-	}
-	if code == ExitOK && interrupted > 0 {
-		r.errorf("interrupted: %d of %d runs incomplete; results in %s", interrupted, len(pts), f.out)
-		return ExitInterrupted
-	}
-	if code == ExitOK {
-		r.errorf("%d runs; results in %s", len(pts), f.out)
-	}
-	return code
-}
-
-// runPoints runs the sweep points idx (indexes into pts), in parallel, into
-// out/run-NNNN with seeds DeriveSeed(base, i); the results are in the order
-// of idx.
-func (r *runner) runPoints(out string, base int64, pts [][]setting, idx []int) []runResult {
-	f := r.flags
-	var mu sync.Mutex
-	done := 0
-	start := time.Now()
-	results, errs := ParallelRunShared(idx, f.workers, func(_ int, i int, share func(*Core)) runResult {
-		sets := append(append([]setting(nil), f.sets...), pts[i]...)
-		res := r.runOne(filepath.Join(out, RunDirName(i)), DeriveSeed(base, i), sets, nil, share)
-		if f.progress {
-			mu.Lock()
-			done++
-			el := time.Since(start)
-			eta := time.Duration(float64(el) / float64(done) * float64(len(idx)-done)).Round(100 * time.Millisecond)
-			fmt.Fprintf(r.stderr, "\r%s: %d/%d runs done  ETA %s   ", r.prog.Name, done, len(idx), eta)
-			if done == len(idx) {
-				fmt.Fprintln(r.stderr)
-			}
-			mu.Unlock()
-		}
-		return res
-	})
-	for k := range results {
-		if errs[k] != nil {
-			results[k] = runResult{status: StatusError, err: errs[k]}
-		}
-	}
-	return results
-}
-
-// reportRuns prints the errors of the runs idx and returns the exit status
-// they call for and how many were interrupted.
-func (r *runner) reportRuns(idx []int, results []runResult) (code, interrupted int) {
-	for k, res := range results {
-		switch {
-		case res.err != nil:
-			r.errorf("%s: %v", RunDirName(idx[k]), res.err)
-			if res.usage {
-				code = ExitUsage
-			} else if code == ExitOK {
-				code = ExitError
-			}
-		case res.status == StatusInterrupted:
-			interrupted++
-		}
-	}
-	return code, interrupted
-}
-
-// writeSweepCSV writes one row per run: index, the swept values, seed, status
-// and, per spiking monitor, the mean firing rate in Hz
-// (spikes / (recorded neurons × simulated seconds)).
-func writeSweepCSV(path string, base int64, pts [][]setting, results []runResult) error {
-	var mons []string
-	seen := map[string]bool{}
-	for _, res := range results {
-		for _, mr := range res.rates {
-			if !seen[mr.monitor] {
-				seen[mr.monitor] = true
-				mons = append(mons, mr.monitor)
-			}
-		}
-	}
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	header := []string{"index"}
-	for _, s := range pts[0] {
-		header = append(header, s.path)
-	}
-	header = append(header, "seed", "status")
-	for _, m := range mons {
-		header = append(header, m+"_rate_hz")
-	}
-	w.Write(header)
-	for i, p := range pts {
-		row := []string{strconv.Itoa(i)}
-		for _, s := range p {
-			row = append(row, s.value)
-		}
-		row = append(row, strconv.FormatInt(DeriveSeed(base, i), 10), results[i].status)
-		for _, m := range mons {
-			cell := ""
-			for _, mr := range results[i].rates {
-				if mr.monitor == m {
-					cell = strconv.FormatFloat(mr.hz, 'g', -1, 64)
-				}
-			}
-			row = append(row, cell)
-		}
-		w.Write(row)
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	return writeFileAtomic(path, []byte(b.String()))
 }

@@ -10,9 +10,9 @@ package runtime
 
 import "embed"
 
-// Source holds the Go files of this package so that annc can copy the runtime
+// Source holds the Go and assembly files of this package so that annc can copy the runtime
 // verbatim into each build directory. The copy leaves out this file and the
 // tests, which only make sense inside the annc module.
 //
-//go:embed *.go
+//go:embed *.go *.s
 var Source embed.FS

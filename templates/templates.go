@@ -1,6 +1,6 @@
 // Package templates holds the text/template skeletons of the Go files annc
 // generates: the file layout, the Network type, its constructor, the step in
-// the order of SPEC §3 and the access by path. Expressions, statements and
+// the order of the README's "One step" and the access by path. Expressions, statements and
 // the bodies of update loops are printed by package codegen and reach the
 // templates as finished code in one view value.
 package templates

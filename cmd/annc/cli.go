@@ -287,6 +287,22 @@ func modelsCmd(stdout io.Writer) *cobra.Command {
 	}
 }
 
+// plotDir plots a results directory and lists the files written.
+func plotDir(dir string, stdout io.Writer, format ...string) error {
+	opt := plot.Options{}
+	if len(format) > 0 {
+		opt.Format = format[0]
+	}
+	files, err := plot.Dir(dir, opt)
+	if err != nil {
+		return modelErr("%v", err)
+	}
+	for _, f := range files {
+		fmt.Fprintln(stdout, relPath(f))
+	}
+	return nil
+}
+
 func plotCmd(stdout io.Writer) *cobra.Command {
 	var format string
 	c := &cobra.Command{
@@ -294,14 +310,7 @@ func plotCmd(stdout io.Writer) *cobra.Command {
 		Short: "Plot a results directory (raster, rates, traces, sweep summaries)",
 		Args:  exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			files, err := plot.Dir(args[0], plot.Options{Format: format})
-			if err != nil {
-				return modelErr("%v", err)
-			}
-			for _, f := range files {
-				fmt.Fprintln(stdout, f)
-			}
-			return nil
+			return plotDir(args[0], stdout, format)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "png", "image format: png or svg")

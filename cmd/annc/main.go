@@ -15,7 +15,9 @@
 //	annc completion bash|zsh|fish|powershell    shell completion script
 //
 // Runner flags (also accepted by `go run annarchy/main.go`): -duration MS, -seed N,
-// -set PATH=VALUE, -out DIR, -progress, -sweep PATH=V1,V2,..., -grid, -workers N,
+// -set PATH=VALUE, -out DIR, -progress, -sweep PATH=V1,V2,... (the path "seed" sweeps the
+// seed; every point has the same seed otherwise), -trials K (every point K times, with the seeds
+// TrialSeed(seed, 0..K-1)), -grid, -workers N,
 // -threads N (goroutines per network; -min-chunk-work W tunes what is split), -max-memory SIZE, -check-every N, -stream, -plot, and -plan FILE with -shard k/N, which
 // split a sweep into shards for batch systems (as `annc sweep --slurm` does). -max-memory,
 // -check-every, -stream and -plot guard and finish a run:

@@ -25,7 +25,11 @@ type sweepOpts struct {
 	grid, progress      bool
 	seed                int64
 	duration            float64
-	workers             int
+	workers, trials     int
+	threads, checkEvery int
+	chunkWork           int64
+	maxMemory           string
+	stream, plot        bool
 	slurm, submit, wait bool
 	arraySize, cpus     int
 	partition, tim, mem string
@@ -67,7 +71,14 @@ that are complete are skipped, partial ones are redone.`,
 	f.StringArrayVar(&o.sweeps, "sweep", nil, "swept `PATH=V1,V2,...` (repeatable; zipped, or combined with -grid)")
 	f.BoolVar(&o.grid, "grid", false, "sweep the Cartesian product of the -sweep lists")
 	f.StringArrayVar(&o.sets, "set", nil, "fixed `PATH=VALUE` of every run (repeatable)")
-	f.Int64Var(&o.seed, "seed", 0, "base seed; run i has seed DeriveSeed(seed, i) (default: the model's seed, else drawn from the clock and kept in the plan)")
+	f.Int64Var(&o.seed, "seed", 0, "seed of every point (default: the model's seed, else drawn from the clock and kept in the plan); -sweep seed=1,2,3 sweeps it")
+	f.IntVar(&o.trials, "trials", 1, "runs of every point, `K`: trial k has the seed TrialSeed(seed, k), the seed itself first")
+	f.IntVar(&o.threads, "threads", 1, "goroutines computing the steps of each network (same results for every value)")
+	f.Int64Var(&o.chunkWork, "min-chunk-work", 2500, "with --threads: estimated work (about ns) below which a loop is not split")
+	f.StringVar(&o.maxMemory, "max-memory", "", "refuse or stop a run whose monitors would hold more than `SIZE` (4GiB, 500MB; 0: no limit; default half the machine's RAM, shared among parallel runs)")
+	f.IntVar(&o.checkEvery, "check-every", 100, "every `N` steps and at the end, check the state for NaN and ±Inf (0: never)")
+	f.BoolVar(&o.stream, "stream", false, "write the monitors' records to their .npy files while simulating (bounded memory)")
+	f.BoolVar(&o.plot, "plot", false, "plot the sweep (annc plot DIR) when it is complete")
 	f.Float64Var(&o.duration, "duration", 0, "simulated `ms` of every run (default: the model's)")
 	f.IntVar(&o.workers, "workers", 0, "runs in parallel here (default GOMAXPROCS); on SLURM each task runs --cpus-per-task at a time")
 	f.BoolVar(&o.progress, "progress", false, "show runs done and ETA on stderr (local sweeps)")
@@ -86,8 +97,8 @@ that are complete are skipped, partial ones are redone.`,
 
 func runSweep(cmd *cobra.Command, model string, o *sweepOpts, stdout, stderr io.Writer) error {
 	fl := cmd.Flags()
-	if len(o.sweeps) == 0 {
-		return usageErr("sweep needs at least one -sweep PATH=V1,V2,...")
+	if len(o.sweeps) == 0 && o.trials <= 1 {
+		return usageErr("sweep needs at least one -sweep PATH=V1,V2,... or --trials K")
 	}
 	if !o.slurm {
 		for _, name := range []string{"array-size", "cpus-per-task", "partition", "time", "mem", "submit", "wait"} {
@@ -98,6 +109,19 @@ func runSweep(cmd *cobra.Command, model string, o *sweepOpts, stdout, stderr io.
 	}
 	if o.wait && !o.submit {
 		return usageErr("--wait needs --submit")
+	}
+	if o.plot && o.slurm && !o.wait {
+		return usageErr("--plot with --slurm needs --wait (or run annc plot %s once the job is collected)", o.out)
+	}
+	if o.trials < 1 {
+		return usageErr("--trials %d: must be at least 1", o.trials)
+	}
+	// The runner flags every run gets, as given.
+	var runArgs []string
+	for _, name := range []string{"threads", "min-chunk-work", "max-memory", "check-every", "stream"} {
+		if fl.Changed(name) {
+			runArgs = append(runArgs, "-"+name+"="+fl.Lookup(name).Value.String())
+		}
 	}
 	if fl.Changed("array-size") && o.arraySize < 1 {
 		return usageErr("--array-size %d: must be at least 1", o.arraySize)
@@ -146,6 +170,9 @@ func runSweep(cmd *cobra.Command, model string, o *sweepOpts, stdout, stderr io.
 	if fl.Changed("duration") {
 		planArgs = append(planArgs, "-duration", strconv.FormatFloat(o.duration, 'g', -1, 64))
 	}
+	if o.trials > 1 {
+		planArgs = append(planArgs, "-trials", strconv.Itoa(o.trials))
+	}
 	if err := runProgram(bin, planArgs, env, stdout, stderr); err != nil {
 		return err
 	}
@@ -155,7 +182,7 @@ func runSweep(cmd *cobra.Command, model string, o *sweepOpts, stdout, stderr io.
 	}
 
 	if !o.slurm {
-		args := []string{"-plan", job.Plan, "-shard", "0/1"}
+		args := append([]string{"-plan", job.Plan, "-shard", "0/1"}, runArgs...)
 		if o.workers > 0 {
 			args = append(args, "-workers", strconv.Itoa(o.workers))
 		}
@@ -171,12 +198,16 @@ func runSweep(cmd *cobra.Command, model string, o *sweepOpts, stdout, stderr io.
 			return runErr
 		}
 		fmt.Fprintf(stderr, "annc: %d runs; results in %s (sweep.csv)\n", len(rep.Points), relPath(out))
+		if o.plot {
+			return plotDir(out, stdout)
+		}
 		return nil
 	}
 
 	job.Name = "annc-" + plan.Model
 	job.Binary = bin
 	job.Env = env
+	job.Args = runArgs
 	job.Tasks = o.arraySize
 	if job.Tasks == 0 {
 		job.Tasks = min(len(plan.Points), 1000)
@@ -200,7 +231,10 @@ func runSweep(cmd *cobra.Command, model string, o *sweepOpts, stdout, stderr io.
 		fmt.Fprintf(stderr, "annc: submit with: sbatch %s\nannc: when it has finished: annc sweep collect %s\n", script, out)
 		return nil
 	}
-	return submitAndCollect(job, script, out, o.wait, o.poll, stdout, stderr)
+	if err := submitAndCollect(job, script, out, o.wait, o.poll, stdout, stderr); err != nil || !o.plot {
+		return err
+	}
+	return plotDir(out, stdout)
 }
 
 // submitAndCollect submits script, prints the job id and, with wait, waits

@@ -120,7 +120,7 @@ func TestSweepLocal(t *testing.T) {
 	if code != 0 || stdout != "" {
 		t.Fatalf("annc sweep: exit %d, stdout %q\n%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stderr, "hh_gamma: shard 0/1: 5 runs done, 0 already complete") || !strings.Contains(stderr, "annc: 5 runs; results in planned (sweep.csv)") {
+	if !strings.Contains(stderr, "hh_gamma: 5 runs done, 0 already complete") || strings.Contains(stderr, "shard") || !strings.Contains(stderr, "annc: 5 runs; results in planned (sweep.csv)") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 	if n := sameSweep(t, "plain", "planned"); n != 5*3 {
@@ -200,7 +200,9 @@ func TestSweepUsage(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"sweep", "model.yaml"}, "sweep needs at least one -sweep"},
+		{[]string{"sweep", "model.yaml"}, "sweep needs at least one -sweep PATH=V1,V2,... or --trials K"},
+		{[]string{"sweep", "model.yaml", "-sweep", "P.x=1,2", "--trials", "0"}, "--trials 0: must be at least 1"},
+		{[]string{"sweep", "model.yaml", "-sweep", "P.x=1,2", "--slurm", "--plot"}, "--plot with --slurm needs --wait"},
 		{[]string{"sweep", "model.yaml", "-sweep", "P.x=1,2", "--partition", "p"}, "--partition needs --slurm"},
 		{[]string{"sweep", "model.yaml", "-sweep", "P.x=1,2", "--slurm", "--wait"}, "--wait needs --submit"},
 		{[]string{"sweep", "model.yaml", "-sweep", "P.x=1,2", "--slurm", "--time", "1h"}, `time "1h": want minutes`},
@@ -212,5 +214,59 @@ func TestSweepUsage(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.msg) {
 			t.Errorf("%q: exit %d, %q; want 2 and %q", tc.args, code, stderr, tc.msg)
 		}
+	}
+}
+
+// TestSweepTrialsMatchSingleRuns: every run of a sweep with a swept seed and
+// trials of a compiled model (random initial potentials) is byte for byte the
+// single run of its seed and values, and every point has the same seed.
+func TestSweepTrialsMatchSingleRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a model")
+	}
+	root := repoRoot(t)
+	t.Chdir(t.TempDir())
+	shortHH(t, root, "10.0")
+	fixed := []string{"-set", "P.V=Uniform(-80,-40)", "-seed", "11"}
+	code, _, stderr := annc(t, append([]string{"run", "model.yaml", "-out", "sw", "-sweep", "P.I_ext=0.8,1.2", "-trials", "2"}, fixed...)...)
+	if code != 0 {
+		t.Fatalf("annc run: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = annc(t, append([]string{"sweep", "model.yaml", "-out", "planned", "-sweep", "P.I_ext=0.8,1.2", "--trials", "2", "--threads", "2"}, fixed...)...)
+	if code != 0 {
+		t.Fatalf("annc sweep: exit %d\n%s", code, stderr)
+	}
+	sameSweep(t, "sw", "planned")
+	seeds := []int64{11, runtime.TrialSeed(11, 1), 11, runtime.TrialSeed(11, 1)}
+	for i, seed := range seeds {
+		dir := runtime.RunDirName(i)
+		man, err := runtime.ReadManifest(filepath.Join("sw", dir, "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if man.Seed != seed {
+			t.Errorf("%s: seed %d, want %d", dir, man.Seed, seed)
+		}
+		single := "single-" + dir
+		code, _, stderr := annc(t, "run", "model.yaml", "-out", single, "-seed", strconv.FormatInt(seed, 10),
+			"-set", "P.V=Uniform(-80,-40)", "-set", "P.I_ext="+man.Set["P.I_ext"])
+		if code != 0 {
+			t.Fatalf("single run: exit %d\n%s", code, stderr)
+		}
+		files, _ := filepath.Glob(filepath.Join(single, "*.npy"))
+		if len(files) < 2 {
+			t.Fatalf("%s holds %v", single, files)
+		}
+		for _, f := range files {
+			a, _ := os.ReadFile(f)
+			b, err := os.ReadFile(filepath.Join("sw", dir, filepath.Base(f)))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%s/%s differs from the single run of seed %d (%v)", dir, filepath.Base(f), seed, err)
+			}
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join("sw", "sweep.csv"))
+	if !strings.HasPrefix(string(csv), "index,P.I_ext,seed,trial,status,P_rate_hz\n0,0.8,11,0,ok,") {
+		t.Errorf("sweep.csv:\n%s", csv)
 	}
 }

@@ -56,7 +56,7 @@ func main() {
 	// Eight independent instances, one per seed derived from 42, on a pool
 	// of GOMAXPROCS workers; results come back in index order and do not
 	// depend on the number of workers.
-	rates, errs := coba.ParallelRun(8, coba.RunOptions{BaseSeed: 42}, func(i int, n *coba.Network) float64 {
+	rates, errs := coba.ParallelRun(8, coba.RunOptions{Seed: 42}, func(i int, n *coba.Network) float64 {
 		n.Simulate(200)
 		return n.P_.MeanFR(200)
 	})

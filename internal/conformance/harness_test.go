@@ -15,7 +15,7 @@ import (
 	"github.com/annc/annc/internal/build"
 )
 
-// rtol is the relative tolerance of every exact comparison (SPEC §3).
+// rtol is the relative tolerance of every exact comparison (README, "Differences from ANNarchy").
 const rtol = 1e-7
 
 // buildRoot holds the build directories of this test binary; it lies outside
@@ -102,15 +102,33 @@ func run(t *testing.T, path string, args ...string) *analysis.Run {
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s %s -threads 3: %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
 	}
-	files, _ := filepath.Glob(filepath.Join(out, "*.npy"))
-	for _, f := range files {
-		a, errA := os.ReadFile(f)
-		b, errB := os.ReadFile(filepath.Join(split, filepath.Base(f)))
-		if errA != nil || errB != nil || !bytes.Equal(a, b) {
-			t.Errorf("%s differs when the steps are split over 3 goroutines", filepath.Base(f))
+	sameFiles(t, out, split, "when the steps are split over 3 goroutines")
+	// The small models of testdata/ also run with the vector kernels off:
+	// the scalar loops must give the same bytes.
+	if strings.HasPrefix(path, "testdata"+string(filepath.Separator)) || strings.HasPrefix(path, "testdata/") {
+		scalar := t.TempDir()
+		cmd = exec.Command(res.Binary, append([]string{"-out", scalar, "-seed", fmt.Sprint(r.Manifest.Seed)}, args...)...)
+		cmd.Env = append(os.Environ(), "ANNC_SIMD=off")
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s with ANNC_SIMD=off: %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
 		}
+		sameFiles(t, out, scalar, "with the vector kernels off")
 	}
 	return r
+}
+
+// sameFiles reports every .npy file of dir a that differs from its namesake
+// in dir b.
+func sameFiles(t *testing.T, a, b, how string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(a, "*.npy"))
+	for _, f := range files {
+		x, errA := os.ReadFile(f)
+		y, errB := os.ReadFile(filepath.Join(b, filepath.Base(f)))
+		if errA != nil || errB != nil || !bytes.Equal(x, y) {
+			t.Errorf("%s differs %s", filepath.Base(f), how)
+		}
+	}
 }
 
 // trace returns a recorded variable, failing the test when it is missing or

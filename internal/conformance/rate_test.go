@@ -3,8 +3,12 @@ package conformance
 import (
 	"encoding/json"
 	"math"
+	"os"
+	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/annc/annc/internal/lang"
 )
 
 // testdata/rate.yaml: dt = 0.5 ms, 20 steps. Frame k of a monitor holds the
@@ -34,6 +38,29 @@ func TestConditionals(t *testing.T) {
 	expect(t, trace(t, r, "cond", "f", T, n), constant(1, 1, 0, 1, 0))
 	// r = a + b
 	expect(t, trace(t, r, "cond", "r", T, n), constant(-1, -1, 2, 3, 2))
+}
+
+// TestFunctions checks built-ins one by one; this test keeps that check
+// complete: every row of lang.Builtins is called (by its name or an alias) in
+// the Funcs neuron of testdata/rate.yaml.
+func TestFunctionsCoverBuiltins(t *testing.T) {
+	src, err := os.ReadFile(rateModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range lang.Builtins {
+		names := append([]string{b.Name}, b.Aliases...)
+		called := false
+		for _, n := range names {
+			called = called || regexp.MustCompile(`\b`+n+`\(`).Match(src)
+		}
+		if !called && b.Name == "pow" {
+			called = regexp.MustCompile(`\^|\*\*`).Match(src)
+		}
+		if !called {
+			t.Errorf("built-in %s is not exercised by %s", b.Name, rateModel)
+		}
+	}
 }
 
 func TestFunctions(t *testing.T) {

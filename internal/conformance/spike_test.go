@@ -140,24 +140,28 @@ func TestSpikeTransmission(t *testing.T) {
 // sb at 7, 8, 17, 30 ms (steps 14, 16, 34, 60) makes post fire in steps 15,
 // 17, 35, 61 (t = 7.5, 8.5, 17.5, 30.5 ms).
 //
-// The traces decay exactly between events: x(t) = x(t0) exp(-(t-t0)/10),
-// y(t) = y(t0) exp(-(t-t0)/20). pre: g += w; x += 0.4; w = clip(w - y, 0, 1).
-// post: y += 0.6; w = clip(w + x, 0, 1). From w = 0.5:
+// pre: g += w; x += 0.4; w = clip(w - y, 0, 1). post: y += 0.6;
+// w = clip(w + x, 0, 1). Between events the traces decay as
+// x(t) = x(t0) exp(-(t-t0)/10), y(t) = y(t0) exp(-(t-t0)/20), where, as in
+// ANNarchy 5, an event arriving in step k decays them from the step of the
+// synapse's last event to step k-1 when it is presynaptic and to step k
+// when it is postsynaptic, and stamps the synapse with step k. From w = 0.5:
 //
-//	5.5  pre:  x = 0.4,                        w = 0.5 - 0        = 0.5
-//	7.5  post: y = 0.6, x = 0.4 e^-0.2 = 0.3275, w = 0.8275
-//	8.5  post: y = 0.6 e^-0.05 + 0.6 = 1.1707, x = 0.4 e^-0.3 = 0.2963, w = clip(1.1238) = 1
-//	17.5 post: y = 1.1707 e^-0.45 + 0.6 = 1.3465, x = 0.4 e^-1.2,      w = clip(1.12) = 1
-//	20.5 pre:  x = 0.4 e^-1.5 + 0.4 = 0.4893, y = 1.3465 e^-0.15 = 1.1590, w = clip(-0.159) = 0
-//	30.5 post: x = 0.4893 e^-1 = 0.1800,            w = 0.1800
+//	5.5  pre:  x = 0.4,                          w = 0.5
+//	7.5  post: y = 0.6, x = 0.4 e^-0.2 = 0.3275,  w = 0.8275
+//	8.5  post: y = 0.6 e^-0.05 + 0.6,  x = 0.4 e^-0.3,  w = clip(1.1238) = 1
+//	17.5 post: y = 1.1707 e^-0.45 + 0.6 = 1.3465, x = 0.4 e^-1.2, w = 1
+//	20.5 pre:  x = 0.4 e^-1.45 + 0.4, y = 1.3465 e^-0.125 = 1.1883, w = 0
+//	30.5 post: x = 0.4938 e^-1,                   w = 0.1817
 //
-// and g_stdp (recorded as gs) is the weight before the pre_spike update:
-// 0.5 in step 11, 1 in step 41.
+// (exact decay, in TestExactDecay, gives x = 0.4 e^-1.5 + 0.4 at 20.5 and
+// w = 0.1800 at 30.5), and g_stdp (recorded as gs) is the weight before the
+// pre_spike update: 0.5 in step 11, 1 in step 41.
 func TestSTDP(t *testing.T) {
 	t.Parallel()
 	r := run(t, spikeModel)
-	w, gs := stdpRun(11, 41)
-	if !near(w[17], 1) || !near(w[41], 0) || !near(w[61], 0.4*(math.Exp(-1.5)+1)*math.Exp(-1)) {
+	w, gs := stdpRun(11, 41, false)
+	if !near(w[17], 1) || !near(w[41], 0) || !near(w[61], 0.4*(math.Exp(-1.45)+1)*math.Exp(-1)) {
 		t.Fatalf("derivation broken: w = %v %v %v", w[17], w[41], w[61])
 	}
 	expect(t, trace(t, r, "stdp", "w", spikeSteps, 1), func(k, _ int) float64 { return w[k] })
@@ -168,8 +172,8 @@ func TestSTDP(t *testing.T) {
 	}
 	// stdpd is the same rule with a delay of 1.5 ms (3 steps): the pre
 	// spikes reach the synapse in steps 13 and 43, where pre_spike runs
-	// (g_stdp2 += w, x += 0.4 after x decays to the arrival time, ...).
-	wd, gd := stdpRun(13, 43)
+	// (g_stdp2 += w, x += 0.4 after x decays, ...).
+	wd, gd := stdpRun(13, 43, false)
 	expect(t, trace(t, r, "stdpd", "w", spikeSteps, 1), func(k, _ int) float64 { return wd[k] })
 	expect(t, trace(t, r, "post", "gs2", spikeSteps, 1), func(k, _ int) float64 { return gd[k] })
 	// t - t_pre in pre_spike is the delay: t_pre is the emission time.
@@ -181,10 +185,27 @@ func TestSTDP(t *testing.T) {
 	})
 }
 
+// TestExactDecay: the rule of TestSTDP in a model with event_driven: exact,
+// where every event decays the traces over all the steps since the last one.
+func TestExactDecay(t *testing.T) {
+	t.Parallel()
+	r := run(t, "testdata/exact_decay.yaml")
+	w, gs := stdpRun(11, 41, true)
+	if !near(w[61], 0.4*(math.Exp(-1.5)+1)*math.Exp(-1)) {
+		t.Fatalf("derivation broken: w = %v", w[61])
+	}
+	expect(t, trace(t, r, "stdp", "w", spikeSteps, 1), func(k, _ int) float64 { return w[k] })
+	expect(t, trace(t, r, "post", "gs", spikeSteps, 1), func(k, _ int) float64 { return gs[k] })
+	wd, gd := stdpRun(13, 43, true)
+	expect(t, trace(t, r, "stdpd", "w", spikeSteps, 1), func(k, _ int) float64 { return wd[k] })
+	expect(t, trace(t, r, "post", "gs2", spikeSteps, 1), func(k, _ int) float64 { return gd[k] })
+}
+
 // stdpRun follows the STDP rule of TestSTDP step by step with the pre
 // spikes processed in the given steps and post spikes in 15, 17, 35, 61;
 // it returns w after each step and g_stdp (the w transmitted) per step.
-func stdpRun(pre1, pre2 int) (w, gs []float64) {
+// Without exact, a pre event decays the traces one step short (ANNarchy 5).
+func stdpRun(pre1, pre2 int, exact bool) (w, gs []float64) {
 	type event struct {
 		step int
 		pre  bool
@@ -193,14 +214,17 @@ func stdpRun(pre1, pre2 int) (w, gs []float64) {
 	slices.SortStableFunc(events, func(a, b event) int { return a.step - b.step })
 	w = make([]float64, spikeSteps)
 	gs = make([]float64, spikeSteps)
-	wc, x, y, tx, ty := 0.5, 0.0, 0.0, 0.0, 0.0
+	wc, x, y, last := 0.5, 0.0, 0.0, -10000
 	clip := func(v float64) float64 { return math.Min(math.Max(v, 0), 1) }
 	e := 0
 	for k := range w {
-		tk := spikeDt * float64(k)
 		if e < len(events) && events[e].step == k {
-			x, tx = x*math.Exp(-(tk-tx)/10), tk
-			y, ty = y*math.Exp(-(tk-ty)/20), tk
+			to := k
+			if events[e].pre && !exact {
+				to = k - 1
+			}
+			el := spikeDt * float64(to-last)
+			x, y, last = x*math.Exp(-el/10), y*math.Exp(-el/20), k
 			if events[e].pre {
 				gs[k] = wc
 				x += 0.4

@@ -159,16 +159,44 @@ func (l List) Format(sources map[string][]byte, max int) string {
 			continue
 		}
 		text := strings.TrimRight(ls[d.Pos.Line-1], "\r")
-		b.WriteString("    ")
-		b.WriteString(strings.ReplaceAll(text, "\t", " "))
-		b.WriteByte('\n')
 		col := d.Pos.Col
 		if col < 1 {
 			col = 1
 		}
+		text, col = window(text, col)
+		b.WriteString("    ")
+		b.WriteString(strings.ReplaceAll(text, "\t", " "))
+		b.WriteByte('\n')
 		b.WriteString("    ")
 		b.WriteString(strings.Repeat(" ", col-1))
 		b.WriteString("^\n")
 	}
 	return b.String()
+}
+
+// shownWidth is how many characters of a source line Format shows; a longer
+// line is cut to a window around the column, marked with "...".
+const shownWidth = 160
+
+// window cuts a long line to shownWidth characters around col and returns
+// the text to show and the caret's column in it.
+func window(text string, col int) (string, int) {
+	if len(text) <= shownWidth {
+		return text, col
+	}
+	r := []rune(text)
+	if len(r) <= shownWidth {
+		return text, col
+	}
+	start := max(0, min(col-1-shownWidth/2, len(r)-shownWidth))
+	end := min(len(r), start+shownWidth)
+	out := string(r[start:end])
+	if start > 0 {
+		out = "..." + out
+		col += 3 - start
+	}
+	if end < len(r) {
+		out += "..."
+	}
+	return out, col
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // The expected values below are derived by hand from testdata/api.yaml
-// (dt = 0.5 ms) and the rules of SPEC §3 and §6.
+// (dt = 0.5 ms) and the rules of the README's "One step" and "The generated Go package".
 
 func check[T any](t *testing.T, what string, got, want T) {
 	t.Helper()

@@ -17,7 +17,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/annc/annc/ir"
+	"github.com/annc/annc/internal/lang"
 )
 
 // Factor is one feature of the matrix and its values.
@@ -35,11 +35,11 @@ func Factors() []Factor {
 		{"post", []string{"rate", "spiking"}},
 		{"pre_var", []string{"none", "local", "population"}},
 		{"syn_var", []string{"none", "local", "projection", "postsynaptic"}},
-		{"method", append([]string(nil), ir.Methods...)},
+		{"method", lang.MethodNames(true)},
 		{"proj", []string{"rate", "spiking", "continuous"}},
 		{"delay", []string{"none", "uniform", "per_synapse", "long"}},
 		{"operation", []string{"sum", "max", "min", "mean"}},
-		{"connector", ir.Connectors()},
+		{"connector", lang.ConnectorNames()},
 		{"weights", []string{"constant", "random"}},
 		{"plasticity", []string{"none", "equations", "pre_post_spike", "event_driven"}},
 		{"monitor", []string{"var", "spike", "sum", "synapse", "population_var", "pre"}},

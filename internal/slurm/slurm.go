@@ -50,6 +50,7 @@ type Job struct {
 	Time      string   `json:"time"`      // time limit per task, "" for the default
 	Mem       string   `json:"mem"`       // memory per task ("4G"), "" for the default
 	Env       []string `json:"env"`       // KEY=VALUE exported before the program runs
+	Args      []string `json:"args"`      // runner flags of every run (-threads=2, -stream=true)
 	JobIDs    []string `json:"job_ids"`   // every submission, oldest first
 }
 
@@ -140,8 +141,12 @@ func (j *Job) Script(tasks []int) (string, error) {
 		k, v, _ := strings.Cut(e, "=")
 		fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(v))
 	}
-	fmt.Fprintf(&b, "exec %s -plan %s -shard \"${SLURM_ARRAY_TASK_ID}/%d\" -workers %d\n",
+	fmt.Fprintf(&b, "exec %s -plan %s -shard \"${SLURM_ARRAY_TASK_ID}/%d\" -workers %d",
 		shellQuote(j.Binary), shellQuote(j.Plan), j.Tasks, j.CPUs)
+	for _, a := range j.Args {
+		fmt.Fprintf(&b, " %s", shellQuote(a))
+	}
+	fmt.Fprintln(&b)
 	return b.String(), nil
 }
 

@@ -61,6 +61,12 @@ exec /scratch/me/sw/bin/hh_gamma -plan /scratch/me/sw/plan.json -shard "${SLURM_
 	if got != want {
 		t.Errorf("script:\n%s\nwant\n%s", got, want)
 	}
+	// The runner flags of every run follow.
+	j.Args = []string{"-threads=2", "-max-memory=1 GiB"}
+	if got, _ := j.Script(nil); !strings.Contains(got, "-workers 2 -threads=2 '-max-memory=1 GiB'\n") {
+		t.Errorf("script with runner flags:\n%s", got)
+	}
+	j.Args = nil
 	// A resubmission of tasks 1 and 3, cluster defaults for the rest.
 	j.Partition, j.Time, j.Mem, j.Env = "", "", "", nil
 	got, err = j.Script([]int{3, 1})
@@ -112,14 +118,14 @@ func TestCheck(t *testing.T) {
 func fakeSweep(t *testing.T, states []string) string {
 	t.Helper()
 	dir := t.TempDir()
-	p := &runtime.Plan{PlanVersion: runtime.PlanVersion, Model: "m", ModelHash: "h", Seed: 3, DurationMs: 10,
+	p := &runtime.Plan{PlanVersion: runtime.PlanVersion, Model: "m", ModelHash: "h", Seed: 3, Trials: 1, DurationMs: 10,
 		SpikeMonitors: []runtime.PlanMonitor{{Name: "sp", Neurons: 4}}}
 	ax := runtime.PlanAxis{Path: "P.tau"}
 	for i := range states {
 		v := strings.Repeat("1", i+1)
 		ax.Values = append(ax.Values, v)
-		p.Points = append(p.Points, runtime.PlanPoint{Index: i, Dir: runtime.RunDirName(i),
-			Values: []runtime.PlanValue{{Path: "P.tau", Value: v}}, Seed: runtime.DeriveSeed(3, i)})
+		p.Points = append(p.Points, runtime.PlanPoint{Index: i, Dir: runtime.RunDirName(i), Point: i,
+			Values: []runtime.PlanValue{{Path: "P.tau", Value: v}}, Seed: 3})
 	}
 	p.Sweep = []runtime.PlanAxis{ax}
 	if err := p.WriteFile(filepath.Join(dir, "plan.json")); err != nil {
@@ -169,11 +175,11 @@ func TestCollectAndResubmit(t *testing.T) {
 	csv, _ := os.ReadFile(filepath.Join(dir, "sweep.csv"))
 	lines := strings.Split(string(csv), "\n")
 	// rate of point i: 2(i+1) spikes of 4 neurons in 10 ms = 50(i+1) Hz
-	if lines[0] != "index,P.tau,seed,status,sp_rate_hz" ||
-		lines[1] != "0,1,"+itoa(runtime.DeriveSeed(3, 0))+",ok,50" ||
-		lines[6] != "5,111111,"+itoa(runtime.DeriveSeed(3, 5))+",missing," ||
-		lines[8] != "7,11111111,"+itoa(runtime.DeriveSeed(3, 7))+",interrupted,400" ||
-		lines[10] != "9,1111111111,"+itoa(runtime.DeriveSeed(3, 9))+",error,500" {
+	if lines[0] != "index,P.tau,seed,trial,status,sp_rate_hz" ||
+		lines[1] != "0,1,3,0,ok,50" ||
+		lines[6] != "5,111111,3,0,missing," ||
+		lines[8] != "7,11111111,3,0,interrupted,400" ||
+		lines[10] != "9,1111111111,3,0,error,500" {
 		t.Errorf("sweep.csv:\n%s", csv)
 	}
 	if tasks := Tasks(inc, 4); !reflect.DeepEqual(tasks, []int{1, 3}) {

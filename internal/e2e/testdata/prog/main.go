@@ -590,9 +590,9 @@ func parallel() any {
 	res["panicErrs"] = []bool{errs[0] == nil, errs[1] == nil, errors.As(errs[2], &pe) && pe.Index == 2, errs[3] == nil}
 
 	seeds, _ := api.ParallelRun(3, api.RunOptions{Seeds: []int64{11, 12, 13}}, func(i int, n *api.Network) int64 { return n.Seed })
-	derived, _ := api.ParallelRun(3, api.RunOptions{BaseSeed: 5}, func(i int, n *api.Network) int64 { return n.Seed })
+	derived, _ := api.ParallelRun(3, api.RunOptions{Seed: 5}, func(i int, n *api.Network) int64 { return n.Seed })
 	res["seeds"] = seeds
-	res["derivedOK"] = derived[0] == annrt.DeriveSeed(5, 0) && derived[1] == annrt.DeriveSeed(5, 1) && derived[2] == annrt.DeriveSeed(5, 2)
+	res["derivedOK"] = derived[0] == 5 && derived[1] == annrt.TrialSeed(5, 1) && derived[2] == annrt.TrialSeed(5, 2) && derived[1] == annrt.DeriveSeed(5, 1)
 	_, errs = api.ParallelRun(2, api.RunOptions{Seeds: []int64{1}}, func(i int, n *api.Network) int { return 0 })
 	res["badSeeds"] = errStrings(errs)
 
@@ -638,8 +638,8 @@ func determinism() any {
 	for i := range seq {
 		seq[i] = one(i, newNet(api.WithSeed(annrt.DeriveSeed(1, i))))
 	}
-	w1, e1 := api.ParallelRun(runs, api.RunOptions{BaseSeed: 1, Workers: 1}, one)
-	w4, e4 := api.ParallelRun(runs, api.RunOptions{BaseSeed: 1, Workers: 4}, one)
+	w1, e1 := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 1}, one)
+	w4, e4 := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 4}, one)
 	for _, e := range append(e1, e4...) {
 		must(e)
 	}
@@ -651,7 +651,7 @@ func determinism() any {
 			threads[fmt.Sprint(k)] = append(threads[fmt.Sprint(k)], one(i, newNet(api.WithSeed(annrt.DeriveSeed(1, i)), api.WithThreads(k))))
 		}
 	}
-	w3t, e3t := api.ParallelRun(runs, api.RunOptions{BaseSeed: 1, Workers: 3, Options: []api.Option{api.WithThreads(2)}}, one)
+	w3t, e3t := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 3, Options: []api.Option{api.WithThreads(2)}}, one)
 	for _, e := range e3t {
 		must(e)
 	}

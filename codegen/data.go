@@ -1,0 +1,93 @@
+package codegen
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/annc/annc/runtime"
+)
+
+// maxLiteral is the most values a matrix is printed with as a Go literal;
+// larger ones are embedded as .npy files beside the generated code, which
+// builds faster than megabytes of literals.
+const maxLiteral = 4096
+
+// matrixExpr returns a Go expression of type [][]float64 holding m (rows of
+// equal length): a literal, or a read of an embedded .npy file named name.
+func (g *gen) matrixExpr(name string, m [][]float64) string {
+	n := 0
+	for _, row := range m {
+		n += len(row)
+	}
+	if n <= maxLiteral {
+		rows := make([]string, len(m))
+		for i, r := range m {
+			rows[i] = strings.TrimPrefix(g.floatsLit(r), "[]float64")
+		}
+		return "[][]float64{" + strings.Join(rows, ",\n") + "}"
+	}
+	cols := 0
+	if len(m) > 0 {
+		cols = len(m[0])
+	}
+	flat := make([]float64, 0, n)
+	for _, row := range m {
+		flat = append(flat, row...)
+	}
+	var b bytes.Buffer
+	if err := runtime.WriteNpy(&b, []int{len(m), cols}, flat); err != nil {
+		g.fail("embedding %s: %v", name, err)
+	}
+	if g.data == nil {
+		g.data = map[string][]byte{}
+	}
+	file := "data/" + name + ".npy"
+	g.data[file] = b.Bytes()
+	v := "embed" + goIdent(name)
+	g.embeds = append(g.embeds, fmt.Sprintf("//go:embed %s\nvar %s []byte\n", file, v))
+	return fmt.Sprintf("embeddedMatrix(%s, %d, %d)", v, len(m), cols)
+}
+
+// goIdent turns a file name part into the tail of a Go identifier.
+func goIdent(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z' && up:
+			b.WriteRune(r - 'a' + 'A')
+			up = false
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return b.String()
+}
+
+// embedCode prints the embedded files' variables and their reader.
+func (g *gen) embedCode() string {
+	if len(g.embeds) == 0 {
+		return ""
+	}
+	g.use("bytes")
+	g.use("embed")
+	return strings.Join(g.embeds, "\n") + `
+// embeddedMatrix reads a rows × cols float64 matrix embedded as .npy.
+func embeddedMatrix(data []byte, rows, cols int) [][]float64 {
+	shape, v, err := annrt.ReadNpy(bytes.NewReader(data))
+	if err != nil || len(shape) != 2 || shape[0] != rows || shape[1] != cols {
+		panic(fmt.Sprintf("embedded matrix %dx%d: %v %v", rows, cols, shape, err))
+	}
+	flat := v.([]float64)
+	out := make([][]float64, rows)
+	for i := range out {
+		out[i] = flat[i*cols : (i+1)*cols : (i+1)*cols]
+	}
+	return out
+}
+`
+}

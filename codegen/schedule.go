@@ -1,0 +1,187 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/ir"
+)
+
+// scheduleCode prints RunSchedule, the model's schedule as straight Go over
+// the Network's own methods (Set, Simulate, Every, ...), and the tables of
+// rows its settings index.
+func (g *gen) scheduleCode() string {
+	if !g.m.HasSchedule {
+		return ""
+	}
+	s := &schedPrinter{g: g}
+	s.steps(g.m.Schedule, 0)
+	var b strings.Builder
+	b.WriteString(`// RunSchedule runs the model's schedule: its simulate, set, every, learning
+// and reset steps in order (README.md, "Schedules"). It returns early, with
+// no error, when a run is interrupted or stopped by a failed state check
+// (Core.Halted), and with an error when a setting fails.
+func (n *Network) RunSchedule() error {
+	var err error
+	keep := func(e error) {
+		if e != nil && err == nil {
+			err = e
+		}
+	}
+	_ = keep
+`)
+	b.WriteString(s.b.String())
+	b.WriteString("\treturn err\n}\n")
+	b.WriteString(`
+// schedErr prefixes the error of a schedule's setting with its position.
+func schedErr(where string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}
+`)
+	b.WriteString(s.tables.String())
+	if s.usesRow {
+		b.WriteString(`
+// schedRow is row i of rows, cycling: one number, or one per element.
+func schedRow(rows [][]float64, i int) any {
+	row := rows[i%len(rows)]
+	if len(row) == 1 {
+		return row[0]
+	}
+	return row
+}
+`)
+	}
+	return b.String()
+}
+
+type schedPrinter struct {
+	g       *gen
+	b       strings.Builder
+	tables  strings.Builder
+	nTables int
+	usesRow bool
+}
+
+func (s *schedPrinter) p(depth int, format string, a ...any) {
+	s.b.WriteString(strings.Repeat("\t", depth+1))
+	fmt.Fprintf(&s.b, format, a...)
+	s.b.WriteByte('\n')
+}
+
+// where is a position as messages print it.
+func (s *schedPrinter) where(pos diag.Pos) string {
+	return fmt.Sprintf("%s:%d:%d", s.g.opt.SourceName, pos.Line, pos.Col)
+}
+
+// halt is printed after every step that simulates or sets.
+func (s *schedPrinter) halt(depth int) {
+	s.p(depth, "if err != nil || n.Core.Halted() {")
+	s.p(depth, "\treturn err")
+	s.p(depth, "}")
+}
+
+// steps prints a list of steps; index names the iteration variable of the
+// innermost repeat ("" outside any).
+func (s *schedPrinter) steps(steps []*ir.SchedStep, depth int) {
+	s.stepsIn(steps, depth, "")
+}
+
+func (s *schedPrinter) stepsIn(steps []*ir.SchedStep, depth int, index string) {
+	g := s.g
+	for _, st := range steps {
+		s.p(depth, "// %s", s.where(st.Pos))
+		switch st.Kind {
+		case ir.SchedSimulate:
+			s.p(depth, "n.Simulate(%s)", g.floatLit64(float64(st.Steps)*g.m.Dt))
+			s.halt(depth)
+		case ir.SchedSimulateUntil:
+			var pops []string
+			for _, p := range st.Until.Pops {
+				pops = append(pops, ", n."+g.popOf[p].field)
+			}
+			s.p(depth, "n.SimulateUntilPops(%s, %v%s)", g.floatLit64(float64(st.Until.MaxSteps)*g.m.Dt), st.Until.Or, strings.Join(pops, ""))
+			s.halt(depth)
+		case ir.SchedSet:
+			for _, set := range st.Sets {
+				s.p(depth, "keep(%s)", s.setCall(set, index))
+			}
+			s.halt(depth)
+		case ir.SchedEvery:
+			s.p(depth, "n.Every(%s, %s, %s, func(k int) {", g.floatLit64(st.Period), g.floatLit64(st.Offset), g.floatLit64(st.Wait))
+			for _, set := range st.Sets {
+				s.p(depth+1, "keep(%s)", s.setCall(set, "k"))
+			}
+			s.p(depth, "})")
+		case ir.SchedEnableLearning:
+			s.p(depth, "n.EnableLearningPeriod(%s, %s%s)", g.floatLit64(st.LearnPeriod), g.floatLit64(st.LearnOffset), s.projArgs(st.Projs))
+		case ir.SchedDisableLearning:
+			s.p(depth, "n.DisableLearning(%s)", strings.TrimPrefix(s.projArgs(st.Projs), ", "))
+		case ir.SchedReset:
+			r := st.Reset
+			s.p(depth, "keep(n.ResetWith(ResetOptions{Populations: %v, Projections: %v, Synapses: %v, Monitors: %v}))", r.Populations, r.Projections, r.Synapses, r.Monitors)
+			s.halt(depth)
+		case ir.SchedRepeat:
+			i := fmt.Sprintf("i%d", depth)
+			s.p(depth, "for %s := 0; %s < %d; %s++ {", i, i, st.Count, i)
+			s.stepsIn(st.Body, depth+1, i)
+			s.p(depth, "}")
+		case ir.SchedCallbacks:
+			switch st.Callbacks {
+			case "enable":
+				s.p(depth, "n.EnableCallbacks()")
+			case "disable":
+				s.p(depth, "n.DisableCallbacks()")
+			default:
+				s.p(depth, "n.ClearCallbacks()")
+			}
+		}
+	}
+}
+
+func (s *schedPrinter) projArgs(projs []*ir.Projection) string {
+	var out strings.Builder
+	for _, pj := range projs {
+		for _, q := range s.g.projs {
+			if q.p == pj {
+				out.WriteString(", n." + q.field)
+			}
+		}
+	}
+	return out.String()
+}
+
+// setCall prints the Set of one setting, its error prefixed with the
+// setting's position; index is the row index of rows.
+func (s *schedPrinter) setCall(set ir.SchedSetting, index string) string {
+	g := s.g
+	var val string
+	switch {
+	case set.Rows != nil:
+		name := fmt.Sprintf("schedRows%d", s.nTables)
+		s.nTables++
+		src := ""
+		if set.Source != "" {
+			src = " (from " + set.Source + ")"
+		}
+		fmt.Fprintf(&s.tables, "\n// %s are the rows of %s at %s%s.\nvar %s = [][]float64{\n", name, set.Path, s.where(set.Pos), src, name)
+		for _, row := range set.Rows {
+			fmt.Fprintf(&s.tables, "\t%s,\n", strings.TrimPrefix(g.floatsLit(row), "[]float64"))
+		}
+		s.tables.WriteString("}\n")
+		val = fmt.Sprintf("schedRow(%s, %s)", name, index)
+		s.usesRow = true
+	case set.Nested != nil:
+		var rows []string
+		for _, row := range set.Nested {
+			rows = append(rows, strings.TrimPrefix(g.floatsLit(row), "[]float64"))
+		}
+		val = "[][]float64{" + strings.Join(rows, ", ") + "}"
+	default:
+		val = g.valueLit(set.Value)
+	}
+	return fmt.Sprintf("schedErr(%q, n.Set(%q, %s))", s.where(set.Pos)+": set "+set.Path, set.Path, val)
+}

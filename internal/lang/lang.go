@@ -1,0 +1,172 @@
+// Package lang declares the features of annc's model language as tables, one
+// row per feature: numerical methods, connectors and built-in functions. The
+// parser's checks, the IR, the code generator and the docs read these rows, so
+// adding a connector or a built-in function means adding its row (and its
+// runtime implementation), not editing every stage.
+package lang
+
+// Method is a numerical method of the equation language.
+type Method struct {
+	Name string
+	// SynapseOnly methods (event-driven) are accepted only in synapse
+	// equations, never as a model's or a neuron's default method.
+	SynapseOnly bool
+	// Coupled methods integrate the variables of one block that share the
+	// method as one system (their stages read each other).
+	Coupled bool
+	Doc     string
+}
+
+// Methods lists every numerical method; the IR has one rewrite per row (a
+// test checks that), and the order is the one documentation lists them in.
+var Methods = []Method{
+	{Name: "explicit", Doc: "forward Euler: x + dt*f"},
+	{Name: "semiimplicit", Doc: "x + dt*N/(c - dt*dN/dx), ANNarchy's semi-implicit Euler"},
+	{Name: "implicit", Coupled: true, Doc: "backward Euler, solved exactly for equations linear in the block's variables"},
+	{Name: "exponential", Doc: "exact for equations linear in the variable: x + (1 - exp(-dt*k/c))*(N/k)"},
+	{Name: "midpoint", Coupled: true, Doc: "second-order Runge-Kutta"},
+	{Name: "rk4", Coupled: true, Doc: "classic fourth-order Runge-Kutta"},
+	{Name: "event-driven", SynapseOnly: true, Doc: "synapse variables updated only at pre- or postsynaptic events"},
+}
+
+// MethodNames returns the names of the methods, without the synapse-only ones
+// unless synapses is true.
+func MethodNames(synapses bool) []string {
+	var out []string
+	for _, m := range Methods {
+		if synapses || !m.SynapseOnly {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// LookupMethod returns the row of a method name.
+func LookupMethod(name string) (Method, bool) {
+	for _, m := range Methods {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Method{}, false
+}
+
+// Connector is a connection pattern of a projection and the arguments its
+// entry in the model file takes.
+type Connector struct {
+	Name     string
+	Required []string
+	Optional []string
+	// SelfConnections: the pattern can connect a neuron to itself, so
+	// allow_self_connections applies to it.
+	SelfConnections bool
+	// DrawsWeights: weights are a number or a distribution drawn per synapse;
+	// otherwise the pattern computes them (gaussian, dog, from_matrix).
+	DrawsWeights bool
+	Doc          string
+}
+
+// Args returns the accepted arguments, the required ones first.
+func (c Connector) Args() []string {
+	return append(append([]string(nil), c.Required...), c.Optional...)
+}
+
+// Connectors lists every connector.
+var Connectors = []Connector{
+	{Name: "all_to_all", Required: []string{"weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
+		Doc: "every pre neuron to every post neuron"},
+	{Name: "one_to_one", Required: []string{"weights"}, Optional: []string{"delays"}, DrawsWeights: true,
+		Doc: "pre rank i to post rank i"},
+	{Name: "fixed_probability", Required: []string{"probability", "weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
+		Doc: "each pair independently with the given probability"},
+	{Name: "fixed_number_pre", Required: []string{"number", "weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
+		Doc: "each post neuron receives from number distinct pre neurons"},
+	{Name: "fixed_number_post", Required: []string{"number", "weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
+		Doc: "each pre neuron sends to number distinct post neurons"},
+	{Name: "gaussian", Required: []string{"amp", "sigma"}, Optional: []string{"delays", "limit", "allow_self_connections"}, SelfConnections: true,
+		Doc: "weight amp*exp(-d²/2σ²) over normalised positions, pairs below limit*amp left out"},
+	{Name: "dog", Required: []string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"}, Optional: []string{"delays", "limit", "allow_self_connections"}, SelfConnections: true,
+		Doc: "difference of two Gaussians"},
+	{Name: "from_matrix", Required: []string{"weights"}, Optional: []string{"delays", "pre_post"},
+		Doc: "a post × pre matrix (or .npy file) of weights, NaN for no synapse"},
+}
+
+// ConnectorNames returns the connector names in table order.
+func ConnectorNames() []string {
+	out := make([]string, len(Connectors))
+	for i, c := range Connectors {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// LookupConnector returns the row of a connector name.
+func LookupConnector(name string) (Connector, bool) {
+	for _, c := range Connectors {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Connector{}, false
+}
+
+// Builtin is a built-in function of the equation language.
+type Builtin struct {
+	Name    string   // canonical name, as the IR writes it
+	Aliases []string // other spellings the IR canonicalises to Name
+	Arity   int
+	Bool    bool // returns a boolean (isfinite, isnan)
+	// Math is the function of Go's package math computing it (one float64
+	// per argument); when empty, Helper names the function of the generated
+	// package's helpers that does.
+	Math   string
+	Helper string
+	Doc    string
+}
+
+// Builtins lists every built-in function.
+var Builtins = []Builtin{
+	{Name: "exp", Arity: 1, Math: "Exp"},
+	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Doc: "natural logarithm"},
+	{Name: "sqrt", Arity: 1, Math: "Sqrt"},
+	{Name: "sin", Arity: 1, Math: "Sin"},
+	{Name: "cos", Arity: 1, Math: "Cos"},
+	{Name: "tan", Arity: 1, Math: "Tan"},
+	{Name: "asin", Arity: 1, Math: "Asin"},
+	{Name: "acos", Arity: 1, Math: "Acos"},
+	{Name: "atan", Arity: 1, Math: "Atan"},
+	{Name: "atan2", Arity: 2, Math: "Atan2"},
+	{Name: "sinh", Arity: 1, Math: "Sinh"},
+	{Name: "cosh", Arity: 1, Math: "Cosh"},
+	{Name: "tanh", Arity: 1, Math: "Tanh"},
+	{Name: "abs", Aliases: []string{"fabs"}, Arity: 1, Math: "Abs"},
+	{Name: "floor", Arity: 1, Math: "Floor"},
+	{Name: "ceil", Arity: 1, Math: "Ceil"},
+	{Name: "round", Arity: 1, Math: "Round", Doc: "half away from zero"},
+	{Name: "pow", Aliases: []string{"power"}, Arity: 2, Math: "Pow"},
+	{Name: "sign", Arity: 1, Helper: "sign", Doc: "-1, 0 or 1"},
+	{Name: "pos", Aliases: []string{"positive"}, Arity: 1, Helper: "pos", Doc: "max(x, 0)"},
+	{Name: "neg", Aliases: []string{"negative"}, Arity: 1, Helper: "neg", Doc: "min(x, 0)"},
+	{Name: "clip", Arity: 3, Helper: "clip", Doc: "clip(x, lo, hi)"},
+	{Name: "modulo", Arity: 2, Helper: "modulo", Doc: "remainder with the sign of the divisor"},
+	{Name: "min", Arity: 2, Helper: "min"},
+	{Name: "max", Arity: 2, Helper: "max"},
+	{Name: "isfinite", Arity: 1, Bool: true, Helper: "isFinite"},
+	{Name: "isnan", Arity: 1, Bool: true, Math: "IsNaN"},
+}
+
+// LookupBuiltin returns the row of a built-in function, by its canonical
+// name or an alias.
+func LookupBuiltin(name string) (Builtin, bool) {
+	for _, b := range Builtins {
+		if b.Name == name {
+			return b, true
+		}
+		for _, a := range b.Aliases {
+			if a == name {
+				return b, true
+			}
+		}
+	}
+	return Builtin{}, false
+}

@@ -1,0 +1,349 @@
+package ir
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/parser"
+)
+
+// SchedKind is what one schedule step does.
+type SchedKind int
+
+const (
+	SchedSimulate        SchedKind = iota // Steps of simulation, running the callbacks
+	SchedSimulateUntil                    // Until: the stop conditions of Until.Pops
+	SchedSet                              // Sets, now
+	SchedEvery                            // declares a callback running Sets
+	SchedEnableLearning                   // Projs (nil: all), LearnPeriod/LearnOffset
+	SchedDisableLearning                  // Projs (nil: all)
+	SchedReset                            // Reset
+	SchedRepeat                           // Body, Count times
+	SchedCallbacks                        // Callbacks: enable, disable or clear
+)
+
+// SchedStep is one step of a model's schedule: what an ANNarchy script does
+// in Python around simulate().
+type SchedStep struct {
+	Pos   diag.Pos
+	Kind  SchedKind
+	Steps int        // SchedSimulate
+	Until Simulation // SchedSimulateUntil (MaxSteps, Pops, Or)
+	Sets  []SchedSetting
+	// Period, Offset and Wait of an every block, in ms as written (the
+	// runtime's Every rounds them to steps).
+	Period, Offset, Wait     float64
+	Projs                    []*Projection
+	LearnPeriod, LearnOffset float64 // ms
+	Reset                    ResetWhat
+	Count                    int
+	Body                     []*SchedStep
+	Callbacks                string
+}
+
+// ResetWhat says what a reset step resets.
+type ResetWhat struct {
+	Populations, Projections, Synapses, Monitors bool
+}
+
+// SchedSetting sets Path to Value, to Nested (the rows of a spike source's
+// spike times or a timed array's rates), or, when Rows is not nil, to row
+// n mod len(Rows): n is the call number of the every block, or the
+// iteration of the innermost enclosing repeat.
+type SchedSetting struct {
+	Pos    diag.Pos
+	Path   string
+	Value  Value
+	Nested [][]float64
+	Rows   [][]float64
+	Source string // the .npy file of Rows, when read from one
+}
+
+// settable describes what a path of Set accepts.
+type settable struct {
+	size   int  // values a list must have (0: any number, the runtime checks)
+	scalar bool // only a number
+	rows   bool // a list of rows (spike times, timed array rates)
+}
+
+// settablePath resolves a path of Set ("P.tau", "ee.w", "inp.rates",
+// "E_exc") as the generated Network.Set accepts it; on failure it returns
+// a message with the accepted names.
+func (b *builder) settablePath(path string) (settable, string, bool) {
+	obj, field, dotted := strings.Cut(path, ".")
+	if !dotted {
+		if _, ok := b.consts[path]; ok {
+			return settable{scalar: true}, "", true
+		}
+		var names []string
+		for n := range b.consts {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return settable{}, "unknown constant " + quote(path) + didYouMean(path, names) + " (a path is POPULATION.NAME, PROJECTION.NAME or a constant)", false
+	}
+	if p, ok := b.pops[obj]; ok && p.Type != nil {
+		var names []string
+		switch {
+		case p.Input == SpikeSourceInput && field == "spike_times":
+			return settable{rows: true}, "", true
+		case p.Input == TimedArrayInput && field == "rates":
+			return settable{rows: true}, "", true
+		case p.Input == TimedArrayInput && (field == "schedule" || field == "period"):
+			return settable{scalar: true}, "", true
+		}
+		for _, v := range p.Type.Vars {
+			if v.Name == field {
+				if v.Loc == Global {
+					return settable{scalar: true}, "", true
+				}
+				return settable{size: p.Size}, "", true
+			}
+			names = append(names, v.Name)
+		}
+		switch p.Input {
+		case SpikeSourceInput:
+			names = append(names, "spike_times")
+		case TimedArrayInput:
+			names = append(names, "rates", "schedule", "period")
+		}
+		return settable{}, "population " + obj + " has no parameter or variable " + quote(field) + didYouMean(field, names), false
+	}
+	if pj, ok := b.projs[obj]; ok && pj.Type != nil {
+		names := []string{"w", "delays"}
+		if field == "w" || field == "delays" {
+			return settable{}, "", true
+		}
+		for _, v := range pj.Type.Vars {
+			if v.Name == field {
+				return settable{scalar: v.Loc == Global}, "", true
+			}
+			names = append(names, v.Name)
+		}
+		return settable{}, "projection " + obj + " has no parameter or variable " + quote(field) + didYouMean(field, names), false
+	}
+	if b.isBroken(obj) {
+		return settable{}, "", false
+	}
+	var names []string
+	for n := range b.pops {
+		names = append(names, n)
+	}
+	for n := range b.projs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return settable{}, "unknown population or projection " + quote(obj) + didYouMean(obj, names), false
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// schedule analyses the model's schedule.
+func (b *builder) schedule() {
+	m := b.m
+	if !m.HasSchedule {
+		return
+	}
+	if m.Simulation != nil {
+		b.errorf(m.Simulation.Pos, "a model has a simulation section or a schedule, not both (the schedule's simulate steps say how long it runs)")
+	}
+	b.out.HasSchedule = true
+	b.out.Schedule = b.schedSteps(m.Schedule, false)
+}
+
+func (b *builder) schedSteps(in []*parser.SchedStep, inRepeat bool) []*SchedStep {
+	var out []*SchedStep
+	for _, ps := range in {
+		st := &SchedStep{Pos: ps.Pos}
+		switch ps.Kind {
+		case "simulate":
+			st.Kind, st.Steps = SchedSimulate, Steps(ps.Ms, b.out.Dt)
+		case "simulate_until":
+			st.Kind = SchedSimulateUntil
+			b.until(ps.Until, &st.Until)
+		case "set":
+			st.Kind = SchedSet
+			st.Sets = b.schedSets(ps.Sets, inRepeat, "in a set step outside a repeat")
+		case "every":
+			st.Kind = SchedEvery
+			st.Period, st.Offset, st.Wait = ps.Period, ps.Offset, ps.Wait
+			st.Sets = b.schedSets(ps.Sets, true, "")
+		case "enable_learning", "disable_learning":
+			st.Kind = SchedEnableLearning
+			if ps.Kind == "disable_learning" {
+				st.Kind = SchedDisableLearning
+			}
+			st.LearnPeriod, st.LearnOffset = ps.LearnPeriod, ps.LearnOffset
+			for i, name := range ps.Projs {
+				pj, ok := b.projs[name]
+				if !ok {
+					if !b.isBroken(name) {
+						var names []string
+						for n := range b.projs {
+							names = append(names, n)
+						}
+						sort.Strings(names)
+						b.errorf(ps.ProjsPos[i], "unknown projection %q%s", name, didYouMean(name, names))
+					}
+					continue
+				}
+				st.Projs = append(st.Projs, pj)
+			}
+		case "reset":
+			st.Kind = SchedReset
+			st.Reset = ResetWhat(ps.Reset)
+		case "repeat":
+			st.Kind, st.Count = SchedRepeat, ps.Count
+			st.Body = b.schedSteps(ps.Body, true)
+		case "callbacks":
+			st.Kind, st.Callbacks = SchedCallbacks, ps.Callbacks
+		default:
+			b.errorf(ps.Pos, "unknown schedule step %q", ps.Kind)
+			continue
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// until checks a simulate_until step as the simulation section's until.
+func (b *builder) until(sd *parser.SimDef, sim *Simulation) {
+	sim.Until = true
+	if sd.MaxDuration != nil {
+		if *sd.MaxDuration < 0 {
+			b.errorf(sd.Pos, "max_duration must not be negative")
+		}
+		sim.MaxSteps = Steps(*sd.MaxDuration, b.out.Dt)
+	}
+	sim.Or = sd.Operator == "or"
+	if len(sd.Populations) == 0 {
+		b.errorf(sd.Pos, "simulate_until needs populations with a stop_condition")
+	}
+	b.stopPops(sd, sim)
+}
+
+// schedSets checks the settings of a set or every step. rowsOK says whether
+// {rows: ...} has an index there; otherwise rowsWhere completes the error.
+func (b *builder) schedSets(in []parser.SchedSet, rowsOK bool, rowsWhere string) []SchedSetting {
+	var out []SchedSetting
+	for i := range in {
+		ps := &in[i]
+		s := SchedSetting{Pos: ps.Pos, Path: ps.Path}
+		kind, msg, ok := b.settablePath(ps.Path)
+		if !ok {
+			if msg != "" {
+				b.errorf(ps.Pos, "set %s: %s", ps.Path, msg)
+			}
+			continue
+		}
+		if ps.Rows != nil {
+			if !rowsOK {
+				b.errorf(ps.Pos, "set %s: rows need an index: use them in an every block (row n at its n-th call) or in a repeat (row i at iteration i), not %s", ps.Path, rowsWhere)
+				continue
+			}
+			rows, src, ok := b.schedRows(ps.Rows, ps.Path)
+			if !ok {
+				continue
+			}
+			if len(rows) == 0 {
+				b.errorf(ps.Rows.Pos, "set %s: rows is empty", ps.Path)
+				continue
+			}
+			for r, row := range rows {
+				if !b.fits(ps.Rows.Pos, ps.Path, kind, len(row), r) {
+					break
+				}
+			}
+			s.Rows, s.Source = rows, src
+			out = append(out, s)
+			continue
+		}
+		if kind.rows {
+			rows, ok := b.nestedRows(&ps.Value, ps.Path)
+			if !ok {
+				continue
+			}
+			s.Nested = rows
+			out = append(out, s)
+			continue
+		}
+		v, ok := b.value(&ps.Value, kind.size, "set "+ps.Path)
+		if !ok {
+			continue
+		}
+		if kind.scalar && v.Kind != NumValue {
+			b.errorf(ps.Value.Pos, "set %s: expected a number", ps.Path)
+			continue
+		}
+		s.Value = v
+		out = append(out, s)
+	}
+	return out
+}
+
+// fits checks that a row of n values suits the path (one value, or one per
+// element).
+func (b *builder) fits(pos diag.Pos, path string, kind settable, n, row int) bool {
+	switch {
+	case kind.rows:
+		return true
+	case kind.scalar && n != 1:
+		b.errorf(pos, "set %s: row %d has %d values; %s takes one number", path, row, n, path)
+		return false
+	case kind.size > 0 && n != 1 && n != kind.size:
+		b.errorf(pos, "set %s: row %d has %d values; expected 1 or %d (one per neuron)", path, row, n, kind.size)
+		return false
+	}
+	return true
+}
+
+// schedRows reads {rows: ...}: a list of rows (each a number or a list) or
+// a .npy file.
+func (b *builder) schedRows(v *parser.Value, path string) ([][]float64, string, bool) {
+	if v.List == nil && v.Str != "" && v.Expr == nil {
+		rows, _, ok := b.readNpy(v.Pos, v.Str, "set "+path)
+		return rows, v.Str, ok
+	}
+	if v.List == nil {
+		b.errorf(v.Pos, "set %s: rows are a list (one entry per call) or a .npy file name", path)
+		return nil, "", false
+	}
+	rows := make([][]float64, 0, len(v.List))
+	for i := range v.List {
+		row, ok := b.flatten(&v.List[i], nil)
+		if !ok {
+			return nil, "", false
+		}
+		rows = append(rows, row)
+	}
+	return rows, "", true
+}
+
+// nestedRows reads the value of a spike_times or timed-array rates path: a
+// list of lists (one per neuron or per slot), or one flat list.
+func (b *builder) nestedRows(v *parser.Value, path string) ([][]float64, bool) {
+	if v.List == nil {
+		b.errorf(v.Pos, "set %s: expected a list of lists", path)
+		return nil, false
+	}
+	nested := false
+	for i := range v.List {
+		if v.List[i].List != nil {
+			nested = true
+		}
+	}
+	if !nested {
+		row, ok := b.flatten(v, nil)
+		return [][]float64{row}, ok
+	}
+	rows := [][]float64{}
+	for i := range v.List {
+		row, ok := b.flatten(&v.List[i], nil)
+		if !ok {
+			return nil, false
+		}
+		rows = append(rows, row)
+	}
+	return rows, true
+}

@@ -1,0 +1,41 @@
+package runtime
+
+// HasAVX2 reports whether AVX2 can be used: the processor has it (CPUID) and
+// the operating system saves the YMM registers (XCR0). Generated networks
+// install their AVX2 kernels only then.
+func HasAVX2() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, c1, _ := cpuid(1, 0)
+	if c1&(1<<27) == 0 || c1&(1<<28) == 0 { // OSXSAVE, AVX
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<5) != 0 // AVX2
+}
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)
+
+// AddToAVX2 adds n values of src to dst (AVX2): dst[x] = dst[x] + src[x].
+//
+//go:noescape
+func AddToAVX2(dst, src *float64, n int)
+
+// ScatterAdd does dst[idx[x]] = dst[idx[x]] + src[x] for x < n, in order,
+// so repeated indices add up exactly as the scalar loop does (SSE2).
+//
+//go:noescape
+func ScatterAdd(dst *float64, idx *int32, src *float64, n int)
+
+// ScatterAddConst does dst[idx[x]] = dst[idx[x]] + w for x < n, in order
+// (SSE2).
+//
+//go:noescape
+func ScatterAddConst(dst *float64, idx *int32, w float64, n int)
