@@ -595,7 +595,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	// otherwise through sum(target).
 	hasG := false
 	for _, t := range targets {
-		hasG = hasG || contains(postType.Targets, t)
+		hasG = hasG || hasConductance(postType, t)
 	}
 	pr.Targets = []string{} // non-nil: analysed
 	pr.PspToG = st.Psp != nil && preSpiking && postType.Spiking && (st.Spiking || hasG)
@@ -609,7 +609,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
 		}
 		for _, t := range targets {
-			if contains(postType.Targets, t) {
+			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
 			} else {
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
@@ -631,6 +631,17 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// hasConductance reports whether neuron type nt has the conductance
+// g_target (its Targets also name the targets it reads only as sum(target)).
+func hasConductance(nt *NeuronType, target string) bool {
+	for _, v := range nt.Vars {
+		if v.Conductance && v.Name == "g_"+target {
+			return true
+		}
+	}
+	return false
 }
 
 // maxDelayMs reports whether a projection's connector may give delays

@@ -36,7 +36,7 @@ func Factors() []Factor {
 		{"pre_var", []string{"none", "local", "population"}},
 		{"syn_var", []string{"none", "local", "projection", "postsynaptic"}},
 		{"method", lang.MethodNames(true)},
-		{"proj", []string{"rate", "spiking", "continuous"}},
+		{"proj", []string{"rate", "spiking", "continuous", "spiking_psp"}},
 		{"delay", []string{"none", "uniform", "per_synapse", "long"}},
 		{"operation", []string{"sum", "max", "min", "mean"}},
 		{"connector", lang.ConnectorNames()},
@@ -83,11 +83,17 @@ var Rules = []Rule{
 	{"a spiking projection needs spiking presynaptic neurons", func(g func(string) string) bool {
 		return g("proj") != "spiking" || g("pre") == "" || in(g("pre"), "spiking", "poisson", "spike_source")
 	}},
+	{"a spiking synapse with a psp (continuous transmission into g_target) needs spiking presynaptic neurons", func(g func(string) string) bool {
+		return g("proj") != "spiking_psp" || g("pre") == "" || in(g("pre"), "spiking", "poisson", "spike_source")
+	}},
 	{"a spiking projection increments g_target, which only spiking neurons have", func(g func(string) string) bool {
-		return g("proj") != "spiking" || g("post") != "rate"
+		return !in(g("proj"), "spiking", "spiking_psp") || g("post") != "rate"
+	}},
+	{"the psp of a spiking synapse is transmitted every step without delay", func(g func(string) string) bool {
+		return g("proj") != "spiking_psp" || g("delay") == "" || g("delay") == "none"
 	}},
 	{"operations other than sum belong to rate-coded (psp) projections", func(g func(string) string) bool {
-		return g("operation") == "" || g("operation") == "sum" || g("proj") != "spiking"
+		return g("operation") == "" || g("operation") == "sum" || !in(g("proj"), "spiking", "spiking_psp")
 	}},
 	{"a continuous projection reads a presynaptic variable in its psp (without one, the synapse is a spiking one)", func(g func(string) string) bool {
 		return g("proj") != "continuous" || g("pre_var") != "none"
@@ -105,7 +111,7 @@ var Rules = []Rule{
 		return (g("pre") == "" || g("post") == "" || g("pre") == g("post")) && (g("pre") == "" || in(g("pre"), "rate", "spiking"))
 	}},
 	{"pre_spike/post_spike statements and event-driven traces belong to spiking synapses", func(g func(string) string) bool {
-		return !in(g("plasticity"), "pre_post_spike", "event_driven") || g("proj") == "" || g("proj") == "spiking"
+		return !in(g("plasticity"), "pre_post_spike", "event_driven") || g("proj") == "" || in(g("proj"), "spiking", "spiking_psp")
 	}},
 	{"the event-driven method exists only for synapse traces, written by event-driven plasticity", func(g func(string) string) bool {
 		return g("method") != "event-driven" || g("plasticity") == "" || g("plasticity") == "event_driven"

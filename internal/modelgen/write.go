@@ -48,7 +48,7 @@ func (w *writer) neuronMethod() string {
 // input is what the postsynaptic neuron type reads: g_exc from a spiking
 // projection, sum(exc) from a rate-coded or continuous one.
 func (w *writer) input() string {
-	if w.v["proj"] == "spiking" {
+	if in(w.v["proj"], "spiking", "spiking_psp") {
 		return "g_exc"
 	}
 	return "sum(exc)"
@@ -269,13 +269,21 @@ func (w *writer) synapseType() {
 		post = append(post, "w = clip(w - 0.005, 0.0, 1.0)")
 	}
 	pv := w.preVar()
-	if v["proj"] == "spiking" {
+	switch v["proj"] {
+	case "spiking":
 		g := "g_target += w"
 		if pv != "" {
 			g = "g_target += w * (0.5 + 0.1 * pre." + pv + ")"
 		}
 		pre = append([]string{g}, pre...)
-	} else {
+	case "spiking_psp":
+		// Added to g_target every step; pre_spike (if any) only learns.
+		if pv != "" {
+			w.p("    psp: \"w * pre.%s\"\n", pv)
+		} else {
+			w.p("    psp: \"w\"\n")
+		}
+	default:
 		if pv != "" {
 			w.p("    psp: \"w * pre.%s\"\n", pv)
 		} // else the default psp, w * pre.r
@@ -296,7 +304,7 @@ func (w *writer) synapseType() {
 	block("equations", eqs)
 	block("pre_spike", pre)
 	block("post_spike", post)
-	if len(params)+len(eqs)+len(pre)+len(post) == 0 && v["proj"] != "spiking" && pv == "" {
+	if len(params)+len(eqs)+len(pre)+len(post) == 0 && in(v["proj"], "rate", "continuous") && pv == "" {
 		w.p("    parameters: \"\"\n")
 	}
 }
