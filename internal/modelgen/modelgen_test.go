@@ -61,10 +61,10 @@ func array(seed int64) []Row {
 	return arrays[seed]
 }
 
-// models returns the generated model files: the covering array of seed 1,
+// genModels returns the generated model files: the covering array of seed 1,
 // then (while fewer than n) those of seeds 2, 3, ...; n <= 0 means one
 // array.
-func models(t testing.TB, n int) (names []string, srcs map[string]string, descr map[string]string) {
+func genModels(t testing.TB, n int) (names []string, srcs map[string]string, descr map[string]string) {
 	fs := Factors()
 	srcs, descr = map[string]string{}, map[string]string{}
 	for seed := int64(1); ; seed++ {
@@ -89,7 +89,7 @@ func models(t testing.TB, n int) (names []string, srcs map[string]string, descr 
 // Every model of the covering array is accepted by the analysis (as annc
 // check) and its generated Go type-checks against the runtime.
 func TestAcceptedAndTypeChecks(t *testing.T) {
-	names, srcs, descr := models(t, 0)
+	names, srcs, descr := genModels(t, 0)
 	dump := os.Getenv("ANNC_MODELGEN_DUMP") // a directory to write the model files into
 	for _, name := range names {
 		if dump != "" {
@@ -152,84 +152,156 @@ func sampleSize(t *testing.T) int {
 
 // defaultSample keeps the test at about a minute on a loaded machine; the
 // first rows of a greedy covering array hold the most pairs.
-const defaultSample = 14
+const defaultSample = 12
 
-// TestBuildVetRun generates a sample of the models (the first of the
-// covering arrays) into one temporary module, runs one go vet and one go
-// build over all of them (each model package, its main.go, and one program
-// that runs any of them by name), then runs each model for Steps steps
-// three times: on one goroutine, split over three (every loop cut) and
-// with the vector kernels off. The three runs must succeed and write the
-// same bytes.
-func TestBuildVetRun(t *testing.T) {
-	start := time.Now()
-	n := sampleSize(t)
-	names, srcs, descr := models(t, n)
+// module is one temporary Go module holding the generated packages of the
+// sample of generated models, of the examples and of the built-in library
+// types, each model's main.go under cmd/, and prog, one program running any
+// sample model by name; it is vetted and built once per test binary.
+type module struct {
+	dir, bin            string
+	names               []string // sample models
+	srcs, descr         map[string]string
+	others              []string // examples and library models
+	vetS, buildS, total float64
+	pairs, feasible     int
+	err                 error
+}
+
+var (
+	modOnce sync.Once
+	mod     module
+	modRoot string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if modRoot != "" {
+		os.RemoveAll(modRoot)
+	}
+	os.Exit(code)
+}
+
+// sharedModule returns the module, generating, vetting and building it on
+// first use; n is the sample size.
+func sharedModule(t *testing.T, n int) *module {
+	t.Helper()
+	modOnce.Do(func() {
+		start := time.Now()
+		mod.err = mod.make(t, n)
+		mod.total = time.Since(start).Seconds()
+	})
+	if mod.err != nil {
+		t.Fatal(mod.err)
+	}
+	return &mod
+}
+
+func (md *module) make(t *testing.T, n int) error {
+	var err error
+	if modRoot, err = os.MkdirTemp("", "annc-modelgen-"); err != nil {
+		return err
+	}
+	md.dir = modRoot
+	md.names, md.srcs, md.descr = genModels(t, n)
 	fs := Factors()
 	var rows []Row
-	for seed := int64(1); len(rows) < len(names); seed++ {
+	for seed := int64(1); len(rows) < len(md.names); seed++ {
 		rows = append(rows, array(seed)...)
 	}
 	feasible, _ := FeasiblePairs(fs)
-	cov := Covered(fs, rows[:len(names)])
-	nc := 0
+	cov := Covered(fs, rows[:len(md.names)])
 	for _, p := range feasible {
 		if cov[p] {
-			nc++
+			md.pairs++
 		}
 	}
-	t.Logf("building %d models holding %d/%d feasible pairs", len(names), nc, len(feasible))
+	md.feasible = len(feasible)
 
-	dir := t.TempDir()
-	write := func(rel string, data []byte) {
-		p := filepath.Join(dir, rel)
+	write := func(rel string, data []byte) error {
+		p := filepath.Join(md.dir, rel)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
+			return err
 		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		return os.WriteFile(p, data, 0o644)
 	}
-	write("go.mod", []byte("module "+pipelinefuzz.ImportBase+"\n\ngo 1.22\n"))
-	var prog strings.Builder
-	prog.WriteString("// Command prog runs the generated model named by its first argument.\npackage main\n\nimport (\n\t\"os\"\n\n\tannrt \"annarchy/runtime\"\n")
-	for _, name := range names {
-		fmt.Fprintf(&prog, "\t%q\n", pipelinefuzz.ImportBase+"/"+name)
-	}
-	prog.WriteString(")\n\nfunc main() {\n\tvar p annrt.Program\n\tswitch os.Args[1] {\n")
-	for _, name := range names {
-		res, err := pipelinefuzz.Generate("model.yaml", []byte(srcs[name]))
-		if res.Model == nil || err != nil {
-			t.Fatalf("%s (%s): not accepted or not generated: %v %v\n%s", name, descr[name], err,
-				res.Diags.Format(map[string][]byte{"model.yaml": []byte(srcs[name])}, 10), srcs[name])
-		}
-		for rel, data := range res.Files {
+	add := func(name string, files map[string][]byte) error {
+		for rel, data := range files {
 			if rel == "main.go" {
 				rel = filepath.Join("cmd", name, "main.go")
 			}
-			write(rel, data)
+			if err := write(rel, data); err != nil {
+				return err
+			}
 		}
-		write(filepath.Join("models", name+".yaml"), []byte(srcs[name]))
+		return nil
+	}
+	if err := write("go.mod", []byte("module "+pipelinefuzz.ImportBase+"\n\ngo 1.22\n")); err != nil {
+		return err
+	}
+	var prog strings.Builder
+	prog.WriteString("// Command prog runs the generated model named by its first argument.\npackage main\n\nimport (\n\t\"os\"\n\n\tannrt \"annarchy/runtime\"\n")
+	for _, name := range md.names {
+		fmt.Fprintf(&prog, "\t%q\n", pipelinefuzz.ImportBase+"/"+name)
+	}
+	prog.WriteString(")\n\nfunc main() {\n\tvar p annrt.Program\n\tswitch os.Args[1] {\n")
+	for _, name := range md.names {
+		res, err := pipelinefuzz.Generate("model.yaml", []byte(md.srcs[name]))
+		if res.Model == nil || err != nil {
+			return fmt.Errorf("%s (%s): not accepted or not generated: %v %s\n%s", name, md.descr[name], err,
+				res.Diags.Format(map[string][]byte{"model.yaml": []byte(md.srcs[name])}, 10), md.srcs[name])
+		}
+		if err := add(name, res.Files); err != nil {
+			return err
+		}
+		if err := write(filepath.Join("models", name+".yaml"), []byte(md.srcs[name])); err != nil {
+			return err
+		}
 		fmt.Fprintf(&prog, "\tcase %q:\n\t\tp = %s.Program()\n", name, name)
 	}
 	prog.WriteString("\tdefault:\n\t\tpanic(\"unknown model \" + os.Args[1])\n\t}\n\tos.Exit(annrt.RunMain(p, os.Args[2:], os.Stderr, nil))\n}\n")
-	write("prog/main.go", []byte(prog.String()))
+	if err := write("prog/main.go", []byte(prog.String())); err != nil {
+		return err
+	}
+	others, err := otherModels(t)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if err := add(o.name, o.files); err != nil {
+			return err
+		}
+		md.others = append(md.others, o.what)
+	}
 
-	goCmd := func(args ...string) {
+	goCmd := func(args ...string) (float64, error) {
 		t0 := time.Now()
 		cmd := exec.Command("go", args...)
-		cmd.Dir = dir
+		cmd.Dir = md.dir
 		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s: %v\n%s\n(models and their features: %s)", strings.Join(args, " "), err, out, modelList(names, descr))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("go %s: %v\n%s\n(sample models and their features: %s)", strings.Join(args, " "), err, out, modelList(md.names, md.descr))
 		}
-		t.Logf("go %s: %.1f s", strings.Join(args, " "), time.Since(t0).Seconds())
+		return time.Since(t0).Seconds(), nil
 	}
-	goCmd("vet", "./...")
-	goCmd("build", "-o", "prog.bin", "./prog")
+	if md.vetS, err = goCmd("vet", "./..."); err != nil {
+		return err
+	}
+	md.bin = filepath.Join(md.dir, "prog.bin")
+	md.buildS, err = goCmd("build", "-o", md.bin, "./prog")
+	return err
+}
 
-	bin := filepath.Join(dir, "prog.bin")
+// TestBuildVetRun generates a sample of the models (the first of the
+// covering arrays) into the shared module, which passes one go vet and one
+// go build, then runs each model for Steps steps three times: on one
+// goroutine, split over three (every loop cut) and with the vector kernels
+// off. The three runs must succeed and write the same bytes.
+func TestBuildVetRun(t *testing.T) {
+	start := time.Now()
+	md := sharedModule(t, sampleSize(t))
+	t.Logf("%d models holding %d/%d feasible pairs, and %d examples and library models: generated, go vet %.1f s, go build %.1f s",
+		len(md.names), md.pairs, md.feasible, len(md.others), md.vetS, md.buildS)
 	variants := []struct {
 		what string
 		args []string
@@ -241,7 +313,7 @@ func TestBuildVetRun(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	sem := make(chan bool, 2)
-	for _, name := range names {
+	for _, name := range md.names {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -249,12 +321,12 @@ func TestBuildVetRun(t *testing.T) {
 			defer func() { <-sem }()
 			var ref map[string][]byte
 			for k, v := range variants {
-				out := filepath.Join(dir, "out", name, fmt.Sprint(k))
+				out := filepath.Join(md.dir, "out", name, fmt.Sprint(k))
 				args := append([]string{name, "-out", out, "-duration", fmt.Sprint(Steps * Dt)}, v.args...)
-				cmd := exec.Command(bin, args...)
+				cmd := exec.Command(md.bin, args...)
 				cmd.Env = append(os.Environ(), v.env...)
 				if msg, err := cmd.CombinedOutput(); err != nil {
-					t.Errorf("%s (%s), %s: %v\n%s\n%s", name, descr[name], v.what, err, msg, srcs[name])
+					t.Errorf("%s (%s), %s: %v\n%s\n%s", name, md.descr[name], v.what, err, msg, md.srcs[name])
 					return
 				}
 				files := results(t, out)
@@ -268,14 +340,15 @@ func TestBuildVetRun(t *testing.T) {
 				}
 				for f, data := range ref {
 					if !bytes.Equal(files[f], data) {
-						t.Errorf("%s (%s): %s differs with %s\n%s", name, descr[name], f, v.what, srcs[name])
+						t.Errorf("%s (%s): %s differs with %s\n%s", name, md.descr[name], f, v.what, md.srcs[name])
 					}
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	t.Logf("%d models generated, vetted, built and run %d times each in %.1f s", len(names), len(variants), time.Since(start).Seconds())
+	t.Logf("%d models generated, vetted, built and run %d times each in %.1f s (module %.1f s)",
+		len(md.names), len(variants), time.Since(start).Seconds(), md.total)
 }
 
 // results reads the .npy files of a results directory, by name.
