@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin/annc
 
-.PHONY: all build demo test race fuzz bench gallery clean
+.PHONY: all build demo test pytest race fuzz bench gallery clean
 
 all: build
 
@@ -19,6 +19,17 @@ test:
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./runtime/
 	$(GO) test -count=1 -race -run TestDeterminism ./internal/e2e/
+	$(MAKE) pytest
+
+# The Python package's tests (python/tests): they need python3 with numpy
+# (Debian's python3-numpy) and cgo; without numpy they are skipped.
+PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+pytest: build
+	@if $(PYTHON) -c 'import numpy' 2>/dev/null; then \
+		ANNC_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m unittest discover -s python/tests; \
+	else \
+		echo "skipping the Python tests: $(PYTHON) cannot import numpy (apt-get install python3-numpy)"; \
+	fi
 
 # Fuzz each target for FUZZTIME (CI runs a short bounded round; the seed
 # corpora in testdata/fuzz also run as plain tests in `make test`).

@@ -5,9 +5,10 @@
 // intervals, their coefficient of variation, the Fano factor and the
 // cross-correlation coherence index of Wang & Buzsáki (1996).
 //
-// It is deliberately independent of the runtime package: the format of results
-// on disk is the README's "Results on disk", so the files are parsed here with a
-// small .npy reader that validates every header rather than trusting the writer.
+// The files are read with package results (runtime/results), which owns the
+// format on disk (README.md, "Results on disk") and checks every header and
+// file length against the manifest rather than trusting the writer; analysis
+// does not depend on the simulation runtime itself.
 //
 // # Conventions
 //

@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// Results on disk are the contract between the runtime and this package, so
-// analysis reads them itself and must not depend on the runtime (nor on any
-// other annc package).
+// Results on disk are the contract between the runtime and this package:
+// analysis reads them through the results package, which owns the format,
+// and depends on nothing else of annc (not on the runtime's simulation).
 func TestNoAnncImports(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -29,7 +29,7 @@ func TestNoAnncImports(t *testing.T) {
 		}
 		for _, imp := range af.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
-			if strings.HasPrefix(path, "github.com/annc/annc/") {
+			if strings.HasPrefix(path, "github.com/annc/annc/") && path != "github.com/annc/annc/runtime/results" {
 				t.Errorf("%s imports %s", f, path)
 			}
 		}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/json"
+	"github.com/annc/annc/runtime/results"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,11 +16,11 @@ import (
 // binning conventions and the O(N·bins) form of κ against the pairwise one.
 func TestReferenceStatistics(t *testing.T) {
 	dir := filepath.Join("testdata", "reference")
-	ta, err := ReadNpyFile(filepath.Join(dir, "times.npy"))
+	ta, err := results.ReadNpyFile(filepath.Join(dir, "times.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ra, err := ReadNpyFile(filepath.Join(dir, "ranks.npy"))
+	ra, err := results.ReadNpyFile(filepath.Join(dir, "ranks.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package analysis
 
 import (
 	"encoding/csv"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,45 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/annc/annc/runtime/results"
 )
-
-// Manifest is manifest.json of a results directory (README, "Results on disk").
-type Manifest struct {
-	Model       string         `json:"model"`
-	ModelHash   string         `json:"model_hash"`
-	Version     string         `json:"annc_version"`
-	Seed        int64          `json:"seed"`
-	Dt          float64        `json:"dt"`
-	Steps       int64          `json:"steps"`
-	SimulatedMs float64        `json:"simulated_ms"`
-	Status      string         `json:"status"`
-	Error       string         `json:"error"`
-	Wall        WallTimes      `json:"wall_s"`
-	Set         map[string]any `json:"set"`
-	Files       []FileEntry    `json:"files"`
-}
-
-// WallTimes is the wall-clock time of each phase, in seconds.
-type WallTimes struct {
-	Generate float64 `json:"generate"`
-	Build    float64 `json:"build"`
-	Setup    float64 `json:"setup"`
-	Simulate float64 `json:"simulate"`
-}
-
-// FileEntry describes one array file of a run. Size, when the writer gives
-// it, is the number of neurons a spiking monitor covers; without it the size
-// is taken from a recorded variable of the same monitor, else from the
-// largest rank that fired.
-type FileEntry struct {
-	File     string  `json:"file"`
-	Monitor  string  `json:"monitor"`
-	Variable string  `json:"variable"`
-	Shape    []int   `json:"shape"`
-	Dtype    string  `json:"dtype"`
-	PeriodMs float64 `json:"period_ms"`
-	Size     int     `json:"size,omitempty"`
-}
 
 // Trace is one recorded variable: Data has shape (T, *geometry) in C order,
 // one row of Width values per sample.
@@ -61,6 +23,12 @@ type Trace struct {
 	PeriodMs float64
 	Shape    []int // (T, *geometry)
 	Data     []float64
+	// T holds the time (ms) of each sample when the run wrote the monitor's
+	// "t" file; nil otherwise.
+	T []float64
+	// T0Ms is the time of the first sample, from the manifest (0 when it
+	// does not say).
+	T0Ms float64
 }
 
 // Steps is the number of samples T.
@@ -76,7 +44,11 @@ func (tr *Trace) Width() int {
 	if len(tr.Shape) == 0 {
 		return 0
 	}
-	return shapeLen(tr.Shape[1:])
+	n := 1
+	for _, d := range tr.Shape[1:] {
+		n *= d
+	}
+	return n
 }
 
 // Column returns the time series of element i (a flat index into the
@@ -107,13 +79,15 @@ func (tr *Trace) Mean() []float64 {
 	return out
 }
 
-// Times returns the time (ms) of each sample, k·PeriodMs for sample k: the
-// runtime takes frame k during step k·period when recording starts at step 0
-// (the manifest does not record a later start).
+// Times returns the time (ms) of each sample: the monitor's "t" file when
+// the run wrote one, else T0Ms + k·PeriodMs for sample k.
 func (tr *Trace) Times() []float64 {
+	if len(tr.T) == tr.Steps() && tr.T != nil {
+		return tr.T
+	}
 	out := make([]float64, tr.Steps())
 	for k := range out {
-		out[k] = float64(k) * tr.PeriodMs
+		out[k] = tr.T0Ms + float64(k)*tr.PeriodMs
 	}
 	return out
 }
@@ -121,7 +95,7 @@ func (tr *Trace) Times() []float64 {
 // Run is one results directory loaded into memory.
 type Run struct {
 	Dir      string
-	Manifest Manifest
+	Manifest results.Manifest
 	// Traces are the recorded variables in manifest order.
 	Traces []*Trace
 	// Spiking lists the spiking monitors in manifest order; Spikes holds
@@ -142,7 +116,7 @@ func (r *Run) Trace(monitor, variable string) *Trace {
 
 // IsRunDir reports whether dir holds a manifest.json.
 func IsRunDir(dir string) bool {
-	st, err := os.Stat(filepath.Join(dir, "manifest.json"))
+	st, err := os.Stat(filepath.Join(dir, results.ManifestName))
 	return err == nil && st.Mode().IsRegular()
 }
 
@@ -152,68 +126,13 @@ func IsSweepDir(dir string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-// ReadManifest reads and checks dir/manifest.json.
-func ReadManifest(dir string) (*Manifest, error) {
-	path := filepath.Join(dir, "manifest.json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var m Manifest
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	if err := dec.Decode(&m); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			line, col := lineCol(b, se.Offset)
-			return nil, fmt.Errorf("%s:%d:%d: %v", path, line, col, err)
-		}
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	for i, f := range m.Files {
-		if f.File == "" || f.Monitor == "" || f.Variable == "" {
-			return nil, fmt.Errorf("%s: files[%d] needs file, monitor and variable", path, i)
-		}
-		if filepath.Base(f.File) != f.File || strings.HasPrefix(f.File, ".") {
-			return nil, fmt.Errorf("%s: files[%d]: %q is not a plain file name", path, i, f.File)
-		}
-	}
-	return &m, nil
-}
-
-// npyDescr maps the dtype names a manifest may use ("float64", or NumPy's
-// own "<f8") to the NumPy descriptor found in the file header.
-func npyDescr(dtype string) string {
-	switch dtype {
-	case "float64":
-		return "<f8"
-	case "float32":
-		return "<f4"
-	case "int64":
-		return "<i8"
-	case "int32":
-		return "<i4"
-	}
-	return dtype
-}
-
-func lineCol(b []byte, off int64) (int, int) {
-	line, col := 1, 1
-	for i := int64(0); i < off && i < int64(len(b)); i++ {
-		if b[i] == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return line, col
-}
-
 // LoadRun reads a results directory: the manifest and every array it lists.
-// Each array must exist, match the shape and dtype the manifest gives, and
-// each spiking monitor must have both spike_times and spike_ranks, forming a
-// valid raster (see NewSpikes) over [0, simulated_ms].
+// The manifest must describe a finished run (not "running": a run still
+// going, or killed), each array must exist and match the shape and dtype the
+// manifest gives, and each spiking monitor must have both spike_times and
+// spike_ranks, forming a valid raster (see NewSpikes) over the run.
 func LoadRun(dir string) (*Run, error) {
-	m, err := ReadManifest(dir)
+	m, err := results.ReadComplete(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -225,17 +144,22 @@ func LoadRun(dir string) (*Run, error) {
 		seen  int
 	}
 	rasters := map[string]*raster{}
+	times := map[string][]float64{}
 	for _, f := range m.Files {
 		path := filepath.Join(dir, f.File)
-		a, err := ReadNpyFile(path)
+		a, err := results.ReadNpyFile(path)
 		if err != nil {
 			return nil, err
 		}
-		if f.Shape != nil && !slices.Equal(f.Shape, a.Shape) {
-			return nil, fmt.Errorf("%s: shape %v, manifest says %v", path, a.Shape, f.Shape)
-		}
-		if f.Dtype != "" && npyDescr(f.Dtype) != a.Dtype {
-			return nil, fmt.Errorf("%s: dtype %s, manifest says %s", path, a.Dtype, f.Dtype)
+		switch f.Variable {
+		case results.VarTimes:
+			if a.Float == nil || len(a.Shape) != 1 {
+				return nil, fmt.Errorf("%s: frame times must be a 1-d float array, got %s %v", path, a.Dtype, a.Shape)
+			}
+			times[f.Monitor] = a.Float
+			continue
+		case results.VarPre, results.VarPost:
+			continue // synapse ranks: read them with results.ReadNpyFile
 		}
 		switch f.Variable {
 		case "spike_times", "spike_ranks":
@@ -271,10 +195,20 @@ func LoadRun(dir string) (*Run, error) {
 			if len(a.Shape) < 1 {
 				return nil, fmt.Errorf("%s: recorded variable must have a time axis, shape is %v", path, a.Shape)
 			}
-			run.Traces = append(run.Traces, &Trace{
-				Monitor: f.Monitor, Variable: f.Variable, PeriodMs: f.PeriodMs,
-				Shape: a.Shape, Data: a.Float,
-			})
+			tr := &Trace{Monitor: f.Monitor, Variable: f.Variable, PeriodMs: f.PeriodMs,
+				Shape: a.Shape, Data: a.Float}
+			if f.T0Ms != nil {
+				tr.T0Ms = *f.T0Ms
+			}
+			run.Traces = append(run.Traces, tr)
+		}
+	}
+	for _, tr := range run.Traces {
+		if t, ok := times[tr.Monitor]; ok {
+			if len(t) != tr.Steps() {
+				return nil, fmt.Errorf("%s: monitor %q has %d frame times for %d frames of %s", dir, tr.Monitor, len(t), tr.Steps(), tr.Variable)
+			}
+			tr.T = t
 		}
 	}
 	for _, name := range run.Spiking {
@@ -420,7 +354,7 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s: reading header: %w", path, noEOF(err))
+		return nil, fmt.Errorf("%s: reading header: %w", path, err)
 	}
 	if len(header) < 2 || header[0] != "index" {
 		return nil, fmt.Errorf("%s:1: header must start with \"index\", got %q", path, strings.Join(header, ","))

@@ -3,6 +3,7 @@ package analysis
 import (
 	"archive/zip"
 	"bytes"
+	"github.com/annc/annc/runtime/results"
 	"io"
 	"math"
 	"os"
@@ -22,7 +23,7 @@ const testManifest = `{
   "simulated_ms": 10,
   "status": "ok",
   "wall_s": {"generate": 0.1, "build": 1.5, "setup": 0.01, "simulate": 0.2},
-  "set": {"pop.I": 1.5},
+  "set": {"pop.I": "1.5"},
   "files": [
     {"file": "m.v.npy", "monitor": "m", "variable": "v", "shape": [3, 2], "dtype": "<f8", "period_ms": 1},
     {"file": "m.spike_times.npy", "monitor": "m", "variable": "spike_times", "shape": [3], "dtype": "float64", "period_ms": 0},
@@ -63,7 +64,7 @@ func TestLoadRun(t *testing.T) {
 	}
 	m := r.Manifest
 	if m.Model != "toy" || m.ModelHash != "abc123" || m.Seed != 42 || m.Dt != 0.5 || m.Steps != 20 ||
-		m.SimulatedMs != 10 || m.Wall.Build != 1.5 || m.Set["pop.I"] != 1.5 || len(m.Files) != 5 {
+		m.SimulatedMs != 10 || m.WallS.Build != 1.5 || m.Set["pop.I"] != "1.5" || len(m.Files) != 5 {
 		t.Fatalf("manifest %+v", m)
 	}
 	if !slices.Equal(r.Spiking, []string{"m", "q"}) {
@@ -102,10 +103,10 @@ func TestLoadRunRejects(t *testing.T) {
 		edit       func(dir string)
 	}{
 		{"missing array", "no such file", func(d string) { os.Remove(filepath.Join(d, "m.v.npy")) }},
-		{"shape mismatch", "manifest says [3 2]", func(d string) {
+		{"shape mismatch", "manifest.json says [3 2]", func(d string) {
 			os.WriteFile(filepath.Join(d, "m.v.npy"), npyBytes("<f8", []int{2, 3}, make([]float64, 6)), 0o644)
 		}},
-		{"ranks as floats", "dtype <f8, manifest says <i8", func(d string) {
+		{"ranks as floats", "dtype <f8, manifest.json says <i8", func(d string) {
 			os.WriteFile(filepath.Join(d, "m.spike_ranks.npy"), npyBytes("<f8", []int{3}, []float64{0, 1, 1}), 0o644)
 		}},
 		{"unordered spikes", "must be ordered", func(d string) {
@@ -120,6 +121,13 @@ func TestLoadRunRejects(t *testing.T) {
 		{"path in file name", "not a plain file name", func(d string) {
 			s := strings.Replace(testManifest, `"file": "m.v.npy"`, `"file": "../m.v.npy"`, 1)
 			os.WriteFile(filepath.Join(d, "manifest.json"), []byte(s), 0o644)
+		}},
+		{"running", "has not finished", func(d string) {
+			s := strings.Replace(testManifest, `"status": "ok"`, `"status": "running"`, 1)
+			os.WriteFile(filepath.Join(d, "manifest.json"), []byte(s), 0o644)
+		}},
+		{"no manifest", "not a results directory, or a run that has not finished", func(d string) {
+			os.Remove(filepath.Join(d, "manifest.json"))
 		}},
 		{"half a raster", "has no spike_ranks", func(d string) {
 			line := `    {"file": "m.spike_ranks.npy", "monitor": "m", "variable": "spike_ranks", "shape": [3], "dtype": "<i8", "period_ms": 0.5},` + "\n"
@@ -223,11 +231,11 @@ func TestLoadSweep(t *testing.T) {
 	}
 }
 
-func TestWriteNpz(t *testing.T) {
+func TestWriteRunNpz(t *testing.T) {
 	dir := t.TempDir()
 	writeRun(t, dir)
 	out := filepath.Join(t.TempDir(), "run.npz")
-	if err := WriteNpz(dir, out); err != nil {
+	if err := results.WriteRunNpz(dir, out); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.OpenReader(out)
@@ -245,11 +253,15 @@ func TestWriteNpz(t *testing.T) {
 		got, _ := io.ReadAll(rc)
 		rc.Close()
 		want, _ := os.ReadFile(filepath.Join(dir, f.Name))
+		if f.Name == "manifest.json" {
+			m, _ := results.ReadManifest(dir)
+			want, _ = m.Marshal()
+		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s differs from the .npy file", f.Name)
 		}
 	}
-	want := []string{"m.v.npy", "m.spike_times.npy", "m.spike_ranks.npy", "q.spike_times.npy", "q.spike_ranks.npy"}
+	want := []string{"m.v.npy", "m.spike_times.npy", "m.spike_ranks.npy", "q.spike_times.npy", "q.spike_ranks.npy", "manifest.json"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("archive lists %v, want %v", names, want)
 	}
@@ -264,7 +276,7 @@ func TestWriteNpz(t *testing.T) {
 	// A corrupt array fails the bundle and leaves no file behind.
 	os.WriteFile(filepath.Join(dir, "m.v.npy"), []byte("junk"), 0o644)
 	out2 := filepath.Join(t.TempDir(), "bad.npz")
-	if err := WriteNpz(dir, out2); err == nil {
+	if err := results.WriteRunNpz(dir, out2); err == nil {
 		t.Fatal("corrupt array: no error")
 	}
 	if _, err := os.Stat(out2); !os.IsNotExist(err) {
@@ -308,4 +320,16 @@ func TestSummarize(t *testing.T) {
 	if _, err := Summarize(r, -1); err == nil {
 		t.Fatal("negative bin: no error")
 	}
+}
+
+// npyBytes is what numpy.save writes for the array.
+func npyBytes(descr string, shape []int, data any) []byte {
+	var b bytes.Buffer
+	if err := results.WriteNpy(&b, shape, data); err != nil {
+		panic(err)
+	}
+	if got := results.NpyHeader(descr, shape); !bytes.HasPrefix(b.Bytes(), got) {
+		panic("npyBytes: descriptor " + descr + " does not match the data")
+	}
+	return b.Bytes()
 }

@@ -13,13 +13,13 @@ package codegen
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
 	"golang.org/x/tools/imports"
 
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/runtime"
 )
@@ -29,6 +29,7 @@ type Options struct {
 	ImportBase string // import path of the build directory, e.g. "annarchy"
 	Version    string // annc version, for the header and the Program
 	SourceName string // model file base name, for the header
+	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
 }
 
 // genError aborts generation from deep inside the emitter.
@@ -55,7 +56,7 @@ type gen struct {
 	funcs    map[*ir.Function]*ufunc
 	funcList []*ufunc
 	netNames *namer
-	kernels  []*simdKernel // vector kernels of neuron loops (simd.go)
+	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
 	data     map[string][]byte // files embedded in the package (data.go)
 	embeds   []string          // their //go:embed variables
 }
@@ -119,28 +120,39 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	for name, b := range g.data {
 		files[view.Pkg+"/"+name] = b
 	}
-	if err := addRuntime(files); err != nil {
+	if opt.CAPI {
+		capi, err := g.capiFiles(view)
+		if err != nil {
+			return nil, err
+		}
+		for name, src := range capi {
+			files[name] = src
+		}
+	}
+	// ir.Build refuses models whose code it estimates too large; this is the
+	// backstop should the estimate fall short by far.
+	total, largest := 0, ""
+	for name, src := range files {
+		if path.Ext(name) != ".go" {
+			continue // data files are read at run time, not compiled
+		}
+		total += len(src)
+		if largest == "" || len(src) > len(files[largest]) || (len(src) == len(files[largest]) && name < largest) {
+			largest = name
+		}
+	}
+	if total > 2*limits.CodeBytes {
+		return nil, fmt.Errorf("codegen: model %s: the generated Go code is %d MiB (%s: %d MiB), more than go build compiles in reasonable time",
+			m.Name, total>>20, largest, len(files[largest])>>20)
+	}
+	rt, err := runtime.BuildFiles(opt.ImportBase)
+	if err != nil {
 		return nil, err
 	}
+	for name, src := range rt {
+		files[name] = src
+	}
 	return files, nil
-}
-
-// addRuntime copies the runtime sources (without source.go and tests).
-func addRuntime(files map[string][]byte) error {
-	return fs.WalkDir(runtime.Source, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || (path.Ext(p) != ".go" && path.Ext(p) != ".s") || p == "source.go" || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		b, err := fs.ReadFile(runtime.Source, p)
-		if err != nil {
-			return err
-		}
-		files[path.Join("runtime", p)] = b
-		return nil
-	})
 }
 
 // format runs gofmt over src; a parse failure is an internal error that

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/annc/annc/runtime"
+	"github.com/annc/annc/runtime/results"
 )
 
 // maxLiteral is the most values a matrix is printed with as a Go literal;
@@ -36,7 +36,7 @@ func (g *gen) matrixExpr(name string, m [][]float64) string {
 		flat = append(flat, row...)
 	}
 	var b bytes.Buffer
-	if err := runtime.WriteNpy(&b, []int{len(m), cols}, flat); err != nil {
+	if err := results.WriteNpy(&b, []int{len(m), cols}, flat); err != nil {
 		g.fail("embedding %s: %v", name, err)
 	}
 	if g.data == nil {
@@ -73,21 +73,10 @@ func (g *gen) embedCode() string {
 	if len(g.embeds) == 0 {
 		return ""
 	}
-	g.use("bytes")
 	g.use("embed")
 	return strings.Join(g.embeds, "\n") + `
-// embeddedMatrix reads a rows × cols float64 matrix embedded as .npy.
 func embeddedMatrix(data []byte, rows, cols int) [][]float64 {
-	shape, v, err := annrt.ReadNpy(bytes.NewReader(data))
-	if err != nil || len(shape) != 2 || shape[0] != rows || shape[1] != cols {
-		panic(fmt.Sprintf("embedded matrix %dx%d: %v %v", rows, cols, shape, err))
-	}
-	flat := v.([]float64)
-	out := make([][]float64, rows)
-	for i := range out {
-		out[i] = flat[i*cols : (i+1)*cols : (i+1)*cols]
-	}
-	return out
+	return annrt.EmbeddedMatrix(data, rows, cols)
 }
 `
 }

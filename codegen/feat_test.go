@@ -88,12 +88,14 @@ type featOut struct {
 // featExpected iterates featModel by hand.
 func featExpected(steps int) featOut {
 	var e featOut
-	// STDP state.
+	// STDP state. As ANNarchy 5 (the default), a presynaptic event decays
+	// the event-driven variables to the step before it, a postsynaptic one
+	// to its own step; the last event starts far in the past.
 	w, x, y := 0.5, 0.0, 0.0
-	last := 0
+	last := -10000
 	h1, h2 := 1.0/10, 1.0/20
-	decay := func(s int) {
-		el := float64(s-last) * 1.0
+	decay := func(now int) {
+		el := float64(now-last) * 1.0
 		x = 0.0 + (x-0.0)*math.Exp(-h1*el)
 		y = 0.0 + (y-0.0)*math.Exp(-h2*el)
 	}
@@ -112,7 +114,7 @@ func featExpected(steps int) featOut {
 		t := float64(s)
 		// 2. Transmission.
 		if s == 3 || s == 11 {
-			decay(s)
+			decay(s - 1)
 			g += w
 			x += 1
 			w = min(max(w-0.1*y, 0), 1)

@@ -63,6 +63,7 @@ var networkReserved = []string{
 	"ClearCallbacks", "SetProgress", "SetStopFlag", "Interrupted", "Run", "Simulate", "SimulateUntil",
 	"SimulateUntilPops", "Reset", "Set", "Get", "Monitors", "Base", "Const", "SetSeed",
 	"EnableLearning", "DisableLearning", "Paths", "ResetWith", "EnableLearningPeriod", "CheckFinite", "CheckFiniteVars",
+	"BeginSimulate",
 }
 
 // Exported fields and methods of a generated population type.

@@ -65,6 +65,7 @@ type popView struct {
 	Sums, Draw        bool
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
+	RateField         string   // field of r computed over the firing_rate_window ("" if none)
 }
 
 type projView struct {
@@ -305,6 +306,11 @@ func (g *gen) popView(p *pop, set, get *strings.Builder, paths *[]string) popVie
 	}
 	if p.p.Stop != nil {
 		pv.Stop = g.stopCode(p)
+	}
+	if p.p.RateWindowSteps > 0 {
+		pv.RateField = nt.field[nt.byName["r"]]
+		pv.InitVars += fmt.Sprintf("if p.frWin == nil {\np.frWin = annrt.NewRateWindow(p.Size, %d, %s)\n}\np.frWin.Reset()\n",
+			p.p.RateWindowSteps, g.floatLit64(p.p.RateWindowMs))
 	}
 	base := "n." + p.field + "."
 	for _, vr := range nt.t.Vars {
@@ -576,6 +582,11 @@ func (g *gen) monView(mo *mon) monView {
 	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
 	if p != nil && !p.nt.t.Spiking {
 		fmt.Fprintf(&setup, "m.RateCoded = true\n")
+	}
+	if pj != nil {
+		// The ranks are read when the results are written: ResetWith may
+		// draw the connectivity again.
+		fmt.Fprintf(&setup, "m.Synapses = func() (pre, post []int32) { return n.%s.C.Pre, n.%s.C.Post }\n", pj.field, pj.field)
 	}
 	add := "AddVar"
 	if g.f32 {

@@ -44,6 +44,9 @@ func (g *gen) neuronCode(nt *ntype) string {
 		w("TLast []float64 // time of each neuron's last spike (ms)\n")
 		w("refr []int32 // refractory steps left\n")
 		w("ring *annrt.SpikeRing // spikes of past steps, for delayed projections (nil if none)\n")
+		if t.RateR {
+			w("frWin *annrt.RateWindow // spikes of the firing_rate_window that r counts (nil: r stays)\n")
+		}
 	}
 	w("rng annrt.RNG // per-step random stream\n")
 	w("setRNG annrt.RNG // stream of values drawn by Set\n")
@@ -382,6 +385,11 @@ copy(p.%s, p.buffer[row])
 		return b.String(), "", nil
 	}
 
+	if !t.Spiking && len(t.GlobalUpdate)+len(t.LocalUpdate) == 0 {
+		// A rate-coded type without equations (ANNarchy's InputArray:
+		// r is a parameter set from outside).
+		return "// Nothing to compute: the type has no equations.\n", "", nil
+	}
 	gc := g.newCtx(mNeuronGlobal)
 	gc.nt = nt
 	gc.written = writtenVars(t.GlobalUpdate)
@@ -525,7 +533,11 @@ copy(p.%s, p.buffer[row])
 	} else {
 		b.WriteString(split)
 	}
-	return b.String(), r.String(), kc
+	rs := r.String()
+	if rest := strings.TrimPrefix(rs, "N := p.Size\n"); !usesIdent(rest, "N") {
+		rs = rest // a neuron type without equations (an input array)
+	}
+	return b.String(), rs, kc
 }
 
 // splitCall prints the code running recv.method(n, chunk, lo, hi) over

@@ -28,6 +28,8 @@ func (g *gen) projCode(pj *proj) string {
 			cont, transmitRange = g.rateTransmitCode(pj)
 			transmit = "{\n" + transmit + "}\n" + cont
 		}
+	} else if p.DecodeSteps > 0 {
+		transmit = g.decodeTransmitCode(pj)
 	} else {
 		transmit, transmitRange = g.rateTransmitCode(pj)
 	}
@@ -57,6 +59,9 @@ func (g *gen) projCode(pj *proj) string {
 		}
 	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
+	if p.DecodeSteps > 0 {
+		w("dec *annrt.Decoder // the decoded spikes of the last steps (nil until the first step)\n")
+	}
 	if len(st.Decays) > 0 {
 		w("lastEv []int64 // step of each synapse's last event\n")
 	}
@@ -588,6 +593,16 @@ func renameIdents(src string, fn func(string) string) string {
 // spikeTransmitCode delivers the spikes emitted max(1, d) steps ago through
 // the synapses of delay d: event-driven variables decay to now, then the
 // g_target statements, then (when learning) the other pre_spike statements.
+// decodeTransmitCode adds the decoded rates of a decoding projection to
+// the weighted sum of its target (annrt.Decoder).
+func (g *gen) decodeTransmitCode(pj *proj) string {
+	if len(pj.targets) == 0 {
+		return "" // the post neuron reads no sum of this target
+	}
+	dst := "pj.post." + pj.post.nt.sumField[pj.targets[0]]
+	return fmt.Sprintf("if pj.dec == nil {\npj.dec = annrt.NewDecoder(pj.C, %d, n.Dt)\n}\nannrt.Decode(pj.dec, pj.C, pj.W, pj.pre.Spiked, %s)\n", pj.p.DecodeSteps, dst)
+}
+
 func (g *gen) spikeTransmitCode(pj *proj) string {
 	st := pj.st
 	if staticSpiking(st) {
@@ -720,6 +735,7 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range kc.invs {
+			g.useIn(e)
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")

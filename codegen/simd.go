@@ -290,7 +290,6 @@ func (s *simdc) expr(e ir.Expr) sval {
 			s.fail("unary %s", x.Op)
 		}
 		a := s.expr(x.X)
-		s.c.g.use("math") // the sign mask below
 		return s.op("VXORPD", true, a, s.inv("math.Copysign(0, -1)"))
 	case *ir.Binary:
 		switch x.Op {
@@ -751,6 +750,7 @@ func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string 
 	w("i0 := lo\nif %s != nil && hi-lo >= 4 {\nn4 := (hi - lo) &^ 3\n", k.fn)
 	w("inv := &p.simdInv[chunk]\n")
 	for i, e := range s.invs {
+		g.useIn(e)
 		w("splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 	}
 	w("ptrs := &p.simdPtrs[chunk]\n")
@@ -780,6 +780,13 @@ func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string 
 
 // simdFiles returns the assembly and its Go declarations (amd64 only; other
 // architectures leave the function variables nil and run the scalar loops).
+// useIn imports math when a printed invariant uses it (the sign mask).
+func (g *gen) useIn(e string) {
+	if strings.Contains(e, "math.") {
+		g.use("math")
+	}
+}
+
 func (g *gen) simdFiles(pkg, header, runtimeImport string) map[string][]byte {
 	if g.f32 {
 		return nil

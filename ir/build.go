@@ -4,13 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	gotoken "go/token"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/parser"
 )
 
@@ -22,6 +25,7 @@ type Library interface {
 }
 
 type builder struct {
+	lits   map[parser.Expr]litVal // literal values of expressions (fold.go)
 	m      *parser.Model
 	lib    Library
 	diags  diag.List
@@ -43,6 +47,9 @@ type builder struct {
 	// syntax errors (reported by the parser): they are not analysed, and the
 	// objects using them are skipped without further messages.
 	brokenTypes map[string]bool
+	// rateTypes names the neuron types of populations with a
+	// firing_rate_window: spiking ones get a variable r.
+	rateTypes map[string]bool
 	// anonBroken is set when a population or projection whose name could
 	// not be read was rejected: any unknown name may be that one.
 	anonBroken bool
@@ -91,6 +98,12 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	b.header()
 	b.constants()
 	b.modelFunctions()
+	b.rateTypes = map[string]bool{}
+	for _, pd := range m.Pops {
+		if pd.RateWindow != nil && pd.Neuron != "" {
+			b.rateTypes[pd.Neuron] = true
+		}
+	}
 	for _, def := range m.Neurons {
 		if def.Broken {
 			b.brokenTypes[def.Name] = true
@@ -134,14 +147,43 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	}
 	b.simulation()
 	b.schedule()
+	if !b.diags.HasErrors() {
+		b.checkSize()
+	}
 	b.diags.Sort()
 	return out, b.diags
+}
+
+// buildDirNames are the entries of a build directory besides the model's
+// package directory, which is named after the model, and directory names
+// the go command treats specially.
+var buildDirNames = map[string]string{
+	"main":     "a Go package named main is a program and cannot be imported",
+	"runtime":  "the build directory's runtime package is named so",
+	"bin":      "the build directory keeps the built program in bin/",
+	"capi":     "the build directory keeps the C API in capi/",
+	"vendor":   "the go command reads a vendor directory as vendored dependencies",
+	"testdata": "the go command ignores directories named testdata",
+}
+
+// reservedModelName says why a model name cannot name the generated package
+// and its directory, or returns "".
+func reservedModelName(name string) string {
+	if why, ok := buildDirNames[name]; ok {
+		return why
+	}
+	if gotoken.IsKeyword(name) {
+		return "it is a Go keyword"
+	}
+	return ""
 }
 
 func (b *builder) header() {
 	m := b.m
 	if !modelName.MatchString(m.Name) {
 		b.diags.Errorf(m.NamePos, "model name %q must match [a-z][a-z0-9_]* (it becomes a Go package name)", m.Name)
+	} else if why := reservedModelName(m.Name); why != "" {
+		b.diags.Errorf(m.NamePos, "model name %q cannot be used: %s; choose another name", m.Name, why)
 	}
 	if b.out.Dt == 0 {
 		b.out.Dt = 1
@@ -240,7 +282,7 @@ func (b *builder) synapseByName(name string, pos diag.Pos) *synType {
 	}
 	var names []string
 	for n := range b.synapses {
-		if !strings.HasPrefix(n, "Default") {
+		if !strings.HasPrefix(n, "Default") && !strings.HasPrefix(n, "\x00") {
 			names = append(names, n)
 		}
 	}
@@ -330,6 +372,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	}
 	b.pops[pd.Name] = pop
 	b.out.Pops = append(b.out.Pops, pop)
+	b.rateWindow(pop, pd)
 	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
@@ -350,7 +393,7 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 
 // maxPopSize bounds the neurons of one population, so that a typo in a
 // geometry gives an error rather than exhausting memory.
-const maxPopSize = 1 << 30
+const maxPopSize = limits.Neurons
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -371,6 +414,24 @@ func (b *builder) typeScope(nt *NeuronType) *scope {
 }
 
 // overrides converts population/projection parameters or init values.
+// rateWindow checks a population's firing_rate_window.
+func (b *builder) rateWindow(pop *Population, pd *parser.PopDef) {
+	if pd.RateWindow == nil {
+		return
+	}
+	w := *pd.RateWindow
+	switch {
+	case !pop.Type.Spiking || pop.Input != NotInput || pd.Neuron == "":
+		b.errorf(pd.RateWindowPos, "firing_rate_window needs a population of spiking neurons (its rate r is computed from their spikes)")
+	case !pop.Type.RateR:
+		b.errorf(pd.RateWindowPos, "firing_rate_window computes r, but neuron type %s defines r itself", pop.Type.Name)
+	case !(w > 0) || Steps(w, b.out.Dt) < 1:
+		b.errorf(pd.RateWindowPos, "firing_rate_window must be at least one step (%v ms), got %v", b.out.Dt, w)
+	default:
+		pop.RateWindowMs, pop.RateWindowSteps = w, Steps(w, b.out.Dt)
+	}
+}
+
 // refractoryOverride gives a population the per-neuron refractory periods
 // of its type (NeuronType.RefractoryInit) unless its parameters set them.
 func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Override {
@@ -526,6 +587,20 @@ func (b *builder) defaultSynapse(spiking bool) *synType {
 	return sy
 }
 
+// decodingSynapse is the synapse type of decoding projections: weights
+// only; the transmission is the decoder's (see Projection.DecodeSteps).
+func (b *builder) decodingSynapse() *synType {
+	const key = "\x00decoding" // not a name a model can give its own types
+	if sy, ok := b.synapses[key]; ok {
+		return sy
+	}
+	sy := b.synapseType(&parser.SynapseDef{Name: "Decoding", Builtin: true, Psp: &parser.Ident{Name: "w"}})
+	b.setSpiking(sy, false)
+	b.synapses[key] = sy
+	b.synOrder = append(b.synOrder, sy)
+	return sy
+}
+
 func (b *builder) projection(i int, pd *parser.ProjDef) {
 	targets := pd.Targets
 	if len(targets) == 0 && pd.Target != "" {
@@ -541,7 +616,16 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 			name = defName
 		}
 		b.broken[name] = true
-		return // its errors are reported
+		// Its own errors are reported; check the parts that have none.
+		var pre, post View
+		if !slices.Contains(pd.BadParts, "pre") && pd.Pre.Name != "" {
+			pre, _ = b.view(pd.Pre)
+		}
+		if !slices.Contains(pd.BadParts, "post") && pd.Post.Name != "" {
+			post, _ = b.view(pd.Post)
+		}
+		b.checkRest(pd, name, pre, post)
+		return
 	}
 	pre, ok1 := b.view(pd.Pre)
 	post, ok2 := b.view(pd.Post)
@@ -571,15 +655,27 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "projection %q has the name of a population", name)
 	}
 	if !ok1 || !ok2 {
+		b.checkRest(pd, name, pre, post)
 		return
 	}
 	preSpiking := pre.Pop.Type.Spiking
 	var sy *synType
-	if pd.Synapse == "" {
+	switch {
+	case pd.Decoding != nil:
+		if pd.Synapse != "" {
+			b.diags.Errorf(pd.SynapsePos, "a decoding projection has no synapse type (its weights scale the decoded rates)")
+		}
+		if !preSpiking || post.Pop.Type.Spiking {
+			b.diags.Errorf(pd.DecodingPos, "a decoding projection goes from a spiking population to a rate-coded one")
+			return
+		}
+		sy = b.decodingSynapse()
+	case pd.Synapse == "":
 		sy = b.defaultSynapse(preSpiking)
-	} else {
+	default:
 		sy = b.synapseByName(pd.Synapse, pd.SynapsePos)
 		if sy == nil {
+			b.connector(pd.Connector, pre, post)
 			return
 		}
 		if !sy.decided {
@@ -588,6 +684,16 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	}
 	st := sy.t
 	pr := &Projection{Name: name, Pos: pd.Pos, Index: len(b.out.Projs), Pre: pre, Post: post, Target: pd.Target, Type: st}
+	if pd.Decoding != nil {
+		w := *pd.Decoding
+		if w == 0 {
+			w = b.out.Dt
+		}
+		pr.DecodeSteps = max(Steps(w, b.out.Dt), 1)
+		if len(targets) > 1 {
+			b.diags.Errorf(pd.TargetPos, "a decoding projection has one target")
+		}
+	}
 	_ = i
 	postType := post.Pop.Type
 	// A psp from a spiking population reaches a spiking neuron through
@@ -611,7 +717,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput { // projections onto inputs exist for their learning (ANNarchy allows them)
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
 			}
 		}
@@ -621,7 +727,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		for _, t := range targets {
 			if readsSum(postType, t) {
 				pr.Targets = append(pr.Targets, t)
-			} else {
+			} else if post.Pop.Input == NotInput {
 				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
 			}
 		}
@@ -633,15 +739,29 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	b.out.Projs = append(b.out.Projs, pr)
 }
 
-// hasConductance reports whether neuron type nt has the conductance
-// g_target (its Targets also name the targets it reads only as sum(target)).
+// hasConductance reports whether a spiking neuron type has g_target.
 func hasConductance(nt *NeuronType, target string) bool {
 	for _, v := range nt.Vars {
-		if v.Conductance && v.Name == "g_"+target {
+		if v.Name == "g_"+target && v.Conductance {
 			return true
 		}
 	}
 	return false
+}
+
+// checkRest reports the errors of the synapse, parameters and connector of
+// a projection that cannot be built (its other errors are reported): pre
+// and post are its views, zero when unknown.
+func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
+	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
+	if pd.Synapse != "" && !bad("synapse") && !b.brokenTypes[pd.Synapse] {
+		if sy := b.synapseByName(pd.Synapse, pd.SynapsePos); sy != nil && !bad("parameters") {
+			b.overrides(pd.Parameters, sy.t.Vars, 0, true, "projection "+name)
+		}
+	}
+	if pd.Connector.Kind != "" && !bad("connector") {
+		b.connector(pd.Connector, pre, post)
+	}
 }
 
 // maxDelayMs reports whether a projection's connector may give delays

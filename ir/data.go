@@ -1,14 +1,12 @@
 package ir
 
 import (
-	"bufio"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/annc/annc/internal/diag"
-	"github.com/annc/annc/runtime"
+	"github.com/annc/annc/runtime/results"
 )
 
 // readNpy reads a .npy file named in the model (relative names are relative
@@ -20,26 +18,16 @@ func (b *builder) readNpy(pos diag.Pos, name, what string) (rows [][]float64, sh
 	if !filepath.IsAbs(path) && b.m.File != "" {
 		path = filepath.Join(filepath.Dir(b.m.File), path)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			b.errorf(pos, "%s: no file %s (a relative name is relative to the model file's folder)", what, name)
-		} else {
-			b.errorf(pos, "%s: %v", what, err)
-		}
+	a, err := results.ReadNpyFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		b.errorf(pos, "%s: no file %s (a relative name is relative to the model file's folder)", what, name)
 		return nil, nil, false
 	}
-	defer f.Close()
-	shape, data, err := runtime.ReadNpy(bufio.NewReader(f))
 	if err != nil {
-		b.errorf(pos, "%s: %s: %v", what, name, err)
+		b.errorf(pos, "%s: %v", what, err)
 		return nil, nil, false
 	}
-	vals, err := runtime.AsFloat64(data)
-	if err != nil {
-		b.errorf(pos, "%s: %s: %v", what, name, err)
-		return nil, nil, false
-	}
+	shape, vals := a.Shape, a.Floats()
 	if len(shape) == 0 {
 		b.errorf(pos, "%s: %s holds a single number, not an array", what, name)
 		return nil, nil, false

@@ -232,6 +232,10 @@ type NeuronType struct {
 	RefractoryInit *Value
 
 	Input InputKind // Poisson etc. when the type was synthesised for an input population
+
+	// RateR: the spiking type has a variable r without equation, the
+	// firing rate its populations with a firing_rate_window compute.
+	RateR bool
 }
 
 // InputKind marks synthesised neuron types of input populations.
@@ -318,6 +322,12 @@ type Population struct {
 	Timed      *TimedArray
 
 	Stop *StopCondition
+
+	// RateWindowSteps > 0: r is the firing rate over the last
+	// RateWindowSteps steps, 1000/RateWindowMs × spikes (ANNarchy's
+	// compute_firing_rate).
+	RateWindowSteps int
+	RateWindowMs    float64
 }
 
 // TimedArray holds the buffer of a TimedArray input.
@@ -437,6 +447,11 @@ type Projection struct {
 	Type      *SynapseType
 	Override  []Override
 	Connector Connector
+	// DecodeSteps > 0 makes a decoding projection (ANNarchy's
+	// DecodingProjection): sum(target) of each post neuron gets the
+	// weighted spikes it received in the last DecodeSteps steps, as a rate
+	// in Hz per synapse; delays are ignored.
+	DecodeSteps int
 }
 
 // MonVarKind says what a monitored name is.

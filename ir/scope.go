@@ -187,6 +187,7 @@ func (s *scope) expr(e parser.Expr) (Expr, Type) {
 		return s.attr(n)
 	case *parser.Unary:
 		x, t := s.expr(n.X)
+		s.checkFold(n, n.X)
 		switch n.Op {
 		case "not":
 			if t != Bool {
@@ -198,9 +199,13 @@ func (s *scope) expr(e parser.Expr) (Expr, Type) {
 		}
 		return &Unary{Op: "-", X: s.numeric(x, t)}, numType(t)
 	case *parser.Binary:
-		return s.binary(n)
+		x, t := s.binary(n)
+		s.checkFold(n, n.X, n.Y)
+		return x, t
 	case *parser.Call:
-		return s.call(n)
+		x, t := s.call(n)
+		s.checkFold(n, n.Args...)
+		return x, t
 	case *parser.Cond:
 		return s.cond(n.Pos, n.C, n.A, n.B)
 	case *parser.Deriv:

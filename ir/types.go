@@ -434,6 +434,11 @@ func (b *builder) neuronType(def *parser.NeuronDef) *NeuronType {
 	nt.Functions = b.localFuncs(s, def.Functions)
 	b.params(s, def.Parameters)
 	b.declareEquations(s, def.Equations)
+	if nt.Spiking && b.rateTypes[def.Name] {
+		if _, ok := s.vars["r"]; !ok {
+			nt.RateR = s.declare(&Var{Name: "r", Pos: def.Pos, Loc: Local})
+		}
+	}
 	items := b.equations(s, def.Equations)
 
 	if !nt.Spiking {

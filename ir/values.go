@@ -262,7 +262,13 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		}
 		return v.Num, true
 	}
-	nPre, nPost := pre.Len(), post.Len()
+	// Without both populations (a projection whose pre or post is unknown,
+	// checked only for its own errors) the sizes are unknown.
+	sized := pre.Pop != nil && post.Pop != nil
+	nPre, nPost := math.MaxInt32, math.MaxInt32
+	if sized {
+		nPre, nPost = pre.Len(), post.Len()
+	}
 	if x, ok := number("probability"); ok {
 		if x < 0 || x > 1 || math.IsNaN(x) {
 			b.errorf(given["probability"].Pos, "probability must be in [0, 1], got %s", fnum(x))
@@ -302,7 +308,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 			c.AllowSelf = *v.Bool
 		}
 	}
-	if cd.Kind == "gaussian" || cd.Kind == "dog" {
+	if sized && (cd.Kind == "gaussian" || cd.Kind == "dog") {
 		// The runtime places the neurons of whole populations on a grid.
 		switch {
 		case !pre.Whole() || !post.Whole():
@@ -312,12 +318,14 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 				cd.Kind, pre.Pop.Name, len(pre.Pop.Geometry), post.Pop.Name, len(post.Pop.Geometry))
 		}
 	}
-	if cd.Kind == "one_to_one" && nPre != nPost {
+	if cd.Kind == "one_to_one" && sized && nPre != nPost {
 		b.errorf(cd.Pos, "one_to_one needs views of the same size (%d pre, %d post)", nPre, nPost)
 	}
-	if n, how := leastSynapses(c, pre, post); n > MaxSynapses {
-		b.errorf(cd.Pos, "%s creates %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
-			cd.Kind, how, n, MaxSynapses)
+	if sized {
+		if n, how := leastSynapses(c, pre, post); n > MaxSynapses {
+			b.errorf(cd.Pos, "%s creates %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
+				cd.Kind, how, n, MaxSynapses)
+		}
 	}
 	prePost := false
 	if v := given["pre_post"]; v != nil {
@@ -329,7 +337,9 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	}
 	if v := given["delays"]; v != nil {
 		if cd.Kind == "from_matrix" && (v.List != nil || (v.Str != "" && v.Expr == nil)) {
-			c.DelayMatrix, _ = b.matrixValues(v, nPre, nPost, prePost, "from_matrix delays")
+			if sized {
+				c.DelayMatrix, _ = b.matrixValues(v, nPre, nPost, prePost, "from_matrix delays")
+			}
 			for _, row := range c.DelayMatrix {
 				for _, d := range row {
 					if d < 0 {
@@ -349,7 +359,9 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	}
 	if v := given["weights"]; v != nil {
 		if cd.Kind == "from_matrix" {
-			c.Matrix, c.MatrixFile = b.matrixValues(v, nPre, nPost, prePost, "from_matrix weights")
+			if sized {
+				c.Matrix, c.MatrixFile = b.matrixValues(v, nPre, nPost, prePost, "from_matrix weights")
+			}
 			c.Weights = Value{Pos: v.Pos}
 		} else if w, ok := b.value(v, 0, "weights"); ok {
 			if w.Kind == ListValue {

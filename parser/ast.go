@@ -275,6 +275,10 @@ type PopDef struct {
 	Parameters    []Named
 	Init          []Named
 	StopCondition *StopCond
+	// RateWindow is firing_rate_window in ms (ANNarchy's
+	// compute_firing_rate(window)); nil when not given.
+	RateWindow    *float64
+	RateWindowPos diag.Pos
 	Poisson       *PoissonDef
 	SpikeSource   *SpikeSourceDef
 	TimedArray    *TimedArrayDef
@@ -324,7 +328,14 @@ type ProjDef struct {
 	SynapsePos diag.Pos
 	Parameters []Named
 	Connector  ConnDef
-	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	// Decoding, when set, makes this a decoding projection (spikes to
+	// rates, ANNarchy's DecodingProjection) with that window in ms (0: dt).
+	Decoding    *float64
+	DecodingPos diag.Pos
+	Broken      bool // has syntax or schema errors (reported); analysis skips it
+	// BadParts names the keys whose own values had errors (reported), so
+	// that analysis can still check the other parts of a broken projection.
+	BadParts []string
 }
 
 // MonitorDef is one monitor.

@@ -58,7 +58,11 @@ func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 			bad = true
 			opens = nil
 		}
-		if len(cur) > 0 {
+		if len(cur) > 0 && len(segs) == limits.TypeStatements {
+			// no type may hold more (see limits.TypeStatements): the rest is not parsed
+			diags.Errorf(at.pos(cur[0].line, cur[0].col), "more than %d statements in one string; annc generates at most %d per type", limits.TypeStatements, limits.TypeStatements)
+			segs = append(segs, segment{toks: cur[:1], colon: -1, bad: true})
+		} else if len(cur) > 0 && len(segs) < limits.TypeStatements {
 			segs = append(segs, segment{toks: cur, colon: flagColon(cur), bad: bad})
 		}
 		cur, bad, limited = nil, false, false

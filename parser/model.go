@@ -721,7 +721,7 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 	})
 }
 
-var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition",
+var popKeys = []string{"name", "geometry", "neuron", "parameters", "init", "stop_condition", "firing_rate_window",
 	"poisson", "spike_source", "timed_array"}
 
 func (l *loader) population(n *yaml.Node) *PopDef {
@@ -750,6 +750,10 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "init":
 			p.Init = l.namedValues(v, "init of "+what)
+		case "firing_rate_window":
+			if f, ok := l.number(v, "firing_rate_window"); ok {
+				p.RateWindow, p.RateWindowPos = &f, l.pos(v)
+			}
 		case "stop_condition":
 			src, ok := l.source(v, "stop_condition of "+what)
 			if !ok {
@@ -762,10 +766,26 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			kinds++
 			pd := &PoissonDef{Pos: l.pos(v)}
 			p.Poisson = pd
-			l.fields(v, "poisson of "+what, []string{"rates"}, func(key string, k, v *yaml.Node) {
-				pd.Rates = l.value(v, "rates of "+what)
+			given := 0
+			l.fields(v, "poisson of "+what, []string{"rates", "target"}, func(key string, k, v *yaml.Node) {
+				given++
+				if key == "rates" {
+					pd.Rates = l.value(v, "rates of "+what)
+					return
+				}
+				// ANNarchy's PoissonPopulation(target=...): rates = sum(target).
+				if t, ok := l.name(v, "target of poisson"); ok {
+					e, d := ParseExpr("sum("+t+")", l.mapper(v))
+					l.diags = append(l.diags, d...)
+					pd.Rates = Value{Pos: l.pos(v), Str: "sum(" + t + ")", Expr: e}
+				}
 			})
-			l.require(v, "poisson of "+what, "rates")
+			switch {
+			case given == 0:
+				l.require(v, "poisson of "+what, "rates")
+			case given > 1:
+				l.errorf(v, "poisson of %s takes rates (Hz) or target (rates = sum(target)), not both", what)
+			}
 		case "spike_source":
 			kinds++
 			sd := &SpikeSourceDef{Pos: l.pos(v)}
@@ -846,7 +866,7 @@ func (l *loader) geometry(n *yaml.Node, what string) []int {
 	return nil
 }
 
-var projKeys = []string{"name", "pre", "post", "target", "synapse", "parameters", "connector"}
+var projKeys = []string{"name", "pre", "post", "target", "synapse", "parameters", "connector", "decoding"}
 
 func (l *loader) projection(n *yaml.Node) *ProjDef {
 	p := &ProjDef{Pos: l.pos(n)}
@@ -859,6 +879,12 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 		}
 	}
 	ok := l.fields(n, what, projKeys, func(key string, k, v *yaml.Node) {
+		before := len(l.diags.Errors())
+		defer func() {
+			if len(l.diags.Errors()) > before {
+				p.BadParts = append(p.BadParts, key)
+			}
+		}()
 		switch key {
 		case "name":
 			p.Name, _ = l.name(v, "projection name")
@@ -888,6 +914,21 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 		case "synapse":
 			p.SynapsePos = l.pos(v)
 			p.Synapse, _ = l.name(v, "synapse of "+what)
+		case "decoding":
+			// ANNarchy's DecodingProjection(..., window=...).
+			p.DecodingPos = l.pos(k)
+			window := 0.0
+			p.Decoding = &window
+			if !isNull(v) {
+				l.fields(v, "decoding of "+what, []string{"window"}, func(_ string, _, v *yaml.Node) {
+					if f, ok := l.number(v, "window"); ok {
+						window = f
+						if f < 0 {
+							l.errorf(v, "window must not be negative, got %v", f)
+						}
+					}
+				})
+			}
 		case "parameters":
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "connector":

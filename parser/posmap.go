@@ -200,7 +200,9 @@ func (f *fileLines) clamp(p diag.Pos) diag.Pos {
 // File is added on lookup, so that a long scalar costs 8 bytes a character.
 type lc struct{ line, col int32 }
 
-func (p lc) pos(file string) diag.Pos { return diag.Pos{File: file, Line: int(p.line), Col: int(p.col)} }
+func (p lc) pos(file string) diag.Pos {
+	return diag.Pos{File: file, Line: int(p.line), Col: int(p.col)}
+}
 
 func lookupFunc(file string, pos []lc, starts []int) func(line, col int) diag.Pos {
 	return func(line, col int) diag.Pos {

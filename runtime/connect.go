@@ -1,10 +1,13 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/bits"
 	"slices"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // View is the part of a population a projection connects: the population's
@@ -780,6 +783,25 @@ func MatrixSynapses(weights, values [][]float64) []float64 {
 				out = append(out, values[j][i])
 			}
 		}
+	}
+	return out
+}
+
+// EmbeddedMatrix reads a rows × cols float64 matrix that the generated code
+// embeds as a .npy file; a matrix of another shape is a bug of the
+// generated code, so it panics.
+func EmbeddedMatrix(data []byte, rows, cols int) [][]float64 {
+	a, err := results.ReadNpy(bytes.NewReader(data))
+	if err != nil || a.Dtype != "<f8" || len(a.Shape) != 2 || a.Shape[0] != rows || a.Shape[1] != cols {
+		var shape []int
+		if a != nil {
+			shape = a.Shape
+		}
+		panic(fmt.Sprintf("embedded matrix %dx%d: %v %v", rows, cols, shape, err))
+	}
+	out := make([][]float64, rows)
+	for i := range out {
+		out[i] = a.Float[i*cols : (i+1)*cols : (i+1)*cols]
 	}
 	return out
 }

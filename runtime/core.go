@@ -29,8 +29,9 @@ type Core struct {
 	progLastCheck time.Time
 	progLastCall  time.Time
 
-	stop        *atomic.Bool
-	interrupted bool
+	stop               *atomic.Bool
+	interrupted        bool
+	stoppedByCondition bool
 
 	// finiteness check (see SetCheck in finite.go)
 	check      func() error
@@ -147,6 +148,10 @@ func (c *Core) SetStopFlag(flag *atomic.Bool) { c.stop = flag }
 // was set.
 func (c *Core) Interrupted() bool { return c.interrupted }
 
+// StoppedByCondition reports whether the last SimulateUntil ended because
+// its stop condition held.
+func (c *Core) StoppedByCondition() bool { return c.stoppedByCondition }
+
 // scheduleCallbacks fills c.sched for a Simulate call starting at step start
 // and returns the first step at which a callback is due (noStep if none).
 func (c *Core) scheduleCallbacks(start int64) int64 {
@@ -232,7 +237,7 @@ func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float
 func (c *Core) advance(total int64, step func(), due int64, until func() bool) int64 {
 	start := c.Step
 	end := start + total
-	c.interrupted = false
+	c.interrupted, c.stoppedByCondition = false, false
 	if until == nil {
 		// A run stopped by a condition may end long before total: its
 		// monitors grow as they go instead.
@@ -257,6 +262,7 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 		step()
 		c.Step++
 		if until != nil && until() {
+			c.stoppedByCondition = true
 			break
 		}
 		if c.stop != nil && c.stop.Load() {

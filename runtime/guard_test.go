@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"github.com/annc/annc/runtime/results"
 	"math"
 	"os"
 	"os/exec"
@@ -207,11 +208,11 @@ func TestMainNonFinite(t *testing.T) {
 	if code != ExitError || msg != want {
 		t.Fatalf("exit %d\n got %s\nwant %s", code, msg, want)
 	}
-	man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+	man, err := results.ReadManifest(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if man.Status != StatusError || man.Error != strings.TrimPrefix(strings.TrimSpace(want), "leaky: ") || man.Steps != 300 || man.SimulatedMs != 300 {
+	if man.Status != results.StatusError || man.Error != strings.TrimPrefix(strings.TrimSpace(want), "leaky: ") || man.Steps != 300 || man.SimulatedMs != 300 {
 		t.Errorf("manifest status %q error %q steps %d ms %g", man.Status, man.Error, man.Steps, man.SimulatedMs)
 	}
 	// What was recorded up to the stop is written, the NaN included.
@@ -238,8 +239,8 @@ func TestMainNonFiniteEnd(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("-check-every 0: exit %d: %s", code, msg)
 	}
-	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
-	if man.Status != StatusOK || man.Steps != 1030 {
+	man, _ := results.ReadManifest(out)
+	if man.Status != results.StatusOK || man.Steps != 1030 {
 		t.Errorf("-check-every 0: %+v", man)
 	}
 }
@@ -253,8 +254,8 @@ func TestMainNonFiniteInitial(t *testing.T) {
 	if code != ExitError || msg != want {
 		t.Fatalf("exit %d\n got %s\nwant %s", code, msg, want)
 	}
-	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
-	if man.Status != StatusError || man.Steps != 0 {
+	man, _ := results.ReadManifest(out)
+	if man.Status != results.StatusError || man.Steps != 0 {
 		t.Errorf("manifest %+v", man)
 	}
 }
@@ -279,8 +280,8 @@ func TestSweepNonFinite(t *testing.T) {
 	if len(lines) != 4 || !strings.Contains(lines[1], ",ok,") || !strings.Contains(lines[2], ",error,") || !strings.Contains(lines[3], ",ok,") {
 		t.Errorf("sweep.csv:\n%s", csv)
 	}
-	for i, want := range []string{StatusOK, StatusError, StatusOK} {
-		man, err := ReadManifest(filepath.Join(out, RunDirName(i), "manifest.json"))
+	for i, want := range []string{results.StatusOK, results.StatusError, results.StatusOK} {
+		man, err := results.ReadManifest(filepath.Join(out, RunDirName(i)))
 		if err != nil || man.Status != want {
 			t.Errorf("run %d: %v %+v", i, err, man)
 		}
@@ -317,8 +318,8 @@ func TestMainMaxMemory(t *testing.T) {
 	if code != ExitError || msg != want {
 		t.Fatalf("exit %d\n got %s\nwant %s", code, msg, want)
 	}
-	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
-	if man.Status != StatusError || man.Steps != 0 || len(man.Files) != 0 {
+	man, _ := results.ReadManifest(out)
+	if man.Status != results.StatusError || man.Steps != 0 || len(man.Files) != 0 {
 		t.Errorf("refused run manifest %+v", man)
 	}
 	// 264 bytes pass the estimate, but the spikes (4 in m, 2 in sub: 96
@@ -357,8 +358,8 @@ func TestMainMaxMemory(t *testing.T) {
 	if code != ExitError || !strings.Contains(msg, "leaky: the monitors hold 164.0 KiB at t = 2800 ms, more than -max-memory 128.9 KiB;") {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
-	man, _ = ReadManifest(filepath.Join(out, "manifest.json"))
-	if man.Status != StatusError || man.Steps != 2800 {
+	man, _ = results.ReadManifest(out)
+	if man.Status != results.StatusError || man.Steps != 2800 {
 		t.Errorf("stopped run: status %q after %d steps, want error after 2800", man.Status, man.Steps)
 	}
 	if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 2800 {
@@ -463,14 +464,15 @@ func TestMainUnwritableOut(t *testing.T) {
 }
 
 // A full disk is an error naming the file that could not be written. The
-// test mounts a 16 KiB tmpfs, so it needs root (CI runs as root).
+// test mounts a 32 KiB tmpfs, so it needs root (CI runs as root).
 func TestMainDiskFull(t *testing.T) {
 	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=16k"); err != nil {
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=32k"); err != nil {
 		t.Skipf("cannot mount a small tmpfs: %v", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, 0) })
-	// m.v: 2000 frames of 3 float64 = 48000 bytes.
+	// m.t: 2000 frame times of 8 bytes; m.v: 2000 frames of 3 float64 =
+	// 48000 bytes.
 	code, msg := runMain(t, leakyProgram(nil), nil, "-out", dir, "-duration", "2000", "-set", "P.theta=2")
 	if code != ExitError || !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, filepath.Join(dir, "m.v.npy")) {
 		t.Errorf("exit %d: %s", code, msg)
@@ -497,11 +499,11 @@ func TestMainSIGTERM(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != ExitInterrupted {
 		t.Fatalf("child ended with %v, want exit 130: %s", err, msg)
 	}
-	man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+	man, err := results.ReadManifest(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if man.Status != StatusInterrupted || man.Steps != 51 {
+	if man.Status != results.StatusInterrupted || man.Steps != 51 {
 		t.Errorf("status %q after %d steps; want interrupted after 51", man.Status, man.Steps)
 	}
 	if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 51 {

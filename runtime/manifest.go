@@ -1,199 +1,144 @@
 package runtime
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/annc/annc/runtime/results"
 )
-
-// Manifest is the content of manifest.json, written next to the results of
-// every run. Its keys are stable (tools read them):
-//
-//	model          model name
-//	model_hash     content hash of the model file
-//	annc_version   version of annc that generated the program
-//	seed           seed of the network
-//	dt             step in ms
-//	steps          steps simulated by this run
-//	simulated_ms   steps × dt
-//	status         "ok", "interrupted" (a signal stopped the run; what was
-//	               recorded up to then is written) or "error"
-//	error          the error message, "" unless status is "error"
-//	wall_s         wall-clock seconds: generate and build (from the environment
-//	               variables ANNC_GENERATE_S and ANNC_BUILD_S, 0 when unset),
-//	               setup (building the network and applying -set), simulate
-//	set            {path: value} of every -set and swept value, as given
-//	files          one entry per results file: file (name in the directory),
-//	               monitor, variable ("spike_times"/"spike_ranks" for spikes),
-//	               shape, dtype ("float64", "float32", "int64"), period_ms
-//	               (recording period; 0 for spikes, which are events)
-type Manifest struct {
-	Model       string            `json:"model"`
-	ModelHash   string            `json:"model_hash"`
-	AnncVersion string            `json:"annc_version"`
-	Seed        int64             `json:"seed"`
-	Dt          float64           `json:"dt"`
-	Steps       int64             `json:"steps"`
-	SimulatedMs float64           `json:"simulated_ms"`
-	Status      string            `json:"status"`
-	Error       string            `json:"error"`
-	WallS       WallTimes         `json:"wall_s"`
-	CPUS        *CPUTimes         `json:"cpu_s,omitempty"` // single runs only
-	Set         map[string]string `json:"set"`
-	Files       []ManifestFile    `json:"files"`
-}
-
-// The values of Manifest.Status.
-const (
-	StatusOK          = "ok"
-	StatusInterrupted = "interrupted"
-	StatusError       = "error"
-)
-
-// CPUTimes are the CPU seconds (user + system) the process spent setting up
-// and simulating a single run: unlike wall time they hardly change when other
-// programs share the machine, and they are what Brian2's standalone mode
-// reports as its run time. A sweep runs networks in parallel, so its
-// manifests have none.
-type CPUTimes struct {
-	Setup    float64 `json:"setup"`
-	Simulate float64 `json:"simulate"`
-}
-
-// WallTimes are the wall-clock seconds spent in each phase of a run.
-type WallTimes struct {
-	Generate float64 `json:"generate"`
-	Build    float64 `json:"build"`
-	Setup    float64 `json:"setup"`
-	Simulate float64 `json:"simulate"`
-}
-
-// ManifestFile describes one results file.
-type ManifestFile struct {
-	File     string  `json:"file"`
-	Monitor  string  `json:"monitor"`
-	Variable string  `json:"variable"`
-	Shape    []int   `json:"shape"`
-	Dtype    string  `json:"dtype"`
-	PeriodMs float64 `json:"period_ms"`
-	Size     int     `json:"size,omitempty"` // spike files: number of neurons the monitor covers
-}
-
-// Marshal encodes the manifest as indented JSON ending with a newline; set is
-// sorted by path, and empty set/files are {} and [], never null.
-func (m *Manifest) Marshal() ([]byte, error) {
-	c := *m
-	if c.Set == nil {
-		c.Set = map[string]string{}
-	}
-	if c.Files == nil {
-		c.Files = []ManifestFile{}
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&c); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// WriteFile writes the manifest to path, through a temporary file renamed
-// over it: a failed write (a full disk) leaves the previous manifest or none,
-// never an empty or truncated one.
-func (m *Manifest) WriteFile(path string) error {
-	b, err := m.Marshal()
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(path, b)
-}
-
-// ReadManifest reads a manifest.json.
-func ReadManifest(path string) (*Manifest, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var m Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &m, nil
-}
 
 // Save writes what the monitor recorded into dir and describes the files:
-// FileName(variable) with shape (T, frame...) for each variable, and for
-// spikes "<monitor>.spike_times.npy" (float64 ms) and
-// "<monitor>.spike_ranks.npy" (int64), ordered by time then rank. Recorded
-// data is drained (as Get and Raster do). A streaming monitor's files are
+// FileName(variable) with shape (T, frame...) for each variable and
+// FileName("t") with the time in ms of each of the T frames; for a
+// projection's monitor FileName("pre") and FileName("post"), the pre- and
+// postsynaptic population rank of each recorded synapse (the columns of
+// the variables); for spikes "<monitor>.spike_times.npy" (float64 ms) and
+// "<monitor>.spike_ranks.npy" (int64), ordered by time then rank. Every file
+// is written under a temporary name and renamed into place. Recorded data
+// is drained (as Get and Raster do). A streaming monitor's files are
 // finished where StreamTo put them, which should be dir.
-func (m *Monitor) Save(dir string) ([]ManifestFile, error) {
+func (m *Monitor) Save(dir string) ([]results.File, error) {
 	period := float64(m.PeriodSteps) * m.Dt
-	var files []ManifestFile
+	var files []results.File
 	timesFile := fileSafe(m.Name) + ".spike_times.npy"
 	ranksFile := fileSafe(m.Name) + ".spike_ranks.npy"
-	entry := func(file, variable string, shape []int, dtype string, period float64) {
-		files = append(files, ManifestFile{File: file, Monitor: m.Name, Variable: variable,
-			Shape: shape, Dtype: dtype, PeriodMs: period})
+	entry := func(file, variable string, shape []int, dtype string, period float64, t0 *float64) {
+		files = append(files, results.File{File: file, Monitor: m.Name, Variable: variable,
+			Shape: shape, Dtype: dtype, PeriodMs: period, T0Ms: t0})
 		if file == timesFile || file == ranksFile {
 			files[len(files)-1].Size = m.Neurons
 		}
 	}
+	fail := func(err error) ([]results.File, error) {
+		return files, fmt.Errorf("monitor %s: %w", m.Name, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if m.Synapses != nil && len(m.Vars) > 0 {
+		pre, post := m.Synapses()
+		for _, side := range []struct {
+			name  string
+			ranks []int32
+		}{{results.VarPre, pre}, {results.VarPost, post}} {
+			r := make([]int64, len(side.ranks))
+			for k, x := range side.ranks {
+				r[k] = int64(x)
+			}
+			if err := results.WriteNpyFile(filepath.Join(dir, m.FileName(side.name)), []int{len(r)}, r); err != nil {
+				return fail(err)
+			}
+			entry(m.FileName(side.name), side.name, []int{len(r)}, "int64", 0, nil)
+		}
+	}
 	if m.Streaming() {
+		if len(m.Vars) > 0 {
+			entry(m.FileName(results.VarTimes), results.VarTimes, []int{m.timesStream.Frames()}, "float64", period, nil)
+		}
 		for i := range m.Vars {
 			v := &m.Vars[i]
-			entry(m.FileName(v.Name), v.Name, append([]int{m.StreamFrames(i)}, v.Shape...), dtypeOf(v), period)
+			entry(m.FileName(v.Name), v.Name, append([]int{m.StreamFrames(i)}, v.Shape...), dtypeOf(v), period, m.streamT0)
 		}
 		if m.spikes {
 			n := m.StreamSpikes()
-			entry(timesFile, "spike_times", []int{n}, "float64", 0)
-			entry(ranksFile, "spike_ranks", []int{n}, "int64", 0)
+			entry(timesFile, results.VarSpikeTimes, []int{n}, "float64", 0, nil)
+			entry(ranksFile, results.VarSpikeRanks, []int{n}, "int64", 0, nil)
 		}
 		if err := m.Close(); err != nil {
 			return files, err
 		}
 		return files, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	for i := range m.Vars {
-		v := &m.Vars[i]
-		data, shape := m.Get(v.Name)
-		var payload any = data
-		if v.Float32 {
-			f := make([]float32, len(data))
-			for k, x := range data {
-				f[k] = float32(x)
+	if len(m.Vars) > 0 {
+		times := m.Times(m.Vars[0].Name)
+		name := m.FileName(results.VarTimes)
+		if err := results.WriteNpyFile(filepath.Join(dir, name), []int{len(times)}, times); err != nil {
+			return fail(err)
+		}
+		entry(name, results.VarTimes, []int{len(times)}, "float64", period, nil)
+		var t0 *float64
+		if len(times) > 0 {
+			t0 = &times[0]
+		}
+		for i := range m.Vars {
+			v := &m.Vars[i]
+			data, shape := m.Get(v.Name)
+			var payload any = data
+			if v.Float32 {
+				f := make([]float32, len(data))
+				for k, x := range data {
+					f[k] = float32(x)
+				}
+				payload = f
 			}
-			payload = f
+			if data == nil {
+				payload = emptyOf(v)
+			}
+			name := m.FileName(v.Name)
+			if err := results.WriteNpyFile(filepath.Join(dir, name), shape, payload); err != nil {
+				return fail(err)
+			}
+			entry(name, v.Name, shape, dtypeOf(v), period, t0)
 		}
-		if data == nil {
-			payload = emptyOf(v)
-		}
-		name := m.FileName(v.Name)
-		if err := WriteNpyFile(filepath.Join(dir, name), shape, payload); err != nil {
-			return files, fmt.Errorf("monitor %s: %w", m.Name, err)
-		}
-		entry(name, v.Name, shape, dtypeOf(v), period)
 	}
 	if m.spikes {
 		times, ranks := m.Raster()
 		n := []int{len(times)}
-		if err := WriteNpyFile(filepath.Join(dir, timesFile), n, times); err != nil {
-			return files, fmt.Errorf("monitor %s: %w", m.Name, err)
+		if err := results.WriteNpyFile(filepath.Join(dir, timesFile), n, times); err != nil {
+			return fail(err)
 		}
-		entry(timesFile, "spike_times", n, "float64", 0)
-		if err := WriteNpyFile(filepath.Join(dir, ranksFile), n, ranks); err != nil {
-			return files, fmt.Errorf("monitor %s: %w", m.Name, err)
+		entry(timesFile, results.VarSpikeTimes, n, "float64", 0, nil)
+		if err := results.WriteNpyFile(filepath.Join(dir, ranksFile), n, ranks); err != nil {
+			return fail(err)
 		}
-		entry(ranksFile, "spike_ranks", []int{len(ranks)}, "int64", 0)
+		entry(ranksFile, results.VarSpikeRanks, n, "int64", 0, nil)
 	}
 	return files, nil
+}
+
+// FileNames lists the files Save (or StreamTo and Save) writes, in order,
+// with their variables: what a run announces before it starts writing.
+func (m *Monitor) FileNames() []results.File {
+	var out []results.File
+	add := func(variable, file string) {
+		out = append(out, results.File{File: file, Monitor: m.Name, Variable: variable})
+	}
+	if len(m.Vars) > 0 {
+		if m.Synapses != nil {
+			add(results.VarPre, m.FileName(results.VarPre))
+			add(results.VarPost, m.FileName(results.VarPost))
+		}
+		add(results.VarTimes, m.FileName(results.VarTimes))
+	}
+	for _, v := range m.Vars {
+		add(v.Name, m.FileName(v.Name))
+	}
+	if m.spikes {
+		add(results.VarSpikeTimes, fileSafe(m.Name)+".spike_times.npy")
+		add(results.VarSpikeRanks, fileSafe(m.Name)+".spike_ranks.npy")
+	}
+	return out
 }
 
 func dtypeOf(v *MonitorVar) string {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // Monitor records variables of a population, view or projection every
@@ -51,13 +53,20 @@ type Monitor struct {
 	spikeRanks []int64
 	// spikes streamed to disk: the spikes of the current step are buffered
 	// and written sorted by rank when the step changes.
-	spikeTimesStream, spikeRanksStream *NpyStream
+	spikeTimesStream, spikeRanksStream *results.NpyStream
 	pendingStep                        int64
 	pendingRanks                       []int64
 	one                                [1]float64
 
-	streamDir string
-	err       error // first streaming error
+	streamDir   string
+	timesStream *results.NpyStream // time of each streamed frame
+	streamT0    *float64           // time of the first streamed frame
+	err         error              // first streaming error
+
+	// Synapses, set for a projection's monitor, returns the pre- and
+	// postsynaptic population rank of each synapse, in the order of the
+	// recorded frames' values.
+	Synapses func() (pre, post []int32)
 }
 
 // MonitorVar is one recorded variable.
@@ -69,7 +78,7 @@ type MonitorVar struct {
 
 	size    int // values per frame
 	first   int // index in Monitor.frameSteps of the first frame held
-	stream  *NpyStream
+	stream  *results.NpyStream
 	scratch []float64 // one frame, for gathering into a stream
 }
 
@@ -158,8 +167,12 @@ func (m *Monitor) Due(step int64) bool {
 		return false
 	}
 	m.dueValue = true
-	if len(m.Vars) > 0 && m.streamDir == "" {
-		m.frameSteps = append(m.frameSteps, step)
+	if len(m.Vars) > 0 {
+		if m.streamDir == "" {
+			m.frameSteps = append(m.frameSteps, step)
+		} else {
+			m.streamTime(float64(step) * m.Dt)
+		}
 	}
 	return true
 }
@@ -269,6 +282,15 @@ func (v *MonitorVar) frameBuf(n int) []float64 {
 		v.scratch = make([]float64, n)
 	}
 	return v.scratch[:n]
+}
+
+// streamTime appends the time of a streamed frame.
+func (m *Monitor) streamTime(t float64) {
+	if m.streamT0 == nil {
+		m.streamT0 = &t
+	}
+	m.one[0] = t
+	m.streamErr(m.timesStream.Append(m.one[:]))
 }
 
 func (m *Monitor) streamErr(err error) {
@@ -498,8 +520,10 @@ func fileSafe(s string) string {
 
 // StreamTo makes the monitor write every later frame and spike straight into
 // .npy files in dir (created if needed) instead of memory:
-// FileName(variable) for each variable, "<monitor>.spike_times.npy" and
-// "<monitor>.spike_ranks.npy" for spikes. What is already held in memory is
+// FileName(variable) for each variable, FileName("t") for the frames'
+// times, "<monitor>.spike_times.npy" and "<monitor>.spike_ranks.npy" for
+// spikes. Each file stays a valid .npy of what it holds (see
+// results.NpyStream). What is already held in memory is
 // written first. Close finishes the files; Get and Raster then return nothing.
 func (m *Monitor) StreamTo(dir string) error {
 	if m.streamDir != "" {
@@ -508,7 +532,7 @@ func (m *Monitor) StreamTo(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	var opened []*NpyStream
+	var opened []*results.NpyStream
 	fail := func(err error) error {
 		for _, s := range opened {
 			s.Close()
@@ -516,8 +540,24 @@ func (m *Monitor) StreamTo(dir string) error {
 		for i := range m.Vars {
 			m.Vars[i].stream = nil
 		}
-		m.spikeTimesStream, m.spikeRanksStream = nil, nil
+		m.spikeTimesStream, m.spikeRanksStream, m.timesStream = nil, nil, nil
 		return fmt.Errorf("monitor %s: %w", m.Name, err)
+	}
+	first := len(m.frameSteps) // the frames held by the variable that holds most
+	for i := range m.Vars {
+		first = min(first, m.Vars[i].first)
+	}
+	m.streamT0 = nil
+	if len(m.Vars) > 0 {
+		s, err := results.CreateNpyStream(filepath.Join(dir, m.FileName(results.VarTimes)), nil, "float64")
+		if err != nil {
+			return fail(err)
+		}
+		opened = append(opened, s)
+		m.timesStream = s
+		for _, st := range m.frameSteps[first:] {
+			m.streamTime(float64(st) * m.Dt)
+		}
 	}
 	for i := range m.Vars {
 		v := &m.Vars[i]
@@ -525,7 +565,7 @@ func (m *Monitor) StreamTo(dir string) error {
 		if v.Float32 {
 			dtype = "float32"
 		}
-		s, err := CreateNpyStream(filepath.Join(dir, m.FileName(v.Name)), v.Shape, dtype)
+		s, err := results.CreateNpyStream(filepath.Join(dir, m.FileName(v.Name)), v.Shape, dtype)
 		if err != nil {
 			return fail(err)
 		}
@@ -538,12 +578,12 @@ func (m *Monitor) StreamTo(dir string) error {
 		v.stream = s
 	}
 	if m.spikes {
-		ts, err := CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_times.npy"), nil, "float64")
+		ts, err := results.CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_times.npy"), nil, "float64")
 		if err != nil {
 			return fail(err)
 		}
 		opened = append(opened, ts)
-		rs, err := CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_ranks.npy"), nil, "int64")
+		rs, err := results.CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_ranks.npy"), nil, "int64")
 		if err != nil {
 			return fail(err)
 		}
@@ -610,6 +650,10 @@ func (m *Monitor) Close() error {
 	if m.spikeTimesStream != nil {
 		errs = append(errs, m.spikeTimesStream.Close(), m.spikeRanksStream.Close())
 		m.spikeTimesStream, m.spikeRanksStream = nil, nil
+	}
+	if m.timesStream != nil {
+		errs = append(errs, m.timesStream.Close())
+		m.timesStream = nil
 	}
 	m.streamDir = ""
 	m.err = nil

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"github.com/annc/annc/runtime/results"
 	"math"
 	"os"
 	"path/filepath"
@@ -232,15 +233,15 @@ func TestMonitorStreamEqualsMemory(t *testing.T) {
 			}
 			payload = f32
 		}
-		if err := WriteNpyFile(filepath.Join(mdir, mm.FileName(name)), shape, payload); err != nil {
+		if err := results.WriteNpyFile(filepath.Join(mdir, mm.FileName(name)), shape, payload); err != nil {
 			t.Fatal(err)
 		}
 	}
 	times, ranks := mm.Raster()
-	if err := WriteNpyFile(filepath.Join(mdir, "m.spike_times.npy"), []int{len(times)}, times); err != nil {
+	if err := results.WriteNpyFile(filepath.Join(mdir, "m.spike_times.npy"), []int{len(times)}, times); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteNpyFile(filepath.Join(mdir, "m.spike_ranks.npy"), []int{len(ranks)}, ranks); err != nil {
+	if err := results.WriteNpyFile(filepath.Join(mdir, "m.spike_ranks.npy"), []int{len(ranks)}, ranks); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"m.v.npy", "m.w.npy", "m.spike_times.npy", "m.spike_ranks.npy"} {

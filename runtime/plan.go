@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // A sweep plan lets a sweep run in pieces, on other machines or at other
@@ -124,44 +126,7 @@ func (p *Plan) WriteFile(path string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, b)
-}
-
-// writeFileAtomic replaces path with b (mode 0644) through a temporary file
-// in the same directory, synced and then renamed over path: a reader sees
-// the old file or the new one, and a write that fails (a full disk) leaves
-// the old file, or none, but never a truncated one, nor the temporary file.
-func writeFileAtomic(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := writeAll(f, b); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
-}
-
-// writeAll writes b to f; tests replace it to simulate a full disk.
-var writeAll = func(f *os.File, b []byte) error {
-	_, err := f.Write(b)
-	return err
+	return results.WriteFileAtomic(path, b)
 }
 
 // ReadPlan reads and checks a plan file: its version, and that its points are
@@ -407,8 +372,8 @@ func (r *runner) runShard() int {
 		r.errorf("%v", err)
 		return ExitError
 	}
-	results := r.runPoints(out, runs, todo)
-	code, interrupted := r.reportRuns(todo, results)
+	outcomes := r.runPoints(out, runs, todo)
+	code, interrupted := r.reportRuns(todo, outcomes)
 	// A plan run whole (a local `annc sweep`) is not a shard of anything.
 	shard, sep := fmt.Sprintf("shard %d/%d", pf.k, pf.n), " "
 	if pf.n == 1 {
@@ -428,20 +393,20 @@ func (r *runner) runShard() int {
 
 // The states of a sweep point on disk, as PointState reports them.
 const (
-	PointOK          = StatusOK          // complete
-	PointInterrupted = StatusInterrupted // a signal stopped the run
-	PointError       = StatusError       // the run failed
-	PointMissing     = "missing"         // no manifest.json (not run, or killed before it finished)
-	PointPartial     = "partial"         // manifest.json unreadable, or a file it lists is missing
-	PointStale       = "stale"           // the run is of another plan (other seed or values)
+	PointOK          = results.StatusOK          // complete
+	PointInterrupted = results.StatusInterrupted // a signal stopped the run
+	PointError       = results.StatusError       // the run failed
+	PointMissing     = "missing"                 // no manifest.json (not run, or killed before it finished)
+	PointPartial     = "partial"                 // manifest.json unreadable, or a file it lists is missing
+	PointStale       = "stale"                   // the run is of another plan (other seed or values)
 )
 
 // PointState reports the state of point i of the plan in the sweep directory
 // dir, with its manifest when one could be read; a point is complete only
 // when the state is PointOK.
-func (p *Plan) PointState(dir string, i int) (string, *Manifest, error) {
+func (p *Plan) PointState(dir string, i int) (string, *results.Manifest, error) {
 	rd := filepath.Join(dir, RunDirName(i))
-	man, err := ReadManifest(filepath.Join(rd, "manifest.json"))
+	man, err := results.ReadManifest(rd)
 	if errors.Is(err, fs.ErrNotExist) {
 		return PointMissing, nil, nil
 	}
@@ -461,8 +426,11 @@ func (p *Plan) PointState(dir string, i int) (string, *Manifest, error) {
 	if man.Seed != pt.Seed || man.Model != p.Model || man.ModelHash != p.ModelHash || !mapsEqual(man.Set, want) {
 		return PointStale, man, fmt.Errorf("%s holds a run of seed %d, set %v; the plan wants seed %d, set %v", rd, man.Seed, man.Set, pt.Seed, want)
 	}
-	if man.Status != StatusOK {
-		if man.Status == StatusError || man.Status == StatusInterrupted {
+	if man.Status == results.StatusRunning {
+		return PointPartial, man, fmt.Errorf("%s: the run did not finish (status %q)", rd, man.Status)
+	}
+	if man.Status != results.StatusOK {
+		if man.Status == results.StatusError || man.Status == results.StatusInterrupted {
 			if man.Error != "" {
 				return man.Status, man, errors.New(man.Error)
 			}
@@ -470,10 +438,8 @@ func (p *Plan) PointState(dir string, i int) (string, *Manifest, error) {
 		}
 		return PointPartial, man, fmt.Errorf("%s: unknown status %q", rd, man.Status)
 	}
-	for _, f := range man.Files {
-		if _, err := os.Stat(filepath.Join(rd, f.File)); err != nil {
-			return PointPartial, man, err
-		}
+	if err := man.Check(rd); err != nil {
+		return PointPartial, man, err
 	}
 	return PointOK, man, nil
 }
@@ -534,17 +500,17 @@ func CollectSweep(dir string) (*SweepReport, error) {
 	for _, m := range p.RateMonitors {
 		rate[m] = true
 	}
-	results := make([]runResult, len(p.Points))
+	outcomes := make([]runResult, len(p.Points))
 	for i, pt := range p.Points {
 		st, man, err := p.PointState(dir, i)
 		rep.Points = append(rep.Points, PointReport{Index: i, Dir: pt.Dir, Seed: pt.Seed, State: st, Err: err})
-		results[i].status = st
+		outcomes[i].status = st
 		if man == nil || st == PointPartial || st == PointStale {
 			continue
 		}
-		results[i].metrics = runMetrics(filepath.Join(dir, pt.Dir), man.Files, man.SimulatedMs, neurons, rate)
+		outcomes[i].metrics = runMetrics(filepath.Join(dir, pt.Dir), man.Files, man.SimulatedMs, neurons, rate)
 	}
-	if err := writeSweepCSV(filepath.Join(dir, "sweep.csv"), sweepPaths(p.axes()), p.runs(), results); err != nil {
+	if err := writeSweepCSV(filepath.Join(dir, "sweep.csv"), sweepPaths(p.axes()), p.runs(), outcomes); err != nil {
 		return rep, err
 	}
 	return rep, nil

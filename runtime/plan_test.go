@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"fmt"
+	"github.com/annc/annc/runtime/results"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -28,15 +29,15 @@ func sameResults(t *testing.T, a, b string) int {
 		n++
 		other := filepath.Join(b, rel)
 		if filepath.Base(rel) == "manifest.json" {
-			ma, err := ReadManifest(path)
+			ma, err := results.ReadManifest(filepath.Dir(path))
 			if err != nil {
 				return err
 			}
-			mb, err := ReadManifest(other)
+			mb, err := results.ReadManifest(filepath.Dir(other))
 			if err != nil {
 				return err
 			}
-			ma.WallS, mb.WallS = WallTimes{}, WallTimes{}
+			ma.WallS, mb.WallS = results.WallTimes{}, results.WallTimes{}
 			if !reflect.DeepEqual(ma, mb) {
 				t.Errorf("%s differs:\n%+v\n%+v", rel, ma, mb)
 			}
@@ -218,8 +219,10 @@ func TestPlanShardsMatchLocalSweep(t *testing.T) {
 			}
 		}
 	}
-	if n := sameResults(t, local, dir); n != 6*7 {
-		t.Errorf("compared %d files, want %d", n, 6*7)
+	// Per run: the manifest, and for monitors m and sub a t file, v and a
+	// raster of two files.
+	if n := sameResults(t, local, dir); n != 6*9 {
+		t.Errorf("compared %d files, want %d", n, 6*9)
 	}
 	rep, err := CollectSweep(dir)
 	if err != nil {
@@ -261,8 +264,8 @@ func TestShardRestart(t *testing.T) {
 	os.WriteFile(run(1, "stray.npy"), []byte("x"), 0o644)
 	m2, _ := os.ReadFile(run(2, "manifest.json"))
 	os.WriteFile(run(2, "manifest.json"), m2[:len(m2)/2], 0o644)
-	edit := func(i int, f func(*Manifest)) {
-		m, err := ReadManifest(run(i, "manifest.json"))
+	edit := func(i int, f func(*results.Manifest)) {
+		m, err := results.ReadManifest(run(i, ""))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,9 +274,9 @@ func TestShardRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	edit(3, func(m *Manifest) { m.Status = StatusInterrupted })
-	edit(4, func(m *Manifest) { m.Status, m.Error = StatusError, "disk full" })
-	edit(5, func(m *Manifest) { m.Seed++ })
+	edit(3, func(m *results.Manifest) { m.Status = results.StatusInterrupted })
+	edit(4, func(m *results.Manifest) { m.Status, m.Error = results.StatusError, "disk full" })
+	edit(5, func(m *results.Manifest) { m.Seed++ })
 
 	rep, err := CollectSweep(dir)
 	if err != nil {
@@ -362,7 +365,7 @@ func TestShardInterrupted(t *testing.T) {
 	if want := []string{PointMissing, PointOK, PointMissing, PointInterrupted, PointMissing, PointInterrupted}; !reflect.DeepEqual(states, want) {
 		t.Errorf("states %v, want %v", states, want)
 	}
-	m, _ := ReadManifest(filepath.Join(dir, "run-0003", "manifest.json"))
+	m, _ := results.ReadManifest(filepath.Join(dir, "run-0003"))
 	if m.Steps != 5 {
 		t.Errorf("interrupted run simulated %d steps, want 5", m.Steps)
 	}

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // Instance is one network as the runner drives it; generated networks
@@ -367,33 +369,47 @@ func (r *runner) newInstance(seed int64) (inst Instance, err error) {
 // share (may be nil) offers the network to the idle workers of a sweep.
 func (r *runner) runOne(dir string, seed int64, sets []setting, progress *ProgressPrinter, share func(*Core)) runResult {
 	f := r.flags
-	man := Manifest{Model: r.prog.Name, ModelHash: r.prog.ModelHash, AnncVersion: r.prog.Version,
-		Seed: seed, Dt: r.prog.Dt, Status: StatusOK, Set: map[string]string{}}
+	man := results.Manifest{Model: r.prog.Name, ModelHash: r.prog.ModelHash, AnncVersion: r.prog.Version,
+		Seed: seed, Dt: r.prog.Dt, Status: results.StatusOK, Set: map[string]string{}}
 	man.WallS.Generate = envSeconds("ANNC_GENERATE_S")
 	man.WallS.Build = envSeconds("ANNC_BUILD_S")
 	for _, s := range sets {
 		man.Set[s.path] = s.value
 	}
-	res := runResult{status: StatusOK}
+	res := runResult{status: results.StatusOK}
 	fail := func(err error) {
 		if res.err == nil {
-			res.status, res.err = StatusError, err
-			man.Status, man.Error = StatusError, err.Error()
+			res.status, res.err = results.StatusError, err
+			man.Status, man.Error = results.StatusError, err.Error()
 		}
 	}
-	finish := func() runResult {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			fail(err)
-			return res
+	// The directory is marked as running (results.Begin) before anything
+	// is written into it, and the manifest is written last.
+	begun := false
+	begin := func(files []results.File) error {
+		planned := man
+		planned.Files = files
+		if err := results.Begin(dir, &planned); err != nil {
+			return fmt.Errorf("results directory %s: %w", dir, err)
 		}
-		if err := man.WriteFile(filepath.Join(dir, "manifest.json")); err != nil {
+		begun = true
+		return nil
+	}
+	finish := func() runResult {
+		if !begun {
+			if err := begin(nil); err != nil {
+				fail(err)
+				return res
+			}
+		}
+		if err := man.WriteFile(filepath.Join(dir, results.ManifestName)); err != nil {
 			fail(err)
 		}
 		return res
 	}
 
 	if r.stop.Load() { // interrupted before this run started
-		res.status, man.Status = StatusInterrupted, StatusInterrupted
+		res.status, man.Status = results.StatusInterrupted, results.StatusInterrupted
 		return finish()
 	}
 	t0 := time.Now()
@@ -421,6 +437,15 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		return finish()
 	}
 	mons := inst.Monitors()
+	var planned []results.File
+	for _, m := range mons {
+		planned = append(planned, m.FileNames()...)
+	}
+	man.StartMs, man.EndMs = core.Time(), core.Time()
+	if err := begin(planned); err != nil {
+		fail(err)
+		return finish()
+	}
 	if f.stream {
 		for _, m := range mons {
 			if err := m.StreamTo(dir); err != nil {
@@ -454,7 +479,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	man.WallS.Simulate = time.Since(t1).Seconds()
 	res.seconds = man.WallS.Simulate
 	if !f.isSweep() && f.plan.file == "" && cpu0 >= 0 {
-		man.CPUS = &CPUTimes{Setup: cpu1 - cpu0, Simulate: processCPU() - cpu1}
+		man.CPUS = &results.CPUTimes{Setup: cpu1 - cpu0, Simulate: processCPU() - cpu1}
 	}
 	if progress != nil {
 		core.SetProgress(nil)
@@ -464,8 +489,10 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	res.steps = core.StepsDone() - startStep
 	res.simMs = float64(res.steps) * core.Dt
 	man.Steps, man.SimulatedMs = res.steps, res.simMs
+	man.EndMs = core.Time()
+	man.StoppedByCondition = r.prog.Until && core.StoppedByCondition()
 	if res.err == nil && (core.Interrupted() || !res.ran) {
-		res.status, man.Status = StatusInterrupted, StatusInterrupted
+		res.status, man.Status = results.StatusInterrupted, results.StatusInterrupted
 	}
 	spiking, rate := map[string]int{}, map[string]bool{}
 	for _, m := range mons {
@@ -534,7 +561,7 @@ func (r *runner) single(seed int64) int {
 			return ExitUsage
 		}
 		return ExitError
-	case res.status == StatusInterrupted:
+	case res.status == results.StatusInterrupted:
 		r.errorf("interrupted after %g ms (%d steps); results in %s", res.simMs, res.steps, r.flags.out)
 		return ExitInterrupted
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/annc/annc/runtime/results"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,28 +132,26 @@ func runMain(t *testing.T, prog Program, stop *atomic.Bool, args ...string) (int
 
 func readF64(t *testing.T, path string) ([]int, []float64) {
 	t.Helper()
-	shape, data, err := ReadNpyFile(path)
+	a, err := results.ReadNpyFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, ok := data.([]float64)
-	if !ok {
-		t.Fatalf("%s holds %T", path, data)
+	if a.Dtype != "<f8" {
+		t.Fatalf("%s holds %s", path, a.Dtype)
 	}
-	return shape, d
+	return a.Shape, a.Float
 }
 
 func readI64(t *testing.T, path string) ([]int, []int64) {
 	t.Helper()
-	shape, data, err := ReadNpyFile(path)
+	a, err := results.ReadNpyFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, ok := data.([]int64)
-	if !ok {
-		t.Fatalf("%s holds %T", path, data)
+	if a.Dtype != "<i8" {
+		t.Fatalf("%s holds %s", path, a.Dtype)
 	}
-	return shape, d
+	return a.Shape, a.Int
 }
 
 // The hand-derived trajectory of the default network over 6 steps (dt 1,
@@ -196,7 +195,7 @@ func TestMainSingleRun(t *testing.T) {
 	if _, rs := readI64(t, filepath.Join(out, "sub.spike_ranks.npy")); !reflect.DeepEqual(rs, []int64{0, 0}) {
 		t.Errorf("sub.spike_ranks = %v", rs)
 	}
-	man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+	man, err := results.ReadManifest(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,16 +207,28 @@ func TestMainSingleRun(t *testing.T) {
 		t.Errorf("a single run's manifest needs non-negative cpu_s, got %+v", man.CPUS)
 	}
 	man.CPUS = nil
-	want := &Manifest{Model: "leaky", ModelHash: "abc123", AnncVersion: "v0.test", Seed: 42, Dt: 1,
-		Steps: 6, SimulatedMs: 6, Status: "ok", WallS: WallTimes{Generate: 1.5}, Set: map[string]string{},
-		Files: []ManifestFile{
-			{"m.v.npy", "m", "v", []int{6, 3}, "float64", 1, 0},
-			{"m.spike_times.npy", "m", "spike_times", []int{4}, "float64", 0, 3},
-			{"m.spike_ranks.npy", "m", "spike_ranks", []int{4}, "int64", 0, 3},
-			{"sub.v.npy", "sub", "v", []int{3, 2}, "float64", 2, 0},
-			{"sub.spike_times.npy", "sub", "spike_times", []int{2}, "float64", 0, 2},
-			{"sub.spike_ranks.npy", "sub", "spike_ranks", []int{2}, "int64", 0, 2},
+	zero := 0.0
+	want := &results.Manifest{Model: "leaky", ModelHash: "abc123", AnncVersion: "v0.test", Seed: 42, Dt: 1,
+		Steps: 6, SimulatedMs: 6, EndMs: 6, Status: "ok", WallS: results.WallTimes{Generate: 1.5}, Set: map[string]string{},
+		Files: []results.File{
+			{File: "m.t.npy", Monitor: "m", Variable: "t", Shape: []int{6}, Dtype: "float64", PeriodMs: 1},
+			{File: "m.v.npy", Monitor: "m", Variable: "v", Shape: []int{6, 3}, Dtype: "float64", PeriodMs: 1, T0Ms: &zero},
+			{File: "m.spike_times.npy", Monitor: "m", Variable: "spike_times", Shape: []int{4}, Dtype: "float64", Size: 3},
+			{File: "m.spike_ranks.npy", Monitor: "m", Variable: "spike_ranks", Shape: []int{4}, Dtype: "int64", Size: 3},
+			{File: "sub.t.npy", Monitor: "sub", Variable: "t", Shape: []int{3}, Dtype: "float64", PeriodMs: 2},
+			{File: "sub.v.npy", Monitor: "sub", Variable: "v", Shape: []int{3, 2}, Dtype: "float64", PeriodMs: 2, T0Ms: &zero},
+			{File: "sub.spike_times.npy", Monitor: "sub", Variable: "spike_times", Shape: []int{2}, Dtype: "float64", Size: 2},
+			{File: "sub.spike_ranks.npy", Monitor: "sub", Variable: "spike_ranks", Shape: []int{2}, Dtype: "int64", Size: 2},
 		}}
+	if _, ts := readF64(t, filepath.Join(out, "sub.t.npy")); !reflect.DeepEqual(ts, []float64{0, 2, 4}) {
+		t.Errorf("sub.t = %v", ts)
+	}
+	if err := man.Check(out); err != nil {
+		t.Error(err)
+	}
+	if names := dirNames(t, out); len(names) != len(want.Files)+1 {
+		t.Errorf("directory holds %q, want the manifest and its %d files", names, len(want.Files))
+	}
 	if !reflect.DeepEqual(man, want) {
 		t.Errorf("manifest\n got %+v\nwant %+v", man, want)
 	}
@@ -230,7 +241,7 @@ func TestMainSingleRun(t *testing.T) {
 		}
 	}
 	if want := []string{"model", "model_hash", "annc_version", "seed", "dt", "steps", "simulated_ms",
-		"status", "error", "wall_s", "cpu_s", "set", "files"}; !reflect.DeepEqual(keys, want) {
+		"start_ms", "end_ms", "stopped_by_condition", "status", "error", "wall_s", "cpu_s", "set", "files"}; !reflect.DeepEqual(keys, want) {
 		t.Errorf("manifest keys %v, want %v", keys, want)
 	}
 }
@@ -253,15 +264,15 @@ func TestMainSet(t *testing.T) {
 			}
 		}
 	}
-	man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+	man, err := results.ReadManifest(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if man.Seed != 7 || !reflect.DeepEqual(man.Set, map[string]string{"P.I": "[0.5, 0.5, 0.5]", "P.theta": "2"}) {
 		t.Errorf("seed %d set %v", man.Seed, man.Set)
 	}
-	if man.Files[1].Shape[0] != 0 {
-		t.Errorf("spikes with theta 2: %v", man.Files[1])
+	if f := man.Files[2]; f.Variable != "spike_times" || f.Shape[0] != 0 {
+		t.Errorf("spikes with theta 2: %+v", f)
 	}
 }
 
@@ -273,7 +284,7 @@ func TestMainUntil(t *testing.T) {
 	if code, msg := runMain(t, prog, nil, "-out", out); code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
-	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
+	man, _ := results.ReadManifest(out)
 	if man.Steps != 3 || man.SimulatedMs != 3 {
 		t.Errorf("until: %d steps, %v ms; want 3, 3", man.Steps, man.SimulatedMs)
 	}
@@ -281,7 +292,7 @@ func TestMainUntil(t *testing.T) {
 	if code, msg := runMain(t, prog, nil, "-out", out, "-duration", "2"); code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
-	man, _ = ReadManifest(filepath.Join(out, "manifest.json"))
+	man, _ = results.ReadManifest(out)
 	if man.Steps != 2 || man.SimulatedMs != 2 {
 		t.Errorf("until -duration 2: %d steps, %v ms; want 2, 2", man.Steps, man.SimulatedMs)
 	}
@@ -299,7 +310,7 @@ func TestMainInterrupted(t *testing.T) {
 	if code != ExitInterrupted {
 		t.Fatalf("exit %d, want %d: %s", code, ExitInterrupted, msg)
 	}
-	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
+	man, _ := results.ReadManifest(out)
 	if man.Status != "interrupted" || man.Steps != 4 || man.SimulatedMs != 4 {
 		t.Errorf("manifest status %q steps %d ms %v", man.Status, man.Steps, man.SimulatedMs)
 	}
@@ -351,7 +362,7 @@ func TestMainRunError(t *testing.T) {
 	if code != 1 || !strings.Contains(msg, "leaky: simulation: panic: diverged") {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
-	man, _ := ReadManifest(filepath.Join(out, "manifest.json"))
+	man, _ := results.ReadManifest(out)
 	if man.Status != "error" || man.Error != "simulation: panic: diverged" || man.Steps != 2 {
 		t.Errorf("manifest %+v", man)
 	}
@@ -411,7 +422,7 @@ func TestMainSweep(t *testing.T) {
 	if !reflect.DeepEqual(v[:3], []float64{1, 1, 0.5}) {
 		t.Errorf("run-0001 m.v starts %v", v[:3])
 	}
-	man, _ := ReadManifest(filepath.Join(out, "run-0001", "manifest.json"))
+	man, _ := results.ReadManifest(filepath.Join(out, "run-0001"))
 	if man.Seed != 42 || !reflect.DeepEqual(man.Set, map[string]string{"P.tau": "1", "P.theta": "2"}) {
 		t.Errorf("run-0001 manifest seed %d set %v", man.Seed, man.Set)
 	}
@@ -444,9 +455,9 @@ func TestMainSweepWorkers(t *testing.T) {
 				return err
 			}
 			if filepath.Base(rel) == "manifest.json" {
-				ma, _ := ReadManifest(path)
-				mb, _ := ReadManifest(filepath.Join(other, rel))
-				ma.WallS, mb.WallS = WallTimes{}, WallTimes{}
+				ma, _ := results.ReadManifest(filepath.Dir(path))
+				mb, _ := results.ReadManifest(filepath.Dir(filepath.Join(other, rel)))
+				ma.WallS, mb.WallS = results.WallTimes{}, results.WallTimes{}
 				if !reflect.DeepEqual(ma, mb) {
 					t.Errorf("%s differs: %+v vs %+v", rel, ma, mb)
 				}
@@ -462,8 +473,8 @@ func TestMainSweepWorkers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if files != 1+4*7 {
-		t.Errorf("%d files, want %d", files, 1+4*7)
+	if files != 1+4*9 {
+		t.Errorf("%d files, want %d", files, 1+4*9)
 	}
 	csv, _ := os.ReadFile(filepath.Join(outs[0], "sweep.csv"))
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
@@ -482,7 +493,7 @@ func TestMainSweepWorkers(t *testing.T) {
 // itself SIGINT during step 100 of a long run: the run must end after that
 // step, write what was recorded with status "interrupted" and exit 130. With a
 // second signal while the run is still going, the process exits at once
-// without writing.
+// without writing, and the manifest says the run did not finish.
 func TestMainSignal(t *testing.T) {
 	if mode := os.Getenv("ANNRT_SIGNAL_CHILD"); mode != "" {
 		// -max-memory 0: recording every step for 1e9 ms would be refused.
@@ -508,10 +519,10 @@ func TestMainSignal(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 			t.Fatalf("%s: child ended with %v, want exit 130: %s", mode, err, msg)
 		}
-		man, err := ReadManifest(filepath.Join(out, "manifest.json"))
+		man, err := results.ReadManifest(out)
 		if mode == "twice" {
-			if err == nil {
-				t.Errorf("twice: a manifest was written after the second signal")
+			if err != nil || man.Status != results.StatusRunning {
+				t.Errorf("twice: manifest %+v, %v; want status running", man, err)
 			}
 			continue
 		}
@@ -525,4 +536,18 @@ func TestMainSignal(t *testing.T) {
 			t.Errorf("once: %d frames written, want 101", shape[0])
 		}
 	}
+}
+
+// dirNames lists the names in dir.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
 }

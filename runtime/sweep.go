@@ -2,13 +2,17 @@ package runtime
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // Seeds of a sweep. Every point of a sweep runs with the same seed (the
@@ -153,13 +157,19 @@ func (r *runner) sweep(base int64) int {
 		r.errorf("%v", err)
 		return ExitError
 	}
+	// sweep.csv is written last: until then a reader finds none, never the
+	// table of an earlier sweep beside runs of this one.
+	if err := os.Remove(filepath.Join(f.out, "sweep.csv")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		r.errorf("%v", err)
+		return ExitError
+	}
 	idx := make([]int, len(runs))
 	for i := range idx {
 		idx[i] = i
 	}
-	results := r.runPoints(f.out, runs, idx)
-	code, interrupted := r.reportRuns(idx, results)
-	if err := writeSweepCSV(filepath.Join(f.out, "sweep.csv"), sweepPaths(f.sweeps), runs, results); err != nil {
+	outcomes := r.runPoints(f.out, runs, idx)
+	code, interrupted := r.reportRuns(idx, outcomes)
+	if err := writeSweepCSV(filepath.Join(f.out, "sweep.csv"), sweepPaths(f.sweeps), runs, outcomes); err != nil {
 		r.errorf("%v", err)
 		if code == ExitOK {
 			code = ExitError
@@ -190,7 +200,7 @@ func (r *runner) runPoints(out string, runs []sweepRun, idx []int) []runResult {
 	var mu sync.Mutex
 	done := 0
 	start := time.Now()
-	results, errs := ParallelRunShared(idx, f.workers, func(_ int, i int, share func(*Core)) runResult {
+	outcomes, errs := ParallelRunShared(idx, f.workers, func(_ int, i int, share func(*Core)) runResult {
 		res := r.runOne(filepath.Join(out, RunDirName(i)), runs[i].seed, runs[i].sets(f.sets), nil, share)
 		if f.progress {
 			mu.Lock()
@@ -205,18 +215,18 @@ func (r *runner) runPoints(out string, runs []sweepRun, idx []int) []runResult {
 		}
 		return res
 	})
-	for k := range results {
+	for k := range outcomes {
 		if errs[k] != nil {
-			results[k] = runResult{status: StatusError, err: errs[k]}
+			outcomes[k] = runResult{status: results.StatusError, err: errs[k]}
 		}
 	}
-	return results
+	return outcomes
 }
 
 // reportRuns prints the errors of the runs idx and returns the exit status
 // they call for and how many were interrupted.
-func (r *runner) reportRuns(idx []int, results []runResult) (code, interrupted int) {
-	for k, res := range results {
+func (r *runner) reportRuns(idx []int, outcomes []runResult) (code, interrupted int) {
+	for k, res := range outcomes {
 		switch {
 		case res.err != nil:
 			r.errorf("%s: %v", RunDirName(idx[k]), res.err)
@@ -225,7 +235,7 @@ func (r *runner) reportRuns(idx []int, results []runResult) (code, interrupted i
 			} else if code == ExitOK {
 				code = ExitError
 			}
-		case res.status == StatusInterrupted:
+		case res.status == results.StatusInterrupted:
 			interrupted++
 		}
 	}
@@ -245,7 +255,7 @@ type metric struct {
 // the mean over neurons of its last frame ("<m>.<var>_final"), NaN when
 // nothing was recorded. Reading the files rather than memory gives a local
 // sweep and `annc sweep collect` the same numbers.
-func runMetrics(dir string, files []ManifestFile, simMs float64, spikeNeurons map[string]int, rate map[string]bool) []metric {
+func runMetrics(dir string, files []results.File, simMs float64, spikeNeurons map[string]int, rate map[string]bool) []metric {
 	var out []metric
 	for _, fe := range files {
 		switch {
@@ -253,17 +263,27 @@ func runMetrics(dir string, files []ManifestFile, simMs float64, spikeNeurons ma
 			if n, ok := spikeNeurons[fe.Monitor]; ok {
 				out = append(out, metric{fe.Monitor + "_rate_hz", MeanRate(fe.Shape[0], n, simMs)})
 			}
-		case rate[fe.Monitor] && fe.Variable != "spike_ranks" && fe.Variable != "spike_times":
+		case rate[fe.Monitor] && !isAuxFile(fe.Variable):
 			mean, final := math.NaN(), math.NaN()
-			if shape, data, err := ReadNpyFile(filepath.Join(dir, fe.File)); err == nil && len(shape) > 0 && shape[0] > 0 {
-				if v, err := AsFloat64(data); err == nil && len(v) > 0 {
-					mean, final = meanOf(v), meanOf(v[len(v)-len(v)/shape[0]:])
+			if a, err := results.ReadNpyFile(filepath.Join(dir, fe.File)); err == nil && len(a.Shape) > 0 && a.Shape[0] > 0 {
+				if v := a.Floats(); len(v) > 0 {
+					mean, final = meanOf(v), meanOf(v[len(v)-len(v)/a.Shape[0]:])
 				}
 			}
 			out = append(out, metric{fe.Monitor + "." + fe.Variable + "_mean", mean}, metric{fe.Monitor + "." + fe.Variable + "_final", final})
 		}
 	}
 	return out
+}
+
+// isAuxFile reports whether a results file's variable is not a recorded
+// model variable: spikes, frame times, synapse ranks.
+func isAuxFile(variable string) bool {
+	switch variable {
+	case results.VarSpikeTimes, results.VarSpikeRanks, results.VarTimes, results.VarPre, results.VarPost:
+		return true
+	}
+	return false
 }
 
 func meanOf(v []float64) float64 {
@@ -277,10 +297,10 @@ func meanOf(v []float64) float64 {
 // writeSweepCSV writes one row per run: index, the swept values, seed, trial,
 // status and the run's metrics (runMetrics), one column each, in the order
 // they first appear; a run without one leaves its cell empty.
-func writeSweepCSV(path string, paths []string, runs []sweepRun, results []runResult) error {
+func writeSweepCSV(path string, paths []string, runs []sweepRun, outcomes []runResult) error {
 	var cols []string
 	seen := map[string]bool{}
-	for _, res := range results {
+	for _, res := range outcomes {
 		for _, m := range res.metrics {
 			if !seen[m.name] {
 				seen[m.name] = true
@@ -298,10 +318,10 @@ func writeSweepCSV(path string, paths []string, runs []sweepRun, results []runRe
 		for _, s := range run.values {
 			row = append(row, s.value)
 		}
-		row = append(row, strconv.FormatInt(run.seed, 10), strconv.Itoa(run.trial), results[i].status)
+		row = append(row, strconv.FormatInt(run.seed, 10), strconv.Itoa(run.trial), outcomes[i].status)
 		for _, c := range cols {
 			cell := ""
-			for _, m := range results[i].metrics {
+			for _, m := range outcomes[i].metrics {
 				if m.name == c {
 					cell = strconv.FormatFloat(m.value, 'g', -1, 64)
 				}
@@ -314,5 +334,5 @@ func writeSweepCSV(path string, paths []string, runs []sweepRun, results []runRe
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, []byte(b.String()))
+	return results.WriteFileAtomic(path, []byte(b.String()))
 }

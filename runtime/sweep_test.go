@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"fmt"
+	"github.com/annc/annc/runtime/results"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -63,7 +64,7 @@ func TestSweepTrialsMatchSingleRuns(t *testing.T) {
 				t.Errorf("run %d (seed %d): %s differs from the single run: %v", i, seed, f, err)
 			}
 		}
-		man, err := ReadManifest(filepath.Join(out, RunDirName(i), "manifest.json"))
+		man, err := results.ReadManifest(filepath.Join(out, RunDirName(i)))
 		if err != nil || man.Seed != seed || len(man.Set) != 1 {
 			t.Errorf("run %d: manifest %+v %v", i, man, err)
 		}

@@ -155,11 +155,16 @@ func exactArgs(n int) cobra.PositionalArgs {
 }
 
 func compile(path, dir string, force bool, stderr io.Writer) (*build.Result, error) {
+	return compileWith(path, build.Options{Dir: dir, Force: force}, stderr)
+}
+
+func compileWith(path string, opt build.Options, stderr io.Writer) (*build.Result, error) {
 	l, err := load(path, stderr)
 	if err != nil {
 		return nil, err
 	}
-	res, err := build.Compile(l, build.Options{Dir: dir, Version: version.String(), Force: force})
+	opt.Version = version.String()
+	res, err := build.Compile(l, opt)
 	if err != nil {
 		return nil, modelErr("%v", err)
 	}
@@ -186,26 +191,32 @@ func relPath(p string) string {
 
 func compileCmd(stderr io.Writer) *cobra.Command {
 	var dir string
-	var force bool
+	var force, python bool
 	c := &cobra.Command{
-		Use:   "compile model.yaml [-d DIR]",
+		Use:   "compile model.yaml [-d DIR] [--python]",
 		Short: "Generate Go for a model and build it",
 		Long: `Generate Go for a model into a build directory (default annarchy/) and build it.
 An unchanged model is not regenerated or rebuilt. Outside a Go module the
 build directory becomes a module of its own and a go.work is written so that
 "go run annarchy/main.go" works from the working directory; inside a module,
-the generated package is part of it and can be imported.`,
+the generated package is part of it and can be imported. With --python, the
+C API of the model is also built as a shared library (DIR/bin/libNAME.so,
+needs cgo and a C compiler) for the Python package in python/.`,
 		Example: `  annc compile examples/coba/model.yaml
   go run annarchy/main.go -duration 500 -out results
   annc compile model.yaml -d internal/sim   # embed in your own module`,
 		Args: exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			_, err := compile(args[0], dir, force, stderr)
+			res, err := compileWith(args[0], build.Options{Dir: dir, Force: force, Python: python}, stderr)
+			if err == nil && res.Library != "" {
+				fmt.Fprintf(stderr, "annc: library %s\n", relPath(res.Library))
+			}
 			return err
 		},
 	}
 	c.Flags().StringVarP(&dir, "dir", "d", "annarchy", "build directory")
 	c.Flags().BoolVar(&force, "force", false, "regenerate and rebuild even when up to date")
+	c.Flags().BoolVar(&python, "python", false, "also build the C API as a shared library for Python")
 	return c
 }
 

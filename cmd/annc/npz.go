@@ -5,7 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/annc/annc/analysis"
+	"github.com/annc/annc/runtime/results"
 	"github.com/spf13/cobra"
 )
 
@@ -20,7 +20,7 @@ func npzCmd(stdout io.Writer) *cobra.Command {
 			if out == "" {
 				out = filepath.Join(args[0], "results.npz")
 			}
-			if err := analysis.WriteNpz(args[0], out); err != nil {
+			if err := results.WriteRunNpz(args[0], out); err != nil {
 				return modelErr("%v", err)
 			}
 			fmt.Fprintln(stdout, out)

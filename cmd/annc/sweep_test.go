@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/annc/annc/runtime/results"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,15 +75,15 @@ func sameSweep(t *testing.T, a, b string) int {
 		rel, _ := filepath.Rel(a, path)
 		other := filepath.Join(b, rel)
 		if filepath.Base(path) == "manifest.json" {
-			ma, err := runtime.ReadManifest(path)
+			ma, err := results.ReadManifest(filepath.Dir(path))
 			if err != nil {
 				t.Fatal(err)
 			}
-			mb, err := runtime.ReadManifest(other)
+			mb, err := results.ReadManifest(filepath.Dir(other))
 			if err != nil {
 				t.Fatal(err)
 			}
-			ma.WallS, mb.WallS = runtime.WallTimes{}, runtime.WallTimes{}
+			ma.WallS, mb.WallS = results.WallTimes{}, results.WallTimes{}
 			if !reflect.DeepEqual(ma, mb) {
 				t.Errorf("%s differs:\n%+v\n%+v", rel, ma, mb)
 			}
@@ -240,7 +241,7 @@ func TestSweepTrialsMatchSingleRuns(t *testing.T) {
 	seeds := []int64{11, runtime.TrialSeed(11, 1), 11, runtime.TrialSeed(11, 1)}
 	for i, seed := range seeds {
 		dir := runtime.RunDirName(i)
-		man, err := runtime.ReadManifest(filepath.Join("sw", dir, "manifest.json"))
+		man, err := results.ReadManifest(filepath.Join("sw", dir))
 		if err != nil {
 			t.Fatal(err)
 		}

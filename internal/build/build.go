@@ -24,12 +24,16 @@ type Options struct {
 	Dir     string // build directory; "annarchy" when empty
 	Version string // annc version, written into headers and the stamp
 	Force   bool   // regenerate and rebuild even when up to date
+	// Python also builds the C API (capi/) as a shared library for the
+	// Python package annc. A build directory once built with it keeps it.
+	Python bool
 }
 
 // Result says what Compile did.
 type Result struct {
 	Dir        string   // absolute build directory
 	Binary     string   // absolute path of the built runner
+	Library    string   // absolute path of the shared library (Options.Python), else ""
 	ImportPath string   // import path of the generated model package
 	UpToDate   bool     // nothing was regenerated or rebuilt
 	Reasons    []string // why it rebuilt
@@ -50,6 +54,9 @@ type stamp struct {
 
 const stampName = ".annc-stamp.json"
 
+// capiMain is the file that marks a build with the C API.
+const capiMain = "capi/main.go"
+
 // Compile generates the model's Go into the build directory and builds the
 // runner, unless the directory already holds exactly that build.
 func Compile(l *Loaded, opt Options) (*Result, error) {
@@ -65,7 +72,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create build directory: %w", err)
+		return nil, fmt.Errorf("cannot create build directory: %w", orDisk(err, abs))
 	}
 	unlock, err := lock(abs)
 	if err != nil {
@@ -80,10 +87,18 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.ImportPath = mod.importBase + "/" + l.Model.Name
+	if !mod.nested {
+		if err := checkImportPath(res.ImportPath, abs, mod.module); err != nil {
+			return nil, err
+		}
+	}
+	old, _ := readStamp(abs)
+	python := opt.Python || (old != nil && old.Files[capiMain] != "")
 	files, err := codegen.Generate(l.Model, codegen.Options{
 		ImportBase: mod.importBase,
 		Version:    opt.Version,
 		SourceName: filepath.Base(l.Path),
+		CAPI:       python,
 	})
 	if err != nil {
 		return nil, err
@@ -93,6 +108,10 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	}
 	bin := filepath.Join("bin", l.Model.Name)
 	res.Binary = filepath.Join(abs, bin)
+	lib := filepath.Join("bin", "lib"+l.Model.Name+".so")
+	if python {
+		res.Library = filepath.Join(abs, lib)
+	}
 
 	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: objectHashes(l.Source)}
 	keyHash := sha256.New()
@@ -105,21 +124,32 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	st.Key = hex.EncodeToString(keyHash.Sum(nil))
 	genS := time.Since(t0).Seconds()
 
-	old, _ := readStamp(abs)
 	edited := editedFiles(abs, old)
-	if old != nil && old.Key == st.Key && !opt.Force && len(edited) == 0 && !anyMissing(abs, old) && exists(res.Binary) {
+	if old != nil && old.Key == st.Key && !opt.Force && len(edited) == 0 && !anyMissing(abs, old) && exists(res.Binary) &&
+		(!python || exists(res.Library)) {
 		res.UpToDate = true
 		res.GenerateS, res.BuildS = old.GenerateS, old.BuildS
+		if mod.nested {
+			// a deleted or broken go.work is repaired even when nothing else changed
+			note, err := ensureWork(abs)
+			if err != nil {
+				return nil, err
+			}
+			if note != "" {
+				res.Notes = append(res.Notes, note)
+			}
+		}
 		return res, nil
 	}
-	res.Reasons = reasons(old, &st, opt.Force, exists(res.Binary))
+	res.Reasons = reasons(old, &st, opt.Force, exists(res.Binary) && (!python || exists(res.Library)))
 	for _, f := range edited {
 		res.Notes = append(res.Notes, fmt.Sprintf("warning: %s was edited by hand; regenerated it", filepath.Join(dir, f)))
 	}
 
 	for _, name := range names {
 		if err := writeIfChanged(filepath.Join(abs, name), files[name]); err != nil {
-			return nil, err
+			os.Remove(filepath.Join(abs, stampName))
+			return nil, writeError(err, abs)
 		}
 	}
 	if old != nil {
@@ -150,14 +180,34 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		os.Remove(filepath.Join(abs, stampName))
-		return nil, fmt.Errorf("internal error: go build of the generated code failed (please report this with your model):\n%s", out.String())
+		return nil, goBuildError(err, out.String(), abs, "the model")
+	}
+	if python {
+		// The C API needs cgo; the header go build writes beside the
+		// library is not used (the Python package declares the functions).
+		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", lib, "./capi")
+		cmd.Dir = abs
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+		if mod.nested {
+			cmd.Env = append(cmd.Env, "GOWORK=off", "GOPROXY=off")
+		}
+		out.Reset()
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			os.Remove(filepath.Join(abs, stampName))
+			if e := goBuildError(err, out.String(), abs, "the shared library"); !strings.HasPrefix(e.Error(), "internal error") {
+				return nil, e
+			}
+			return nil, fmt.Errorf("building the shared library for Python failed (cgo needs a C compiler such as gcc):\n%s", out.String())
+		}
 	}
 	res.GenerateS = genS
 	res.BuildS = time.Since(t1).Seconds()
 	st.GenerateS, st.BuildS = res.GenerateS, res.BuildS
 	data, _ := json.MarshalIndent(st, "", "  ")
-	if err := os.WriteFile(filepath.Join(abs, stampName), append(data, '\n'), 0o644); err != nil {
-		return nil, err
+	if err := writeFile(filepath.Join(abs, stampName), append(data, '\n'), 0o644); err != nil {
+		os.Remove(filepath.Join(abs, stampName))
+		return nil, writeError(err, abs)
 	}
 	return res, nil
 }
@@ -166,6 +216,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 type moduleInfo struct {
 	nested     bool   // the build directory is its own module
 	importBase string // import path of the build directory
+	module     string // path of the enclosing module (not nested)
 }
 
 // locateModule finds the Go module that will hold the build directory: an
@@ -190,7 +241,7 @@ func locateModule(abs string) (moduleInfo, error) {
 					return moduleInfo{}, fmt.Errorf("build directory %s lies inside module %s but %q is not a valid import path element; choose another -d", abs, p, el)
 				}
 			}
-			return moduleInfo{importBase: base}, nil
+			return moduleInfo{importBase: base, module: p}, nil
 		}
 		if d == filepath.Dir(d) {
 			break
@@ -219,43 +270,6 @@ func modulePath(gomod []byte) string {
 		}
 	}
 	return ""
-}
-
-// ensureWork makes `go run <dir>/main.go` work from the working directory by
-// listing the build directory's module in a go.work there.
-func ensureWork(abs string) (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(wd, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", nil // not below the working directory: nothing to make runnable from here
-	}
-	use := "./" + filepath.ToSlash(rel)
-	path := filepath.Join(wd, "go.work")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		content := "go 1.22\n\nuse " + use + "\n"
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			return "", err
-		}
-		return "wrote go.work (use " + use + ") so that `go run " + filepath.ToSlash(rel) + "/main.go` works here", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 1 && f[len(f)-1] == use {
-			return "", nil
-		}
-	}
-	data = append(bytes.TrimRight(data, "\n"), []byte("\n\nuse "+use+"\n")...)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return "", err
-	}
-	return "added " + use + " to go.work", nil
 }
 
 // lock takes an exclusive lock on the build directory so that concurrent
@@ -398,7 +412,8 @@ func writeIfChanged(path string, data []byte) error {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	if err := writeFile(tmp, data, 0o644); err != nil {
+		os.Remove(tmp) // a partial file must not stay behind
 		return err
 	}
 	return os.Rename(tmp, path)

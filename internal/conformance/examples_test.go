@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"image"
 	_ "image/png"
 	"math"
@@ -292,5 +293,184 @@ func TestSTDPExample(t *testing.T) {
 		if 2*hist[0] < 3*mid || 2*hist[9] < 3*mid {
 			t.Errorf("seed %s: weights not bimodal: %v", seed, hist)
 		}
+	}
+}
+
+// spikeTimes returns the spike times (ms) of each rank of a monitor.
+func spikeTimes(t *testing.T, r *analysis.Run, monitor string) map[int64][]float64 {
+	t.Helper()
+	sp := r.Spikes[monitor]
+	if sp == nil {
+		t.Fatalf("no spikes recorded by %s", monitor)
+	}
+	out := map[int64][]float64{}
+	for i, tm := range sp.Times {
+		out[sp.Ranks[i]] = append(out[sp.Ranks[i]], tm)
+	}
+	return out
+}
+
+// within reports (and logs) whether got lies within tol of the value want
+// read off one of ANNarchy's figures.
+func within(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	t.Logf("%s: %.4g (ANNarchy's figure: %.4g)", what, got, want)
+	if math.Abs(got-want) > tol {
+		t.Errorf("%s = %.4g, want %.4g +- %.3g", what, got, want, tol)
+	}
+}
+
+// argmax returns the index and value of the largest element of
+// x[lo:hi] (frames of a one-column trace).
+func argmax(x []float64, lo, hi int, sign float64) (int, float64) {
+	best := lo
+	for k := lo; k < hi; k++ {
+		if sign*x[k] > sign*x[best] {
+			best = k
+		}
+	}
+	return best, x[best]
+}
+
+// TestGapJunctionsExample: ANNarchy's "Gap Junctions" notebook plots v of
+// neurons 0 and 5 over 500 ms: neuron 5 first fires near 29 ms, neuron 0
+// near 45 ms, then both every 39.6 ms (12 spikes each), the last near 463
+// and 483 ms.
+func TestGapJunctionsExample(t *testing.T) {
+	t.Parallel()
+	r := run(t, example("gap_junctions"))
+	sp := spikeTimes(t, r, "trace")
+	for _, c := range []struct {
+		rank        int64
+		first, last float64
+	}{{0, 45, 483}, {5, 29, 463}} {
+		ts := sp[c.rank]
+		if len(ts) != 12 {
+			t.Errorf("neuron %d: %d spikes, want 12: %v", c.rank, len(ts), ts)
+			continue
+		}
+		within(t, fmt.Sprintf("first spike of neuron %d (ms)", c.rank), ts[0], c.first, 1)
+		within(t, fmt.Sprintf("last spike of neuron %d (ms)", c.rank), ts[11], c.last, 1)
+		within(t, fmt.Sprintf("mean interval of neuron %d (ms)", c.rank), (ts[11]-ts[1])/10, 39.6, 0.5)
+	}
+}
+
+// TestBCMExample: ANNarchy's "BCM learning rule" notebook: r starts at 1.1
+// and peaks near 2.45 around 95 ms, w1 rises to about 2.35 and falls
+// towards 0 (about 0.05 at 1 s), w2 peaks near 1.14 and ends near 0.9.
+func TestBCMExample(t *testing.T) {
+	t.Parallel()
+	r := run(t, example("bcm"))
+	rr := trace(t, r, "m", "r", 1000, 1).Data
+	w := trace(t, r, "n", "w", 1000, 2)
+	w1, w2 := make([]float64, 1000), make([]float64, 1000)
+	for k := range w1 {
+		w1[k], w2[k] = at(w, k, 0), at(w, k, 1)
+	}
+	if !near(rr[0], 1.1) {
+		t.Errorf("r at the first step %v, want 1.0 * 1.0 + 1.0 * 0.1", rr[0])
+	}
+	k, peak := argmax(rr, 0, 1000, 1)
+	within(t, "peak of r", peak, 2.45, 0.1)
+	within(t, "time of the peak of r (ms)", float64(k), 95, 10)
+	_, p1 := argmax(w1, 0, 1000, 1)
+	within(t, "largest w1", p1, 2.35, 0.1)
+	_, p2 := argmax(w2, 0, 1000, 1)
+	within(t, "largest w2", p2, 1.14, 0.05)
+	within(t, "w1 at 1 s", w1[999], 0.05, 0.05)
+	within(t, "w2 at 1 s", w2[999], 0.9, 0.05)
+	within(t, "r at 1 s", rr[999], 0.14, 0.05)
+}
+
+// TestSynapticTransmissionExample: ANNarchy's "Synaptic transmission"
+// notebook: a spike emitted at 10 ms makes g_a a pulse of 1 at 11 ms, g_b
+// jump to 1 at 11 ms and decay with tau_b = 10 ms (the exponential method
+// is exact: exp(-(t-11)/10)), and alpha_c peak at about 1 near 20 ms.
+func TestSynapticTransmissionExample(t *testing.T) {
+	t.Parallel()
+	r := run(t, example("synaptic_transmission"))
+	expect(t, trace(t, r, "m", "g_a", 100, 1), func(k, _ int) float64 {
+		if k == 11 {
+			return 1
+		}
+		return 0
+	})
+	expect(t, trace(t, r, "m", "g_b", 100, 1), func(k, _ int) float64 {
+		if k < 11 {
+			return 0
+		}
+		return math.Exp(-float64(k-11) / 10)
+	})
+	alpha := trace(t, r, "m", "alpha_c", 100, 1).Data
+	for k := 0; k <= 10; k++ {
+		if alpha[k] != 0 {
+			t.Errorf("alpha_c[%d] = %v before the spike arrives", k, alpha[k])
+		}
+	}
+	k, peak := argmax(alpha, 0, 100, 1)
+	within(t, "peak of alpha_c", peak, 1, 0.01)
+	within(t, "time of the peak of alpha_c (ms)", float64(k), 20, 1)
+	within(t, "alpha_c at 99 ms", alpha[99], 0, 0.01)
+}
+
+// TestHodgkinHuxleyExample: ANNarchy's "Hodgkin Huxley neuron" notebook
+// plots 90-120 ms around a 1 ms pulse of 200 at 100 ms: rest at V = -70 mV,
+// n = 0.32, m = 0.05, h = 0.6; one spike peaking near 42 mV just after 100
+// ms, a trough near -81 mV around 102.7 ms; n up to about 0.72, m to 0.88,
+// h down to about 0.15.
+func TestHodgkinHuxleyExample(t *testing.T) {
+	t.Parallel()
+	r := run(t, example("hodgkin_huxley"))
+	const steps = 20100
+	get := func(v string) []float64 { return trace(t, r, "m", v, steps, 1).Data }
+	V, n, m, h := get("V"), get("n"), get("m"), get("h")
+	within(t, "V at rest (mV)", V[9999], -70, 0.1)
+	within(t, "n at rest", n[9999], 0.32, 0.01)
+	within(t, "m at rest", m[9999], 0.053, 0.003)
+	within(t, "h at rest", h[9999], 0.596, 0.01)
+	k, vmax := argmax(V, 9000, 12000, 1)
+	within(t, "peak of V (mV)", vmax, 42, 1.5)
+	within(t, "time of the peak (ms)", float64(k)*0.01, 100.5, 0.2)
+	k, vmin := argmax(V, 9000, 12000, -1)
+	within(t, "trough of V (mV)", vmin, -81, 1)
+	within(t, "time of the trough (ms)", float64(k)*0.01, 102.7, 0.3)
+	_, nmax := argmax(n, 9000, 12000, 1)
+	within(t, "largest n", nmax, 0.715, 0.01)
+	_, mmax := argmax(m, 9000, 12000, 1)
+	within(t, "largest m", mmax, 0.88, 0.01)
+	_, hmin := argmax(h, 9000, 12000, -1)
+	within(t, "smallest h", hmin, 0.15, 0.01)
+	if sp := spikeTimes(t, r, "m")[0]; len(sp) != 1 || sp[0] < 100 || sp[0] > 101 {
+		t.Errorf("spikes at %v ms, want one just after 100 ms", sp)
+	}
+}
+
+// TestNMDAExample: with the NMDA-like synapse of ANNarchy's manual, the post
+// neuron's g_exc is at every step the sum of the synapses' g (as left by
+// the previous step's synapse equations), not incremented by spikes: 0
+// until the first spike (emitted at 10 ms) has raised x, then a rise to a
+// peak and a decay; the volley at 60 ms adds both synapses' g.
+func TestNMDAExample(t *testing.T) {
+	t.Parallel()
+	r := run(t, example("nmda"))
+	const steps = 150
+	G := trace(t, r, "m", "g_exc", steps, 1).Data
+	g1 := trace(t, r, "s", "g", steps, 1).Data
+	g2 := trace(t, r, "s2", "g", steps, 1).Data
+	expect(t, trace(t, r, "m", "g_exc", steps, 1), func(k, _ int) float64 {
+		if k == 0 {
+			return 0
+		}
+		return g1[k-1] + g2[k-1]
+	})
+	for k := 0; k <= 11; k++ {
+		if G[k] != 0 {
+			t.Errorf("g_exc[%d] = %v before the synapse's g has grown", k, G[k])
+		}
+	}
+	k, peak := argmax(G, 0, 55, 1)
+	t.Logf("nmda: g_exc peaks at %.4f, %d ms; g2 at 70 ms %.4f", peak, k, g2[70])
+	if k < 14 || k > 30 || G[54] > peak/2 || g2[59] != 0 || g2[70] <= 0 {
+		t.Errorf("g_exc does not rise after 11 ms and decay: peak %v at %d ms, %v at 54 ms; g2 %v, %v", peak, k, G[54], g2[59], g2[70])
 	}
 }

@@ -21,15 +21,21 @@ const (
 // file's order (time, then rank), checking that every time is on the grid.
 func raster(t *testing.T, r *analysis.Run, monitor string) []string {
 	t.Helper()
+	return rasterDt(t, r, monitor, spikeDt)
+}
+
+// rasterDt is raster for a model of time step dt ms.
+func rasterDt(t *testing.T, r *analysis.Run, monitor string, dt float64) []string {
+	t.Helper()
 	sp := r.Spikes[monitor]
 	if sp == nil {
 		t.Fatalf("no spikes recorded by %s", monitor)
 	}
 	out := make([]string, len(sp.Times))
 	for i, tm := range sp.Times {
-		k := math.Round(tm / spikeDt)
-		if !near(tm, k*spikeDt) {
-			t.Errorf("%s: spike time %v ms is not on the %v ms grid", monitor, tm, spikeDt)
+		k := math.Round(tm / dt)
+		if !near(tm, k*dt) {
+			t.Errorf("%s: spike time %v ms is not on the %v ms grid", monitor, tm, dt)
 		}
 		out[i] = fmt.Sprintf("%d@%d", sp.Ranks[i], int(k))
 	}

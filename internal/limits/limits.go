@@ -33,26 +33,21 @@ const (
 	// hundred bytes would expand to billions.
 	AliasNodes = 100000
 
-	// Neurons caps the size of one population (and of a view of it), the
-	// largest rank an int32 index in the generated code and the runtime's
-	// connectivity arrays can hold.
-	Neurons = 1 << 31
+	// Neurons caps the size of one population, so that a typo in a
+	// geometry gives an error rather than exhausting memory at run time.
+	Neurons = 1 << 30
 
-	// ListValues caps the numbers in one inline list value (spike times,
-	// per-neuron values, a connection matrix): larger data belongs in a
-	// .npy file, which is read at run time rather than compiled in.
-	ListValues = 1 << 20
+	// TypeStatements caps the variables, functions and statements of one
+	// neuron or synapse type after the analysis, and ModelStatements those
+	// of the whole model (types, populations, projections, monitors). Each
+	// becomes about 700 bytes of Go: 2,000 of them took go build 70 s and
+	// 700 MB, 20,000 (14 MB of Go) did not build in 500 s with 11 GB.
+	// Published models have fewer than fifty per type.
+	TypeStatements  = 1000
+	ModelStatements = 5000
 
-	// TypeStatements caps the statements of one neuron or synapse type after
-	// the analysis (equations, resets, spike events, functions inlined),
-	// and ModelStatements those of the whole model. Each statement becomes a
-	// few lines of Go in one function; 2,000 in one type is far beyond any
-	// published model, while 20,000 give a file that go build cannot
-	// compile in minutes.
-	TypeStatements  = 2000
-	ModelStatements = 10000
-
-	// CodeBytes caps the generated Go source of a model: about 200,000
-	// lines, which go build compiles in well under a minute.
+	// CodeBytes caps the estimated size of the generated Go source, inline
+	// data (spike times, per-neuron lists, matrices: ~20 bytes a number)
+	// included.
 	CodeBytes = 8 << 20
 )

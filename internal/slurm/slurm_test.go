@@ -2,6 +2,7 @@ package slurm
 
 import (
 	"context"
+	"github.com/annc/annc/runtime/results"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -137,16 +138,16 @@ func fakeSweep(t *testing.T, states []string) string {
 		}
 		rd := filepath.Join(dir, runtime.RunDirName(i))
 		os.MkdirAll(rd, 0o755)
-		m := runtime.Manifest{Model: "m", ModelHash: "h", Seed: p.Points[i].Seed, Dt: 0.1, Steps: 100, SimulatedMs: 10,
+		m := results.Manifest{Model: "m", ModelHash: "h", Seed: p.Points[i].Seed, Dt: 0.1, Steps: 100, SimulatedMs: 10,
 			Status: st, Set: map[string]string{"P.tau": p.Points[i].Values[0].Value},
-			Files: []runtime.ManifestFile{{File: "sp.spike_times.npy", Monitor: "sp", Variable: "spike_times", Shape: []int{2 * (i + 1)}, Dtype: "float64"}}}
-		if st == runtime.StatusError {
+			Files: []results.File{{File: "sp.spike_times.npy", Monitor: "sp", Variable: "spike_times", Shape: []int{2 * (i + 1)}, Dtype: "float64"}}}
+		if st == results.StatusError {
 			m.Error = "simulation: panic: boom"
 		}
 		if err := m.WriteFile(filepath.Join(rd, "manifest.json")); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(rd, "sp.spike_times.npy"), nil, 0o644); err != nil {
+		if err := results.WriteNpyFile(filepath.Join(rd, "sp.spike_times.npy"), []int{2 * (i + 1)}, make([]float64, 2*(i+1))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -154,7 +155,7 @@ func fakeSweep(t *testing.T, states []string) string {
 }
 
 func TestCollectAndResubmit(t *testing.T) {
-	ok, intr, fail := runtime.StatusOK, runtime.StatusInterrupted, runtime.StatusError
+	ok, intr, fail := results.StatusOK, results.StatusInterrupted, results.StatusError
 	// 10 points in 4 tasks: task 0 holds 0, 4, 8; task 1 holds 1, 5, 9; ...
 	dir := fakeSweep(t, []string{ok, ok, ok, ok, ok, "", ok, intr, ok, fail})
 	rep, err := runtime.CollectSweep(dir)

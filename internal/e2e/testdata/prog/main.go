@@ -30,6 +30,7 @@ import (
 	api "e2e/annarchy/api"
 	hh "e2e/annarchy/hh_gamma"
 	annrt "e2e/annarchy/runtime"
+	"e2e/annarchy/runtime/results"
 )
 
 func must(err error) {
@@ -448,18 +449,16 @@ func memory() any {
 	held := len(s.MN.Vars[0].Data)
 	s.Simulate(50)
 	must(s.MN.Close())
-	_, vData, err := annrt.ReadNpyFile(filepath.Join(dir, s.MN.FileName("v")))
+	va, err := results.ReadNpyFile(filepath.Join(dir, s.MN.FileName("v")))
 	must(err)
-	vs, err := annrt.AsFloat64(vData)
+	vs := va.Floats()
+	shape := va.Shape
+	ta, err := results.ReadNpyFile(filepath.Join(dir, "mN.spike_times.npy"))
 	must(err)
-	shape, _, err := annrt.ReadNpyFile(filepath.Join(dir, "mN.v.npy"))
+	ts := ta.Float
+	ra, err := results.ReadNpyFile(filepath.Join(dir, "mN.spike_ranks.npy"))
 	must(err)
-	_, tData, err := annrt.ReadNpyFile(filepath.Join(dir, "mN.spike_times.npy"))
-	must(err)
-	ts, _ := annrt.AsFloat64(tData)
-	_, rData, err := annrt.ReadNpyFile(filepath.Join(dir, "mN.spike_ranks.npy"))
-	must(err)
-	rs, _ := rData.([]int64)
+	rs := ra.Int
 	res["streamSame"] = slices.Equal(vs, refV) && slices.Equal(shape, refShape) && slices.Equal(ts, refT) && slices.Equal(rs, refR)
 	res["streamHeld"] = held
 	res["streamShape"] = shape

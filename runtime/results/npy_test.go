@@ -1,4 +1,4 @@
-package runtime
+package results
 
 import (
 	"bytes"
@@ -72,7 +72,7 @@ func TestWriteNpyData(t *testing.T) {
 		msg   string
 	}{
 		{[]int{3}, []float64{1, 2}, "holds 3 values, data has 2"},
-		{[]int{2}, []int32{1, 2}, "unsupported data type"},
+		{[]int{2}, []int16{1, 2}, "unsupported data type"},
 		{[]int{-1}, []float64{}, "negative dimension"},
 	} {
 		if err := WriteNpy(&b, bad.shape, bad.data); err == nil || !strings.Contains(err.Error(), bad.msg) {
@@ -97,25 +97,45 @@ func TestNpyRoundTrip(t *testing.T) {
 		{[]int{}, []float64{42}},
 		{[]int{0, 4}, []float64{}},
 		{[]int{50, 100}, big},
+		{[]int{2}, []int32{-5, 7}},
+		{[]int{2}, []uint64{1 << 63, 3}},
 	}
 	for i, c := range cases {
 		path := filepath.Join(dir, "a.npy")
 		if err := WriteNpyFile(path, c.shape, c.data); err != nil {
 			t.Fatal(err)
 		}
-		shape, data, err := ReadNpyFile(path)
+		a, err := ReadNpyFile(path)
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		if !reflect.DeepEqual(shape, c.shape) {
-			t.Errorf("case %d: shape %v, want %v", i, shape, c.shape)
+		if !reflect.DeepEqual(a.Shape, c.shape) {
+			t.Errorf("case %d: shape %v, want %v", i, a.Shape, c.shape)
 		}
-		if f, ok := c.data.([]float64); ok {
-			if !sameFloats(data.([]float64), f) {
-				t.Errorf("case %d: data %v, want %v", i, data, f)
+		switch d := c.data.(type) {
+		case []float64:
+			if !sameFloats(a.Float, d) {
+				t.Errorf("case %d: data %v, want %v", i, a.Float, d)
 			}
-		} else if !reflect.DeepEqual(data, c.data) {
-			t.Errorf("case %d: data %v, want %v", i, data, c.data)
+		case []float32:
+			if !sameFloats(a.Float, []float64{1, 2, 3, 4, 5, 6.5}) || a.Dtype != "<f4" {
+				t.Errorf("case %d: data %v %s, want %v", i, a.Float, a.Dtype, d)
+			}
+		case []int64:
+			if !reflect.DeepEqual(a.Int, d) {
+				t.Errorf("case %d: data %v, want %v", i, a.Int, d)
+			}
+		case []int32:
+			if !reflect.DeepEqual(a.Int, []int64{-5, 7}) || a.Dtype != "<i4" {
+				t.Errorf("case %d: data %v %s", i, a.Int, a.Dtype)
+			}
+		case []uint64:
+			if !reflect.DeepEqual(a.Uint, d) || a.Dtype != "<u8" {
+				t.Errorf("case %d: data %v %s", i, a.Uint, a.Dtype)
+			}
+		}
+		if names := dirNames(t, dir); len(names) != 1 {
+			t.Errorf("case %d: directory holds %q, want only a.npy", i, names)
 		}
 	}
 }
@@ -130,9 +150,9 @@ func TestReadNpyForeignAndBad(t *testing.T) {
 	binary.Write(&b, binary.LittleEndian, uint32(len(hdr)))
 	b.WriteString(hdr)
 	binary.Write(&b, binary.LittleEndian, []int32{-7, 9})
-	shape, data, err := ReadNpy(&b)
-	if err != nil || !reflect.DeepEqual(shape, []int{2}) || !reflect.DeepEqual(data, []int64{-7, 9}) {
-		t.Errorf("v2 <i4: %v %v %v", shape, data, err)
+	a, err := ReadNpy(&b)
+	if err != nil || !reflect.DeepEqual(a.Shape, []int{2}) || !reflect.DeepEqual(a.Int, []int64{-7, 9}) {
+		t.Errorf("v2 <i4: %+v %v", a, err)
 	}
 	good := func(dict string) []byte {
 		var b bytes.Buffer
@@ -149,14 +169,14 @@ func TestReadNpyForeignAndBad(t *testing.T) {
 	}{
 		{[]byte("PK\x03\x04zipfile!"), "bad magic"},
 		{[]byte("\x93NUMPY\x09\x00"), "unsupported format version"},
-		{good("{'descr': '<f8', 'fortran_order': True, 'shape': (1,), }"), "fortran_order True"},
+		{good("{'descr': '<f8', 'fortran_order': True, 'shape': (1,), }"), "Fortran"},
 		{good("{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }"), "unsupported dtype"},
-		{good("{'descr': '<f8', 'fortran_order': False, 'shape': (x,), }"), "bad dimension"},
-		{good("{'descr': '<f8', 'fortran_order': False, }"), "no \"shape\""},
-		{good("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }"), "reading 2 values"},
+		{good("{'descr': '<f8', 'fortran_order': False, 'shape': (x,), }"), "expected a dimension"},
+		{good("{'descr': '<f8', 'fortran_order': False, }"), "missing key \"shape\""},
+		{good("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }"), "data shorter"},
 		{[]byte("\x93NUMPY\x01\x00\x10"), "header length"},
 	} {
-		if _, _, err := ReadNpy(bytes.NewReader(c.in)); err == nil || !strings.Contains(err.Error(), c.msg) {
+		if _, err := ReadNpy(bytes.NewReader(c.in)); err == nil || !strings.Contains(err.Error(), c.msg) {
 			t.Errorf("ReadNpy(%q...) = %v, want %q", c.in[:min(len(c.in), 30)], err, c.msg)
 		}
 	}
@@ -226,16 +246,16 @@ func TestNpyStream(t *testing.T) {
 	s.Append32([]float32{0.5, 1.5})
 	s.AppendInt64([]int64{3, 4})
 	s.Close()
-	shape, data, err := ReadNpyFile(path)
-	if err != nil || !reflect.DeepEqual(shape, []int{2, 2}) || !reflect.DeepEqual(data, []float32{0.5, 1.5, 3, 4}) {
-		t.Errorf("mixed stream: %v %v %v", shape, data, err)
+	a, err := ReadNpyFile(path)
+	if err != nil || !reflect.DeepEqual(a.Shape, []int{2, 2}) || !reflect.DeepEqual(a.Float, []float64{0.5, 1.5, 3, 4}) || a.Dtype != "<f4" {
+		t.Errorf("mixed stream: %+v %v", a, err)
 	}
 	path = filepath.Join(dir, "empty.npy")
 	s, _ = CreateNpyStream(path, []int{5}, "f8")
 	s.Close()
-	shape, data, err = ReadNpyFile(path)
-	if err != nil || !reflect.DeepEqual(shape, []int{0, 5}) || len(data.([]float64)) != 0 {
-		t.Errorf("empty stream: %v %v %v", shape, data, err)
+	a, err = ReadNpyFile(path)
+	if err != nil || !reflect.DeepEqual(a.Shape, []int{0, 5}) || len(a.Float) != 0 {
+		t.Errorf("empty stream: %+v %v", a, err)
 	}
 	if _, err := CreateNpyStream(path, []int{5}, "int8"); err == nil {
 		t.Error("unsupported dtype must fail")
@@ -254,21 +274,15 @@ func BenchmarkNpyStreamAppend4000(b *testing.B) {
 	s.Close()
 }
 
-func TestAsFloat64(t *testing.T) {
-	for _, c := range []struct {
-		in   any
-		want []float64
-	}{
-		{[]float64{1.5}, []float64{1.5}},
-		{[]float32{0.5, 2}, []float64{0.5, 2}},
-		{[]int64{-3, 4}, []float64{-3, 4}},
-	} {
-		got, err := AsFloat64(c.in)
-		if err != nil || !reflect.DeepEqual(got, c.want) {
-			t.Errorf("AsFloat64(%v) = %v, %v", c.in, got, err)
+// sameFloats compares bit for bit, NaN equal to NaN.
+func sameFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+			return false
 		}
 	}
-	if _, err := AsFloat64([]int32{1}); err == nil {
-		t.Error("[]int32 must fail")
-	}
+	return true
 }
