@@ -647,6 +647,9 @@ func (g *gen) monView(mo *mon) monView {
 			sh = varShape
 		}
 		fmt.Fprintf(&setup, "m.%s(%q, %s)\n", add, vr.Name, sh)
+		if vr.Unit != "" {
+			fmt.Fprintf(&setup, "m.Vars[%d].Unit = %q\n", idx, vr.Unit)
+		}
 		b := &late
 		if isEarly {
 			b = &early

@@ -433,3 +433,35 @@ func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, w
 	}
 	return rows, file
 }
+
+// EstimateSynapses is the number of synapses a projection creates: exact
+// (exact true) for one_to_one, fixed_number_pre/post, from_matrix and
+// all_to_all between different populations or with self-connections
+// allowed; otherwise the expected number (fixed_probability, all_to_all
+// without the self-connections of overlapping views) or, for gaussian and
+// dog, the upper bound pre × post.
+func EstimateSynapses(p *Projection) (n float64, exact bool) {
+	c := p.Connector
+	nPre, nPost := float64(p.Pre.Len()), float64(p.Post.Len())
+	switch c.Kind {
+	case "fixed_probability":
+		n = c.Probability * nPre * nPost
+		if !c.AllowSelf && p.Pre.Pop == p.Post.Pop {
+			n -= c.Probability * min(nPre, nPost)
+		}
+		return n, false
+	case "from_matrix":
+		for _, row := range c.Matrix {
+			for _, w := range row {
+				if !math.IsNaN(w) {
+					n++
+				}
+			}
+		}
+		return n, true
+	case "gaussian", "dog":
+		return nPre * nPost, false
+	}
+	least, _ := leastSynapses(c, p.Pre, p.Post)
+	return float64(least), c.Kind != "all_to_all" || c.AllowSelf || p.Pre.Pop != p.Post.Pop
+}
