@@ -78,6 +78,7 @@ func ParseModel(file string, src []byte) (*Model, diag.List) {
 	}
 	if ok {
 		l.model(root, m)
+		m.Canonical = CanonicalYAML(root)
 	}
 	m.Unattributed = len(l.diags.Errors()) > l.attributed || l.overBudget
 	l.diags.Sort()
@@ -533,7 +534,10 @@ func (l *loader) namedValues(n *yaml.Node, what string) []Named {
 }
 
 var modelKeys = []string{"name", "dt", "seed", "method", "precision", "event_driven", "constants", "functions",
-	"neurons", "synapses", "populations", "projections", "monitors", "simulation", "schedule"}
+	"neurons", "synapses", "populations", "projections", "monitors", "simulation", "schedule", "units"}
+
+// unitKeyRE matches the names of units:: v, sum(exc), exc.v, exc.sum(exc).
+var unitKeyRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*|sum\([A-Za-z0-9_]*\))$`)
 
 // oneOf checks a string against a fixed set of words.
 func (l *loader) oneOf(n *yaml.Node, what string, words []string) (string, bool) {
@@ -627,6 +631,19 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 			})
 		case "simulation":
 			m.Simulation = l.simulation(v)
+		case "units":
+			if isNull(v) {
+				return
+			}
+			l.fields(v, "units", nil, func(key string, k, v *yaml.Node) {
+				if !unitKeyRE.MatchString(key) {
+					l.errorf(k, "%q in units is not a variable name (v, sum(exc), or exc.v for one population or projection)", key)
+					return
+				}
+				if s, ok := l.str(v, "unit of "+key); ok {
+					m.Units = append(m.Units, UnitDef{Pos: l.pos(k), Name: key, Unit: s})
+				}
+			})
 		case "schedule":
 			m.ScheduleBroken = l.within(func() { m.Schedule = l.schedule(v, "schedule") })
 			m.HasSchedule = true

@@ -28,6 +28,8 @@ func (m *Monitor) Save(dir string) ([]results.File, error) {
 			Shape: shape, Dtype: dtype, PeriodMs: period, T0Ms: t0})
 		if file == timesFile || file == ranksFile {
 			files[len(files)-1].Size = m.Neurons
+		} else if i := m.Var(variable); i >= 0 {
+			files[len(files)-1].Unit = m.Vars[i].Unit
 		}
 	}
 	fail := func(err error) ([]results.File, error) {

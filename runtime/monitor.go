@@ -75,6 +75,7 @@ type MonitorVar struct {
 	Shape   []int     // per-frame shape (geometry of the view, or [synapses])
 	Data    []float64 // frames held in memory, frame after frame
 	Float32 bool      // written as float32 (float32 models)
+	Unit    string    // as the model's units: declares it ("" when it does not)
 
 	size    int // values per frame
 	first   int // index in Monitor.frameSteps of the first frame held

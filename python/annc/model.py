@@ -131,7 +131,8 @@ def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, 
     seeds: one seed per new network, or one seed s: network i gets the seed
     of trial i of s (s itself for network 0, as annc's ParallelRun derives
     them), or s for every network with same_seed=True (as every point of a
-    CLI sweep has); None is the model's seed, else a random one. Other
+    CLI sweep has); None is the model's seed, else a random one; "same" and
+    "sequential" (seed, seed+1, ...) start from that seed too. Other
     keyword arguments are given to method: a list, tuple or
     array of one value per network gives each its own, anything else is given
     to all. max_processes: workers (-1: one per core). model: the model of
@@ -166,8 +167,17 @@ def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, 
     lib = model._lib
     seed_arr = None
     if networks is None:
-        if seeds is None:
-            seeds = model.default_seed()
+        if seeds is None or isinstance(seeds, str):
+            base = model.default_seed()
+            if seeds == "same":
+                same_seed = True
+            elif seeds == "sequential":
+                seeds = [base + i for i in range(n)]
+            elif seeds is not None:
+                raise InvalidValueError('parallel_run: seeds must be a list, a number, "same" or "sequential", got %r'
+                                        % (seeds,))
+            if not isinstance(seeds, list):
+                seeds = base
         if np.isscalar(seeds):
             seeds = [int(seeds) if same_seed else model.trial_seed(int(seeds), i) for i in range(n)]
         if len(seeds) != n:

@@ -303,6 +303,33 @@ class TestErrors(unittest.TestCase):
         self.assertIn("v_thh", str(cm.exception))
 
 
+class TestStatistics(unittest.TestCase):
+    def test_reference_raster(self):
+        # The raster and numpy-computed values the Go analysis package is
+        # checked against (50 neurons, 200 ms).
+        ref = os.path.join(HERE, "..", "..", "analysis", "testdata", "reference")
+        with open(os.path.join(ref, "expected.json")) as f:
+            want = __import__("json").load(f)
+        s = annc.Spikes(np.load(os.path.join(ref, "times.npy")), np.load(os.path.join(ref, "ranks.npy")),
+                        50, 0.0, 200.0, 0.1)
+        self.assertEqual(len(s.times), want["spikes"])
+        self.assertAlmostEqual(s.mean_fr(), want["rate_hz"], delta=1e-12 * want["rate_hz"])
+        for b in (1, 2, 7):
+            k = want["kappa_%dms" % b]
+            self.assertAlmostEqual(s.cross_correlation(b), k, delta=1e-12)
+        self.assertEqual(s.histogram(10.0).sum(), want["spikes"])
+        self.assertEqual(len(s.histogram(10.0)), 20)
+
+    def test_gaussian_smooth(self):
+        x = np.zeros(41)
+        x[20] = 1.0
+        y = annc.gaussian_smooth(x, 1.0, 2.0)
+        w = np.exp(-0.5 * (np.arange(-8, 9) / 2.0) ** 2)
+        np.testing.assert_allclose(y[12:29], w / w.sum(), rtol=1e-12)
+        self.assertEqual(y[11], 0.0)
+        np.testing.assert_allclose(annc.gaussian_smooth(np.ones(5), 1.0, 3.0), np.ones(5), rtol=1e-12)
+
+
 class TestNetwork(unittest.TestCase):
     def test_attributes(self):
         net = model.network(seed=2)
