@@ -21,10 +21,10 @@ for model in examples/*/model.yaml; do
 	rm -rf "docs/gallery/$ex"
 	mkdir -p "docs/gallery/$ex"
 	cp "_demo/gallery/$ex"/*.png "docs/gallery/$ex/" 2>/dev/null || true
-	# The first sentence of the example's README, after its title.
+	# The first paragraph of the example's README, after its title.
 	about=""
 	if [ -f "examples/$ex/README.md" ]; then
-		about=$(awk 'NR > 2 && /^$/ {exit} NR > 2 {printf "%s ", $0}' "examples/$ex/README.md" | sed -E 's/([.!?]) .*/\1/')
+		about=$(awk 'NR > 2 && /^$/ {exit} NR > 2 {printf "%s ", $0}' "examples/$ex/README.md")
 	fi
 	{
 		echo
@@ -33,6 +33,7 @@ for model in examples/*/model.yaml; do
 		echo "$about"
 		echo
 		for png in "docs/gallery/$ex"/*.png; do
+			[ -e "$png" ] || continue
 			name=$(basename "$png" .png)
 			echo "![$ex: $name](gallery/$ex/$name.png)"
 		done
