@@ -488,7 +488,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	}
 	core.SetStopFlag(nil)
 	res.steps = core.StepsDone() - startStep
-	res.simMs = float64(res.steps) * core.Dt
+	res.simMs = results.RoundMs(float64(res.steps) * core.Dt)
 	man.Steps, man.SimulatedMs = res.steps, res.simMs
 	man.EndMs = core.Time()
 	man.StoppedByCondition = r.prog.Until && core.StoppedByCondition()
@@ -563,9 +563,9 @@ func (r *runner) single(seed int64) int {
 		}
 		return ExitError
 	case res.status == results.StatusInterrupted:
-		r.errorf("interrupted after %g ms (%d steps); results in %s", res.simMs, res.steps, r.flags.out)
+		r.errorf("interrupted after %s ms (%d steps); results in %s", results.FormatMs(res.simMs), res.steps, r.flags.out)
 		return ExitInterrupted
 	}
-	r.errorf("simulated %g ms (%d steps) in %.3g s; results in %s", res.simMs, res.steps, res.seconds, r.flags.out)
+	r.errorf("simulated %s ms (%d steps) in %s; results in %s", results.FormatMs(res.simMs), res.steps, results.FormatSeconds(res.seconds), r.flags.out)
 	return ExitOK
 }

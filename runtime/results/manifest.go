@@ -137,6 +137,15 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	if c.Files == nil {
 		c.Files = []File{}
 	}
+	// Rounded for people (human.go).
+	c.SimulatedMs, c.StartMs, c.EndMs = RoundMs(c.SimulatedMs), RoundMs(c.StartMs), RoundMs(c.EndMs)
+	w := &c.WallS
+	w.Generate, w.Build, w.Setup, w.Simulate = RoundSeconds(w.Generate), RoundSeconds(w.Build), RoundSeconds(w.Setup), RoundSeconds(w.Simulate)
+	if c.CPUS != nil {
+		cpu := *c.CPUS
+		cpu.Setup, cpu.Simulate = RoundSeconds(cpu.Setup), RoundSeconds(cpu.Simulate)
+		c.CPUS = &cpu
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
