@@ -20,6 +20,8 @@ import (
 type Trace struct {
 	Monitor  string
 	Variable string
+	File     string // the .npy file, as the manifest names it ("m.sum_exc.npy")
+	Unit     string // the unit the model declares for it, "" if none
 	PeriodMs float64
 	Shape    []int // (T, *geometry)
 	Data     []float64
@@ -195,7 +197,7 @@ func LoadRun(dir string) (*Run, error) {
 			if len(a.Shape) < 1 {
 				return nil, fmt.Errorf("%s: recorded variable must have a time axis, shape is %v", path, a.Shape)
 			}
-			tr := &Trace{Monitor: f.Monitor, Variable: f.Variable, PeriodMs: f.PeriodMs,
+			tr := &Trace{Monitor: f.Monitor, Variable: f.Variable, File: f.File, Unit: f.Unit, PeriodMs: f.PeriodMs,
 				Shape: a.Shape, Data: a.Float}
 			if f.T0Ms != nil {
 				tr.T0Ms = *f.T0Ms

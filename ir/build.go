@@ -90,7 +90,13 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		ExactDecay: m.EventDriven == "exact",
 	}
 	b.out = out
-	sum := sha256.Sum256(m.Source)
+	// The hash ignores comments and formatting: changing only those
+	// neither rebuilds nor makes earlier results stale.
+	hashed := m.Canonical
+	if hashed == nil {
+		hashed = m.Source
+	}
+	sum := sha256.Sum256(hashed)
 	out.Hash = hex.EncodeToString(sum[:])
 	if m.Seed != nil {
 		out.Seed, out.HasSeed = *m.Seed, true
@@ -142,6 +148,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		}
 		out.Synapses = append(out.Synapses, sy.t)
 	}
+	b.units()
 	for _, md := range m.Monitors {
 		b.monitor(md)
 	}
@@ -970,7 +977,66 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		}
 		mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonVar, Var: v})
 	}
+	obj := md.Target.Name
+	for i := range mon.Vars {
+		if u, ok := b.out.Units[obj+"."+mon.Vars[i].Name]; ok {
+			mon.Vars[i].Unit = u
+		} else {
+			mon.Vars[i].Unit = b.out.Units[mon.Vars[i].Name]
+		}
+	}
 	b.out.Monitors = append(b.out.Monitors, mon)
+}
+
+// units checks the model's units: every name must be a variable (or
+// sum(target)) of some neuron or synapse type, or of the population or
+// projection that qualifies it.
+func (b *builder) units() {
+	for _, u := range b.m.Units {
+		if b.out.Units == nil {
+			b.out.Units = map[string]string{}
+		}
+		if _, ok := b.out.Units[u.Name]; ok {
+			b.diags.Errorf(u.Pos, "units: %q is given twice", u.Name)
+			continue
+		}
+		obj, name, qualified := strings.Cut(u.Name, ".")
+		if !qualified {
+			obj, name = "", u.Name
+		}
+		var types [][]*Var
+		switch {
+		case obj == "":
+			for _, nt := range b.out.Neurons {
+				types = append(types, nt.Vars)
+			}
+			for _, st := range b.out.Synapses {
+				types = append(types, st.Vars)
+			}
+		case b.pops[obj] != nil:
+			types = append(types, b.pops[obj].Type.Vars)
+		case b.projs[obj] != nil:
+			types = append(types, b.projs[obj].Type.Vars)
+		default:
+			if !b.isBroken(obj) {
+				b.diags.Errorf(u.Pos, "units: no population or projection %q", obj)
+			}
+			continue
+		}
+		found := strings.HasPrefix(name, "sum(") || name == "w" || name == "r"
+		var names []string
+		for _, vars := range types {
+			for _, v := range vars {
+				names = append(names, v.Name)
+				found = found || v.Name == name
+			}
+		}
+		if !found {
+			b.diags.Errorf(u.Pos, "units: no variable %q%s", name, didYouMean(name, names))
+			continue
+		}
+		b.out.Units[u.Name] = u.Unit
+	}
 }
 
 func (b *builder) simulation() {

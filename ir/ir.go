@@ -469,6 +469,7 @@ type MonitorVar struct {
 	Kind   MonVarKind
 	Var    *Var
 	Target string // MonSum
+	Unit   string // from the model's units:, "" when it gives none
 }
 
 // Monitor records populations, views or projections.
@@ -495,7 +496,7 @@ type Simulation struct {
 type Model struct {
 	Name      string
 	File      string
-	Hash      string // sha256 of the model file contents
+	Hash      string // sha256 of the model without comments and layout (parser.CanonicalYAML)
 	Dt        float64
 	Seed      int64
 	HasSeed   bool
@@ -512,6 +513,8 @@ type Model struct {
 	Projs      []*Projection
 	Monitors   []*Monitor
 	Sim        Simulation
+	// Units are the model's units: by name as written ("v", "exc.v").
+	Units map[string]string
 	// Schedule replaces Sim when HasSchedule (the model's schedule).
 	Schedule    []*SchedStep
 	HasSchedule bool

@@ -308,6 +308,16 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 			c.AllowSelf = *v.Bool
 		}
 	}
+	if sized && (cd.Kind == "gaussian" || cd.Kind == "dog") {
+		// The runtime places the neurons of whole populations on a grid.
+		switch {
+		case !pre.Whole() || !post.Whole():
+			b.errorf(cd.Pos, "%s connects whole populations, not views (%s -> %s)", cd.Kind, pre.Text, post.Text)
+		case len(pre.Pop.Geometry) != len(post.Pop.Geometry):
+			b.errorf(cd.Pos, "%s needs populations of the same dimension: %s has %d, %s has %d",
+				cd.Kind, pre.Pop.Name, len(pre.Pop.Geometry), post.Pop.Name, len(post.Pop.Geometry))
+		}
+	}
 	if cd.Kind == "one_to_one" && sized && nPre != nPost {
 		b.errorf(cd.Pos, "one_to_one needs views of the same size (%d pre, %d post)", nPre, nPost)
 	}
@@ -422,4 +432,37 @@ func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, w
 		rows = t
 	}
 	return rows, file
+}
+
+// EstimateSynapses is the number of synapses a projection creates: exact
+// (exact true) for one_to_one, fixed_number_pre/post, from_matrix and
+// all_to_all between different populations, whole populations or with
+// self-connections allowed; otherwise the expected number (fixed_probability, all_to_all
+// without the self-connections of overlapping views) or, for gaussian and
+// dog, the upper bound pre × post.
+func EstimateSynapses(p *Projection) (n float64, exact bool) {
+	c := p.Connector
+	nPre, nPost := float64(p.Pre.Len()), float64(p.Post.Len())
+	switch c.Kind {
+	case "fixed_probability":
+		n = c.Probability * nPre * nPost
+		if !c.AllowSelf && p.Pre.Pop == p.Post.Pop {
+			n -= c.Probability * min(nPre, nPost)
+		}
+		return n, false
+	case "from_matrix":
+		for _, row := range c.Matrix {
+			for _, w := range row {
+				if !math.IsNaN(w) {
+					n++
+				}
+			}
+		}
+		return n, true
+	case "gaussian", "dog":
+		return nPre * nPost, false
+	}
+	least, _ := leastSynapses(c, p.Pre, p.Post)
+	whole := p.Pre.Dims == nil && p.Post.Dims == nil // self-connections are then exactly one per neuron
+	return float64(least), c.Kind != "all_to_all" || c.AllowSelf || p.Pre.Pop != p.Post.Pop || whole
 }

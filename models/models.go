@@ -33,6 +33,7 @@ const dir = "models/"
 // entry is one embedded file: the model it defines and its source.
 type entry struct {
 	model string // the type name as written, e.g. "IF_cond_exp"
+	kind  string // "neuron" or "synapse" ("" when the file defines not exactly one type)
 	file  string // e.g. "if_cond_exp.yaml"
 	src   []byte
 }
@@ -59,16 +60,17 @@ func index() []entry {
 			Synapses yaml.Node `yaml:"synapses"`
 		}
 		if yaml.Unmarshal(src, &keys) == nil {
-			var types []string
-			for _, n := range []*yaml.Node{&keys.Neurons, &keys.Synapses} {
+			var types, kinds []string
+			for k, n := range []*yaml.Node{&keys.Neurons, &keys.Synapses} {
 				if n.Kind == yaml.MappingNode {
 					for i := 0; i+1 < len(n.Content); i += 2 {
 						types = append(types, n.Content[i].Value)
+						kinds = append(kinds, []string{"neuron", "synapse"}[k])
 					}
 				}
 			}
 			if len(types) == 1 {
-				e.model = types[0]
+				e.model, e.kind = types[0], kinds[0]
 			}
 		}
 		out = append(out, e)
@@ -86,6 +88,17 @@ func Names() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Kind says whether a built-in model is a "neuron" or a "synapse" ("" for
+// an unknown name). The name is matched without regard to case.
+func Kind(name string) string {
+	for _, e := range index() {
+		if strings.EqualFold(e.model, name) {
+			return e.kind
+		}
+	}
+	return ""
 }
 
 // Source returns the model file of a built-in model. The name is matched

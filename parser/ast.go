@@ -185,7 +185,8 @@ type Named struct {
 // Model is a whole model.yaml.
 type Model struct {
 	File      string
-	Source    []byte // the model file's bytes, as read (ir hashes them)
+	Source    []byte // the model file's bytes, as read
+	Canonical []byte // the model without comments and layout (CanonicalYAML); ir hashes it
 	Name      string
 	NamePos   diag.Pos
 	Dt        float64 // 1.0 when absent
@@ -211,6 +212,10 @@ type Model struct {
 	Schedule       []*SchedStep
 	HasSchedule    bool
 	ScheduleBroken bool
+	// Units are the optional units: the unit of a variable for plots and
+	// manifests ("v: mV", or per object "exc.v: mV"), which the equation
+	// language itself has no way to say.
+	Units []UnitDef
 	// Unattributed is true when some error lies outside every neuron,
 	// synapse, population, projection and monitor (model settings,
 	// constants, functions, the document's structure): then the model
@@ -397,4 +402,12 @@ type SchedSet struct {
 	Path  string
 	Value Value
 	Rows  *Value
+}
+
+// UnitDef is one entry of units:: Name is "v", "sum(exc)", or qualified by
+// a population or projection, "exc.v".
+type UnitDef struct {
+	Pos  diag.Pos
+	Name string
+	Unit string
 }

@@ -31,6 +31,13 @@ func PrintModel(m *Model) string {
 	if len(m.Functions) > 0 {
 		add("functions", block(Print(m.Functions)))
 	}
+	if len(m.Units) > 0 {
+		us := mapping(false)
+		for _, u := range m.Units {
+			us.Content = append(us.Content, strNode(u.Name), strNode(u.Unit))
+		}
+		add("units", us)
+	}
 	if len(m.Neurons) > 0 {
 		ns := mapping(false)
 		for _, n := range m.Neurons {

@@ -27,8 +27,8 @@ func BenchmarkDirCOBA(b *testing.B) {
 	writeNpy(b, filepath.Join(dir, "P.spike_ranks.npy"), "<i8", []int{len(ranks)}, ranks)
 	man := map[string]any{"model": "coba", "dt": 0.1, "steps": 10000, "simulated_ms": 1000.0, "status": "ok",
 		"files": []fileEntry{
-			{"P.spike_times.npy", "P", "spike_times", []int{len(times)}, "float64", 0, 4000},
-			{"P.spike_ranks.npy", "P", "spike_ranks", []int{len(ranks)}, "int64", 0, 4000},
+			{"P.spike_times.npy", "P", "spike_times", []int{len(times)}, "float64", 0, 4000, ""},
+			{"P.spike_ranks.npy", "P", "spike_ranks", []int{len(ranks)}, "int64", 0, 4000, ""},
 		}}
 	mb, _ := json.Marshal(man)
 	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), mb, 0o644); err != nil {

@@ -43,23 +43,18 @@ type Options struct {
 	// SyncBin is the bin width in ms of the Fano factor and synchrony (κ)
 	// figures of a sweep; zero means analysis.DefaultSyncBin.
 	SyncBin float64
-	// Units adds or overrides the unit shown for a variable name ("v" → "mV").
+	// Units overrides the unit shown for a variable name ("v" → "mV").
+	// Otherwise a variable has the unit the model declares for it (the
+	// model's units:, recorded in the manifest), and none when it declares
+	// none: units are never guessed from names.
 	Units map[string]string
 }
 
-// defaultUnits are the units of the variable names whose meaning is fixed by
-// convention in ANNarchy-style models.
-var defaultUnits = map[string]string{
-	"v": "mV", "V": "mV", "u": "mV",
-	"r": "Hz", "rate": "Hz",
-	"t": "ms",
-}
-
-func (o Options) unit(variable string) string {
-	if u, ok := o.Units[variable]; ok {
+func (o Options) unit(tr *analysis.Trace) string {
+	if u, ok := o.Units[tr.Variable]; ok {
 		return u
 	}
-	return defaultUnits[variable]
+	return tr.Unit
 }
 
 func (o Options) format() (string, error) {
@@ -101,8 +96,8 @@ func (o Options) maxTraces() int {
 
 // Dir draws the figures of a results directory into that directory and
 // returns the paths written, in order. For a run directory (manifest.json)
-// it writes <monitor>.raster.<ext> per spiking monitor and
-// <monitor>.<variable>.<ext> per recorded variable; for a sweep directory
+// it writes <monitor>.raster.<ext> per spiking monitor and, per recorded
+// variable, a figure named as its .npy file (<monitor>.<variable>.<ext>); for a sweep directory
 // (sweep.csv) it writes sweep.<metric>.<ext> per summary metric (with
 // ".vs.<param>" added when several paths were swept).
 func Dir(dir string, opt Options) ([]string, error) {
@@ -140,7 +135,12 @@ func runFigures(r *analysis.Run, opt Options, format string) ([]string, error) {
 		written = append(written, path)
 	}
 	for _, tr := range r.Traces {
-		path := filepath.Join(r.Dir, fileSafe(tr.Monitor)+"."+fileSafe(tr.Variable)+"."+format)
+		// Named as the data file: m.sum_exc.npy is drawn in m.sum_exc.png.
+		base := strings.TrimSuffix(filepath.Base(tr.File), ".npy")
+		if tr.File == "" {
+			base = fileSafe(tr.Monitor) + "." + fileSafe(tr.Variable)
+		}
+		path := filepath.Join(r.Dir, base+"."+format)
 		if err := traceFigure(path, format, r, tr, opt); err != nil {
 			return written, err
 		}
@@ -236,10 +236,14 @@ func traceFigure(path, format string, r *analysis.Run, tr *analysis.Trace, opt O
 	p.Title.Text = title(r, tr.Monitor+"."+tr.Variable)
 	p.X.Label.Text = "time (ms)"
 	p.Y.Label.Text = tr.Variable
-	if u := opt.unit(tr.Variable); u != "" {
+	if u := opt.unit(tr); u != "" {
 		p.Y.Label.Text += " (" + u + ")"
 	}
 	p.Add(plotter.NewGrid())
+	// The legend gets a column of its own, right of the axes, so that it
+	// never covers a curve.
+	leg := gplot.NewLegend()
+	entries := 0
 	times := tr.Times()
 	width := tr.Width()
 	if tr.Steps() == 0 || width == 0 {
@@ -255,7 +259,8 @@ func traceFigure(path, format string, r *analysis.Run, tr *analysis.Trace, opt O
 			ln.LineStyle.Color = plotutil.Color(i)
 			p.Add(ln)
 			if len(picks) > 1 || width > 1 {
-				p.Legend.Add(fmt.Sprintf("#%d", k), ln)
+				leg.Add(fmt.Sprintf("#%d", k), ln)
+				entries++
 			}
 		}
 		if len(picks) < width {
@@ -266,16 +271,25 @@ func traceFigure(path, format string, r *analysis.Run, tr *analysis.Trace, opt O
 			ln.LineStyle.Width = vg.Points(2)
 			ln.LineStyle.Color = color.Black
 			p.Add(ln)
-			p.Legend.Add(fmt.Sprintf("mean of %d", width), ln)
+			leg.Add(fmt.Sprintf("mean of %d", width), ln)
+			entries++
 		}
-		p.Legend.Top = true
-		p.Legend.XOffs = -vg.Points(6)
-		p.Legend.Padding = vg.Points(1)
 		if tr.Steps() == 1 {
 			p.X.Min, p.X.Max = times[0]-1, times[0]+1
 		}
 	}
-	return render(path, format, 8*vg.Inch, 4.5*vg.Inch, func(dc draw.Canvas) { p.Draw(pad(dc)) })
+	leg.Top, leg.Left = true, true
+	leg.Padding = vg.Points(1)
+	return render(path, format, 8*vg.Inch, 4.5*vg.Inch, func(dc draw.Canvas) {
+		if entries == 0 {
+			p.Draw(pad(dc))
+			return
+		}
+		const legendW = 1.3 * vg.Inch
+		p.Draw(pad(draw.Crop(dc, 0, -legendW, 0, 0)))
+		lc := draw.Crop(dc, dc.Max.X-dc.Min.X-legendW+vg.Points(8), 0, 0, -vg.Points(24))
+		leg.Draw(lc)
+	})
 }
 
 // pick returns min(n, k) evenly spaced indices in [0, n), first and last
@@ -625,6 +639,10 @@ func render(path, format string, w, h vg.Length, drawFn func(draw.Canvas)) (err 
 	}()
 	if _, err = c.WriteTo(f); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	// CreateTemp makes the file private; figures are shared as .npy are.
+	if err = f.Chmod(0o644); err != nil {
+		return err
 	}
 	if err = f.Close(); err != nil {
 		return err

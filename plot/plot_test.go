@@ -54,6 +54,7 @@ type fileEntry struct {
 	Dtype    string  `json:"dtype"`
 	PeriodMs float64 `json:"period_ms"`
 	Size     int     `json:"size,omitempty"`
+	Unit     string  `json:"unit,omitempty"`
 }
 
 // writeRunDir writes a synthetic 200 ms run of 20 regularly firing neurons
@@ -117,12 +118,12 @@ func writeRunDir(t *testing.T, dir string, rateScale float64) {
 		"wall_s": map[string]float64{"generate": 0, "build": 0, "setup": 0, "simulate": 0},
 		"set":    map[string]any{},
 		"files": []fileEntry{
-			{"exc.v.npy", "exc", "v", []int{steps, n}, "<f8", dt, 0},
-			{"exc.spike_times.npy", "exc", "spike_times", []int{len(times)}, "<f8", dt, n},
-			{"exc.spike_ranks.npy", "exc", "spike_ranks", []int{len(ranks)}, "<i8", dt, n},
-			{"syn.w.npy", "syn", "w", []int{steps, 3}, "<f4", dt, 0},
-			{"quiet.spike_times.npy", "quiet", "spike_times", []int{0}, "<f8", dt, 4},
-			{"quiet.spike_ranks.npy", "quiet", "spike_ranks", []int{0}, "<i8", dt, 4},
+			{"exc.v.npy", "exc", "v", []int{steps, n}, "<f8", dt, 0, "mV"},
+			{"exc.spike_times.npy", "exc", "spike_times", []int{len(times)}, "<f8", dt, n, ""},
+			{"exc.spike_ranks.npy", "exc", "spike_ranks", []int{len(ranks)}, "<i8", dt, n, ""},
+			{"syn.w.npy", "syn", "w", []int{steps, 3}, "<f4", dt, 0, ""},
+			{"quiet.spike_times.npy", "quiet", "spike_times", []int{0}, "<f8", dt, 4, ""},
+			{"quiet.spike_ranks.npy", "quiet", "spike_ranks", []int{0}, "<i8", dt, 4, ""},
 		},
 	}
 	b, _ := json.MarshalIndent(man, "", "  ")
@@ -241,7 +242,8 @@ func TestDirSVG(t *testing.T) {
 			t.Errorf("%s is not an SVG document", p)
 		}
 		if strings.HasSuffix(p, "exc.v.svg") {
-			// Two single neurons and the mean of 20 in the legend.
+			// Two single neurons and the mean of 20 in the legend; the
+			// unit the manifest gives.
 			for _, label := range []string{"#0", "#19", "mean of 20", "v (mV)", "time (ms)"} {
 				if !strings.Contains(s, label) {
 					t.Errorf("exc.v.svg lacks %q", label)

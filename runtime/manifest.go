@@ -28,6 +28,8 @@ func (m *Monitor) Save(dir string) ([]results.File, error) {
 			Shape: shape, Dtype: dtype, PeriodMs: period, T0Ms: t0})
 		if file == timesFile || file == ranksFile {
 			files[len(files)-1].Size = m.Neurons
+		} else if i := m.Var(variable); i >= 0 {
+			files[len(files)-1].Unit = m.Vars[i].Unit
 		}
 	}
 	fail := func(err error) ([]results.File, error) {
@@ -103,7 +105,7 @@ func (m *Monitor) Save(dir string) ([]results.File, error) {
 		}
 	}
 	if m.spikes {
-		times, ranks := m.Raster()
+		times, ranks := m.TakeRaster()
 		n := []int{len(times)}
 		if err := results.WriteNpyFile(filepath.Join(dir, timesFile), n, times); err != nil {
 			return fail(err)

@@ -41,7 +41,7 @@ type Program struct {
 	// NewThreads, when set, is New for a network computed by threads
 	// goroutines, which also draw its connectivity.
 	NewThreads func(seed int64, threads int) (Instance, error)
-	Paths                    []string // settable paths, for messages
+	Paths      []string // settable paths, for messages
 	// Schedule, when set, is the model's schedule: the runner runs it
 	// instead of Simulate/SimulateUntil, and -duration does not apply.
 	Schedule func(Instance) error
@@ -393,11 +393,16 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	// The directory is marked as running (results.Begin) before anything
 	// is written into it, and the manifest is written last.
 	begun := false
+	// Begin also shows, before the run, that the directory can be written
+	// (a run must not simulate for hours and then fail to save).
 	begin := func(files []results.File) error {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("cannot create the results directory %s: %v", dir, err)
+		}
 		planned := man
 		planned.Files = files
 		if err := results.Begin(dir, &planned); err != nil {
-			return fmt.Errorf("results directory %s: %w", dir, err)
+			return fmt.Errorf("cannot write into the results directory %s: %v", dir, err)
 		}
 		begun = true
 		return nil
@@ -438,10 +443,6 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 			fail(fmt.Errorf("-set %s=%s: %w", s.path, s.value, err))
 			return finish()
 		}
-	}
-	if err := prepareOut(dir); err != nil {
-		fail(err)
-		return finish()
 	}
 	mons := inst.Monitors()
 	var planned []results.File
@@ -497,7 +498,7 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	}
 	core.SetStopFlag(nil)
 	res.steps = core.StepsDone() - startStep
-	res.simMs = float64(res.steps) * core.Dt
+	res.simMs = results.RoundMs(float64(res.steps) * core.Dt)
 	man.Steps, man.SimulatedMs = res.steps, res.simMs
 	man.EndMs = core.Time()
 	man.StoppedByCondition = r.prog.Until && core.StoppedByCondition()
@@ -564,7 +565,7 @@ func (r *runner) single(seed int64) int {
 	switch {
 	case res.err != nil:
 		r.errorf("%v", res.err)
-		if res.usage && len(r.prog.Paths) > 0 && !HasSuggestion(res.err) {
+		if res.usage && len(r.prog.Paths) > 0 && listPaths(res.err) {
 			r.errorf("settable paths: %s", strings.Join(r.prog.Paths, " "))
 		}
 		if res.usage {
@@ -572,9 +573,9 @@ func (r *runner) single(seed int64) int {
 		}
 		return ExitError
 	case res.status == results.StatusInterrupted:
-		r.errorf("interrupted after %g ms (%d steps); results in %s", res.simMs, res.steps, r.flags.out)
+		r.errorf("interrupted after %s ms (%d steps); results in %s", results.FormatMs(res.simMs), res.steps, r.flags.out)
 		return ExitInterrupted
 	}
-	r.errorf("simulated %g ms (%d steps) in %.3g s; results in %s", res.simMs, res.steps, res.seconds, r.flags.out)
+	r.errorf("simulated %s ms (%d steps) in %s; results in %s", results.FormatMs(res.simMs), res.steps, results.FormatSeconds(res.seconds), r.flags.out)
 	return ExitOK
 }

@@ -102,7 +102,7 @@ func (n *leaky) Set(path, value string) error {
 	case "P.I":
 		return v.Fill(n.I, &n.rng)
 	}
-	return fmt.Errorf("unknown path %q", path)
+	return UnknownPath(path, []string{"P.tau", "P.theta", "P.I", "sigma"})
 }
 
 func (n *leaky) Get(path string) ([]float64, error) {

@@ -130,13 +130,21 @@ func (r *runner) checkValues(inst Instance) int {
 	for _, c := range checks {
 		if err := setValue(inst, c.s); err != nil {
 			r.errorf("%s %s=%s: %v", c.flag, c.s.path, c.s.value, err)
-			if len(r.prog.Paths) > 0 && !HasSuggestion(err) {
+			if len(r.prog.Paths) > 0 && listPaths(err) {
 				r.errorf("settable paths: %s", strings.Join(r.prog.Paths, " "))
 			}
 			return ExitUsage
 		}
 	}
 	return ExitOK
+}
+
+// listPaths reports whether the message of err should be followed by the
+// list of settable paths: for an unknown path with nothing close to it, not
+// for a value of the wrong kind.
+func listPaths(err error) bool {
+	var e *UnknownPathError
+	return errors.As(err, &e) && len(e.Close) == 0
 }
 
 // sweep runs every trial of every sweep point, in parallel, into

@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/annc/annc/internal/build"
 	"github.com/annc/annc/internal/version"
+	"github.com/annc/annc/ir"
 	"github.com/annc/annc/models"
 	"github.com/annc/annc/plot"
 	"github.com/spf13/cobra"
@@ -91,8 +93,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr("%v", err) })
-	root.AddCommand(compileCmd(stderr), runCmd(stdout, stderr), checkCmd(stderr), modelsCmd(stdout),
-		plotCmd(stdout), initCmd(stderr), versionCmd(stdout))
+	root.AddCommand(compileCmd(stderr), runCmd(stdout, stderr), checkCmd(stdout, stderr), modelsCmd(stdout),
+		plotCmd(stdout), initCmd(stdout, stderr), versionCmd(stdout))
 	root.AddCommand(sweepCmd(stdout, stderr), npzCmd(stdout))
 	return root
 }
@@ -133,16 +135,42 @@ func plural(n int) string {
 	return "s"
 }
 
-func checkCmd(stderr io.Writer) *cobra.Command {
+func checkCmd(stdout, stderr io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check model.yaml",
-		Short: "Parse and analyse a model; print diagnostics",
+		Short: "Parse and analyse a model; print diagnostics, or a summary of a correct model",
 		Args:  exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			_, err := load(args[0], stderr)
-			return err
+			l, err := load(args[0], stderr)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, summary(args[0], l.Model))
+			return nil
 		},
 	}
+}
+
+// summary describes a correct model in one line: populations and neurons,
+// projections and (estimated) synapses, monitors.
+func summary(path string, m *ir.Model) string {
+	neurons := 0
+	for _, p := range m.Pops {
+		neurons += p.Size
+	}
+	synapses, exact := 0.0, true
+	for _, p := range m.Projs {
+		n, ex := ir.EstimateSynapses(p)
+		synapses += n
+		exact = exact && ex
+	}
+	syn := fmt.Sprintf("%.0f synapse%s", synapses, plural(int(synapses)))
+	if !exact {
+		syn = fmt.Sprintf("about %.3g synapses", synapses)
+	}
+	return fmt.Sprintf("%s: ok: model %s, %d population%s (%d neuron%s), %d projection%s (%s), %d monitor%s",
+		path, m.Name, len(m.Pops), plural(len(m.Pops)), neurons, plural(neurons),
+		len(m.Projs), plural(len(m.Projs)), syn, len(m.Monitors), plural(len(m.Monitors)))
 }
 
 func exactArgs(n int) cobra.PositionalArgs {
@@ -165,6 +193,10 @@ func compileWith(path string, opt build.Options, stderr io.Writer) (*build.Resul
 	}
 	opt.Version = version.String()
 	res, err := build.Compile(l, opt)
+	var ie *build.InterruptedError
+	if errors.As(err, &ie) {
+		return nil, &exitError{code: 130, msg: err.Error()}
+	}
 	if err != nil {
 		return nil, modelErr("%v", err)
 	}
@@ -220,58 +252,105 @@ needs cgo and a C compiler) for the Python package in python/.`,
 	return c
 }
 
+// The generated runner's flags, for `annc run` to tell them from its own
+// and from the model file wherever they stand.
+var (
+	runnerValueFlags = []string{"duration", "seed", "set", "out", "sweep", "trials", "workers", "threads",
+		"min-chunk-work", "max-memory", "check-every", "plan", "shard"}
+	runnerBoolFlags = []string{"progress", "grid", "stream", "plot"}
+)
+
 func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	return &cobra.Command{
-		Use:   "run [-d DIR] model.yaml [runner flags]",
+		Use:   "run [-d DIR] [-force] model.yaml [runner flags]",
 		Short: "Compile a model (cached) and run it",
-		Long: `Compile a model (cached) and run it. Every argument after the model file is
-handed unchanged to the generated runner: -duration MS, -seed N, -set PATH=VALUE,
--out DIR, -progress, -sweep PATH=V1,V2,..., -grid, -workers N, -threads N, -plot.`,
-		Example:            `  annc run examples/coba/model.yaml -duration 1000 -out results -plot`,
+		Long: `Compile a model (cached) and run it. The runner flags, before or after the model
+file, are handed unchanged to the generated runner (one dash or two):
+
+  -duration MS          simulated time (default: the model's simulation section)
+  -seed N               seed of the network (connectivity, initial values, noise)
+  -set PATH=VALUE       change a parameter, variable, input or constant (repeatable)
+  -out DIR              results directory (default results)
+  -progress             percent, simulated ms per second and ETA on stderr
+  -sweep PATH=V1,V2,... one run per value (repeatable; zipped, or -grid for the product);
+                        every point has the same seed, unless seed is swept (-sweep seed=1,2,3)
+  -trials K             every sweep point K times, with the seeds TrialSeed(seed, 0..K-1)
+  -workers N            parallel runs of a sweep (default GOMAXPROCS)
+  -threads N            goroutines computing each network's steps (same results)
+  -min-chunk-work W     with -threads: work below which a loop is not split
+  -max-memory SIZE      refuse or stop a run whose monitors would hold more than SIZE
+  -check-every N        check the state for NaN and ±Inf every N steps (0: never)
+  -stream               write the monitors' records to disk while simulating
+  -plot                 plot the results with annc plot when the run succeeds
+
+"annc run model.yaml -help" lists them as the compiled runner has them, with the
+model's settable paths. -d DIR is the build directory (default annarchy), -force
+rebuilds even when up to date.`,
+		Example: `  annc run examples/coba/model.yaml -duration 1000 -out results -plot
+  annc run -duration 100 model.yaml -sweep P.I=0.5,1,1.5 -trials 3`,
 		DisableFlagParsing: true,
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(c *cobra.Command, args []string) error {
 			dir := "annarchy"
 			force := false
-			for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-				a := strings.TrimLeft(args[0], "-")
+			var model string
+			var runner []string
+			for len(args) > 0 {
+				a := args[0]
+				name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 				switch {
-				case a == "h" || a == "help":
-					return &exitError{code: 0, msg: ""}
-				case a == "force":
+				case model != "" || a == "-" || !strings.HasPrefix(a, "-"):
+					if model != "" {
+						runner = append(runner, args...)
+						args = nil
+						continue
+					}
+					model = a
+					args = args[1:]
+				case a == "--":
+					runner = append(runner, args[1:]...)
+					args = nil
+				case name == "h" || name == "help":
+					return c.Help()
+				case name == "force" && !hasValue:
 					force = true
 					args = args[1:]
-				case (a == "d" || a == "dir") && len(args) > 1:
-					dir = args[1]
-					args = args[2:]
-				case strings.HasPrefix(a, "d=") || strings.HasPrefix(a, "dir="):
+				case (name == "d" || name == "dir") && hasValue:
 					dir = a[strings.Index(a, "=")+1:]
 					args = args[1:]
+				case name == "d" || name == "dir":
+					if len(args) < 2 {
+						return usageErr("%s needs a directory", a)
+					}
+					dir = args[1]
+					args = args[2:]
+				case slices.Contains(runnerValueFlags, name) && !hasValue:
+					if len(args) < 2 {
+						return usageErr("%s needs a value (annc run -h lists the runner flags)", a)
+					}
+					runner = append(runner, args[0], args[1])
+					args = args[2:]
+				case slices.Contains(runnerValueFlags, name) || slices.Contains(runnerBoolFlags, name):
+					runner = append(runner, a)
+					args = args[1:]
 				default:
-					return usageErr("unknown flag %s before the model file (runner flags go after it)", args[0])
+					return usageErr("unknown flag %s (annc run -h lists the flags)", a)
 				}
 			}
-			if len(args) == 0 {
-				return usageErr("run needs a model file")
+			if model == "" {
+				return usageErr("run needs a model file (annc run -h)")
 			}
-			res, err := compile(args[0], dir, force, stderr)
+			res, err := compile(model, dir, force, stderr)
 			if err != nil {
 				return err
 			}
-			cmd := exec.Command(res.Binary, args[1:]...)
+			cmd := exec.Command(res.Binary, runner...)
 			cmd.Stdout, cmd.Stderr = stdout, stderr
 			self, _ := os.Executable()
 			cmd.Env = append(os.Environ(),
 				"ANNC_BIN="+self,
 				"ANNC_GENERATE_S="+strconv.FormatFloat(res.GenerateS, 'f', 4, 64),
 				"ANNC_BUILD_S="+strconv.FormatFloat(res.BuildS, 'f', 4, 64))
-			if err := cmd.Run(); err != nil {
-				var xe *exec.ExitError
-				if errors.As(err, &xe) {
-					return &exitError{code: xe.ExitCode(), msg: ""}
-				}
-				return modelErr("%v", err)
-			}
-			return nil
+			return runChild(cmd)
 		},
 	}
 }
@@ -280,12 +359,21 @@ func modelsCmd(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "models [NAME]",
 		Short: "List the built-in neuron and synapse models, or print one",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `List the built-in neuron and synapse models (ANNarchy's), or print the
+model file of one. A population names a neuron model in its neuron: field, a
+projection a synapse model in its synapse: field.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				for _, n := range models.Names() {
-					fmt.Fprintln(stdout, n)
+				for _, kind := range []string{"neuron", "synapse"} {
+					fmt.Fprintf(stdout, "%s models (%s: NAME):\n", kind, kind)
+					for _, n := range models.Names() {
+						if models.Kind(n) == kind {
+							fmt.Fprintf(stdout, "  %s\n", n)
+						}
+					}
 				}
+				fmt.Fprintln(stdout, "annc models NAME prints one.")
 				return nil
 			}
 			src, ok := models.Source(args[0])

@@ -12,6 +12,9 @@ import (
 
 var modelName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
+// The starter network fires at about 25 Hz: 50 inputs at 50 Hz with weights
+// of 2 on average hold g_exc near 25 (50 × 50/s × 2 × 5 ms), above the 20 mV
+// from rest to threshold.
 const starterModel = `# A starter model: Poisson input driving leaky integrate-and-fire neurons.
 name: %s
 dt: 0.1
@@ -35,7 +38,7 @@ neurons:
 populations:
   - name: inp
     geometry: 100
-    poisson: {rates: 20.0}
+    poisson: {rates: 50.0}
   - name: exc
     geometry: 10
     neuron: LIF
@@ -55,6 +58,9 @@ monitors:
 
 simulation:
   duration: 1000.0
+
+# Units of variables, for plots and manifests (the equations do not say them).
+units: {v: mV, g_exc: mV}
 `
 
 const starterGenerate = `package %s
@@ -62,7 +68,7 @@ const starterGenerate = `package %s
 //go:generate annc compile model.yaml -d annarchy
 `
 
-func initCmd(stderr io.Writer) *cobra.Command {
+func initCmd(stdout, stderr io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "init NAME",
 		Short: "Write a starter model.yaml and generate.go into a new directory NAME",
@@ -89,6 +95,10 @@ func initCmd(stderr io.Writer) *cobra.Command {
 				}
 				fmt.Fprintln(stderr, "annc: wrote", p)
 			}
+			m := filepath.Join(args[0], "model.yaml")
+			res := filepath.Join(args[0], "results")
+			fmt.Fprintf(stdout, "Next:\n  annc check %s\n  annc run %s -out %s -plot\n  annc sweep %s -sweep exc.tau=10,20,40 -trials 3 -out %s -plot\n",
+				m, m, res, m, filepath.Join(args[0], "sweep"))
 			return nil
 		},
 	}

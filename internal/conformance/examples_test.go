@@ -474,3 +474,55 @@ func TestNMDAExample(t *testing.T) {
 		t.Errorf("g_exc does not rise after 11 ms and decay: peak %v at %d ms, %v at 54 ms; g2 %v, %v", peak, k, G[54], g2[59], g2[70])
 	}
 }
+
+// TestSTPExample: ANNarchy's "Short-term Plasticity and Synchrony" notebook
+// shows 14 population bursts in 10 s (irregular), the first near 280 ms and
+// the largest (45 % of the excitatory neurons within 1 ms); most excitatory
+// neurons fire only in the bursts (median rate about 1.7 Hz), the most
+// driven up to 16 Hz.
+func TestSTPExample(t *testing.T) {
+	t.Parallel()
+	r := run(t, example("stp"))
+	sp := r.Spikes["P"]
+	if sp == nil {
+		t.Fatal("no spikes recorded by P")
+	}
+	bins := make([]int, 10000)
+	counts := make([]float64, 400)
+	for i, tm := range sp.Times {
+		if rk := sp.Ranks[i]; rk < 400 {
+			bins[min(int(tm), 9999)]++
+			counts[rk]++
+		}
+	}
+	// A burst: 1 ms bins where more than 5 % of the excitatory neurons
+	// fire, closer than 20 ms to each other.
+	var starts []int
+	var peaks []float64
+	last := -100
+	for k, c := range bins {
+		if c > 20 {
+			if k-last >= 20 {
+				starts = append(starts, k)
+				peaks = append(peaks, 0)
+			}
+			peaks[len(peaks)-1] = max(peaks[len(peaks)-1], float64(c)/400)
+			last = k
+		}
+	}
+	rates := make([]float64, 400)
+	for i, c := range counts {
+		rates[i] = c / 10
+	}
+	slices.Sort(rates)
+	t.Logf("stp: %d bursts at %v ms, peak activities %v; excitatory rates median %.2f Hz, max %.2f Hz",
+		len(starts), starts, peaks, rates[200], rates[399])
+	if len(starts) < 10 || len(starts) > 20 {
+		t.Errorf("%d bursts in 10 s, want ANNarchy's 14 within 10-20", len(starts))
+	}
+	if len(starts) > 0 && (starts[0] < 150 || starts[0] > 350 || peaks[0] != slices.Max(peaks) || peaks[0] < 0.25) {
+		t.Errorf("first burst at %d ms with activity %.2f, want near 280 ms and the largest (ANNarchy: 0.45)", starts[0], peaks[0])
+	}
+	within(t, "median excitatory rate (Hz)", rates[200], 1.7, 1.5)
+	within(t, "largest excitatory rate (Hz)", rates[399], 16, 5)
+}

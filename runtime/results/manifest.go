@@ -136,6 +136,7 @@ type File struct {
 	PeriodMs float64  `json:"period_ms"`
 	T0Ms     *float64 `json:"t0_ms,omitempty"`
 	Size     int      `json:"size,omitempty"`
+	Unit     string   `json:"unit,omitempty"` // the unit the model's units: gives the variable
 }
 
 // Marshal encodes the manifest as indented JSON ending with a newline; set is
@@ -147,6 +148,15 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	}
 	if c.Files == nil {
 		c.Files = []File{}
+	}
+	// Rounded for people (human.go).
+	c.SimulatedMs, c.StartMs, c.EndMs = RoundMs(c.SimulatedMs), RoundMs(c.StartMs), RoundMs(c.EndMs)
+	w := &c.WallS
+	w.Generate, w.Build, w.Setup, w.Simulate = RoundSeconds(w.Generate), RoundSeconds(w.Build), RoundSeconds(w.Setup), RoundSeconds(w.Simulate)
+	if c.CPUS != nil {
+		cpu := *c.CPUS
+		cpu.Setup, cpu.Simulate = RoundSeconds(cpu.Setup), RoundSeconds(cpu.Simulate)
+		c.CPUS = &cpu
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -258,7 +268,7 @@ func (m *Manifest) Check(dir string) error {
 
 // Begin marks dir as holding a run in progress. m describes the run, its
 // Files the files the run will write (names suffice). Begin creates dir if
-// needed and replaces its manifest by a copy of m of status "running" that
+// needed, removes its manifest and writes a copy of m of status "running" that
 // lists the files of the previous manifest and of m, the files that may be
 // in dir until the run ends; then it removes the previous manifest's files
 // and the temporary files interrupted writes left. So a finished run's
@@ -289,7 +299,13 @@ func Begin(dir string, m *Manifest) error {
 		add(old.Files, true)
 	}
 	add(m.Files, false)
-	if err := run.WriteFile(filepath.Join(dir, ManifestName)); err != nil {
+	// Removed first: while the running manifest is written, the directory
+	// holds no manifest rather than a finished one beside a temporary file.
+	path := filepath.Join(dir, ManifestName)
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := run.WriteFile(path); err != nil {
 		return err
 	}
 	for _, name := range stale {
