@@ -610,6 +610,7 @@ func (g *gen) monView(mo *mon) monView {
 		var typ ir.Type
 		global := false
 		isEarly := false
+		varShape := "" // a frame shape other than the target's
 		switch {
 		case vr.Kind == ir.MonSum && p != nil:
 			f := p.nt.sumField[vr.Target]
@@ -628,9 +629,13 @@ func (g *gen) monView(mo *mon) monView {
 			f := "W"
 			if vr.Var != nil && vr.Var.Name != "w" {
 				f = pj.fld[vr.Var]
-				typ, global = vr.Var.Type, vr.Var.Loc != ir.Local
+				typ, global = vr.Var.Type, vr.Var.Loc == ir.Global
 				if f == "" {
 					g.fail("monitor %s: unknown synaptic variable %q", m.Name, vr.Name)
+				}
+				if vr.Var.Loc == ir.Post {
+					// One value per postsynaptic neuron.
+					varShape = "[]int{len(n." + pj.field + "." + f + ")}"
 				}
 			}
 			src = "n." + pj.field + "." + f
@@ -638,6 +643,8 @@ func (g *gen) monView(mo *mon) monView {
 		sh := shape
 		if global {
 			sh = "[]int{1}"
+		} else if varShape != "" {
+			sh = varShape
 		}
 		fmt.Fprintf(&setup, "m.%s(%q, %s)\n", add, vr.Name, sh)
 		if vr.Unit != "" {
@@ -718,7 +725,14 @@ model to the runner.
 		b.WriteString("\n")
 	}
 	if len(g.mons) > 0 {
-		b.WriteString("Monitors (Network fields, *annrt.Monitor):\n\n")
+		b.WriteString(`Monitors (Network fields, *annrt.Monitor) hold what they record in memory
+(Get, Times, Raster) or stream it to .npy files (StreamTo); Save writes their
+files as the runner does: one per variable, the frame times (<monitor>.t.npy),
+the synapse ranks of a projection's monitor (<monitor>.pre.npy,
+<monitor>.post.npy) and the spikes, described by the entries of
+results.Manifest (README.md, "Results on disk"):
+
+`)
 		for _, mo := range g.mons {
 			fmt.Fprintf(&b, "  - %s: %s\n", mo.field, mo.m.Name)
 		}
@@ -949,7 +963,7 @@ func (pj *%s) SetDelays(value any) error {
 	for _, r := range pj.rateRings {
 		v := pj.pre.nt.byName[r]
 		ring := "pj.ring_" + ident(r)
-		w("if d > 1 && (%s == nil || %s.Depth() < d) {\n%s = annrt.NewRateRing(pj.C.NPre, d)\n%s.Fill(%s)\n}\n", ring, ring, ring, ring, g.float64Slice("pj.pre."+pj.pre.nt.field[v]))
+		w("if d > 1 && (%s == nil || %s.Depth() < d) {\n%s = annrt.NewRateRing(%s, d)\n%s.Fill(%s)\n}\n", ring, ring, ring, ringSize(pj, v), ring, g.ringValues(pj, v))
 	}
 	w("return nil\n}\n")
 	return b.String()

@@ -519,6 +519,11 @@ copy(p.%s, p.buffer[row])
 	if t.Spiking {
 		r.WriteString("if chunk == 0 {\np.Spiked = spiked\n} else {\np.spk[chunk] = spiked\n}\n")
 	}
+	if rs := r.String(); !usesIdent(strings.TrimPrefix(rs, "N := p.Size\n"), "N") {
+		// A type with only parameters updates nothing.
+		r.Reset()
+		r.WriteString(strings.Replace(rs, "N := p.Size\n", "", 1))
+	}
 
 	split := splitCall("p", "updateRange", "p.Size", fmt.Sprint(loopCost(t.LocalUpdate, t.Reset)))
 	if t.Spiking {

@@ -168,7 +168,7 @@ func (pj *%s) SyncWeights() {
 		w("pj.%s = make([]%s, pj.C.NPre)\n", a, g.ft)
 	}
 	for _, r := range pj.rateRings {
-		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(pj.C.NPre, int(pj.C.MaxDelay))\n}\n", ident(r))
+		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
 	}
 	if kern != nil {
 		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
@@ -201,14 +201,14 @@ func (pj *%s) SyncWeights() {
 	}
 	for _, r := range pj.rateRings {
 		v := pj.pre.nt.byName[r]
-		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.float64Slice("pj.pre."+pj.pre.nt.field[v]))
+		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
 	}
 	w("}\n\n")
 	if len(pj.rateRings) > 0 {
 		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
 		for _, r := range pj.rateRings {
 			v := pj.pre.nt.byName[r]
-			w("if pj.ring_%s != nil {\npj.ring_%s.Push(%s)\n}\n", ident(r), ident(r), g.float64Slice("pj.pre."+pj.pre.nt.field[v]))
+			w("if pj.ring_%s != nil {\npj.ring_%s.Push(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
 		}
 		w("}\n\n")
 	}
@@ -251,6 +251,25 @@ func (pj *%s) SyncWeights() {
 		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
 	}
 	return b.String()
+}
+
+// ringSize prints the number of values a ring of the presynaptic variable v
+// records per step: one for a population-wide variable.
+func ringSize(pj *proj, v *ir.Var) string {
+	if v.Loc == ir.Global {
+		return "1"
+	}
+	return "pj.C.NPre"
+}
+
+// ringValues prints this step's values of the presynaptic variable v as the
+// float64 slice its ring records.
+func (g *gen) ringValues(pj *proj, v *ir.Var) string {
+	f := "pj.pre." + pj.pre.nt.field[v]
+	if v.Loc == ir.Global {
+		return "[]float64{float64(" + f + ")}"
+	}
+	return g.float64Slice(f)
 }
 
 // float64Slice converts a model-float slice expression for the rings, which

@@ -148,13 +148,6 @@ func (c *ectx) prePost(s ir.Side, field, name string, float64Field bool) string 
 		g.fail("pre/post reference outside a synapse")
 	}
 	p, pfx := c.side(s)
-	idx := "j"
-	if s == ir.Pre {
-		idx = "pi"
-		c.usesPi = true
-	} else {
-		c.usesJ = true
-	}
 	if field == "" {
 		v := p.nt.byName[name]
 		if v == nil {
@@ -167,9 +160,21 @@ func (c *ectx) prePost(s ir.Side, field, name string, float64Field bool) string 
 		} else {
 			field = p.nt.field[v]
 			if v.Loc == ir.Global {
+				// One value, read without a rank; through a delay, the
+				// one value its ring recorded d steps back.
+				if d, ok := c.delayed[name]; ok && s == ir.Pre {
+					return g.conv(d + "[0]")
+				}
 				return c.outer.bind(pfx+"g."+field, pfx+"_"+field, "pj."+pfx+"."+field)
 			}
 		}
+	}
+	idx := "j"
+	if s == ir.Pre {
+		idx = "pi"
+		c.usesPi = true
+	} else {
+		c.usesJ = true
 	}
 	var arr string
 	if d, ok := c.delayed[name]; ok && s == ir.Pre {

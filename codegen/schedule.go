@@ -173,7 +173,11 @@ func (s *schedPrinter) setCall(set ir.SchedSetting, index string) string {
 		}
 		s.tables.WriteString("}\n")
 		val = fmt.Sprintf("schedRow(%s, %s)", name, index)
-		s.usesRow = true
+		if set.RowsNested {
+			val = fmt.Sprintf("[][]float64{%s[%s%%len(%s)]}", name, index, name)
+		} else {
+			s.usesRow = true
+		}
 	case set.Nested != nil:
 		var rows []string
 		for _, row := range set.Nested {

@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -536,12 +537,14 @@ func choosePins(first *simdc) (map[int]int, map[int]bool) {
 func (g *gen) simdTry(nt *ntype, lc *ectx, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *simdc) {
 	lc.cache, lc.temps = nil, map[string]vtype{}
 	mark := len(lc.outer.binds)
+	imports := maps.Clone(g.imports) // a failed kernel imports nothing
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(simdFail); !ok {
 				panic(r)
 			}
 			lc.outer.rollback(mark)
+			g.imports = imports
 			s = nil
 		}
 	}()

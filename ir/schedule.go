@@ -57,7 +57,10 @@ type SchedSetting struct {
 	Value  Value
 	Nested [][]float64
 	Rows   [][]float64
-	Source string // the .npy file of Rows, when read from one
+	// RowsNested: each row is set as a list of one row (the spike times of
+	// a one-neuron spike source, one slot of a timed array).
+	RowsNested bool
+	Source     string // the .npy file of Rows, when read from one
 }
 
 // settable describes what a path of Set accepts.
@@ -65,6 +68,7 @@ type settable struct {
 	size   int  // values a list must have (0: any number, the runtime checks)
 	scalar bool // only a number
 	rows   bool // a list of rows (spike times, timed array rates)
+	single bool // rows: a spike source of one neuron (a row of rows is its times)
 }
 
 // settablePath resolves a path of Set ("P.tau", "ee.w", "inp.rates",
@@ -87,9 +91,9 @@ func (b *builder) settablePath(path string) (settable, string, bool) {
 		var names []string
 		switch {
 		case p.Input == SpikeSourceInput && field == "spike_times":
-			return settable{rows: true}, "", true
+			return settable{rows: true, single: p.Size == 1}, "", true
 		case p.Input == TimedArrayInput && field == "rates":
-			return settable{rows: true}, "", true
+			return settable{rows: true, single: true}, "", true
 		case p.Input == TimedArrayInput && (field == "schedule" || field == "period"):
 			return settable{scalar: true}, "", true
 		}
@@ -255,7 +259,7 @@ func (b *builder) schedSets(in []parser.SchedSet, rowsOK bool, rowsWhere string)
 					break
 				}
 			}
-			s.Rows, s.Source = rows, src
+			s.Rows, s.Source, s.RowsNested = rows, src, kind.rows
 			out = append(out, s)
 			continue
 		}
@@ -286,6 +290,9 @@ func (b *builder) schedSets(in []parser.SchedSet, rowsOK bool, rowsWhere string)
 // element).
 func (b *builder) fits(pos diag.Pos, path string, kind settable, n, row int) bool {
 	switch {
+	case kind.rows && !kind.single:
+		b.errorf(pos, "set %s: rows of spike times need a spike source of one neuron (each row is its spike times)", path)
+		return false
 	case kind.rows:
 		return true
 	case kind.scalar && n != 1:

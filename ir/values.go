@@ -308,6 +308,16 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 			c.AllowSelf = *v.Bool
 		}
 	}
+	if sized && (cd.Kind == "gaussian" || cd.Kind == "dog") {
+		// The runtime places the neurons of whole populations on a grid.
+		switch {
+		case !pre.Whole() || !post.Whole():
+			b.errorf(cd.Pos, "%s connects whole populations, not views (%s -> %s)", cd.Kind, pre.Text, post.Text)
+		case len(pre.Pop.Geometry) != len(post.Pop.Geometry):
+			b.errorf(cd.Pos, "%s needs populations of the same dimension: %s has %d, %s has %d",
+				cd.Kind, pre.Pop.Name, len(pre.Pop.Geometry), post.Pop.Name, len(post.Pop.Geometry))
+		}
+	}
 	if cd.Kind == "one_to_one" && sized && nPre != nPost {
 		b.errorf(cd.Pos, "one_to_one needs views of the same size (%d pre, %d post)", nPre, nPost)
 	}

@@ -386,11 +386,16 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	// The directory is marked as running (results.Begin) before anything
 	// is written into it, and the manifest is written last.
 	begun := false
+	// Begin also shows, before the run, that the directory can be written
+	// (a run must not simulate for hours and then fail to save).
 	begin := func(files []results.File) error {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("cannot create the results directory %s: %v", dir, err)
+		}
 		planned := man
 		planned.Files = files
 		if err := results.Begin(dir, &planned); err != nil {
-			return fmt.Errorf("results directory %s: %w", dir, err)
+			return fmt.Errorf("cannot write into the results directory %s: %v", dir, err)
 		}
 		begun = true
 		return nil
@@ -431,10 +436,6 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 			fail(fmt.Errorf("-set %s=%s: %w", s.path, s.value, err))
 			return finish()
 		}
-	}
-	if err := prepareOut(dir); err != nil {
-		fail(err)
-		return finish()
 	}
 	mons := inst.Monitors()
 	var planned []results.File

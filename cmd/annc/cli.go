@@ -193,6 +193,10 @@ func compileWith(path string, opt build.Options, stderr io.Writer) (*build.Resul
 	}
 	opt.Version = version.String()
 	res, err := build.Compile(l, opt)
+	var ie *build.InterruptedError
+	if errors.As(err, &ie) {
+		return nil, &exitError{code: 130, msg: err.Error()}
+	}
 	if err != nil {
 		return nil, modelErr("%v", err)
 	}
@@ -346,14 +350,7 @@ rebuilds even when up to date.`,
 				"ANNC_BIN="+self,
 				"ANNC_GENERATE_S="+strconv.FormatFloat(res.GenerateS, 'f', 4, 64),
 				"ANNC_BUILD_S="+strconv.FormatFloat(res.BuildS, 'f', 4, 64))
-			if err := cmd.Run(); err != nil {
-				var xe *exec.ExitError
-				if errors.As(err, &xe) {
-					return &exitError{code: xe.ExitCode(), msg: ""}
-				}
-				return modelErr("%v", err)
-			}
-			return nil
+			return runChild(cmd)
 		},
 	}
 }

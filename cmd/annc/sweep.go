@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/annc/annc/internal/proc"
 	"github.com/annc/annc/internal/slurm"
 	"github.com/annc/annc/runtime"
 	"github.com/spf13/cobra"
@@ -345,14 +347,27 @@ func runProgram(bin string, args, env []string, stdout, stderr io.Writer) error 
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.Env = append(os.Environ(), env...)
-	if err := cmd.Run(); err != nil {
-		var xe *exec.ExitError
-		if errors.As(err, &xe) {
-			return &exitError{code: xe.ExitCode()}
-		}
-		return modelErr("%v", err)
+	return runChild(cmd)
+}
+
+// runChild runs a program annc started, forwarding SIGINT and SIGTERM to
+// it and waiting for it (package proc), and passes its exit status on; a
+// program killed by a signal gives 128 + the signal's number, as a shell
+// reports it.
+func runChild(cmd *exec.Cmd) error {
+	_, err := proc.Run(cmd)
+	if err == nil {
+		return nil
 	}
-	return nil
+	var xe *exec.ExitError
+	if errors.As(err, &xe) {
+		code := xe.ExitCode()
+		if ws, ok := xe.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
+		return &exitError{code: code}
+	}
+	return modelErr("%v", err)
 }
 
 // copyExecutable copies the program to dst (through a temporary file, so

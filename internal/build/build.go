@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/annc/annc/codegen"
+	"github.com/annc/annc/internal/proc"
 	"github.com/annc/annc/parser"
 	"gopkg.in/yaml.v3"
 )
@@ -45,9 +47,12 @@ type Result struct {
 
 // stamp records what the last successful compile produced.
 type stamp struct {
-	Key       string            `json:"key"`
-	Version   string            `json:"version"`
-	Files     map[string]string `json:"files"`   // path -> sha256 of content
+	Key     string            `json:"key"`
+	Version string            `json:"version"`
+	Files   map[string]string `json:"files"` // path -> sha256 of content
+	// Prev, in the stamp of a compile that has not finished (Key ""), holds
+	// the hashes of the files it replaces: either version is not a hand edit.
+	Prev      map[string]string `json:"prev,omitempty"`
 	Objects   map[string]string `json:"objects"` // model object -> sha256 of its YAML
 	Source    string            `json:"source"`  // sha256 of the model file as written
 	GenerateS float64           `json:"generate_s"`
@@ -157,17 +162,28 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("warning: %s was edited by hand; regenerated it", filepath.Join(dir, f)))
 	}
 
+	// Until the build succeeds, the stamp says what is being written: the
+	// new files, and the previous ones still accepted as unedited, so that an
+	// interrupted compile neither looks up to date nor makes the next one
+	// report its own files as edited by hand.
+	pending := st
+	pending.Key, pending.Prev = "", map[string]string{}
+	if old != nil {
+		maps.Copy(pending.Prev, old.Prev)
+		maps.Copy(pending.Prev, old.Files)
+	}
+	if err := writeStamp(abs, &pending); err != nil {
+		return nil, writeError(err, abs)
+	}
 	for _, name := range names {
 		if err := writeIfChanged(filepath.Join(abs, name), files[name]); err != nil {
 			os.Remove(filepath.Join(abs, stampName))
 			return nil, writeError(err, abs)
 		}
 	}
-	if old != nil {
-		for name := range old.Files {
-			if _, ok := files[name]; !ok {
-				os.Remove(filepath.Join(abs, name))
-			}
+	for name := range pending.Prev {
+		if _, ok := files[name]; !ok {
+			os.Remove(filepath.Join(abs, name))
 		}
 	}
 	if mod.nested {
@@ -189,8 +205,9 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		os.Remove(filepath.Join(abs, stampName))
+	if sig, err := proc.Run(cmd); sig != nil {
+		return nil, &InterruptedError{Signal: sig}
+	} else if err != nil {
 		return nil, goBuildError(err, out.String(), abs, "the model")
 	}
 	if python {
@@ -204,8 +221,9 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		}
 		out.Reset()
 		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Run(); err != nil {
-			os.Remove(filepath.Join(abs, stampName))
+		if sig, err := proc.Run(cmd); sig != nil {
+			return nil, &InterruptedError{Signal: sig}
+		} else if err != nil {
 			if e := goBuildError(err, out.String(), abs, "the shared library"); !strings.HasPrefix(e.Error(), "internal error") {
 				return nil, e
 			}
@@ -215,12 +233,29 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	res.GenerateS = genS
 	res.BuildS = time.Since(t1).Seconds()
 	st.GenerateS, st.BuildS = res.GenerateS, res.BuildS
-	data, _ := json.MarshalIndent(st, "", "  ")
-	if err := writeFile(filepath.Join(abs, stampName), append(data, '\n'), 0o644); err != nil {
+	if err := writeStamp(abs, &st); err != nil {
 		os.Remove(filepath.Join(abs, stampName))
 		return nil, writeError(err, abs)
 	}
 	return res, nil
+}
+
+// InterruptedError is Compile's error when a signal interrupted go build
+// (the signal was forwarded to it and it ended).
+type InterruptedError struct{ Signal os.Signal }
+
+func (e *InterruptedError) Error() string {
+	return "interrupted (" + e.Signal.String() + ") while building"
+}
+
+// writeStamp replaces the stamp through a temporary file.
+func writeStamp(abs string, st *stamp) error {
+	data, _ := json.MarshalIndent(st, "", "  ")
+	path := filepath.Join(abs, stampName)
+	if err := writeFile(path+".tmp", append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
 }
 
 // moduleInfo says how the build directory is reached by the go command.
@@ -324,7 +359,7 @@ func editedFiles(abs string, st *stamp) []string {
 			continue // a deleted file is regenerated without a warning
 		}
 		sum := sha256.Sum256(data)
-		if hex.EncodeToString(sum[:]) != st.Files[name] {
+		if h := hex.EncodeToString(sum[:]); h != st.Files[name] && h != st.Prev[name] {
 			out = append(out, name)
 		}
 	}
@@ -349,6 +384,8 @@ func reasons(old, cur *stamp, force, haveBinary bool) []string {
 		return []string{"forced"}
 	case old == nil:
 		return []string{"no previous build"}
+	case old.Key == "":
+		return []string{"the previous build did not finish"}
 	case old.Version != cur.Version:
 		return []string{fmt.Sprintf("annc version changed (%s -> %s)", old.Version, cur.Version)}
 	}

@@ -247,7 +247,7 @@ func (m *Manifest) Check(dir string) error {
 
 // Begin marks dir as holding a run in progress. m describes the run, its
 // Files the files the run will write (names suffice). Begin creates dir if
-// needed and replaces its manifest by a copy of m of status "running" that
+// needed, removes its manifest and writes a copy of m of status "running" that
 // lists the files of the previous manifest and of m, the files that may be
 // in dir until the run ends; then it removes the previous manifest's files
 // and the temporary files interrupted writes left. So a finished run's
@@ -278,7 +278,13 @@ func Begin(dir string, m *Manifest) error {
 		add(old.Files, true)
 	}
 	add(m.Files, false)
-	if err := run.WriteFile(filepath.Join(dir, ManifestName)); err != nil {
+	// Removed first: while the running manifest is written, the directory
+	// holds no manifest rather than a finished one beside a temporary file.
+	path := filepath.Join(dir, ManifestName)
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := run.WriteFile(path); err != nil {
 		return err
 	}
 	for _, name := range stale {

@@ -33,8 +33,8 @@ type NpyStream struct {
 	err     error
 }
 
-// CreateNpyStream creates path and writes the header of an empty
-// (0, frame...) array of dtype "float64", "float32" or "int64" (or the
+// CreateNpyStream creates path (replacing any file of that name) holding
+// the header of an empty (0, frame...) array of dtype "float64", "float32" or "int64" (or the
 // NumPy descriptors "<f8", "<f4", "<i8").
 func CreateNpyStream(path string, frame []int, dtype string) (*NpyStream, error) {
 	descr, item, err := Descr(dtype)
@@ -48,14 +48,24 @@ func CreateNpyStream(path string, frame []int, dtype string) (*NpyStream, error)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Create(path)
+	// The header is written under a temporary name, so that path never
+	// names a file without one.
+	f, err := createTemp(path)
 	if err != nil {
 		return nil, err
 	}
 	s := &NpyStream{f: f, path: path, descr: descr, frame: append([]int(nil), frame...),
 		size: size, item: item, buf: make([]byte, 0, max(streamBuffer, 2*size*item))}
-	if _, err := f.Write(NpyHeader(descr, s.shape(0))); err != nil {
+	_, err = f.Write(NpyHeader(descr, s.shape(0)))
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
 		f.Close()
+		os.Remove(f.Name())
 		return nil, err
 	}
 	return s, nil
