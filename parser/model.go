@@ -21,7 +21,7 @@ type loader struct {
 	file       string
 	fl         *fileLines
 	diags      diag.List
-	attributed int // errors that lie inside a neuron, synapse, population, projection or monitor
+	attributed int  // errors that lie inside a neuron, synapse, population, projection or monitor
 	textBytes  int  // bytes of equation text parsed so far (limits.ModelTextBytes)
 	overBudget bool // textBytes went past the limit: the rest is not parsed, nor analysed
 }
