@@ -10,7 +10,8 @@ process, results written), and the runner alone (BUILD/bin/hh_gamma with the
 same flags). Python: parallel_run over 11 new networks with the same seed
 and weights, each returning its spike raster (what the CLI writes), in one
 interpreter in which the model is already loaded. The runs alternate; medians
-of -reps repetitions. Both produce the same spikes (checked).
+of -reps repetitions. Both produce the same spikes (checked). The same
+parallel_run on one worker shows the speed-up of running on Go's goroutines.
 """
 import argparse
 import os
@@ -54,7 +55,7 @@ def main():
         out = fn()
         return time.perf_counter() - t0, out
 
-    cli, alone, py = [], [], []
+    cli, alone, py, seq = [], [], [], []
     for rep in range(a.reps):
         out = os.path.join(tmp, "cli-%d" % rep)
         t, p = timed(lambda: subprocess.run([binary, "run", "-d", build, model_file] + flags + ["-out", out],
@@ -70,19 +71,24 @@ def main():
         t, res = timed(lambda: annc.parallel_run(run, number=len(W), model=model, seeds=1, same_seed=True, w=W,
                                                  max_processes=a.workers))
         py.append(t)
+        t, _ = timed(lambda: annc.parallel_run(run, number=len(W), model=model, seeds=1, same_seed=True, w=W,
+                                               max_processes=1))
+        seq.append(t)
         sweep = annc.load_sweep(out)
         for i, (times, ranks) in enumerate(res):
             r = sweep.run(i)
             if times.tobytes() != r["P.spike_times"].tobytes() or ranks.tobytes() != r["P.spike_ranks"].tobytes():
                 sys.exit("run %d: Python and CLI spikes differ" % i)
 
-    m_cli, m_alone, m_py = statistics.median(cli), statistics.median(alone), statistics.median(py)
+    m_cli, m_alone, m_py, m_seq = (statistics.median(x) for x in (cli, alone, py, seq))
     spikes = sum(len(t) for t, _ in res)
     print("HH gamma sweep x%d, 500 ms each, %d workers, %d spikes in all (same in both), median of %d:"
           % (len(W), a.workers, spikes, a.reps))
     print("  CLI  annc run -sweep      %.3f s  (%s)" % (m_cli, " ".join("%.3f" % x for x in cli)))
     print("  CLI  runner alone         %.3f s  (%s)" % (m_alone, " ".join("%.3f" % x for x in alone)))
     print("  Python parallel_run       %.3f s  (%s)" % (m_py, " ".join("%.3f" % x for x in py)))
+    print("  Python, one worker        %.3f s  (%s)" % (m_seq, " ".join("%.3f" % x for x in seq)))
+    print("parallel_run speed-up on %d workers: %.2f" % (a.workers, m_seq / m_py))
     print("Python overhead: %+.1f %% against annc run, %+.1f %% against the runner alone"
           % (100 * (m_py - m_cli) / m_cli, 100 * (m_py - m_alone) / m_alone))
 

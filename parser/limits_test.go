@@ -166,3 +166,32 @@ func TestModelBytesLimit(t *testing.T) {
 	_, diags := ParseModel("m.yaml", src)
 	onlyError(t, diags, 1, 1, "annc reads model files of at most 16 MiB")
 }
+
+// The equation text of a whole model is bounded; the string that goes past
+// the bound is named, the rest is neither parsed nor analysed.
+func TestModelTextLimit(t *testing.T) {
+	eq := "x = 1.0" + strings.Repeat(" + 1.0", 20) // one statement
+	block := strings.Repeat("      "+eq+"\n", 900000/len(eq))
+	var b strings.Builder
+	b.WriteString("name: m\nneurons:\n")
+	lines := 2
+	wantLine := 0
+	for i := 0; i < 3; i++ {
+		fmt.Fprintf(&b, "  N%d:\n    equations: |\n%s", i, block)
+		if i == 2 {
+			wantLine = lines + 2
+		}
+		lines += 2 + strings.Count(block, "\n")
+	}
+	m, diags := ParseModel("m.yaml", []byte(b.String()))
+	// the block holds > 900 statements of one type: the statement cap reports each block first
+	var budget []diag.Diagnostic
+	for _, d := range diags {
+		if strings.Contains(d.Msg, "of text in all") {
+			budget = append(budget, d)
+		}
+	}
+	if len(budget) != 1 || budget[0].Pos.Line != wantLine || !m.Unattributed {
+		t.Fatalf("want one budget error on line %d, got %v", wantLine, budget)
+	}
+}

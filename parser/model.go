@@ -21,7 +21,26 @@ type loader struct {
 	file       string
 	fl         *fileLines
 	diags      diag.List
-	attributed int // errors that lie inside a neuron, synapse, population, projection or monitor
+	attributed int  // errors that lie inside a neuron, synapse, population, projection or monitor
+	textBytes  int  // bytes of equation text parsed so far (limits.ModelTextBytes)
+	overBudget bool // textBytes went past the limit: the rest is not parsed, nor analysed
+}
+
+// budget accounts for the equation text of n before it is parsed, and
+// reports false (with one error, at the string that goes past the limit)
+// once the model holds more than limits.ModelTextBytes of it.
+func (l *loader) budget(n *yaml.Node) bool {
+	if l.overBudget {
+		return false
+	}
+	l.textBytes += len(n.Value)
+	if l.textBytes <= limits.ModelTextBytes {
+		return true
+	}
+	l.overBudget = true
+	l.errorf(n, "the model's equations, parameters and expressions hold more than %s of text in all; annc reads at most %s (larger data belongs in .npy files)",
+		byteSize(limits.ModelTextBytes), byteSize(limits.ModelTextBytes))
+	return false
 }
 
 // within runs read and reports whether it added errors, which it attributes
@@ -61,7 +80,7 @@ func ParseModel(file string, src []byte) (*Model, diag.List) {
 		l.model(root, m)
 		m.Canonical = CanonicalYAML(root)
 	}
-	m.Unattributed = len(l.diags.Errors()) > l.attributed
+	m.Unattributed = len(l.diags.Errors()) > l.attributed || l.overBudget
 	l.diags.Sort()
 	return m, l.diags
 }
@@ -404,7 +423,7 @@ func (l *loader) mapper(n *yaml.Node) PosMapper { return scalarMapper(l.file, n,
 
 func (l *loader) params(n *yaml.Node, what string) []Param {
 	src, ok := l.source(n, what)
-	if !ok {
+	if !ok || !l.budget(n) {
 		return nil
 	}
 	ps, d := ParseParams(src, l.mapper(n))
@@ -414,7 +433,7 @@ func (l *loader) params(n *yaml.Node, what string) []Param {
 
 func (l *loader) equations(n *yaml.Node, what string) []Stmt {
 	src, ok := l.source(n, what)
-	if !ok {
+	if !ok || !l.budget(n) {
 		return nil
 	}
 	st, d := ParseEquations(src, l.mapper(n))
@@ -424,7 +443,7 @@ func (l *loader) equations(n *yaml.Node, what string) []Stmt {
 
 func (l *loader) functions(n *yaml.Node, what string) []FuncDef {
 	src, ok := l.source(n, what)
-	if !ok {
+	if !ok || !l.budget(n) {
 		return nil
 	}
 	fs, d := ParseFunctions(src, l.mapper(n))
@@ -436,6 +455,9 @@ func (l *loader) expr(n *yaml.Node, what string) Expr {
 	src, ok := l.source(n, what)
 	if !ok {
 		l.errorf(n, "%s needs an expression", what)
+		return nil
+	}
+	if !l.budget(n) {
 		return nil
 	}
 	e, d := ParseExpr(src, l.mapper(n))
@@ -481,7 +503,7 @@ func (l *loader) value(n *yaml.Node, what string) Value {
 			return v
 		case "!!str":
 			v.Str = n.Value
-			if !looksLikeFile(n.Value) {
+			if !looksLikeFile(n.Value) && l.budget(n) {
 				e, d := ParseExpr(n.Value, l.mapper(n))
 				l.diags = append(l.diags, d...)
 				v.Expr = e
@@ -773,7 +795,7 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			}
 		case "stop_condition":
 			src, ok := l.source(v, "stop_condition of "+what)
-			if !ok {
+			if !ok || !l.budget(v) {
 				return
 			}
 			sc, d := ParseStopCond(src, l.mapper(v))
