@@ -461,7 +461,7 @@ var slotSeeds = []struct {
 	{1, "tau * dv/dt = -v + g_exc : midpoint, unless_refractory\ng_exc = 0.0"},
 	{4, "dx/dt = -x / 20.0 : event-driven\ndw/dt = eta * post.v : min = 0.0"},
 	{5, "g_target += w * 2.0\nx += eta\nw = clip(w - 0.01, 0.0, 1.0)"},
-	{5, "g_target += w : max = 2.0\nx += eta : max = 1.0\nw -= x : min = 0.0, max = eta * 100.0"},
+	{5, "g_target += w\nx += eta : max = 1.0\nw -= x : min = 0.0, max = eta * 100.0"},
 	{6, "w * pre.r ^ 2"},
 	{7, "r > 1.0 or t > 5.0 : all"},
 	{8, "10.0 * (1.0 + sin(2.0 * pi * t / 100.0))"},
