@@ -249,7 +249,7 @@ func (g *gen) buildView() *view {
 	}
 	imps = append(imps, `"sync"`)
 	if g.imports["embed"] {
-		imps = append([]string{`"bytes"`, `_ "embed"`}, imps...)
+		imps = append([]string{`_ "embed"`}, imps...)
 	}
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
