@@ -479,7 +479,7 @@ func (g *gen) buildCode(pj *proj) string {
 	case "one_to_one":
 		b.WriteString("c, err := annrt.OneToOne(&r, pre, post)\n")
 	case "fixed_probability":
-		fmt.Fprintf(&b, "c, err := annrt.FixedProbability(&r, pre, post, %s, %t)\n", g.floatLit64(c.Probability), c.AllowSelf)
+		fmt.Fprintf(&b, "c, err := annrt.FixedProbabilityWorkers(&r, pre, post, %s, %t, n.Core.Threads())\n", g.floatLit64(c.Probability), c.AllowSelf)
 	case "fixed_number_pre":
 		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPre(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
 	case "fixed_number_post":

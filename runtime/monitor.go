@@ -208,8 +208,7 @@ func growCap[T any](s []T, n int64) []T {
 	if g := int64(cap(s)) + int64(cap(s))/4; g > want {
 		want = g
 	}
-	out := make([]T, len(s), want)
-	adviseHuge(out)
+	out := makeHuge[T](len(s), int(want))
 	copy(out, s)
 	return out
 }

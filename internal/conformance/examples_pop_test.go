@@ -221,3 +221,40 @@ func TestRampExample(t *testing.T) {
 		t.Errorf("homeostatic weights: mean %.4f (plain %.4f), slow inputs %.4f, fast inputs %.4f", mean(w4), mean(w3), lo, hi)
 	}
 }
+
+// TestCallbacksExample: examples/callbacks, dt = 1 ms, simulate(7000) then
+// simulate(2500). In each call (start s, local time k - s), the manual's
+// call times: I = 1 at 0, 1000, ..., I = 0 at 500, 1500, ... (declared
+// later, so it wins when both are due); J takes rows [1, 0] at 900, 1900,
+// ...; K takes rows [10, 20, 30] at 5000, 6000, ... (n from 0 in each
+// call).
+func TestCallbacksExample(t *testing.T) {
+	t.Parallel()
+	r := run(t, example("callbacks"))
+	I := trace(t, r, "m", "I", 9500, 1)
+	J := trace(t, r, "m", "J", 9500, 1)
+	K := trace(t, r, "m", "K", 9500, 1)
+	var wi, wj, wk float64
+	for k := 0; k < 9500; k++ {
+		s := 0
+		if k >= 7000 {
+			s = 7000
+		}
+		l := k - s
+		switch {
+		case l%1000 == 0:
+			wi = 1
+		case l%1000 == 500:
+			wi = 0
+		}
+		if l%1000 == 900 {
+			wj = []float64{1, 0}[(l/1000)%2]
+		}
+		if l >= 5000 && l%1000 == 0 {
+			wk = []float64{10, 20, 30}[((l-5000)/1000)%3]
+		}
+		if at(I, k, 0) != wi || at(J, k, 0) != wj || at(K, k, 0) != wk {
+			t.Fatalf("step %d: I, J, K = %v, %v, %v, want %v, %v, %v", k, at(I, k, 0), at(J, k, 0), at(K, k, 0), wi, wj, wk)
+		}
+	}
+}

@@ -40,6 +40,8 @@ const ManifestName = "manifest.json"
 //	set            {path: value} of every -set and swept value, as given
 //	loaded         the state file loaded before the run (-load), if any
 //	saved          the state file saved after the run (-save), if any
+//	projections    per projection: name, synapses and the bytes its arrays
+//	               hold, connectivity included (single runs only)
 //	files          one entry per results file (see File)
 type Manifest struct {
 	Model              string            `json:"model"`
@@ -59,7 +61,17 @@ type Manifest struct {
 	Set                map[string]string `json:"set"`
 	Loaded             string            `json:"loaded,omitempty"`
 	Saved              string            `json:"saved,omitempty"`
+	Projections        []ProjMemory      `json:"projections,omitempty"`
 	Files              []File            `json:"files"`
+}
+
+// ProjMemory is what one projection of a network holds: its synapses and
+// the bytes of every array it keeps per synapse or per neuron (connectivity
+// included), counted by capacity.
+type ProjMemory struct {
+	Name     string `json:"name"`
+	Synapses int    `json:"synapses"`
+	Bytes    int64  `json:"bytes"`
 }
 
 // The values of Manifest.Status.
