@@ -8,10 +8,11 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/annc
 
-# Build annc, compile and run the COBA example, plot its results.
+# Build annc, compile and run the COBA example with a fixed seed (its figures
+# can be reproduced), plot its results.
 demo: build
 	mkdir -p _demo
-	cd _demo && ../$(BIN) run ../examples/coba/model.yaml -out results/coba -progress -plot
+	cd _demo && ../$(BIN) run ../examples/coba/model.yaml -seed 1 -out results/coba -progress -plot
 	@echo "results: _demo/results/coba (manifest.json, *.npy, *.png)"
 
 test:
@@ -32,13 +33,17 @@ pytest: build
 	fi
 
 # Fuzz each target for FUZZTIME (CI runs a short bounded round; the seed
-# corpora in testdata/fuzz also run as plain tests in `make test`).
+# corpora in testdata/fuzz also run as plain tests in `make test`). The
+# pipeline targets generate and type-check Go for each accepted input (tens
+# of ms): minimizing every new interesting input (up to -fuzzminimizetime
+# each) would take all the time, so they do not minimize (a failure is saved
+# as found).
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./parser -run '^$$' -fuzz FuzzParseEquations -fuzztime $(FUZZTIME)
 	$(GO) test ./parser -run '^$$' -fuzz FuzzParseModel -fuzztime $(FUZZTIME)
-	$(GO) test ./internal/pipelinefuzz -run '^$$' -fuzz FuzzPipeline -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
-	$(GO) test ./internal/pipelinefuzz -run '^$$' -fuzz FuzzSlots -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./internal/pipelinefuzz -run '^$$' -fuzz FuzzPipeline -fuzztime $(FUZZTIME) -fuzzminimizetime 0
+	$(GO) test ./internal/pipelinefuzz -run '^$$' -fuzz FuzzSlots -fuzztime $(FUZZTIME) -fuzzminimizetime 0
 
 bench: build
 	bash bench/run.sh
@@ -46,11 +51,7 @@ bench: build
 clean:
 	rm -rf bin _demo annarchy results
 
-# Regenerate the example figures shown in the README (docs/gallery).
+# Regenerate the example figures and the page showing them (docs/GALLERY.md):
+# every examples/*/model.yaml, run with seed 1 and plotted.
 gallery: build
-	mkdir -p _demo docs/gallery
-	for ex in coba hh_gamma izhikevich stdp; do \
-		(cd _demo && ../$(BIN) run -d annarchy_$$ex ../examples/$$ex/model.yaml -seed 1 -out gallery/$$ex -plot >/dev/null) || exit 1; \
-		rm -rf docs/gallery/$$ex && mkdir -p docs/gallery/$$ex && cp _demo/gallery/$$ex/*.png docs/gallery/$$ex/; \
-	done
-	ls docs/gallery/*
+	ANNC=$(CURDIR)/$(BIN) bash scripts/gallery.sh

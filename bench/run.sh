@@ -22,6 +22,9 @@
 #   BENCH_SKIP_PEERS=1  run annc only
 #   BENCH_COLD_GOCACHE=1  use an empty Go build cache for the compile step too
 #   BRIAN2_MODES        subset of "cpp cython" (default: both)
+#   BENCH_SCALE=0       skip the scale section (bench/scale.sh: COBA at 4,000 to 200,000 neurons
+#                       against Brian2's C++ standalone, -threads 1 and 2, recording in memory and
+#                       streamed); BENCH_SCALES lists the scales (default "1 10 50")
 #
 # Any failing step stops the script with a message and a non-zero exit status; only a failed
 # installation of the peers is skipped (with a message), so annc's figures are still printed.
@@ -330,6 +333,14 @@ if 'sweep' in workloads.split():
     print('sweep: annc sim wall/cpu = wall time of the whole cached `annc run -sweep` job on %s workers '
           '(11 networks); Brian2 = 11 sequential runs. Spikes/Hz summed/averaged over the 11 runs.' % workers)
 EOF
+
+if [[ ${BENCH_SCALE:-1} != 0 ]]; then
+	echo
+	SKIP=${BENCH_SKIP_PEERS:-}
+	((PEERS_OK)) || SKIP=1
+	REPO=$REPO WORK=$WORK PEERS_DIR=$PEERS_DIR PY=$PY BENCH_REPEAT=$BENCH_REPEAT ANNC=$ANNC \
+		BENCH_SKIP_PEERS=$SKIP bash "$REPO/bench/scale.sh"
+fi
 
 if ((PEER_FAILED)); then
 	die "at least one Brian2 run failed (see the messages above)"

@@ -479,7 +479,7 @@ func (g *gen) buildCode(pj *proj) string {
 	case "one_to_one":
 		b.WriteString("c, err := annrt.OneToOne(&r, pre, post)\n")
 	case "fixed_probability":
-		fmt.Fprintf(&b, "c, err := annrt.FixedProbability(&r, pre, post, %s, %t)\n", g.floatLit64(c.Probability), c.AllowSelf)
+		fmt.Fprintf(&b, "c, err := annrt.FixedProbabilityWorkers(&r, pre, post, %s, %t, n.Core.Threads())\n", g.floatLit64(c.Probability), c.AllowSelf)
 	case "fixed_number_pre":
 		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPre(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
 	case "fixed_number_post":
@@ -710,6 +710,9 @@ results that do not depend on the number of workers. Program() describes the
 model to the runner.
 
 `)
+	if m.HasSchedule {
+		b.WriteString("RunSchedule() runs the model's schedule (its simulate, set, every, learning\nand reset steps), as the runner does.\n\n")
+	}
 	if len(g.pops) > 0 {
 		b.WriteString("Populations (Network fields):\n\n")
 		for _, p := range g.pops {
@@ -725,7 +728,14 @@ model to the runner.
 		b.WriteString("\n")
 	}
 	if len(g.mons) > 0 {
-		b.WriteString("Monitors (Network fields, *annrt.Monitor):\n\n")
+		b.WriteString(`Monitors (Network fields, *annrt.Monitor) hold what they record in memory
+(Get, Times, Raster) or stream it to .npy files (StreamTo); Save writes their
+files as the runner does: one per variable, the frame times (<monitor>.t.npy),
+the synapse ranks of a projection's monitor (<monitor>.pre.npy,
+<monitor>.post.npy) and the spikes, described by the entries of
+results.Manifest (README.md, "Results on disk"):
+
+`)
 		for _, mo := range g.mons {
 			fmt.Fprintf(&b, "  - %s: %s\n", mo.field, mo.m.Name)
 		}

@@ -18,7 +18,13 @@ func (g *gen) projCode(pj *proj) string {
 	// Bodies first: they decide the hoisted arrays the struct holds.
 	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
-		transmit = g.spikeTransmitCode(pj)
+		if staticSpiking(st) {
+			// With continuous transmission too, transmitRange is the
+			// continuous one and the spikes are delivered unsplit.
+			transmit, transmitRange = g.staticTransmitCode(pj, st.Psp != nil)
+		} else {
+			transmit = g.spikeTransmitCode(pj)
+		}
 		if len(st.PostSpike) > 0 {
 			postSpike = g.postSpikeCode(pj)
 		}
@@ -121,10 +127,8 @@ func (g *gen) projCode(pj *proj) string {
 // copies used by spike transmission. Set and SetDelays do it; call it after
 // changing W directly.
 func (pj *%s) SyncWeights() {
-	for x, k := range pj.C.PreIdx {
-		pj.preW[x] = pj.W[k]
-		pj.prePost[x] = pj.C.Post[k]
-	}
+	annrt.Gather(pj.preW, pj.W, pj.C.PreIdx, pj.C.Workers)
+	annrt.Gather(pj.prePost, pj.C.Post, pj.C.PreIdx, pj.C.Workers)
 `, pj.goName)
 		if runs {
 			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, pj.prePost, 8)\n")
@@ -174,7 +178,7 @@ func (pj *%s) SyncWeights() {
 		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
 	}
 	if static {
-		w("pj.preW = make([]%s, ns)\npj.prePost = make([]int32, ns)\nfor x, k := range pj.C.PreIdx {\npj.prePost[x] = pj.C.Post[k]\n}\npj.SyncWeights()\n", g.ft)
+		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\npj.SyncWeights()\n", g.ft)
 	}
 	w("_ = ns\n}\n\n")
 
@@ -239,7 +243,7 @@ func (pj *%s) SyncWeights() {
 		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, chunk, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
 	}
 	if transmitRange != "" {
-		w("// transmitRange computes the weighted sums of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
+		w("// transmitRange computes the input of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
 	}
 	if learn != "" {
 		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
@@ -606,7 +610,7 @@ func (g *gen) decodeTransmitCode(pj *proj) string {
 func (g *gen) spikeTransmitCode(pj *proj) string {
 	st := pj.st
 	if staticSpiking(st) {
-		return g.staticTransmitCode(pj)
+		panic("spikeTransmitCode: static projections go through staticTransmitCode")
 	}
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
@@ -620,11 +624,16 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 		c.stmts(&body, st.PreSpike, isTarget)
 	}
 	c.tgt = ""
-	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
+	var others []ir.Stmt
+	for _, s := range st.PreSpike {
+		if !isTarget(s.(*ir.Assign)) {
+			others = append(others, s)
+		}
+	}
+	usesLearning := c.weightGated(&plastic, others)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
-	hasPlastic := plastic.Len()+decay.Len() > 0
-	if hasPlastic {
+	if usesLearning {
 		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
 	c.outer.write(&b)
@@ -637,17 +646,13 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	if c.usesJ {
 		b.WriteString("j := int(postOf[k])\n")
 	}
-	// Decays, then the g_target statements, then the other statements.
-	if decay.Len() > 0 {
-		b.WriteString("if learning {\n" + decay.String() + "}\n")
-	}
+	// Decays, then the g_target statements, then the other statements
+	// (those writing w only while learning, as ANNarchy).
+	b.WriteString(decay.String())
 	b.WriteString(body.String())
-	if plastic.Len() > 0 || len(st.Decays) > 0 {
-		b.WriteString("if learning {\n" + plastic.String())
-		if len(st.Decays) > 0 {
-			b.WriteString("pj.lastEv[k] = n.Core.Step\n")
-		}
-		b.WriteString("}\n")
+	b.WriteString(plastic.String())
+	if len(st.Decays) > 0 {
+		b.WriteString("pj.lastEv[k] = n.Core.Step\n")
 	}
 	if !strings.Contains(plastic.String()+body.String()+decay.String(), "[k]") && len(st.Decays) == 0 {
 		b.WriteString("_ = k\n")
@@ -807,9 +812,12 @@ func (g *gen) postSpikeCode(pj *proj) string {
 	c.hoistLoop()
 	var body strings.Builder
 	g.decayCode(c, &body, false)
-	c.stmts(&body, st.PostSpike, nil)
+	usesLearning := c.weightGated(&body, st.PostSpike)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	if usesLearning {
+		b.WriteString("learning := n.learnOn(pj.Index)\n")
+	}
 	c.outer.write(&b)
 	b.WriteString("for _, j32 := range pj.post.Spiked {\nj := int(j32)\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
 	if c.usesPi {
@@ -823,6 +831,34 @@ func (g *gen) postSpikeCode(pj *proj) string {
 	}
 	b.WriteString("}\n}\n")
 	return b.String()
+}
+
+// weightGated prints event statements, those that write w inside
+// "if learning" (ANNarchy's plasticity switch: with learning disabled the
+// weights stay, the other variables still change); it reports whether it
+// printed such a block.
+func (c *ectx) weightGated(b *strings.Builder, ss []ir.Stmt) bool {
+	gated := false
+	for i := 0; i < len(ss); {
+		writesW := func(s ir.Stmt) bool {
+			r, ok := s.(*ir.Assign).LHS.(*ir.VarRef)
+			return ok && r.Var != nil && r.Name == "w"
+		}
+		j := i
+		for j < len(ss) && writesW(ss[j]) == writesW(ss[i]) {
+			j++
+		}
+		if writesW(ss[i]) {
+			gated = true
+			b.WriteString("if learning {\n")
+			c.stmts(b, ss[i:j], nil)
+			b.WriteString("}\n")
+		} else {
+			c.stmts(b, ss[i:j], nil)
+		}
+		i = j
+	}
+	return gated
 }
 
 // walk calls fn on every node of e.
@@ -944,8 +980,17 @@ func (g *gen) plainAdd(pj *proj) string {
 }
 
 // staticTransmitCode delivers spikes through the pre-major copies preW and
-// prePost (see staticSpiking).
-func (g *gen) staticTransmitCode(pj *proj) string {
+// prePost (see staticSpiking). transmitRange delivers them to the
+// postsynaptic ranks [lo, hi) only: within a presynaptic row the post ranks
+// ascend, so the part of a row in the range is found by binary search.
+// Every postsynaptic neuron receives its input in the same order however
+// the ranks are split, so transmit splits them over the helpers (Core.Split)
+// unless a statement reads a presynaptic variable the projection writes
+// (within one population, a split would change what it reads).
+//
+// With inline, transmit delivers to every rank itself and there is no
+// transmitRange.
+func (g *gen) staticTransmitCode(pj *proj, inline bool) (transmit, transmitRange string) {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
@@ -959,17 +1004,19 @@ func (g *gen) staticTransmitCode(pj *proj) string {
 	}
 	c.tgt = ""
 	if body.Len() == 0 {
-		return "" // no target the post neuron reads
+		return "", "" // no target the post neuron reads
 	}
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, pj.preW, pj.prePost\n")
+	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
 	if f := g.plainAdd(pj); f != "" {
 		// Bound already by the statements above.
 		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
 		// Rows made of long runs of consecutive post ranks (dense
-		// connectivity) add whole runs of weights to contiguous slices.
+		// connectivity) add whole runs of weights to contiguous slices,
+		// cut to [lo, hi).
 		fmt.Fprintf(&b, `if pj.runJ != nil {
 rowRun, runOff, runJ := pj.rowRun, pj.runOff, pj.runJ
 for _, i := range spikes {
@@ -977,6 +1024,18 @@ base := int(i)*K + dk
 for r := rowRun[base]; r < rowRun[base+1]; r++ {
 src := pw[runOff[r]:runOff[r+1]]
 j0 := int(runJ[r])
+if !whole {
+if j0 >= hi || j0+len(src) <= lo {
+continue
+}
+if j0 < lo {
+src = src[lo-j0:]
+j0 = lo
+}
+if j0+len(src) > hi {
+src = src[:hi-j0]
+}
+}
 %s
 }
 }
@@ -991,6 +1050,9 @@ continue
 for _, i := range spikes {
 base := int(i)*K + dk
 lo, hi := delayPtr[base], delayPtr[base+1]
+if !whole {
+lo, hi = annrt.RowRange(pp, lo, hi, lo32, hi32)
+}
 if lo < hi {
 ws, ps := pw[lo:hi], pp[lo:hi]
 if pj.wSame {
@@ -1005,7 +1067,7 @@ continue
 `, dst, dst, dst)
 		}
 	}
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = annrt.RowRange(pp, lo, hi, lo32, hi32)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
 	}
@@ -1017,5 +1079,55 @@ continue
 	}
 	b.WriteString(body.String())
 	b.WriteString("}\n}\n}\n")
-	return b.String()
+	transmitRange = b.String()
+	if strings.Contains(transmitRange, "lo32") {
+		transmitRange = "lo32, hi32 := int32(lo), int32(hi)\n" + transmitRange
+	}
+	if inline {
+		return "lo, hi := 0, pj.C.NPost\n" + transmitRange, ""
+	}
+	if !splitTransmit(pj) {
+		return "pj.transmitRange(n, 0, 0, pj.C.NPost)\n", transmitRange
+	}
+	// The work of a step is the number of synapses its spikes reach.
+	var t strings.Builder
+	t.WriteString("c := pj.C\nK := len(c.Delays)\nwork := 0\nfor dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	t.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nwork += int(c.DelayPtr[base+1] - c.DelayPtr[base])\n}\n}\n")
+	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(work)*%d, pj.transmitRangeFn)\n", 2+loopCost(st.PreSpike))
+	return t.String(), transmitRange
+}
+
+// splitTransmit reports whether the static transmission of pj may be split
+// over postsynaptic ranks: no statement reads a presynaptic variable that
+// the statements write in the same population.
+func splitTransmit(pj *proj) bool {
+	if pj.p.Pre.Pop != pj.p.Post.Pop {
+		return true
+	}
+	written := map[string]bool{}
+	for _, s := range pj.st.PreSpike {
+		if a, ok := s.(*ir.Assign); ok {
+			if t, ok := a.LHS.(*ir.TargetRef); ok {
+				if t.Name != "" {
+					written[t.Name] = true
+				}
+				for _, tg := range pj.targets {
+					if t.Name == "" {
+						written["g_"+tg] = true
+					}
+				}
+			}
+		}
+	}
+	ok := true
+	for _, s := range pj.st.PreSpike {
+		if a, isAssign := s.(*ir.Assign); isAssign {
+			walk(a.Value, func(e ir.Expr) {
+				if r, isRef := e.(*ir.VarRef); isRef && r.Side == ir.Pre && written[r.Name] {
+					ok = false
+				}
+			})
+		}
+	}
+	return ok
 }

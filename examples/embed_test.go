@@ -74,6 +74,20 @@ func TestEmbed(t *testing.T) {
 	if len(distinct) < 2 {
 		t.Errorf("all seeds gave the same rate:\n%s", text)
 	}
+	// The sweep's runs equal the runs of their seeds alone, and its two
+	// trials differ.
+	sweep := regexp.MustCompile(`(?m)^I = (\d+), trial (\d): (\d+\.\d\d) Hz \(alone: (\d+\.\d\d) Hz\)$`).FindAllStringSubmatch(text, -1)
+	if len(sweep) != 4 {
+		t.Fatalf("%d sweep lines, want 4:\n%s", len(sweep), text)
+	}
+	for _, m := range sweep {
+		if m[3] != m[4] {
+			t.Errorf("sweep run %q differs from the run of its seed alone", m[0])
+		}
+	}
+	if sweep[0][3] == sweep[1][3] {
+		t.Errorf("the two trials of a point gave the same rate:\n%s", text)
+	}
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -436,8 +436,8 @@ func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, w
 
 // EstimateSynapses is the number of synapses a projection creates: exact
 // (exact true) for one_to_one, fixed_number_pre/post, from_matrix and
-// all_to_all between different populations or with self-connections
-// allowed; otherwise the expected number (fixed_probability, all_to_all
+// all_to_all between different populations, whole populations or with
+// self-connections allowed; otherwise the expected number (fixed_probability, all_to_all
 // without the self-connections of overlapping views) or, for gaussian and
 // dog, the upper bound pre × post.
 func EstimateSynapses(p *Projection) (n float64, exact bool) {
@@ -463,5 +463,6 @@ func EstimateSynapses(p *Projection) (n float64, exact bool) {
 		return nPre * nPost, false
 	}
 	least, _ := leastSynapses(c, p.Pre, p.Post)
-	return float64(least), c.Kind != "all_to_all" || c.AllowSelf || p.Pre.Pop != p.Post.Pop
+	whole := p.Pre.Dims == nil && p.Post.Dims == nil // self-connections are then exactly one per neuron
+	return float64(least), c.Kind != "all_to_all" || c.AllowSelf || p.Pre.Pop != p.Post.Pop || whole
 }

@@ -226,11 +226,18 @@ func startsStatement(toks []token) bool {
 
 // parseTokens runs a participle parser over already scanned tokens.
 func parseTokens[G any](p *participle.Parser[G], toks []token) (*G, error) {
-	pl, err := lexer.Upgrade(newTokenStream(toks))
+	if g, ok := fastParse[G](toks); ok {
+		return g, nil
+	}
+	pl, err := lexerUpgrade(toks)
 	if err != nil {
 		return nil, err
 	}
 	return p.ParseFromLexer(pl)
+}
+
+func lexerUpgrade(toks []token) (*lexer.PeekingLexer, error) {
+	return lexer.Upgrade(newTokenStream(toks))
 }
 
 // syntaxError turns a participle error over toks into a message a user can act on.

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/annc/annc/runtime/results"
 )
@@ -81,6 +83,10 @@ type Conn struct {
 	PreIdx   []int32 // synapse indices, pre-major, by (delay, synapse) within a pre neuron
 	Delays   []int32 // distinct delays in steps, ascending (at least one entry)
 	DelayPtr []int32 // len NPre*len(Delays)+1, into PreIdx
+
+	// Workers is the number of goroutines Finish and Gather may use (the
+	// network's threads when it was built); the results do not depend on it.
+	Workers int
 }
 
 // Len returns the number of synapses.
@@ -124,6 +130,11 @@ func (c *Conn) Dense() []float64 {
 // optional weights; nil w gives zero weights). Synapses are ordered by post
 // rank, keeping the given order within a post neuron. Delays are all 0.
 func NewConn(nPre, nPost int, post, pre []int32, w []float64) (*Conn, error) {
+	return newConn(nPre, nPost, post, pre, w, 1)
+}
+
+// newConn is NewConn with the index built by up to workers goroutines.
+func newConn(nPre, nPost int, post, pre []int32, w []float64, workers int) (*Conn, error) {
 	if len(post) != len(pre) || (w != nil && len(w) != len(pre)) {
 		return nil, fmt.Errorf("synapse lists differ in length: %d post, %d pre, %d weights", len(post), len(pre), len(w))
 	}
@@ -136,9 +147,9 @@ func NewConn(nPre, nPost int, post, pre []int32, w []float64) (*Conn, error) {
 		}
 	}
 	if w == nil {
-		w = make([]float64, len(pre))
+		w = MakeLarge[float64](len(pre))
 	}
-	c := &Conn{NPre: nPre, NPost: nPost, PostPtr: make([]int32, nPost+1)}
+	c := &Conn{NPre: nPre, NPost: nPost, PostPtr: make([]int32, nPost+1), Workers: workers}
 	for _, j := range post {
 		c.PostPtr[j+1]++
 	}
@@ -148,9 +159,9 @@ func NewConn(nPre, nPost int, post, pre []int32, w []float64) (*Conn, error) {
 	if slices.IsSorted(post) {
 		c.Pre, c.Post, c.W = pre, post, w
 	} else {
-		c.Pre = make([]int32, len(pre))
-		c.Post = make([]int32, len(pre))
-		c.W = make([]float64, len(pre))
+		c.Pre = MakeLarge[int32](len(pre))
+		c.Post = MakeLarge[int32](len(pre))
+		c.W = MakeLarge[float64](len(pre))
 		next := slices.Clone(c.PostPtr[:nPost])
 		for s, j := range post {
 			d := next[j]
@@ -212,13 +223,44 @@ func (c *Conn) Finish() {
 	for i := 1; i < len(ptr); i++ {
 		ptr[i] += ptr[i-1]
 	}
-	c.PreIdx = make([]int32, n)
-	next := slices.Clone(ptr[:len(ptr)-1])
-	for s := 0; s < n; s++ {
-		g := key(s)
-		c.PreIdx[next[g]] = int32(s)
-		next[g]++
+	c.PreIdx = MakeLarge[int32](n)
+	// A stable counting sort: chunk w of the synapses goes after the
+	// synapses of the same key in chunks 0..w-1, so any number of chunks
+	// gives the same index.
+	nw := 1
+	if n >= 1<<20 && c.Workers > 1 {
+		nw = min(c.Workers, MaxChunks)
 	}
+	next := make([][]int32, nw)
+	for w := range next {
+		next[w] = make([]int32, len(ptr)-1)
+	}
+	if nw == 1 {
+		copy(next[0], ptr)
+	} else {
+		parallelFor(nw, nw, func(w int) {
+			h := next[w]
+			for s := w * n / nw; s < (w+1)*n/nw; s++ {
+				h[key(s)]++
+			}
+		})
+		for g := range len(ptr) - 1 {
+			at := ptr[g]
+			for w := range nw {
+				cnt := next[w][g]
+				next[w][g] = at
+				at += cnt
+			}
+		}
+	}
+	parallelFor(nw, nw, func(w int) {
+		nx := next[w]
+		for s := w * n / nw; s < (w+1)*n/nw; s++ {
+			g := key(s)
+			c.PreIdx[nx[g]] = int32(s)
+			nx[g]++
+		}
+	})
 	c.DelayPtr = ptr
 	c.PrePtr = make([]int32, c.NPre+1)
 	for i := 0; i <= c.NPre; i++ {
@@ -395,10 +437,25 @@ func OneToOne(r *RNG, pre, post View) (*Conn, error) {
 
 // FixedProbability creates each synapse pre→post independently with
 // probability p (self-connections within one population are then dropped
-// unless allowSelf, as ANNarchy does). The gaps between created synapses
-// are drawn as geometric deviates over the post-major grid, so the cost is
-// proportional to the number of synapses; the result is fixed by r's state.
+// unless allowSelf, as ANNarchy does). See FixedProbabilityWorkers.
 func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn, error) {
+	return FixedProbabilityWorkers(r, pre, post, p, allowSelf, 1)
+}
+
+// probBlockSynapses is about the number of synapses fixed_probability draws
+// from one random stream: blocks of postsynaptic neurons that large are
+// drawn independently (in parallel), and the number depends on nothing but
+// the projection, so neither do the synapses.
+const probBlockSynapses = 1 << 15
+
+// FixedProbabilityWorkers is FixedProbability drawn by up to workers
+// goroutines; the synapses do not depend on workers. The postsynaptic
+// neurons are cut into consecutive blocks of about probBlockSynapses
+// expected synapses; each block has its own stream, derived from one draw
+// of r, and draws the gaps between its synapses as geometric deviates over
+// its post-major grid, so the cost is proportional to the number of
+// synapses.
+func FixedProbabilityWorkers(r *RNG, pre, post View, p float64, allowSelf bool, workers int) (*Conn, error) {
 	if err := checkViews(pre, post); err != nil {
 		return nil, err
 	}
@@ -409,24 +466,41 @@ func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn,
 		return AllToAll(r, pre, post, allowSelf)
 	}
 	np, nq := pre.Len(), post.Len()
-	total := np * nq
 	expect := float64(count(np, nq)) * p
 	// More than 10 standard deviations above the limit: certainly too many.
 	if sd := math.Sqrt(expect * (1 - p)); expect-10*sd > MaxSynapses {
 		return nil, fmt.Errorf("fixed_probability: %d pre × %d post neurons × probability %g = about %.4g synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
 			np, nq, p, expect, MaxSynapses)
 	}
-	l := newSynList(int(min(expect+5*math.Sqrt(expect)+16, MaxSynapses)))
-	if p > 0 && total > 0 {
-		// 1-U is exact for U a multiple of 2^-53 in [0, 1), so log(1-U) is
-		// the log of a uniform in (0, 1].
-		inv := 1 / math.Log1p(-p)
-		ftotal := float64(total)
-		k := -1       // flat index of the last success
-		j, i := 0, -1 // its post and pre positions
+	if p == 0 || np == 0 || nq == 0 {
+		return NewConn(pre.Size, post.Size, nil, nil, nil)
+	}
+	base := int64(r.Uint64())
+	perPost := float64(np) * p
+	bsize := int(min(max(math.Ceil(probBlockSynapses/perPost), 1), float64(nq)))
+	nb := (nq + bsize - 1) / bsize
+	type block struct {
+		pre    []int32 // pre view positions, post-major
+		counts []int32 // synapses of each post neuron of the block
+	}
+	blocks := make([]block, nb)
+	inv := 1 / math.Log1p(-p)
+	draw := func(b int) {
+		rb := NewRNG(base, uint64(b))
+		j0 := b * bsize
+		nj := min(bsize, nq-j0)
+		bl := &blocks[b]
+		bl.counts = make([]int32, nj)
+		e := float64(nj) * perPost
+		bl.pre = make([]int32, 0, int(e+5*math.Sqrt(e)+16))
+		ftotal := float64(nj) * float64(np)
+		k := -1       // flat index of the last success in the block
+		j, i := 0, -1 // its post (in the block) and pre positions
 		for {
-			// Number of failures before the next success.
-			g := math.Log(1-r.Float64()) * inv // >= 0; int() floors it
+			// Number of failures before the next success; 1-U is exact for
+			// U a multiple of 2^-53 in [0, 1), so log(1-U) is the log of a
+			// uniform in (0, 1].
+			g := math.Log(1-rb.Float64()) * inv // >= 0; int() floors it
 			if g >= ftotal-float64(k+1) {
 				break
 			}
@@ -437,17 +511,72 @@ func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn,
 				j += i / np
 				i %= np
 			}
-			pj, pi := post.Rank(j), pre.Rank(i)
-			if !allowSelf && self(pre, post, pi, pj) {
+			if !allowSelf && self(pre, post, pre.Rank(i), post.Rank(j0+j)) {
 				continue
 			}
-			if len(l.pre) == MaxSynapses {
-				return nil, tooManyDrawn("fixed_probability")
-			}
-			l.add(pj, pi)
+			bl.pre = append(bl.pre, int32(i))
+			bl.counts[j]++
 		}
 	}
-	return l.conn(pre, post)
+	parallelFor(nb, workers, draw)
+	total := 0
+	offs := make([]int, nb+1)
+	for b := range blocks {
+		total += len(blocks[b].pre)
+		offs[b+1] = total
+	}
+	if total > MaxSynapses {
+		return nil, tooManyDrawn("fixed_probability")
+	}
+	postRanks := MakeLarge[int32](total)
+	preRanks := MakeLarge[int32](total)
+	parallelFor(nb, workers, func(b int) {
+		bl := &blocks[b]
+		dst, dpost := preRanks[offs[b]:offs[b+1]], postRanks[offs[b]:offs[b+1]]
+		x := 0
+		for jj, n := range bl.counts {
+			pj := int32(post.Rank(b*bsize + jj))
+			for range n {
+				dpost[x] = pj
+				dst[x] = int32(pre.Rank(int(bl.pre[x])))
+				x++
+			}
+		}
+		bl.pre, bl.counts = nil, nil
+	})
+	return newConn(pre.Size, post.Size, postRanks, preRanks, nil, workers)
+}
+
+// parallelFor calls fn(0), ..., fn(n-1) on up to workers goroutines (the
+// calling one included), taking indices in order.
+func parallelFor(n, workers int, fn func(i int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			fn(i)
+		}
+	}
+	wg.Add(workers - 1)
+	for w := 1; w < workers; w++ {
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
 }
 
 // sampler draws subsets without replacement from {0..m-1} by a partial
@@ -882,6 +1011,46 @@ func PreRuns(postPtr, pre []int32, minLen int) []int32 {
 		return nil
 	}
 	return runs
+}
+
+// Gather sets dst[x] = src[idx[x]] for every x, on up to workers goroutines.
+func Gather[T any](dst, src []T, idx []int32, workers int) {
+	n := len(idx)
+	nw := 1
+	if n >= 1<<20 && workers > 1 {
+		nw = min(workers, MaxChunks)
+	}
+	dst = dst[:n]
+	parallelFor(nw, nw, func(w int) {
+		for x := w * n / nw; x < (w+1)*n/nw; x++ {
+			dst[x] = src[idx[x]]
+		}
+	})
+}
+
+// RowRange returns the part [a, b) of the row post[lo:hi], whose ranks
+// ascend, holding the ranks in [from, to).
+func RowRange(post []int32, lo, hi, from, to int32) (a, b int32) {
+	a, b = lo, hi
+	for a < b { // first rank >= from
+		m := int32(uint32(a+b) >> 1)
+		if post[m] < from {
+			a = m + 1
+		} else {
+			b = m
+		}
+	}
+	lo2 := a
+	b = hi
+	for a < b { // first rank >= to
+		m := int32(uint32(a+b) >> 1)
+		if post[m] < to {
+			a = m + 1
+		} else {
+			b = m
+		}
+	}
+	return lo2, a
 }
 
 // InRange reports whether every index is in [0, n).

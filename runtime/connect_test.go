@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -514,5 +515,79 @@ func BenchmarkGaussian30x30(b *testing.B) {
 	p := View{Pop: 0, Size: 900, Geometry: []int{30, 30}}
 	for b.Loop() {
 		Gaussian(p, p, 1, 0.1, 0.01, false)
+	}
+}
+
+// The synapses of fixed_probability depend on the stream, not on the number
+// of goroutines drawing them, also with views and without self-connections.
+func TestFixedProbabilityWorkers(t *testing.T) {
+	views := [][2]View{
+		{{Pop: 0, Size: 3000}, {Pop: 0, Size: 3000}},
+		{{Pop: 0, Size: 500, Ranks: []int{4, 9, 100, 7, 300}}, {Pop: 0, Size: 500}},
+		{{Pop: 0, Size: 2000}, {Pop: 1, Size: 900, Ranks: []int{5, 800, 6}}},
+	}
+	for vi, v := range views {
+		for _, p := range []float64{0.001, 0.05, 0.6} {
+			var first *Conn
+			for _, workers := range []int{1, 2, 3, 8} {
+				r := NewRNG(11, uint64(vi))
+				c, err := FixedProbabilityWorkers(&r, v[0], v[1], p, false, workers)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkConn(t, c)
+				if first == nil {
+					first = c
+					continue
+				}
+				if !reflect.DeepEqual(c.Pre, first.Pre) || !reflect.DeepEqual(c.PostPtr, first.PostPtr) {
+					t.Errorf("views %d, p %g: %d workers draw other synapses than 1", vi, p, workers)
+				}
+			}
+		}
+	}
+}
+
+// 16 M synapses: COBA scaled to 200,000 neurons.
+func BenchmarkFixedProbability200k(b *testing.B) {
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprint(workers), func(b *testing.B) {
+			p := View{Pop: 0, Size: 200000}
+			for b.Loop() {
+				r := NewRNG(1)
+				FixedProbabilityWorkers(&r, p, p, 0.0004, false, workers)
+			}
+		})
+	}
+}
+
+// The pre-major index built by several goroutines (more than 2^20
+// synapses) is the one built by one, with per-synapse delays too.
+func TestFinishWorkers(t *testing.T) {
+	r := NewRNG(4)
+	p := View{Pop: 0, Size: 1500}
+	c, err := FixedProbabilityWorkers(&r, p, p, 0.6, true, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() < 1<<20 {
+		t.Fatalf("%d synapses: too few to split the index", c.Len())
+	}
+	if err := c.SetDelays(FromDist(MustDist("Uniform(0, 2)")), 0.5, &r); err != nil {
+		t.Fatal(err)
+	}
+	one := *c
+	one.Workers = 1
+	one.Finish()
+	if !reflect.DeepEqual(one.PreIdx, c.PreIdx) || !reflect.DeepEqual(one.DelayPtr, c.DelayPtr) || len(c.Delays) != 5 {
+		t.Error("the index built by 3 goroutines differs from the one built by 1")
+	}
+	checkConn(t, c)
+	idx := make([]int32, len(c.PreIdx))
+	Gather(idx, c.Pre, c.PreIdx, 3)
+	for x := 1; x < len(idx); x++ {
+		if idx[x] < idx[x-1] {
+			t.Fatalf("Gather: pre ranks of the pre-major order decrease at %d", x)
+		}
 	}
 }

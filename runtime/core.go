@@ -107,7 +107,15 @@ func (c *Core) SetCurrentStep(step int64) { c.Step = step }
 //     (period 100, offset -10 means 90, 190, ...); a negative wait is 0.
 //   - Each value is converted to steps by rounding to the nearest step.
 //   - Callbacks due at the same step run in declaration order.
-//   - Only Simulate runs callbacks; Run (single steps) and SimulateUntil never do.
+//   - Only Simulate (and SimulateThrough) run callbacks; Run (single steps)
+//     and SimulateUntil never do.
+//   - As in ANNarchy, Simulate(T) computes the steps that start at t0, ...,
+//     t0 + T - dt, so a callback due at t0 + T, the end time, is not called:
+//     with period 50, Simulate(200) calls it at 0, 50, 100 and 150. The
+//     next Simulate starts the schedule anew and calls it first, at its own
+//     t0. SimulateThrough(T) also calls the callbacks due at the end time,
+//     which is what the last Simulate of an experiment usually wants (the
+//     measurement of the last window), without Simulate(T + dt) tricks.
 //
 // Callbacks declared while a Simulate call is running take effect at the next
 // call.
@@ -210,6 +218,33 @@ func (c *Core) Simulate(ms float64, step func()) {
 	c.advance(total, step, c.scheduleCallbacks(c.Step), nil)
 }
 
+// SimulateThrough is Simulate followed by the callbacks due at its end time
+// (see Every), when the run was not interrupted. A Simulate called after it
+// starts its schedule anew and calls them again at that time, so use it for
+// the last call of a series.
+func (c *Core) SimulateThrough(ms float64, step func()) {
+	total := c.Steps(ms)
+	if total < 0 {
+		return
+	}
+	due := c.scheduleCallbacks(c.Step)
+	if total > 0 {
+		c.advance(total, step, due, nil)
+		if c.Halted() {
+			return
+		}
+		// advance ran the callbacks of the steps it computed; find those due
+		// now from where their schedules stand.
+		due = noStep
+		for _, s := range c.sched {
+			due = min(due, s.next)
+		}
+	}
+	if due == c.Step {
+		c.runDue()
+	}
+}
+
 // Run computes steps steps without callbacks (what a single Step uses).
 func (c *Core) Run(steps int64, step func()) {
 	if steps <= 0 {
@@ -237,6 +272,9 @@ func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float
 func (c *Core) advance(total int64, step func(), due int64, until func() bool) int64 {
 	start := c.Step
 	end := start + total
+	// Counted on the way out, so that steps done before a panic of the
+	// model's code are counted too.
+	defer func() { c.done += c.Step - start }()
 	c.interrupted, c.stoppedByCondition = false, false
 	if until == nil {
 		// A run stopped by a condition may end long before total: its
@@ -280,7 +318,6 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 		}
 	}
 	done := c.Step - start
-	c.done += done
 	c.progressEnd(done, total)
 	return done
 }

@@ -252,3 +252,40 @@ func BenchmarkSimulateEmptyStepProgress(b *testing.B) {
 	c.SetProgress(func(done, total int64, simMs float64) {})
 	c.Simulate(float64(b.N)*0.1, func() {})
 }
+
+// TestSimulateThrough: Simulate(200) with period 50 calls at 0, 50, 100 and
+// 150 (ANNarchy's rule); SimulateThrough(200) also at 200, the end time,
+// without computing a step more; an offset that misses the end adds nothing.
+func TestSimulateThrough(t *testing.T) {
+	for _, tc := range []struct {
+		through bool
+		offset  float64
+		steps   []int64
+	}{
+		{false, 0, []int64{0, 50, 100, 150}},
+		{true, 0, []int64{0, 50, 100, 150, 200}},
+		{true, 20, []int64{20, 70, 120, 170}},
+	} {
+		c := &Core{Dt: 1}
+		var l callLog
+		c.Every(50, tc.offset, 0, l.fn(c))
+		steps := 0
+		if tc.through {
+			c.SimulateThrough(200, func() { steps++ })
+		} else {
+			c.Simulate(200, func() { steps++ })
+		}
+		if steps != 200 || c.Step != 200 || !reflect.DeepEqual(l.steps, tc.steps) {
+			t.Errorf("through %v offset %v: %d steps, clock %d, calls at %v; want 200 steps and calls at %v",
+				tc.through, tc.offset, steps, c.Step, l.steps, tc.steps)
+		}
+	}
+	// SimulateThrough(0) runs what is due now.
+	c := &Core{Dt: 1}
+	var l callLog
+	c.Every(10, 0, 0, l.fn(c))
+	c.SimulateThrough(0, func() { t.Fatal("a step was computed") })
+	if !reflect.DeepEqual(l.steps, []int64{0}) {
+		t.Errorf("SimulateThrough(0): calls at %v, want [0]", l.steps)
+	}
+}

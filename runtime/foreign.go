@@ -334,7 +334,7 @@ func (f *Foreign) MonitorRaster(id int64, mon string) (times []float64, ranks []
 		if !m.RecordsSpikes() {
 			return fmt.Errorf("monitor %s does not record spikes", mon)
 		}
-		times, ranks = m.Raster()
+		times, ranks = m.TakeRaster()
 		return nil
 	})
 	return times, ranks, err

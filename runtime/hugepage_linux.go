@@ -28,3 +28,14 @@ func adviseHuge[T any](s []T) {
 	b := unsafe.Slice((*byte)(unsafe.Add(base, lo-p)), hi-lo)
 	_ = syscall.Madvise(b, 14) // MADV_HUGEPAGE
 }
+
+// MakeLarge is make([]T, n) for arrays that may be large (synapses, monitor
+// buffers): those of 8 MiB or more are backed by huge pages where the
+// system allows it (see adviseHuge).
+func MakeLarge[T any](n int) []T { return makeHuge[T](n, n) }
+
+func makeHuge[T any](n, c int) []T {
+	s := make([]T, n, c)
+	adviseHuge(s)
+	return s
+}

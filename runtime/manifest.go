@@ -105,7 +105,7 @@ func (m *Monitor) Save(dir string) ([]results.File, error) {
 		}
 	}
 	if m.spikes {
-		times, ranks := m.Raster()
+		times, ranks := m.TakeRaster()
 		n := []int{len(times)}
 		if err := results.WriteNpyFile(filepath.Join(dir, timesFile), n, times); err != nil {
 			return fail(err)

@@ -208,8 +208,7 @@ func growCap[T any](s []T, n int64) []T {
 	if g := int64(cap(s)) + int64(cap(s))/4; g > want {
 		want = g
 	}
-	out := make([]T, len(s), want)
-	adviseHuge(out)
+	out := makeHuge[T](len(s), int(want))
 	copy(out, s)
 	return out
 }
@@ -433,10 +432,21 @@ func (m *Monitor) trimFrames() {
 // SpikeCount is the number of spikes held in memory.
 func (m *Monitor) SpikeCount() int { return len(m.spikeSteps) }
 
-// Raster returns the spikes recorded since the last Raster (or Reset) as
-// times in ms and population ranks, ordered by time then rank, and forgets
-// them (as ANNarchy's get('spike')).
+// Raster returns the spikes held in memory (recorded since the last
+// TakeRaster or Reset) as times in ms and population ranks, ordered by time
+// then rank. It changes nothing: SpikeCount and MeanFR still count them.
 func (m *Monitor) Raster() (times []float64, ranks []int64) {
+	steps, rk := m.spikeSteps, m.spikeRanks
+	m.spikeSteps, m.spikeRanks = slices.Clone(steps), slices.Clone(rk)
+	times, ranks = m.TakeRaster()
+	m.spikeSteps, m.spikeRanks = steps, rk
+	return times, ranks
+}
+
+// TakeRaster is Raster that also forgets the spikes it returns (as
+// ANNarchy's get('spike')), so that memory stays bounded over a long series
+// of runs; SpikeCount and MeanFR then count only later spikes.
+func (m *Monitor) TakeRaster() (times []float64, ranks []int64) {
 	n := len(m.spikeSteps)
 	steps := m.spikeSteps
 	ranks = m.spikeRanks
@@ -590,7 +600,7 @@ func (m *Monitor) StreamTo(dir string) error {
 		}
 		opened = append(opened, rs)
 		m.spikeTimesStream, m.spikeRanksStream = ts, rs
-		times, ranks := m.Raster()
+		times, ranks := m.TakeRaster()
 		for k := range times {
 			m.one[0] = times[k]
 			m.streamErr(ts.Append(m.one[:]))
@@ -659,16 +669,6 @@ func (m *Monitor) Close() error {
 	m.streamDir = ""
 	m.err = nil
 	return errors.Join(errs...)
-}
-
-// RasterKeep returns the spikes held in memory like Raster, ordered by time
-// then rank, without forgetting them.
-func (m *Monitor) RasterKeep() (times []float64, ranks []int64) {
-	steps, rk := m.spikeSteps, m.spikeRanks
-	m.spikeSteps, m.spikeRanks = slices.Clone(steps), slices.Clone(rk)
-	times, ranks = m.Raster()
-	m.spikeSteps, m.spikeRanks = steps, rk
-	return times, ranks
 }
 
 // Histogram counts the spikes whose time lies in each bin [t0 + k·binMs,

@@ -151,7 +151,11 @@ func TestMonitorRaster(t *testing.T) {
 		t.Errorf("MeanFR = %v, want 200", fr)
 	}
 	// Given as (5,3) (5,1) (2,3) (7,1); ordered by time then rank.
-	times, ranks := m.Raster()
+	// Raster changes nothing; TakeRaster forgets what it returns.
+	if t1, _ := m.Raster(); len(t1) != 4 || m.SpikeCount() != 4 || m.MeanFR(10) != 200 {
+		t.Errorf("Raster drained the spikes: %v, %d held", t1, m.SpikeCount())
+	}
+	times, ranks := m.TakeRaster()
 	dt := m.Dt
 	if want := []float64{2 * dt, 5 * dt, 5 * dt, 7 * dt}; !reflect.DeepEqual(times, want) {
 		t.Errorf("times %v, want %v", times, want)
@@ -159,8 +163,8 @@ func TestMonitorRaster(t *testing.T) {
 	if want := []int64{3, 1, 3, 1}; !reflect.DeepEqual(ranks, want) {
 		t.Errorf("ranks %v, want %v", ranks, want)
 	}
-	if times, ranks := m.Raster(); len(times) != 0 || len(ranks) != 0 {
-		t.Errorf("second Raster not empty: %v %v", times, ranks)
+	if times, ranks := m.Raster(); len(times) != 0 || len(ranks) != 0 || m.SpikeCount() != 0 {
+		t.Errorf("Raster after TakeRaster not empty: %v %v", times, ranks)
 	}
 	if !math.IsNaN(MeanRate(3, 0, 10)) {
 		t.Errorf("MeanRate with no neurons should be NaN")
@@ -324,7 +328,7 @@ func TestSpikeStatistics(t *testing.T) {
 	m.EnableSpikes(nil)
 	m.Spike(3, 1)
 	m.Spike(3, 0)
-	if ts, rs := m.RasterKeep(); !reflect.DeepEqual(ts, []float64{3, 3}) || !reflect.DeepEqual(rs, []int64{0, 1}) {
+	if ts, rs := m.Raster(); !reflect.DeepEqual(ts, []float64{3, 3}) || !reflect.DeepEqual(rs, []int64{0, 1}) {
 		t.Errorf("RasterKeep = %v %v", ts, rs)
 	}
 	if m.SpikeCount() != 2 {

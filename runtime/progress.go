@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/annc/annc/runtime/results"
 )
 
 // ProgressPrinter shows the progress of a run on one terminal line: percent
@@ -37,7 +39,7 @@ func (p *ProgressPrinter) Report(done, total int64, simMs float64) {
 		left := time.Duration(float64(total-done) * elapsed / float64(done) * float64(time.Second))
 		eta = left.Round(100 * time.Millisecond).String()
 	}
-	fmt.Fprintf(p.W, "\r%s: %5.1f%%  t = %.6g ms  %.4g ms/s  ETA %s   ", p.Label, pct, simMs, rate, eta)
+	fmt.Fprintf(p.W, "\r%s: %5.1f%%  t = %s ms  %s ms/s  ETA %s   ", p.Label, pct, results.FormatMs(simMs), results.Sig3(rate), eta)
 	p.printed = true
 }
 

@@ -38,7 +38,10 @@ type Program struct {
 	Until                    bool    // simulate until the stop conditions, at most MaxDuration
 	MaxDuration              float64 // ms
 	New                      func(seed int64) (Instance, error)
-	Paths                    []string // settable paths, for messages
+	// NewThreads, when set, is New for a network computed by threads
+	// goroutines, which also draw its connectivity.
+	NewThreads func(seed int64, threads int) (Instance, error)
+	Paths      []string // settable paths, for messages
 	// Schedule, when set, is the model's schedule: the runner runs it
 	// instead of Simulate/SimulateUntil, and -duration does not apply.
 	Schedule func(Instance) error
@@ -357,7 +360,11 @@ func (r *runner) newInstance(seed int64) (inst Instance, err error) {
 	if r.prog.New == nil {
 		return nil, errors.New("program has no constructor")
 	}
-	inst, err = r.prog.New(seed)
+	if r.prog.NewThreads != nil {
+		inst, err = r.prog.NewThreads(seed, r.flags.threads)
+	} else {
+		inst, err = r.prog.New(seed)
+	}
 	if err == nil && inst == nil {
 		err = errors.New("building the network gave no network")
 	}
@@ -482,13 +489,16 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 	if !f.isSweep() && f.plan.file == "" && cpu0 >= 0 {
 		man.CPUS = &results.CPUTimes{Setup: cpu1 - cpu0, Simulate: processCPU() - cpu1}
 	}
+	if len(f.sweeps) == 0 && f.plan.file == "" {
+		man.Projections = ProjectionMemory(inst)
+	}
 	if progress != nil {
 		core.SetProgress(nil)
 		progress.Done()
 	}
 	core.SetStopFlag(nil)
 	res.steps = core.StepsDone() - startStep
-	res.simMs = float64(res.steps) * core.Dt
+	res.simMs = results.RoundMs(float64(res.steps) * core.Dt)
 	man.Steps, man.SimulatedMs = res.steps, res.simMs
 	man.EndMs = core.Time()
 	man.StoppedByCondition = r.prog.Until && core.StoppedByCondition()
@@ -563,9 +573,9 @@ func (r *runner) single(seed int64) int {
 		}
 		return ExitError
 	case res.status == results.StatusInterrupted:
-		r.errorf("interrupted after %g ms (%d steps); results in %s", res.simMs, res.steps, r.flags.out)
+		r.errorf("interrupted after %s ms (%d steps); results in %s", results.FormatMs(res.simMs), res.steps, r.flags.out)
 		return ExitInterrupted
 	}
-	r.errorf("simulated %g ms (%d steps) in %.3g s; results in %s", res.simMs, res.steps, res.seconds, r.flags.out)
+	r.errorf("simulated %s ms (%d steps) in %s; results in %s", results.FormatMs(res.simMs), res.steps, results.FormatSeconds(res.seconds), r.flags.out)
 	return ExitOK
 }

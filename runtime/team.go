@@ -185,6 +185,13 @@ func (c *Core) stopThreads() {
 // of chunks; chunk c covers [c·n/k, (c+1)·n/k). With no helper it is
 // fn(0, 0, n).
 func (c *Core) Split(n, cost int, fn func(chunk, lo, hi int)) int {
+	return c.SplitWork(n, int64(n)*int64(max(cost, 1)), fn)
+}
+
+// SplitWork is Split with the work of the whole loop estimated as work (for
+// loops whose work is not spread evenly over the items, such as spike
+// delivery: the synapses reached by this step's spikes).
+func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 	t := c.team
 	if t == nil || n <= 1 {
 		fn(0, 0, n)
@@ -194,7 +201,7 @@ func (c *Core) Split(n, cost int, fn func(chunk, lo, hi int)) int {
 		t.admit()
 	}
 	k := min(len(t.active)+1, n, MaxChunks)
-	if w := int64(n) * int64(max(cost, 1)) / minChunkWork; w < int64(k) {
+	if w := work / minChunkWork; w < int64(k) {
 		k = int(max(w, 1))
 	}
 	if k <= 1 {

@@ -33,12 +33,19 @@
 //	                  recorded so far on disk (0: never check)
 //	-stream           write the monitors' records to their .npy files while simulating,
 //	                  so that long runs use bounded memory (-max-memory then only checks
-//	                  what is held, not the estimate)
+//	                  what is held, not the estimate); each file stays a valid .npy of
+//	                  the frames written so far, even if the run is killed
 //	-plot             when the run succeeds, plot the results directory with `annc plot`
 //	                  (annc on PATH, or $ANNC_BIN; `annc run` sets it)
 //
+// A run marks its manifest.json "running" before it writes anything and writes the
+// final manifest last, so the manifest alone tells a finished run from a broken one.
+// annc run and annc compile pass SIGINT and SIGTERM on to the runner or go build they
+// started and wait for it.
+//
 // Long flags take one dash or two, as in Go's flag package. Exit status: 0 on
-// success, 1 when the model has errors or a run fails, 2 on usage errors.
+// success, 1 when the model has errors or a run fails, 2 on usage errors, 130 when a
+// signal interrupted the run or the build.
 package main
 
 import (

@@ -271,3 +271,49 @@ func TestSweepTrialsMatchSingleRuns(t *testing.T) {
 		t.Errorf("sweep.csv:\n%s", csv)
 	}
 }
+
+// TestDecisionExample runs the rate-coded example: the stop condition ends
+// the run at the decision, before its maximum duration, and a sweep with
+// trials writes the rate monitor's mean and final activity to sweep.csv.
+func TestDecisionExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a model")
+	}
+	model := filepath.Join(repoRoot(t), "examples", "decision", "model.yaml")
+	t.Chdir(t.TempDir())
+	code, _, stderr := annc(t, "run", model, "-out", "r")
+	if code != 0 {
+		t.Fatalf("annc run: exit %d\n%s", code, stderr)
+	}
+	man, err := results.ReadManifest("r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !man.StoppedByCondition || man.SimulatedMs <= 0 || man.SimulatedMs >= 2000 {
+		t.Errorf("the decision did not stop the run: %+v", man)
+	}
+	a, err := results.ReadNpyFile(filepath.Join("r", "choice.r.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := a.Float[len(a.Float)-2:]
+	if max(last[0], last[1]) <= 0.9 || min(last[0], last[1]) >= 0.9 {
+		t.Errorf("final activities %v: want exactly one above the threshold 0.9", last)
+	}
+	code, _, stderr = annc(t, "run", model, "-out", "sw", "-sweep", "choice.I=[0.5,0.5],[0.6,0.4]", "-trials", "2")
+	if code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	csv, _ := os.ReadFile(filepath.Join("sw", "sweep.csv"))
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(lines) != 5 || lines[0] != "index,choice.I,seed,trial,status,choice.r_mean,choice.r_final,choice.v_mean,choice.v_final" {
+		t.Fatalf("sweep.csv:\n%s", csv)
+	}
+	for _, l := range lines[1:] {
+		cells := strings.Split(l, ",")
+		final, err := strconv.ParseFloat(cells[len(cells)-3], 64)
+		if err != nil || final <= 0.45 {
+			t.Errorf("row %q: mean final r %v of a decided race should exceed 0.45", l, final)
+		}
+	}
+}

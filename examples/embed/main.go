@@ -13,6 +13,7 @@ import (
 	"log"
 
 	"example.com/embed/internal/sim/coba"
+	annrt "example.com/embed/internal/sim/runtime"
 )
 
 func main() {
@@ -50,7 +51,7 @@ func main() {
 			float64(count-seen)/float64(net.P.Size)/(window/1000))
 		seen = count
 	})
-	net.Simulate(200 + coba.Dt) // 200 ms and the step before which the last callback runs
+	net.SimulateThrough(200) // 200 ms, and the callback due at 200 ms (Simulate leaves it to the next call)
 	fmt.Printf("seed 1: %.2f Hz over %.0f ms\n", net.P_.MeanFR(net.Time()), net.Time())
 
 	// Eight independent instances, one per seed derived from 42, on a pool
@@ -65,5 +66,30 @@ func main() {
 			log.Fatalf("run %d: %v", i, errs[i])
 		}
 		fmt.Printf("run %d: %.2f Hz\n", i, r)
+	}
+
+	// A sweep of the input current as the runner's -sweep P.I=... -trials 2
+	// runs it: every point with the same seeds, trial k with TrialSeed(1, k),
+	// so that only I differs between points. Each run is the run of its seed
+	// alone.
+	currents := []float64{18, 22}
+	rate := func(n *coba.Network, I float64) float64 {
+		n.P.I = I
+		n.Simulate(100)
+		return n.P_.MeanFR(100)
+	}
+	sweep, errs := coba.ParallelRunArgs(currents, coba.RunOptions{Seed: 1, Trials: 2}, func(i int, n *coba.Network, I float64) float64 {
+		return rate(n, I)
+	})
+	for i, r := range sweep {
+		if errs[i] != nil {
+			log.Fatalf("sweep run %d: %v", i, errs[i])
+		}
+		point, trial := i/2, i%2
+		alone, err := coba.New(coba.WithSeed(annrt.TrialSeed(1, trial)))
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("I = %g, trial %d: %.2f Hz (alone: %.2f Hz)\n", currents[point], trial, r, rate(alone, currents[point]))
 	}
 }

@@ -28,12 +28,12 @@ const killDuration = "1000" // ms simulated by each run
 // the files present, with the bytes of an uninterrupted run, or a manifest
 // saying "running" (or none) beside files that are each a valid .npy whose frames
 // are a prefix of the uninterrupted run's. ANNC_KILL_POINTS sets the number
-// of kills (default 40, 10 with -short).
+// of kills (default 24, 8 with -short).
 func TestKillAtRandomInstants(t *testing.T) {
 	setup(t)
-	points := 40
+	points := 24
 	if testing.Short() {
-		points = 10
+		points = 8
 	}
 	if s := os.Getenv("ANNC_KILL_POINTS"); s != "" {
 		n, err := strconv.Atoi(s)

@@ -118,7 +118,15 @@ func (c *checker) check(files map[string][]byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.std == nil {
+		// Finding a standard package's export data runs the go command
+		// (seconds on a busy machine): do it for every package generated
+		// code may import at once, so that no later model pays for it.
 		c.std = importer.ForCompiler(c.fset, "gc", nil)
+		for p := range AllowedImports {
+			if _, err := c.std.Import(p); err != nil {
+				return fmt.Errorf("importing %s: %w", p, err)
+			}
+		}
 	}
 	byDir := map[string][]string{}
 	// Files whose build constraints (//go:build lines, _GOOS/_GOARCH

@@ -40,6 +40,8 @@ const ManifestName = "manifest.json"
 //	set            {path: value} of every -set and swept value, as given
 //	loaded         the state file loaded before the run (-load), if any
 //	saved          the state file saved after the run (-save), if any
+//	projections    per projection: name, synapses and the bytes its arrays
+//	               hold, connectivity included (single runs only)
 //	files          one entry per results file (see File)
 type Manifest struct {
 	Model              string            `json:"model"`
@@ -59,7 +61,17 @@ type Manifest struct {
 	Set                map[string]string `json:"set"`
 	Loaded             string            `json:"loaded,omitempty"`
 	Saved              string            `json:"saved,omitempty"`
+	Projections        []ProjMemory      `json:"projections,omitempty"`
 	Files              []File            `json:"files"`
+}
+
+// ProjMemory is what one projection of a network holds: its synapses and
+// the bytes of every array it keeps per synapse or per neuron (connectivity
+// included), counted by capacity.
+type ProjMemory struct {
+	Name     string `json:"name"`
+	Synapses int    `json:"synapses"`
+	Bytes    int64  `json:"bytes"`
 }
 
 // The values of Manifest.Status.
@@ -136,6 +148,15 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	}
 	if c.Files == nil {
 		c.Files = []File{}
+	}
+	// Rounded for people (human.go).
+	c.SimulatedMs, c.StartMs, c.EndMs = RoundMs(c.SimulatedMs), RoundMs(c.StartMs), RoundMs(c.EndMs)
+	w := &c.WallS
+	w.Generate, w.Build, w.Setup, w.Simulate = RoundSeconds(w.Generate), RoundSeconds(w.Build), RoundSeconds(w.Setup), RoundSeconds(w.Simulate)
+	if c.CPUS != nil {
+		cpu := *c.CPUS
+		cpu.Setup, cpu.Simulate = RoundSeconds(cpu.Setup), RoundSeconds(cpu.Simulate)
+		c.CPUS = &cpu
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

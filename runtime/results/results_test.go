@@ -159,3 +159,29 @@ func TestNpzRoundTrip(t *testing.T) {
 		t.Errorf("temporary files left: %v", ents)
 	}
 }
+
+func TestHumanNumbers(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+	}{
+		{FormatMs(9999 * 0.1), "999.9"},
+		{FormatMs(0.30000000000000004), "0.3"},
+		{FormatMs(1000), "1000"},
+		{FormatSeconds(7.54e-05), "75.4 µs"},
+		{FormatSeconds(0.0106), "10.6 ms"},
+		{FormatSeconds(0.9999), "1000 ms"},
+		{FormatSeconds(12.345), "12.3 s"},
+		{FormatSeconds(1234.5), "1230 s"},
+		{Sig3(12345), "12300"},
+		{Sig3(0.0754321), "0.0754"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	m := Manifest{SimulatedMs: 9999 * 0.1, WallS: WallTimes{Simulate: 7.54321e-05}}
+	b, _ := m.Marshal()
+	if s := string(b); !strings.Contains(s, `"simulated_ms": 999.9,`) || !strings.Contains(s, `"simulate": 0.000075`) {
+		t.Errorf("manifest numbers not rounded:\n%s", s)
+	}
+}

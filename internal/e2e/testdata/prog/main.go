@@ -467,10 +467,10 @@ func memory() any {
 	d := newNet()
 	d.Simulate(50)
 	p1, s1 := d.MN.Get("v")
-	t1, r1 := d.MN.Raster()
+	t1, r1 := d.MN.TakeRaster()
 	d.Simulate(50)
 	p2, s2 := d.MN.Get("v")
-	t2, r2 := d.MN.Raster()
+	t2, r2 := d.MN.TakeRaster()
 	res["drainShapes"] = [][]int{s1, s2}
 	res["drainSame"] = slices.Equal(append(p1, p2...), refV) && slices.Equal(append(t1, t2...), refT) && slices.Equal(append(r1, r2...), refR)
 	return res
@@ -635,7 +635,7 @@ func determinism() any {
 	}
 	seq := make([]string, runs)
 	for i := range seq {
-		seq[i] = one(i, newNet(api.WithSeed(annrt.DeriveSeed(1, i))))
+		seq[i] = one(i, newNet(api.WithSeed(annrt.TrialSeed(1, i))))
 	}
 	w1, e1 := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 1}, one)
 	w4, e4 := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 4}, one)
@@ -647,7 +647,7 @@ func determinism() any {
 	threads := map[string][]string{}
 	for _, k := range []int{2, 3, 4} {
 		for i := range runs {
-			threads[fmt.Sprint(k)] = append(threads[fmt.Sprint(k)], one(i, newNet(api.WithSeed(annrt.DeriveSeed(1, i)), api.WithThreads(k))))
+			threads[fmt.Sprint(k)] = append(threads[fmt.Sprint(k)], one(i, newNet(api.WithSeed(annrt.TrialSeed(1, i)), api.WithThreads(k))))
 		}
 	}
 	w3t, e3t := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 3, Options: []api.Option{api.WithThreads(2)}}, one)
@@ -697,9 +697,9 @@ func repeat(runs int) any {
 		must(n.Set("nn.w", 0.5)) // learned weights back to their value in the model
 		must(n.Set("inp.rates", float64(10+i%50)))
 		n.Simulate(20)
-		t, _ := n.MN.Raster()
+		t, _ := n.MN.TakeRaster()
 		n.MN.Get("v")
-		n.Minp.Raster()
+		n.Minp.TakeRaster()
 		n.Mw.Get("w")
 		n.MA.Get("r")
 		n.MAcc.Get("tot")

@@ -1,0 +1,77 @@
+package runtime
+
+import (
+	"reflect"
+
+	"github.com/annc/annc/runtime/results"
+)
+
+// ProjMemory is what one projection of a network holds (results.ProjMemory).
+type ProjMemory = results.ProjMemory
+
+var connType = reflect.TypeOf((*Conn)(nil))
+
+// ProjectionMemory lists the projections a generated network holds (the
+// struct pointers reachable from net, through embedded fields, that have a
+// field C *Conn), in field order, with the memory of each. It reads the
+// lengths and capacities of their slices only.
+func ProjectionMemory(net any) []ProjMemory {
+	var out []ProjMemory
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+			if v.IsNil() {
+				return
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			return
+		}
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			fv := v.Field(i)
+			if f.Anonymous {
+				walk(fv)
+				continue
+			}
+			if fv.Kind() != reflect.Pointer || fv.IsNil() || fv.Elem().Kind() != reflect.Struct {
+				continue
+			}
+			pj := fv.Elem()
+			c := pj.FieldByName("C")
+			if !c.IsValid() || c.Type() != connType || c.IsNil() {
+				continue
+			}
+			name := f.Name
+			if nf := pj.FieldByName("Name"); nf.IsValid() && nf.Kind() == reflect.String {
+				name = nf.String()
+			}
+			conn := c.Interface().(*Conn)
+			seen := map[uintptr]bool{}
+			out = append(out, ProjMemory{Name: name, Synapses: conn.Len(), Bytes: sliceBytes(pj, seen) + sliceBytes(c.Elem(), seen)})
+		}
+	}
+	walk(reflect.ValueOf(net))
+	return out
+}
+
+// sliceBytes adds up the capacities of the slice fields of a struct, each
+// array counted once (not again when in seen, as W shared with C.W).
+func sliceBytes(v reflect.Value, seen map[uintptr]bool) int64 {
+	var n int64
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() != reflect.Slice || f.Cap() == 0 {
+			continue
+		}
+		p := f.Pointer()
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		n += int64(f.Cap()) * int64(f.Type().Elem().Size())
+	}
+	return n
+}
