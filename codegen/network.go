@@ -710,6 +710,9 @@ results that do not depend on the number of workers. Program() describes the
 model to the runner.
 
 `)
+	if m.HasSchedule {
+		b.WriteString("RunSchedule() runs the model's schedule (its simulate, set, every, learning\nand reset steps), as the runner does.\n\n")
+	}
 	if len(g.pops) > 0 {
 		b.WriteString("Populations (Network fields):\n\n")
 		for _, p := range g.pops {
