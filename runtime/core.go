@@ -274,6 +274,9 @@ func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float
 func (c *Core) advance(total int64, step func(), due int64, until func() bool) int64 {
 	start := c.Step
 	end := start + total
+	// Counted on the way out, so that steps done before a panic of the
+	// model's code are counted too.
+	defer func() { c.done += c.Step - start }()
 	c.interrupted, c.stoppedByCondition = false, false
 	if until == nil {
 		// A run stopped by a condition may end long before total: its
@@ -317,7 +320,6 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 		}
 	}
 	done := c.Step - start
-	c.done += done
 	c.progressEnd(done, total)
 	return done
 }

@@ -52,6 +52,8 @@ class TestCLIParity(unittest.TestCase):
         annc_run("-seed", "7", "-duration", "60", "-set", "P.tau=12", "-set", "inp.rates=40", "-out", out)
         run = annc.load(out)
         self.assertEqual(run.status, "ok")
+        np.testing.assert_array_equal(run.times["m.v"], np.arange(60.0))
+        self.assertAlmostEqual(run.spikes["m"].mean_fr(), len(run["m.spike_times"]) / (30 * 0.06), places=12)
         for threads in (1, 2):
             net = model.network(seed=7, threads=threads)
             net.P.tau = 12.0
@@ -59,20 +61,27 @@ class TestCLIParity(unittest.TestCase):
             net.simulate(60)
             mons = net.monitors
             raster = mons["m"].raster_plot()
+            times = {name: m.times() for name, m in mons.items()}
             checked = 0
             for fe in run.manifest["files"]:
                 want = run.arrays[fe["monitor"] + "." + fe["variable"]]
+                mon = mons[fe["monitor"]]
                 if fe["variable"] == "spike_times":
                     got = raster[0]
                 elif fe["variable"] == "spike_ranks":
                     got = raster[1]
+                elif fe["variable"] == "t":
+                    got = times[fe["monitor"]]
+                elif fe["variable"] in ("pre", "post"):
+                    got = mon.synapses()[fe["variable"] == "post"]
                 else:
-                    got = mons[fe["monitor"]].get(fe["variable"])
+                    got = mon.get(fe["variable"])
                 self.assertEqual(got.dtype, want.dtype, fe["file"])
                 self.assertEqual(got.shape, want.shape, fe["file"])
                 self.assertEqual(got.tobytes(), want.tobytes(), "%s differs (threads %d)" % (fe["file"], threads))
                 checked += 1
-            self.assertEqual(checked, 5)  # spike times and ranks, m.v, m.count, w.w
+            # spike times and ranks, m.t, m.v, m.count, w.t, w.pre, w.post, w.w
+            self.assertEqual(checked, 9)
             self.assertGreater(len(raster[0]), 0)
 
 
