@@ -249,7 +249,7 @@ func (g *gen) buildView() *view {
 	}
 	imps = append(imps, `"sync"`)
 	if g.imports["embed"] {
-		imps = append([]string{`"bytes"`, `_ "embed"`}, imps...)
+		imps = append([]string{`_ "embed"`}, imps...)
 	}
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
@@ -701,7 +701,8 @@ func (g *gen) doc() string {
 each has its own state, random streams and connectivity, so many can run at once.
 Run them with Simulate(ms), Step() or SimulateUntil(maxMs) / SimulateUntilPops(maxMs,
 or, pops...); declare callbacks with Every(period, offset, wait, fn); Reset() and
-ResetWith(ResetOptions{...}) return to time 0; SetSeed, EnableLearning,
+ResetWith(ResetOptions{...}) return to time 0; Save and Load write and read the
+complete state (a .npz); SetSeed, EnableLearning,
 DisableLearning and EnableLearningPeriod control the rest. Between runs, change
 parameters, variables, weights, delays, inputs and constants through the typed
 fields below or by path with Set and Get (see Paths). ParallelRun,
