@@ -46,7 +46,7 @@ _SIGNATURES = {
     "annc_monitor_control": (c_void_p, [c_int64, c_char_p, c_char_p]),
     "annc_monitor_times": (c_void_p, [c_int64, c_char_p, c_char_p, POINTER(c_void_p), POINTER(c_int64)]),
     "annc_monitor_synapses": (c_void_p, [c_int64, c_char_p, POINTER(c_void_p), POINTER(c_void_p), POINTER(c_int64)]),
-    "annc_parallel_run": (c_void_p, [c_int, POINTER(c_int64), POINTER(c_int64), c_int, c_int, RUN_FN,
+    "annc_parallel_run": (c_void_p, [c_int, POINTER(c_int64), POINTER(c_int64), c_int, c_int, c_char_p, RUN_FN,
                                      POINTER(c_void_p)]),
 }
 

@@ -203,6 +203,18 @@ class TestParallelRun(unittest.TestCase):
         par1 = model.parallel_run(run_one, number=8, seeds=seeds, rate=rates, scale=0.9, max_processes=1, threads=2)
         self.assertSameResults(par1, seq)
 
+    def test_settings_are_set_in_go(self):
+        seeds = [300 + i for i in range(4)]
+        sets = [{"inp.rates": 10.0 * (i + 1), "P.tau": "12.5", "P.I": np.full(30, float(i))} for i in range(4)]
+
+        def read(i, net):
+            return net.inp.rates[0], net.P.tau, net.P.I[0, 0]
+
+        res = annc.parallel_run(read, number=4, model=model, seeds=seeds, settings=sets)
+        self.assertEqual(res, [(10.0 * (i + 1), 12.5, float(i)) for i in range(4)])
+        with self.assertRaisesRegex(annc.AnncError, 'network 1: .*did you mean P.tau'):
+            annc.parallel_run(read, number=2, model=model, seeds=1, settings=[{}, {"P.tauu": 1}])
+
     def test_given_networks_keep_their_state(self):
         nets = [model.network(seed=200 + i) for i in range(4)]
         res = annc.parallel_run(run_one, networks=nets, rate=[20.0] * 4, scale=1.0)
