@@ -625,7 +625,7 @@ func errStrings(errs []error) []string {
 	return out
 }
 
-// determinism: hashes of the monitor data of 8 instances (seeds derived
+// determinism: hashes of the monitor data of 8 instances (trial seeds
 // from 1) run sequentially, with ParallelRun on 1 worker and on 4.
 func determinism() any {
 	const runs = 8
