@@ -133,10 +133,12 @@ func TestSeedsAccepted(t *testing.T) {
 	sort.Strings(names)
 	for _, name := range names {
 		t.Run(filepath.Base(filepath.Dir(name))+"/"+filepath.Base(name), func(t *testing.T) {
+			// The real path, so that files a model names beside it (.npy
+			// weights, schedule rows) are found.
 			src := models[name]
-			res, err := Generate("model.yaml", src)
+			res, err := Generate(name, src)
 			if res.Model == nil {
-				t.Fatalf("model rejected:\n%s", res.Diags.Format(map[string][]byte{"model.yaml": src}, 20))
+				t.Fatalf("model rejected:\n%s", res.Diags.Format(map[string][]byte{name: src}, 20))
 			}
 			if err != nil {
 				skipKnownGap(t, err)
