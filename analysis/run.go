@@ -132,7 +132,9 @@ func IsSweepDir(dir string) bool {
 // The manifest must describe a finished run (not "running": a run still
 // going, or killed), each array must exist and match the shape and dtype the
 // manifest gives, and each spiking monitor must have both spike_times and
-// spike_ranks, forming a valid raster (see NewSpikes) over the run.
+// spike_ranks, forming a valid raster (see NewSpikes) over the run. The spike
+// times of Spikes count from the start of the run (manifest start_ms, not 0
+// for a run that loaded a saved state); the files keep the network's time.
 func LoadRun(dir string) (*Run, error) {
 	m, err := results.ReadComplete(dir)
 	if err != nil {
@@ -241,7 +243,16 @@ func LoadRun(dir string) (*Run, error) {
 		if !(dur > 0) && m.Steps > 0 {
 			dur = float64(m.Steps) * m.Dt
 		}
-		sp, err := NewSpikes(rs.times, rs.ranks, n, dur)
+		times := rs.times
+		if m.StartMs != 0 {
+			// A run resumed from a saved state records the network's time;
+			// the statistics count from the start of the run.
+			times = make([]float64, len(rs.times))
+			for i, t := range rs.times {
+				times[i] = t - m.StartMs
+			}
+		}
+		sp, err := NewSpikes(times, rs.ranks, n, dur)
 		if err != nil {
 			return nil, fmt.Errorf("%s: monitor %q: %w", dir, name, err)
 		}

@@ -333,3 +333,21 @@ func npyBytes(descr string, shape []int, data any) []byte {
 	}
 	return b.Bytes()
 }
+
+// A run resumed from a saved state at 100 ms holds spikes in [100, 110]:
+// its statistics count from the start of the run.
+func TestLoadRunResumed(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir)
+	s := strings.Replace(testManifest, `"status": "ok"`, `"start_ms": 100, "end_ms": 110, "status": "ok"`, 1)
+	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(s), 0o644)
+	os.WriteFile(filepath.Join(dir, "m.spike_times.npy"), npyBytes("<f8", []int{3}, []float64{101, 101, 104.5}), 0o644)
+	os.WriteFile(filepath.Join(dir, "q.spike_times.npy"), npyBytes("<f8", []int{2}, []float64{102, 103}), 0o644)
+	r, err := LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sm := r.Spikes["m"]; !slices.Equal(sm.Times, []float64{1, 1, 4.5}) || sm.MeanRate() != 150 {
+		t.Fatalf("m raster %+v", sm)
+	}
+}

@@ -15,6 +15,7 @@ parallel_run on one worker shows the speed-up of running on Go's goroutines.
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,29 +51,38 @@ def main():
         net.simulate(500.0)
         return net.monitors["P"].raster_plot()
 
-    def timed(fn):
-        t0 = time.perf_counter()
+    cpu = {}
+
+    def timed(fn, key):
+        # Wall time, and CPU time (user + system) of this process and of the
+        # children it waited for: on a loaded machine CPU time shows the work
+        # done, which wall time hides under waiting.
+        def now():
+            s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+        t0, c0 = time.perf_counter(), now()
         out = fn()
+        cpu.setdefault(key, []).append(now() - c0)
         return time.perf_counter() - t0, out
 
     cli, alone, py, seq = [], [], [], []
     for rep in range(a.reps):
         out = os.path.join(tmp, "cli-%d" % rep)
         t, p = timed(lambda: subprocess.run([binary, "run", "-d", build, model_file] + flags + ["-out", out],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True), "cli")
         if p.returncode != 0:
             sys.exit("annc run failed:\n" + p.stderr)
         cli.append(t)
         t, p = timed(lambda: subprocess.run([runner] + flags + ["-out", os.path.join(tmp, "runner-%d" % rep)],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True), "alone")
         if p.returncode != 0:
             sys.exit("runner failed:\n" + p.stderr)
         alone.append(t)
         t, res = timed(lambda: annc.parallel_run(run, number=len(W), model=model, seeds=1, same_seed=True, w=W,
-                                                 max_processes=a.workers))
+                                                 max_processes=a.workers), "py")
         py.append(t)
         t, _ = timed(lambda: annc.parallel_run(run, number=len(W), model=model, seeds=1, same_seed=True, w=W,
-                                               max_processes=1))
+                                               max_processes=1), "seq")
         seq.append(t)
         sweep = annc.load_sweep(out)
         for i, (times, ranks) in enumerate(res):
@@ -84,13 +94,15 @@ def main():
     spikes = sum(len(t) for t, _ in res)
     print("HH gamma sweep x%d, 500 ms each, %d workers, %d spikes in all (same in both), median of %d:"
           % (len(W), a.workers, spikes, a.reps))
-    print("  CLI  annc run -sweep      %.3f s  (%s)" % (m_cli, " ".join("%.3f" % x for x in cli)))
-    print("  CLI  runner alone         %.3f s  (%s)" % (m_alone, " ".join("%.3f" % x for x in alone)))
-    print("  Python parallel_run       %.3f s  (%s)" % (m_py, " ".join("%.3f" % x for x in py)))
-    print("  Python, one worker        %.3f s  (%s)" % (m_seq, " ".join("%.3f" % x for x in seq)))
+    c = {k: statistics.median(v) for k, v in cpu.items()}
+    for name, m, xs, k in (("CLI  annc run -sweep", m_cli, cli, "cli"), ("CLI  runner alone", m_alone, alone, "alone"),
+                           ("Python parallel_run", m_py, py, "py"), ("Python, one worker", m_seq, seq, "seq")):
+        print("  %-22s wall %7.3f s  cpu %7.3f s  (wall %s)" % (name, m, c[k], " ".join("%.3f" % x for x in xs)))
     print("parallel_run speed-up on %d workers: %.2f" % (a.workers, m_seq / m_py))
-    print("Python overhead: %+.1f %% against annc run, %+.1f %% against the runner alone"
+    print("Python overhead, wall: %+.1f %% against annc run, %+.1f %% against the runner alone"
           % (100 * (m_py - m_cli) / m_cli, 100 * (m_py - m_alone) / m_alone))
+    print("Python overhead, cpu:  %+.1f %% against annc run, %+.1f %% against the runner alone"
+          % (100 * (c["py"] - c["cli"]) / c["cli"], 100 * (c["py"] - c["alone"]) / c["alone"]))
 
 
 if __name__ == "__main__":

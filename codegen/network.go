@@ -9,7 +9,6 @@ import (
 
 	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
-	"github.com/annc/annc/runtime"
 	"github.com/annc/annc/templates"
 )
 
@@ -48,7 +47,7 @@ type view struct {
 	FiniteChecks  string // body of CheckFinite
 	FiniteVars    string // body of CheckFiniteVars
 	Learns        bool   // some projection has synapse equations or post_spike code
-	GenVersion    int    // runtime.GenVersion this code is written for
+	GenVersion    int    // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
 }
@@ -159,7 +158,7 @@ func (g *gen) buildView() *view {
 		Until:         m.Sim.Until,
 		MaxDuration:   g.floatLit64(float64(m.Sim.MaxSteps) * m.Dt),
 		UntilOr:       m.Sim.Or,
-		GenVersion:    runtime.GenVersion,
+		GenVersion:    GenVersion,
 	}
 	for _, c := range m.Constants {
 		v.Consts = append(v.Consts, constView{Field: g.consts[c], Name: c.Name, Value: g.floatLit64(c.Value)})
@@ -249,7 +248,7 @@ func (g *gen) buildView() *view {
 	}
 	imps = append(imps, `"sync"`)
 	if g.imports["embed"] {
-		imps = append([]string{`"bytes"`, `_ "embed"`}, imps...)
+		imps = append([]string{`_ "embed"`}, imps...)
 	}
 	imps = append(imps, "", "annrt "+strconv.Quote(v.RuntimeImport))
 	v.Imports = imps
@@ -701,7 +700,8 @@ func (g *gen) doc() string {
 each has its own state, random streams and connectivity, so many can run at once.
 Run them with Simulate(ms), Step() or SimulateUntil(maxMs) / SimulateUntilPops(maxMs,
 or, pops...); declare callbacks with Every(period, offset, wait, fn); Reset() and
-ResetWith(ResetOptions{...}) return to time 0; SetSeed, EnableLearning,
+ResetWith(ResetOptions{...}) return to time 0; Save and Load write and read the
+complete state (a .npz); SetSeed, EnableLearning,
 DisableLearning and EnableLearningPeriod control the rest. Between runs, change
 parameters, variables, weights, delays, inputs and constants through the typed
 fields below or by path with Set and Get (see Paths). ParallelRun,
@@ -710,6 +710,9 @@ results that do not depend on the number of workers. Program() describes the
 model to the runner.
 
 `)
+	if m.HasSchedule {
+		b.WriteString("RunSchedule() runs the model's schedule (its simulate, set, every, learning\nand reset steps), as the runner does.\n\n")
+	}
 	if len(g.pops) > 0 {
 		b.WriteString("Populations (Network fields):\n\n")
 		for _, p := range g.pops {

@@ -624,11 +624,16 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 		c.stmts(&body, st.PreSpike, isTarget)
 	}
 	c.tgt = ""
-	c.stmts(&plastic, st.PreSpike, func(a *ir.Assign) bool { return !isTarget(a) })
+	var others []ir.Stmt
+	for _, s := range st.PreSpike {
+		if !isTarget(s.(*ir.Assign)) {
+			others = append(others, s)
+		}
+	}
+	usesLearning := c.weightGated(&plastic, others)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
-	hasPlastic := plastic.Len()+decay.Len() > 0
-	if hasPlastic {
+	if usesLearning {
 		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
 	c.outer.write(&b)
@@ -641,17 +646,13 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 	if c.usesJ {
 		b.WriteString("j := int(postOf[k])\n")
 	}
-	// Decays, then the g_target statements, then the other statements.
-	if decay.Len() > 0 {
-		b.WriteString("if learning {\n" + decay.String() + "}\n")
-	}
+	// Decays, then the g_target statements, then the other statements
+	// (those writing w only while learning, as ANNarchy).
+	b.WriteString(decay.String())
 	b.WriteString(body.String())
-	if plastic.Len() > 0 || len(st.Decays) > 0 {
-		b.WriteString("if learning {\n" + plastic.String())
-		if len(st.Decays) > 0 {
-			b.WriteString("pj.lastEv[k] = n.Core.Step\n")
-		}
-		b.WriteString("}\n")
+	b.WriteString(plastic.String())
+	if len(st.Decays) > 0 {
+		b.WriteString("pj.lastEv[k] = n.Core.Step\n")
 	}
 	if !strings.Contains(plastic.String()+body.String()+decay.String(), "[k]") && len(st.Decays) == 0 {
 		b.WriteString("_ = k\n")
@@ -811,9 +812,12 @@ func (g *gen) postSpikeCode(pj *proj) string {
 	c.hoistLoop()
 	var body strings.Builder
 	g.decayCode(c, &body, false)
-	c.stmts(&body, st.PostSpike, nil)
+	usesLearning := c.weightGated(&body, st.PostSpike)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	if usesLearning {
+		b.WriteString("learning := n.learnOn(pj.Index)\n")
+	}
 	c.outer.write(&b)
 	b.WriteString("for _, j32 := range pj.post.Spiked {\nj := int(j32)\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
 	if c.usesPi {
@@ -827,6 +831,34 @@ func (g *gen) postSpikeCode(pj *proj) string {
 	}
 	b.WriteString("}\n}\n")
 	return b.String()
+}
+
+// weightGated prints event statements, those that write w inside
+// "if learning" (ANNarchy's plasticity switch: with learning disabled the
+// weights stay, the other variables still change); it reports whether it
+// printed such a block.
+func (c *ectx) weightGated(b *strings.Builder, ss []ir.Stmt) bool {
+	gated := false
+	for i := 0; i < len(ss); {
+		writesW := func(s ir.Stmt) bool {
+			r, ok := s.(*ir.Assign).LHS.(*ir.VarRef)
+			return ok && r.Var != nil && r.Name == "w"
+		}
+		j := i
+		for j < len(ss) && writesW(ss[j]) == writesW(ss[i]) {
+			j++
+		}
+		if writesW(ss[i]) {
+			gated = true
+			b.WriteString("if learning {\n")
+			c.stmts(b, ss[i:j], nil)
+			b.WriteString("}\n")
+		} else {
+			c.stmts(b, ss[i:j], nil)
+		}
+		i = j
+	}
+	return gated
 }
 
 // walk calls fn on every node of e.

@@ -126,9 +126,28 @@ func (b *builder) checkSize() {
 		return
 	}
 	sort.SliceStable(objs, func(i, j int) bool { return objs[i].bytes() > objs[j].bytes() })
-	big := objs[0]
+	big, bigWhat := objs[0], objs[0].describe()
+	// many small objects of one kind may weigh more than any single one
+	for _, kind := range []string{"population ", "projection "} {
+		var group sizeItem
+		n := 0
+		for _, o := range objs {
+			if strings.HasPrefix(o.what, kind) {
+				if n == 0 {
+					group.pos = o.pos
+				}
+				n++
+				group.items += o.items
+				group.nodes += o.nodes
+				group.numbers += o.numbers
+			}
+		}
+		if n > 1 && group.bytes() > big.bytes() {
+			big, bigWhat = group, fmt.Sprintf("the %d %ss", n, strings.TrimSpace(kind))
+		}
+	}
 	b.diags.Errorf(big.pos, "the generated Go code would be about %s with %d variables and statements, more than go build compiles in reasonable time (at most %s and %d); the largest part is %s (about %s)",
-		mib(total), items, mib(limits.CodeBytes), limits.ModelStatements, big.describe(), mib(big.bytes()))
+		mib(total), items, mib(limits.CodeBytes), limits.ModelStatements, bigWhat, mib(big.bytes()))
 }
 
 func mib(n int) string {

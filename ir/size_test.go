@@ -47,19 +47,19 @@ func TestModelTooLarge(t *testing.T) {
 	}
 }
 
-// Inline data counts: a list of a million spike times is refused at its population.
+// Inline data counts: five lists of 90,000 values are refused at their population.
 func TestInlineDataTooLarge(t *testing.T) {
+	const n = 90000
+	list := "[" + strings.TrimSuffix(strings.Repeat("1.5, ", n), ", ") + "]"
 	var b strings.Builder
-	b.WriteString("name: m\npopulations:\n  - name: S\n    spike_source: {spike_times: [[")
-	for i := 0; i < 500000; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%d", i)
+	b.WriteString("name: m\nneurons:\n  N:\n    parameters: a = 0\n    equations: r = a\npopulations:\n  - name: S\n")
+	fmt.Fprintf(&b, "    geometry: %d\n    neuron: N\n    parameters:\n", n)
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&b, "      r%d: %s\n", i, list)
 	}
-	b.WriteString("]]}\n")
-	_, ds := buildSrc(t, b.String())
-	if len(ds) != 1 || !strings.Contains(ds[0].Msg, "population S with 500000 inline values") || ds[0].Pos.Line != 3 {
+	src := strings.Replace(b.String(), "parameters: a = 0", "parameters: |\n      a = 0\n      r0 = 0\n      r1 = 0\n      r2 = 0\n      r3 = 0\n      r4 = 0", 1)
+	_, ds := buildSrc(t, src)
+	if len(ds) != 1 || !strings.Contains(ds[0].Msg, fmt.Sprintf("population S with %d inline values", 5*n)) || ds[0].Pos.Line != 13 {
 		t.Fatalf("got %v", ds)
 	}
 }

@@ -36,7 +36,7 @@ func TestNestingLimit(t *testing.T) {
 	}
 	// 1e6 parentheses are more than one string may hold.
 	_, diags := ParseModel("m.yaml", []byte(modelWith("dv/dt = "+strings.Repeat("(", 1000000)+"1"+strings.Repeat(")", 1000000))))
-	onlyError(t, diags, 5, 7, "annc reads at most 1 MiB in one equation string")
+	onlyError(t, diags, 4, 16, "annc reads at most 1 MiB in one equation string")
 
 	// Nesting without parentheses: unary operators, 'not', powers, calls, conditionals.
 	deep := limits.ExprDepth + 5
@@ -194,4 +194,18 @@ func TestModelTextLimit(t *testing.T) {
 	if len(budget) != 1 || budget[0].Pos.Line != wantLine || !m.Unattributed {
 		t.Fatalf("want one budget error on line %d, got %v", wantLine, budget)
 	}
+}
+
+func TestListAndObjectLimits(t *testing.T) {
+	nums := strings.TrimSuffix(strings.Repeat("1, ", limits.ListValues+1), ", ")
+	_, diags := ParseModel("m.yaml", []byte("name: m\npopulations:\n  - name: S\n    spike_source: {spike_times: [["+nums+"]]}\n"))
+	onlyError(t, diags, 4, 33, fmt.Sprintf("spike_times of population \"S\" holds more than %d values", limits.ListValues))
+
+	var b strings.Builder
+	b.WriteString("name: m\nneurons:\n  N:\n    equations: r = 1.0\npopulations:\n")
+	for i := 0; i <= limits.ModelStatements; i++ {
+		fmt.Fprintf(&b, "  - {name: P%d, geometry: 1, neuron: N}\n", i)
+	}
+	_, diags = ParseModel("m.yaml", []byte(b.String()))
+	onlyError(t, diags, 6+limits.ModelStatements, 5, fmt.Sprintf("more than %d populations", limits.ModelStatements))
 }

@@ -33,6 +33,11 @@ func (l *loader) budget(n *yaml.Node) bool {
 	if l.overBudget {
 		return false
 	}
+	if len(n.Value) > limits.ScalarBytes {
+		l.errorf(n, "this string is %s long; annc reads at most %s in one equation string (larger data belongs in a .npy file)",
+			byteSize(len(n.Value)), byteSize(limits.ScalarBytes))
+		return false
+	}
 	l.textBytes += len(n.Value)
 	if l.textBytes <= limits.ModelTextBytes {
 		return true
@@ -78,7 +83,12 @@ func ParseModel(file string, src []byte) (*Model, diag.List) {
 	}
 	if ok {
 		l.model(root, m)
-		m.Canonical = CanonicalYAML(root)
+		if !l.diags.HasErrors() {
+			// only a valid model is hashed; encoding a large invalid one
+			// would cost far more than reading it
+			m.Canonical = CanonicalYAML(root)
+			m.ObjectHashes = objectHashes(root)
+		}
 	}
 	m.Unattributed = len(l.diags.Errors()) > l.attributed || l.overBudget
 	l.diags.Sort()
@@ -486,6 +496,11 @@ func (l *loader) value(n *yaml.Node, what string) Value {
 	v := Value{Pos: l.pos(n)}
 	switch n.Kind {
 	case yaml.SequenceNode:
+		if c := leaves(n, limits.ListValues+1); c > limits.ListValues {
+			l.errorf(n, "%s holds more than %d values; annc compiles at most %d into the code (larger data belongs in a .npy file)",
+				what, limits.ListValues, limits.ListValues)
+			return v
+		}
 		v.List = []Value{}
 		for _, c := range n.Content {
 			v.List = append(v.List, l.value(c, what))
@@ -516,6 +531,21 @@ func (l *loader) value(n *yaml.Node, what string) Value {
 	}
 	l.errorf(n, "%s must be a number, a list or a string, got %s", what, kindName(n))
 	return v
+}
+
+// leaves counts the scalars of a (nested) list, stopping at max.
+func leaves(n *yaml.Node, max int) int {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		return 1
+	}
+	c := 0
+	for _, x := range n.Content {
+		if c += leaves(x, max-c); c >= max {
+			return c
+		}
+	}
+	return c
 }
 
 func (l *loader) namedValues(n *yaml.Node, what string) []Named {
@@ -663,7 +693,12 @@ func (l *loader) list(n *yaml.Node, what string, each func(*yaml.Node)) {
 		l.errorf(n, "%s must be a list (each entry starting with '- '), got %s", what, kindName(n))
 		return
 	}
-	for _, c := range n.Content {
+	for i, c := range n.Content {
+		if i == limits.ModelStatements && (what == "populations" || what == "projections" || what == "monitors") {
+			// each becomes code (see limits.ModelStatements): the rest is not read
+			l.errorf(c, "more than %d %s; annc generates at most %d objects and statements per model", limits.ModelStatements, what, limits.ModelStatements)
+			return
+		}
 		each(deref(c))
 	}
 }
@@ -830,8 +865,9 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			sd := &SpikeSourceDef{Pos: l.pos(v)}
 			p.SpikeSource = sd
 			l.fields(v, "spike_source of "+what, []string{"spike_times"}, func(key string, k, v *yaml.Node) {
+				before := len(l.diags)
 				sd.SpikeTimes = l.value(v, "spike_times of "+what)
-				if sd.SpikeTimes.List == nil {
+				if sd.SpikeTimes.List == nil && len(l.diags) == before {
 					l.errorf(v, "spike_times of %s must be a list of times in ms (or one list per neuron), got %s", what, kindName(v))
 				}
 			})

@@ -13,39 +13,41 @@ import (
 //
 // The zero value plus a positive Dt is ready to use: callbacks are enabled,
 // no progress is reported and nothing can interrupt a run.
+// Core's fields tagged state:"-" are settings of a run (callbacks, progress,
+// checks, threads), not state saved by SaveState.
 type Core struct {
 	Dt       float64 // ms per step
 	Step     int64   // index of the next step to compute (t = Step*Dt)
 	Seed     int64   // seed the network's random streams were derived from
 	Learning bool    // synapse equations run when true
 
-	callbacks    []*Callback
-	callbacksOff bool
-	sched        []cbSchedule // per-Simulate schedule, reused
+	callbacks    []*Callback  `state:"-"`
+	callbacksOff bool         `state:"-"`
+	sched        []cbSchedule `state:"-"` // per-Simulate schedule, reused
 
-	progress      func(done, total int64, simMs float64)
-	progEvery     int64 // steps between two clock reads
-	progCount     int64 // steps left before the next clock read
-	progLastCheck time.Time
-	progLastCall  time.Time
+	progress      func(done, total int64, simMs float64) `state:"-"`
+	progEvery     int64                                  `state:"-"` // steps between two clock reads
+	progCount     int64                                  `state:"-"` // steps left before the next clock read
+	progLastCheck time.Time                              `state:"-"`
+	progLastCall  time.Time                              `state:"-"`
 
-	stop               *atomic.Bool
-	interrupted        bool
-	stoppedByCondition bool
+	stop               *atomic.Bool `state:"-"`
+	interrupted        bool         `state:"-"`
+	stoppedByCondition bool         `state:"-"`
 
 	// finiteness check (see SetCheck in finite.go)
-	check      func() error
-	checkEvery int64
-	checkCount int64
-	checkErr   error
-	lastFinite int64
+	check      func() error `state:"-"`
+	checkEvery int64        `state:"-"`
+	checkCount int64        `state:"-"`
+	checkErr   error        `state:"-"`
+	lastFinite int64        `state:"-"`
 
-	done int64 // steps computed, for StepsDone
+	done int64 `state:"-"` // steps computed, for StepsDone
 
-	threads int   // goroutines per run (SetThreads)
-	team    *team // helpers of the steps, nil until needed
+	threads int   `state:"-"` // goroutines per run (SetThreads)
+	team    *team `state:"-"` // helpers of the steps, nil until needed
 
-	monitors []*Monitor // sized before each run (Monitor.Reserve)
+	monitors []*Monitor `state:"-"` // sized before each run (Monitor.Reserve)
 }
 
 // SetMonitors gives the monitors whose buffers each run sizes in advance
@@ -272,6 +274,9 @@ func (c *Core) SimulateUntil(maxMs float64, step func(), stop func() bool) float
 func (c *Core) advance(total int64, step func(), due int64, until func() bool) int64 {
 	start := c.Step
 	end := start + total
+	// Counted on the way out, so that steps done before a panic of the
+	// model's code are counted too.
+	defer func() { c.done += c.Step - start }()
 	c.interrupted, c.stoppedByCondition = false, false
 	if until == nil {
 		// A run stopped by a condition may end long before total: its
@@ -315,7 +320,6 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 		}
 	}
 	done := c.Step - start
-	c.done += done
 	c.progressEnd(done, total)
 	return done
 }

@@ -187,6 +187,9 @@ func (f *Foreign) Set(id int64, path string, data []float64) error {
 	if err != nil {
 		return err
 	}
+	if !info.Settable {
+		return fmt.Errorf("%s is computed by the network at every step and cannot be set", path)
+	}
 	return f.Do(id, func(net Embedded) error {
 		if len(data) == 1 {
 			return net.SetAny(path, Num(data[0]))
@@ -208,8 +211,12 @@ func (f *Foreign) Set(id int64, path string, data []float64) error {
 // SetText sets path from text as the runner's -set reads it ("20",
 // "Uniform(-60, -50)", "[[10, 20], [15]]").
 func (f *Foreign) SetText(id int64, path, text string) error {
-	if _, err := f.pathInfo(path); err != nil {
+	info, err := f.pathInfo(path)
+	if err != nil {
 		return err
+	}
+	if !info.Settable {
+		return fmt.Errorf("%s is computed by the network at every step and cannot be set", path)
 	}
 	return f.Do(id, func(net Embedded) error { return net.SetAny(path, text) })
 }
@@ -400,4 +407,54 @@ func UnknownName(kind, name string, names []string) error {
 		return fmt.Errorf("unknown %s %q; there are %s", kind, name, orNone(names))
 	}
 	return fmt.Errorf("unknown %s %q; did you mean %s?", kind, name, orList(e.Close))
+}
+
+// MonitorTimes returns the times in ms of the frames of variable (the
+// first recorded variable when empty) that MonitorGet would return.
+func (f *Foreign) MonitorTimes(id int64, mon, variable string) (times []float64, err error) {
+	err = f.Do(id, func(net Embedded) error {
+		m, err := monitor(net, mon)
+		if err != nil {
+			return err
+		}
+		if len(m.Vars) == 0 {
+			return fmt.Errorf("monitor %s records no variable", mon)
+		}
+		if variable == "" {
+			variable = m.Vars[0].Name
+		}
+		if m.Var(variable) < 0 {
+			return fmt.Errorf("monitor %s does not record %q", mon, variable)
+		}
+		times = m.Times(variable)
+		if times == nil {
+			times = []float64{}
+		}
+		return nil
+	})
+	return times, err
+}
+
+// MonitorSynapses returns the pre- and postsynaptic ranks of the synapses a
+// projection's monitor records (the columns of its variables).
+func (f *Foreign) MonitorSynapses(id int64, mon string) (pre, post []float64, err error) {
+	err = f.Do(id, func(net Embedded) error {
+		m, err := monitor(net, mon)
+		if err != nil {
+			return err
+		}
+		if m.Synapses == nil {
+			return fmt.Errorf("monitor %s does not record a projection", mon)
+		}
+		p, q := m.Synapses()
+		pre, post = make([]float64, len(p)), make([]float64, len(q))
+		for i := range p {
+			pre[i] = float64(p[i])
+		}
+		for i := range q {
+			post[i] = float64(q[i])
+		}
+		return nil
+	})
+	return pre, post, err
 }

@@ -45,23 +45,23 @@ type Monitor struct {
 	dueValue bool
 	dueValid bool
 
-	frameSteps []int64 // step of each frame held, shared by the variables
+	frameSteps []int64 `state:"-"` // step of each frame held, shared by the variables
 
 	spikes     bool
-	spikeMask  []bool // nil: every rank recorded
-	spikeSteps []int64
-	spikeRanks []int64
+	spikeMask  []bool  // nil: every rank recorded
+	spikeSteps []int64 `state:"-"`
+	spikeRanks []int64 `state:"-"`
 	// spikes streamed to disk: the spikes of the current step are buffered
 	// and written sorted by rank when the step changes.
-	spikeTimesStream, spikeRanksStream *results.NpyStream
-	pendingStep                        int64
-	pendingRanks                       []int64
-	one                                [1]float64
+	spikeTimesStream, spikeRanksStream *results.NpyStream `state:"-"`
+	pendingStep                        int64              `state:"-"`
+	pendingRanks                       []int64            `state:"-"`
+	one                                [1]float64         `state:"-"`
 
-	streamDir   string
-	timesStream *results.NpyStream // time of each streamed frame
-	streamT0    *float64           // time of the first streamed frame
-	err         error              // first streaming error
+	streamDir   string             `state:"-"`
+	timesStream *results.NpyStream `state:"-"` // time of each streamed frame
+	streamT0    *float64           `state:"-"` // time of the first streamed frame
+	err         error              `state:"-"` // first streaming error
 
 	// Synapses, set for a projection's monitor, returns the pre- and
 	// postsynaptic population rank of each synapse, in the order of the
@@ -73,14 +73,14 @@ type Monitor struct {
 type MonitorVar struct {
 	Name    string
 	Shape   []int     // per-frame shape (geometry of the view, or [synapses])
-	Data    []float64 // frames held in memory, frame after frame
+	Data    []float64 `state:"-"` // frames held in memory, frame after frame
 	Float32 bool      // written as float32 (float32 models)
 	Unit    string    // as the model's units: declares it ("" when it does not)
 
-	size    int // values per frame
-	first   int // index in Monitor.frameSteps of the first frame held
-	stream  *results.NpyStream
-	scratch []float64 // one frame, for gathering into a stream
+	size    int                // values per frame
+	first   int                `state:"-"` // index in Monitor.frameSteps of the first frame held
+	stream  *results.NpyStream `state:"-"`
+	scratch []float64          `state:"-"` // one frame, for gathering into a stream
 }
 
 // NewMonitor creates a monitor recording every periodSteps steps (at least 1),

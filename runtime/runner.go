@@ -109,6 +109,14 @@ type runnerFlags struct {
 	outGiven    bool
 	plan        planFlags // -plan, -shard (plan.go)
 	plot        bool      // -plot (plotcmd.go)
+	save, load  string    // -save FILE, -load FILE (state.go)
+}
+
+// StateSaver is what generated networks implement to save and load their
+// state (SaveState, LoadState): the runner's -save and -load.
+type StateSaver interface {
+	Save(path string) error
+	Load(path string) error
 }
 
 // RunMain is Main without signal handling: args are the arguments after the
@@ -182,6 +190,8 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	fs.IntVar(&f.threads, "threads", 1, "goroutines computing the steps of each network (same results for every value; a sweep's idle workers help the last runs anyway)")
 	fs.BoolVar(&f.plot, "plot", false, "plot the results with 'annc plot' when the run is done (annc on PATH, or $ANNC_BIN)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
+	fs.StringVar(&f.load, "load", "", "before the run, load the network's state from `FILE` (written by -save; -set applies after it)")
+	fs.StringVar(&f.save, "save", "", "after the run, save the network's complete state to `FILE` (.npz)")
 	addPlanFlags(fs, &f.plan)
 	addGuardFlags(fs, &f.guard)
 	printUsage := func() {
@@ -222,6 +232,9 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 			f.outGiven = true
 		}
 	})
+	if (f.save != "" || f.load != "") && (f.isSweep() || f.plan.file != "") {
+		return usage("-save and -load apply to single runs, not to sweeps or plans")
+	}
 	if err := checkPlanFlags(&f, func(name string) bool { return given[name] }); err != nil {
 		return usage("%v", err)
 	}
@@ -437,6 +450,13 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		share(core)
 	}
 	man.Dt = core.Dt
+	if f.load != "" {
+		if err := loadState(inst, f.load); err != nil {
+			fail(err)
+			return finish()
+		}
+		man.Loaded, man.Seed = f.load, core.Seed
+	}
 	for _, s := range sets {
 		if err := setValue(inst, s); err != nil {
 			res.usage = true
@@ -519,7 +539,37 @@ func (r *runner) runOne(dir string, seed int64, sets []setting, progress *Progre
 		rate[m.Name] = m.RateCoded
 	}
 	res.metrics = runMetrics(dir, man.Files, res.simMs, spiking, rate)
+	if f.save != "" && res.err == nil {
+		if err := saveState(inst, f.save); err != nil {
+			fail(err)
+		} else {
+			man.Saved = f.save
+		}
+	}
 	return finish()
+}
+
+// loadState and saveState are -load and -save.
+func loadState(inst Instance, path string) error {
+	ss, ok := inst.(StateSaver)
+	if !ok {
+		return errors.New("-load: this network cannot load a state")
+	}
+	if err := ss.Load(path); err != nil {
+		return fmt.Errorf("-load: %w", err)
+	}
+	return nil
+}
+
+func saveState(inst Instance, path string) error {
+	ss, ok := inst.(StateSaver)
+	if !ok {
+		return errors.New("-save: this network cannot save its state")
+	}
+	if err := ss.Save(path); err != nil {
+		return fmt.Errorf("-save: %w", err)
+	}
+	return nil
 }
 
 // setValue applies one -set, turning a panic into an error.

@@ -18,7 +18,7 @@
 // -set PATH=VALUE, -out DIR, -progress, -sweep PATH=V1,V2,... (the path "seed" sweeps the
 // seed; every point has the same seed otherwise), -trials K (every point K times, with the seeds
 // TrialSeed(seed, 0..K-1)), -grid, -workers N,
-// -threads N (goroutines per network; -min-chunk-work W tunes what is split), -max-memory SIZE, -check-every N, -stream, -plot, and -plan FILE with -shard k/N, which
+// -threads N (goroutines per network; -min-chunk-work W tunes what is split), -max-memory SIZE, -check-every N, -stream, -save FILE, -load FILE, -plot, and -plan FILE with -shard k/N, which
 // split a sweep into shards for batch systems (as `annc sweep --slurm` does). -max-memory,
 // -check-every, -stream and -plot guard and finish a run:
 //
@@ -35,6 +35,9 @@
 //	                  so that long runs use bounded memory (-max-memory then only checks
 //	                  what is held, not the estimate); each file stays a valid .npy of
 //	                  the frames written so far, even if the run is killed
+//	-save FILE        after the run, save the network's complete state to FILE (.npz)
+//	-load FILE        before the run, load a state written by -save (-set applies on top);
+//	                  the run continues exactly where the saved one stopped
 //	-plot             when the run succeeds, plot the results directory with `annc plot`
 //	                  (annc on PATH, or $ANNC_BIN; `annc run` sets it)
 //

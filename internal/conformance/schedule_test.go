@@ -1,9 +1,13 @@
 package conformance
 
 import (
+	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/annc/annc/analysis"
 )
 
 // TestSchedule runs testdata/schedule.yaml (dt = 1 ms; frame k is step k of
@@ -43,12 +47,27 @@ func TestSchedule(t *testing.T) {
 }
 
 // TestScheduleDuration: a model with a schedule refuses -duration, which
-// it has no use for.
+// it has no use for; a sweep runs the schedule at every point.
 func TestScheduleDuration(t *testing.T) {
 	t.Parallel()
 	res := compile(t, "testdata/schedule.yaml")
 	out, err := exec.Command(res.Binary, "-duration", "5", "-out", t.TempDir()).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "schedule says how long it runs") {
 		t.Errorf("-duration with a schedule: err %v, output %s", err, out)
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command(res.Binary, "-sweep", "S.k=0,1", "-out", dir).CombinedOutput(); err != nil {
+		t.Fatalf("sweep: %v\n%s", err, out)
+	}
+	for i := range 2 {
+		r, err := analysis.LoadRun(filepath.Join(dir, fmt.Sprintf("run-%04d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// S.k is set before the schedule, whose reset sets it to 0 again:
+		// simulate_until takes 4 steps either way.
+		if r.Manifest.Steps != 18 {
+			t.Errorf("sweep point %d: %d steps, want 18", i, r.Manifest.Steps)
+		}
 	}
 }

@@ -530,3 +530,36 @@ func TestSetInputs(t *testing.T) {
 		t.Errorf("lif spikes with I = [30, 15]: %v, want %v", got, want)
 	}
 }
+
+// TestLearningOff: the rule of TestSTDP with learning disabled for
+// projection stdp (schedule: disable_learning): as in ANNarchy, the
+// weight stays 0.5 while the traces x and y still jump at the events and
+// decay between them (pre events one step short); stdpd still learns.
+func TestLearningOff(t *testing.T) {
+	t.Parallel()
+	r := run(t, "testdata/learning_off.yaml")
+	x, y := make([]float64, spikeSteps), make([]float64, spikeSteps)
+	xc, yc, last := 0.0, 0.0, -10000
+	for k := range x {
+		pre := k == 11 || k == 41
+		if post := k == 15 || k == 17 || k == 35 || k == 61; pre || post {
+			to := k
+			if pre {
+				to = k - 1
+			}
+			el := spikeDt * float64(to-last)
+			xc, yc, last = xc*math.Exp(-el/10), yc*math.Exp(-el/20), k
+			if pre {
+				xc += 0.4
+			} else {
+				yc += 0.6
+			}
+		}
+		x[k], y[k] = xc, yc
+	}
+	expect(t, trace(t, r, "stdp", "w", spikeSteps, 1), constant(0.5))
+	expect(t, trace(t, r, "stdp", "x", spikeSteps, 1), func(k, _ int) float64 { return x[k] })
+	expect(t, trace(t, r, "stdp", "y", spikeSteps, 1), func(k, _ int) float64 { return y[k] })
+	wd, _ := stdpRun(13, 43, false)
+	expect(t, trace(t, r, "stdpd", "w", spikeSteps, 1), func(k, _ int) float64 { return wd[k] })
+}

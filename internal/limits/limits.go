@@ -23,6 +23,12 @@ const (
 	// has tens of kilobytes.
 	ModelTextBytes = 2 << 20
 
+	// ListValues caps the numbers of one inline list (spike times, values
+	// per neuron, a connection matrix): each becomes about 20 bytes of Go
+	// and a few hundred bytes while checking; larger data belongs in a
+	// .npy file, read at run time.
+	ListValues = 100000
+
 	// StatementTokens caps the tokens of one statement. A sum of a thousand
 	// weighted terms is 4,000 tokens; the parser, the analysis and the code
 	// generator recurse over operator chains, whose length this bounds.

@@ -44,7 +44,9 @@ _SIGNATURES = {
                                     POINTER(c_int64), POINTER(c_int)]),
     "annc_monitor_raster": (c_void_p, [c_int64, c_char_p, POINTER(c_void_p), POINTER(c_void_p), POINTER(c_int64)]),
     "annc_monitor_control": (c_void_p, [c_int64, c_char_p, c_char_p]),
-    "annc_parallel_run": (c_void_p, [c_int, POINTER(c_int64), POINTER(c_int64), c_int, c_int, RUN_FN,
+    "annc_monitor_times": (c_void_p, [c_int64, c_char_p, c_char_p, POINTER(c_void_p), POINTER(c_int64)]),
+    "annc_monitor_synapses": (c_void_p, [c_int64, c_char_p, POINTER(c_void_p), POINTER(c_void_p), POINTER(c_int64)]),
+    "annc_parallel_run": (c_void_p, [c_int, POINTER(c_int64), POINTER(c_int64), c_int, c_int, c_char_p, RUN_FN,
                                      POINTER(c_void_p)]),
 }
 

@@ -123,7 +123,7 @@ class Model:
 
 
 def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, same_seed=False, model=None,
-                 threads=1, **args):
+                 threads=1, settings=None, **args):
     """Runs method(idx, net, **kwargs) for number new networks (or for the
     given networks) in parallel on Go's goroutines, and returns the results
     in index order, as ANNarchy's parallel_run does.
@@ -138,7 +138,9 @@ def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, 
     to all. max_processes: workers (-1: one per core). model: the model of
     the new networks (default: the one annc.compile returned last). The
     networks made here are freed when method returns. An exception in method
-    is raised here, after every run has finished.
+    is raised here, after every run has finished. settings: one dict
+    {path: value} per network, set in Go before method is called (values as
+    net.set takes them: numbers, arrays, text such as "Uniform(0, 1)").
     """
     if networks is not None:
         networks = list(networks)
@@ -183,6 +185,11 @@ def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, 
         if len(seeds) != n:
             raise InvalidValueError("parallel_run: %d seeds for %d networks" % (len(seeds), n))
         seed_arr = (c_int64 * n)(*[int(s) for s in seeds])
+    settings_json = None
+    if settings is not None:
+        if len(settings) != n:
+            raise InvalidValueError("parallel_run: %d settings for %d networks" % (len(settings), n))
+        settings_json = json.dumps([[[p, _text(v)] for p, v in (s or {}).items()] for s in settings]).encode()
     results = [None] * n
     failures = [None] * n
 
@@ -198,7 +205,7 @@ def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, 
     cb = _lib.RUN_FN(run)
     errs = (c_void_p * n)()
     handles = (c_int64 * n)(*[net._h for net in networks]) if networks is not None else None
-    lib.check(lib.annc_parallel_run(n, seed_arr, handles, int(threads), int(max_processes), cb, errs))
+    lib.check(lib.annc_parallel_run(n, seed_arr, handles, int(threads), int(max_processes), settings_json, cb, errs))
     go_errs = [lib.take_string(e) if e else None for e in errs]
     for i in range(n):
         if failures[i] is not None:
@@ -208,3 +215,12 @@ def parallel_run(method, networks=None, number=0, max_processes=-1, seeds=None, 
             raise AnncError("parallel_run: network %d: %s" % (i, go_errs[i]))
     return results
 
+
+def _text(value):
+    """value as the runner's -set reads it."""
+    if isinstance(value, str):
+        return value
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return repr(float(arr))
+    return json.dumps([float(x) for x in arr.ravel()])

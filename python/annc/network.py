@@ -441,6 +441,27 @@ class Monitor:
         data = data.reshape(tuple(shape[:ndim.value]))
         return data if dtype is np.float64 else data.astype(dtype)
 
+    def times(self, variable=None):
+        """Times in ms of the frames get(variable) would return (default: the
+        first recorded variable); what the runner writes as MONITOR.t.npy."""
+        lib, h = self._net._lib, self._net._h
+        ptr, n = c_void_p(), c_int64()
+        err = lib.annc_monitor_times(h, self.name.encode(), (variable or "").encode(), byref(ptr), byref(n))
+        data = _take_floats(lib, ptr, n.value)
+        lib.check(err)
+        return data
+
+    def synapses(self):
+        """(pre, post): the pre- and postsynaptic ranks of the recorded
+        synapses of a projection's monitor (the columns of its variables)."""
+        lib, h = self._net._lib, self._net._h
+        p, q, n = c_void_p(), c_void_p(), c_int64()
+        err = lib.annc_monitor_synapses(h, self.name.encode(), byref(p), byref(q), byref(n))
+        pre = _take_floats(lib, p, n.value, np.int64)
+        post = _take_floats(lib, q, n.value, np.int64)
+        lib.check(err)
+        return pre, post
+
     def _take_spikes(self):
         lib, h = self._net._lib, self._net._h
         tp, rp, n = c_void_p(), c_void_p(), c_int64()

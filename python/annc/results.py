@@ -11,9 +11,10 @@ from .stats import Spikes
 
 
 class Run:
-    """A results directory: manifest (dict), arrays by "monitor.variable",
-    spikes by monitor (a Spikes: {rank: times}, raster, window), times in ms
-    of the recorded frames by "monitor.variable"."""
+    """A results directory: manifest (dict), arrays by "monitor.variable"
+    (monitor.t the frame times, monitor.pre/post the synapses of a
+    projection's monitor), spikes by monitor (a Spikes: {rank: times},
+    raster, window), times in ms of the recorded frames by "monitor.variable"."""
 
     def __init__(self, path, manifest, arrays, spikes, times):
         self.path, self.manifest, self.arrays, self.spikes, self.times = path, manifest, arrays, spikes, times
@@ -59,13 +60,20 @@ def load(path):
         arrays[key] = a
         if fe["variable"] in ("spike_times", "spike_ranks"):
             raster.setdefault(fe["monitor"], {})[fe["variable"]] = (a, fe.get("size", 0))
-        elif fe.get("period_ms"):
-            times[key] = np.arange(a.shape[0]) * fe["period_ms"]
-    sim = man.get("simulated_ms", 0.0)
+    for fe in man.get("files") or []:
+        key = fe["monitor"] + "." + fe["variable"]
+        if fe["variable"] not in ("t", "pre", "post", "spike_times", "spike_ranks") and fe.get("period_ms"):
+            t = arrays.get(fe["monitor"] + ".t")
+            if t is None:  # results written before frame times were
+                t0 = fe.get("t0_ms") or 0.0
+                t = t0 + np.arange(arrays[key].shape[0]) * fe["period_ms"]
+            times[key] = t
+    t0 = man.get("start_ms", 0.0)
+    t1 = man.get("end_ms", t0 + man.get("simulated_ms", 0.0))
     for mon, r in raster.items():
         if "spike_times" in r and "spike_ranks" in r:
             t, size = r["spike_times"]
-            spikes[mon] = Spikes(t, r["spike_ranks"][0], size, 0.0, sim, man.get("dt", 1.0))
+            spikes[mon] = Spikes(t, r["spike_ranks"][0], size, t0, t1, man.get("dt", 1.0))
     return Run(path, man, arrays, spikes, times)
 
 

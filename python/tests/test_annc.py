@@ -52,6 +52,8 @@ class TestCLIParity(unittest.TestCase):
         annc_run("-seed", "7", "-duration", "60", "-set", "P.tau=12", "-set", "inp.rates=40", "-out", out)
         run = annc.load(out)
         self.assertEqual(run.status, "ok")
+        np.testing.assert_array_equal(run.times["m.v"], np.arange(60.0))
+        self.assertAlmostEqual(run.spikes["m"].mean_fr(), len(run["m.spike_times"]) / (30 * 0.06), places=12)
         for threads in (1, 2):
             net = model.network(seed=7, threads=threads)
             net.P.tau = 12.0
@@ -59,20 +61,27 @@ class TestCLIParity(unittest.TestCase):
             net.simulate(60)
             mons = net.monitors
             raster = mons["m"].raster_plot()
+            times = {name: m.times() for name, m in mons.items()}
             checked = 0
             for fe in run.manifest["files"]:
                 want = run.arrays[fe["monitor"] + "." + fe["variable"]]
+                mon = mons[fe["monitor"]]
                 if fe["variable"] == "spike_times":
                     got = raster[0]
                 elif fe["variable"] == "spike_ranks":
                     got = raster[1]
+                elif fe["variable"] == "t":
+                    got = times[fe["monitor"]]
+                elif fe["variable"] in ("pre", "post"):
+                    got = mon.synapses()[fe["variable"] == "post"]
                 else:
-                    got = mons[fe["monitor"]].get(fe["variable"])
+                    got = mon.get(fe["variable"])
                 self.assertEqual(got.dtype, want.dtype, fe["file"])
                 self.assertEqual(got.shape, want.shape, fe["file"])
                 self.assertEqual(got.tobytes(), want.tobytes(), "%s differs (threads %d)" % (fe["file"], threads))
                 checked += 1
-            self.assertEqual(checked, 5)  # spike times and ranks, m.v, m.count, w.w
+            # spike times and ranks, m.t, m.v, m.count, w.t, w.pre, w.post, w.w
+            self.assertEqual(checked, 9)
             self.assertGreater(len(raster[0]), 0)
 
 
@@ -193,6 +202,18 @@ class TestParallelRun(unittest.TestCase):
         # Any number of workers, and threads per network, give the same.
         par1 = model.parallel_run(run_one, number=8, seeds=seeds, rate=rates, scale=0.9, max_processes=1, threads=2)
         self.assertSameResults(par1, seq)
+
+    def test_settings_are_set_in_go(self):
+        seeds = [300 + i for i in range(4)]
+        sets = [{"inp.rates": 10.0 * (i + 1), "P.tau": "12.5", "P.I": np.full(30, float(i))} for i in range(4)]
+
+        def read(i, net):
+            return net.inp.rates[0], net.P.tau, net.P.I[0, 0]
+
+        res = annc.parallel_run(read, number=4, model=model, seeds=seeds, settings=sets)
+        self.assertEqual(res, [(10.0 * (i + 1), 12.5, float(i)) for i in range(4)])
+        with self.assertRaisesRegex(annc.AnncError, 'network 1: .*did you mean P.tau'):
+            annc.parallel_run(read, number=2, model=model, seeds=1, settings=[{}, {"P.tauu": 1}])
 
     def test_given_networks_keep_their_state(self):
         nets = [model.network(seed=200 + i) for i in range(4)]

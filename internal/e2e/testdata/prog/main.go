@@ -625,7 +625,7 @@ func errStrings(errs []error) []string {
 	return out
 }
 
-// determinism: hashes of the monitor data of 8 instances (seeds derived
+// determinism: hashes of the monitor data of 8 instances (trial seeds
 // from 1) run sequentially, with ParallelRun on 1 worker and on 4.
 func determinism() any {
 	const runs = 8
@@ -635,7 +635,7 @@ func determinism() any {
 	}
 	seq := make([]string, runs)
 	for i := range seq {
-		seq[i] = one(i, newNet(api.WithSeed(annrt.DeriveSeed(1, i))))
+		seq[i] = one(i, newNet(api.WithSeed(annrt.TrialSeed(1, i))))
 	}
 	w1, e1 := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 1}, one)
 	w4, e4 := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 4}, one)
@@ -647,7 +647,7 @@ func determinism() any {
 	threads := map[string][]string{}
 	for _, k := range []int{2, 3, 4} {
 		for i := range runs {
-			threads[fmt.Sprint(k)] = append(threads[fmt.Sprint(k)], one(i, newNet(api.WithSeed(annrt.DeriveSeed(1, i)), api.WithThreads(k))))
+			threads[fmt.Sprint(k)] = append(threads[fmt.Sprint(k)], one(i, newNet(api.WithSeed(annrt.TrialSeed(1, i)), api.WithThreads(k))))
 		}
 	}
 	w3t, e3t := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 3, Options: []api.Option{api.WithThreads(2)}}, one)

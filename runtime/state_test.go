@@ -1,0 +1,144 @@
+package runtime
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type toyPop struct {
+	V      []float64
+	refr   []int32
+	rng    RNG
+	ring   *SpikeRing
+	fn     func()
+	Name   string
+	scrap  []float64 `state:"-"`
+	Geo    [2]int
+	active bool
+}
+
+type toyProj struct {
+	C    *Conn
+	W    []float64 // shares C.W
+	pre  *toyPop
+	Tau  float64
+	last []int64
+}
+
+type toyNet struct {
+	Core
+	P   *toyPop
+	Q   *toyProj
+	Mon *Monitor
+}
+
+func newToy(seed int64, n int) *toyNet {
+	r := NewRNG(seed, 1)
+	p := &toyPop{V: make([]float64, n), refr: make([]int32, n), rng: r, ring: NewSpikeRing(3), Name: "P", Geo: [2]int{n, 1}}
+	for i := range p.V {
+		p.V[i] = r.Float64()
+	}
+	c := &Conn{W: []float64{1, 2, 3}, Pre: []int32{0, 1, 2}, Post: []int32{0, 0, 1}}
+	net := &toyNet{P: p, Q: &toyProj{C: c, W: c.W, pre: p, Tau: 5, last: []int64{-1, -1, -1}}}
+	net.Dt, net.Seed = 0.1, seed
+	net.Mon = NewMonitor("m", "P", 2, true)
+	net.Mon.AddVar("v", []int{n})
+	return net
+}
+
+// A state saved from one network and loaded into another makes them equal
+// in every saved field, keeps shared slices shared and leaves unsaved fields
+// and recorded data alone.
+func TestStateRoundTrip(t *testing.T) {
+	a := newToy(1, 5)
+	a.Step = 42
+	a.P.refr[3] = 7
+	a.P.rng.Uint64()
+	a.P.ring.Push([]int32{2, 4})
+	a.P.active = true
+	a.Q.C.W = append(a.Q.C.W, 4) // 4 synapses now
+	a.Q.C.Pre, a.Q.C.Post = append(a.Q.C.Pre, 4), append(a.Q.C.Post, 1)
+	a.Q.W = a.Q.C.W
+	a.Q.last = append(a.Q.last, 9)
+	a.Mon.Due(42)
+	a.Mon.Append(0, a.P.V)
+	path := filepath.Join(t.TempDir(), "s.npz")
+	if err := SaveState(path, a, &a.Core, "toy", "h1", "v"); err != nil {
+		t.Fatal(err)
+	}
+	b := newToy(2, 5)
+	b.P.scrap = []float64{9}
+	if err := LoadState(path, b, "toy", "h1"); err != nil {
+		t.Fatal(err)
+	}
+	if b.Step != 42 || b.Seed != 1 || !reflect.DeepEqual(b.P.V, a.P.V) || b.P.refr[3] != 7 || b.P.rng != a.P.rng ||
+		!b.P.active || !reflect.DeepEqual(b.Q.C.W, []float64{1, 2, 3, 4}) || !reflect.DeepEqual(b.Q.last, a.Q.last) {
+		t.Errorf("loaded %+v %+v %+v", b.Core, *b.P, *b.Q)
+	}
+	if &b.Q.W[0] != &b.Q.C.W[0] {
+		t.Error("W and C.W no longer share their memory")
+	}
+	if got, want := b.P.ring.Ago(1), a.P.ring.Ago(1); !reflect.DeepEqual(got, want) {
+		t.Errorf("ring: %v, want %v", got, want)
+	}
+	// Saving the loaded network gives the same file.
+	path2 := filepath.Join(t.TempDir(), "s.npz")
+	if err := SaveState(path2, b, &b.Core, "toy", "h1", "v"); err != nil {
+		t.Fatal(err)
+	}
+	f1, _ := os.ReadFile(path)
+	f2, _ := os.ReadFile(path2)
+	if !bytes.Equal(f1, f2) {
+		t.Error("the loaded network saves another file")
+	}
+	if b.P.scrap[0] != 9 || b.Mon.Frames(0) != 0 || !b.Mon.Due(44) {
+		t.Error("unsaved fields or recorded data changed, or the monitor's grid was lost")
+	}
+	x, _ := StateNames(a)
+	y, _ := StateNames(b)
+	if !reflect.DeepEqual(x, y) || !strings.Contains(strings.Join(x, " "), "P.ring.slots.data") {
+		t.Errorf("names %v vs %v", x, y)
+	}
+}
+
+// Files of another model or of a structurally different version are
+// refused, saying what differs, and change nothing.
+func TestStateRefusals(t *testing.T) {
+	a := newToy(1, 5)
+	path := filepath.Join(t.TempDir(), "s.npz")
+	if err := SaveState(path, a, &a.Core, "toy", "h1", "v"); err != nil {
+		t.Fatal(err)
+	}
+	b := newToy(2, 5)
+	if err := LoadState(path, b, "other", "h1"); err == nil || !strings.Contains(err.Error(), `holds the state of model "toy", not of "other"`) {
+		t.Errorf("other model: %v", err)
+	}
+	// A population of another size in another version of the model.
+	c := newToy(2, 6)
+	v0 := c.P.V[0]
+	err := LoadState(path, c, "toy", "h2")
+	if err == nil || !strings.Contains(err.Error(), "P.V has 5 values in the file, 6 here") || !strings.Contains(err.Error(), "model hash h2") {
+		t.Errorf("other size: %v", err)
+	}
+	if c.P.V[0] != v0 || c.Step != 0 {
+		t.Error("a refused load changed the network")
+	}
+	// A field the file does not have, and one it has that the network lacks.
+	type otherPop struct {
+		V []float64
+		U []float64
+	}
+	type otherNet struct {
+		Core
+		P *otherPop
+	}
+	o := &otherNet{P: &otherPop{V: make([]float64, 5), U: make([]float64, 5)}}
+	err = LoadState(path, o, "toy", "h1")
+	if err == nil || !strings.Contains(err.Error(), "P.U is not in the file") || !strings.Contains(err.Error(), "is in the file, not in this network") {
+		t.Errorf("other structure: %v", err)
+	}
+}
