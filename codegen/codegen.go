@@ -1,6 +1,8 @@
 // Package codegen turns an analysed model (package ir) into Go source: one
-// importable package named after the model, a main.go running it, and a copy
-// of the runtime it links to.
+// importable package named after the model, a main.go running it and, when
+// asked, the C API. The generated code imports the runtime from the build
+// directory; copying it there, like the rest of the build directory, is
+// internal/build's.
 //
 // Expressions and statements are printed here, in Go code; the file and loop
 // skeletons live in package templates and are fed one precomputed view.
@@ -21,8 +23,12 @@ import (
 
 	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
-	"github.com/annc/annc/runtime"
 )
+
+// GenVersion is the version of the interface to the runtime that the
+// generated code is written for. The code asserts at compile time that it
+// equals the runtime's own runtime.GenVersion, so raise both together.
+const GenVersion = 1
 
 // Options say where the generated code lives and what its header says.
 type Options struct {
@@ -76,8 +82,8 @@ func (g *gen) fail(format string, args ...any) {
 
 func (g *gen) use(pkg string) { g.imports[pkg] = true }
 
-// Generate returns the files of the build directory for m, by path relative
-// to it: main.go, <name>/*.go and runtime/*.go.
+// Generate returns the generated files for m, by path relative to the build
+// directory: main.go, <name>/* and, with Options.CAPI, capi/*.go.
 func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	if m == nil {
 		return nil, fmt.Errorf("codegen: no model")
@@ -144,13 +150,6 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	if total > 2*limits.CodeBytes {
 		return nil, fmt.Errorf("codegen: model %s: the generated Go code is %d MiB (%s: %d MiB), more than go build compiles in reasonable time",
 			m.Name, total>>20, largest, len(files[largest])>>20)
-	}
-	rt, err := runtime.BuildFiles(opt.ImportBase)
-	if err != nil {
-		return nil, err
-	}
-	for name, src := range rt {
-		files[name] = src
 	}
 	return files, nil
 }

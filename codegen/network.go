@@ -9,7 +9,6 @@ import (
 
 	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
-	"github.com/annc/annc/runtime"
 	"github.com/annc/annc/templates"
 )
 
@@ -48,7 +47,7 @@ type view struct {
 	FiniteChecks  string // body of CheckFinite
 	FiniteVars    string // body of CheckFiniteVars
 	Learns        bool   // some projection has synapse equations or post_spike code
-	GenVersion    int    // runtime.GenVersion this code is written for
+	GenVersion    int    // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
 }
@@ -159,7 +158,7 @@ func (g *gen) buildView() *view {
 		Until:         m.Sim.Until,
 		MaxDuration:   g.floatLit64(float64(m.Sim.MaxSteps) * m.Dt),
 		UntilOr:       m.Sim.Or,
-		GenVersion:    runtime.GenVersion,
+		GenVersion:    GenVersion,
 	}
 	for _, c := range m.Constants {
 		v.Consts = append(v.Consts, constView{Field: g.consts[c], Name: c.Name, Value: g.floatLit64(c.Value)})

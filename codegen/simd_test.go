@@ -208,6 +208,9 @@ func TestSIMDMatchesScalar(t *testing.T) {
 		t.Error("scalar loops do not continue after the kernels")
 	}
 	dir := t.TempDir()
+	if err := addRuntime(files); err != nil {
+		t.Fatal(err)
+	}
 	files["go.mod"] = []byte("module annarchy\n\ngo 1.22\n")
 	files["cmd/simdm/main.go"] = files["main.go"]
 	delete(files, "main.go")

@@ -32,7 +32,7 @@ func TestEmbed(t *testing.T) {
 	if err != nil || l.Model == nil {
 		t.Fatalf("load: %v %v", err, l.Diags)
 	}
-	files, err := codegen.Generate(l.Model, codegen.Options{ImportBase: "example.com/embed/internal/sim", Version: "test", SourceName: "model.yaml"})
+	files, err := build.GenerateFiles(l.Model, codegen.Options{ImportBase: "example.com/embed/internal/sim", Version: "test", SourceName: "model.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}

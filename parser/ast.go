@@ -222,6 +222,11 @@ type Model struct {
 	// cannot be analysed at all. Otherwise analysis can skip the Broken
 	// objects and still report the errors of the others.
 	Unattributed bool
+	// ObjectHashes maps each top-level setting ("dt") and each model object
+	// ("neuron LIF", "population exc", "monitor #2" when unnamed) to a short
+	// hash of its YAML without comments and layout, so that a rebuild can say
+	// what changed. Set, like Canonical, for a model without errors.
+	ObjectHashes map[string]string
 }
 
 // NeuronDef is a neuron type.

@@ -87,6 +87,7 @@ func ParseModel(file string, src []byte) (*Model, diag.List) {
 			// only a valid model is hashed; encoding a large invalid one
 			// would cost far more than reading it
 			m.Canonical = CanonicalYAML(root)
+			m.ObjectHashes = objectHashes(root)
 		}
 	}
 	m.Unattributed = len(l.diags.Errors()) > l.attributed || l.overBudget

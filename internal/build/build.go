@@ -18,8 +18,8 @@ import (
 
 	"github.com/annc/annc/codegen"
 	"github.com/annc/annc/internal/proc"
-	"github.com/annc/annc/parser"
-	"gopkg.in/yaml.v3"
+	"github.com/annc/annc/ir"
+	"github.com/annc/annc/runtime"
 )
 
 // Options configures Compile.
@@ -101,7 +101,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	}
 	old, _ := readStamp(abs)
 	python := opt.Python || (old != nil && old.Files[capiMain] != "")
-	files, err := codegen.Generate(l.Model, codegen.Options{
+	files, err := GenerateFiles(l.Model, codegen.Options{
 		ImportBase: mod.importBase,
 		Version:    opt.Version,
 		SourceName: filepath.Base(l.Path),
@@ -121,7 +121,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	}
 
 	srcSum := sha256.Sum256(l.Source)
-	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: objectHashes(l.Source), Source: hex.EncodeToString(srcSum[:])}
+	st := stamp{Version: opt.Version, Files: map[string]string{}, Objects: l.AST.ObjectHashes, Source: hex.EncodeToString(srcSum[:])}
 	keyHash := sha256.New()
 	names := sortedKeys(files)
 	for _, name := range names {
@@ -238,6 +238,32 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		return nil, writeError(err, abs)
 	}
 	return res, nil
+}
+
+// GenerateFiles returns the files of a build directory whose import path is
+// opt.ImportBase, by path relative to it: the generated model
+// (codegen.Generate) and the copy of the runtime it links to. Compile adds
+// what depends on where the directory lies: go.mod, go.work and the stamp.
+func GenerateFiles(m *ir.Model, opt codegen.Options) (map[string][]byte, error) {
+	files, err := codegen.Generate(m, opt)
+	if err != nil {
+		return nil, err
+	}
+	base := opt.ImportBase
+	if base == "" {
+		base = "annarchy" // codegen.Generate's default
+	}
+	rt, err := runtime.BuildFiles(base)
+	if err != nil {
+		return nil, err
+	}
+	for name, src := range rt {
+		if _, ok := files[name]; ok {
+			return nil, fmt.Errorf("internal error: generated file %s would replace the runtime's", name)
+		}
+		files[name] = src
+	}
+	return files, nil
 }
 
 // InterruptedError is Compile's error when a signal interrupted go build
@@ -407,47 +433,6 @@ func reasons(old, cur *stamp, force, haveBinary bool) []string {
 	}
 	if len(out) == 0 {
 		out = append(out, "generated files differ")
-	}
-	return out
-}
-
-// objectHashes hashes each top-level setting and each named model object of
-// the YAML source, so a rebuild can say exactly what changed.
-func objectHashes(src []byte) map[string]string {
-	out := map[string]string{}
-	var doc yaml.Node
-	if yaml.Unmarshal(src, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return out
-	}
-	hash := func(n *yaml.Node) string {
-		data := parser.CanonicalYAML(n)
-		sum := sha256.Sum256(data)
-		return hex.EncodeToString(sum[:8])
-	}
-	top := doc.Content[0].Content
-	for i := 0; i+1 < len(top); i += 2 {
-		key, val := top[i].Value, top[i+1]
-		singular := strings.TrimSuffix(key, "s")
-		switch {
-		case val.Kind == yaml.MappingNode && (key == "neurons" || key == "synapses"):
-			for j := 0; j+1 < len(val.Content); j += 2 {
-				out[singular+" "+val.Content[j].Value] = hash(val.Content[j+1])
-			}
-		case val.Kind == yaml.SequenceNode && (key == "populations" || key == "projections" || key == "monitors"):
-			for j, item := range val.Content {
-				name := fmt.Sprintf("#%d", j)
-				if item.Kind == yaml.MappingNode {
-					for k := 0; k+1 < len(item.Content); k += 2 {
-						if item.Content[k].Value == "name" {
-							name = item.Content[k+1].Value
-						}
-					}
-				}
-				out[singular+" "+name] = hash(item)
-			}
-		default:
-			out[key] = hash(val)
-		}
 	}
 	return out
 }

@@ -60,7 +60,7 @@ func generateAndBuild(dir string) error {
 		if l.Model == nil {
 			return &buildError{"model " + path + ":\n" + l.Diags.Format(l.Sources, 20)}
 		}
-		files, err := codegen.Generate(l.Model, codegen.Options{ImportBase: "e2e/annarchy", Version: "test", SourceName: filepath.Base(path)})
+		files, err := build.GenerateFiles(l.Model, codegen.Options{ImportBase: "e2e/annarchy", Version: "test", SourceName: filepath.Base(path)})
 		if err != nil {
 			return err
 		}

@@ -105,7 +105,7 @@ func otherModels(t *testing.T) ([]other, error) {
 		if err != nil || l.Model == nil || l.Diags.HasErrors() {
 			return nil, fmt.Errorf("%s: %v %v", p, err, l.Diags)
 		}
-		files, err := codegen.Generate(l.Model, codegen.Options{ImportBase: pipelinefuzz.ImportBase, Version: "test", SourceName: "model.yaml"})
+		files, err := build.GenerateFiles(l.Model, codegen.Options{ImportBase: pipelinefuzz.ImportBase, Version: "test", SourceName: "model.yaml"})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", p, err)
 		}
@@ -176,7 +176,7 @@ func TestSelfProjectionModule(t *testing.T) {
 	if res.Model == nil || err != nil {
 		t.Fatalf("%v %v", err, res.Diags)
 	}
-	files, err := codegen.Generate(res.Model, codegen.Options{ImportBase: "example.com/selfproj/internal/sim", Version: "test", SourceName: "model.yaml"})
+	files, err := build.GenerateFiles(res.Model, codegen.Options{ImportBase: "example.com/selfproj/internal/sim", Version: "test", SourceName: "model.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package pipelinefuzz checks annc's front end and code generator together:
 // a model that parser.ParseModel and ir.Build accept must generate Go
-// (codegen.Generate) that parses and type-checks against the runtime, and
+// (codegen.Generate) that parses and type-checks against the runtime copied
+// beside it (internal/build.GenerateFiles), and
 // that imports nothing beyond a fixed set of packages, so that no text of a
 // model file can inject Go code.
 //
@@ -30,6 +31,7 @@ import (
 	"sync"
 
 	"github.com/annc/annc/codegen"
+	annbuild "github.com/annc/annc/internal/build"
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/models"
@@ -66,8 +68,9 @@ type Result struct {
 	Files map[string][]byte // generated files, when Model is not nil and generation succeeded
 }
 
-// Generate runs parser.ParseModel, ir.Build and codegen.Generate on src as
-// annc check and annc compile do. err is a code generation failure of an
+// Generate runs parser.ParseModel, ir.Build and internal/build.GenerateFiles
+// (the generated model and the runtime's copy) on src as annc check and annc
+// compile do. err is a code generation failure of an
 // accepted model (which is a bug).
 func Generate(name string, src []byte) (res Result, err error) {
 	ast, ds := annparser.ParseModel(name, src)
@@ -85,7 +88,7 @@ func Generate(name string, src []byte) (res Result, err error) {
 		return res, nil
 	}
 	res.Model = m
-	files, err := codegen.Generate(m, codegen.Options{ImportBase: ImportBase, Version: "fuzz", SourceName: name})
+	files, err := annbuild.GenerateFiles(m, codegen.Options{ImportBase: ImportBase, Version: "fuzz", SourceName: name})
 	if err != nil {
 		return res, err
 	}
@@ -106,8 +109,8 @@ type checker struct {
 
 var shared = &checker{fset: token.NewFileSet()}
 
-// TypeCheck parses and type-checks the generated files of a build
-// directory (paths relative to it, as codegen.Generate returns them): the
+// TypeCheck parses and type-checks the files of a build directory (paths
+// relative to it, as internal/build.GenerateFiles returns them): the
 // runtime, the model package and main.go. It also checks that the generated
 // code imports only AllowedImports, the runtime and the model package.
 func TypeCheck(files map[string][]byte) error {
