@@ -786,8 +786,9 @@ func (b *builder) eventBounds(s *scope, st parser.Stmt, it *eqItem, what string)
 	}
 }
 
-// eventDriven turns a linear first-order ODE into an exact decay between
-// events: dx/dt = (Inf - x) * Rate.
+// eventDriven turns a linear first-order ODE into an exponential decay between
+// events, dx/dt = (Inf - x) * Rate, stepped as README.md ("Event-driven
+// variables") describes.
 func (b *builder) eventDriven(st *SynapseType, it *eqItem) {
 	v := it.v
 	if v.Loc != Local {

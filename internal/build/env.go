@@ -143,7 +143,7 @@ func ensureWork(abs string) (string, error) {
 			if err := wf.DropUse(u); err != nil {
 				return "", err
 			}
-			notes = append(notes, "removed "+u+" (no module there any more)")
+			notes = append(notes, "removed "+u+" from go.work (no module there any more)")
 		}
 	}
 	if found && len(notes) == 0 {
@@ -153,14 +153,14 @@ func ensureWork(abs string) (string, error) {
 		if err := wf.AddUse(use, ""); err != nil {
 			return "", err
 		}
-		notes = append(notes, "added "+use)
+		notes = append(notes, "added "+use+" to go.work")
 	}
 	wf.Cleanup()
 	out := modfile.Format(wf.Syntax)
 	if err := writeFile(path, out, 0o644); err != nil {
 		return "", fmt.Errorf("cannot write %s: %w", path, orDisk(err, wd))
 	}
-	return strings.Join(notes, ", ") + " in go.work", nil
+	return strings.Join(notes, "; "), nil
 }
 
 // oldAnncWork recognises the go.work earlier versions of annc wrote: only a

@@ -27,8 +27,8 @@ type Factor struct {
 }
 
 // Factors is the feature matrix. Numerical methods and connectors are read
-// from package ir, so that a method or connector added there is covered (or
-// makes Write fail) without touching this list.
+// from the language tables (internal/lang), so that a method or connector
+// added there is covered (or makes Write fail) without touching this list.
 func Factors() []Factor {
 	return []Factor{
 		{"pre", []string{"rate", "spiking", "input", "poisson", "spike_source", "timed_array"}},

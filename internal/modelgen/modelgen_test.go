@@ -126,14 +126,6 @@ func errLines(s string, n int) string {
 	return strings.Join(out, "\n")
 }
 
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(s, "\n", n+1)
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return strings.Join(lines, "\n")
-}
-
 // sampleSize is the number of models TestBuildVetRun builds: the
 // environment's ANNC_MODELGEN_N (CI), else defaultSample.
 func sampleSize(t *testing.T) int {
