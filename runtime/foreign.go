@@ -28,6 +28,9 @@ type Embedded interface {
 	// SetLearning enables (with a period and offset in ms) or disables
 	// learning of the named projections, or of all when none is named.
 	SetLearning(on bool, projs []string, period, offset float64) error
+	// Save and Load write and read the network's whole state (SaveState).
+	Save(path string) error
+	Load(path string) error
 }
 
 // PathInfo describes one path of Set and Get for a foreign caller.

@@ -27,6 +27,9 @@ func (n *fakeNet) SimulateUntilNamed(maxMs float64, _ bool, _ []string) (float64
 	return n.core.SimulateUntil(maxMs, n.step, nil), nil
 }
 
+func (n *fakeNet) Save(path string) error { return errors.New("fake: no state") }
+func (n *fakeNet) Load(path string) error { return errors.New("fake: no state") }
+
 func (n *fakeNet) step() {
 	if n.panic {
 		var s []int

@@ -292,13 +292,17 @@ class Network:
         return self._monitors
 
     def save(self, path):
-        """Writes the network's state to path."""
+        """Writes the network's whole state (parameters, variables,
+        connectivity, time, random streams, spikes in flight, monitor
+        settings; not the recorded data) to path, a .npz that numpy.load
+        reads and the runner's -load accepts."""
         if "annc_save" not in self._lib.optional:
             raise AnncError("save: this library was built without save/load support")
         self._lib.check(self._lib.annc_save(self._h, os.fspath(path).encode()))
 
     def load(self, path):
-        """Reads a state written by save."""
+        """Reads a state written by save (or the runner's -save) into this
+        network, which then continues exactly as the saved one would have."""
         if "annc_load" not in self._lib.optional:
             raise AnncError("load: this library was built without save/load support")
         self._lib.check(self._lib.annc_load(self._h, os.fspath(path).encode()))

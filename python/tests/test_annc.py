@@ -403,6 +403,28 @@ class TestNetwork(unittest.TestCase):
         self.assertNotEqual(net.monitors["m"].get("v").tobytes(), a.tobytes())
         self.assertEqual(net.seed, 10)
 
+    def test_save_and_load_continue_exactly(self):
+        path = os.path.join(TMP, "state.npz")
+        net = model.network(seed=21)
+        net.P.I = 10.0
+        net.simulate(20)
+        net.monitors["m"].get()
+        net.save(path)
+        net.simulate(20)
+        want = net.monitors["m"].get(["v", "spike"])
+        other = model.network(seed=99)
+        other.load(path)
+        self.assertEqual(other.time, 20.0)
+        np.testing.assert_array_equal(other.P.I, np.full((6, 5), 10.0))
+        other.simulate(20)
+        got = other.monitors["m"].get(["v", "spike"])
+        net.save(path)
+        self.assertEqual(got["v"].tobytes(), want["v"].tobytes())
+        self.assertEqual(got["spike"].times.tobytes(), want["spike"].times.tobytes())
+        self.assertEqual(int(np.load(path)["Step"]), 80)  # a .npz NumPy reads: 40 ms of 0.5 ms steps
+        with self.assertRaises(annc.AnncError):
+            other.load(os.path.join(TMP, "missing.npz"))
+
     def test_step_time_and_simulate_until(self):
         net = model.network(seed=3)
         net.step()
