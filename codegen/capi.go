@@ -22,7 +22,7 @@ type capiObj struct{ Name, Field string }
 
 // capiFiles renders capi/, the C API of the model that
 // `annc compile --python` builds as a shared library.
-func (g *gen) capiFiles(v *view) (map[string][]byte, error) {
+func (g *generator) capiFiles(v *view) (map[string][]byte, error) {
 	cv := &capiView{view: v, Model: g.foreignModel(v)}
 	for _, p := range g.pops {
 		cv.CPops = append(cv.CPops, capiObj{p.p.Name, p.field})
@@ -54,7 +54,7 @@ func (g *gen) capiFiles(v *view) (map[string][]byte, error) {
 
 // foreignModel prints the annrt.ForeignModel of the model: objects and every
 // path of Set and Get with its kind and dtype, in the order of Paths.
-func (g *gen) foreignModel(v *view) string {
+func (g *generator) foreignModel(v *view) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "annrt.ForeignModel{\nName: %q, Dt: %s, Seed: %d, HasSeed: %t, Duration: %s, Until: %t, MaxDuration: %s,\nVersion: %q, ModelHash: %q,\n",
 		v.Name, v.Dt, v.Seed, v.HasSeed, v.Duration, v.Until, v.MaxDuration, v.Version, v.Hash)

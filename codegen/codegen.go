@@ -41,8 +41,8 @@ type Options struct {
 // genError aborts generation from deep inside the emitter.
 type genError struct{ msg string }
 
-// gen holds the state of one Generate call.
-type gen struct {
+// generator holds the state of one Generate call.
+type generator struct {
 	m   *ir.Model
 	opt Options
 	f32 bool
@@ -76,11 +76,11 @@ type ufunc struct {
 	busy   bool
 }
 
-func (g *gen) fail(format string, args ...any) {
+func (g *generator) fail(format string, args ...any) {
 	panic(genError{fmt.Sprintf(format, args...)})
 }
 
-func (g *gen) use(pkg string) { g.imports[pkg] = true }
+func (g *generator) use(pkg string) { g.imports[pkg] = true }
 
 // Generate returns the generated files for m, by path relative to the build
 // directory: main.go, <name>/* and, with Options.CAPI, capi/*.go.
@@ -97,7 +97,7 @@ func Generate(m *ir.Model, opt Options) (files map[string][]byte, err error) {
 	if opt.Version == "" {
 		opt.Version = "devel"
 	}
-	g := &gen{m: m, opt: opt, imports: map[string]bool{}, ft: "float64"}
+	g := &generator{m: m, opt: opt, imports: map[string]bool{}, ft: "float64"}
 	if m.Precision == "float32" {
 		g.f32, g.ft = true, "float32"
 	}
@@ -219,7 +219,7 @@ type mon struct {
 }
 
 // prepare names every object and checks what the emitter relies on.
-func (g *gen) prepare() {
+func (g *generator) prepare() {
 	m := g.m
 	if m.Dt <= 0 {
 		g.fail("dt must be positive")
@@ -317,7 +317,7 @@ func (g *gen) prepare() {
 	}
 }
 
-func (g *gen) newNtype(t *ir.NeuronType) *ntype {
+func (g *generator) newNtype(t *ir.NeuronType) *ntype {
 	nt := &ntype{
 		t: t, goName: g.pkgNames.get(exported(ident(t.Name)) + "Pop"),
 		field: map[*ir.Var]string{}, byName: map[string]*ir.Var{}, sumField: map[string]string{},
@@ -339,7 +339,7 @@ func (g *gen) newNtype(t *ir.NeuronType) *ntype {
 	return nt
 }
 
-func (g *gen) newProj(p *ir.Projection) {
+func (g *generator) newProj(p *ir.Projection) {
 	if p.Pre.Pop == nil || p.Post.Pop == nil {
 		g.fail("projection %s: missing population", p.Name)
 	}
@@ -419,7 +419,7 @@ func defaultSynapse(spiking bool) *ir.SynapseType {
 	return st
 }
 
-func (g *gen) constField(c *ir.Constant) string {
+func (g *generator) constField(c *ir.Constant) string {
 	f, ok := g.consts[c]
 	if !ok {
 		g.fail("unknown constant %q", c.Name)
@@ -428,7 +428,7 @@ func (g *gen) constField(c *ir.Constant) string {
 }
 
 // userFunc prints a user function once and returns it.
-func (g *gen) userFunc(f *ir.Function) *ufunc {
+func (g *generator) userFunc(f *ir.Function) *ufunc {
 	if u, ok := g.funcs[f]; ok {
 		if u.busy {
 			g.fail("function %s calls itself", f.Name)

@@ -15,7 +15,7 @@ const maxLiteral = 4096
 
 // matrixExpr returns a Go expression of type [][]float64 holding m (rows of
 // equal length): a literal, or a read of an embedded .npy file named name.
-func (g *gen) matrixExpr(name string, m [][]float64) string {
+func (g *generator) matrixExpr(name string, m [][]float64) string {
 	n := 0
 	for _, row := range m {
 		n += len(row)
@@ -69,7 +69,7 @@ func goIdent(s string) string {
 }
 
 // embedCode prints the embedded files' variables and their reader.
-func (g *gen) embedCode() string {
+func (g *generator) embedCode() string {
 	if len(g.embeds) == 0 {
 		return ""
 	}

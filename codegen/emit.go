@@ -75,9 +75,9 @@ func (s *scope) write(b *strings.Builder) {
 	}
 }
 
-// ectx is the context of one printed block.
-type ectx struct {
-	g    *gen
+// exprPrinter prints the expressions and statements of one block of generated code.
+type exprPrinter struct {
+	g    *generator
 	mode mode
 	nt   *ntype // neuron type (neuron modes)
 	pj   *proj  // projection (synapse modes)
@@ -86,7 +86,7 @@ type ectx struct {
 	row   *scope // synapse modes: bindings per postsynaptic row
 	inner *scope // synapse modes: bindings per synapse (pi)
 	// hoistable classifies sub-expressions lifted out of the loop; nil = none.
-	hoist func(e ir.Expr) (pexpr, bool)
+	hoist func(e ir.Expr) (printedExpr, bool)
 
 	written map[*ir.Var]bool // variables assigned in this block
 	temps   map[string]vtype // temporaries declared so far in the block
@@ -104,12 +104,12 @@ type ectx struct {
 	cache   *varCache         // per-neuron variables kept in locals (neuron loops)
 }
 
-func (g *gen) newCtx(m mode) *ectx {
-	return &ectx{g: g, mode: m, outer: newScope(), temps: map[string]vtype{}, written: map[*ir.Var]bool{}, idx: "i"}
+func (g *generator) newCtx(m mode) *exprPrinter {
+	return &exprPrinter{g: g, mode: m, outer: newScope(), temps: map[string]vtype{}, written: map[*ir.Var]bool{}, idx: "i"}
 }
 
 // floatLit prints a float64 as a Go float constant that keeps its exact value.
-func (g *gen) floatLit(v float64) string {
+func (g *generator) floatLit(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		g.use("math")
@@ -129,7 +129,7 @@ func (g *gen) floatLit(v float64) string {
 }
 
 // conv converts a float64-valued Go expression to the model's float type.
-func (g *gen) conv(s string) string {
+func (g *generator) conv(s string) string {
 	if g.f32 {
 		return "float32(" + s + ")"
 	}
@@ -137,7 +137,7 @@ func (g *gen) conv(s string) string {
 }
 
 // arg converts a model-float Go expression to float64 for a math call.
-func (g *gen) arg(s string) string {
+func (g *generator) arg(s string) string {
 	if g.f32 {
 		return "float64(" + s + ")"
 	}
@@ -161,31 +161,31 @@ func prec(op string) int {
 	return 6
 }
 
-// pexpr is a printed expression with its type and precedence (6 = atom).
-type pexpr struct {
+// printedExpr is a printed expression with its type and precedence (6 = atom).
+type printedExpr struct {
 	s  string
 	t  vtype
 	pr int
 }
 
-func atom(s string, t vtype) pexpr { return pexpr{s, t, 6} }
+func atom(s string, t vtype) printedExpr { return printedExpr{s, t, 6} }
 
-func (p pexpr) float() pexpr {
+func (p printedExpr) float() printedExpr {
 	if p.t == tBool {
 		return atom("b2f("+p.s+")", tFloat)
 	}
 	return p
 }
 
-func (p pexpr) boolean() pexpr {
+func (p printedExpr) boolean() printedExpr {
 	if p.t == tFloat {
-		return pexpr{paren(p, 4) + " != 0", tBool, 3}
+		return printedExpr{paren(p, 4) + " != 0", tBool, 3}
 	}
 	return p
 }
 
 // paren parenthesises p when its precedence is below min.
-func paren(p pexpr, min int) string {
+func paren(p printedExpr, min int) string {
 	if p.pr < min {
 		return "(" + p.s + ")"
 	}
@@ -231,7 +231,7 @@ func fold(e ir.Expr) (float64, bool) {
 }
 
 // expr prints e.
-func (c *ectx) expr(e ir.Expr) pexpr {
+func (c *exprPrinter) expr(e ir.Expr) printedExpr {
 	if c.hoist != nil {
 		if p, ok := c.hoist(e); ok {
 			return p
@@ -240,7 +240,7 @@ func (c *ectx) expr(e ir.Expr) pexpr {
 	if v, ok := fold(e); ok {
 		s := c.g.floatLit(v)
 		if strings.HasPrefix(s, "-") {
-			return pexpr{s, tFloat, 5}
+			return printedExpr{s, tFloat, 5}
 		}
 		return atom(s, tFloat)
 	}
@@ -280,7 +280,7 @@ func (c *ectx) expr(e ir.Expr) pexpr {
 			return atom("!"+paren(a, 6), tBool)
 		}
 		a = a.float()
-		return pexpr{"-" + paren(a, 6), tFloat, 5}
+		return printedExpr{"-" + paren(a, 6), tFloat, 5}
 	case *ir.Binary:
 		return c.binary(x)
 	case *ir.Call:
@@ -326,7 +326,7 @@ func (c *ectx) expr(e ir.Expr) pexpr {
 	return atom("0", tFloat)
 }
 
-func (c *ectx) binary(x *ir.Binary) pexpr {
+func (c *exprPrinter) binary(x *ir.Binary) printedExpr {
 	g := c.g
 	switch x.Op {
 	case "pow":
@@ -341,16 +341,16 @@ func (c *ectx) binary(x *ir.Binary) pexpr {
 	case "&&", "||":
 		a, b := c.expr(x.X).boolean(), c.expr(x.Y).boolean()
 		p := prec(x.Op)
-		return pexpr{paren(a, p) + " " + x.Op + " " + paren(b, p+1), tBool, p}
+		return printedExpr{paren(a, p) + " " + x.Op + " " + paren(b, p+1), tBool, p}
 	case "==", "!=":
 		a, b := c.expr(x.X), c.expr(x.Y)
 		if a.t != b.t {
 			a, b = a.float(), b.float()
 		}
-		return pexpr{paren(a, 4) + " " + x.Op + " " + paren(b, 4), tBool, 3}
+		return printedExpr{paren(a, 4) + " " + x.Op + " " + paren(b, 4), tBool, 3}
 	case "<", "<=", ">", ">=":
 		a, b := c.expr(x.X).float(), c.expr(x.Y).float()
-		return pexpr{paren(a, 4) + " " + x.Op + " " + paren(b, 4), tBool, 3}
+		return printedExpr{paren(a, 4) + " " + x.Op + " " + paren(b, 4), tBool, 3}
 	case "/":
 		// Division by a loop-invariant quantity (a parameter, not a literal)
 		// becomes a multiplication by its reciprocal, computed once before
@@ -361,20 +361,20 @@ func (c *ectx) binary(x *ir.Binary) pexpr {
 			num, recip := reciprocal(x)
 			a := c.expr(num).float()
 			inv := c.lift(recip, c.outer, "h")
-			return pexpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
+			return printedExpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
 		}
 		// The same for a divisor that depends only on the presynaptic
 		// neuron: its reciprocal goes to a per-presynaptic-neuron array.
 		if c.hoist != nil && c.preFill != nil && c.mode == mSynLocal && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
 			a := c.expr(x.X).float()
 			inv := c.preArray(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y})
-			return pexpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
+			return printedExpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
 		}
 		fallthrough
 	case "+", "-", "*":
 		a, b := c.expr(x.X).float(), c.expr(x.Y).float()
 		p := prec(x.Op)
-		return pexpr{paren(a, p) + " " + x.Op + " " + paren(b, p+1), tFloat, p}
+		return printedExpr{paren(a, p) + " " + x.Op + " " + paren(b, p+1), tFloat, p}
 	}
 	g.fail("unknown operator %q", x.Op)
 	return atom("0", tFloat)
@@ -394,7 +394,7 @@ func reciprocal(x *ir.Binary) (num, recip ir.Expr) {
 // call prints a built-in function through its row in lang.Builtins: a
 // function of package math (float64 arguments) or a helper of the generated
 // package (the model's float type).
-func (c *ectx) call(x *ir.Call) pexpr {
+func (c *exprPrinter) call(x *ir.Call) printedExpr {
 	g := c.g
 	args := make([]string, len(x.Args))
 	for i, a := range x.Args {
@@ -424,7 +424,7 @@ func (c *ectx) call(x *ir.Call) pexpr {
 }
 
 // special prints t, dt, t_last, t_pre, t_post or rank.
-func (c *ectx) special(name string) string {
+func (c *exprPrinter) special(name string) string {
 	g := c.g
 	switch name {
 	case "dt":

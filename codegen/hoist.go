@@ -18,7 +18,7 @@ const (
 )
 
 // deps classifies e in the context c.
-func (c *ectx) deps(e ir.Expr) int {
+func (c *exprPrinter) deps(e ir.Expr) int {
 	switch x := e.(type) {
 	case *ir.Const, *ir.ConstRef, *ir.GlobalOpRef:
 		return 0
@@ -135,10 +135,10 @@ func costly(e ir.Expr) bool {
 // (into c.outer) and, in per-synapse loops, per-row sub-expressions into the
 // row scope and costly per-presynaptic-neuron ones into arrays of the
 // projection filled once per call (c.preFill).
-func (c *ectx) hoistLoop() {
-	c.hoist = func(e ir.Expr) (pexpr, bool) {
+func (c *exprPrinter) hoistLoop() {
+	c.hoist = func(e ir.Expr) (printedExpr, bool) {
 		if leaf(e) {
-			return pexpr{}, false
+			return printedExpr{}, false
 		}
 		d := c.deps(e)
 		switch {
@@ -149,12 +149,12 @@ func (c *ectx) hoistLoop() {
 		case d == depPre && c.mode == mSynLocal && c.preFill != nil && costly(e):
 			return c.preArray(e), true
 		}
-		return pexpr{}, false
+		return printedExpr{}, false
 	}
 }
 
 // lift prints e without hoisting and binds it in scope s.
-func (c *ectx) lift(e ir.Expr, s *scope, prefix string) pexpr {
+func (c *exprPrinter) lift(e ir.Expr, s *scope, prefix string) printedExpr {
 	h := c.hoist
 	c.hoist = nil
 	p := c.expr(e)
@@ -169,7 +169,7 @@ func (c *ectx) lift(e ir.Expr, s *scope, prefix string) pexpr {
 }
 
 // preArray moves e into an array of the projection indexed by presynaptic rank.
-func (c *ectx) preArray(e ir.Expr) pexpr {
+func (c *exprPrinter) preArray(e ir.Expr) printedExpr {
 	g := c.g
 	pc := g.newCtx(mPreArray)
 	pc.pj, pc.written = c.pj, c.written

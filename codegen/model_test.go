@@ -46,13 +46,13 @@ func testModel() *ir.Model {
 	// LIF neuron.
 	ltau := param("tau", ir.Global, 10)
 	el := param("El", ir.Global, -65)
-	vt := param("Vt", ir.Global, -50)
+	varType := param("Vt", ir.Global, -50)
 	vr := param("Vr", ir.Global, -70)
 	ie := param("Ie", ir.Global, 60)
 	tauExc := param("tau_exc", ir.Global, 5)
 	v := variable("v", -65)
 	gexc := &ir.Var{Name: "g_exc", Loc: ir.Local, Conductance: true}
-	lif := &ir.NeuronType{Name: "LIF", Spiking: true, Vars: []*ir.Var{ltau, el, vt, vr, ie, tauExc, v, gexc}, Targets: []string{"exc"}}
+	lif := &ir.NeuronType{Name: "LIF", Spiking: true, Vars: []*ir.Var{ltau, el, varType, vr, ie, tauExc, v, gexc}, Targets: []string{"exc"}}
 	// _v_new = v + dt*((El - v) + Ie + g_exc)/tau ; g_exc = g_exc - dt*g_exc/tau_exc ; v = _v_new
 	lif.LocalUpdate = []ir.Stmt{
 		&ir.Assign{LHS: &ir.Temp{Name: "v_new"}, Value: bin("+", vref(v), bin("/", bin("*", special("dt"),
@@ -60,7 +60,7 @@ func testModel() *ir.Model {
 		&ir.Assign{LHS: vref(gexc), Value: bin("-", vref(gexc), bin("/", bin("*", special("dt"), vref(gexc)), vref(tauExc))), UnlessRefractory: true},
 		&ir.Assign{LHS: vref(v), Value: &ir.Temp{Name: "v_new"}},
 	}
-	lif.Spike = bin(">", vref(v), vref(vt))
+	lif.Spike = bin(">", vref(v), vref(varType))
 	lif.Reset = []ir.Stmt{set(v, vref(vr))}
 	lif.Refractory = num(2.0)
 

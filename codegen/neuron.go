@@ -8,7 +8,7 @@ import (
 )
 
 // neuronCode prints the Go type of a neuron type and its methods.
-func (g *gen) neuronCode(nt *ntype) string {
+func (g *generator) neuronCode(nt *ntype) string {
 	t := nt.t
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -197,7 +197,7 @@ func (p *%s) SetTimedArray(rows [][]float64, schedule, period float64) error {
 
 // initCode assigns each variable its Init expression (0 when absent), in
 // declaration order so that later defaults may use earlier ones.
-func (g *gen) initCode(nt *ntype, vs []*ir.Var) string {
+func (g *generator) initCode(nt *ntype, vs []*ir.Var) string {
 	var b strings.Builder
 	written := map[*ir.Var]bool{}
 	for _, v := range nt.t.Vars {
@@ -216,7 +216,7 @@ func (g *gen) initCode(nt *ntype, vs []*ir.Var) string {
 			var body strings.Builder
 			c.outer.write(&body)
 			b.WriteString("{\n" + body.String())
-			fmt.Fprintf(&b, "p.%s = %s\n}\n", f, c.convTo(val, vt(v), v))
+			fmt.Fprintf(&b, "p.%s = %s\n}\n", f, c.convTo(val, varType(v), v))
 			continue
 		}
 		c := g.newCtx(mNeuronLocal)
@@ -224,13 +224,13 @@ func (g *gen) initCode(nt *ntype, vs []*ir.Var) string {
 		val := c.expr(init)
 		b.WriteString("{\nN := p.Size\n")
 		c.outer.write(&b)
-		fmt.Fprintf(&b, "dst := p.%s[:N]\nfor i := range dst {\ndst[i] = %s\n}\n}\n", f, c.convTo(val, vt(v), v))
+		fmt.Fprintf(&b, "dst := p.%s[:N]\nfor i := range dst {\ndst[i] = %s\n}\n}\n", f, c.convTo(val, varType(v), v))
 	}
 	return b.String()
 }
 
 // drawCode draws the random variables of a neuron type for one step.
-func (g *gen) drawCode(nt *ntype) string {
+func (g *generator) drawCode(nt *ntype) string {
 	var b strings.Builder
 	b.WriteString("r := &p.rng\n")
 	for _, rv := range nt.t.Randoms {
@@ -259,7 +259,7 @@ func (g *gen) drawCode(nt *ntype) string {
 // local random variable (the same numbers as one drawExpr per element, with
 // the generator state kept in registers), or "" when the distribution has
 // no fill method.
-func (g *gen) fillCall(rv *ir.RandomVar, args []string, dst string) string {
+func (g *generator) fillCall(rv *ir.RandomVar, args []string, dst string) string {
 	suffix := ""
 	if g.f32 {
 		suffix = "32"
@@ -275,7 +275,7 @@ func (g *gen) fillCall(rv *ir.RandomVar, args []string, dst string) string {
 
 // drawExpr is the RNG call drawing one value of a distribution (args are
 // float64 Go expressions).
-func (g *gen) drawExpr(rv *ir.RandomVar, args []string) string {
+func (g *generator) drawExpr(rv *ir.RandomVar, args []string) string {
 	need := func(n int) {
 		if len(args) < n {
 			g.fail("%s needs %d arguments", rv.Dist, n)
@@ -315,7 +315,7 @@ func (g *gen) drawExpr(rv *ir.RandomVar, args []string) string {
 }
 
 // globalOpsCode recomputes mean/max/min/norm1/norm2 over the population.
-func (g *gen) globalOpsCode(nt *ntype) string {
+func (g *generator) globalOpsCode(nt *ntype) string {
 	var b strings.Builder
 	for _, o := range nt.t.GlobalOps {
 		src := "p." + nt.field[o.Var]
@@ -343,7 +343,7 @@ func (g *gen) globalOpsCode(nt *ntype) string {
 // updateCode is the body of a neuron type's update: population-wide
 // statements, then the loop over neurons (README, "One step", 5). kern describes the
 // vector kernel of the loop, nil when there is none.
-func (g *gen) updateCode(nt *ntype) (code, rangeCode string, kern *simdc) {
+func (g *generator) updateCode(nt *ntype) (code, rangeCode string, kern *vecCompiler) {
 	t := nt.t
 	var b strings.Builder
 	switch t.Input {

@@ -10,7 +10,7 @@ import (
 )
 
 // projCode prints the Go type of a projection and its methods.
-func (g *gen) projCode(pj *proj) string {
+func (g *generator) projCode(pj *proj) string {
 	st, p := pj.st, pj.p
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -268,7 +268,7 @@ func ringSize(pj *proj, v *ir.Var) string {
 
 // ringValues prints this step's values of the presynaptic variable v as the
 // float64 slice its ring records.
-func (g *gen) ringValues(pj *proj, v *ir.Var) string {
+func (g *generator) ringValues(pj *proj, v *ir.Var) string {
 	f := "pj.pre." + pj.pre.nt.field[v]
 	if v.Loc == ir.Global {
 		return "[]float64{float64(" + f + ")}"
@@ -278,7 +278,7 @@ func (g *gen) ringValues(pj *proj, v *ir.Var) string {
 
 // float64Slice converts a model-float slice expression for the rings, which
 // hold float64 (through the projection's scratch buffer in float32 models).
-func (g *gen) float64Slice(s string) string {
+func (g *generator) float64Slice(s string) string {
 	if g.f32 {
 		return "pj.toF64(" + s + ")"
 	}
@@ -286,7 +286,7 @@ func (g *gen) float64Slice(s string) string {
 }
 
 // synInitCode assigns synaptic parameters or variables their Init expressions.
-func (g *gen) synInitCode(pj *proj, vs []*ir.Var) string {
+func (g *generator) synInitCode(pj *proj, vs []*ir.Var) string {
 	var b strings.Builder
 	written := map[*ir.Var]bool{}
 	for _, v := range pj.st.Vars {
@@ -317,14 +317,14 @@ func (g *gen) synInitCode(pj *proj, vs []*ir.Var) string {
 		c.outer.write(&b)
 		switch v.Loc {
 		case ir.Global:
-			fmt.Fprintf(&b, "pj.%s = %s\n", f, c.convTo(val, vt(v), v))
+			fmt.Fprintf(&b, "pj.%s = %s\n", f, c.convTo(val, varType(v), v))
 		case ir.Post:
-			fmt.Fprintf(&b, "dst := pj.%s\nfor j := range dst {\ndst[j] = %s\n}\n", f, c.convTo(val, vt(v), v))
+			fmt.Fprintf(&b, "dst := pj.%s\nfor j := range dst {\ndst[j] = %s\n}\n", f, c.convTo(val, varType(v), v))
 		default:
 			if c.usesJ {
-				fmt.Fprintf(&b, "post := pj.C.Post\ndst := pj.%s\nfor k := range dst {\nj := int(post[k])\n_ = j\ndst[k] = %s\n}\n", f, c.convTo(val, vt(v), v))
+				fmt.Fprintf(&b, "post := pj.C.Post\ndst := pj.%s\nfor k := range dst {\nj := int(post[k])\n_ = j\ndst[k] = %s\n}\n", f, c.convTo(val, varType(v), v))
 			} else {
-				fmt.Fprintf(&b, "dst := pj.%s\nfor k := range dst {\ndst[k] = %s\n}\n", f, c.convTo(val, vt(v), v))
+				fmt.Fprintf(&b, "dst := pj.%s\nfor k := range dst {\ndst[k] = %s\n}\n", f, c.convTo(val, varType(v), v))
 			}
 		}
 		b.WriteString("}\n")
@@ -335,7 +335,7 @@ func (g *gen) synInitCode(pj *proj, vs []*ir.Var) string {
 // rateTransmitCode adds reduce(psp) over each postsynaptic neuron's synapses
 // to its weighted sum, reading presynaptic values from the end of the
 // previous step, or d steps back through rings when the projection has delays.
-func (g *gen) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
+func (g *generator) rateTransmitCode(pj *proj) (transmit, transmitRange string) {
 	st := pj.st
 	if st.Psp == nil {
 		g.fail("projection %s: rate-coded synapse %s has no psp", pj.p.Name, st.Name)
@@ -416,7 +416,7 @@ func preNames(e ir.Expr) []string {
 }
 
 // rateLoop is the post-major loop of a rate-coded transmission.
-func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynDelay bool) (code, fill string, fillCost int) {
+func (g *generator) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynDelay bool) (code, fill string, fillCost int) {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
@@ -491,7 +491,7 @@ func (g *gen) rateLoop(pj *proj, sumF string, delayed map[string]string, perSynD
 // of one row no longer wait for each other (the result is the same as one
 // row at a time). At the first group of unequal rows it leaves j there for
 // the row-by-row loop.
-func (g *gen) rateLanes(c *ectx, psp, op string, ndst int) string {
+func (g *generator) rateLanes(c *exprPrinter, psp, op string, ndst int) string {
 	var b strings.Builder
 	b.WriteString("j := lo\nfor ; j+4 <= hi; j += 4 {\n")
 	b.WriteString("lo0, hi0 := int(ptr[j]), int(ptr[j+1])\nlo1, hi1 := hi0, int(ptr[j+2])\nlo2, hi2 := hi1, int(ptr[j+3])\nlo3, hi3 := hi2, int(ptr[j+4])\n")
@@ -599,7 +599,7 @@ func renameIdents(src string, fn func(string) string) string {
 // g_target statements, then (when learning) the other pre_spike statements.
 // decodeTransmitCode adds the decoded rates of a decoding projection to
 // the weighted sum of its target (annrt.Decoder).
-func (g *gen) decodeTransmitCode(pj *proj) string {
+func (g *generator) decodeTransmitCode(pj *proj) string {
 	if len(pj.targets) == 0 {
 		return "" // the post neuron reads no sum of this target
 	}
@@ -607,7 +607,7 @@ func (g *gen) decodeTransmitCode(pj *proj) string {
 	return fmt.Sprintf("if pj.dec == nil {\npj.dec = annrt.NewDecoder(pj.C, %d, n.Dt)\n}\nannrt.Decode(pj.dec, pj.C, pj.W, pj.pre.Spiked, %s)\n", pj.p.DecodeSteps, dst)
 }
 
-func (g *gen) spikeTransmitCode(pj *proj) string {
+func (g *generator) spikeTransmitCode(pj *proj) string {
 	st := pj.st
 	if staticSpiking(st) {
 		panic("spikeTransmitCode: static projections go through staticTransmitCode")
@@ -670,7 +670,7 @@ func (g *gen) spikeTransmitCode(pj *proj) string {
 // default a presynaptic event decays them as ANNarchy 5 does, over one step
 // less than has elapsed (to the step the spike was emitted in, although the
 // event is stamped with the current step); with ExactDecay over every step.
-func (g *gen) decayCode(c *ectx, b *strings.Builder, atPre bool) {
+func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 	st := c.pj.st
 	if len(st.Decays) == 0 {
 		return
@@ -692,7 +692,7 @@ func (g *gen) decayCode(c *ectx, b *strings.Builder, atPre bool) {
 
 // learnCode runs the projection-wide, per-postsynaptic-neuron and
 // per-synapse equations.
-func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
+func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
 	gc := g.newCtx(mSynGlobal)
@@ -797,14 +797,14 @@ func (g *gen) learnCode(pj *proj) (learn, learnRange string) {
 // fillSplit registers a method name(n, chunk, lo, hi) running fill over the
 // presynaptic ranks [lo, hi) and returns the code calling it through
 // Core.Split.
-func (g *gen) fillSplit(pj *proj, name, fill string, cost int) string {
+func (g *generator) fillSplit(pj *proj, name, fill string, cost int) string {
 	pj.fills = append(pj.fills, fillMethod{name, fill})
 	return splitCall("pj", name, "c.NPre", fmt.Sprint(1+cost))
 }
 
 // postSpikeCode runs post_spike for every synapse of each postsynaptic
 // neuron that spiked in this step.
-func (g *gen) postSpikeCode(pj *proj) string {
+func (g *generator) postSpikeCode(pj *proj) string {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
@@ -837,7 +837,7 @@ func (g *gen) postSpikeCode(pj *proj) string {
 // "if learning" (ANNarchy's plasticity switch: with learning disabled the
 // weights stay, the other variables still change); it reports whether it
 // printed such a block.
-func (c *ectx) weightGated(b *strings.Builder, ss []ir.Stmt) bool {
+func (c *exprPrinter) weightGated(b *strings.Builder, ss []ir.Stmt) bool {
 	gated := false
 	for i := 0; i < len(ss); {
 		writesW := func(s ir.Stmt) bool {
@@ -937,7 +937,7 @@ func staticSpiking(st *ir.SynapseType) bool {
 }
 
 // addCode adds the weights src of one run to the post slice dst from j0.
-func (g *gen) addCode(dst string) string {
+func (g *generator) addCode(dst string) string {
 	if g.f32 {
 		return "d := " + dst + "[j0 : j0+len(src)]\nfor x := range src {\nd[x] = d[x] + src[x]\n}"
 	}
@@ -946,7 +946,7 @@ func (g *gen) addCode(dst string) string {
 
 // plainAdd returns the Go slice of the postsynaptic variable when the only
 // pre_spike statement is g_target += w on a per-neuron variable, "" otherwise.
-func (g *gen) plainAdd(pj *proj) string {
+func (g *generator) plainAdd(pj *proj) string {
 	ps := pj.st.PreSpike
 	if len(ps) != 1 {
 		return ""
@@ -990,7 +990,7 @@ func (g *gen) plainAdd(pj *proj) string {
 //
 // With inline, transmit delivers to every rank itself and there is no
 // transmitRange.
-func (g *gen) staticTransmitCode(pj *proj, inline bool) (transmit, transmitRange string) {
+func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmitRange string) {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj = pj

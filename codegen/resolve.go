@@ -8,14 +8,15 @@ import (
 )
 
 // goType is the Go type of a variable's single value.
-func (g *gen) goType(v *ir.Var) string {
+func (g *generator) goType(v *ir.Var) string {
 	if v.Type == ir.Bool {
 		return "bool"
 	}
 	return g.ft
 }
 
-func vt(v *ir.Var) vtype {
+// varType is the printed type of a variable's value.
+func varType(v *ir.Var) vtype {
 	if v.Type == ir.Bool {
 		return tBool
 	}
@@ -23,7 +24,7 @@ func vt(v *ir.Var) vtype {
 }
 
 // ref prints a read (or, with lhs, a write) of a variable.
-func (c *ectx) ref(x *ir.VarRef, lhs bool) (string, vtype) {
+func (c *exprPrinter) ref(x *ir.VarRef, lhs bool) (string, vtype) {
 	g := c.g
 	switch c.mode {
 	case mNeuronGlobal, mNeuronLocal:
@@ -52,24 +53,24 @@ func (c *ectx) ref(x *ir.VarRef, lhs bool) (string, vtype) {
 	switch v.Loc {
 	case ir.Global:
 		if lhs || c.written[v] {
-			return "pj." + f, vt(v)
+			return "pj." + f, varType(v)
 		}
-		return c.outer.bind("g."+f, "p_"+f, "pj."+f), vt(v)
+		return c.outer.bind("g."+f, "p_"+f, "pj."+f), varType(v)
 	case ir.Post:
 		if c.mode != mSynPost && c.mode != mSynLocal {
 			g.fail("postsynaptic variable %q outside a per-neuron loop", v.Name)
 		}
 		c.usesJ = true
-		return c.outer.bind("s."+f, "s_"+f, "pj."+f) + "[j]", vt(v)
+		return c.outer.bind("s."+f, "s_"+f, "pj."+f) + "[j]", varType(v)
 	}
 	if c.mode != mSynLocal {
 		g.fail("synaptic variable %q outside a per-synapse loop", v.Name)
 	}
-	return c.synLocal(f, lhs), vt(v)
+	return c.synLocal(f, lhs), varType(v)
 }
 
 // synLocal prints the per-synapse slice element of field f.
-func (c *ectx) synLocal(f string, lhs bool) string {
+func (c *exprPrinter) synLocal(f string, lhs bool) string {
 	if f == "W" && c.wExpr != "" {
 		return c.wExpr
 	}
@@ -80,7 +81,7 @@ func (c *ectx) synLocal(f string, lhs bool) string {
 }
 
 // neuronVar prints a variable of a neuron type in neuron code.
-func (c *ectx) neuronVar(nt *ntype, v *ir.Var, lhs bool) (string, vtype) {
+func (c *exprPrinter) neuronVar(nt *ntype, v *ir.Var, lhs bool) (string, vtype) {
 	g := c.g
 	f := nt.field[v]
 	if f == "" {
@@ -88,16 +89,16 @@ func (c *ectx) neuronVar(nt *ntype, v *ir.Var, lhs bool) (string, vtype) {
 	}
 	if v.Loc == ir.Global {
 		if lhs || c.written[v] || c.mode == mNeuronGlobal {
-			return "p." + f, vt(v)
+			return "p." + f, varType(v)
 		}
-		return c.outer.bind("g."+f, "p_"+f, "p."+f), vt(v)
+		return c.outer.bind("g."+f, "p_"+f, "p."+f), varType(v)
 	}
 	if c.mode != mNeuronLocal {
 		g.fail("per-neuron variable %q used in population-wide code", v.Name)
 	}
 	elem := c.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]") + "[" + c.idx + "]"
 	if c.cache == nil {
-		return elem, vt(v)
+		return elem, varType(v)
 	}
 	// The loop body works on local copies, loaded once at the top of the
 	// iteration and stored back at the end, so that stores to one slice do
@@ -111,7 +112,7 @@ func (c *ectx) neuronVar(nt *ntype, v *ir.Var, lhs bool) (string, vtype) {
 		c.cache.stored[name] = true
 		c.cache.stores = append(c.cache.stores, elem+" = "+name)
 	}
-	return name, vt(v)
+	return name, varType(v)
 }
 
 // varCache collects the per-neuron variables a loop body keeps in locals.
@@ -125,24 +126,24 @@ func newVarCache() *varCache {
 }
 
 // side returns the population on one side of the projection.
-func (c *ectx) side(s ir.Side) (*pop, string) {
+func (c *exprPrinter) side(s ir.Side) (*pop, string) {
 	if s == ir.Pre {
 		return c.pj.pre, "pre"
 	}
 	return c.pj.post, "post"
 }
 
-func (c *ectx) prePostType(s ir.Side, name string) vtype {
+func (c *exprPrinter) prePostType(s ir.Side, name string) vtype {
 	p, _ := c.side(s)
 	if v := p.nt.byName[name]; v != nil {
-		return vt(v)
+		return varType(v)
 	}
 	return tFloat
 }
 
 // prePost prints pre.x / post.x (name), or a fixed field of the pre/post
 // population (field, e.g. TLast). It reads the rank pi (pre) or j (post).
-func (c *ectx) prePost(s ir.Side, field, name string, float64Field bool) string {
+func (c *exprPrinter) prePost(s ir.Side, field, name string, float64Field bool) string {
 	g := c.g
 	if c.pj == nil {
 		g.fail("pre/post reference outside a synapse")
@@ -191,7 +192,7 @@ func (c *ectx) prePost(s ir.Side, field, name string, float64Field bool) string 
 }
 
 // target prints g_target (or a post variable written from pre_spike code).
-func (c *ectx) target(x *ir.TargetRef) (string, vtype) {
+func (c *exprPrinter) target(x *ir.TargetRef) (string, vtype) {
 	g := c.g
 	if c.pj == nil {
 		g.fail("g_target outside a synapse")
@@ -211,13 +212,13 @@ func (c *ectx) target(x *ir.TargetRef) (string, vtype) {
 	f := c.pj.post.nt.field[v]
 	c.usesJ = true
 	if v.Loc == ir.Global {
-		return "pj.post." + f, vt(v)
+		return "pj.post." + f, varType(v)
 	}
-	return c.outer.bind("post."+f, "post_"+f, "pj.post."+f) + "[j]", vt(v)
+	return c.outer.bind("post."+f, "post_"+f, "pj.post."+f) + "[j]", varType(v)
 }
 
 // sum prints sum(target) of the neuron itself, or pre.sum / post.sum.
-func (c *ectx) sum(x *ir.SumRef) string {
+func (c *exprPrinter) sum(x *ir.SumRef) string {
 	g := c.g
 	var nt *ntype
 	var idx, pfx, base string
@@ -259,7 +260,7 @@ func (c *ectx) sum(x *ir.SumRef) string {
 }
 
 // random prints the value drawn this step for a random variable.
-func (c *ectx) random(r *ir.RandomVar) string {
+func (c *exprPrinter) random(r *ir.RandomVar) string {
 	g := c.g
 	if c.nt != nil && c.pj == nil {
 		f := c.nt.randField[r]
@@ -280,7 +281,7 @@ func (c *ectx) random(r *ir.RandomVar) string {
 }
 
 // stmts prints assignments; keep filters them (nil = all).
-func (c *ectx) stmts(b *strings.Builder, ss []ir.Stmt, keep func(*ir.Assign) bool) {
+func (c *exprPrinter) stmts(b *strings.Builder, ss []ir.Stmt, keep func(*ir.Assign) bool) {
 	for _, s := range ss {
 		a, ok := s.(*ir.Assign)
 		if !ok {
@@ -293,7 +294,7 @@ func (c *ectx) stmts(b *strings.Builder, ss []ir.Stmt, keep func(*ir.Assign) boo
 	}
 }
 
-func (c *ectx) assign(b *strings.Builder, a *ir.Assign) {
+func (c *exprPrinter) assign(b *strings.Builder, a *ir.Assign) {
 	g := c.g
 	switch l := a.LHS.(type) {
 	case *ir.Temp:
@@ -324,7 +325,7 @@ func (c *ectx) assign(b *strings.Builder, a *ir.Assign) {
 
 // convTo converts a value to the type of the variable it is stored in; int
 // variables keep the integer part, as a C++ int would.
-func (c *ectx) convTo(val pexpr, t vtype, v *ir.Var) string {
+func (c *exprPrinter) convTo(val printedExpr, t vtype, v *ir.Var) string {
 	if t == tBool {
 		return val.boolean().s
 	}

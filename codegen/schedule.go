@@ -11,7 +11,7 @@ import (
 // scheduleCode prints RunSchedule, the model's schedule as straight Go over
 // the Network's own methods (Set, Simulate, Every, ...), and the tables of
 // rows its settings index.
-func (g *gen) scheduleCode() string {
+func (g *generator) scheduleCode() string {
 	if !g.m.HasSchedule {
 		return ""
 	}
@@ -59,7 +59,7 @@ func schedRow(rows [][]float64, i int) any {
 }
 
 type schedPrinter struct {
-	g       *gen
+	g       *generator
 	b       strings.Builder
 	tables  strings.Builder
 	nTables int

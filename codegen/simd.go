@@ -37,7 +37,7 @@ type simdKernel struct {
 }
 
 // kernel returns the kernel whose function variable is fn, nil if none.
-func (g *gen) kernel(fn string) *simdKernel {
+func (g *generator) kernel(fn string) *simdKernel {
 	for _, k := range g.kernels {
 		if k.fn == fn {
 			return k
@@ -56,15 +56,17 @@ const (
 	kInv        // a loop-invariant value, four copies in the inv array
 )
 
-type sval struct {
+// vecOperand is a value of a vector kernel: a register, an array element
+// or an invariant slot.
+type vecOperand struct {
 	kind  int
 	n     int  // register number, array index or inv slot
 	named bool // a variable's or temporary's value: never reused as scratch
 }
 
-// simdc compiles one neuron loop.
-type simdc struct {
-	c         *ectx
+// vecCompiler compiles one loop into an AVX2 kernel.
+type vecCompiler struct {
+	c         *exprPrinter
 	nt        *ntype
 	b         strings.Builder
 	busy      [16]bool
@@ -74,8 +76,8 @@ type simdc struct {
 	pj        *proj    // synapse kernels: the projection
 	invs      []string // Go expressions of the loop-invariant values, by slot
 	invIdx    map[string]int
-	cur       map[*ir.Var]sval
-	temps     map[string]sval
+	cur       map[*ir.Var]vecOperand
+	temps     map[string]vecOperand
 	order     []*ir.Var // variables assigned, in first-assignment order
 
 	peak           int         // most registers in use at once
@@ -91,15 +93,15 @@ const maskReg = 15 // Y15: all ones in the lanes of refractory neurons
 // into AX from the pointer table (BX) at each use.
 var arrRegs = []string{"R11", "R12", "R13", "R14"}
 
-func (s *simdc) fail(format string, args ...any) {
+func (s *vecCompiler) fail(format string, args ...any) {
 	panic(simdFail{fmt.Sprintf(format, args...)})
 }
 
-func (s *simdc) emit(format string, args ...any) {
+func (s *vecCompiler) emit(format string, args ...any) {
 	fmt.Fprintf(&s.b, "\t"+format+"\n", args...)
 }
 
-func (s *simdc) alloc() int {
+func (s *vecCompiler) alloc() int {
 	for r := 0; r < maskReg; r++ {
 		if !s.busy[r] {
 			s.busy[r] = true
@@ -117,16 +119,16 @@ func (s *simdc) alloc() int {
 	return 0
 }
 
-func (s *simdc) release(v sval) {
+func (s *vecCompiler) release(v vecOperand) {
 	if v.kind == kReg && !v.named {
 		s.busy[v.n] = false
 	}
 }
 
-func (s *simdc) array(slice string) sval { return s.arrayAt(slice, "SI") }
+func (s *vecCompiler) array(slice string) vecOperand { return s.arrayAt(slice, "SI") }
 
 // arrayAt registers a slice read at the index register idx.
-func (s *simdc) arrayAt(slice, idx string) sval {
+func (s *vecCompiler) arrayAt(slice, idx string) vecOperand {
 	k, ok := s.arrIdx[slice]
 	if !ok {
 		k = len(s.arrays)
@@ -137,10 +139,10 @@ func (s *simdc) arrayAt(slice, idx string) sval {
 	if s.arrIdxReg[k] != idx {
 		s.fail("slice %s read at two indices", slice)
 	}
-	return sval{kind: kMem, n: k}
+	return vecOperand{kind: kMem, n: k}
 }
 
-func (s *simdc) inv(expr string) sval {
+func (s *vecCompiler) inv(expr string) vecOperand {
 	k, ok := s.invIdx[expr]
 	if !ok {
 		k = len(s.invs)
@@ -149,16 +151,16 @@ func (s *simdc) inv(expr string) sval {
 	}
 	s.useInv[k]++
 	if r, ok := s.pinInv[k]; ok {
-		return sval{kind: kReg, n: r, named: true}
+		return vecOperand{kind: kReg, n: r, named: true}
 	}
-	return sval{kind: kInv, n: k}
+	return vecOperand{kind: kInv, n: k}
 }
 
 // old reads the values of a per-neuron array at the start of the iteration.
-func (s *simdc) old(slice string) sval { return s.oldAt(slice, "SI") }
+func (s *vecCompiler) old(slice string) vecOperand { return s.oldAt(slice, "SI") }
 
 // oldAt reads the values of an array at the index register idx.
-func (s *simdc) oldAt(slice, idx string) sval {
+func (s *vecCompiler) oldAt(slice, idx string) vecOperand {
 	m := s.arrayAt(slice, idx)
 	s.useArr[m.n]++
 	if !s.pinArr[m.n] {
@@ -170,12 +172,12 @@ func (s *simdc) oldAt(slice, idx string) sval {
 		s.emit("VMOVUPD %s, Y%d", s.operand(m), r)
 		s.arrReg[m.n] = r
 	}
-	return sval{kind: kReg, n: r, named: true}
+	return vecOperand{kind: kReg, n: r, named: true}
 }
 
 // operand prints v as an instruction operand (reloading an array pointer
 // into AX when the array has no register of its own).
-func (s *simdc) operand(v sval) string {
+func (s *vecCompiler) operand(v vecOperand) string {
 	switch v.kind {
 	case kReg:
 		return fmt.Sprintf("Y%d", v.n)
@@ -191,17 +193,17 @@ func (s *simdc) operand(v sval) string {
 }
 
 // inReg returns v in a register, loading it into a new one when needed.
-func (s *simdc) inReg(v sval) sval {
+func (s *vecCompiler) inReg(v vecOperand) vecOperand {
 	if v.kind == kReg {
 		return v
 	}
 	r := s.alloc()
 	s.emit("VMOVUPD %s, Y%d", s.operand(v), r)
-	return sval{kind: kReg, n: r}
+	return vecOperand{kind: kReg, n: r}
 }
 
 // op computes a (op) b.
-func (s *simdc) op(ins string, commutative bool, a, b sval) sval {
+func (s *vecCompiler) op(ins string, commutative bool, a, b vecOperand) vecOperand {
 	if commutative && a.kind != kReg && b.kind == kReg {
 		a, b = b, a
 	}
@@ -222,11 +224,11 @@ func (s *simdc) op(ins string, commutative bool, a, b sval) sval {
 	if b.kind != kReg || b.n != dst {
 		s.release(b)
 	}
-	return sval{kind: kReg, n: dst}
+	return vecOperand{kind: kReg, n: dst}
 }
 
 // expr compiles a float expression exactly as the scalar printer evaluates it.
-func (s *simdc) expr(e ir.Expr) sval {
+func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 	c := s.c
 	if c.deps(e) == 0 {
 		p := c.expr(e)
@@ -271,7 +273,7 @@ func (s *simdc) expr(e ir.Expr) sval {
 		if len(targets) == 0 || x.Side != ir.Self || s.nt == nil {
 			s.fail("sum")
 		}
-		var acc sval
+		var acc vecOperand
 		for i, t := range targets {
 			f := s.nt.sumField[t]
 			if f == "" {
@@ -315,7 +317,7 @@ func (s *simdc) expr(e ir.Expr) sval {
 					s.emit("VMULPD Y%d, Y%d, Y%d", r, r, r)
 				}
 			}
-			return sval{kind: kReg, n: r}
+			return vecOperand{kind: kReg, n: r}
 		case "/":
 			if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
 				num, recip := reciprocal(x)
@@ -347,10 +349,10 @@ func (s *simdc) expr(e ir.Expr) sval {
 		s.release(m)
 		s.release(a)
 		s.release(bv)
-		return sval{kind: kReg, n: dst}
+		return vecOperand{kind: kReg, n: dst}
 	}
 	s.fail("expression %T", e)
-	return sval{}
+	return vecOperand{}
 }
 
 // Comparison predicates of VCMPPD with Go's semantics (false when a NaN is
@@ -358,7 +360,7 @@ func (s *simdc) expr(e ir.Expr) sval {
 var cmpPred = map[string]int{">": 0x1e, ">=": 0x1d, "<": 0x11, "<=": 0x12, "==": 0x00, "!=": 0x04}
 
 // cond compiles a boolean expression to a lane mask in a register.
-func (s *simdc) cond(e ir.Expr) sval {
+func (s *vecCompiler) cond(e ir.Expr) vecOperand {
 	switch x := e.(type) {
 	case *ir.Binary:
 		switch x.Op {
@@ -380,7 +382,7 @@ func (s *simdc) cond(e ir.Expr) sval {
 			s.emit("VCMPPD $0x%02x, %s, Y%d, Y%d", pred, s.operand(b), a.n, dst)
 			s.release(a)
 			s.release(b)
-			return sval{kind: kReg, n: dst}
+			return vecOperand{kind: kReg, n: dst}
 		}
 	case *ir.Unary:
 		if x.Op == "!" {
@@ -389,10 +391,10 @@ func (s *simdc) cond(e ir.Expr) sval {
 		}
 	}
 	s.fail("condition %T", e)
-	return sval{}
+	return vecOperand{}
 }
 
-func (s *simdc) isBool(e ir.Expr) bool {
+func (s *vecCompiler) isBool(e ir.Expr) bool {
 	switch x := e.(type) {
 	case *ir.Const:
 		return x.Type == ir.Bool
@@ -408,7 +410,7 @@ func (s *simdc) isBool(e ir.Expr) bool {
 }
 
 // assign records the value of one statement.
-func (s *simdc) assign(a *ir.Assign) {
+func (s *vecCompiler) assign(a *ir.Assign) {
 	val := s.expr(a.Value)
 	if val.kind == kMem {
 		// Arrays are stored at the end of the iteration: copy the old value.
@@ -467,7 +469,7 @@ func lhsKey(e ir.Expr) any {
 //
 // A first compilation reads every invariant and array from memory; a second
 // one keeps the most used of them in the registers left free.
-func (g *gen) simdLoop(nt *ntype, lc *ectx, zero []*ir.Var) (*simdKernel, *simdc) {
+func (g *generator) simdLoop(nt *ntype, lc *exprPrinter, zero []*ir.Var) (*simdKernel, *vecCompiler) {
 	t := nt.t
 	if g.f32 || t.Input != ir.NotInput {
 		return nil, nil
@@ -490,7 +492,7 @@ func (g *gen) simdLoop(nt *ntype, lc *ectx, zero []*ir.Var) (*simdKernel, *simdc
 
 // choosePins picks the invariants and arrays to keep in the registers a
 // first compilation left free, the most read first.
-func choosePins(first *simdc) (map[int]int, map[int]bool) {
+func choosePins(first *vecCompiler) (map[int]int, map[int]bool) {
 	type cand struct {
 		inv    bool
 		n, use int
@@ -534,7 +536,7 @@ func choosePins(first *simdc) (map[int]int, map[int]bool) {
 
 // simdTry compiles the loop with the given invariants and arrays kept in
 // registers; nil when it cannot.
-func (g *gen) simdTry(nt *ntype, lc *ectx, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *simdc) {
+func (g *generator) simdTry(nt *ntype, lc *exprPrinter, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
 	lc.cache, lc.temps = nil, map[string]vtype{}
 	mark := len(lc.outer.binds)
 	imports := maps.Clone(g.imports) // a failed kernel imports nothing
@@ -548,8 +550,8 @@ func (g *gen) simdTry(nt *ntype, lc *ectx, zero []*ir.Var, pinInv map[int]int, p
 			s = nil
 		}
 	}()
-	s = &simdc{c: lc, nt: nt, arrIdx: map[string]int{}, invIdx: map[string]int{},
-		cur: map[*ir.Var]sval{}, temps: map[string]sval{},
+	s = &vecCompiler{c: lc, nt: nt, arrIdx: map[string]int{}, invIdx: map[string]int{},
+		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
 		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
 	for _, r := range pinInv {
 		s.busy[r] = true
@@ -559,7 +561,7 @@ func (g *gen) simdTry(nt *ntype, lc *ectx, zero []*ir.Var, pinInv map[int]int, p
 }
 
 // body compiles one iteration (four neurons at SI) into s.b.
-func (s *simdc) body(zero []*ir.Var) {
+func (s *vecCompiler) body(zero []*ir.Var) {
 	t, lc, nt := s.nt.t, s.c, s.nt
 	refractory := t.Spiking && t.Refractory != nil
 	zeroSet := map[*ir.Var]bool{}
@@ -609,7 +611,7 @@ func (s *simdc) body(zero []*ir.Var) {
 	// The equations; statements kept during refractoriness must compute the
 	// same value in both branches.
 	divergent := map[any]bool{}
-	refVal := map[*ir.Var]sval{}
+	refVal := map[*ir.Var]vecOperand{}
 	for _, st := range t.LocalUpdate {
 		a, ok := st.(*ir.Assign)
 		if !ok {
@@ -640,7 +642,7 @@ func (s *simdc) body(zero []*ir.Var) {
 	}
 
 	// Spike condition (with the values of this step, outside refractoriness).
-	var spikeMask sval
+	var spikeMask vecOperand
 	if t.Spiking {
 		spikeMask = s.cond(t.Spike)
 		if refractory {
@@ -672,7 +674,7 @@ func (s *simdc) body(zero []*ir.Var) {
 			if !ok {
 				old = mem
 				if r, ok := s.arrReg[mem.n]; ok {
-					old = sval{kind: kReg, n: r, named: true}
+					old = vecOperand{kind: kReg, n: r, named: true}
 				}
 			}
 			nv := s.inReg(val)
@@ -704,7 +706,7 @@ func (s *simdc) body(zero []*ir.Var) {
 }
 
 // prologuePins loads the invariants kept in registers.
-func (s *simdc) prologuePins(a *strings.Builder) {
+func (s *vecCompiler) prologuePins(a *strings.Builder) {
 	slots := make([]int, 0, len(s.pinInv))
 	for k := range s.pinInv {
 		slots = append(slots, k)
@@ -716,7 +718,7 @@ func (s *simdc) prologuePins(a *strings.Builder) {
 }
 
 // kernel assembles the function around the compiled iteration.
-func (s *simdc) kernel() *simdKernel {
+func (s *vecCompiler) kernel() *simdKernel {
 	name := "simd" + s.nt.goName
 	np, ni := len(s.arrays), len(s.invs)
 	k := &simdKernel{
@@ -744,7 +746,7 @@ func (s *simdc) kernel() *simdKernel {
 
 // simdCall prints the Go code running kernel k before the scalar loop, which
 // then starts at i0. reset is the Go code run for each neuron i that spiked.
-func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string {
+func (g *generator) simdCall(nt *ntype, k *simdKernel, s *vecCompiler, reset string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("i0 := lo\nif %s != nil && hi-lo >= 4 {\nn4 := (hi - lo) &^ 3\n", k.fn)
@@ -781,13 +783,13 @@ func (g *gen) simdCall(nt *ntype, k *simdKernel, s *simdc, reset string) string 
 // simdFiles returns the assembly and its Go declarations (amd64 only; other
 // architectures leave the function variables nil and run the scalar loops).
 // useIn imports math when a printed invariant uses it (the sign mask).
-func (g *gen) useIn(e string) {
+func (g *generator) useIn(e string) {
 	if strings.Contains(e, "math.") {
 		g.use("math")
 	}
 }
 
-func (g *gen) simdFiles(pkg, header, runtimeImport string) map[string][]byte {
+func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]byte {
 	if g.f32 {
 		return nil
 	}
@@ -818,7 +820,7 @@ func (g *gen) simdFiles(pkg, header, runtimeImport string) map[string][]byte {
 // synExpr resolves the operands of synapse kernels: per-synapse variables
 // (index SI), presynaptic variables and per-presynaptic-neuron arrays (index
 // DI, the presynaptic rank). ok is false for the cases expr handles.
-func (s *simdc) synExpr(e ir.Expr) (sval, bool) {
+func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
 	c, pj := s.c, s.pj
 	if !leaf(e) {
 		switch d := c.deps(e); {
@@ -860,13 +862,13 @@ func (s *simdc) synExpr(e ir.Expr) (sval, bool) {
 	case *ir.RandRef, *ir.SumRef, *ir.Special, *ir.GlobalOpRef:
 		s.fail("%T in a synapse kernel", e)
 	}
-	return sval{}, false
+	return vecOperand{}, false
 }
 
 // simdSynLoop compiles the per-synapse equations of a projection (c is the
 // context of the scalar loop) into a kernel over runs of synapses whose
 // presynaptic ranks are consecutive; nil when it cannot.
-func (g *gen) simdSynLoop(pj *proj, c *ectx) (*simdKernel, *simdc) {
+func (g *generator) simdSynLoop(pj *proj, c *exprPrinter) (*simdKernel, *vecCompiler) {
 	st := pj.st
 	if g.f32 || len(st.PostUpdate) > 0 || len(st.LocalUpdate) == 0 {
 		return nil, nil
@@ -891,7 +893,7 @@ func (g *gen) simdSynLoop(pj *proj, c *ectx) (*simdKernel, *simdc) {
 
 // synTry compiles the synapse equations for four synapses at SI (presynaptic
 // ranks at DI); nil when it cannot.
-func (g *gen) synTry(pj *proj, c *ectx, pinInv map[int]int, pinArr map[int]bool) (s *simdc) {
+func (g *generator) synTry(pj *proj, c *exprPrinter, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
 	mark := len(c.outer.binds)
 	defer func() {
 		if r := recover(); r != nil {
@@ -903,8 +905,8 @@ func (g *gen) synTry(pj *proj, c *ectx, pinInv map[int]int, pinArr map[int]bool)
 		}
 	}()
 	c.temps, c.rowRel = map[string]vtype{}, false
-	s = &simdc{c: c, pj: pj, arrIdx: map[string]int{}, invIdx: map[string]int{},
-		cur: map[*ir.Var]sval{}, temps: map[string]sval{},
+	s = &vecCompiler{c: c, pj: pj, arrIdx: map[string]int{}, invIdx: map[string]int{},
+		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
 		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
 	for _, r := range pinInv {
 		s.busy[r] = true
@@ -932,7 +934,7 @@ func (g *gen) synTry(pj *proj, c *ectx, pinInv map[int]int, pinArr map[int]bool)
 // synKernel assembles a synapse kernel: for each run (synapse index,
 // presynaptic rank, length) it updates the synapses four at a time; the
 // last length mod 4 synapses of each run are left to Go.
-func (s *simdc) synKernel() *simdKernel {
+func (s *vecCompiler) synKernel() *simdKernel {
 	name := "simd" + s.pj.goName
 	np, ni := len(s.arrays), len(s.invs)
 	k := &simdKernel{

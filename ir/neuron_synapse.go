@@ -1,3 +1,7 @@
+// The analysis of neuron and synapse type definitions: parameters, flags,
+// equations (ODEs solved for their derivative), spike, reset and event
+// statements, and the scopes their names are resolved in.
+
 package ir
 
 import (
@@ -368,7 +372,7 @@ func (b *builder) equations(s *scope, stmts []parser.Stmt) []*eqItem {
 // an expression free of x moves its divisor into c, so dv/dt = (A - v)/tau
 // and tau * dv/dt = A - v give the same rewrite.
 func (b *builder) solveODE(s *scope, st parser.Stmt, v *Var) (n, c Expr, ok bool) {
-	n, c, ok = b.solveODE1(s, st, v)
+	n, c, ok = b.solveForDerivative(s, st, v)
 	if ok {
 		if d, isDiv := n.(*Binary); isDiv && d.Op == "/" && !dependsOn(d.Y, isVar(v)) {
 			n, c = d.X, Simplify(mul(c, d.Y))
@@ -377,7 +381,7 @@ func (b *builder) solveODE(s *scope, st parser.Stmt, v *Var) (n, c Expr, ok bool
 	return n, c, ok
 }
 
-func (b *builder) solveODE1(s *scope, st parser.Stmt, v *Var) (n, c Expr, ok bool) {
+func (b *builder) solveForDerivative(s *scope, st parser.Stmt, v *Var) (n, c Expr, ok bool) {
 	s.deriv = v.Name
 	lhs, lt := s.expr(st.LHS)
 	rhs, rt := s.expr(st.RHS)
