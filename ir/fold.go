@@ -7,28 +7,13 @@ import (
 	"github.com/annc/annc/parser"
 )
 
-// foldFuncs are the built-in functions whose value at literal arguments
-// the check computes, to find folds to ±Inf or NaN such as log(0).
-var foldFuncs = map[string]func(a []float64) float64{
-	"exp":   func(a []float64) float64 { return math.Exp(a[0]) },
-	"log":   func(a []float64) float64 { return math.Log(a[0]) },
-	"log10": func(a []float64) float64 { return math.Log10(a[0]) },
-	"log2":  func(a []float64) float64 { return math.Log2(a[0]) },
-	"sqrt":  func(a []float64) float64 { return math.Sqrt(a[0]) },
-	"pow":   func(a []float64) float64 { return math.Pow(a[0], a[1]) },
-	"asin":  func(a []float64) float64 { return math.Asin(a[0]) },
-	"acos":  func(a []float64) float64 { return math.Acos(a[0]) },
-	"cosh":  func(a []float64) float64 { return math.Cosh(a[0]) },
-	"sinh":  func(a []float64) float64 { return math.Sinh(a[0]) },
-}
-
 type litVal struct {
 	v  float64
 	ok bool
 }
 
 // literal evaluates an expression made only of numbers, model constants,
-// pi, e, arithmetic and the functions above; ok is false for anything else. Results are
+// pi, e, arithmetic and the built-in functions with an Eval; ok is false for anything else. Results are
 // memoised per node, so checking every node of a long chain stays linear.
 func (b *builder) literal(e parser.Expr, s *scope) (float64, bool) {
 	if r, ok := b.lits[e]; ok {
@@ -87,7 +72,7 @@ func (b *builder) literal1(e parser.Expr, s *scope) (float64, bool) {
 		}
 	case *parser.Call:
 		bi, ok := lang.LookupBuiltin(n.Fun)
-		f := foldFuncs[bi.Name]
+		f := bi.Eval
 		if n.Obj != "" || !ok || f == nil || len(n.Args) != bi.Arity {
 			return 0, false
 		}

@@ -5,6 +5,8 @@
 // runtime implementation), not editing every stage.
 package lang
 
+import "math"
+
 // Method is a numerical method of the equation language.
 type Method struct {
 	Name string
@@ -121,29 +123,33 @@ type Builtin struct {
 	// package's helpers that does.
 	Math   string
 	Helper string
-	Doc    string
+	// Eval computes the function at constant arguments (the analysis folds
+	// constant expressions with it to report results that are ±Inf or NaN);
+	// set for the rows computed by package math.
+	Eval func(a []float64) float64
+	Doc  string
 }
 
 // Builtins lists every built-in function.
 var Builtins = []Builtin{
-	{Name: "exp", Arity: 1, Math: "Exp"},
-	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Doc: "natural logarithm"},
-	{Name: "sqrt", Arity: 1, Math: "Sqrt"},
-	{Name: "sin", Arity: 1, Math: "Sin"},
-	{Name: "cos", Arity: 1, Math: "Cos"},
-	{Name: "tan", Arity: 1, Math: "Tan"},
-	{Name: "asin", Arity: 1, Math: "Asin"},
-	{Name: "acos", Arity: 1, Math: "Acos"},
-	{Name: "atan", Arity: 1, Math: "Atan"},
-	{Name: "atan2", Arity: 2, Math: "Atan2"},
-	{Name: "sinh", Arity: 1, Math: "Sinh"},
-	{Name: "cosh", Arity: 1, Math: "Cosh"},
-	{Name: "tanh", Arity: 1, Math: "Tanh"},
-	{Name: "abs", Aliases: []string{"fabs"}, Arity: 1, Math: "Abs"},
-	{Name: "floor", Arity: 1, Math: "Floor"},
-	{Name: "ceil", Arity: 1, Math: "Ceil"},
-	{Name: "round", Arity: 1, Math: "Round", Doc: "half away from zero"},
-	{Name: "pow", Aliases: []string{"power"}, Arity: 2, Math: "Pow"},
+	{Name: "exp", Arity: 1, Math: "Exp", Eval: func(a []float64) float64 { return math.Exp(a[0]) }},
+	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Eval: func(a []float64) float64 { return math.Log(a[0]) }, Doc: "natural logarithm"},
+	{Name: "sqrt", Arity: 1, Math: "Sqrt", Eval: func(a []float64) float64 { return math.Sqrt(a[0]) }},
+	{Name: "sin", Arity: 1, Math: "Sin", Eval: func(a []float64) float64 { return math.Sin(a[0]) }},
+	{Name: "cos", Arity: 1, Math: "Cos", Eval: func(a []float64) float64 { return math.Cos(a[0]) }},
+	{Name: "tan", Arity: 1, Math: "Tan", Eval: func(a []float64) float64 { return math.Tan(a[0]) }},
+	{Name: "asin", Arity: 1, Math: "Asin", Eval: func(a []float64) float64 { return math.Asin(a[0]) }},
+	{Name: "acos", Arity: 1, Math: "Acos", Eval: func(a []float64) float64 { return math.Acos(a[0]) }},
+	{Name: "atan", Arity: 1, Math: "Atan", Eval: func(a []float64) float64 { return math.Atan(a[0]) }},
+	{Name: "atan2", Arity: 2, Math: "Atan2", Eval: func(a []float64) float64 { return math.Atan2(a[0], a[1]) }},
+	{Name: "sinh", Arity: 1, Math: "Sinh", Eval: func(a []float64) float64 { return math.Sinh(a[0]) }},
+	{Name: "cosh", Arity: 1, Math: "Cosh", Eval: func(a []float64) float64 { return math.Cosh(a[0]) }},
+	{Name: "tanh", Arity: 1, Math: "Tanh", Eval: func(a []float64) float64 { return math.Tanh(a[0]) }},
+	{Name: "abs", Aliases: []string{"fabs"}, Arity: 1, Math: "Abs", Eval: func(a []float64) float64 { return math.Abs(a[0]) }},
+	{Name: "floor", Arity: 1, Math: "Floor", Eval: func(a []float64) float64 { return math.Floor(a[0]) }},
+	{Name: "ceil", Arity: 1, Math: "Ceil", Eval: func(a []float64) float64 { return math.Ceil(a[0]) }},
+	{Name: "round", Arity: 1, Math: "Round", Eval: func(a []float64) float64 { return math.Round(a[0]) }, Doc: "half away from zero"},
+	{Name: "pow", Aliases: []string{"power"}, Arity: 2, Math: "Pow", Eval: func(a []float64) float64 { return math.Pow(a[0], a[1]) }},
 	{Name: "sign", Arity: 1, Helper: "sign", Doc: "-1, 0 or 1"},
 	{Name: "pos", Aliases: []string{"positive"}, Arity: 1, Helper: "pos", Doc: "max(x, 0)"},
 	{Name: "neg", Aliases: []string{"negative"}, Arity: 1, Helper: "neg", Doc: "min(x, 0)"},

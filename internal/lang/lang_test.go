@@ -41,6 +41,9 @@ func TestNamesUnique(t *testing.T) {
 		if (b.Math == "") == (b.Helper == "") {
 			t.Errorf("built-in %s needs exactly one of Math and Helper", b.Name)
 		}
+		if b.Math != "" && !b.Bool && b.Eval == nil {
+			t.Errorf("built-in %s is computed by math.%s but has no Eval for constant folding", b.Name, b.Math)
+		}
 		if b.Arity < 1 || !ident.MatchString(b.Name) {
 			t.Errorf("built-in %s: bad name or arity %d", b.Name, b.Arity)
 		}
