@@ -1,12 +1,10 @@
 package codegen
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
 	"github.com/annc/annc/ir"
-	"github.com/annc/annc/templates"
 )
 
 // capiView is what capi.go.tmpl prints: the model's description for a
@@ -30,26 +28,10 @@ func (g *generator) capiFiles(v *view) (map[string][]byte, error) {
 	for _, pj := range g.projs {
 		cv.CProjs = append(cv.CProjs, capiObj{pj.p.Name, pj.field})
 	}
-	t, err := templates.Parse()
-	if err != nil {
-		return nil, fmt.Errorf("codegen: templates: %v", err)
-	}
-	out := map[string][]byte{}
-	for _, f := range []struct{ tmpl, name string }{
+	return renderFiles(cv, []tmplFile{
 		{"capi.go.tmpl", "capi/main.go"},
 		{"capi_call.go.tmpl", "capi/call.go"},
-	} {
-		var b bytes.Buffer
-		if err := t.ExecuteTemplate(&b, f.tmpl, cv); err != nil {
-			return nil, fmt.Errorf("codegen: template %s: %v", f.tmpl, err)
-		}
-		src, err := format(f.name, b.Bytes())
-		if err != nil {
-			return nil, err
-		}
-		out[f.name] = src
-	}
-	return out, nil
+	})
 }
 
 // foreignModel prints the annrt.ForeignModel of the model: objects and every

@@ -775,20 +775,29 @@ results.Manifest (README.md, "Results on disk"):
 	return strings.TrimRight(out.String(), "\n")
 }
 
-// render executes the templates and formats the results.
+// render executes the templates of the model package and main.go and
+// formats the results.
 func (g *generator) render(v *view) (map[string][]byte, error) {
+	return renderFiles(v, []tmplFile{
+		{"network.go.tmpl", v.Pkg + "/network.go"},
+		{"helpers.go.tmpl", v.Pkg + "/helpers.go"},
+		{"main.go.tmpl", "main.go"},
+	})
+}
+
+// tmplFile is a template and the file of the build directory it renders.
+type tmplFile struct{ tmpl, name string }
+
+// renderFiles executes each template with data and formats the result.
+func renderFiles(data any, files []tmplFile) (map[string][]byte, error) {
 	t, err := templates.Parse()
 	if err != nil {
 		return nil, fmt.Errorf("codegen: templates: %v", err)
 	}
 	out := map[string][]byte{}
-	for _, f := range []struct{ tmpl, name string }{
-		{"network.go.tmpl", v.Pkg + "/network.go"},
-		{"helpers.go.tmpl", v.Pkg + "/helpers.go"},
-		{"main.go.tmpl", "main.go"},
-	} {
+	for _, f := range files {
 		var b bytes.Buffer
-		if err := t.ExecuteTemplate(&b, f.tmpl, v); err != nil {
+		if err := t.ExecuteTemplate(&b, f.tmpl, data); err != nil {
 			return nil, fmt.Errorf("codegen: template %s: %v", f.tmpl, err)
 		}
 		src, err := format(f.name, b.Bytes())
