@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 annc=${ANNC:-$PWD/bin/annc}
 page=docs/GALLERY.md
 mkdir -p _demo docs/gallery
+# Figures of examples that no longer exist go.
+for dir in docs/gallery/*/; do
+	[ -d "$dir" ] || continue
+	[ -f "examples/$(basename "$dir")/model.yaml" ] || rm -rf "$dir"
+done
 {
 	echo "# Gallery"
 	echo
