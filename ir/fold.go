@@ -13,8 +13,10 @@ type litVal struct {
 }
 
 // literal evaluates an expression made only of numbers, model constants,
-// pi, e, arithmetic and the built-in functions with an Eval; ok is false for anything else. Results are
-// memoised per node, so checking every node of a long chain stays linear.
+// pi, e, arithmetic and the built-in functions with an Eval; ok is false for
+// anything else. Names of s (nil outside equations) that shadow constants
+// are not constant. Results are memoised per node, so checking every node of
+// a long chain stays linear.
 func (b *builder) literal(e parser.Expr, s *scope) (float64, bool) {
 	if r, ok := b.lits[e]; ok {
 		return r.v, r.ok
@@ -32,7 +34,7 @@ func (b *builder) literal1(e parser.Expr, s *scope) (float64, bool) {
 	case *parser.Num:
 		return n.Value, true
 	case *parser.Ident:
-		if s.fparams[n.Name] || s.vars[n.Name] != nil {
+		if s != nil && (s.fparams[n.Name] || s.vars[n.Name] != nil) {
 			return 0, false
 		}
 		if c, ok := b.consts[n.Name]; ok {

@@ -66,49 +66,10 @@ func (b *builder) value(v *parser.Value, size int, what string) (Value, bool) {
 	return out, false
 }
 
-// constNumber folds a constant expression (numbers, unary minus,
-// arithmetic, model constants at their file value).
-func (b *builder) constNumber(e parser.Expr) (float64, bool) {
-	switch n := e.(type) {
-	case *parser.Num:
-		return n.Value, true
-	case *parser.Unary:
-		x, ok := b.constNumber(n.X)
-		if n.Op == "-" {
-			x = -x
-		}
-		return x, ok && n.Op != "not"
-	case *parser.Binary:
-		x, ok1 := b.constNumber(n.X)
-		y, ok2 := b.constNumber(n.Y)
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		switch n.Op {
-		case "+":
-			return x + y, true
-		case "-":
-			return x - y, true
-		case "*":
-			return x * y, true
-		case "/":
-			return x / y, true
-		case "^", "**":
-			return math.Pow(x, y), true
-		}
-	case *parser.Ident:
-		if c, ok := b.consts[n.Name]; ok {
-			return c.Value, true
-		}
-		switch n.Name {
-		case "pi":
-			return math.Pi, true
-		case "e":
-			return math.E, true
-		}
-	}
-	return 0, false
-}
+// constNumber folds a constant expression outside any equation scope
+// (numbers, arithmetic, built-in functions, pi, e, model constants at their
+// file value).
+func (b *builder) constNumber(e parser.Expr) (float64, bool) { return b.literal(e, nil) }
 
 func (b *builder) distribution(v *parser.Value, what string) (Value, bool) {
 	out := Value{Pos: v.Pos, Kind: DistValue}
