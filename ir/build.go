@@ -888,15 +888,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 			if b.isBroken(md.Target.Name) {
 				return // its own error is reported
 			}
-			var names []string
-			for n := range b.pops {
-				names = append(names, n)
-			}
-			for n := range b.projs {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			b.diags.Errorf(md.Target.Pos, "unknown population or projection %q%s", md.Target.Name, didYouMean(md.Target.Name, names))
+			b.diags.Errorf(md.Target.Pos, "unknown population or projection %q%s", md.Target.Name, didYouMean(md.Target.Name, b.objectNames()))
 			return
 		}
 		v, ok := b.view(md.Target)
@@ -1106,3 +1098,17 @@ func (b *builder) errorf(pos diag.Pos, format string, args ...any) {
 }
 
 var _ = fmt.Sprintf
+
+// objectNames lists the populations and projections, sorted, for
+// did-you-mean hints of an unknown target.
+func (b *builder) objectNames() []string {
+	var names []string
+	for n := range b.pops {
+		names = append(names, n)
+	}
+	for n := range b.projs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

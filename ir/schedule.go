@@ -130,15 +130,7 @@ func (b *builder) settablePath(path string) (settable, string, bool) {
 	if b.isBroken(obj) {
 		return settable{}, "", false
 	}
-	var names []string
-	for n := range b.pops {
-		names = append(names, n)
-	}
-	for n := range b.projs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return settable{}, "unknown population or projection " + quote(obj) + didYouMean(obj, names), false
+	return settable{}, "unknown population or projection " + quote(obj) + didYouMean(obj, b.objectNames()), false
 }
 
 func quote(s string) string { return `"` + s + `"` }

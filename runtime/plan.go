@@ -109,14 +109,7 @@ func (p *Plan) Marshal() ([]byte, error) {
 	if c.RateMonitors == nil {
 		c.RateMonitors = []string{}
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&c); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return results.MarshalJSON(&c)
 }
 
 // WriteFile writes the plan to path, through a temporary file so that a

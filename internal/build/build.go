@@ -141,19 +141,11 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 			// The model hash leaves out comments and layout.
 			res.Notes = append(res.Notes, "only comments or formatting changed in "+filepath.Base(l.Path)+": nothing to rebuild")
 			old.Source = st.Source
-			if data, err := json.MarshalIndent(old, "", "  "); err == nil {
-				os.WriteFile(filepath.Join(abs, stampName), append(data, '\n'), 0o644)
-			}
+			writeStamp(abs, old) // best effort: a stale source hash only repeats this note
 		}
-		if mod.nested {
-			// a deleted or broken go.work is repaired even when nothing else changed
-			note, err := ensureWork(abs)
-			if err != nil {
-				return nil, err
-			}
-			if note != "" {
-				res.Notes = append(res.Notes, note)
-			}
+		// A deleted or broken go.work is repaired even when nothing else changed.
+		if err := res.ensureWork(abs, mod); err != nil {
+			return nil, err
 		}
 		return res, nil
 	}
@@ -186,14 +178,8 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 			os.Remove(filepath.Join(abs, name))
 		}
 	}
-	if mod.nested {
-		note, err := ensureWork(abs)
-		if err != nil {
-			return nil, err
-		}
-		if note != "" {
-			res.Notes = append(res.Notes, note)
-		}
+	if err := res.ensureWork(abs, mod); err != nil {
+		return nil, err
 	}
 
 	t1 := time.Now()
@@ -275,6 +261,19 @@ func (e *InterruptedError) Error() string {
 }
 
 // writeStamp replaces the stamp through a temporary file.
+// ensureWork makes the go.work of a build directory that is its own module
+// (see the package-level ensureWork) and keeps what it says in res.Notes.
+func (res *Result) ensureWork(abs string, mod moduleInfo) error {
+	if !mod.nested {
+		return nil
+	}
+	note, err := ensureWork(abs)
+	if note != "" {
+		res.Notes = append(res.Notes, note)
+	}
+	return err
+}
+
 func writeStamp(abs string, st *stamp) error {
 	data, _ := json.MarshalIndent(st, "", "  ")
 	path := filepath.Join(abs, stampName)

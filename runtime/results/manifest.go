@@ -158,11 +158,17 @@ func (m *Manifest) Marshal() ([]byte, error) {
 		cpu.Setup, cpu.Simulate = RoundSeconds(cpu.Setup), RoundSeconds(cpu.Simulate)
 		c.CPUS = &cpu
 	}
+	return MarshalJSON(&c)
+}
+
+// MarshalJSON is the JSON of the files annc writes (manifests, plans):
+// indented by two spaces, with no HTML escaping, ending in a newline.
+func MarshalJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&c); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
