@@ -47,6 +47,7 @@ type view struct {
 	FiniteChecks  string // body of CheckFinite
 	FiniteVars    string // body of CheckFiniteVars
 	Learns        bool   // some projection has synapse equations or post_spike code
+	Fused         string // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
 	GenVersion    int    // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
@@ -163,12 +164,17 @@ func (g *generator) buildView() *view {
 	for _, c := range m.Constants {
 		v.Consts = append(v.Consts, constView{Field: g.consts[c], Name: c.Name, Value: g.floatLit64(c.Value)})
 	}
+	g.fuse()
 	// Neuron types and projections first: their bodies decide helper arrays.
 	for _, nt := range g.ntypes {
 		v.Code = append(v.Code, g.neuronCode(nt))
 	}
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projCode(pj))
+	}
+	if g.fused {
+		v.Fused = strings.TrimRight(g.fusedStep(), "\n")
+		v.Code = append(v.Code, g.fusedCode())
 	}
 	var set, get strings.Builder
 	for _, p := range g.pops {
@@ -602,7 +608,7 @@ func (g *generator) monView(mo *mon) monView {
 			} else {
 				fmt.Fprintf(&setup, "m.EnableSpikes(nil)\nm.Neurons = n.%s.Size\n", p.field)
 			}
-			fmt.Fprintf(&late, "if m.Recording() {\nfor _, r := range n.%s.Spiked {\nm.Spike(n.Core.Step, int(r))\n}\n}\n", p.field)
+			fmt.Fprintf(&late, "m.Spikes(n.Core.Step, n.%s.Spiked)\n", p.field)
 			continue
 		}
 		var src string

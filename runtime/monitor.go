@@ -321,6 +321,35 @@ func (m *Monitor) Spike(step int64, rank int) {
 	m.spikeRanks = append(m.spikeRanks, int64(rank))
 }
 
+// Spikes records the spikes of one step, ranks ascending: Spike for each,
+// with the checks made once and the buffers grown by doubling (append grows
+// large slices by a quarter, copying them over and over in a long run).
+func (m *Monitor) Spikes(step int64, ranks []int32) {
+	if !m.spikes || !m.recording || len(ranks) == 0 {
+		return
+	}
+	if m.spikeMask != nil || m.spikeTimesStream != nil {
+		for _, r := range ranks {
+			m.Spike(step, int(r))
+		}
+		return
+	}
+	n := len(m.spikeSteps)
+	if cap(m.spikeSteps)-n < len(ranks) || cap(m.spikeRanks)-n < len(ranks) {
+		c := max(2*n, n+len(ranks), 1024)
+		m.spikeSteps = append(makeHuge[int64](0, c), m.spikeSteps...)
+		m.spikeRanks = append(makeHuge[int64](0, c), m.spikeRanks...)
+	}
+	steps := m.spikeSteps[n : n+len(ranks)]
+	out := m.spikeRanks[n : n+len(ranks)]
+	for i, r := range ranks {
+		steps[i] = step
+		out[i] = int64(r)
+	}
+	m.spikeSteps = m.spikeSteps[:n+len(ranks)]
+	m.spikeRanks = m.spikeRanks[:n+len(ranks)]
+}
+
 // flushSpikes writes the buffered spikes of one step, sorted by rank.
 func (m *Monitor) flushSpikes() {
 	if len(m.pendingRanks) == 0 {
