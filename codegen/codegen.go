@@ -23,6 +23,7 @@ import (
 
 	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // GenVersion is the version of the interface to the runtime that the
@@ -199,7 +200,8 @@ type proj struct {
 	pre, post *pop
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
-	preArrays []string // per-presynaptic-neuron arrays of hoisted sub-expressions
+	low       *lower.Proj // its loops, lowered
+	preArrays []string    // per-presynaptic-neuron arrays of hoisted sub-expressions
 	fills     []fillMethod
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool

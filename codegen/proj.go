@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // projCode prints the Go type of a projection and its methods.
@@ -16,6 +17,8 @@ func (g *generator) projCode(pj *proj) string {
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
 	// Bodies first: they decide the hoisted arrays the struct holds.
+	d := maxDelaySteps(p, g.m.Dt)
+	pj.low = lower.Projection(p, st, d > 1 || d < 0)
 	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
 		if staticSpiking(st) {
@@ -423,11 +426,16 @@ func (g *generator) rateLoop(pj *proj, sumF string, delayed map[string]string, p
 	c.written = map[*ir.Var]bool{}
 	c.delayed = delayed
 	var fb strings.Builder
-	if delayed == nil {
+	lp := pj.low.Rate
+	switch {
+	case perSynDelay:
+		lp = pj.low.RateSynDelay
+	case delayed != nil:
+		lp = pj.low.RateUniformDelay
+	default:
 		c.preFill = &fb
 	}
-	c.hoistLoop()
-	psp := c.expr(st.Psp).float()
+	psp := c.expr(lp.Value).float()
 	var b strings.Builder
 	b.WriteString("{\n")
 	c.outer.write(&b)
@@ -615,22 +623,15 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PreSpike)
-	c.hoistLoop()
-	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
+	lp := pj.low.Spike
 	var decay, body, plastic strings.Builder
-	g.decayCode(c, &decay, true)
+	g.decayCode(c, lp, &decay, true)
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, isTarget)
+		c.stmts(&body, lp.Body, nil)
 	}
 	c.tgt = ""
-	var others []ir.Stmt
-	for _, s := range st.PreSpike {
-		if !isTarget(s.(*ir.Assign)) {
-			others = append(others, s)
-		}
-	}
-	usesLearning := c.weightGated(&plastic, others)
+	usesLearning := c.weightGated(&plastic, lp.Others)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
 	if usesLearning {
@@ -670,9 +671,8 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 // default a presynaptic event decays them as ANNarchy 5 does, over one step
 // less than has elapsed (to the step the spike was emitted in, although the
 // event is stamped with the current step); with ExactDecay over every step.
-func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
-	st := c.pj.st
-	if len(st.Decays) == 0 {
+func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool) {
+	if len(lp.Decays) == 0 {
 		return
 	}
 	g.use("math")
@@ -681,7 +681,7 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 		now = "(n.Core.Step - 1)"
 	}
 	fmt.Fprintf(b, "el := %s\n", g.conv("float64("+now+"-pj.lastEv[k]) * n.Dt"))
-	for _, d := range st.Decays {
+	for _, d := range lp.Decays {
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
 		rate := c.expr(d.Rate).float()
@@ -722,29 +722,31 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	if usesPiPost {
 		g.fail("projection %s: postsynaptic equations read a presynaptic variable", pj.p.Name)
 	}
-	c.hoistLoop()
+	lp := pj.low.Learn
 	var local strings.Builder
-	c.stmts(&local, st.LocalUpdate, nil)
+	if lp != nil {
+		c.stmts(&local, lp.Body, nil)
+	}
 	// The vector kernel over runs of consecutive presynaptic ranks, the
 	// remainders of the runs in Go (absolute synapse index k).
 	var vec string
 	var items strings.Builder
-	if k, kc := g.simdSynLoop(pj, c); k != nil {
+	if k, kc := g.simdSynLoop(pj, lp); k != nil {
+		invs, arrays := c.kernelOperands(kc)
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
 		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
-		c.stmts(&tail, st.LocalUpdate, nil)
+		c.stmts(&tail, lp.Body, nil)
 		tailPi := c.usesPi
 		c.temps, c.rowRel, c.usesPi = temps, rowRel, usesPi || tailPi
 		var v strings.Builder
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
-		for i, e := range kc.invs {
-			g.useIn(e)
+		for i, e := range invs {
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
-		for i, a := range kc.arrays {
+		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
@@ -809,10 +811,10 @@ func (g *generator) postSpikeCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PostSpike)
-	c.hoistLoop()
+	lp := pj.low.PostSpike
 	var body strings.Builder
-	g.decayCode(c, &body, false)
-	usesLearning := c.weightGated(&body, st.PostSpike)
+	g.decayCode(c, lp, &body, false)
+	usesLearning := c.weightGated(&body, lp.Body)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
 	if usesLearning {
@@ -885,6 +887,13 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 		walk(x.C, fn)
 		walk(x.A, fn)
 		walk(x.B, fn)
+	case *lower.Mul:
+		walk(x.X, fn)
+		walk(x.By, fn)
+	case *lower.Use:
+		if x.Slot == nil {
+			walk(x.Expr, fn)
+		}
 	}
 }
 
@@ -996,11 +1005,10 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	c.pj = pj
 	c.written = map[*ir.Var]bool{}
 	c.wExpr = "ws[x]"
-	c.hoistLoop()
 	var body strings.Builder
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, nil)
+		c.stmts(&body, pj.low.Spike.Body, nil)
 	}
 	c.tgt = ""
 	if body.Len() == 0 {
