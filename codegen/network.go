@@ -593,7 +593,7 @@ func (g *generator) monView(mo *mon) monView {
 	}
 	idx := 0
 	for _, vr := range m.Vars {
-		if vr.Kind == ir.MonSpike {
+		if lang.MonitorKinds[vr.Kind].Spikes {
 			if p == nil || !p.nt.t.Spiking {
 				g.fail("monitor %s: spikes of a non-spiking target", m.Name)
 			}
@@ -611,7 +611,7 @@ func (g *generator) monView(mo *mon) monView {
 		isEarly := false
 		varShape := "" // a frame shape other than the target's
 		switch {
-		case vr.Kind == ir.MonSum && p != nil:
+		case vr.Kind == lang.MonSum && p != nil:
 			f := p.nt.sumField[vr.Target]
 			if f == "" {
 				g.fail("monitor %s: population %s has no sum(%s)", m.Name, p.p.Name, vr.Target)
