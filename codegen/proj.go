@@ -801,7 +801,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	var r strings.Builder
 	r.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
 	if frozen {
-		r.WriteString("frozen := pj.frozen\n")
+		r.WriteString("frozen := pj.frozen\n_ = frozen\n")
 	}
 	for _, x := range gc.outer.binds {
 		fmt.Fprintf(&r, "%s := %s\n_ = %s\n", x.name, x.init, x.name)
