@@ -75,6 +75,7 @@ type projView struct {
 	InitVars          string
 	Draw              bool
 	Learn, PostSpike  bool
+	Frozen            bool // the synapse equations run (except w's) while learning is disabled
 	Rings             bool
 	PreIndex          int // population indexes and names, for WithOnly
 	PostIndex         int
@@ -362,6 +363,7 @@ func (g *generator) projView(pj *proj) projView {
 		Draw:      len(st.Randoms) > 0,
 		Learn:     len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0,
 		PostSpike: st.Spiking && len(st.PostSpike) > 0,
+		Frozen:    runsFrozen(st),
 		Rings:     len(pj.rateRings) > 0,
 		Build:     g.buildCode(pj),
 	}
