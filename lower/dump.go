@@ -175,7 +175,7 @@ func Dump(m *ir.Model, mayDelay func(*ir.Projection) bool) string {
 			continue
 		}
 		pl := Projection(p, st, mayDelay(p))
-		loops := []*Loop{pl.RateUniformDelay, pl.RateSynDelay, pl.Rate, pl.Spike, pl.PostSpike, pl.Learn}
+		loops := []*Loop{pl.RateUniformDelay, pl.RateSynDelay, pl.Rate, pl.Spike, pl.PostSpike, pl.Learn, pl.Create, pl.Prune}
 		header := false
 		for _, lp := range loops {
 			if lp == nil {
@@ -216,6 +216,9 @@ func (lp *Loop) dump(b *strings.Builder) {
 	stmts("other pre_spike", lp.Others)
 	if lp.Value != nil {
 		fmt.Fprintf(b, "    psp %s\n", String(lp.Value))
+	}
+	if lp.Cond != nil {
+		fmt.Fprintf(b, "    where %s\n", String(lp.Cond))
 	}
 	if lp.Spike != nil {
 		fmt.Fprintf(b, "    spike if %s\n", String(lp.Spike))

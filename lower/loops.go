@@ -19,6 +19,7 @@ type Loop struct {
 	// the pre_spike statements that do not write g_target (after Body).
 	Kept, Body, Others []ir.Stmt
 	Value              ir.Expr   // the psp of a transmission
+	Cond               ir.Expr   // the condition of creating or pruning
 	Decays             []Decay   // event-driven variables brought to now first
 	Spike              ir.Expr   // the spike condition (after Body)
 	Reset              []ir.Stmt // the reset of a neuron that spiked
@@ -64,6 +65,7 @@ type Proj struct {
 	Spike                                *Loop // pre_spike of the spikes that arrive
 	Learn                                *Loop // per-synapse equations
 	PostSpike                            *Loop // post_spike of the post neurons that spiked
+	Create, Prune                        *Loop // structural plasticity: the conditions
 }
 
 // Projection lowers the loops of p with synapse type st (the projection's,
@@ -110,6 +112,18 @@ func Projection(p *ir.Projection, st *ir.SynapseType, mayDelay bool) *Proj {
 			out.RateSynDelay = rate("synapses of each post neuron, a delay each", config{delayed: true})
 		}
 		out.Rate = rate("synapses of each post neuron", config{preArrays: true})
+	}
+	if c := st.Creating; c != nil {
+		l, lp := syn("create", "pre/post pairs of each post neuron", config{row: true})
+		lp.Cond = l.expr(c.Cond)
+		lp.Slots = l.slots
+		out.Create = lp
+	}
+	if c := st.Pruning; c != nil {
+		l, lp := syn("prune", "synapses", config{})
+		lp.Cond = l.expr(c.Cond)
+		lp.Slots = l.slots
+		out.Prune = lp
 	}
 	if len(st.LocalUpdate) > 0 {
 		l, lp := syn("learn", "synapses of each post neuron", config{row: true, preArrays: true, written: writtenVars(st.PostUpdate, st.LocalUpdate)})

@@ -32,7 +32,7 @@ func mayDelay(p *ir.Projection) bool {
 // stdp (event-driven traces, post_spike), bcm (per-synapse equations with
 // per-row slots), hh_gamma (per-presynaptic arrays, many invariants).
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"coba", "stdp", "bcm", "hh_gamma"} {
+	for _, name := range []string{"coba", "stdp", "bcm", "hh_gamma", "structural_plasticity"} {
 		t.Run(name, func(t *testing.T) {
 			l, err := build.Load(filepath.Join("..", "examples", name, "model.yaml"))
 			if err != nil || l.Model == nil || l.Diags.HasErrors() {
