@@ -47,6 +47,7 @@ type view struct {
 	FiniteChecks  string // body of CheckFinite
 	FiniteVars    string // body of CheckFiniteVars
 	Learns        bool   // some projection has synapse equations or post_spike code
+	Sync          bool   // some projection stores variables per presynaptic neuron: Core.SetSync
 	GenVersion    int    // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
@@ -192,6 +193,10 @@ func (g *generator) buildView() *view {
 	}
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projMethods(pj))
+	}
+	if code := g.syncCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.Sync = true
 	}
 	for _, c := range m.Constants {
 		f := g.consts[c]
@@ -360,6 +365,9 @@ func (g *generator) finiteChecks(params bool) string {
 				continue
 			}
 			f := "pj." + pj.fld[vr]
+			if pj.byPre[vr] != "" {
+				fmt.Fprintf(&body, "pj.syncOut()\n")
+			}
 			switch vr.Loc {
 			case ir.Global:
 				fmt.Fprintf(&body, "if err := annrt.CheckScalar(%q, %q, true, %s); err != nil {\nreturn err\n}\n", pj.p.Name, vr.Name, f)
@@ -427,6 +435,9 @@ func (g *generator) projView(pj *proj, set, get *strings.Builder, paths *[]strin
 		}
 		fmt.Fprintf(b, "if err := %s; err != nil {\nreturn fmt.Errorf(\"projection %s: %s: %%w\", err)\n}\n",
 			g.setCall("pj."+f, o.Var, g.valueLit(o.Value), rng), pj.p.Name, o.Var.Name)
+	}
+	if len(pj.byPre) > 0 {
+		iv.WriteString("pj.syncIn()\n")
 	}
 	pv.InitParams, pv.InitVars = ip.String(), iv.String()
 	base := "n." + pj.field + "."
@@ -638,6 +649,9 @@ func (g *generator) monView(mo *mon) monView {
 				}
 			}
 			src = "n." + pj.field + "." + f
+			if vr.Var != nil && pj.byPre[vr.Var] != "" {
+				src = "n." + pj.field + ".syncOut()\n" + src
+			}
 		}
 		sh := shape
 		if global {
@@ -1006,4 +1020,21 @@ func (g *generator) onlyCases() (string, []string) {
 		fmt.Fprintf(&b, "case %q:\n%s\n", name, strings.Join(stmts[name], "\n"))
 	}
 	return b.String(), names
+}
+
+// syncCode prints the network's syncOut and syncIn (Core.SetSync) when a
+// projection stores variables per presynaptic neuron.
+func (g *generator) syncCode() string {
+	var out, in strings.Builder
+	for _, pj := range g.projs {
+		if len(pj.byPre) > 0 {
+			fmt.Fprintf(&out, "if pj := n.%s; pj != nil {\npj.syncOut()\n}\n", pj.field)
+			fmt.Fprintf(&in, "if pj := n.%s; pj != nil {\npj.syncIn()\n}\n", pj.field)
+		}
+	}
+	if out.Len() == 0 {
+		return ""
+	}
+	return "// syncOut writes the variables stored per presynaptic neuron into their\n// per-synapse slices (Core.SetSync).\nfunc (n *Network) syncOut() {\n" + out.String() +
+		"}\n\n// syncIn adopts what was written into those slices.\nfunc (n *Network) syncIn() {\n" + in.String() + "}\n"
 }

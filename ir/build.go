@@ -742,6 +742,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	b.checkSideRefs(sy, pr)
 	pr.Override = b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name)
 	pr.Connector = b.connector(pd.Connector, pre, post)
+	pr.PerPre = perPre(pr)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
 }
