@@ -139,6 +139,9 @@ func (g *generator) projCode(pj *proj) string {
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
+	if runsFrozen(st) {
+		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
+	}
 	if transmitRange != "" {
 		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
@@ -763,6 +766,30 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
+	frozen := runsFrozen(st)
+	// local prints the per-synapse equations; with frozen, the statements
+	// writing w run only while learning (ANNarchy's plasticity switch).
+	rest := st.LocalUpdate
+	local := func(c *exprPrinter, out *strings.Builder) {
+		if !frozen {
+			c.stmts(out, rest, nil)
+			return
+		}
+		for _, s := range rest {
+			if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+				out.WriteString("if !frozen {\n")
+				c.stmts(out, []ir.Stmt{s}, nil)
+				out.WriteString("}\n")
+				continue
+			}
+			c.stmts(out, []ir.Stmt{s}, nil)
+		}
+	}
+	vecOK := ""
+	if frozen {
+		b.WriteString("pj.frozen = !n.learnOn(pj.Index)\n")
+		vecOK = "!pj.frozen && "
+	}
 	gc := g.newCtx(mSynGlobal)
 	gc.pj = pj
 	gc.written = writtenVars(st.GlobalUpdate)
@@ -773,13 +800,12 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	if len(st.PostUpdate)+len(st.LocalUpdate) == 0 {
 		return b.String(), ""
 	}
-	local := st.LocalUpdate
 	if pj.compact {
 		// The equations of the variables stored per presynaptic neuron run
 		// first, once per presynaptic rank (ir.SplitPerPre); the others
 		// after them, per synapse, reading those values.
 		var perPre []ir.Stmt
-		perPre, local = ir.SplitPerPre(local, pj.p.PerPre)
+		perPre, rest = ir.SplitPerPre(rest, pj.p.PerPre)
 		pc := g.newCtx(mSynLocal)
 		pc.pj = pj
 		pc.written = writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
@@ -793,7 +819,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		b.WriteString("{\nc := pj.C\n")
 		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPre)))
 		b.WriteString("}\npj.byPreNew = true\n")
-		if len(st.PostUpdate)+len(local) == 0 {
+		if len(st.PostUpdate)+len(rest) == 0 {
 			return b.String(), ""
 		}
 	}
@@ -815,8 +841,8 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		g.fail("projection %s: postsynaptic equations read a presynaptic variable", pj.p.Name)
 	}
 	c.hoistLoop()
-	var localCode strings.Builder
-	c.stmts(&localCode, local, nil)
+	var loc strings.Builder
+	local(c, &loc)
 	// The vector kernel over runs of consecutive presynaptic ranks, the
 	// remainders of the runs in Go (absolute synapse index k); not for the
 	// remaining equations of the per-presynaptic storage.
@@ -831,11 +857,11 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
 		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
-		c.stmts(&tail, st.LocalUpdate, nil)
+		local(c, &tail)
 		tailPi := c.usesPi
 		c.temps, c.rowRel, c.usesPi = temps, rowRel, usesPi || tailPi
 		var v strings.Builder
-		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
+		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range kc.invs {
 			g.useIn(e)
@@ -855,7 +881,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		v.WriteString(tail.String())
 		v.WriteString("}\n}\nreturn\n}\n")
 		vec = v.String()
-		fmt.Fprintf(&items, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\nitems = len(runs) / 3\n}\n", k.fn)
+		fmt.Fprintf(&items, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\nitems = len(runs) / 3\n}\n", vecOK, k.fn)
 	}
 	// The loops over postsynaptic neurons (or runs of synapses) run in
 	// learnRange over one chunk [lo, hi) of them, split by Core.Split.
@@ -869,6 +895,9 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 
 	var r strings.Builder
 	r.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	if frozen {
+		r.WriteString("frozen := pj.frozen\n")
+	}
 	for _, x := range gc.outer.binds {
 		fmt.Fprintf(&r, "%s := %s\n_ = %s\n", x.name, x.init, x.name)
 	}
@@ -878,18 +907,44 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	r.WriteString(post.String())
 	r.WriteString("rpre := pre[lo:hi]\n")
 	c.row.write(&r)
-	if localCode.Len() > 0 {
+	if loc.Len() > 0 {
 		r.WriteString("for k := range rpre {\n")
 		if c.usesPi {
 			r.WriteString("pi := int(rpre[k])\n")
 		}
-		r.WriteString(localCode.String())
+		r.WriteString(loc.String())
 		r.WriteString("}\n")
 	} else {
 		r.WriteString("_ = rpre\n")
 	}
 	r.WriteString("}\n")
 	return b.String(), r.String()
+}
+
+// runsFrozen reports whether a projection's synapse equations keep running
+// while its learning is disabled: as in ANNarchy, a spiking projection then
+// only stops changing w (a rate-coded one stops all its equations), so this
+// matters for spiking synapses with equations of other variables.
+func runsFrozen(st *ir.SynapseType) bool {
+	if !st.Spiking {
+		return false
+	}
+	for _, list := range [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate} {
+		for _, s := range list {
+			if a, ok := s.(*ir.Assign); ok && !writesWeight(a) {
+				if _, ok := a.LHS.(*ir.VarRef); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// writesWeight reports whether a statement assigns the weight w.
+func writesWeight(a *ir.Assign) bool {
+	r, ok := a.LHS.(*ir.VarRef)
+	return ok && r.Var != nil && r.Var.Name == "w"
 }
 
 // fillSplit registers a method name(n, chunk, lo, hi) running fill over the

@@ -868,9 +868,6 @@ func (b *builder) checkSideRefs(sy *synType, pr *Projection) {
 	}
 }
 
-// monVarRe matches "sum(exc)" and "sum()".
-var monVarRe = regexp.MustCompile(`^\s*sum\(\s*([A-Za-z_][A-Za-z0-9_]*)?\s*\)\s*$`)
-
 func (b *builder) monitor(md *parser.MonitorDef) {
 	if md.Broken {
 		return // its errors are reported
@@ -933,24 +930,26 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 			continue
 		}
 		seen[name] = true
-		if m := monVarRe.FindStringSubmatch(name); m != nil {
-			if mon.Proj != nil {
-				b.diags.Errorf(val.Pos, "%s can only be recorded from populations", name)
-				continue
-			}
-			if mon.View != nil && !readsSum(mon.View.Pop.Type, m[1]) {
-				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(m[1], targets))
-				continue
-			}
-			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonSum, Target: m[1]})
+		kind, arg := lang.MatchMonitorVar(name)
+		row := lang.MonitorKinds[kind]
+		switch {
+		case row.Spikes && (mon.Proj != nil || !spiking):
+			b.diags.Errorf(val.Pos, "%s can only be recorded from spiking populations", name)
+			continue
+		case !row.Projections && mon.Proj != nil:
+			b.diags.Errorf(val.Pos, "%s can only be recorded from populations", name)
 			continue
 		}
-		if name == "spike" {
-			if mon.Proj != nil || !spiking {
-				b.diags.Errorf(val.Pos, "spike can only be recorded from spiking populations")
+		switch kind {
+		case lang.MonSum:
+			if !readsSum(mon.View.Pop.Type, arg) {
+				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(arg, targets))
 				continue
 			}
-			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonSpike})
+			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: kind, Target: arg})
+			continue
+		case lang.MonSpike:
+			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: kind})
 			continue
 		}
 		var v *Var
@@ -968,7 +967,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 			b.diags.Errorf(val.Pos, "%s has no variable %q%s", typeName, name, didYouMean(name, names))
 			continue
 		}
-		mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonVar, Var: v})
+		mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: lang.MonVar, Var: v})
 	}
 	obj := md.Target.Name
 	for i := range mon.Vars {

@@ -2,7 +2,10 @@ package ir
 
 // This file holds the IR types; doc.go describes the package.
 
-import "github.com/annc/annc/internal/diag"
+import (
+	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
+)
 
 // Locality says how many values a variable has.
 type Locality int
@@ -457,21 +460,12 @@ type Projection struct {
 	DecodeSteps int
 }
 
-// MonVarKind says what a monitored name is.
-type MonVarKind int
-
-const (
-	MonVar   MonVarKind = iota // a variable or parameter
-	MonSpike                   // "spike"
-	MonSum                     // "sum(target)"
-)
-
 // MonitorVar is one recorded quantity.
 type MonitorVar struct {
 	Name   string // as written: "v", "spike", "sum(exc)"
-	Kind   MonVarKind
-	Var    *Var
-	Target string // MonSum
+	Kind   lang.MonKind
+	Var    *Var   // lang.MonVar
+	Target string // lang.MonSum
 	Unit   string // from the model's units:, "" when it gives none
 }
 
