@@ -103,9 +103,9 @@ type exprPrinter struct {
 	// per-synapse loop moves to per-presynaptic arrays, printed as their
 	// fill prints it (the same operations, so the same bits).
 	preInline bool
-	wExpr   string            // how w reads, when not pj.W[k] (pre-major weight copies)
-	tgt     string            // the target g_target stands for (default: the first)
-	cache   *varCache         // per-neuron variables kept in locals (neuron loops)
+	wExpr     string    // how w reads, when not pj.W[k] (pre-major weight copies)
+	tgt       string    // the target g_target stands for (default: the first)
+	cache     *varCache // per-neuron variables kept in locals (neuron loops)
 }
 
 func (g *generator) newCtx(m mode) *exprPrinter {

@@ -3,9 +3,9 @@ package e2e
 import "testing"
 
 type perPreOut struct {
-	Spikes                                int
+	Spikes                               int
 	Run, Callbacks, Uniform, Reset, Load string
-	GetUniform, LoadSame                  bool
+	GetUniform, LoadSame                 bool
 }
 
 // TestPerPreStorage: the GABA_A gating s of HH gamma is stored and
