@@ -216,8 +216,6 @@ type proj struct {
 // ranks [lo, hi).
 type fillMethod struct{ name, body string }
 
-func (pj *proj) fieldOf(v *ir.Var) string { return pj.fld[v] }
-
 // mon is a monitor.
 type mon struct {
 	m     *ir.Monitor

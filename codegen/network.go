@@ -47,6 +47,7 @@ type view struct {
 	FiniteChecks  []finiteObj // what CheckFinite checks
 	FiniteVars    []finiteObj // what CheckFiniteVars checks
 	Learns        bool        // some projection has synapse equations or post_spike code
+	Structural    bool        // some projection prunes or creates synapses
 	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
@@ -271,6 +272,10 @@ func (g *generator) buildView() *view {
 	if code := g.embedCode(); code != "" {
 		v.Code = append(v.Code, code)
 	}
+	if code := g.structNetCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.Structural = true
+	}
 	if code := g.scheduleCode(); code != "" {
 		v.Code = append(v.Code, code)
 		v.HasSchedule = true
@@ -389,6 +394,7 @@ func (g *generator) projView(pj *proj) projView {
 		fmt.Fprintf(b, "if err := %s; err != nil {\nreturn fmt.Errorf(\"projection %s: %s: %%w\", err)\n}\n",
 			g.setCall("pj."+f, o.Var, g.valueLit(o.Value), rng), pj.p.Name, o.Var.Name)
 	}
+	iv.WriteString(g.structInit(pj))
 	if len(pj.byPre) > 0 {
 		iv.WriteString("pj.syncIn()\n")
 	}

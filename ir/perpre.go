@@ -7,8 +7,9 @@ package ir
 // with the same operations, so the numbers are exactly those of one
 // computation per synapse (README, "Variables stored per presynaptic neuron").
 
-// perPre decides which variables of pr qualify (Projection.PerPre). A
-// variable x qualifies when
+// perPre decides which variables of pr qualify (Projection.PerPre): none
+// when the synapse type prunes or creates synapses; otherwise a variable x
+// qualifies when
 //
 //  1. it is a per-synapse float (or int) variable of the synapse type, not w,
 //     not a parameter and not event-driven;
@@ -26,6 +27,9 @@ package ir
 //     before x's last assignment (the per-presynaptic equations run first).
 func perPre(pr *Projection) []*Var {
 	st := pr.Type
+	if st.Pruning != nil || st.Creating != nil {
+		return nil // synapses come and go, created ones with their initial values
+	}
 	cand := map[*Var]bool{}
 	for _, v := range st.Vars {
 		if v.Loc == Local && !v.IsParam && !v.EventDriven && v.Name != "w" && v.Type != Bool && uniformInit(v, pr) {

@@ -126,8 +126,6 @@ func checkHeld(mons []*Monitor, core *Core, perRun, limit int64, parallel int) e
 		"or raise -max-memory (0 for no limit)", FormatBytes(held), core.Time(), FormatBytes(limit), share)
 }
 
-func (f *runnerFlags) checkEvery() int64 { return f.guard.checkEvery }
-
 // inFlight is the number of runs held in memory at once.
 func (r *runner) inFlight() int {
 	f := r.flags

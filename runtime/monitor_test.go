@@ -300,30 +300,7 @@ func BenchmarkMonitorFrame(b *testing.B) {
 	}
 }
 
-func TestSpikeStatistics(t *testing.T) {
-	// neuron 0 at 1, 3, 7 ms; neuron 2 at 2, 4, 6, 8 ms; neuron 5 at 9 ms
-	times := []float64{1, 2, 3, 4, 6, 7, 8, 9}
-	ranks := []int64{0, 2, 0, 2, 2, 0, 2, 5}
-	if got := Histogram(times, 0, 10, 2.5); !reflect.DeepEqual(got, []int{2, 2, 2, 2}) {
-		t.Errorf("Histogram = %v", got)
-	}
-	if got := Histogram(times, 2, 8, 2); !reflect.DeepEqual(got, []int{2, 1, 2}) {
-		t.Errorf("Histogram [2,8) = %v", got)
-	}
-	// 2 spikes of 4 neurons in 2.5 ms = 200 Hz
-	if got := PopulationRate(times, 4, 0, 10, 2.5); !reflect.DeepEqual(got, []float64{200, 200, 200, 200}) {
-		t.Errorf("PopulationRate = %v", got)
-	}
-	if got := ISI(times, ranks); !reflect.DeepEqual(got, []float64{2, 4, 2, 2, 2}) {
-		t.Errorf("ISI = %v", got)
-	}
-	// neuron 0: ISIs 2, 4: mean 3, sd 1, CV 1/3; neuron 2: 2, 2, 2: CV 0
-	if got := CV(times, ranks); math.Abs(got-1.0/6) > 1e-15 {
-		t.Errorf("CV = %v, want 1/6", got)
-	}
-	if !math.IsNaN(CV([]float64{1, 2}, []int64{0, 0})) {
-		t.Errorf("CV of one interval should be NaN")
-	}
+func TestMonitorRasterOrder(t *testing.T) {
 	m := NewMonitor("m", "P", 1, true)
 	m.EnableSpikes(nil)
 	m.Spike(3, 1)
