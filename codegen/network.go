@@ -47,6 +47,7 @@ type view struct {
 	FiniteChecks  []finiteObj // what CheckFinite checks
 	FiniteVars    []finiteObj // what CheckFiniteVars checks
 	Learns        bool        // some projection has synapse equations or post_spike code
+	Structural    bool        // some projection prunes or creates synapses
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
@@ -265,6 +266,10 @@ func (g *generator) buildView() *view {
 	if code := g.embedCode(); code != "" {
 		v.Code = append(v.Code, code)
 	}
+	if code := g.structNetCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.Structural = true
+	}
 	if code := g.scheduleCode(); code != "" {
 		v.Code = append(v.Code, code)
 		v.HasSchedule = true
@@ -383,6 +388,7 @@ func (g *generator) projView(pj *proj) projView {
 		fmt.Fprintf(b, "if err := %s; err != nil {\nreturn fmt.Errorf(\"projection %s: %s: %%w\", err)\n}\n",
 			g.setCall("pj."+f, o.Var, g.valueLit(o.Value), rng), pj.p.Name, o.Var.Name)
 	}
+	iv.WriteString(g.structInit(pj))
 	pv.InitParams, pv.InitVars = ip.String(), iv.String()
 	return pv
 }

@@ -118,6 +118,7 @@ func (g *generator) projCode(pj *proj) string {
 	for _, f := range pj.fills {
 		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
 	}
+	b.WriteString(g.structFields(pj))
 	w("}\n\n")
 	if kern != nil {
 		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
@@ -183,6 +184,7 @@ func (pj *%s) SyncWeights() {
 	if static {
 		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\npj.SyncWeights()\n", g.ft)
 	}
+	b.WriteString(g.structAlloc(pj))
 	w("_ = ns\n}\n\n")
 
 	var params, vars []*ir.Var
@@ -257,6 +259,7 @@ func (pj *%s) SyncWeights() {
 	if postSpike != "" {
 		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
 	}
+	b.WriteString(g.structMethods(pj))
 	return b.String()
 }
 
@@ -798,7 +801,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	var r strings.Builder
 	r.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
 	if frozen {
-		r.WriteString("frozen := pj.frozen\n")
+		r.WriteString("frozen := pj.frozen\n_ = frozen\n")
 	}
 	for _, x := range gc.outer.binds {
 		fmt.Fprintf(&r, "%s := %s\n_ = %s\n", x.name, x.init, x.name)
@@ -948,7 +951,7 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 // pre-major copies of the weights and post ranks, contiguous per
 // presynaptic neuron, instead of gathering through C.PreIdx.
 func staticSpiking(st *ir.SynapseType) bool {
-	if !st.Spiking || len(st.Decays) > 0 || len(st.PostSpike) > 0 {
+	if !st.Spiking || len(st.Decays) > 0 || len(st.PostSpike) > 0 || st.Pruning != nil || st.Creating != nil {
 		return false
 	}
 	all := [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike}
