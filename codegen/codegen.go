@@ -200,9 +200,15 @@ type proj struct {
 	pre, post *pop
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
-	low       *lower.Proj // its loops, lowered
+	lowered   *lower.Proj // its loops, lowered (for both storages of PerPre variables)
+	low       *lower.Proj // the loops being printed
 	preArrays []string    // per-presynaptic-neuron arrays of hoisted sub-expressions
 	fills     []fillMethod
+	// byPre names the per-presynaptic array of each variable of
+	// ir.Projection.PerPre; compact makes the printers read them (the code
+	// of a projection is printed once per storage when they differ).
+	byPre     map[*ir.Var]string
+	compact   bool
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
@@ -364,6 +370,10 @@ func (g *generator) newProj(p *ir.Projection) {
 			continue
 		}
 		pj.fld[v] = nm.get(exported(v.Name))
+	}
+	pj.byPre = map[*ir.Var]string{}
+	for _, v := range p.PerPre {
+		pj.byPre[v] = "byPre" + pj.fld[v]
 	}
 	for i, r := range st.Randoms {
 		pj.randField[r] = fmt.Sprintf("rnd%d", i)

@@ -85,9 +85,13 @@ type exprPrinter struct {
 	slotTypes map[*lower.Slot]vtype // printed type of each slot bound
 	preFill   *strings.Builder      // code computing per-presynaptic-neuron arrays [lo, hi)
 	preCost   int                   // estimated work of preFill per presynaptic neuron
-	wExpr     string                // how w reads, when not pj.W[k] (pre-major weight copies)
-	tgt       string                // the target g_target stands for (default: the first)
-	cache     *varCache             // per-neuron variables kept in locals (neuron loops)
+	// preInline: a loop over presynaptic ranks computes in place what a
+	// per-synapse loop moves to per-presynaptic arrays, printed as their
+	// fill prints it (the same operations, so the same bits).
+	preInline bool
+	wExpr     string    // how w reads, when not pj.W[k] (pre-major weight copies)
+	tgt       string    // the target g_target stands for (default: the first)
+	cache     *varCache // per-neuron variables kept in locals (neuron loops)
 }
 
 func (g *generator) newCtx(m mode) *exprPrinter {

@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/annc/annc/lower"
@@ -40,6 +41,15 @@ func (c *exprPrinter) bindSlot(s *lower.Slot, sc *scope) printedExpr {
 func (c *exprPrinter) preArray(s *lower.Slot) printedExpr {
 	key := "prearr." + s.Name
 	c.usesPi = true
+	if c.preInline {
+		// A loop over presynaptic ranks computes it in place, as the
+		// fill of the array would.
+		p := c.expr(s.Value)
+		if p.t == tBool {
+			p = p.float()
+		}
+		return atom("("+p.s+")", tFloat)
+	}
 	if n, ok := c.outer.byKey[key]; ok {
 		return atom(n+"[pi]", tFloat)
 	}
@@ -52,8 +62,12 @@ func (c *exprPrinter) preArray(s *lower.Slot) printedExpr {
 	if p.t == tBool {
 		p = p.float()
 	}
+	// The same slot printed again for the other storage of the
+	// projection's variables (proj.compact) keeps its array.
 	field := s.Name
-	c.pj.preArrays = append(c.pj.preArrays, field)
+	if !slices.Contains(c.pj.preArrays, field) {
+		c.pj.preArrays = append(c.pj.preArrays, field)
+	}
 	var b strings.Builder
 	b.WriteString("{\n")
 	pc.outer.write(&b)

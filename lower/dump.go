@@ -119,6 +119,8 @@ func write(b *strings.Builder, e ir.Expr) {
 		switch {
 		case x.Slot == nil:
 			write(b, x.Expr)
+		case x.Slot.Place == PerPre && x.Slot.Name == "":
+			b.WriteString("(" + String(x.Slot.Value) + ")")
 		case x.Slot.Place == PerPre:
 			b.WriteString(x.Slot.Name + "[pre]")
 		default:
@@ -175,20 +177,27 @@ func Dump(m *ir.Model, mayDelay func(*ir.Projection) bool) string {
 			continue
 		}
 		pl := Projection(p, st, mayDelay(p))
-		loops := []*Loop{pl.RateUniformDelay, pl.RateSynDelay, pl.Rate, pl.Spike, pl.PostSpike, pl.Learn, pl.Create, pl.Prune}
-		header := false
-		for _, lp := range loops {
-			if lp == nil {
-				continue
-			}
-			if !header {
-				fmt.Fprintf(&b, "projection %s (synapse %s)\n", p.Name, st.Name)
-				header = true
-			}
-			lp.dump(&b)
+		header := fmt.Sprintf("projection %s (synapse %s)\n", p.Name, st.Name)
+		header = pl.dump(&b, header)
+		if pl.PerPre != nil {
+			pl.PerPre.dump(&b, header+"  with per-presynaptic storage\n")
 		}
 	}
 	return b.String()
+}
+
+// dump prints the loops of a projection after header (printed once, if
+// there is a loop); it returns what remains to print of the header.
+func (pl *Proj) dump(b *strings.Builder, header string) string {
+	for _, lp := range []*Loop{pl.RateUniformDelay, pl.RateSynDelay, pl.Rate, pl.Spike, pl.PostSpike, pl.LearnPre, pl.Learn, pl.Create, pl.Prune} {
+		if lp == nil {
+			continue
+		}
+		b.WriteString(header)
+		header = ""
+		lp.dump(b)
+	}
+	return header
 }
 
 var placeName = [...]string{Invariant: "before the loop", PerRow: "per post neuron", PerPre: "per pre neuron, array"}
@@ -196,6 +205,9 @@ var placeName = [...]string{Invariant: "before the loop", PerRow: "per post neur
 func (lp *Loop) dump(b *strings.Builder) {
 	fmt.Fprintf(b, "  loop %s over %s\n", lp.Name, lp.Over)
 	for _, s := range lp.Slots {
+		if s.Name == "" {
+			continue // computed in place
+		}
 		fmt.Fprintf(b, "    slot %s = %s  (%s)\n", s.Name, String(s.Value), placeName[s.Place])
 	}
 	stmts := func(title string, ss []ir.Stmt) {

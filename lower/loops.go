@@ -66,16 +66,36 @@ type Proj struct {
 	Learn                                *Loop // per-synapse equations
 	PostSpike                            *Loop // post_spike of the post neurons that spiked
 	Create, Prune                        *Loop // structural plasticity: the conditions
+
+	// LearnPre: with variables stored per presynaptic neuron, their
+	// equations, once per presynaptic rank (before Learn, which then holds
+	// the others).
+	LearnPre *Loop
+	// PerPre: the same loops for the storage per presynaptic neuron of the
+	// variables of ir.Projection.PerPre (nil when there are none).
+	PerPre *Proj
 }
 
 // Projection lowers the loops of p with synapse type st (the projection's,
 // or the default one). mayDelay: the rate-coded transmission may read
 // delayed presynaptic values.
 func Projection(p *ir.Projection, st *ir.SynapseType, mayDelay bool) *Proj {
-	pre, post := p.Pre.Pop.Type, p.Post.Pop.Type
 	names := &preNames{}
+	out := projection(p, st, mayDelay, nil, names)
+	if len(p.PerPre) > 0 {
+		perPre := map[*ir.Var]bool{}
+		for _, v := range p.PerPre {
+			perPre[v] = true
+		}
+		out.PerPre = projection(p, st, mayDelay, perPre, names)
+	}
+	return out
+}
+
+func projection(p *ir.Projection, st *ir.SynapseType, mayDelay bool, perPre map[*ir.Var]bool, names *preNames) *Proj {
+	pre, post := p.Pre.Pop.Type, p.Post.Pop.Type
 	syn := func(name, over string, cfg config) (*lowerer, *Loop) {
-		cfg.synapse, cfg.pre, cfg.post = true, pre, post
+		cfg.synapse, cfg.pre, cfg.post, cfg.perPre = true, pre, post, perPre
 		return newLowerer(cfg, names), &Loop{Name: name, Over: over}
 	}
 	out := &Proj{}
@@ -125,9 +145,18 @@ func Projection(p *ir.Projection, st *ir.SynapseType, mayDelay bool) *Proj {
 		lp.Slots = l.slots
 		out.Prune = lp
 	}
-	if len(st.LocalUpdate) > 0 {
+	rest := st.LocalUpdate
+	if perPre != nil {
+		var first []ir.Stmt
+		first, rest = ir.SplitPerPre(rest, p.PerPre)
+		l, lp := syn("learn", "presynaptic neurons", config{preInline: true, written: writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)})
+		lp.Body = l.stmts(first, nil)
+		lp.Slots = l.slots
+		out.LearnPre = lp
+	}
+	if len(rest) > 0 {
 		l, lp := syn("learn", "synapses of each post neuron", config{row: true, preArrays: true, written: writtenVars(st.PostUpdate, st.LocalUpdate)})
-		lp.Body = l.stmts(st.LocalUpdate, nil)
+		lp.Body = l.stmts(rest, nil)
 		lp.Slots = l.slots
 		out.Learn = lp
 	}

@@ -87,6 +87,8 @@ type config struct {
 	delayed   bool             // presynaptic variables read through delay rings
 	row       bool             // per-row slots available (post-major loops)
 	preArrays bool             // per-presynaptic arrays available
+	preInline bool             // a loop over presynaptic ranks: per-presynaptic slots are computed in place (unnamed)
+	perPre    map[*ir.Var]bool // synapse variables stored per presynaptic neuron
 	written   map[*ir.Var]bool // variables the loop assigns
 }
 
@@ -100,8 +102,26 @@ type lowerer struct {
 	pre   *preNames // per-presynaptic arrays of the projection
 }
 
-// preNames numbers the per-presynaptic arrays of one projection.
-type preNames struct{ n int }
+// preNames numbers the per-presynaptic arrays of one projection; an
+// expression lowered again (for the other storage of its variables) keeps
+// its array.
+type preNames struct {
+	n     int
+	byKey map[string]string
+}
+
+func (p *preNames) name(key string) string {
+	if n, ok := p.byKey[key]; ok {
+		return n
+	}
+	if p.byKey == nil {
+		p.byKey = map[string]string{}
+	}
+	n := "preH" + itoa(p.n)
+	p.n++
+	p.byKey[key] = n
+	return n
+}
 
 func newLowerer(cfg config, pre *preNames) *lowerer {
 	return &lowerer{cfg: cfg, byKey: map[string]*Slot{}, pre: pre}
@@ -153,6 +173,9 @@ func (l *lowerer) deps(e ir.Expr) int {
 		}
 		if x.Var == nil || c.written[x.Var] {
 			return depLocal
+		}
+		if c.perPre[x.Var] {
+			return depPre
 		}
 		switch x.Var.Loc {
 		case ir.Global:
@@ -294,7 +317,7 @@ func (l *lowerer) expr(e ir.Expr) ir.Expr {
 			return l.use(e, Invariant)
 		case d == depPost && c.row:
 			return l.use(e, PerRow)
-		case d == depPre && c.preArrays && costly(e):
+		case d == depPre && (c.preArrays || c.preInline) && costly(e):
 			return l.use(e, PerPre)
 		}
 	} else if l.deps(e) == 0 {
@@ -310,7 +333,7 @@ func (l *lowerer) expr(e ir.Expr) ir.Expr {
 				a := l.expr(num)
 				return &Mul{Expr: x, X: a, By: l.use(recip, Invariant)}
 			}
-			if c.preArrays && l.deps(x.Y) == depPre && costly(x.Y) && l.deps(x.X) != depPre {
+			if (c.preArrays || c.preInline) && l.deps(x.Y) == depPre && costly(x.Y) && l.deps(x.X) != depPre {
 				a := l.expr(x.X)
 				return &Mul{Expr: x, X: a, By: l.use(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}, PerPre)}
 			}
@@ -361,11 +384,12 @@ func (l *lowerer) use(e ir.Expr, p Place) *Use {
 	s := l.byKey[key]
 	if s == nil {
 		s = &Slot{Place: p, Value: e}
-		switch p {
-		case PerPre:
-			s.Name = "preH" + itoa(l.pre.n)
-			l.pre.n++
-		case PerRow:
+		switch {
+		case p == PerPre && l.cfg.preInline:
+			// computed in place: no name
+		case p == PerPre:
+			s.Name = l.pre.name(Key(e))
+		case p == PerRow:
 			l.n++
 			s.Name = "hp" + itoa(l.n)
 		default:

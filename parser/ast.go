@@ -411,7 +411,8 @@ type SchedStep struct {
 	// empty means all of them.
 	Projs    []string
 	ProjsPos []diag.Pos
-	// LearnPeriod and LearnOffset of enable_learning, in ms.
+	// LearnPeriod and LearnOffset of enable_learning (and of
+	// start_pruning/start_creating), in ms.
 	LearnPeriod, LearnOffset float64
 	Reset                    ResetDef
 	Count                    int          // repeat

@@ -106,3 +106,29 @@ func TestStructuralStatistics(t *testing.T) {
 		}
 	}
 }
+
+// TestStructuralSchedule (testdata/structural_schedule.yaml, 15 steps):
+// stop_pruning before the first step keeps ps's start_pruning (after step
+// 3) from ever pruning; after step 4, start_creating (every step from now)
+// adds cp's synapses from inp[1] and inp[3] (w = 0.5) after step 5, and
+// start_pruning with period 4 and offset 2 removes pp's synapses from
+// inp[1] and inp[3] after step 7.
+func TestStructuralSchedule(t *testing.T) {
+	t.Parallel()
+	r := run(t, "testdata/structural_schedule.yaml")
+	expect(t, trace(t, r, "rs", "s", 15, 3), func(int, int) float64 { return 3.5 })
+	expect(t, trace(t, r, "rp", "s", 15, 3), func(k, _ int) float64 {
+		if k <= 7 {
+			return 3.5
+		}
+		return 0.5
+	})
+	before := []float64{0.2, 1.0, 0.3}
+	after := []float64{0.2 + 0.5*1.0 + 0.5*2.0, 1.0 + 0.5*2.0, 0.3 + 0.5*1.0 + 0.5*2.0}
+	expect(t, trace(t, r, "rc", "s", 15, 3), func(k, i int) float64 {
+		if k <= 5 {
+			return before[i]
+		}
+		return after[i]
+	})
+}
