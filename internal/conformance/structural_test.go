@@ -1,7 +1,11 @@
 package conformance
 
 import (
+	"bytes"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -131,4 +135,29 @@ func TestStructuralSchedule(t *testing.T) {
 		}
 		return after[i]
 	})
+}
+
+// TestStructuralSaveLoad: a state saved after 5 steps (before the
+// evaluations that change cp, pp and sp) and loaded into a new process
+// continues to the same state after 30 steps as one uninterrupted run,
+// byte for byte: the synapse arrays take the saved lengths.
+func TestStructuralSaveLoad(t *testing.T) {
+	t.Parallel()
+	bin := compile(t, spModel).Binary
+	dir := t.TempDir()
+	runBin := func(args ...string) {
+		t.Helper()
+		if msg, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, msg)
+		}
+	}
+	p := func(f string) string { return filepath.Join(dir, f) }
+	runBin("-duration", "30", "-save", p("whole.npz"), "-out", p("a"))
+	runBin("-duration", "5", "-save", p("half.npz"), "-out", p("b"))
+	runBin("-load", p("half.npz"), "-duration", "25", "-save", p("resumed.npz"), "-out", p("c"))
+	x, err1 := os.ReadFile(p("whole.npz"))
+	y, err2 := os.ReadFile(p("resumed.npz"))
+	if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+		t.Errorf("the state after 5 + 25 steps differs from the state after 30 steps (%v, %v)", err1, err2)
+	}
 }
