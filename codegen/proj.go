@@ -109,7 +109,7 @@ func (g *generator) projCode(pj *proj) string {
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
-	if runsFrozen(st) {
+	if gatesWeight(st) {
 		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
 	}
 	if transmitRange != "" {
@@ -698,7 +698,7 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
-	frozen := runsFrozen(st)
+	frozen := gatesWeight(st)
 	// local prints the per-synapse equations; with frozen, the statements
 	// writing w run only while learning (ANNarchy's plasticity switch).
 	local := func(c *exprPrinter, out *strings.Builder) {
@@ -838,6 +838,21 @@ func runsFrozen(st *ir.SynapseType) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// gatesWeight reports whether the synapse equations of a projection that
+// runs them while learning is disabled (runsFrozen) have statements writing
+// w, to skip then.
+func gatesWeight(st *ir.SynapseType) bool {
+	if !runsFrozen(st) {
+		return false
+	}
+	for _, s := range st.LocalUpdate {
+		if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+			return true
 		}
 	}
 	return false
