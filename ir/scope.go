@@ -147,6 +147,7 @@ type scope struct {
 	noRandom   bool
 	noGlobalOp bool
 	noSum      bool
+	noSynapse  bool // a creating condition: the synapse does not exist yet
 
 	randoms   *[]*RandomVar
 	globalOps *[]*GlobalOp
@@ -229,6 +230,8 @@ func (s *scope) checkRead(pos diag.Pos, name string, l Locality) {
 	}
 	if s.isSyn {
 		switch {
+		case s.noSynapse && l == Local:
+			s.errorf(pos, "%s cannot read per-synapse %q: the synapse does not exist yet (only pre., post. and projection-wide values)", s.what, name)
 		case s.loc == Global && l != Global:
 			s.errorf(pos, "%s is per projection and cannot read %s variable %q", s.what, synLocName(l), name)
 		case s.loc == Post && l == Local:
