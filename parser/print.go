@@ -150,7 +150,15 @@ func (p printer) expr(e Expr, prec int) {
 			p.s(n.Obj + ".")
 		}
 		p.s(n.Fun + "(")
-		p.args(n.Args)
+		for i, a := range n.Args {
+			if i > 0 {
+				p.s(", ")
+			}
+			if n.Keys != nil && n.Keys[i] != "" {
+				p.s(n.Keys[i] + "=")
+			}
+			p.expr(a, precTop)
+		}
 		p.s(")")
 	case *Cond:
 		if n.Ite {

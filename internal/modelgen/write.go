@@ -365,8 +365,11 @@ func (w *writer) connector(nPre, nPost int) error {
 	if v["proj"] != "spiking" {
 		weights = "0.2"
 	}
-	if v["weights"] == "random" {
+	switch v["weights"] {
+	case "random":
 		weights = "\"Uniform(0.1, 0.5)\""
+	case "random_keywords": // ANNarchy's keyword arguments, clipping bounds
+		weights = "\"Normal(mu=0.3, sigma=0.1, min=0.1, max=0.5)\""
 	}
 	var args []string
 	switch c := v["connector"]; c {
