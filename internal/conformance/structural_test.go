@@ -161,3 +161,15 @@ func TestStructuralSaveLoad(t *testing.T) {
 		t.Errorf("the state after 5 + 25 steps differs from the state after 30 steps (%v, %v)", err1, err2)
 	}
 }
+
+// TestCreatedDelays: dsrc's two neurons fire in step 10; dp has the
+// synapses 0 -> 0 (delay 1 step) and 1 -> 1 (delay 3). Creating "t > 4.5 :
+// w = 0.5, d = 2.0", evaluated after step 5 only, adds 1 -> 0 and 0 -> 1
+// with delay 2. g_exc (recorded as a) of dr[0] is 1 in step 11 and 0.5 in
+// step 12; of dr[1], 0.5 in step 12 and 1 in step 13.
+func TestCreatedDelays(t *testing.T) {
+	t.Parallel()
+	r := run(t, spModel)
+	want := map[[2]int]float64{{11, 0}: 1, {12, 0}: 0.5, {12, 1}: 0.5, {13, 1}: 1}
+	expect(t, trace(t, r, "dr", "a", spSteps, 2), func(k, i int) float64 { return want[[2]int{k, i}] })
+}
