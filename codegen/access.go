@@ -101,6 +101,7 @@ type finiteObj struct {
 	Field  string // Network field
 	Recv   string // its local name in the check ("p" or "pj")
 	Checks []finiteCheck
+	Sync   bool // a projection storing variables per presynaptic neuron: syncOut first
 }
 
 // finiteCheck calls annrt's Func ("CheckNeurons", "CheckScalar",
@@ -136,7 +137,7 @@ func (g *generator) finiteChecks(params bool) []finiteObj {
 		}
 	}
 	for _, pj := range g.projs {
-		o := finiteObj{Field: pj.field, Recv: "pj"}
+		o := finiteObj{Field: pj.field, Recv: "pj", Sync: len(pj.byPre) > 0}
 		for _, vr := range pj.st.Vars {
 			if vr.Type != ir.Float || (vr.IsParam && !params) {
 				continue

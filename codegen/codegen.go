@@ -199,8 +199,14 @@ type proj struct {
 	pre, post *pop
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
-	preArrays []string // per-presynaptic-neuron arrays of hoisted sub-expressions
+	preArrays []string          // per-presynaptic-neuron arrays of hoisted sub-expressions
+	preArrOf  map[string]string // hoisted expression -> its array in preArrays
 	fills     []fillMethod
+	// byPre names the per-presynaptic array of each variable of
+	// ir.Projection.PerPre; compact makes the printers read them (the code
+	// of a projection is printed once per storage when they differ).
+	byPre     map[*ir.Var]string
+	compact   bool
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
@@ -362,6 +368,10 @@ func (g *generator) newProj(p *ir.Projection) {
 			continue
 		}
 		pj.fld[v] = nm.get(exported(v.Name))
+	}
+	pj.byPre = map[*ir.Var]string{}
+	for _, v := range p.PerPre {
+		pj.byPre[v] = "byPre" + pj.fld[v]
 	}
 	for i, r := range st.Randoms {
 		pj.randField[r] = fmt.Sprintf("rnd%d", i)

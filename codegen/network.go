@@ -48,6 +48,7 @@ type view struct {
 	FiniteVars    []finiteObj // what CheckFiniteVars checks
 	Learns        bool        // some projection has synapse equations or post_spike code
 	Structural    bool        // some projection prunes or creates synapses
+	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
@@ -121,6 +122,7 @@ type monVarView struct {
 	Global, Bool bool   // one value (a population's or projection's variable); a boolean
 	Ranks        string // the view's ranks variable ("" for the whole population)
 	F32          bool   // the values are float32
+	Sync         bool   // stored per presynaptic neuron: Obj.syncOut() writes Field first
 }
 
 // viewRanksLit is the Go expression of the ranks of a view: the runtime
@@ -224,6 +226,10 @@ func (g *generator) buildView() *view {
 	}
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projMethods(pj))
+	}
+	if code := g.syncCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.Sync = true
 	}
 	for _, c := range m.Constants {
 		acc.constAccess(c.Name, g.consts[c])
@@ -389,6 +395,9 @@ func (g *generator) projView(pj *proj) projView {
 			g.setCall("pj."+f, o.Var, g.valueLit(o.Value), rng), pj.p.Name, o.Var.Name)
 	}
 	iv.WriteString(g.structInit(pj))
+	if len(pj.byPre) > 0 {
+		iv.WriteString("pj.syncIn()\n")
+	}
 	pv.InitParams, pv.InitVars = ip.String(), iv.String()
 	return pv
 }
@@ -548,6 +557,7 @@ func (g *generator) monView(mo *mon) monView {
 				if vr.Var.Loc == ir.Post {
 					v.ShapeOf = "post"
 				}
+				v.Sync = pj.byPre[vr.Var] != ""
 			}
 		}
 		if v.Global {
@@ -807,4 +817,21 @@ func (pj *%s) SetDelays(value any) error {
 	}
 	w("return nil\n}\n")
 	return b.String()
+}
+
+// syncCode prints the network's syncOut and syncIn (Core.SetSync) when a
+// projection stores variables per presynaptic neuron.
+func (g *generator) syncCode() string {
+	var out, in strings.Builder
+	for _, pj := range g.projs {
+		if len(pj.byPre) > 0 {
+			fmt.Fprintf(&out, "if pj := n.%s; pj != nil {\npj.syncOut()\n}\n", pj.field)
+			fmt.Fprintf(&in, "if pj := n.%s; pj != nil {\npj.syncIn()\n}\n", pj.field)
+		}
+	}
+	if out.Len() == 0 {
+		return ""
+	}
+	return "// syncOut writes the variables stored per presynaptic neuron into their\n// per-synapse slices (Core.SetSync).\nfunc (n *Network) syncOut() {\n" + out.String() +
+		"}\n\n// syncIn adopts what was written into those slices.\nfunc (n *Network) syncIn() {\n" + in.String() + "}\n"
 }

@@ -9,13 +9,10 @@ import (
 	"github.com/annc/annc/ir"
 )
 
-// projCode prints the Go type of a projection and its methods.
-func (g *generator) projCode(pj *proj) string {
+// projBodies prints the bodies of a projection's step methods: transmit,
+// transmitRange, learn, learnRange and postSpike ("" when it has none).
+func (g *generator) projBodies(pj *proj) [5]string {
 	st, p := pj.st, pj.p
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-
-	// Bodies first: they decide the hoisted arrays the struct holds.
 	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
 		if staticSpiking(st) {
@@ -42,7 +39,33 @@ func (g *generator) projCode(pj *proj) string {
 	if len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0 {
 		learn, learnRange = g.learnCode(pj)
 	}
+	return [5]string{transmit, transmitRange, learn, learnRange, postSpike}
+}
 
+// projCode prints the Go type of a projection and its methods.
+func (g *generator) projCode(pj *proj) string {
+	st, p := pj.st, pj.p
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	// Bodies first: they decide the hoisted arrays the struct holds. With
+	// variables stored per presynaptic neuron, each body is printed for
+	// that storage too, and chosen at run time when the two differ.
+	bodies := g.projBodies(pj)
+	if len(pj.byPre) > 0 {
+		pj.compact = true
+		compact := g.projBodies(pj)
+		pj.compact = false
+		for i, e := range bodies {
+			switch c := compact[i]; {
+			case c == e:
+			case c == "":
+				bodies[i] = "if pj.expanded {\n" + e + "}\n"
+			default:
+				bodies[i] = "if !pj.expanded {\n" + c + "} else {\n" + e + "}\n"
+			}
+		}
+	}
+	transmit, transmitRange, learn, learnRange, postSpike := bodies[0], bodies[1], bodies[2], bodies[3], bodies[4]
 	kind := "rate-coded"
 	if st.Spiking {
 		kind = "spiking"
@@ -63,6 +86,13 @@ func (g *generator) projCode(pj *proj) string {
 		default:
 			w("%s []%s // %s, per synapse\n", pj.fld[v], g.goType(v), v.Name)
 		}
+	}
+	if len(pj.byPre) > 0 {
+		for _, v := range pj.p.PerPre {
+			w("%s []%s // %s per presynaptic neuron, while !expanded\n", pj.byPre[v], g.ft, v.Name)
+		}
+		w("expanded bool // %s held per synapse (after a write that differs within a presynaptic neuron, or ANNC_PERPRE=off)\n", perPreNames(pj))
+		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
 	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
 	if p.DecodeSteps > 0 {
@@ -109,7 +139,7 @@ func (g *generator) projCode(pj *proj) string {
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
-	if runsFrozen(st) {
+	if gatesWeight(st) {
 		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
 	}
 	if transmitRange != "" {
@@ -175,6 +205,9 @@ func (pj *%s) SyncWeights() {
 	for _, a := range pj.preArrays {
 		w("pj.%s = make([]%s, pj.C.NPre)\n", a, g.ft)
 	}
+	for _, v := range pj.p.PerPre {
+		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
+	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
 	}
@@ -212,7 +245,42 @@ func (pj *%s) SyncWeights() {
 		v := pj.pre.nt.byName[r]
 		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
 	}
+	if len(pj.byPre) > 0 {
+		// The initial values are the same for every synapse (ir's rule);
+		// the projection's own settings follow, then syncIn adopts them.
+		w("pj.expanded, pj.byPreNew = annrt.PerPreOff(), false\n")
+	}
 	w("}\n\n")
+	if len(pj.byPre) > 0 {
+		w(`// syncOut writes the per-presynaptic values of %[2]s into their
+// per-synapse slices when the steps changed them.
+func (pj *%[1]s) syncOut() {
+	if pj.expanded || !pj.byPreNew {
+		return
+	}
+	pj.byPreNew = false
+`, pj.goName, perPreNames(pj))
+		for _, v := range pj.p.PerPre {
+			w("annrt.SpreadPre(pj.%s, pj.%s, pj.C.Pre)\n", pj.fld[v], pj.byPre[v])
+		}
+		w(`}
+
+// syncIn adopts the per-synapse slices of %[2]s after code outside
+// the steps may have written them: per presynaptic neuron while every
+// synapse of one holds the same value, else per synapse from then on.
+func (pj *%[1]s) syncIn() {
+	if pj.expanded {
+		return
+	}
+	pj.expanded = !(`, pj.goName, perPreNames(pj))
+		for i, v := range pj.p.PerPre {
+			if i > 0 {
+				w(" &&\n")
+			}
+			w("annrt.CollectPre(pj.%s, pj.%s, pj.C.Pre)", pj.byPre[v], pj.fld[v])
+		}
+		w(")\n}\n\n")
+	}
 	if len(pj.rateRings) > 0 {
 		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
 		for _, r := range pj.rateRings {
@@ -701,15 +769,16 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
-	frozen := runsFrozen(st)
+	frozen := gatesWeight(st)
 	// local prints the per-synapse equations; with frozen, the statements
 	// writing w run only while learning (ANNarchy's plasticity switch).
+	rest := st.LocalUpdate
 	local := func(c *exprPrinter, out *strings.Builder) {
 		if !frozen {
-			c.stmts(out, st.LocalUpdate, nil)
+			c.stmts(out, rest, nil)
 			return
 		}
-		for _, s := range st.LocalUpdate {
+		for _, s := range rest {
 			if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
 				out.WriteString("if !frozen {\n")
 				c.stmts(out, []ir.Stmt{s}, nil)
@@ -734,6 +803,29 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	if len(st.PostUpdate)+len(st.LocalUpdate) == 0 {
 		return b.String(), ""
 	}
+	if pj.compact {
+		// The equations of the variables stored per presynaptic neuron run
+		// first, once per presynaptic rank (ir.SplitPerPre); the others
+		// after them, per synapse, reading those values.
+		var perPre []ir.Stmt
+		perPre, rest = ir.SplitPerPre(rest, pj.p.PerPre)
+		pc := g.newCtx(mSynLocal)
+		pc.pj = pj
+		pc.written = writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
+		pc.preInline = true
+		pc.hoistLoop()
+		var body, fill strings.Builder
+		pc.stmts(&body, perPre, nil)
+		fill.WriteString("{\n")
+		pc.outer.write(&fill)
+		fill.WriteString("for pi := lo; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
+		b.WriteString("{\nc := pj.C\n")
+		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPre)))
+		b.WriteString("}\npj.byPreNew = true\n")
+		if len(st.PostUpdate)+len(rest) == 0 {
+			return b.String(), ""
+		}
+	}
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
 	c.written = writtenVars(st.PostUpdate, st.LocalUpdate)
@@ -755,10 +847,16 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	var loc strings.Builder
 	local(c, &loc)
 	// The vector kernel over runs of consecutive presynaptic ranks, the
-	// remainders of the runs in Go (absolute synapse index k).
+	// remainders of the runs in Go (absolute synapse index k); not for the
+	// remaining equations of the per-presynaptic storage.
 	var vec string
 	var items strings.Builder
-	if k, kc := g.simdSynLoop(pj, c); k != nil {
+	var k *simdKernel
+	var kc *vecCompiler
+	if !pj.compact {
+		k, kc = g.simdSynLoop(pj, c)
+	}
+	if k != nil {
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
 		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
@@ -846,6 +944,21 @@ func runsFrozen(st *ir.SynapseType) bool {
 	return false
 }
 
+// gatesWeight reports whether the synapse equations of a projection that
+// runs them while learning is disabled (runsFrozen) have statements writing
+// w, to skip then.
+func gatesWeight(st *ir.SynapseType) bool {
+	if !runsFrozen(st) {
+		return false
+	}
+	for _, s := range st.LocalUpdate {
+		if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // writesWeight reports whether a statement assigns the weight w.
 func writesWeight(a *ir.Assign) bool {
 	r, ok := a.LHS.(*ir.VarRef)
@@ -856,6 +969,17 @@ func writesWeight(a *ir.Assign) bool {
 // presynaptic ranks [lo, hi) and returns the code calling it through
 // Core.Split.
 func (g *generator) fillSplit(pj *proj, name, fill string, cost int) string {
+	// The two printings of a projection (proj.compact) share equal fills.
+	taken := false
+	for _, f := range pj.fills {
+		if f.body == fill {
+			return splitCall("pj", f.name, "c.NPre", fmt.Sprint(1+cost))
+		}
+		taken = taken || f.name == name
+	}
+	if taken {
+		name += "Compact"
+	}
 	pj.fills = append(pj.fills, fillMethod{name, fill})
 	return splitCall("pj", name, "c.NPre", fmt.Sprint(1+cost))
 }
@@ -1188,4 +1312,13 @@ func splitTransmit(pj *proj) bool {
 		}
 	}
 	return ok
+}
+
+// perPreNames lists the variables of a projection stored per presynaptic neuron.
+func perPreNames(pj *proj) string {
+	var names []string
+	for _, v := range pj.p.PerPre {
+		names = append(names, v.Name)
+	}
+	return strings.Join(names, ", ")
 }

@@ -744,6 +744,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Override = b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name)
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.structuralProj(pd, pr)
+	pr.PerPre = perPre(pr)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
 }

@@ -453,6 +453,9 @@ type Projection struct {
 	Type      *SynapseType
 	Override  []Override
 	Connector Connector
+	// PerPre are the per-synapse variables stored and integrated once per
+	// presynaptic neuron (perPre gives the rule; SplitPerPre their equations).
+	PerPre []*Var
 	// DecodeSteps > 0 makes a decoding projection (ANNarchy's
 	// DecodingProjection): sum(target) of each post neuron gets the
 	// weighted spikes it received in the last DecodeSteps steps, as a rate
