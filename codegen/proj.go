@@ -150,7 +150,7 @@ func (g *generator) projCode(pj *proj) string {
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
-	if runsFrozen(st) {
+	if gatesWeight(st) {
 		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
 	}
 	if transmitRange != "" {
@@ -777,7 +777,7 @@ func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder
 func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
-	frozen := runsFrozen(st)
+	frozen := gatesWeight(st)
 	// local prints the per-synapse equations; with frozen, the statements
 	// writing w run only while learning (ANNarchy's plasticity switch).
 	lp := pj.low.Learn
@@ -949,6 +949,21 @@ func runsFrozen(st *ir.SynapseType) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// gatesWeight reports whether the synapse equations of a projection that
+// runs them while learning is disabled (runsFrozen) have statements writing
+// w, to skip then.
+func gatesWeight(st *ir.SynapseType) bool {
+	if !runsFrozen(st) {
+		return false
+	}
+	for _, s := range st.LocalUpdate {
+		if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+			return true
 		}
 	}
 	return false
