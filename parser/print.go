@@ -82,6 +82,9 @@ func Print(node any) string {
 		p.stopCond(&n)
 	case *StopCond:
 		p.stopCond(n)
+	case *StructCond:
+		p.expr(n.Expr, precTop)
+		p.flags(n.Flags)
 	case Flag:
 		p.flag(n)
 	default:

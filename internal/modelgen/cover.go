@@ -49,6 +49,7 @@ func Factors() []Factor {
 		{"self", []string{"no", "yes"}},
 		{"stop", []string{"none", "any", "all"}},
 		{"geometry", []string{"1d", "2d"}},
+		{"structural", []string{"none", "prune", "create", "both"}},
 	}
 }
 
@@ -121,6 +122,9 @@ var Rules = []Rule{
 	}},
 	{"gaussian, dog and from_matrix give the weights themselves", func(g func(string) string) bool {
 		return !in(g("weights"), "random", "random_keywords") || !in(g("connector"), "gaussian", "dog", "from_matrix")
+	}},
+	{"the per-synapse variables of a projection that prunes or creates synapses cannot be monitored (their number changes)", func(g func(string) string) bool {
+		return g("structural") == "" || g("structural") == "none" || g("monitor") != "synapse"
 	}},
 	{"gaussian and dog connect whole populations, not views", func(g func(string) string) bool {
 		return !in(g("view"), "pre", "post") || !in(g("connector"), "gaussian", "dog")
