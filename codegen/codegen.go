@@ -24,6 +24,7 @@ import (
 
 	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // GenVersion is the version of the interface to the runtime that the
@@ -200,8 +201,9 @@ type proj struct {
 	pre, post *pop
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
-	preArrays []string          // per-presynaptic-neuron arrays of hoisted sub-expressions
-	preArrOf  map[string]string // hoisted expression -> its array in preArrays
+	lowered   *lower.Proj // its loops, lowered (for both storages of PerPre variables)
+	low       *lower.Proj // the loops being printed
+	preArrays []string    // per-presynaptic-neuron arrays of hoisted sub-expressions
 	fills     []fillMethod
 	// byPre names the per-presynaptic array of each variable of
 	// ir.Projection.PerPre; compact makes the printers read them (the code
