@@ -15,6 +15,7 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -401,6 +402,17 @@ func fillsSum(pj *proj) bool { return !pj.st.Spiking && !pj.p.PspToG }
 // maxDelaySteps is an upper bound of the projection's delays in steps, known
 // before its synapses are drawn (numbers and bounded distributions).
 func maxDelaySteps(p *ir.Projection, dt float64) int {
+	if dm := p.Connector.DelayMatrix; dm != nil {
+		m := 0
+		for _, row := range dm {
+			for _, x := range row {
+				if !math.IsNaN(x) {
+					m = max(m, ir.Steps(x, dt))
+				}
+			}
+		}
+		return m
+	}
 	v := p.Connector.Delays
 	switch v.Kind {
 	case ir.NumValue:

@@ -446,7 +446,8 @@ func (g *generator) rateTransmitCode(pj *proj) (transmit, transmitRange string) 
 	b.WriteString("c := pj.C\n")
 	r.WriteString("c := pj.C\n")
 	mayDelay := maxDelaySteps(pj.p, g.m.Dt)
-	delayedCase := mayDelay > 1 || mayDelay < 0
+	// A psp that reads no presynaptic variable ignores delays.
+	delayedCase := (mayDelay > 1 || mayDelay < 0) && len(preNames(st.Psp)) > 0
 	if delayedCase {
 		pj.rateRings = preNames(st.Psp)
 		// Uniform delay: every pre variable from the same past frame.
