@@ -7,12 +7,23 @@ import (
 	"strings"
 
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // projBodies prints the bodies of a projection's step methods: transmit,
 // transmitRange, learn, learnRange and postSpike ("" when it has none).
 func (g *generator) projBodies(pj *proj) [5]string {
 	st, p := pj.st, pj.p
+	// The loops of both storages are lowered together (they share the
+	// per-presynaptic arrays of equal expressions).
+	if pj.lowered == nil {
+		d := maxDelaySteps(p, g.m.Dt)
+		pj.lowered = lower.Projection(p, st, d > 1 || d < 0)
+	}
+	pj.low = pj.lowered
+	if pj.compact {
+		pj.low = pj.lowered.PerPre
+	}
 	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
 		if staticSpiking(st) {
@@ -435,7 +446,8 @@ func (g *generator) rateTransmitCode(pj *proj) (transmit, transmitRange string) 
 	b.WriteString("c := pj.C\n")
 	r.WriteString("c := pj.C\n")
 	mayDelay := maxDelaySteps(pj.p, g.m.Dt)
-	delayedCase := mayDelay > 1 || mayDelay < 0
+	// A psp that reads no presynaptic variable ignores delays.
+	delayedCase := (mayDelay > 1 || mayDelay < 0) && len(preNames(st.Psp)) > 0
 	if delayedCase {
 		pj.rateRings = preNames(st.Psp)
 		// Uniform delay: every pre variable from the same past frame.
@@ -497,11 +509,16 @@ func (g *generator) rateLoop(pj *proj, sumF string, delayed map[string]string, p
 	c.written = map[*ir.Var]bool{}
 	c.delayed = delayed
 	var fb strings.Builder
-	if delayed == nil {
+	lp := pj.low.Rate
+	switch {
+	case perSynDelay:
+		lp = pj.low.RateSynDelay
+	case delayed != nil:
+		lp = pj.low.RateUniformDelay
+	default:
 		c.preFill = &fb
 	}
-	c.hoistLoop()
-	psp := c.expr(st.Psp).float()
+	psp := c.expr(lp.Value).float()
 	var b strings.Builder
 	b.WriteString("{\n")
 	c.outer.write(&b)
@@ -689,22 +706,15 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PreSpike)
-	c.hoistLoop()
-	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
+	lp := pj.low.Spike
 	var decay, body, plastic strings.Builder
-	g.decayCode(c, &decay, true)
+	g.decayCode(c, lp, &decay, true)
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, isTarget)
+		c.stmts(&body, lp.Body, nil)
 	}
 	c.tgt = ""
-	var others []ir.Stmt
-	for _, s := range st.PreSpike {
-		if !isTarget(s.(*ir.Assign)) {
-			others = append(others, s)
-		}
-	}
-	usesLearning := c.weightGated(&plastic, others)
+	usesLearning := c.weightGated(&plastic, lp.Others)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
 	if usesLearning {
@@ -744,9 +754,8 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 // default a presynaptic event decays them as ANNarchy 5 does, over one step
 // less than has elapsed (to the step the spike was emitted in, although the
 // event is stamped with the current step); with ExactDecay over every step.
-func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
-	st := c.pj.st
-	if len(st.Decays) == 0 {
+func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool) {
+	if len(lp.Decays) == 0 {
 		return
 	}
 	g.use("math")
@@ -755,7 +764,7 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 		now = "(n.Core.Step - 1)"
 	}
 	fmt.Fprintf(b, "el := %s\n", g.conv("float64("+now+"-pj.lastEv[k]) * n.Dt"))
-	for _, d := range st.Decays {
+	for _, d := range lp.Decays {
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
 		rate := c.expr(d.Rate).float()
@@ -772,7 +781,11 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	frozen := gatesWeight(st)
 	// local prints the per-synapse equations; with frozen, the statements
 	// writing w run only while learning (ANNarchy's plasticity switch).
-	rest := st.LocalUpdate
+	lp := pj.low.Learn
+	var rest []ir.Stmt // the per-synapse equations (lowered)
+	if lp != nil {
+		rest = lp.Body
+	}
 	local := func(c *exprPrinter, out *strings.Builder) {
 		if !frozen {
 			c.stmts(out, rest, nil)
@@ -807,20 +820,19 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		// The equations of the variables stored per presynaptic neuron run
 		// first, once per presynaptic rank (ir.SplitPerPre); the others
 		// after them, per synapse, reading those values.
-		var perPre []ir.Stmt
-		perPre, rest = ir.SplitPerPre(rest, pj.p.PerPre)
+		perPre := pj.low.LearnPre.Body
 		pc := g.newCtx(mSynLocal)
 		pc.pj = pj
 		pc.written = writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
 		pc.preInline = true
-		pc.hoistLoop()
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
 		fill.WriteString("{\n")
 		pc.outer.write(&fill)
 		fill.WriteString("for pi := lo; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
 		b.WriteString("{\nc := pj.C\n")
-		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPre)))
+		perPreIR, _ := ir.SplitPerPre(st.LocalUpdate, pj.p.PerPre)
+		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPreIR)))
 		b.WriteString("}\npj.byPreNew = true\n")
 		if len(st.PostUpdate)+len(rest) == 0 {
 			return b.String(), ""
@@ -843,7 +855,6 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	if usesPiPost {
 		g.fail("projection %s: postsynaptic equations read a presynaptic variable", pj.p.Name)
 	}
-	c.hoistLoop()
 	var loc strings.Builder
 	local(c, &loc)
 	// The vector kernel over runs of consecutive presynaptic ranks, the
@@ -854,9 +865,10 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	var k *simdKernel
 	var kc *vecCompiler
 	if !pj.compact {
-		k, kc = g.simdSynLoop(pj, c)
+		k, kc = g.simdSynLoop(pj, lp)
 	}
 	if k != nil {
+		invs, arrays := c.kernelOperands(kc)
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
 		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
@@ -866,12 +878,11 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		var v strings.Builder
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
-		for i, e := range kc.invs {
-			g.useIn(e)
+		for i, e := range invs {
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
-		for i, a := range kc.arrays {
+		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
@@ -991,10 +1002,10 @@ func (g *generator) postSpikeCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PostSpike)
-	c.hoistLoop()
+	lp := pj.low.PostSpike
 	var body strings.Builder
-	g.decayCode(c, &body, false)
-	usesLearning := c.weightGated(&body, st.PostSpike)
+	g.decayCode(c, lp, &body, false)
+	usesLearning := c.weightGated(&body, lp.Body)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
 	if usesLearning {
@@ -1067,6 +1078,13 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 		walk(x.C, fn)
 		walk(x.A, fn)
 		walk(x.B, fn)
+	case *lower.Mul:
+		walk(x.X, fn)
+		walk(x.By, fn)
+	case *lower.Use:
+		if x.Slot == nil {
+			walk(x.Expr, fn)
+		}
 	}
 }
 
@@ -1178,11 +1196,10 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	c.pj = pj
 	c.written = map[*ir.Var]bool{}
 	c.wExpr = "ws[x]"
-	c.hoistLoop()
 	var body strings.Builder
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, nil)
+		c.stmts(&body, pj.low.Spike.Body, nil)
 	}
 	c.tgt = ""
 	if body.Len() == 0 {
