@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 )
 
@@ -33,7 +34,7 @@ func (g *generator) fuse() {
 			continue
 		}
 		for _, vr := range mo.m.Vars {
-			if vr.Kind == ir.MonSum || (vr.Kind != ir.MonSpike && vr.Var != nil && vr.Var.Conductance) {
+			if vr.Kind == lang.MonSum || (vr.Kind != lang.MonSpike && vr.Var != nil && vr.Var.Conductance) {
 				return
 			}
 		}

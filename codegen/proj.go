@@ -7,15 +7,23 @@ import (
 	"strings"
 
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
-// projCode prints the Go type of a projection and its methods.
-func (g *generator) projCode(pj *proj) string {
+// projBodies prints the bodies of a projection's step methods: transmit,
+// transmitRange, learn, learnRange and postSpike ("" when it has none).
+func (g *generator) projBodies(pj *proj) [5]string {
 	st, p := pj.st, pj.p
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-
-	// Bodies first: they decide the hoisted arrays the struct holds.
+	// The loops of both storages are lowered together (they share the
+	// per-presynaptic arrays of equal expressions).
+	if pj.lowered == nil {
+		d := maxDelaySteps(p, g.m.Dt)
+		pj.lowered = lower.Projection(p, st, d > 1 || d < 0)
+	}
+	pj.low = pj.lowered
+	if pj.compact {
+		pj.low = pj.lowered.PerPre
+	}
 	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
 		if staticSpiking(st) {
@@ -42,7 +50,33 @@ func (g *generator) projCode(pj *proj) string {
 	if len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0 {
 		learn, learnRange = g.learnCode(pj)
 	}
+	return [5]string{transmit, transmitRange, learn, learnRange, postSpike}
+}
 
+// projCode prints the Go type of a projection and its methods.
+func (g *generator) projCode(pj *proj) string {
+	st, p := pj.st, pj.p
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	// Bodies first: they decide the hoisted arrays the struct holds. With
+	// variables stored per presynaptic neuron, each body is printed for
+	// that storage too, and chosen at run time when the two differ.
+	bodies := g.projBodies(pj)
+	if len(pj.byPre) > 0 {
+		pj.compact = true
+		compact := g.projBodies(pj)
+		pj.compact = false
+		for i, e := range bodies {
+			switch c := compact[i]; {
+			case c == e:
+			case c == "":
+				bodies[i] = "if pj.expanded {\n" + e + "}\n"
+			default:
+				bodies[i] = "if !pj.expanded {\n" + c + "} else {\n" + e + "}\n"
+			}
+		}
+	}
+	transmit, transmitRange, learn, learnRange, postSpike := bodies[0], bodies[1], bodies[2], bodies[3], bodies[4]
 	kind := "rate-coded"
 	if st.Spiking {
 		kind = "spiking"
@@ -63,6 +97,13 @@ func (g *generator) projCode(pj *proj) string {
 		default:
 			w("%s []%s // %s, per synapse\n", pj.fld[v], g.goType(v), v.Name)
 		}
+	}
+	if len(pj.byPre) > 0 {
+		for _, v := range pj.p.PerPre {
+			w("%s []%s // %s per presynaptic neuron, while !expanded\n", pj.byPre[v], g.ft, v.Name)
+		}
+		w("expanded bool // %s held per synapse (after a write that differs within a presynaptic neuron, or ANNC_PERPRE=off)\n", perPreNames(pj))
+		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
 	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
 	if p.DecodeSteps > 0 {
@@ -109,6 +150,9 @@ func (g *generator) projCode(pj *proj) string {
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
+	if gatesWeight(st) {
+		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
+	}
 	if transmitRange != "" {
 		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
@@ -116,6 +160,7 @@ func (g *generator) projCode(pj *proj) string {
 	for _, f := range pj.fills {
 		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
 	}
+	b.WriteString(g.structFields(pj))
 	w("}\n\n")
 	if kern != nil {
 		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
@@ -172,6 +217,9 @@ func (pj *%s) SyncWeights() {
 	for _, a := range pj.preArrays {
 		w("pj.%s = make([]%s, pj.C.NPre)\n", a, g.ft)
 	}
+	for _, v := range pj.p.PerPre {
+		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
+	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
 	}
@@ -181,6 +229,7 @@ func (pj *%s) SyncWeights() {
 	if static {
 		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\npj.SyncWeights()\n", g.ft)
 	}
+	b.WriteString(g.structAlloc(pj))
 	w("_ = ns\n}\n\n")
 
 	var params, vars []*ir.Var
@@ -208,7 +257,42 @@ func (pj *%s) SyncWeights() {
 		v := pj.pre.nt.byName[r]
 		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
 	}
+	if len(pj.byPre) > 0 {
+		// The initial values are the same for every synapse (ir's rule);
+		// the projection's own settings follow, then syncIn adopts them.
+		w("pj.expanded, pj.byPreNew = annrt.PerPreOff(), false\n")
+	}
 	w("}\n\n")
+	if len(pj.byPre) > 0 {
+		w(`// syncOut writes the per-presynaptic values of %[2]s into their
+// per-synapse slices when the steps changed them.
+func (pj *%[1]s) syncOut() {
+	if pj.expanded || !pj.byPreNew {
+		return
+	}
+	pj.byPreNew = false
+`, pj.goName, perPreNames(pj))
+		for _, v := range pj.p.PerPre {
+			w("annrt.SpreadPre(pj.%s, pj.%s, pj.C.Pre)\n", pj.fld[v], pj.byPre[v])
+		}
+		w(`}
+
+// syncIn adopts the per-synapse slices of %[2]s after code outside
+// the steps may have written them: per presynaptic neuron while every
+// synapse of one holds the same value, else per synapse from then on.
+func (pj *%[1]s) syncIn() {
+	if pj.expanded {
+		return
+	}
+	pj.expanded = !(`, pj.goName, perPreNames(pj))
+		for i, v := range pj.p.PerPre {
+			if i > 0 {
+				w(" &&\n")
+			}
+			w("annrt.CollectPre(pj.%s, pj.%s, pj.C.Pre)", pj.byPre[v], pj.fld[v])
+		}
+		w(")\n}\n\n")
+	}
 	if len(pj.rateRings) > 0 {
 		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
 		for _, r := range pj.rateRings {
@@ -256,6 +340,7 @@ func (pj *%s) SyncWeights() {
 	if postSpike != "" {
 		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
 	}
+	b.WriteString(g.structMethods(pj))
 	return b.String()
 }
 
@@ -363,7 +448,8 @@ func (g *generator) rateTransmitCode(pj *proj) (transmit, transmitRange string) 
 	b.WriteString("c := pj.C\n")
 	r.WriteString("c := pj.C\n")
 	mayDelay := maxDelaySteps(pj.p, g.m.Dt)
-	delayedCase := mayDelay > 1 || mayDelay < 0
+	// A psp that reads no presynaptic variable ignores delays.
+	delayedCase := (mayDelay > 1 || mayDelay < 0) && len(preNames(st.Psp)) > 0
 	if delayedCase {
 		pj.rateRings = preNames(st.Psp)
 		// Uniform delay: every pre variable from the same past frame.
@@ -425,11 +511,16 @@ func (g *generator) rateLoop(pj *proj, sumF string, delayed map[string]string, p
 	c.written = map[*ir.Var]bool{}
 	c.delayed = delayed
 	var fb strings.Builder
-	if delayed == nil {
+	lp := pj.low.Rate
+	switch {
+	case perSynDelay:
+		lp = pj.low.RateSynDelay
+	case delayed != nil:
+		lp = pj.low.RateUniformDelay
+	default:
 		c.preFill = &fb
 	}
-	c.hoistLoop()
-	psp := c.expr(st.Psp).float()
+	psp := c.expr(lp.Value).float()
 	var b strings.Builder
 	b.WriteString("{\n")
 	c.outer.write(&b)
@@ -617,22 +708,15 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PreSpike)
-	c.hoistLoop()
-	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
+	lp := pj.low.Spike
 	var decay, body, plastic strings.Builder
-	g.decayCode(c, &decay, true)
+	g.decayCode(c, lp, &decay, true)
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, isTarget)
+		c.stmts(&body, lp.Body, nil)
 	}
 	c.tgt = ""
-	var others []ir.Stmt
-	for _, s := range st.PreSpike {
-		if !isTarget(s.(*ir.Assign)) {
-			others = append(others, s)
-		}
-	}
-	usesLearning := c.weightGated(&plastic, others)
+	usesLearning := c.weightGated(&plastic, lp.Others)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
 	if usesLearning {
@@ -672,9 +756,8 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 // default a presynaptic event decays them as ANNarchy 5 does, over one step
 // less than has elapsed (to the step the spike was emitted in, although the
 // event is stamped with the current step); with ExactDecay over every step.
-func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
-	st := c.pj.st
-	if len(st.Decays) == 0 {
+func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool) {
+	if len(lp.Decays) == 0 {
 		return
 	}
 	g.use("math")
@@ -683,7 +766,7 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 		now = "(n.Core.Step - 1)"
 	}
 	fmt.Fprintf(b, "el := %s\n", g.conv("float64("+now+"-pj.lastEv[k]) * n.Dt"))
-	for _, d := range st.Decays {
+	for _, d := range lp.Decays {
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
 		rate := c.expr(d.Rate).float()
@@ -697,6 +780,34 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
+	frozen := gatesWeight(st)
+	// local prints the per-synapse equations; with frozen, the statements
+	// writing w run only while learning (ANNarchy's plasticity switch).
+	lp := pj.low.Learn
+	var rest []ir.Stmt // the per-synapse equations (lowered)
+	if lp != nil {
+		rest = lp.Body
+	}
+	local := func(c *exprPrinter, out *strings.Builder) {
+		if !frozen {
+			c.stmts(out, rest, nil)
+			return
+		}
+		for _, s := range rest {
+			if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+				out.WriteString("if !frozen {\n")
+				c.stmts(out, []ir.Stmt{s}, nil)
+				out.WriteString("}\n")
+				continue
+			}
+			c.stmts(out, []ir.Stmt{s}, nil)
+		}
+	}
+	vecOK := ""
+	if frozen {
+		b.WriteString("pj.frozen = !n.learnOn(pj.Index)\n")
+		vecOK = "!pj.frozen && "
+	}
 	gc := g.newCtx(mSynGlobal)
 	gc.pj = pj
 	gc.written = writtenVars(st.GlobalUpdate)
@@ -706,6 +817,28 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	b.WriteString(gbody.String())
 	if len(st.PostUpdate)+len(st.LocalUpdate) == 0 {
 		return b.String(), ""
+	}
+	if pj.compact {
+		// The equations of the variables stored per presynaptic neuron run
+		// first, once per presynaptic rank (ir.SplitPerPre); the others
+		// after them, per synapse, reading those values.
+		perPre := pj.low.LearnPre.Body
+		pc := g.newCtx(mSynLocal)
+		pc.pj = pj
+		pc.written = writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
+		pc.preInline = true
+		var body, fill strings.Builder
+		pc.stmts(&body, perPre, nil)
+		fill.WriteString("{\n")
+		pc.outer.write(&fill)
+		fill.WriteString("for pi := lo; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
+		b.WriteString("{\nc := pj.C\n")
+		perPreIR, _ := ir.SplitPerPre(st.LocalUpdate, pj.p.PerPre)
+		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPreIR)))
+		b.WriteString("}\npj.byPreNew = true\n")
+		if len(st.PostUpdate)+len(rest) == 0 {
+			return b.String(), ""
+		}
 	}
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
@@ -724,29 +857,34 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	if usesPiPost {
 		g.fail("projection %s: postsynaptic equations read a presynaptic variable", pj.p.Name)
 	}
-	c.hoistLoop()
-	var local strings.Builder
-	c.stmts(&local, st.LocalUpdate, nil)
+	var loc strings.Builder
+	local(c, &loc)
 	// The vector kernel over runs of consecutive presynaptic ranks, the
-	// remainders of the runs in Go (absolute synapse index k).
+	// remainders of the runs in Go (absolute synapse index k); not for the
+	// remaining equations of the per-presynaptic storage.
 	var vec string
 	var items strings.Builder
-	if k, kc := g.simdSynLoop(pj, c); k != nil {
+	var k *simdKernel
+	var kc *vecCompiler
+	if !pj.compact {
+		k, kc = g.simdSynLoop(pj, lp)
+	}
+	if k != nil {
+		invs, arrays := c.kernelOperands(kc)
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
 		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
-		c.stmts(&tail, st.LocalUpdate, nil)
+		local(c, &tail)
 		tailPi := c.usesPi
 		c.temps, c.rowRel, c.usesPi = temps, rowRel, usesPi || tailPi
 		var v strings.Builder
-		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
+		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
-		for i, e := range kc.invs {
-			g.useIn(e)
+		for i, e := range invs {
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
-		for i, a := range kc.arrays {
+		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
@@ -759,7 +897,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		v.WriteString(tail.String())
 		v.WriteString("}\n}\nreturn\n}\n")
 		vec = v.String()
-		fmt.Fprintf(&items, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\nitems = len(runs) / 3\n}\n", k.fn)
+		fmt.Fprintf(&items, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\nitems = len(runs) / 3\n}\n", vecOK, k.fn)
 	}
 	// The loops over postsynaptic neurons (or runs of synapses) run in
 	// learnRange over one chunk [lo, hi) of them, split by Core.Split.
@@ -773,6 +911,9 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 
 	var r strings.Builder
 	r.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	if frozen {
+		r.WriteString("frozen := pj.frozen\n_ = frozen\n")
+	}
 	for _, x := range gc.outer.binds {
 		fmt.Fprintf(&r, "%s := %s\n_ = %s\n", x.name, x.init, x.name)
 	}
@@ -782,12 +923,12 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	r.WriteString(post.String())
 	r.WriteString("rpre := pre[lo:hi]\n")
 	c.row.write(&r)
-	if local.Len() > 0 {
+	if loc.Len() > 0 {
 		r.WriteString("for k := range rpre {\n")
 		if c.usesPi {
 			r.WriteString("pi := int(rpre[k])\n")
 		}
-		r.WriteString(local.String())
+		r.WriteString(loc.String())
 		r.WriteString("}\n")
 	} else {
 		r.WriteString("_ = rpre\n")
@@ -796,10 +937,62 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	return b.String(), r.String()
 }
 
+// runsFrozen reports whether a projection's synapse equations keep running
+// while its learning is disabled: as in ANNarchy, a spiking projection then
+// only stops changing w (a rate-coded one stops all its equations), so this
+// matters for spiking synapses with equations of other variables.
+func runsFrozen(st *ir.SynapseType) bool {
+	if !st.Spiking {
+		return false
+	}
+	for _, list := range [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate} {
+		for _, s := range list {
+			if a, ok := s.(*ir.Assign); ok && !writesWeight(a) {
+				if _, ok := a.LHS.(*ir.VarRef); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// gatesWeight reports whether the synapse equations of a projection that
+// runs them while learning is disabled (runsFrozen) have statements writing
+// w, to skip then.
+func gatesWeight(st *ir.SynapseType) bool {
+	if !runsFrozen(st) {
+		return false
+	}
+	for _, s := range st.LocalUpdate {
+		if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// writesWeight reports whether a statement assigns the weight w.
+func writesWeight(a *ir.Assign) bool {
+	r, ok := a.LHS.(*ir.VarRef)
+	return ok && r.Var != nil && r.Var.Name == "w"
+}
+
 // fillSplit registers a method name(n, chunk, lo, hi) running fill over the
 // presynaptic ranks [lo, hi) and returns the code calling it through
 // Core.Split.
 func (g *generator) fillSplit(pj *proj, name, fill string, cost int) string {
+	// The two printings of a projection (proj.compact) share equal fills.
+	taken := false
+	for _, f := range pj.fills {
+		if f.body == fill {
+			return splitCall("pj", f.name, "c.NPre", fmt.Sprint(1+cost))
+		}
+		taken = taken || f.name == name
+	}
+	if taken {
+		name += "Compact"
+	}
 	pj.fills = append(pj.fills, fillMethod{name, fill})
 	return splitCall("pj", name, "c.NPre", fmt.Sprint(1+cost))
 }
@@ -811,10 +1004,10 @@ func (g *generator) postSpikeCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PostSpike)
-	c.hoistLoop()
+	lp := pj.low.PostSpike
 	var body strings.Builder
-	g.decayCode(c, &body, false)
-	usesLearning := c.weightGated(&body, st.PostSpike)
+	g.decayCode(c, lp, &body, false)
+	usesLearning := c.weightGated(&body, lp.Body)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
 	if usesLearning {
@@ -887,6 +1080,13 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 		walk(x.C, fn)
 		walk(x.A, fn)
 		walk(x.B, fn)
+	case *lower.Mul:
+		walk(x.X, fn)
+		walk(x.By, fn)
+	case *lower.Use:
+		if x.Slot == nil {
+			walk(x.Expr, fn)
+		}
 	}
 }
 
@@ -895,7 +1095,7 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 // pre-major copies of the weights and post ranks, contiguous per
 // presynaptic neuron, instead of gathering through C.PreIdx.
 func staticSpiking(st *ir.SynapseType) bool {
-	if !st.Spiking || len(st.Decays) > 0 || len(st.PostSpike) > 0 {
+	if !st.Spiking || len(st.Decays) > 0 || len(st.PostSpike) > 0 || st.Pruning != nil || st.Creating != nil {
 		return false
 	}
 	all := [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike}
@@ -998,11 +1198,10 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	c.pj = pj
 	c.written = map[*ir.Var]bool{}
 	c.wExpr = "ws[x]"
-	c.hoistLoop()
 	var body strings.Builder
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, nil)
+		c.stmts(&body, pj.low.Spike.Body, nil)
 	}
 	c.tgt = ""
 	if body.Len() == 0 {
@@ -1132,4 +1331,13 @@ func splitTransmit(pj *proj) bool {
 		}
 	}
 	return ok
+}
+
+// perPreNames lists the variables of a projection stored per presynaptic neuron.
+func perPreNames(pj *proj) string {
+	var names []string
+	for _, v := range pj.p.PerPre {
+		names = append(names, v.Name)
+	}
+	return strings.Join(names, ", ")
 }
