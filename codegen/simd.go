@@ -85,6 +85,41 @@ type vecCompiler struct {
 	pinInv         map[int]int // invariants kept in registers for the whole kernel
 	pinArr         map[int]bool
 	arrReg         map[int]int // pinned arrays loaded in this iteration
+	expFn          string      // the runtime's expPD as the assembly names it ("": no exp)
+	// spill stores each variable at its last assignment, freeing its
+	// register, instead of at the end of the iteration (loops whose
+	// variables would not fit in the registers otherwise).
+	spill bool
+}
+
+// Kernels that call exp keep Y0 for the runtime's expPD (simd_amd64.s),
+// which takes its argument and returns its result there and preserves the
+// other registers.
+const expReg = 0
+
+// reserveExp keeps Y0 free for calls of expPD when stmts or extra call exp.
+func (s *vecCompiler) reserveExp(stmts []ir.Stmt, extra ...ir.Expr) {
+	found := false
+	look := func(e ir.Expr) {
+		walk(e, func(x ir.Expr) {
+			if c, ok := x.(*ir.Call); ok && c.Fun == "exp" {
+				found = true
+			}
+		})
+	}
+	for _, st := range stmts {
+		if a, ok := st.(*ir.Assign); ok {
+			look(a.Value)
+		}
+	}
+	for _, e := range extra {
+		look(e)
+	}
+	if found {
+		s.busy[expReg] = true
+		// The runtime's symbol, as Go assembly spells a package path.
+		s.expFn = strings.ReplaceAll(s.c.g.opt.ImportBase+"/runtime", "/", "\u2215") + "\u00b7expPD(SB)"
+	}
 }
 
 const maskReg = 15 // Y15: all ones in the lanes of refractory neurons
@@ -339,6 +374,18 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			return s.op("VMULPD", true, s.expr(x.X), s.expr(x.Y))
 		}
 		s.fail("operator %s in a float expression", x.Op)
+	case *ir.Call:
+		if x.Fun != "exp" || len(x.Args) != 1 || s.expFn == "" {
+			s.fail("function %s", x.Fun)
+		}
+		// The same operations as runtime.Exp, which the scalar loop calls.
+		a := s.inReg(s.expr(x.Args[0]))
+		s.emit("VMOVAPD Y%d, Y%d", a.n, expReg)
+		s.release(a)
+		s.emit("CALL %s", s.expFn)
+		dst := s.alloc()
+		s.emit("VMOVAPD Y%d, Y%d", expReg, dst)
+		return vecOperand{kind: kReg, n: dst}
 	case *ir.Cond:
 		m := s.cond(x.C)
 		a := s.inReg(s.expr(x.A))
@@ -476,14 +523,18 @@ func (g *generator) simdLoop(nt *ntype, lc *exprPrinter, zero []*ir.Var) (*simdK
 	}
 	cache, temps := lc.cache, lc.temps
 	defer func() { lc.cache, lc.temps = cache, temps }()
-	first := g.simdTry(nt, lc, zero, nil, nil)
+	first := g.simdTry(nt, lc, zero, nil, nil, false)
+	spill := false
 	if first == nil {
-		return nil, nil
+		spill = true
+		if first = g.simdTry(nt, lc, zero, nil, nil, true); first == nil {
+			return nil, nil
+		}
 	}
 	pinInv, pinArr := choosePins(first)
 	best := first
 	if len(pinInv)+len(pinArr) > 0 {
-		if second := g.simdTry(nt, lc, zero, pinInv, pinArr); second != nil {
+		if second := g.simdTry(nt, lc, zero, pinInv, pinArr, spill); second != nil {
 			best = second
 		}
 	}
@@ -536,7 +587,7 @@ func choosePins(first *vecCompiler) (map[int]int, map[int]bool) {
 
 // simdTry compiles the loop with the given invariants and arrays kept in
 // registers; nil when it cannot.
-func (g *generator) simdTry(nt *ntype, lc *exprPrinter, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
+func (g *generator) simdTry(nt *ntype, lc *exprPrinter, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool, spill bool) (s *vecCompiler) {
 	lc.cache, lc.temps = nil, map[string]vtype{}
 	mark := len(lc.outer.binds)
 	imports := maps.Clone(g.imports) // a failed kernel imports nothing
@@ -552,10 +603,11 @@ func (g *generator) simdTry(nt *ntype, lc *exprPrinter, zero []*ir.Var, pinInv m
 	}()
 	s = &vecCompiler{c: lc, nt: nt, arrIdx: map[string]int{}, invIdx: map[string]int{},
 		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
-		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
+		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, spill: spill}
 	for _, r := range pinInv {
 		s.busy[r] = true
 	}
+	s.reserveExp(nt.t.LocalUpdate, nt.t.Spike)
 	s.body(zero)
 	return s
 }
@@ -612,7 +664,16 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 	// same value in both branches.
 	divergent := map[any]bool{}
 	refVal := map[*ir.Var]vecOperand{}
-	for _, st := range t.LocalUpdate {
+	last := map[*ir.Var]int{}
+	for i, st := range t.LocalUpdate {
+		if a, ok := st.(*ir.Assign); ok {
+			if v, ok := lhsKey(a.LHS).(*ir.Var); ok {
+				last[v] = i
+			}
+		}
+	}
+	stored := map[*ir.Var]bool{}
+	for i, st := range t.LocalUpdate {
 		a, ok := st.(*ir.Assign)
 		if !ok {
 			s.fail("statement %T", st)
@@ -629,6 +690,10 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 			})
 		}
 		s.assign(a)
+		if v, ok := key.(*ir.Var); ok && s.spill && !refractory && last[v] == i && !zeroSet[v] {
+			s.storeEarly(v)
+			stored[v] = true
+		}
 		if refractory {
 			if a.UnlessRefractory {
 				delete(divergent, key)
@@ -659,6 +724,9 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 		}
 	}
 	for _, v := range stores {
+		if stored[v] {
+			continue
+		}
 		f := nt.field[v]
 		mem := s.array(lc.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]"))
 		if zeroSet[v] {
@@ -703,6 +771,35 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 		s.emit("JNE bits")
 	}
 	s.b.WriteString("next:\n")
+}
+
+// storeEarly stores the final value of v of this iteration and frees its
+// register unless a temporary holds the same value; later reads load it
+// from the array (not from a register pinned with the old values).
+func (s *vecCompiler) storeEarly(v *ir.Var) {
+	f := s.nt.field[v]
+	mem := s.array(s.c.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]"))
+	val := s.cur[v]
+	r := s.inReg(val)
+	s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+	shared := false
+	for _, t := range s.temps {
+		shared = shared || (t.kind == kReg && t.n == r.n)
+	}
+	for w, c := range s.cur {
+		shared = shared || (w != v && c.kind == kReg && c.n == r.n)
+	}
+	isPin := false
+	for _, p := range s.pinInv {
+		isPin = isPin || p == r.n
+	}
+	for _, p := range s.arrReg {
+		isPin = isPin || p == r.n
+	}
+	if !shared && !isPin {
+		s.busy[r.n] = false
+	}
+	s.cur[v] = mem
 }
 
 // prologuePins loads the invariants kept in registers.
@@ -911,6 +1008,7 @@ func (g *generator) synTry(pj *proj, c *exprPrinter, pinInv map[int]int, pinArr 
 	for _, r := range pinInv {
 		s.busy[r] = true
 	}
+	s.reserveExp(pj.st.LocalUpdate)
 	for _, stm := range pj.st.LocalUpdate {
 		a, ok := stm.(*ir.Assign)
 		if !ok {
