@@ -94,6 +94,11 @@ func (g *generator) projCode(pj *proj) string {
 		w("expanded bool // %s held per synapse (after a write that differs within a presynaptic neuron, or ANNC_PERPRE=off)\n", perPreNames(pj))
 		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
 	}
+	if pj.preMajor {
+		w("preW []float64 // W in the order of C.PreIdx (syncPreW)\nprePost []int32 // C.Post in the same order\n")
+		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse or when a row's presynaptic ranks do not ascend\n")
+		w("acc []float64 // the weighted sums being accumulated, per postsynaptic neuron\n")
+	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
 	if p.DecodeSteps > 0 {
 		w("dec *annrt.Decoder // the decoded spikes of the last steps (nil until the first step)\n")
@@ -208,6 +213,9 @@ func (pj *%s) SyncWeights() {
 	for _, v := range pj.p.PerPre {
 		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
 	}
+	if pj.preMajor {
+		w("pj.preW, pj.prePost, pj.acc = make([]float64, ns), make([]int32, ns), make([]float64, pj.C.NPost)\n")
+	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
 	}
@@ -279,7 +287,27 @@ func (pj *%[1]s) syncIn() {
 			}
 			w("annrt.CollectPre(pj.%s, pj.%s, pj.C.Pre)", pj.byPre[v], pj.fld[v])
 		}
-		w(")\n}\n\n")
+		w(")\n")
+		if pj.preMajor {
+			w("if !pj.expanded {\npj.syncPreW()\n}\n")
+		}
+		w("}\n\n")
+		if pj.preMajor {
+			w(`// syncPreW copies W and the post ranks into the presynaptic-major order
+// of the weighted sums (preMajorSum), at the start of every run: the
+// connectivity, the delays and the weights may have changed since.
+func (pj *%s) syncPreW() {
+	c := pj.C
+	annrt.Gather(pj.preW, pj.W, c.PreIdx, c.Workers)
+	annrt.Gather(pj.prePost, c.Post, c.PreIdx, c.Workers)
+	pj.rowRun, pj.runOff, pj.runJ = nil, nil, nil
+	if annrt.RowsAscend(c.PostPtr, c.Pre) {
+		pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(c.PrePtr, pj.prePost, 8)
+	}
+}
+
+`, pj.goName)
+		}
 	}
 	if len(pj.rateRings) > 0 {
 		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
@@ -459,6 +487,7 @@ func (g *generator) rateTransmitCode(pj *proj) (transmit, transmitRange string) 
 		r.WriteString(code)
 		r.WriteString("return\n}\n")
 	}
+	r.WriteString(g.preMajorSum(pj, dsts))
 	code, fill, fillCost := g.rateLoop(pj, sumF, nil, false)
 	r.WriteString(code)
 	if fill != "" {
@@ -1306,4 +1335,106 @@ func perPreNames(pj *proj) string {
 		names = append(names, v.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// preMajorPsp returns E when the psp is w * E (or E * w) with E a value of
+// the presynaptic neuron in the per-presynaptic printing of a rate-coded
+// projection whose weights no equation changes: its weighted sums can then
+// be accumulated presynaptic neuron by presynaptic neuron (preMajorSum).
+func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
+	st := pj.st
+	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil {
+		return nil, false
+	}
+	if op := st.Operation; op != "" && op != "sum" {
+		return nil, false
+	}
+	for v := range writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike, st.PostSpike) {
+		if v.Name == "w" {
+			return nil, false
+		}
+	}
+	b, ok := st.Psp.(*ir.Binary)
+	if !ok || b.Op != "*" {
+		return nil, false
+	}
+	isW := func(e ir.Expr) bool {
+		r, ok := e.(*ir.VarRef)
+		return ok && r.Side == ir.Self && r.Name == "w"
+	}
+	e := b.Y
+	switch {
+	case isW(b.X):
+	case isW(b.Y):
+		e = b.X
+	default:
+		return nil, false
+	}
+	c := g.newCtx(mSynLocal)
+	c.pj = pj
+	if c.deps(e) != depPre {
+		return nil, false
+	}
+	return e, true
+}
+
+// preMajorSum prints the accumulation of the weighted sums of the
+// postsynaptic neurons [lo, hi) from the presynaptic-major copies of the
+// weights (preW, runs of consecutive postsynaptic ranks): for each
+// presynaptic neuron i in ascending order, acc[j] += w * E(i) over its
+// synapses, then sum[j] += acc[j] for the neurons that have synapses. When
+// every row of the post-major connectivity lists its presynaptic ranks in
+// ascending order (SyncWeights checks it), each acc[j] adds the same
+// products in the same order as the post-major loop: the same bits, with
+// whole runs of weights added to contiguous slices (mulAddTo).
+func (g *generator) preMajorSum(pj *proj, dsts []string) string {
+	e, ok := g.preMajorPsp(pj)
+	if !ok {
+		return ""
+	}
+	pj.preMajor = true
+	c := g.newCtx(mSynLocal)
+	c.pj = pj
+	c.preInline = true // E as the post-major loop prints it
+	c.hoistLoop()
+	val := c.expr(e).float()
+	var b strings.Builder
+	b.WriteString("if pj.runJ != nil {\n")
+	c.outer.write(&b)
+	b.WriteString(`acc := pj.acc
+clear(acc[lo:hi])
+pw, rowRun, runOff, runJ := pj.preW, pj.rowRun, pj.runOff, pj.runJ
+whole := lo == 0 && hi >= c.NPost
+for pi := 0; pi < c.NPre; pi++ {
+`)
+	fmt.Fprintf(&b, "e := %s\n", val.s)
+	b.WriteString(`for r := rowRun[pi]; r < rowRun[pi+1]; r++ {
+src := pw[runOff[r]:runOff[r+1]]
+j0 := int(runJ[r])
+if !whole {
+if j0 >= hi || j0+len(src) <= lo {
+continue
+}
+if j0 < lo {
+src = src[lo-j0:]
+j0 = lo
+}
+if j0+len(src) > hi {
+src = src[:hi-j0]
+}
+}
+mulAddTo(acc[j0:], src, e)
+}
+}
+ptr := c.PostPtr
+`)
+	for i, d := range dsts {
+		fmt.Fprintf(&b, "sum%d := pj.post.%s\n", i, d)
+	}
+	b.WriteString("for j := lo; j < hi; j++ {\nif ptr[j+1] > ptr[j] {\n")
+	for i := range dsts {
+		fmt.Fprintf(&b, "sum%d[j] += acc[j]\n", i)
+	}
+	b.WriteString("}\n}\nreturn\n}\n")
+	return b.String()
 }

@@ -126,3 +126,28 @@ func TestExpPD(t *testing.T) {
 		t.Errorf("expPD(0, 0, NaN, 0) = %v", dst)
 	}
 }
+
+// MulAddAVX2 rounds the product and the sum as the scalar loop does.
+func TestMulAddAVX2(t *testing.T) {
+	if !HasAVX2() {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := range 40 {
+		dst, src := make([]float64, n+1), make([]float64, n+1)
+		for x := range dst {
+			dst[x], src[x] = rng.NormFloat64(), rng.NormFloat64()*1e3
+		}
+		e := rng.NormFloat64() / 3
+		want := append([]float64(nil), dst...)
+		for x := range n {
+			want[x] = want[x] + src[x]*e
+		}
+		MulAddAVX2(&dst[0], &src[0], e, n)
+		for x := range dst {
+			if math.Float64bits(dst[x]) != math.Float64bits(want[x]) {
+				t.Fatalf("n %d: dst[%d] = %v, want %v", n, x, dst[x], want[x])
+			}
+		}
+	}
+}

@@ -31,6 +31,12 @@ func xgetbv() (eax, edx uint32)
 //go:noescape
 func AddToAVX2(dst, src *float64, n int)
 
+// MulAddAVX2 does dst[x] = dst[x] + src[x]*e for x < n (AVX2; a product
+// then a sum, each rounded, as the scalar loop).
+//
+//go:noescape
+func MulAddAVX2(dst, src *float64, e float64, n int)
+
 // ScatterAdd does dst[idx[x]] = dst[idx[x]] + src[x] for x < n, in order,
 // so repeated indices add up exactly as the scalar loop does (SSE2).
 //

@@ -139,6 +139,39 @@ done:
 	VZEROUPPER
 	RET
 
+// func MulAddAVX2(dst, src *float64, e float64, n int): dst[x] = dst[x] + src[x]*e.
+TEXT ·MulAddAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	VBROADCASTSD e+16(FP), Y2
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+mloop8:
+	CMPQ AX, DX
+	JGE mtail
+	VMULPD (SI)(AX*8), Y2, Y0
+	VMULPD 32(SI)(AX*8), Y2, Y1
+	VADDPD (DI)(AX*8), Y0, Y0
+	VADDPD 32(DI)(AX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP mloop8
+mtail:
+	CMPQ AX, CX
+	JGE mdone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD X2, X0, X0
+	VADDSD (DI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP mtail
+mdone:
+	VZEROUPPER
+	RET
+
 // expPD: Y0 = Exp(Y0) in each of the four lanes, with exactly the
 // operations of Exp (exp.go), so the same bits. The generated vector
 // kernels CALL it with the argument in Y0; it preserves every other
