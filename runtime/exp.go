@@ -41,11 +41,11 @@ func Exp(x float64) float64 {
 const (
 	expHi        = 710.0
 	expLo        = -746.0
-	expLog2e     = 1.4426950408889634          // 1/ln 2
-	expShift     = 6755399441055744.0          // 1.5 * 2^52: x + expShift - expShift rounds x to an integer
-	expShiftBits = 0x4338000000000000          // its bits; those of n + expShift are expShiftBits + n
-	expLn2Hi     = 6.93147180369123816490e-01  // ln 2 with 21 trailing zero bits: k * expLn2Hi is exact
-	expLn2Lo     = 1.90821492927058770002e-10  // ln 2 - expLn2Hi
+	expLog2e     = 1.4426950408889634         // 1/ln 2
+	expShift     = 6755399441055744.0         // 1.5 * 2^52: x + expShift - expShift rounds x to an integer
+	expShiftBits = 0x4338000000000000         // its bits; those of n + expShift are expShiftBits + n
+	expLn2Hi     = 6.93147180369123816490e-01 // ln 2 with 21 trailing zero bits: k * expLn2Hi is exact
+	expLn2Lo     = 1.90821492927058770002e-10 // ln 2 - expLn2Hi
 )
 
 // expC are the Taylor coefficients 1/13!, 1/12!, ..., 1/1!, 1/0!.
