@@ -114,6 +114,10 @@ func (g *generator) projCode(pj *proj) string {
 			w("%s []%s\n", pj.randField[r], g.ft)
 		}
 	}
+	if k := pj.preKern; k != nil {
+		w("simdPrePtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel of the per-presynaptic equations, per chunk\n", k.nptrs)
+		w("simdPreInv [annrt.MaxChunks][%d]float64 // its loop invariants, four copies each, per chunk\n", 4*k.ninv)
+	}
 	kern := g.kernel("simd" + pj.goName)
 	if kern != nil {
 		w("simdPtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel, per chunk\n", kern.nptrs)
@@ -157,6 +161,9 @@ func (g *generator) projCode(pj *proj) string {
 	w("}\n\n")
 	if kern != nil {
 		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
+	}
+	if k := pj.preKern; k != nil {
+		w("// %s is the AVX2 kernel of the equations %s computes per presynaptic neuron (nil: scalar loop).\nvar %s func(%s)\n\n", k.fn, pj.goName, k.fn, k.sig)
 	}
 	if g.f32 && len(pj.rateRings) > 0 {
 		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
@@ -845,9 +852,27 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		pc.hoistLoop()
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
+		// Four ranks at a time by a vector kernel, the rest in Go.
+		var vec strings.Builder
+		start := "lo"
+		if k, kc := g.simdPreLoop(pj, pc, perPre); k != nil {
+			pj.preKern = k
+			start = "i0"
+			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\ninv := &pj.simdPreInv[chunk]\n", k.fn)
+			for i, e := range kc.invs {
+				g.useIn(e)
+				fmt.Fprintf(&vec, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+			}
+			vec.WriteString("ptrs := &pj.simdPrePtrs[chunk]\n")
+			for i, a := range kc.arrays {
+				fmt.Fprintf(&vec, "ptrs[%d] = &%s[0]\n", i, a)
+			}
+			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^3\n}\n", k.fn)
+		}
 		fill.WriteString("{\n")
 		pc.outer.write(&fill)
-		fill.WriteString("for pi := lo; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
+		fill.WriteString(vec.String())
+		fill.WriteString("for pi := " + start + "; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
 		b.WriteString("{\nc := pj.C\n")
 		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPre)))
 		b.WriteString("}\npj.byPreNew = true\n")

@@ -90,6 +90,13 @@ type vecCompiler struct {
 	// register, instead of at the end of the iteration (loops whose
 	// variables would not fit in the registers otherwise).
 	spill bool
+	// byPre compiles the loop over presynaptic ranks of the variables a
+	// projection stores per presynaptic neuron (SI = DI = the rank): those
+	// variables live in their per-presynaptic arrays, and what the scalar
+	// loop computes in place unhoisted (exprPrinter.preInline) is compiled
+	// unhoisted too.
+	byPre bool
+	raw   bool // compiling such an expression
 }
 
 // Kernels that call exp keep Y0 for the runtime's expPD (simd_amd64.s),
@@ -359,6 +366,10 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 				a := s.expr(num)
 				inv := c.lift(recip, c.outer, "h")
 				return s.op("VMULPD", false, a, s.inv(inv.s))
+			}
+			if s.byPre && c.hoist != nil && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
+				a := s.expr(x.X)
+				return s.op("VMULPD", false, a, s.unhoisted(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}))
 			}
 			if s.pj != nil && c.hoist != nil && c.preFill != nil && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
 				a := s.expr(x.X)
@@ -923,6 +934,8 @@ func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
 		switch d := c.deps(e); {
 		case d == depPost:
 			s.fail("postsynaptic expression")
+		case d == depPre && s.byPre && !s.raw && costly(e):
+			return s.unhoisted(e), true
 		case d == depPre && c.preFill != nil && costly(e):
 			arr := c.preArray(e)
 			return s.oldAt(strings.TrimSuffix(arr.s, "[pi]"), "DI"), true
@@ -941,6 +954,9 @@ func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
 			}
 			if val, ok := s.cur[v]; ok {
 				return val, true
+			}
+			if a := pj.byPre[v]; s.byPre && a != "" {
+				return s.oldAt(c.outer.bind("bp."+a, "bp_"+pj.fld[v], "pj."+a), "SI"), true
 			}
 			f := pj.fld[v]
 			if v.Name == "w" {
@@ -1055,4 +1071,82 @@ func (s *vecCompiler) synKernel() *simdKernel {
 	a.WriteString("\tADDQ $4, SI\n\tADDQ $4, DI\n\tDECQ CX\n\tJMP loop\nnext:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n")
 	k.text = a.String()
 	return k
+}
+
+// unhoisted compiles e with the printer's hoisting off, as the scalar loop
+// over presynaptic ranks prints it (byPre).
+func (s *vecCompiler) unhoisted(e ir.Expr) vecOperand {
+	c := s.c
+	h, raw := c.hoist, s.raw
+	c.hoist, s.raw = nil, true
+	defer func() { c.hoist, s.raw = h, raw }()
+	return s.expr(e)
+}
+
+// simdPreLoop compiles the loop over presynaptic ranks of the equations of
+// the variables pj stores per presynaptic neuron (stmts; c is the scalar
+// loop's printer) into a synapse kernel run over one run of ranks; nil
+// when it cannot.
+func (g *generator) simdPreLoop(pj *proj, c *exprPrinter, stmts []ir.Stmt) (*simdKernel, *vecCompiler) {
+	if g.f32 || len(stmts) == 0 {
+		return nil, nil
+	}
+	temps := c.temps
+	defer func() { c.temps = temps }()
+	try := func(pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
+		mark := len(c.outer.binds)
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(simdFail); !ok {
+					panic(r)
+				}
+				c.outer.rollback(mark)
+				s = nil
+			}
+		}()
+		c.temps = map[string]vtype{}
+		s = &vecCompiler{c: c, pj: pj, arrIdx: map[string]int{}, invIdx: map[string]int{},
+			cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
+			useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, byPre: true}
+		for _, r := range pinInv {
+			s.busy[r] = true
+		}
+		s.reserveExp(stmts)
+		for _, stm := range stmts {
+			a, ok := stm.(*ir.Assign)
+			if !ok {
+				s.fail("statement")
+			}
+			s.assign(a)
+		}
+		for _, v := range s.order {
+			a := pj.byPre[v]
+			if a == "" {
+				s.fail("variable %s is not stored per presynaptic neuron", v.Name)
+			}
+			mem := s.arrayAt(c.outer.bind("bp."+a, "bp_"+pj.fld[v], "pj."+a), "SI")
+			r := s.inReg(s.cur[v])
+			s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+			s.release(r)
+		}
+		return s
+	}
+	first := try(nil, nil)
+	if first == nil {
+		return nil, nil
+	}
+	best := first
+	pinInv, pinArr := choosePins(first)
+	if len(pinInv)+len(pinArr) > 0 {
+		if second := try(pinInv, pinArr); second != nil {
+			best = second
+		}
+	}
+	k := best.synKernel()
+	k.fn += "Pre"
+	k.asmFn = k.fn + "AVX2"
+	k.text = strings.Replace(k.text, "·"+"simd"+pj.goName+"AVX2(SB)", "·"+k.asmFn+"(SB)", 1)
+	k.text = strings.Replace(k.text, "// func simd"+pj.goName+"AVX2(", "// func "+k.asmFn+"(", 1)
+	g.kernels = append(g.kernels, k)
+	return k, best
 }
