@@ -12,11 +12,12 @@ import (
 // AVX2 kernels of neuron loops.
 //
 // The per-neuron loop of a float64 neuron type whose equations are plain
-// arithmetic (+ - * /, small integer powers, negation, conditionals) is also
-// compiled to a Go assembly function that updates four neurons per
+// arithmetic (+ - * /, small integer powers, negation, conditionals) and exp
+// is also compiled to a Go assembly function that updates four neurons per
 // instruction. It performs exactly the scalar loop's floating-point
-// operations in the same order (no fused multiply-add, no reassociation), so
-// both give bit-identical results; the scalar loop handles the last N mod 4
+// operations in the same order (no fused multiply-add beyond those of
+// runtime.Exp, which the kernel calls as the runtime's expPD, no
+// reassociation), so both give bit-identical results; the scalar loop handles the last N mod 4
 // neurons, machines without AVX2, other architectures, and ANNC_SIMD=off.
 //
 // Refractory neurons are handled with masks instead of branches: the
