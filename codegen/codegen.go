@@ -15,6 +15,7 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // GenVersion is the version of the interface to the runtime that the
@@ -199,8 +201,9 @@ type proj struct {
 	pre, post *pop
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
-	preArrays []string          // per-presynaptic-neuron arrays of hoisted sub-expressions
-	preArrOf  map[string]string // hoisted expression -> its array in preArrays
+	lowered   *lower.Proj // its loops, lowered (for both storages of PerPre variables)
+	low       *lower.Proj // the loops being printed
+	preArrays []string    // per-presynaptic-neuron arrays of hoisted sub-expressions
 	fills     []fillMethod
 	// byPre names the per-presynaptic array of each variable of
 	// ir.Projection.PerPre; compact makes the printers read them (the code
@@ -401,6 +404,17 @@ func fillsSum(pj *proj) bool { return !pj.st.Spiking && !pj.p.PspToG }
 // maxDelaySteps is an upper bound of the projection's delays in steps, known
 // before its synapses are drawn (numbers and bounded distributions).
 func maxDelaySteps(p *ir.Projection, dt float64) int {
+	if dm := p.Connector.DelayMatrix; dm != nil {
+		m := 0
+		for _, row := range dm {
+			for _, x := range row {
+				if !math.IsNaN(x) {
+					m = max(m, ir.Steps(x, dt))
+				}
+			}
+		}
+		return m
+	}
 	v := p.Connector.Delays
 	switch v.Kind {
 	case ir.NumValue:

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // neuronCode prints the Go type of a neuron type and its methods.
@@ -281,28 +282,36 @@ func (g *generator) drawExpr(rv *ir.RandomVar, args []string) string {
 			g.fail("%s needs %d arguments", rv.Dist, n)
 		}
 	}
+	// clipped applies the optional bounds args[first:] (min, then max), as
+	// ANNarchy clips Normal, LogNormal, Exponential and Gamma.
+	clipped := func(draw string, first int) string {
+		if len(args) <= first {
+			return draw
+		}
+		hi := "math.Inf(1)"
+		if len(args) > first+1 {
+			hi = args[first+1]
+		} else {
+			g.use("math")
+		}
+		return "clip64(" + draw + ", " + args[first] + ", " + hi + ")"
+	}
 	switch rv.Dist {
 	case "Uniform":
 		need(2)
 		return "r.Uniform(" + args[0] + ", " + args[1] + ")"
 	case "Normal":
 		need(2)
-		if len(args) >= 4 {
-			return "clip64(r.NormalMS(" + args[0] + ", " + args[1] + "), " + args[2] + ", " + args[3] + ")"
-		}
-		return "r.NormalMS(" + args[0] + ", " + args[1] + ")"
+		return clipped("r.NormalMS("+args[0]+", "+args[1]+")", 2)
 	case "LogNormal":
 		need(2)
-		if len(args) >= 4 {
-			return "clip64(r.LogNormal(" + args[0] + ", " + args[1] + "), " + args[2] + ", " + args[3] + ")"
-		}
-		return "r.LogNormal(" + args[0] + ", " + args[1] + ")"
+		return clipped("r.LogNormal("+args[0]+", "+args[1]+")", 2)
 	case "Exponential":
 		need(1)
-		return "r.Exponential(" + args[0] + ")"
+		return clipped("r.Exponential("+args[0]+")", 1)
 	case "Gamma":
 		need(2)
-		return "r.Gamma(" + args[0] + ", " + args[1] + ")"
+		return clipped("r.Gamma("+args[0]+", "+args[1]+")", 2)
 	case "DiscreteUniform":
 		need(2)
 		return "r.DiscreteUniform(" + args[0] + ", " + args[1] + ")"
@@ -407,7 +416,7 @@ copy(p.%s, p.buffer[row])
 			lc.outer.byKey[k] = v
 		}
 	}
-	lc.hoistLoop()
+	lp := lower.Neuron(t)
 	lc.cache = newVarCache()
 	var body strings.Builder
 	refractory := t.Spiking && t.Refractory != nil
@@ -425,22 +434,22 @@ copy(p.%s, p.buffer[row])
 	}
 	if refractory {
 		body.WriteString("if refr[i] > 0 {\nrefr[i]--\n")
-		lc.stmts(&body, t.LocalUpdate, func(a *ir.Assign) bool { return a.UnlessRefractory })
+		lc.stmts(&body, lp.Kept, nil)
 		body.WriteString("} else {\n")
 		lc.temps = map[string]vtype{}
 	}
-	lc.stmts(&body, t.LocalUpdate, nil)
+	lc.stmts(&body, lp.Body, nil)
 	// spikeCode prints the reset, t_last and refractory counter of neuron i.
 	spikeCode := func(b *strings.Builder) {
-		lc.stmts(b, t.Reset, nil)
+		lc.stmts(b, lp.Reset, nil)
 		tms := lc.outer.bind("tms", "tms", "float64(n.Core.Step) * n.Dt")
 		tl := lc.outer.bind("slice.TLast", "s_TLast", "p.TLast[:N]")
 		fmt.Fprintf(b, "%s[i] = %s\n", tl, tms)
 		if refractory {
-			steps := lc.expr(t.Refractory).float()
+			steps := lc.expr(lp.Refractory).float()
 			g.use("math")
 			conv := "int32(math.Round(float64(" + steps.s + ") / n.Dt))"
-			if lc.deps(t.Refractory) == 0 {
+			if lower.IsInvariant(lp.Refractory) {
 				conv = lc.outer.bind("refrSteps", "refrSteps", conv)
 			}
 			fmt.Fprintf(b, "refr[i] = %s\n", conv)
@@ -450,7 +459,7 @@ copy(p.%s, p.buffer[row])
 		if t.Spike == nil {
 			g.fail("spiking neuron type %s has no spike condition", t.Name)
 		}
-		cond := lc.expr(t.Spike).boolean()
+		cond := lc.expr(lp.Spike).boolean()
 		fmt.Fprintf(&body, "if %s {\n", cond.s)
 		spikeCode(&body)
 		body.WriteString("spiked = append(spiked, int32(i))\n}\n")
@@ -465,8 +474,9 @@ copy(p.%s, p.buffer[row])
 	// The vector kernel, with the reset of the neurons that spiked printed
 	// on the stored arrays.
 	var call string
-	k, kc := g.simdLoop(nt, lc, zeroVars)
+	k, kc := g.simdLoop(nt, lp, zeroVars)
 	if k != nil {
+		invs, arrays := lc.kernelOperands(kc)
 		cache, temps := lc.cache, lc.temps
 		lc.cache, lc.temps = nil, map[string]vtype{}
 		var rb strings.Builder
@@ -475,7 +485,7 @@ copy(p.%s, p.buffer[row])
 		}
 		lc.cache, lc.temps = cache, temps
 		g.kernels = append(g.kernels, k)
-		call = g.simdCall(nt, k, kc, rb.String())
+		call = g.simdCall(nt, k, invs, arrays, rb.String())
 	}
 
 	// The loop over neurons runs in updateRange over one chunk [lo, hi) of

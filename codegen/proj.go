@@ -7,12 +7,23 @@ import (
 	"strings"
 
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // projBodies prints the bodies of a projection's step methods: transmit,
 // transmitRange, learn, learnRange and postSpike ("" when it has none).
 func (g *generator) projBodies(pj *proj) [5]string {
 	st, p := pj.st, pj.p
+	// The loops of both storages are lowered together (they share the
+	// per-presynaptic arrays of equal expressions).
+	if pj.lowered == nil {
+		d := maxDelaySteps(p, g.m.Dt)
+		pj.lowered = lower.Projection(p, st, d > 1 || d < 0)
+	}
+	pj.low = pj.lowered
+	if pj.compact {
+		pj.low = pj.lowered.PerPre
+	}
 	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
 		if staticSpiking(st) {
@@ -148,7 +159,7 @@ func (g *generator) projCode(pj *proj) string {
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
-	if runsFrozen(st) {
+	if gatesWeight(st) {
 		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
 	}
 	if transmitRange != "" {
@@ -470,7 +481,8 @@ func (g *generator) rateTransmitCode(pj *proj) (transmit, transmitRange string) 
 	b.WriteString("c := pj.C\n")
 	r.WriteString("c := pj.C\n")
 	mayDelay := maxDelaySteps(pj.p, g.m.Dt)
-	delayedCase := mayDelay > 1 || mayDelay < 0
+	// A psp that reads no presynaptic variable ignores delays.
+	delayedCase := (mayDelay > 1 || mayDelay < 0) && len(preNames(st.Psp)) > 0
 	if delayedCase {
 		pj.rateRings = preNames(st.Psp)
 		// Uniform delay: every pre variable from the same past frame.
@@ -533,11 +545,16 @@ func (g *generator) rateLoop(pj *proj, sumF string, delayed map[string]string, p
 	c.written = map[*ir.Var]bool{}
 	c.delayed = delayed
 	var fb strings.Builder
-	if delayed == nil {
+	lp := pj.low.Rate
+	switch {
+	case perSynDelay:
+		lp = pj.low.RateSynDelay
+	case delayed != nil:
+		lp = pj.low.RateUniformDelay
+	default:
 		c.preFill = &fb
 	}
-	c.hoistLoop()
-	psp := c.expr(st.Psp).float()
+	psp := c.expr(lp.Value).float()
 	var b strings.Builder
 	b.WriteString("{\n")
 	c.outer.write(&b)
@@ -725,22 +742,15 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PreSpike)
-	c.hoistLoop()
-	isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
+	lp := pj.low.Spike
 	var decay, body, plastic strings.Builder
-	g.decayCode(c, &decay, true)
+	g.decayCode(c, lp, &decay, true)
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, isTarget)
+		c.stmts(&body, lp.Body, nil)
 	}
 	c.tgt = ""
-	var others []ir.Stmt
-	for _, s := range st.PreSpike {
-		if !isTarget(s.(*ir.Assign)) {
-			others = append(others, s)
-		}
-	}
-	usesLearning := c.weightGated(&plastic, others)
+	usesLearning := c.weightGated(&plastic, lp.Others)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nK := len(c.Delays)\npreIdx, delayPtr, postOf := c.PreIdx, c.DelayPtr, c.Post\n")
 	if usesLearning {
@@ -780,9 +790,8 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 // default a presynaptic event decays them as ANNarchy 5 does, over one step
 // less than has elapsed (to the step the spike was emitted in, although the
 // event is stamped with the current step); with ExactDecay over every step.
-func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
-	st := c.pj.st
-	if len(st.Decays) == 0 {
+func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool) {
+	if len(lp.Decays) == 0 {
 		return
 	}
 	g.use("math")
@@ -791,7 +800,7 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 		now = "(n.Core.Step - 1)"
 	}
 	fmt.Fprintf(b, "el := %s\n", g.conv("float64("+now+"-pj.lastEv[k]) * n.Dt"))
-	for _, d := range st.Decays {
+	for _, d := range lp.Decays {
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
 		rate := c.expr(d.Rate).float()
@@ -805,10 +814,14 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
-	frozen := runsFrozen(st)
+	frozen := gatesWeight(st)
 	// local prints the per-synapse equations; with frozen, the statements
 	// writing w run only while learning (ANNarchy's plasticity switch).
-	rest := st.LocalUpdate
+	lp := pj.low.Learn
+	var rest []ir.Stmt // the per-synapse equations (lowered)
+	if lp != nil {
+		rest = lp.Body
+	}
 	local := func(c *exprPrinter, out *strings.Builder) {
 		if !frozen {
 			c.stmts(out, rest, nil)
@@ -843,30 +856,21 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		// The equations of the variables stored per presynaptic neuron run
 		// first, once per presynaptic rank (ir.SplitPerPre); the others
 		// after them, per synapse, reading those values.
-		var perPre []ir.Stmt
-		perPre, rest = ir.SplitPerPre(rest, pj.p.PerPre)
+		perPre := pj.low.LearnPre.Body
 		pc := g.newCtx(mSynLocal)
 		pc.pj = pj
 		pc.written = writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
 		pc.preInline = true
-		pc.hoistLoop()
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
 		// Four ranks at a time by a vector kernel, the rest in Go.
 		var vec strings.Builder
 		start := "lo"
-		if k, kc := g.simdPreLoop(pj, pc, perPre); k != nil {
+		if k, kc := g.simdPreLoop(pj, pj.low.LearnPre); k != nil {
 			pj.preKern = k
 			start = "i0"
-			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\ninv := &pj.simdPreInv[chunk]\n", k.fn)
-			for i, e := range kc.invs {
-				g.useIn(e)
-				fmt.Fprintf(&vec, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
-			}
-			vec.WriteString("ptrs := &pj.simdPrePtrs[chunk]\n")
-			for i, a := range kc.arrays {
-				fmt.Fprintf(&vec, "ptrs[%d] = &%s[0]\n", i, a)
-			}
+			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\n", k.fn)
+			vec.WriteString(g.bindKernelPre(pc, kc))
 			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^3\n}\n", k.fn)
 		}
 		fill.WriteString("{\n")
@@ -874,7 +878,8 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		fill.WriteString(vec.String())
 		fill.WriteString("for pi := " + start + "; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
 		b.WriteString("{\nc := pj.C\n")
-		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPre)))
+		perPreIR, _ := ir.SplitPerPre(st.LocalUpdate, pj.p.PerPre)
+		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPreIR)))
 		b.WriteString("}\npj.byPreNew = true\n")
 		if len(st.PostUpdate)+len(rest) == 0 {
 			return b.String(), ""
@@ -897,7 +902,6 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	if usesPiPost {
 		g.fail("projection %s: postsynaptic equations read a presynaptic variable", pj.p.Name)
 	}
-	c.hoistLoop()
 	var loc strings.Builder
 	local(c, &loc)
 	// The vector kernel over runs of consecutive presynaptic ranks, the
@@ -908,9 +912,10 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	var k *simdKernel
 	var kc *vecCompiler
 	if !pj.compact {
-		k, kc = g.simdSynLoop(pj, c)
+		k, kc = g.simdSynLoop(pj, lp)
 	}
 	if k != nil {
+		invs, arrays := c.kernelOperands(kc)
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
 		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
@@ -920,12 +925,11 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		var v strings.Builder
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
-		for i, e := range kc.invs {
-			g.useIn(e)
+		for i, e := range invs {
 			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
-		for i, a := range kc.arrays {
+		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
@@ -998,6 +1002,21 @@ func runsFrozen(st *ir.SynapseType) bool {
 	return false
 }
 
+// gatesWeight reports whether the synapse equations of a projection that
+// runs them while learning is disabled (runsFrozen) have statements writing
+// w, to skip then.
+func gatesWeight(st *ir.SynapseType) bool {
+	if !runsFrozen(st) {
+		return false
+	}
+	for _, s := range st.LocalUpdate {
+		if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // writesWeight reports whether a statement assigns the weight w.
 func writesWeight(a *ir.Assign) bool {
 	r, ok := a.LHS.(*ir.VarRef)
@@ -1030,10 +1049,10 @@ func (g *generator) postSpikeCode(pj *proj) string {
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
 	c.written = writtenVars(st.PostSpike)
-	c.hoistLoop()
+	lp := pj.low.PostSpike
 	var body strings.Builder
-	g.decayCode(c, &body, false)
-	usesLearning := c.weightGated(&body, st.PostSpike)
+	g.decayCode(c, lp, &body, false)
+	usesLearning := c.weightGated(&body, lp.Body)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
 	if usesLearning {
@@ -1106,6 +1125,13 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 		walk(x.C, fn)
 		walk(x.A, fn)
 		walk(x.B, fn)
+	case *lower.Mul:
+		walk(x.X, fn)
+		walk(x.By, fn)
+	case *lower.Use:
+		if x.Slot == nil {
+			walk(x.Expr, fn)
+		}
 	}
 }
 
@@ -1217,11 +1243,10 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	c.pj = pj
 	c.written = map[*ir.Var]bool{}
 	c.wExpr = "ws[x]"
-	c.hoistLoop()
 	var body strings.Builder
 	for _, t := range pj.targets {
 		c.tgt = t
-		c.stmts(&body, st.PreSpike, nil)
+		c.stmts(&body, pj.low.Spike.Body, nil)
 	}
 	c.tgt = ""
 	if body.Len() == 0 {
@@ -1368,7 +1393,7 @@ func perPreNames(pj *proj) string {
 // be accumulated presynaptic neuron by presynaptic neuron (preMajorSum).
 func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 	st := pj.st
-	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil {
+	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
 		return nil, false
 	}
 	if op := st.Operation; op != "" && op != "sum" {
@@ -1379,7 +1404,7 @@ func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 			return nil, false
 		}
 	}
-	b, ok := st.Psp.(*ir.Binary)
+	b, ok := pj.low.Rate.Value.(*ir.Binary)
 	if !ok || b.Op != "*" {
 		return nil, false
 	}
@@ -1395,12 +1420,37 @@ func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 	default:
 		return nil, false
 	}
-	c := g.newCtx(mSynLocal)
-	c.pj = pj
-	if c.deps(e) != depPre {
-		return nil, false
-	}
-	return e, true
+	// E reads presynaptic values, values stored per presynaptic neuron and
+	// invariants only.
+	pre := false
+	walk(e, func(x ir.Expr) {
+		switch r := x.(type) {
+		case *ir.VarRef:
+			switch {
+			case r.Side == ir.Pre:
+				pre = true
+			case r.Side == ir.Self && r.Var != nil && pj.byPre[r.Var] != "":
+				pre = true
+			case r.Side == ir.Self && r.Var != nil && r.Var.Loc == ir.Global:
+			default:
+				ok = false
+			}
+		case *lower.Use:
+			if r.Slot != nil && r.Slot.Place == lower.PerRow {
+				ok = false
+			}
+			pre = pre || (r.Slot != nil && r.Slot.Place == lower.PerPre)
+		case *ir.Special:
+			ok = ok && (r.Name == "t" || r.Name == "dt")
+		case *ir.SumRef:
+			ok = ok && r.Side == ir.Pre
+		case *ir.RandRef:
+			ok = ok && r.R.Loc == ir.Global
+		case *ir.Temp, *ir.TargetRef:
+			ok = false
+		}
+	})
+	return e, ok && pre
 }
 
 // preMajorSum prints the accumulation of the weighted sums of the
@@ -1409,9 +1459,9 @@ func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 // presynaptic neuron i in ascending order, acc[j] += w * E(i) over its
 // synapses, then sum[j] += acc[j] for the neurons that have synapses. When
 // every row of the post-major connectivity lists its presynaptic ranks in
-// ascending order (SyncWeights checks it), each acc[j] adds the same
-// products in the same order as the post-major loop: the same bits, with
-// whole runs of weights added to contiguous slices (mulAddTo).
+// ascending order (syncPreW checks it), each acc[j] adds the same products
+// in the same order as the post-major loop: the same bits, with whole runs
+// of weights added to contiguous slices (mulAddTo).
 func (g *generator) preMajorSum(pj *proj, dsts []string) string {
 	e, ok := g.preMajorPsp(pj)
 	if !ok {
@@ -1420,8 +1470,8 @@ func (g *generator) preMajorSum(pj *proj, dsts []string) string {
 	pj.preMajor = true
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
-	c.preInline = true // E as the post-major loop prints it
-	c.hoistLoop()
+	var fill strings.Builder // the arrays of per-presynaptic slots are filled for the post-major loop
+	c.preFill = &fill
 	val := c.expr(e).float()
 	var b strings.Builder
 	b.WriteString("if pj.runJ != nil {\n")

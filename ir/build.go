@@ -719,9 +719,6 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	case st.Spiking && !postType.Spiking:
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
 	case st.Spiking || pr.PspToG:
-		if st.Psp != nil && maxDelayMs(pd, b.out.Dt) {
-			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
-		}
 		for _, t := range targets {
 			if hasConductance(postType, t) {
 				pr.Targets = append(pr.Targets, t)
@@ -772,22 +769,6 @@ func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
 	if pd.Connector.Kind != "" && !bad("connector") {
 		b.connector(pd.Connector, pre, post)
 	}
-}
-
-// maxDelayMs reports whether a projection's connector may give delays
-// longer than one step.
-func maxDelayMs(pd *parser.ProjDef, dt float64) bool {
-	for _, a := range pd.Connector.Args {
-		if a.Name != "delays" {
-			continue
-		}
-		v := a.Value
-		if v.IsNum {
-			return v.Num > dt*1.5
-		}
-		return true
-	}
-	return false
 }
 
 func contains(ss []string, s string) bool {

@@ -66,6 +66,11 @@ type Call struct {
 	Obj  string
 	Fun  string
 	Args []Expr
+	// Keys names the keyword arguments (name=value): Keys[i] is the name of
+	// Args[i], "" for a positional one; KeyPos[i] is where the name is.
+	// Both are nil when every argument is positional.
+	Keys   []string
+	KeyPos []diag.Pos
 }
 
 // Cond is "if C: A else: B" (Ite=false) or ite(C, A, B) (Ite=true).

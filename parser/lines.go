@@ -617,7 +617,12 @@ func ParseFunctions(src string, at PosMapper) ([]FuncDef, diag.List) {
 		}
 		fd := FuncDef{Pos: call.Pos, Name: call.Fun, Body: c.expr(g.RHS)}
 		ok = true
-		for _, a := range call.Args {
+		for i, a := range call.Args {
+			if call.Keys != nil && call.Keys[i] != "" {
+				diags.Errorf(call.KeyPos[i], "parameters of function %q must be names, not name=value", call.Fun)
+				ok = false
+				continue
+			}
 			id, isIdent := a.(*Ident)
 			if !isIdent {
 				diags.Errorf(a.Position(), "parameters of function %q must be names", call.Fun)

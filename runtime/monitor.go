@@ -201,12 +201,15 @@ func (m *Monitor) Reserve(steps int64) {
 	// At most one frame per PeriodSteps steps, wherever the grid is anchored.
 	frames := (steps + m.PeriodSteps - 1) / m.PeriodSteps
 	m.frameSteps = growCap(m.frameSteps, frames)
+	var fill [][]byte
 	for i := range m.Vars {
 		v := &m.Vars[i]
 		if v.size > 0 && frames <= math.MaxInt/int64(v.size) {
 			v.Data = growCap(v.Data, frames*int64(v.size))
+			fill = append(fill, spareBytes(v.Data, int(frames)*v.size))
 		}
 	}
+	prefault(fill)
 }
 
 // growCap returns s with room for n more elements (see Reserve).

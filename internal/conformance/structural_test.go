@@ -1,7 +1,11 @@
 package conformance
 
 import (
+	"bytes"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -131,4 +135,41 @@ func TestStructuralSchedule(t *testing.T) {
 		}
 		return after[i]
 	})
+}
+
+// TestStructuralSaveLoad: a state saved after 5 steps (before the
+// evaluations that change cp, pp and sp) and loaded into a new process
+// continues to the same state after 30 steps as one uninterrupted run,
+// byte for byte: the synapse arrays take the saved lengths.
+func TestStructuralSaveLoad(t *testing.T) {
+	t.Parallel()
+	bin := compile(t, spModel).Binary
+	dir := t.TempDir()
+	runBin := func(args ...string) {
+		t.Helper()
+		if msg, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, msg)
+		}
+	}
+	p := func(f string) string { return filepath.Join(dir, f) }
+	runBin("-duration", "30", "-save", p("whole.npz"), "-out", p("a"))
+	runBin("-duration", "5", "-save", p("half.npz"), "-out", p("b"))
+	runBin("-load", p("half.npz"), "-duration", "25", "-save", p("resumed.npz"), "-out", p("c"))
+	x, err1 := os.ReadFile(p("whole.npz"))
+	y, err2 := os.ReadFile(p("resumed.npz"))
+	if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+		t.Errorf("the state after 5 + 25 steps differs from the state after 30 steps (%v, %v)", err1, err2)
+	}
+}
+
+// TestCreatedDelays: dsrc's two neurons fire in step 10; dp has the
+// synapses 0 -> 0 (delay 1 step) and 1 -> 1 (delay 3). Creating "t > 4.5 :
+// w = 0.5, d = 2.0", evaluated after step 5 only, adds 1 -> 0 and 0 -> 1
+// with delay 2. g_exc (recorded as a) of dr[0] is 1 in step 11 and 0.5 in
+// step 12; of dr[1], 0.5 in step 12 and 1 in step 13.
+func TestCreatedDelays(t *testing.T) {
+	t.Parallel()
+	r := run(t, spModel)
+	want := map[[2]int]float64{{11, 0}: 1, {12, 0}: 0.5, {12, 1}: 0.5, {13, 1}: 1}
+	expect(t, trace(t, r, "dr", "a", spSteps, 2), func(k, i int) float64 { return want[[2]int{k, i}] })
 }
