@@ -62,9 +62,9 @@ type popView struct {
 	Geometry          string
 	Params, Vars      []overrideView // the model's values of parameters and variables
 	SpikeSource       bool
-	SpikeTimes        [][]string     // a spike source's times (ms literals), one list per neuron
-	Timed             *timedView     // a timed array's rates
-	RateSteps         int            // steps of the firing_rate_window (0: none)
+	SpikeTimes        [][]string // a spike source's times (ms literals), one list per neuron
+	Timed             *timedView // a timed array's rates
+	RateSteps         int        // steps of the firing_rate_window (0: none)
 	RateMs            string
 	Stop              string
 	Sums, Draw        bool
