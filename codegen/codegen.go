@@ -212,7 +212,9 @@ type proj struct {
 	// of a projection is printed once per storage when they differ).
 	byPre     map[*ir.Var]string
 	compact   bool
-	rateRings []string // pre variables read through a RateRing (rate delays)
+	preMajor  bool        // the per-presynaptic printing sums the psp presynaptic-major (preMajorSum)
+	preKern   *simdKernel // vector kernel of the per-presynaptic equations (nil: none)
+	rateRings []string    // pre variables read through a RateRing (rate delays)
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
 	fusedIn   bool     // delivers in the fused step (transmitRange)
