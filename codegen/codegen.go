@@ -36,6 +36,10 @@ type Options struct {
 	Version    string // annc version, for the header and the Program
 	SourceName string // model file base name, for the header
 	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
+
+	// PostMajorOnly keeps every projection in the post-major layout (the
+	// tests compare it with the presynaptic-major one).
+	PostMajorOnly bool
 }
 
 // genError aborts generation from deep inside the emitter.

@@ -433,12 +433,19 @@ func (g *generator) projView(pj *proj, set, get *strings.Builder, paths *[]strin
 	wPath := pj.p.Name + ".w"
 	*paths = append(*paths, wPath)
 	setChk, getChk := nilCheck("n."+pj.field, "absent(path)"), nilCheck("n."+pj.field, "nil, absent(path)")
-	if staticSpiking(st) {
+	switch {
+	case g.preMajor(pj):
+		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %sSetWeights(v))\n", wPath, setChk, base)
+	case staticSpiking(st):
 		fmt.Fprintf(set, "case %q:\n%serr := setPath(path, %s)\n%sSyncWeights()\nreturn err\n", wPath, setChk, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"), base)
-	} else {
+	default:
 		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s)\n", wPath, setChk, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"))
 	}
-	fmt.Fprintf(get, "case %q:\n%sreturn getLocal(%s), nil\n", wPath, getChk, base+"W")
+	wGet := base + "W"
+	if g.preMajor(pj) {
+		wGet = base + "Weights()"
+	}
+	fmt.Fprintf(get, "case %q:\n%sreturn getLocal(%s), nil\n", wPath, getChk, wGet)
 	for _, vr := range st.Vars {
 		if vr.Name == "w" {
 			continue
@@ -508,6 +515,9 @@ func (g *generator) buildCode(pj *proj) string {
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.
 		b.WriteString("_ = r\n")
+	}
+	if g.preMajor(pj) {
+		b.WriteString("c.Compact()\n")
 	}
 	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
 	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",
@@ -585,7 +595,7 @@ func (g *generator) monView(mo *mon) monView {
 	if pj != nil {
 		// The ranks are read when the results are written: ResetWith may
 		// draw the connectivity again.
-		fmt.Fprintf(&setup, "m.Synapses = func() (pre, post []int32) { return n.%s.C.Pre, n.%s.C.Post }\n", pj.field, pj.field)
+		fmt.Fprintf(&setup, "m.Synapses = func() (pre, post []int32) { return n.%s.C.Pairs() }\n", pj.field)
 	}
 	add := "AddVar"
 	if g.f32 {
@@ -638,6 +648,10 @@ func (g *generator) monView(mo *mon) monView {
 				}
 			}
 			src = "n." + pj.field + "." + f
+			if f == "W" && g.preMajor(pj) {
+				// In synapse order (rare: the weights of a static projection).
+				src = "n." + pj.field + ".Weights()"
+			}
 		}
 		sh := shape
 		if global {
@@ -903,9 +917,10 @@ func (g *generator) projMethods(pj *proj) string {
 	w("func (pj *%s) projectionIndex() int { return %d }\n\n", pj.goName, pj.p.Index)
 	w(`// Delays returns the delay of each synapse in ms (on the step grid).
 func (pj *%s) Delays() []float64 {
-	out := make([]float64, pj.C.Len())
-	for s := range out {
-		out[s] = float64(pj.C.SynapseDelay(s)) * Dt
+	steps := pj.C.DelaySteps()
+	out := make([]float64, len(steps))
+	for s, d := range steps {
+		out[s] = float64(d) * Dt
 	}
 	return out
 }
@@ -923,13 +938,14 @@ func (pj *%s) SetDelays(value any) error {
 	if err != nil {
 		return err
 	}
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {
-		pj.pre.ring = annrt.NewSpikeRing(int(d))
-	}
 `, pj.goName)
+		if g.preMajor(pj) {
+			// The storage is regrouped by delay, and W with it.
+			w("before := pj.C.Order()\nif err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\npj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n")
+		} else {
+			w("if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
+		}
+		w("if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {\npj.pre.ring = annrt.NewSpikeRing(int(d))\n}\n")
 		if staticSpiking(pj.st) {
 			w("pj.SyncWeights()\n")
 		}

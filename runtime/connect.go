@@ -87,13 +87,24 @@ type Conn struct {
 	// Workers is the number of goroutines Finish and Gather may use (the
 	// network's threads when it was built); the results do not depend on it.
 	Workers int
+
+	// PreMajor: the synapses are stored in the order of the pre-major index
+	// only (Compact, layout.go); Pre, PreIdx and Delay are nil, Post and W
+	// follow that order, Canon is the storage position of each synapse when
+	// the synapse order is not implied.
+	PreMajor bool
+	Canon    []int32
 }
 
 // Len returns the number of synapses.
-func (c *Conn) Len() int { return len(c.Pre) }
+func (c *Conn) Len() int { return len(c.Post) }
 
-// SynapseDelay returns the delay of synapse s in steps.
+// SynapseDelay returns the delay of synapse s in steps (in the
+// presynaptic-major layout, at the cost of DelaySteps).
 func (c *Conn) SynapseDelay(s int) int32 {
+	if c.PreMajor && len(c.Delays) > 1 {
+		return c.DelaySteps()[s]
+	}
 	if c.Delay == nil {
 		return c.UniformDelay
 	}
@@ -103,6 +114,15 @@ func (c *Conn) SynapseDelay(s int) int32 {
 // Find returns the index of the synapse from pre to post, or -1.
 func (c *Conn) Find(pre, post int) int {
 	if post < 0 || post >= c.NPost {
+		return -1
+	}
+	if c.PreMajor {
+		pre0, post0 := c.Pairs()
+		for s := range pre0 {
+			if int(pre0[s]) == pre && int(post0[s]) == post {
+				return s
+			}
+		}
 		return -1
 	}
 	for s := c.PostPtr[post]; s < c.PostPtr[post+1]; s++ {
@@ -120,8 +140,14 @@ func (c *Conn) Dense() []float64 {
 	for i := range m {
 		m[i] = math.NaN()
 	}
-	for s, pre := range c.Pre {
-		m[int(c.Post[s])*c.NPre+int(pre)] = c.W[s]
+	pre, post := c.Pairs()
+	w := InSynapseOrder(c, c.W)
+	for s := range pre {
+		x := 0.0
+		if w != nil {
+			x = w[s]
+		}
+		m[int(post[s])*c.NPre+int(pre[s])] = x
 	}
 	return m
 }
@@ -177,6 +203,9 @@ func newConn(nPre, nPost int, post, pre []int32, w []float64, workers int) (*Con
 // UniformDelay, and recomputes MaxDelay. Builders and SetDelays call it;
 // call it again after changing Pre or Delay directly.
 func (c *Conn) Finish() {
+	if c.PreMajor {
+		return // the storage is the index
+	}
 	n := len(c.Pre)
 	// Distinct delays.
 	if c.Delay == nil {
@@ -262,6 +291,10 @@ func (c *Conn) Finish() {
 		}
 	})
 	c.DelayPtr = ptr
+	if k == 1 {
+		c.PrePtr = ptr // one array for both
+		return
+	}
 	c.PrePtr = make([]int32, c.NPre+1)
 	for i := 0; i <= c.NPre; i++ {
 		c.PrePtr[i] = ptr[i*k]
@@ -272,9 +305,14 @@ func (c *Conn) Finish() {
 // one value per synapse in synapse order, or a distribution drawn from r in
 // synapse order).
 func (c *Conn) SetWeights(v Value, r *RNG) error {
-	if err := v.Fill(c.W, r); err != nil {
+	if c.W == nil {
+		return fmt.Errorf("weights: the projection holds them (this connectivity keeps none)")
+	}
+	w := InSynapseOrder(c, c.W)
+	if err := v.Fill(w, r); err != nil {
 		return fmt.Errorf("weights: %w", err)
 	}
+	FromSynapseOrder(c, c.W, w)
 	return nil
 }
 
@@ -286,6 +324,11 @@ func (c *Conn) SetDelays(v Value, dt float64, r *RNG) error {
 	if !(dt > 0) {
 		return fmt.Errorf("delays: dt must be > 0, got %g", dt)
 	}
+	if c.PreMajor {
+		// Regrouping the storage by delay: through the post-major layout.
+		c.Expand()
+		defer c.Compact()
+	}
 	if v.Kind == NumValue {
 		d, err := msToSteps(v.Num, dt)
 		if err != nil {
@@ -295,7 +338,7 @@ func (c *Conn) SetDelays(v Value, dt float64, r *RNG) error {
 		c.Finish()
 		return nil
 	}
-	ms := make([]float64, len(c.Pre))
+	ms := make([]float64, c.Len())
 	if err := v.Fill(ms, r); err != nil {
 		return fmt.Errorf("delays: %w", err)
 	}

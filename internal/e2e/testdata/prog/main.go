@@ -7,6 +7,7 @@
 //	prog repeat -runs R      R runs of one compiled network: memory and time per run
 //	prog sweep -n N -workers W   the 11-point HH sweep, sequential then parallel, N times
 //	prog threads -n N        500 ms of the HH network on 1 then 2 goroutines, N times
+//	prog layout              COBA with presynaptic-major and post-major synapses (layout.go)
 package main
 
 import (
@@ -75,6 +76,8 @@ func main() {
 		out = sweep(*iters, *workers)
 	case "threads":
 		out = threads(*iters)
+	case "layout":
+		out = layout()
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)

@@ -1,0 +1,229 @@
+package runtime
+
+// The presynaptic-major layout of a Conn (PreMajor, made by Compact) keeps
+// only what spike transmission reads: per synapse the post rank (Post) and,
+// while building, the weight (W), both in the order of the delay-grouped
+// pre-major index (the synapses of pre neuron i with delay Delays[k] are the
+// positions DelayPtr[i*K+k] .. DelayPtr[i*K+k+1]-1). Pre, PreIdx and Delay
+// are not held: the pre rank and the delay of a position follow from the
+// row and group it lies in. The synapse order (post-major, the order in
+// which values are given, drawn and returned) is then recomputed when asked
+// (Order): within a post neuron it is the order of ascending pre ranks,
+// unless Compact found otherwise and kept it in Canon.
+
+// Compact turns a post-major Conn (with its pre-major index, as Finish
+// leaves it) into the presynaptic-major layout. The weights, when c.W is
+// not nil, are reordered with it. Calling it again does nothing.
+func (c *Conn) Compact() {
+	if c.PreMajor {
+		return
+	}
+	implied := true
+	for j := 0; j < c.NPost && implied; j++ {
+		for s := c.PostPtr[j] + 1; s < c.PostPtr[j+1]; s++ {
+			if c.Pre[s-1] >= c.Pre[s] {
+				implied = false
+				break
+			}
+		}
+	}
+	n := len(c.PreIdx)
+	// One array at a time, dropping each source once gathered, to keep the
+	// peak low.
+	post := MakeLarge[int32](n)
+	Gather(post, c.Post, c.PreIdx, c.Workers)
+	c.Post, c.Pre = post, nil
+	if c.W != nil {
+		w := MakeLarge[float64](n)
+		Gather(w, c.W, c.PreIdx, c.Workers)
+		c.W = w
+	}
+	if !implied {
+		c.Canon = MakeLarge[int32](n)
+		for p, s := range c.PreIdx {
+			c.Canon[s] = int32(p)
+		}
+	}
+	c.PreIdx, c.Delay, c.PostPtr = nil, nil, nil
+	c.PreMajor = true
+}
+
+// Order returns the storage position of every synapse in synapse order:
+// nil for a post-major Conn (the positions are the synapse indices). The
+// result may be c.Canon: do not change it.
+func (c *Conn) Order() []int32 {
+	if !c.PreMajor {
+		return nil
+	}
+	if c.Canon != nil {
+		return c.Canon
+	}
+	// A stable counting sort of the positions by post rank: within a post
+	// neuron, positions ascend with the pre rank.
+	next := make([]int32, c.NPost+1)
+	for _, j := range c.Post {
+		next[j+1]++
+	}
+	for j := 1; j < c.NPost; j++ {
+		next[j] += next[j-1]
+	}
+	out := MakeLarge[int32](len(c.Post))
+	for p, j := range c.Post {
+		out[next[j]] = int32(p)
+		next[j]++
+	}
+	return out
+}
+
+// storagePre returns the pre rank of every storage position of a
+// presynaptic-major Conn.
+func (c *Conn) storagePre() []int32 {
+	out := MakeLarge[int32](len(c.Post))
+	for i := 0; i < c.NPre; i++ {
+		for p := c.PrePtr[i]; p < c.PrePtr[i+1]; p++ {
+			out[p] = int32(i)
+		}
+	}
+	return out
+}
+
+// storageDelays returns the delay (steps) of every storage position of a
+// presynaptic-major Conn.
+func (c *Conn) storageDelays() []int32 {
+	out := MakeLarge[int32](len(c.Post))
+	k := len(c.Delays)
+	for g := 0; g+1 < len(c.DelayPtr); g++ {
+		d := c.Delays[g%k]
+		for p := c.DelayPtr[g]; p < c.DelayPtr[g+1]; p++ {
+			out[p] = d
+		}
+	}
+	return out
+}
+
+// Pairs returns the pre and post rank of every synapse in synapse order
+// (c.Pre and c.Post themselves in the post-major layout; do not change
+// them).
+func (c *Conn) Pairs() (pre, post []int32) {
+	if !c.PreMajor {
+		return c.Pre, c.Post
+	}
+	order := c.Order()
+	at := c.storagePre()
+	pre, post = MakeLarge[int32](len(order)), MakeLarge[int32](len(order))
+	for s, p := range order {
+		pre[s], post[s] = at[p], c.Post[p]
+	}
+	return pre, post
+}
+
+// DelaySteps returns the delay of every synapse in steps, in synapse order.
+func (c *Conn) DelaySteps() []int32 {
+	out := make([]int32, c.Len())
+	switch {
+	case c.PreMajor && len(c.Delays) > 1:
+		d := c.storageDelays()
+		for s, p := range c.Order() {
+			out[s] = d[p]
+		}
+	case c.Delay != nil:
+		copy(out, c.Delay)
+	default:
+		for s := range out {
+			out[s] = c.UniformDelay
+		}
+	}
+	return out
+}
+
+// Expand turns a presynaptic-major Conn back into the post-major layout
+// (synapse order, with its pre-major index), reordering c.W when it is not
+// nil.
+func (c *Conn) Expand() {
+	if !c.PreMajor {
+		return
+	}
+	order := c.Order()
+	at := c.storagePre()
+	n := len(order)
+	pre, post := MakeLarge[int32](n), MakeLarge[int32](n)
+	for s, p := range order {
+		pre[s], post[s] = at[p], c.Post[p]
+	}
+	var delay []int32
+	if len(c.Delays) > 1 {
+		d := c.storageDelays()
+		delay = MakeLarge[int32](n)
+		for s, p := range order {
+			delay[s] = d[p]
+		}
+	}
+	if c.W != nil {
+		c.W = InSynapseOrder(c, c.W)
+	}
+	c.Pre, c.Post, c.Delay, c.Canon, c.PreMajor = pre, post, delay, nil, false
+	c.PostPtr = make([]int32, c.NPost+1)
+	for _, j := range post {
+		c.PostPtr[j+1]++
+	}
+	for j := 0; j < c.NPost; j++ {
+		c.PostPtr[j+1] += c.PostPtr[j]
+	}
+	c.Finish()
+}
+
+// InSynapseOrder returns the per-synapse values x (held in c's storage
+// order) in synapse order: x itself for a post-major Conn (or nil x).
+func InSynapseOrder[T any](c *Conn, x []T) []T {
+	if !c.PreMajor || x == nil {
+		return x
+	}
+	order := c.Order()
+	out := make([]T, len(order))
+	for s, p := range order {
+		out[s] = x[p]
+	}
+	return out
+}
+
+// FromSynapseOrder stores the per-synapse values src, given in synapse
+// order, into dst in c's storage order.
+func FromSynapseOrder[T any](c *Conn, dst, src []T) {
+	if !c.PreMajor {
+		copy(dst, src)
+		return
+	}
+	for s, p := range c.Order() {
+		dst[p] = src[s]
+	}
+}
+
+// Reorder returns x, held in the storage order before (as given by Order
+// then), in the storage order after: what a change of delays, which
+// regroups the synapses of a presynaptic-major Conn, does to its
+// per-synapse arrays.
+func Reorder[T any](x []T, before, after []int32) []T {
+	if before == nil && after == nil {
+		return x
+	}
+	out := MakeLarge[T](len(x))
+	for s := range x {
+		b, a := s, s
+		if before != nil {
+			b = int(before[s])
+		}
+		if after != nil {
+			a = int(after[s])
+		}
+		out[a] = x[b]
+	}
+	return out
+}
+
+// Layout names the storage of c for memory reports.
+func (c *Conn) Layout() string {
+	if c.PreMajor {
+		return "pre-major"
+	}
+	return "post-major + pre index"
+}
