@@ -3,9 +3,9 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
