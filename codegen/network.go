@@ -504,6 +504,10 @@ func (g *generator) buildCode(pj *proj) string {
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
 	fmt.Fprintf(&b, "if err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", p.Name)
+	if g.preMajor(pj) {
+		// Before the weights: the post-major weights are then never written.
+		b.WriteString("c.Compact()\n")
+	}
 	if weights {
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
 	}
@@ -515,9 +519,6 @@ func (g *generator) buildCode(pj *proj) string {
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.
 		b.WriteString("_ = r\n")
-	}
-	if g.preMajor(pj) {
-		b.WriteString("c.Compact()\n")
 	}
 	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
 	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",

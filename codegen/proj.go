@@ -173,6 +173,9 @@ func (pj *%s) SetWeights(v annrt.Value) error {
 
 	// Allocation once the synapses exist.
 	w("// alloc sizes the synaptic state after C is drawn.\nfunc (pj *%s) alloc() {\nns := pj.C.Len()\n", pj.goName)
+	if !compact {
+		w("pj.C.Index()\n")
+	}
 	if g.f32 {
 		w("pj.W = make([]float32, ns)\nfor k, x := range pj.C.W {\npj.W[k] = float32(x)\n}\n")
 	} else {

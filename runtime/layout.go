@@ -1,5 +1,11 @@
 package runtime
 
+import (
+	"math"
+	"runtime/debug"
+	"sync"
+)
+
 // The presynaptic-major layout of a Conn (PreMajor, made by Compact) keeps
 // only what spike transmission reads: per synapse the post rank (Post) and,
 // while building, the weight (W), both in the order of the delay-grouped
@@ -11,9 +17,9 @@ package runtime
 // (Order): within a post neuron it is the order of ascending pre ranks,
 // unless Compact found otherwise and kept it in Canon.
 
-// Compact turns a post-major Conn (with its pre-major index, as Finish
-// leaves it) into the presynaptic-major layout. The weights, when c.W is
-// not nil, are reordered with it. Calling it again does nothing.
+// Compact turns a post-major Conn into the presynaptic-major layout. The
+// weights, when c.W is not nil, are reordered with it. Calling it again
+// does nothing.
 func (c *Conn) Compact() {
 	if c.PreMajor {
 		return
@@ -27,24 +33,42 @@ func (c *Conn) Compact() {
 			}
 		}
 	}
-	n := len(c.PreIdx)
-	// One array at a time, dropping each source once gathered, to keep the
-	// peak low.
+	n := len(c.Pre)
+	c.PreIdx = nil
 	post := MakeLarge[int32](n)
-	Gather(post, c.Post, c.PreIdx, c.Workers)
-	c.Post, c.Pre = post, nil
-	if c.W != nil {
-		w := MakeLarge[float64](n)
-		Gather(w, c.W, c.PreIdx, c.Workers)
-		c.W = w
-	}
+	var canon []int32
 	if !implied {
-		c.Canon = MakeLarge[int32](n)
-		for p, s := range c.PreIdx {
-			c.Canon[s] = int32(p)
+		canon = MakeLarge[int32](n)
+	}
+	// One weight for all (often): filled in afterwards rather than moved.
+	one, same := Same(c.W)
+	var w []float64
+	if c.W != nil && !same {
+		w = MakeLarge[float64](n)
+	}
+	src, srcW := c.Post, c.W
+	c.group(func(s, p int) {
+		post[p] = src[s]
+		if w != nil {
+			w[p] = srcW[s]
+		}
+		if canon != nil {
+			canon[s] = int32(p)
+		}
+	})
+	c.Post, c.Pre, c.Delay, c.PostPtr, c.Canon = post, nil, nil, nil, canon
+	if c.W != nil && same {
+		c.W = nil // dropped before its replacement is allocated
+		w = MakeLarge[float64](n)
+		if math.Float64bits(one) != 0 { // fresh memory is zero already
+			for p := range w {
+				w[p] = one
+			}
 		}
 	}
-	c.PreIdx, c.Delay, c.PostPtr = nil, nil, nil
+	if w != nil {
+		c.W = w
+	}
 	c.PreMajor = true
 }
 
@@ -137,8 +161,8 @@ func (c *Conn) DelaySteps() []int32 {
 }
 
 // Expand turns a presynaptic-major Conn back into the post-major layout
-// (synapse order, with its pre-major index), reordering c.W when it is not
-// nil.
+// (synapse order; the pre-major index waits for Index), reordering c.W when
+// it is not nil.
 func (c *Conn) Expand() {
 	if !c.PreMajor {
 		return
@@ -162,6 +186,7 @@ func (c *Conn) Expand() {
 		c.W = InSynapseOrder(c, c.W)
 	}
 	c.Pre, c.Post, c.Delay, c.Canon, c.PreMajor = pre, post, delay, nil, false
+	c.DelayPtr, c.PrePtr = nil, nil
 	c.PostPtr = make([]int32, c.NPost+1)
 	for _, j := range post {
 		c.PostPtr[j+1]++
@@ -169,7 +194,7 @@ func (c *Conn) Expand() {
 	for j := 0; j < c.NPost; j++ {
 		c.PostPtr[j+1] += c.PostPtr[j]
 	}
-	c.Finish()
+	c.delayGroups() // the pre-major index waits for Index
 }
 
 // InSynapseOrder returns the per-synapse values x (held in c's storage
@@ -226,4 +251,37 @@ func (c *Conn) Layout() string {
 		return "pre-major"
 	}
 	return "post-major + pre index"
+}
+
+var buildGC struct {
+	sync.Mutex
+	n   int // networks being built
+	old int // the GC percentage before the first
+}
+
+// LowGarbage makes the garbage collector run more often while networks are
+// built, until the returned function is called: building connectivity
+// allocates arrays of hundreds of MB that live briefly (the post-major lists
+// a presynaptic-major projection is made from), and with the default
+// setting the heap would grow to twice what the network keeps before they
+// are collected. The arrays hold no pointers, so collecting is cheap.
+// Networks built at once (ParallelRun) share the setting.
+func LowGarbage() (restore func()) {
+	buildGC.Lock()
+	if buildGC.n == 0 {
+		buildGC.old = debug.SetGCPercent(10)
+	}
+	buildGC.n++
+	buildGC.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			buildGC.Lock()
+			buildGC.n--
+			if buildGC.n == 0 {
+				debug.SetGCPercent(buildGC.old)
+			}
+			buildGC.Unlock()
+		})
+	}
 }

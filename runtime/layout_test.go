@@ -12,6 +12,7 @@ import (
 // synapses of that pre neuron and delay, in ascending synapse order.
 func checkPreMajor(t *testing.T, c, ref *Conn) {
 	t.Helper()
+	ref.Index()
 	if !c.PreMajor || c.Pre != nil || c.PreIdx != nil || c.Delay != nil {
 		t.Fatalf("not compact: PreMajor %v, %d pre, %d pre index, %d delays", c.PreMajor, len(c.Pre), len(c.PreIdx), len(c.Delay))
 	}
@@ -41,10 +42,12 @@ func checkPreMajor(t *testing.T, c, ref *Conn) {
 	}
 }
 
+// cloneConn copies c, with its pre-major index.
 func cloneConn(c *Conn) *Conn {
 	d := *c
 	d.Pre, d.Post, d.W, d.PreIdx = slices.Clone(c.Pre), slices.Clone(c.Post), slices.Clone(c.W), slices.Clone(c.PreIdx)
 	d.Delay, d.PostPtr = slices.Clone(c.Delay), slices.Clone(c.PostPtr)
+	d.Index()
 	return &d
 }
 

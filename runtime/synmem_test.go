@@ -13,6 +13,7 @@ func TestProjectionMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.Index()
 	type proj struct {
 		Name    string
 		C       *Conn
