@@ -203,18 +203,23 @@ type proj struct {
 	pre, post *pop
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
-	preArrays []string // per-presynaptic-neuron arrays of hoisted sub-expressions
+	preArrays []string          // per-presynaptic-neuron arrays of hoisted sub-expressions
+	preArrOf  map[string]string // hoisted expression -> its array in preArrays
 	fills     []fillMethod
+	// byPre names the per-presynaptic array of each variable of
+	// ir.Projection.PerPre; compact makes the printers read them (the code
+	// of a projection is printed once per storage when they differ).
+	byPre     map[*ir.Var]string
+	compact   bool
 	rateRings []string // pre variables read through a RateRing (rate delays)
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
+	preMajor  bool     // synapses stored presynaptic-major only (layout.go)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
 // ranks [lo, hi).
 type fillMethod struct{ name, body string }
-
-func (pj *proj) fieldOf(v *ir.Var) string { return pj.fld[v] }
 
 // mon is a monitor.
 type mon struct {
@@ -361,6 +366,7 @@ func (g *generator) newProj(p *ir.Projection) {
 	if p.Targets == nil {
 		pj.targets = []string{p.Target} // a projection built without analysis
 	}
+	pj.preMajor = preMajorOnly(pj) && !g.opt.PostMajorOnly
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
 		if v.Name == "w" {
@@ -368,6 +374,10 @@ func (g *generator) newProj(p *ir.Projection) {
 			continue
 		}
 		pj.fld[v] = nm.get(exported(v.Name))
+	}
+	pj.byPre = map[*ir.Var]string{}
+	for _, v := range p.PerPre {
+		pj.byPre[v] = "byPre" + pj.fld[v]
 	}
 	for i, r := range st.Randoms {
 		pj.randField[r] = fmt.Sprintf("rnd%d", i)

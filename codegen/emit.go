@@ -99,9 +99,13 @@ type exprPrinter struct {
 	nhoist  int               // hoisted names handed out
 	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays [lo, hi)
 	preCost int               // estimated work of preFill per presynaptic neuron
-	wExpr   string            // how w reads, when not pj.W[k] (pre-major weight copies)
-	tgt     string            // the target g_target stands for (default: the first)
-	cache   *varCache         // per-neuron variables kept in locals (neuron loops)
+	// preInline: a loop over presynaptic ranks computes in place what a
+	// per-synapse loop moves to per-presynaptic arrays, printed as their
+	// fill prints it (the same operations, so the same bits).
+	preInline bool
+	wExpr     string    // how w reads, when not pj.W[k] (pre-major weight copies)
+	tgt       string    // the target g_target stands for (default: the first)
+	cache     *varCache // per-neuron variables kept in locals (neuron loops)
 }
 
 func (g *generator) newCtx(m mode) *exprPrinter {
@@ -365,7 +369,7 @@ func (c *exprPrinter) binary(x *ir.Binary) printedExpr {
 		}
 		// The same for a divisor that depends only on the presynaptic
 		// neuron: its reciprocal goes to a per-presynaptic-neuron array.
-		if c.hoist != nil && c.preFill != nil && c.mode == mSynLocal && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
+		if c.hoist != nil && (c.preFill != nil || c.preInline) && c.mode == mSynLocal && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
 			a := c.expr(x.X).float()
 			inv := c.preArray(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y})
 			return printedExpr{paren(a, 5) + " * " + inv.s, tFloat, 5}

@@ -51,6 +51,9 @@ func (c *exprPrinter) deps(e ir.Expr) int {
 		if x.Var == nil || c.written[x.Var] {
 			return depLocal
 		}
+		if c.pj != nil && c.pj.compact && c.pj.byPre[x.Var] != "" {
+			return depPre
+		}
 		switch x.Var.Loc {
 		case ir.Global:
 			return 0
@@ -146,7 +149,7 @@ func (c *exprPrinter) hoistLoop() {
 			return c.lift(e, c.outer, "h"), true
 		case d == depPost && c.mode == mSynLocal && c.row != nil:
 			return c.lift(e, c.row, "hp"), true
-		case d == depPre && c.mode == mSynLocal && c.preFill != nil && costly(e):
+		case d == depPre && c.mode == mSynLocal && (c.preFill != nil || c.preInline) && costly(e):
 			return c.preArray(e), true
 		}
 		return printedExpr{}, false
@@ -171,6 +174,17 @@ func (c *exprPrinter) lift(e ir.Expr, s *scope, prefix string) printedExpr {
 // preArray moves e into an array of the projection indexed by presynaptic rank.
 func (c *exprPrinter) preArray(e ir.Expr) printedExpr {
 	g := c.g
+	if c.preInline {
+		h := c.hoist
+		c.hoist = nil
+		p := c.expr(e)
+		c.hoist = h
+		if p.t == tBool {
+			p = p.float()
+		}
+		c.usesPi = true
+		return atom("("+p.s+")", tFloat)
+	}
 	pc := g.newCtx(mPreArray)
 	pc.pj, pc.written = c.pj, c.written
 	pc.outer = newScope()
@@ -183,8 +197,17 @@ func (c *exprPrinter) preArray(e ir.Expr) printedExpr {
 		c.usesPi = true
 		return atom(n+"[pi]", tFloat)
 	}
-	field := fmt.Sprintf("preH%d", len(c.pj.preArrays))
-	c.pj.preArrays = append(c.pj.preArrays, field)
+	// The same expression printed again for the other storage of the
+	// projection's variables (proj.compact) gets the same array.
+	field, ok := c.pj.preArrOf[p.s]
+	if !ok {
+		field = fmt.Sprintf("preH%d", len(c.pj.preArrays))
+		c.pj.preArrays = append(c.pj.preArrays, field)
+		if c.pj.preArrOf == nil {
+			c.pj.preArrOf = map[string]string{}
+		}
+		c.pj.preArrOf[p.s] = field
+	}
 	var b strings.Builder
 	b.WriteString("{\n")
 	pc.outer.write(&b)

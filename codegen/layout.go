@@ -7,12 +7,12 @@ import "github.com/annc/annc/ir"
 // rank and w, README "Synapse storage"): its spike transmission is static
 // (staticSpiking) and nothing else reads its synapses by postsynaptic
 // neuron — no continuous psp, no synapse equations, no per-synapse
-// variables or random numbers. Other projections keep the post-major
+// variables or random numbers, no pruning or creating. Other projections keep the post-major
 // layout with its presynaptic index (and, when static, presynaptic-major
 // copies of w and the post ranks for transmission).
 func preMajorOnly(pj *proj) bool {
 	st := pj.st
-	if !staticSpiking(st) || st.Psp != nil || pj.p.DecodeSteps > 0 {
+	if !staticSpiking(st) || st.Psp != nil || pj.p.DecodeSteps > 0 || pj.p.Structural() {
 		return false
 	}
 	if len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0 {
@@ -33,9 +33,7 @@ func preMajorOnly(pj *proj) bool {
 
 // preMajor reports whether the generated code keeps pj in the
 // presynaptic-major layout.
-func (g *generator) preMajor(pj *proj) bool {
-	return preMajorOnly(pj) && !g.opt.PostMajorOnly
-}
+func (g *generator) preMajor(pj *proj) bool { return pj.preMajor }
 
 // transmitArrays names the pre-major weights and post ranks that static
 // spike transmission reads: the storage itself in the presynaptic-major

@@ -1,6 +1,9 @@
 package codegen
 
-import "github.com/annc/annc/ir"
+import (
+	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/ir"
+)
 
 // Small constructors for hand-built IR.
 
@@ -104,9 +107,9 @@ func testModel() *ir.Model {
 	}
 	m.Monitors = []*ir.Monitor{
 		{Name: "mlif", View: &ir.View{Pop: pLif, Text: "lif"}, PeriodSteps: 1, Start: true, Vars: []ir.MonitorVar{
-			{Name: "v", Kind: ir.MonVar, Var: v}, {Name: "spike", Kind: ir.MonSpike}, {Name: "g_exc", Kind: ir.MonVar, Var: gexc}}},
+			{Name: "v", Kind: lang.MonVar, Var: v}, {Name: "spike", Kind: lang.MonSpike}, {Name: "g_exc", Kind: lang.MonVar, Var: gexc}}},
 		{Name: "mtgt", View: &ir.View{Pop: pTgt, Dims: []ir.Range{{Start: 1, Len: 1, Index: true}}, Shape: []int{1}, Text: "tgt[1]"}, PeriodSteps: 2, Start: true, Vars: []ir.MonitorVar{
-			{Name: "acc", Kind: ir.MonVar, Var: acc}, {Name: "g_exc", Kind: ir.MonVar, Var: gacc}}},
+			{Name: "acc", Kind: lang.MonVar, Var: acc}, {Name: "g_exc", Kind: lang.MonVar, Var: gacc}}},
 	}
 	m.Sim = ir.Simulation{DurationSteps: 20}
 	return m
@@ -237,9 +240,9 @@ func featModel() *ir.Model {
 			Connector: ir.Connector{Kind: "all_to_all", Weights: numV(0.1)}},
 	}
 	m.Monitors = []*ir.Monitor{
-		{Name: "mw", Proj: m.Projs[0], PeriodSteps: 1, Start: true, Vars: []ir.MonitorVar{{Name: "w", Kind: ir.MonVar, Var: w}}},
+		{Name: "mw", Proj: m.Projs[0], PeriodSteps: 1, Start: true, Vars: []ir.MonitorVar{{Name: "w", Kind: lang.MonVar, Var: w}}},
 		{Name: "mpr", View: &ir.View{Pop: pPr, Text: "pr"}, PeriodSteps: 1, Start: true, Vars: []ir.MonitorVar{
-			{Name: "on", Kind: ir.MonVar, Var: on}}},
+			{Name: "on", Kind: lang.MonVar, Var: on}}},
 	}
 	m.Sim = ir.Simulation{Until: true, MaxSteps: 100}
 	return m

@@ -39,15 +39,17 @@ type view struct {
 	Pops          []popView
 	Projs         []projView
 	Mons          []monView
-	OnlyCases     string   // cases of WithOnly names
-	Names         []string // object names, without repeats
-	SetCases      string
-	RowsSetCases  string
-	GetCases      string
-	FiniteChecks  string // body of CheckFinite
-	FiniteVars    string // body of CheckFiniteVars
-	Learns        bool   // some projection has synapse equations or post_spike code
-	GenVersion    int    // the runtime interface version this code is written for
+	OnlyCases     []onlyCase // cases of WithOnly names
+	Names         []string   // object names, without repeats
+	SetCases      []accessCase
+	RowsSetCases  []accessCase
+	GetCases      []accessCase
+	FiniteChecks  []finiteObj // what CheckFinite checks
+	FiniteVars    []finiteObj // what CheckFiniteVars checks
+	Learns        bool        // some projection has synapse equations or post_spike code
+	Structural    bool        // some projection prunes or creates synapses
+	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync
+	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
 }
@@ -75,20 +77,52 @@ type projView struct {
 	InitVars          string
 	Draw              bool
 	Learn, PostSpike  bool
+	Frozen            bool // the synapse equations run (except w's) while learning is disabled
 	Rings             bool
 	PreIndex          int // population indexes and names, for WithOnly
 	PostIndex         int
 	PreName, PostName string
 }
 
+// monView is a monitor: network.go.tmpl creates it (newMon<Field>) and
+// records its variables in the step, the early ones after the projections
+// transmitted (sums and conductances), the others at its end.
 type monView struct {
 	Field, Name  string
-	Setup        string // creates the monitor as m
-	Early, Late  string
+	Target       string // as the results name it: the population, view or projection
+	Period       int    // steps
+	Start        bool
+	RateCoded    bool   // the target is a rate-coded population
+	SynProj      string // Network field of a projection target, whose synapse ranks the results list
 	OnPop        bool   // the target is a population or view (else a projection)
 	TargetIndex  int    // index of the target population or projection
 	TargetName   string // name of the target population or projection
+	Vars         []monVarView
+	HasEarly     bool // some variable is recorded early
+	HasLate      bool // some variable, or spikes, at the end of the step
 	ranksVarName string
+}
+
+// monVarView is one entry of a monitor's variables: the spikes of a
+// population, or a variable whose frames come from field Field of the
+// network's object Obj.
+type monVarView struct {
+	Name   string
+	Index  int  // in annrt.Monitor.Vars
+	Spikes bool // Obj is the population whose spikes are recorded
+	Obj    string
+	Field  string
+	// The frame shape: Dims, or ShapeOf "synapses" (one value per synapse
+	// of projection Obj) or "post" (the length of Field, one value per
+	// postsynaptic neuron).
+	Dims         []int
+	ShapeOf      string
+	Unit         string
+	Early        bool
+	Global, Bool bool   // one value (a population's or projection's variable); a boolean
+	Ranks        string // the view's ranks variable ("" for the whole population)
+	F32          bool   // the values are float32
+	Sync         bool   // stored per presynaptic neuron: Obj.syncOut() writes Field first
 }
 
 // viewRanksLit is the Go expression of the ranks of a view: the runtime
@@ -170,22 +204,22 @@ func (g *generator) buildView() *view {
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projCode(pj))
 	}
-	var set, get strings.Builder
+	var acc accessCases
 	for _, p := range g.pops {
-		v.Pops = append(v.Pops, g.popView(p, &set, &get, &v.Paths))
+		v.Pops = append(v.Pops, g.popView(p))
+		acc.popAccess(p)
 	}
 	for _, pj := range g.projs {
-		pv := g.projView(pj, &set, &get, &v.Paths)
+		pv := g.projView(pj)
 		v.Learns = v.Learns || pv.Learn || pv.PostSpike
 		v.Projs = append(v.Projs, pv)
+		acc.projAccess(pj)
 	}
-	var rows strings.Builder
 	for _, p := range g.pops {
-		g.inputAccess(p, &rows, &set, &get, &v.Paths)
+		acc.inputAccess(p)
 	}
-	v.RowsSetCases = rows.String()
 	for _, pj := range g.projs {
-		g.delayAccess(pj, &set, &get, &v.Paths)
+		acc.delayAccess(pj)
 	}
 	for _, nt := range g.ntypes {
 		v.Code = append(v.Code, g.inputMethods(nt))
@@ -193,13 +227,14 @@ func (g *generator) buildView() *view {
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projMethods(pj))
 	}
-	for _, c := range m.Constants {
-		f := g.consts[c]
-		fmt.Fprintf(&set, "case %q:\nx, err := v.Scalar()\nif err != nil {\nreturn setPath(path, err)\n}\nn.Const.%s = x\nreturn nil\n", c.Name, f)
-		fmt.Fprintf(&get, "case %q:\nreturn []float64{n.Const.%s}, nil\n", c.Name, f)
-		v.Paths = append(v.Paths, c.Name)
+	if code := g.syncCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.Sync = true
 	}
-	v.SetCases, v.GetCases = set.String(), get.String()
+	for _, c := range m.Constants {
+		acc.constAccess(c.Name, g.consts[c])
+	}
+	v.RowsSetCases, v.SetCases, v.GetCases, v.Paths = acc.Rows, acc.Set, acc.Get, acc.Paths
 	for _, mo := range g.mons {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
@@ -237,6 +272,10 @@ func (g *generator) buildView() *view {
 	if code := g.embedCode(); code != "" {
 		v.Code = append(v.Code, code)
 	}
+	if code := g.structNetCode(); code != "" {
+		v.Code = append(v.Code, code)
+		v.Structural = true
+	}
 	if code := g.scheduleCode(); code != "" {
 		v.Code = append(v.Code, code)
 		v.HasSchedule = true
@@ -255,7 +294,7 @@ func (g *generator) buildView() *view {
 	return v
 }
 
-func (g *generator) popView(p *pop, set, get *strings.Builder, paths *[]string) popView {
+func (g *generator) popView(p *pop) popView {
 	nt := p.nt
 	pv := popView{
 		Field: p.field, Type: nt.goName, Name: p.p.Name, Index: p.p.Index,
@@ -311,69 +350,7 @@ func (g *generator) popView(p *pop, set, get *strings.Builder, paths *[]string) 
 		pv.InitVars += fmt.Sprintf("if p.frWin == nil {\np.frWin = annrt.NewRateWindow(p.Size, %d, %s)\n}\np.frWin.Reset()\n",
 			p.p.RateWindowSteps, g.floatLit64(p.p.RateWindowMs))
 	}
-	base := "n." + p.field + "."
-	for _, vr := range nt.t.Vars {
-		path := p.p.Name + "." + vr.Name
-		*paths = append(*paths, path)
-		f := base + nt.field[vr]
-		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s)\n", path, nilCheck("n."+p.field, "absent(path)"), g.setCall(f, vr, "v", "&"+base+"setRNG"))
-		fmt.Fprintf(get, "case %q:\n%sreturn %s, nil\n", path, nilCheck("n."+p.field, "nil, absent(path)"), g.getExpr(f, vr))
-	}
-	for _, t := range nt.targets {
-		path := p.p.Name + ".sum(" + t + ")"
-		*paths = append(*paths, path)
-		fmt.Fprintf(get, "case %q:\n%sreturn getLocal(%s), nil\n", path, nilCheck("n."+p.field, "nil, absent(path)"), base+nt.sumField[t])
-	}
 	return pv
-}
-
-// finiteChecks prints the body of Network.CheckFinite (params true) or
-// CheckFiniteVars: populations, then projections, in creation order, their
-// float parameters (with params) and variables in declaration order,
-// skipping objects WithOnly left out. No equation writes a parameter (a
-// weight that learning changes is a variable), so CheckFiniteVars sees
-// everything a step can change. Each check is a call on a slice or a
-// value, so a network whose state is finite allocates nothing.
-func (g *generator) finiteChecks(params bool) string {
-	var b strings.Builder
-	for _, p := range g.pops {
-		var body strings.Builder
-		for _, vr := range p.nt.t.Vars {
-			if vr.Type != ir.Float || (vr.IsParam && !params) {
-				continue
-			}
-			f := "p." + p.nt.field[vr]
-			if vr.Loc == ir.Global {
-				fmt.Fprintf(&body, "if err := annrt.CheckScalar(%q, %q, false, %s); err != nil {\nreturn err\n}\n", p.p.Name, vr.Name, f)
-			} else {
-				fmt.Fprintf(&body, "if err := annrt.CheckNeurons(%q, %q, %s); err != nil {\nreturn err\n}\n", p.p.Name, vr.Name, f)
-			}
-		}
-		if body.Len() > 0 {
-			fmt.Fprintf(&b, "if p := n.%s; p != nil {\n%s}\n", p.field, body.String())
-		}
-	}
-	for _, pj := range g.projs {
-		var body strings.Builder
-		for _, vr := range pj.st.Vars {
-			if vr.Type != ir.Float || (vr.IsParam && !params) {
-				continue
-			}
-			f := "pj." + pj.fld[vr]
-			switch vr.Loc {
-			case ir.Global:
-				fmt.Fprintf(&body, "if err := annrt.CheckScalar(%q, %q, true, %s); err != nil {\nreturn err\n}\n", pj.p.Name, vr.Name, f)
-			case ir.Post:
-				fmt.Fprintf(&body, "if err := annrt.CheckPostNeurons(%q, %q, %s); err != nil {\nreturn err\n}\n", pj.p.Name, vr.Name, f)
-			default:
-				fmt.Fprintf(&body, "if err := annrt.CheckSynapses(%q, %q, %s); err != nil {\nreturn err\n}\n", pj.p.Name, vr.Name, f)
-			}
-		}
-		if body.Len() > 0 {
-			fmt.Fprintf(&b, "if pj := n.%s; pj != nil {\n%s}\n", pj.field, body.String())
-		}
-	}
-	return b.String()
 }
 
 // setCall prints the call storing value into field f of variable vr.
@@ -389,19 +366,7 @@ func (g *generator) setCall(f string, vr *ir.Var, value, rng string) string {
 	return fmt.Sprintf("setLocal(%s, %s, %s)", f, value, rng)
 }
 
-func (g *generator) getExpr(f string, vr *ir.Var) string {
-	switch {
-	case vr.Loc == ir.Global && vr.Type == ir.Bool:
-		return "[]float64{float64(b2f(" + f + "))}"
-	case vr.Loc == ir.Global:
-		return "[]float64{float64(" + f + ")}"
-	case vr.Type == ir.Bool:
-		return "getLocalBool(" + f + ")"
-	}
-	return "getLocal(" + f + ")"
-}
-
-func (g *generator) projView(pj *proj, set, get *strings.Builder, paths *[]string) projView {
+func (g *generator) projView(pj *proj) projView {
 	st := pj.st
 	pv := projView{
 		Field: pj.field, Type: pj.goName, Name: pj.p.Name, Index: pj.p.Index,
@@ -409,6 +374,7 @@ func (g *generator) projView(pj *proj, set, get *strings.Builder, paths *[]strin
 		Draw:      len(st.Randoms) > 0,
 		Learn:     len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0,
 		PostSpike: st.Spiking && len(st.PostSpike) > 0,
+		Frozen:    runsFrozen(st),
 		Rings:     len(pj.rateRings) > 0,
 		Build:     g.buildCode(pj),
 	}
@@ -428,34 +394,11 @@ func (g *generator) projView(pj *proj, set, get *strings.Builder, paths *[]strin
 		fmt.Fprintf(b, "if err := %s; err != nil {\nreturn fmt.Errorf(\"projection %s: %s: %%w\", err)\n}\n",
 			g.setCall("pj."+f, o.Var, g.valueLit(o.Value), rng), pj.p.Name, o.Var.Name)
 	}
+	iv.WriteString(g.structInit(pj))
+	if len(pj.byPre) > 0 {
+		iv.WriteString("pj.syncIn()\n")
+	}
 	pv.InitParams, pv.InitVars = ip.String(), iv.String()
-	base := "n." + pj.field + "."
-	wPath := pj.p.Name + ".w"
-	*paths = append(*paths, wPath)
-	setChk, getChk := nilCheck("n."+pj.field, "absent(path)"), nilCheck("n."+pj.field, "nil, absent(path)")
-	switch {
-	case g.preMajor(pj):
-		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %sSetWeights(v))\n", wPath, setChk, base)
-	case staticSpiking(st):
-		fmt.Fprintf(set, "case %q:\n%serr := setPath(path, %s)\n%sSyncWeights()\nreturn err\n", wPath, setChk, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"), base)
-	default:
-		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s)\n", wPath, setChk, g.setCall(base+"W", &ir.Var{Name: "w"}, "v", "&"+base+"setRNG"))
-	}
-	wGet := base + "W"
-	if g.preMajor(pj) {
-		wGet = base + "Weights()"
-	}
-	fmt.Fprintf(get, "case %q:\n%sreturn getLocal(%s), nil\n", wPath, getChk, wGet)
-	for _, vr := range st.Vars {
-		if vr.Name == "w" {
-			continue
-		}
-		path := pj.p.Name + "." + vr.Name
-		*paths = append(*paths, path)
-		f := base + pj.fld[vr]
-		fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s)\n", path, setChk, g.setCall(f, vr, "v", "&"+base+"setRNG"))
-		fmt.Fprintf(get, "case %q:\n%sreturn %s, nil\n", path, getChk, g.getExpr(f, vr))
-	}
 	return pv
 }
 
@@ -543,34 +486,31 @@ func (g *generator) stopCode(p *pop) string {
 	return b.String()
 }
 
-// monView prints a monitor's setup and recording code.
+// monView describes a monitor's setup and what it records.
 func (g *generator) monView(mo *mon) monView {
 	m := mo.m
-	mv := monView{Field: mo.field, Name: m.Name}
-	var setup, early, late strings.Builder
-	target := ""
+	mv := monView{Field: mo.field, Name: m.Name, Period: max(m.PeriodSteps, 1), Start: m.Start}
 	var p *pop
 	var pj *proj
-	var ranks string
-	var shape string
+	var shape []int
 	switch {
 	case m.View != nil:
 		p = g.popOf[m.View.Pop]
 		mv.OnPop, mv.TargetIndex, mv.TargetName = true, p.p.Index, p.p.Name
-		target = m.View.Text
-		if target == "" {
-			target = m.View.Pop.Name
+		mv.Target = m.View.Text
+		if mv.Target == "" {
+			mv.Target = m.View.Pop.Name
 		}
-		shape = intsLit(m.View.Pop.Geometry)
-		if len(m.View.Pop.Geometry) == 0 {
-			shape = intsLit([]int{m.View.Pop.Size})
+		mv.RateCoded = !p.nt.t.Spiking
+		shape = m.View.Pop.Geometry
+		if len(shape) == 0 {
+			shape = []int{m.View.Pop.Size}
 		}
 		if !m.View.Whole() {
 			mv.ranksVarName = "ranks" + mo.field
-			ranks = mv.ranksVarName
-			shape = intsLit(m.View.Shape)
-			if len(m.View.Shape) == 0 {
-				shape = intsLit([]int{m.View.Len()})
+			shape = m.View.Shape
+			if len(shape) == 0 {
+				shape = []int{m.View.Len()}
 			}
 		}
 	case m.Proj != nil:
@@ -579,128 +519,62 @@ func (g *generator) monView(mo *mon) monView {
 				pj = x
 			}
 		}
-		target = m.Proj.Name
+		mv.Target = m.Proj.Name
 		mv.TargetIndex, mv.TargetName = m.Proj.Index, m.Proj.Name
-		shape = "[]int{n." + pj.field + ".Size()}"
+		// The ranks are read when the results are written: ResetWith may
+		// draw the connectivity again.
+		mv.SynProj = pj.field
 	default:
 		g.fail("monitor %s has no target", m.Name)
 	}
-	period := m.PeriodSteps
-	if period < 1 {
-		period = 1
-	}
-	fmt.Fprintf(&setup, "m := annrt.NewMonitor(%q, %q, %d, %t)\nm.Dt = n.Dt\n", m.Name, target, period, m.Start)
-	if p != nil && !p.nt.t.Spiking {
-		fmt.Fprintf(&setup, "m.RateCoded = true\n")
-	}
-	if pj != nil {
-		// The ranks are read when the results are written: ResetWith may
-		// draw the connectivity again.
-		fmt.Fprintf(&setup, "m.Synapses = func() (pre, post []int32) { return n.%s.C.Pairs() }\n", pj.field)
-	}
-	add := "AddVar"
-	if g.f32 {
-		add = "AddVar32"
-	}
 	idx := 0
 	for _, vr := range m.Vars {
-		if vr.Kind == ir.MonSpike {
+		v := monVarView{Name: vr.Name, Unit: vr.Unit, Ranks: mv.ranksVarName, F32: g.f32, Dims: shape}
+		switch {
+		case lang.MonitorKinds[vr.Kind].Spikes:
 			if p == nil || !p.nt.t.Spiking {
 				g.fail("monitor %s: spikes of a non-spiking target", m.Name)
 			}
-			if ranks != "" {
-				fmt.Fprintf(&setup, "m.EnableSpikes(%s)\n", ranks)
-			} else {
-				fmt.Fprintf(&setup, "m.EnableSpikes(nil)\nm.Neurons = n.%s.Size\n", p.field)
-			}
-			fmt.Fprintf(&late, "if m.Recording() {\nfor _, r := range n.%s.Spiked {\nm.Spike(n.Core.Step, int(r))\n}\n}\n", p.field)
+			v.Spikes, v.Obj = true, p.field
+			mv.Vars = append(mv.Vars, v)
+			mv.HasLate = true
 			continue
-		}
-		var src string
-		var typ ir.Type
-		global := false
-		isEarly := false
-		varShape := "" // a frame shape other than the target's
-		switch {
-		case vr.Kind == ir.MonSum && p != nil:
-			f := p.nt.sumField[vr.Target]
-			if f == "" {
+		case vr.Kind == lang.MonSum && p != nil:
+			v.Obj, v.Field, v.Early = p.field, p.nt.sumField[vr.Target], true
+			if v.Field == "" {
 				g.fail("monitor %s: population %s has no sum(%s)", m.Name, p.p.Name, vr.Target)
 			}
-			src, isEarly = "n."+p.field+"."+f, true
 		case p != nil:
 			if vr.Var == nil || p.nt.field[vr.Var] == "" {
 				g.fail("monitor %s: unknown variable %q", m.Name, vr.Name)
 			}
-			src = "n." + p.field + "." + p.nt.field[vr.Var]
-			typ, global = vr.Var.Type, vr.Var.Loc == ir.Global
-			isEarly = vr.Var.Conductance
+			v.Obj, v.Field, v.Early = p.field, p.nt.field[vr.Var], vr.Var.Conductance
+			v.Global, v.Bool = vr.Var.Loc == ir.Global, vr.Var.Type == ir.Bool
 		default:
-			f := "W"
+			v.Obj, v.Field, v.ShapeOf = pj.field, "W", "synapses"
+			if pj.preMajor {
+				v.Field = "Weights()" // in synapse order (W is in storage order)
+			}
 			if vr.Var != nil && vr.Var.Name != "w" {
-				f = pj.fld[vr.Var]
-				typ, global = vr.Var.Type, vr.Var.Loc == ir.Global
-				if f == "" {
+				v.Field = pj.fld[vr.Var]
+				v.Global, v.Bool = vr.Var.Loc == ir.Global, vr.Var.Type == ir.Bool
+				if v.Field == "" {
 					g.fail("monitor %s: unknown synaptic variable %q", m.Name, vr.Name)
 				}
 				if vr.Var.Loc == ir.Post {
-					// One value per postsynaptic neuron.
-					varShape = "[]int{len(n." + pj.field + "." + f + ")}"
+					v.ShapeOf = "post"
 				}
-			}
-			src = "n." + pj.field + "." + f
-			if f == "W" && g.preMajor(pj) {
-				// In synapse order (rare: the weights of a static projection).
-				src = "n." + pj.field + ".Weights()"
+				v.Sync = pj.byPre[vr.Var] != ""
 			}
 		}
-		sh := shape
-		if global {
-			sh = "[]int{1}"
-		} else if varShape != "" {
-			sh = varShape
+		if v.Global {
+			v.Dims, v.ShapeOf = []int{1}, ""
 		}
-		fmt.Fprintf(&setup, "m.%s(%q, %s)\n", add, vr.Name, sh)
-		if vr.Unit != "" {
-			fmt.Fprintf(&setup, "m.Vars[%d].Unit = %q\n", idx, vr.Unit)
-		}
-		b := &late
-		if isEarly {
-			b = &early
-		}
-		fmt.Fprintf(b, "if m.Due(n.Core.Step) {\n")
-		switch {
-		case global && typ == ir.Bool:
-			fmt.Fprintf(b, "n.scratch = append(n.scratch[:0], float64(b2f(%s)))\nm.Append(%d, n.scratch)\n", src, idx)
-		case global:
-			fmt.Fprintf(b, "n.scratch = append(n.scratch[:0], float64(%s))\nm.Append(%d, n.scratch)\n", src, idx)
-		case typ == ir.Bool:
-			fmt.Fprintf(b, "n.scratch = n.scratch[:0]\nfor _, x := range %s {\nn.scratch = append(n.scratch, float64(b2f(x)))\n}\n", src)
-			if ranks != "" {
-				fmt.Fprintf(b, "m.AppendGather(%d, n.scratch, %s)\n", idx, ranks)
-			} else {
-				fmt.Fprintf(b, "m.Append(%d, n.scratch)\n", idx)
-			}
-		default:
-			suffix := ""
-			if g.f32 {
-				suffix = "32"
-			}
-			if ranks != "" {
-				fmt.Fprintf(b, "m.AppendGather%s(%d, %s, %s)\n", suffix, idx, src, ranks)
-			} else {
-				fmt.Fprintf(b, "m.Append%s(%d, %s)\n", suffix, idx, src)
-			}
-		}
-		b.WriteString("}\n")
+		v.Index = idx
 		idx++
-	}
-	mv.Setup = setup.String()
-	if early.Len() > 0 {
-		mv.Early = fmt.Sprintf("m := n.%s\n%s", mo.field, early.String())
-	}
-	if late.Len() > 0 {
-		mv.Late = fmt.Sprintf("m := n.%s\n%s", mo.field, late.String())
+		mv.Vars = append(mv.Vars, v)
+		mv.HasEarly = mv.HasEarly || v.Early
+		mv.HasLate = mv.HasLate || !v.Early
 	}
 	return mv
 }
@@ -826,41 +700,6 @@ func renderFiles(data any, files []tmplFile) (map[string][]byte, error) {
 
 func sortStrings(s []string) { sort.Strings(s) }
 
-// nilCheck prints the test that returns ret when the object expr was left
-// out of the network (WithOnly).
-func nilCheck(expr, ret string) string {
-	return fmt.Sprintf("if %s == nil {\nreturn %s\n}\n", expr, ret)
-}
-
-// inputAccess adds the paths of an input population's buffers: spike times
-// of a spike source, rows, schedule and period of a timed array.
-func (g *generator) inputAccess(p *pop, rows, set, get *strings.Builder, paths *[]string) {
-	f := "n." + p.field
-	setChk, getChk := nilCheck(f, "absent(path)"), nilCheck(f, "nil, absent(path)")
-	switch p.p.Input {
-	case ir.SpikeSourceInput:
-		path := p.p.Name + ".spike_times"
-		*paths = append(*paths, path)
-		fmt.Fprintf(rows, "case %q:\n%srows, err := annrt.RowsOf(value)\nif err != nil {\nreturn setPath(path, err)\n}\nreturn setPath(path, %s.SetSpikeTimes(rows))\n", path, setChk, f)
-		fmt.Fprintf(get, "case %q:\n%sreturn flatten(%s.SpikeTimes()), nil\n", path, getChk, f)
-	case ir.TimedArrayInput:
-		path := p.p.Name + ".rates"
-		*paths = append(*paths, path)
-		fmt.Fprintf(rows, "case %q:\n%srows, err := annrt.RowsOf(value)\nif err != nil {\nreturn setPath(path, err)\n}\n_, sched, per := %s.TimedArray()\nreturn setPath(path, %s.SetTimedArray(rows, sched, per))\n", path, setChk, f, f)
-		fmt.Fprintf(get, "case %q:\n%srows, _, _ := %s.TimedArray()\nreturn flatten(rows), nil\n", path, getChk, f)
-		for i, name := range []string{"schedule", "period"} {
-			path := p.p.Name + "." + name
-			*paths = append(*paths, path)
-			args := "rows, x, per"
-			if i == 1 {
-				args = "rows, sched, x"
-			}
-			fmt.Fprintf(set, "case %q:\n%sx, err := v.Scalar()\nif err != nil {\nreturn setPath(path, err)\n}\nrows, sched, per := %s.TimedArray()\n_, _ = sched, per\nreturn setPath(path, %s.SetTimedArray(%s))\n", path, setChk, f, f, args)
-			fmt.Fprintf(get, "case %q:\n%srows, sched, per := %s.TimedArray()\n_, _, _ = rows, sched, per\nreturn []float64{%s}, nil\n", path, getChk, f, []string{"sched", "per"}[i])
-		}
-	}
-}
-
 // inputMethods prints the typed read access to an input type's buffers.
 func (g *generator) inputMethods(nt *ntype) string {
 	switch nt.t.Input {
@@ -899,15 +738,6 @@ func (p *%s) TimedArray() (rows [][]float64, schedule, period float64) {
 `, nt.goName)
 	}
 	return ""
-}
-
-// delayAccess adds the path of a projection's delays.
-func (g *generator) delayAccess(pj *proj, set, get *strings.Builder, paths *[]string) {
-	f := "n." + pj.field
-	path := pj.p.Name + ".delays"
-	*paths = append(*paths, path)
-	fmt.Fprintf(set, "case %q:\n%sreturn setPath(path, %s.SetDelays(v))\n", path, nilCheck(f, "absent(path)"), f)
-	fmt.Fprintf(get, "case %q:\n%sreturn %s.Delays(), nil\n", path, nilCheck(f, "nil, absent(path)"), f)
 }
 
 // projMethods prints the methods of a projection type that network.go.tmpl
@@ -998,29 +828,19 @@ func (pj *%s) SetDelays(value any) error {
 	return b.String()
 }
 
-// onlyCases prints the switch cases WithOnly uses to mark the objects of a
-// name, and lists the names.
-func (g *generator) onlyCases() (string, []string) {
-	var names []string
-	stmts := map[string][]string{}
-	add := func(name, stmt string) {
-		if _, ok := stmts[name]; !ok {
-			names = append(names, name)
+// syncCode prints the network's syncOut and syncIn (Core.SetSync) when a
+// projection stores variables per presynaptic neuron.
+func (g *generator) syncCode() string {
+	var out, in strings.Builder
+	for _, pj := range g.projs {
+		if len(pj.byPre) > 0 {
+			fmt.Fprintf(&out, "if pj := n.%s; pj != nil {\npj.syncOut()\n}\n", pj.field)
+			fmt.Fprintf(&in, "if pj := n.%s; pj != nil {\npj.syncIn()\n}\n", pj.field)
 		}
-		stmts[name] = append(stmts[name], stmt)
 	}
-	for i, p := range g.pops {
-		add(p.p.Name, fmt.Sprintf("popOn[%d] = true", i))
+	if out.Len() == 0 {
+		return ""
 	}
-	for i, pj := range g.projs {
-		add(pj.p.Name, fmt.Sprintf("projOn[%d] = true", i))
-	}
-	for i, mo := range g.mons {
-		add(mo.m.Name, fmt.Sprintf("monOn[%d] = true", i))
-	}
-	var b strings.Builder
-	for _, name := range names {
-		fmt.Fprintf(&b, "case %q:\n%s\n", name, strings.Join(stmts[name], "\n"))
-	}
-	return b.String(), names
+	return "// syncOut writes the variables stored per presynaptic neuron into their\n// per-synapse slices (Core.SetSync).\nfunc (n *Network) syncOut() {\n" + out.String() +
+		"}\n\n// syncIn adopts what was written into those slices.\nfunc (n *Network) syncIn() {\n" + in.String() + "}\n"
 }

@@ -281,28 +281,36 @@ func (g *generator) drawExpr(rv *ir.RandomVar, args []string) string {
 			g.fail("%s needs %d arguments", rv.Dist, n)
 		}
 	}
+	// clipped applies the optional bounds args[first:] (min, then max), as
+	// ANNarchy clips Normal, LogNormal, Exponential and Gamma.
+	clipped := func(draw string, first int) string {
+		if len(args) <= first {
+			return draw
+		}
+		hi := "math.Inf(1)"
+		if len(args) > first+1 {
+			hi = args[first+1]
+		} else {
+			g.use("math")
+		}
+		return "clip64(" + draw + ", " + args[first] + ", " + hi + ")"
+	}
 	switch rv.Dist {
 	case "Uniform":
 		need(2)
 		return "r.Uniform(" + args[0] + ", " + args[1] + ")"
 	case "Normal":
 		need(2)
-		if len(args) >= 4 {
-			return "clip64(r.NormalMS(" + args[0] + ", " + args[1] + "), " + args[2] + ", " + args[3] + ")"
-		}
-		return "r.NormalMS(" + args[0] + ", " + args[1] + ")"
+		return clipped("r.NormalMS("+args[0]+", "+args[1]+")", 2)
 	case "LogNormal":
 		need(2)
-		if len(args) >= 4 {
-			return "clip64(r.LogNormal(" + args[0] + ", " + args[1] + "), " + args[2] + ", " + args[3] + ")"
-		}
-		return "r.LogNormal(" + args[0] + ", " + args[1] + ")"
+		return clipped("r.LogNormal("+args[0]+", "+args[1]+")", 2)
 	case "Exponential":
 		need(1)
-		return "r.Exponential(" + args[0] + ")"
+		return clipped("r.Exponential("+args[0]+")", 1)
 	case "Gamma":
 		need(2)
-		return "r.Gamma(" + args[0] + ", " + args[1] + ")"
+		return clipped("r.Gamma("+args[0]+", "+args[1]+")", 2)
 	case "DiscreteUniform":
 		need(2)
 		return "r.DiscreteUniform(" + args[0] + ", " + args[1] + ")"

@@ -9,13 +9,10 @@ import (
 	"github.com/annc/annc/ir"
 )
 
-// projCode prints the Go type of a projection and its methods.
-func (g *generator) projCode(pj *proj) string {
+// projBodies prints the bodies of a projection's step methods: transmit,
+// transmitRange, learn, learnRange and postSpike ("" when it has none).
+func (g *generator) projBodies(pj *proj) [5]string {
 	st, p := pj.st, pj.p
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-
-	// Bodies first: they decide the hoisted arrays the struct holds.
 	var transmit, transmitRange, learn, learnRange, postSpike string
 	if st.Spiking {
 		if staticSpiking(st) {
@@ -42,7 +39,33 @@ func (g *generator) projCode(pj *proj) string {
 	if len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0 {
 		learn, learnRange = g.learnCode(pj)
 	}
+	return [5]string{transmit, transmitRange, learn, learnRange, postSpike}
+}
 
+// projCode prints the Go type of a projection and its methods.
+func (g *generator) projCode(pj *proj) string {
+	st, p := pj.st, pj.p
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	// Bodies first: they decide the hoisted arrays the struct holds. With
+	// variables stored per presynaptic neuron, each body is printed for
+	// that storage too, and chosen at run time when the two differ.
+	bodies := g.projBodies(pj)
+	if len(pj.byPre) > 0 {
+		pj.compact = true
+		compact := g.projBodies(pj)
+		pj.compact = false
+		for i, e := range bodies {
+			switch c := compact[i]; {
+			case c == e:
+			case c == "":
+				bodies[i] = "if pj.expanded {\n" + e + "}\n"
+			default:
+				bodies[i] = "if !pj.expanded {\n" + c + "} else {\n" + e + "}\n"
+			}
+		}
+	}
+	transmit, transmitRange, learn, learnRange, postSpike := bodies[0], bodies[1], bodies[2], bodies[3], bodies[4]
 	kind := "rate-coded"
 	if st.Spiking {
 		kind = "spiking"
@@ -68,6 +91,13 @@ func (g *generator) projCode(pj *proj) string {
 		default:
 			w("%s []%s // %s, per synapse\n", pj.fld[v], g.goType(v), v.Name)
 		}
+	}
+	if len(pj.byPre) > 0 {
+		for _, v := range pj.p.PerPre {
+			w("%s []%s // %s per presynaptic neuron, while !expanded\n", pj.byPre[v], g.ft, v.Name)
+		}
+		w("expanded bool // %s held per synapse (after a write that differs within a presynaptic neuron, or ANNC_PERPRE=off)\n", perPreNames(pj))
+		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
 	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
 	if p.DecodeSteps > 0 {
@@ -114,12 +144,16 @@ func (g *generator) projCode(pj *proj) string {
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
+	if gatesWeight(st) {
+		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
+	}
 	if transmitRange != "" {
 		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
 	for _, f := range pj.fills {
 		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
 	}
+	b.WriteString(g.structFields(pj))
 	w("}\n\n")
 	if kern != nil {
 		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
@@ -206,6 +240,9 @@ func (pj *%s) SetWeights(v annrt.Value) error {
 	for _, a := range pj.preArrays {
 		w("pj.%s = make([]%s, pj.C.NPre)\n", a, g.ft)
 	}
+	for _, v := range pj.p.PerPre {
+		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
+	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
 	}
@@ -218,6 +255,7 @@ func (pj *%s) SetWeights(v annrt.Value) error {
 	if static {
 		w("pj.SyncWeights()\n")
 	}
+	b.WriteString(g.structAlloc(pj))
 	w("_ = ns\n}\n\n")
 
 	var params, vars []*ir.Var
@@ -245,7 +283,42 @@ func (pj *%s) SetWeights(v annrt.Value) error {
 		v := pj.pre.nt.byName[r]
 		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
 	}
+	if len(pj.byPre) > 0 {
+		// The initial values are the same for every synapse (ir's rule);
+		// the projection's own settings follow, then syncIn adopts them.
+		w("pj.expanded, pj.byPreNew = annrt.PerPreOff(), false\n")
+	}
 	w("}\n\n")
+	if len(pj.byPre) > 0 {
+		w(`// syncOut writes the per-presynaptic values of %[2]s into their
+// per-synapse slices when the steps changed them.
+func (pj *%[1]s) syncOut() {
+	if pj.expanded || !pj.byPreNew {
+		return
+	}
+	pj.byPreNew = false
+`, pj.goName, perPreNames(pj))
+		for _, v := range pj.p.PerPre {
+			w("annrt.SpreadPre(pj.%s, pj.%s, pj.C.Pre)\n", pj.fld[v], pj.byPre[v])
+		}
+		w(`}
+
+// syncIn adopts the per-synapse slices of %[2]s after code outside
+// the steps may have written them: per presynaptic neuron while every
+// synapse of one holds the same value, else per synapse from then on.
+func (pj *%[1]s) syncIn() {
+	if pj.expanded {
+		return
+	}
+	pj.expanded = !(`, pj.goName, perPreNames(pj))
+		for i, v := range pj.p.PerPre {
+			if i > 0 {
+				w(" &&\n")
+			}
+			w("annrt.CollectPre(pj.%s, pj.%s, pj.C.Pre)", pj.byPre[v], pj.fld[v])
+		}
+		w(")\n}\n\n")
+	}
 	if len(pj.rateRings) > 0 {
 		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
 		for _, r := range pj.rateRings {
@@ -292,6 +365,7 @@ func (pj *%s) SetWeights(v annrt.Value) error {
 	if postSpike != "" {
 		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
 	}
+	b.WriteString(g.structMethods(pj))
 	return b.String()
 }
 
@@ -733,6 +807,30 @@ func (g *generator) decayCode(c *exprPrinter, b *strings.Builder, atPre bool) {
 func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	st := pj.st
 	var b strings.Builder
+	frozen := gatesWeight(st)
+	// local prints the per-synapse equations; with frozen, the statements
+	// writing w run only while learning (ANNarchy's plasticity switch).
+	rest := st.LocalUpdate
+	local := func(c *exprPrinter, out *strings.Builder) {
+		if !frozen {
+			c.stmts(out, rest, nil)
+			return
+		}
+		for _, s := range rest {
+			if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+				out.WriteString("if !frozen {\n")
+				c.stmts(out, []ir.Stmt{s}, nil)
+				out.WriteString("}\n")
+				continue
+			}
+			c.stmts(out, []ir.Stmt{s}, nil)
+		}
+	}
+	vecOK := ""
+	if frozen {
+		b.WriteString("pj.frozen = !n.learnOn(pj.Index)\n")
+		vecOK = "!pj.frozen && "
+	}
 	gc := g.newCtx(mSynGlobal)
 	gc.pj = pj
 	gc.written = writtenVars(st.GlobalUpdate)
@@ -742,6 +840,29 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	b.WriteString(gbody.String())
 	if len(st.PostUpdate)+len(st.LocalUpdate) == 0 {
 		return b.String(), ""
+	}
+	if pj.compact {
+		// The equations of the variables stored per presynaptic neuron run
+		// first, once per presynaptic rank (ir.SplitPerPre); the others
+		// after them, per synapse, reading those values.
+		var perPre []ir.Stmt
+		perPre, rest = ir.SplitPerPre(rest, pj.p.PerPre)
+		pc := g.newCtx(mSynLocal)
+		pc.pj = pj
+		pc.written = writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
+		pc.preInline = true
+		pc.hoistLoop()
+		var body, fill strings.Builder
+		pc.stmts(&body, perPre, nil)
+		fill.WriteString("{\n")
+		pc.outer.write(&fill)
+		fill.WriteString("for pi := lo; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
+		b.WriteString("{\nc := pj.C\n")
+		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPre)))
+		b.WriteString("}\npj.byPreNew = true\n")
+		if len(st.PostUpdate)+len(rest) == 0 {
+			return b.String(), ""
+		}
 	}
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
@@ -761,21 +882,27 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		g.fail("projection %s: postsynaptic equations read a presynaptic variable", pj.p.Name)
 	}
 	c.hoistLoop()
-	var local strings.Builder
-	c.stmts(&local, st.LocalUpdate, nil)
+	var loc strings.Builder
+	local(c, &loc)
 	// The vector kernel over runs of consecutive presynaptic ranks, the
-	// remainders of the runs in Go (absolute synapse index k).
+	// remainders of the runs in Go (absolute synapse index k); not for the
+	// remaining equations of the per-presynaptic storage.
 	var vec string
 	var items strings.Builder
-	if k, kc := g.simdSynLoop(pj, c); k != nil {
+	var k *simdKernel
+	var kc *vecCompiler
+	if !pj.compact {
+		k, kc = g.simdSynLoop(pj, c)
+	}
+	if k != nil {
 		var tail strings.Builder
 		temps, rowRel, usesPi := c.temps, c.rowRel, c.usesPi
 		c.temps, c.rowRel, c.usesPi = map[string]vtype{}, false, false
-		c.stmts(&tail, st.LocalUpdate, nil)
+		local(c, &tail)
 		tailPi := c.usesPi
 		c.temps, c.rowRel, c.usesPi = temps, rowRel, usesPi || tailPi
 		var v strings.Builder
-		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\n", k.fn)
+		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range kc.invs {
 			g.useIn(e)
@@ -795,7 +922,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		v.WriteString(tail.String())
 		v.WriteString("}\n}\nreturn\n}\n")
 		vec = v.String()
-		fmt.Fprintf(&items, "if runs := pj.simdRuns; %s != nil && len(runs) > 0 {\nitems = len(runs) / 3\n}\n", k.fn)
+		fmt.Fprintf(&items, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\nitems = len(runs) / 3\n}\n", vecOK, k.fn)
 	}
 	// The loops over postsynaptic neurons (or runs of synapses) run in
 	// learnRange over one chunk [lo, hi) of them, split by Core.Split.
@@ -809,6 +936,9 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 
 	var r strings.Builder
 	r.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	if frozen {
+		r.WriteString("frozen := pj.frozen\n_ = frozen\n")
+	}
 	for _, x := range gc.outer.binds {
 		fmt.Fprintf(&r, "%s := %s\n_ = %s\n", x.name, x.init, x.name)
 	}
@@ -818,12 +948,12 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	r.WriteString(post.String())
 	r.WriteString("rpre := pre[lo:hi]\n")
 	c.row.write(&r)
-	if local.Len() > 0 {
+	if loc.Len() > 0 {
 		r.WriteString("for k := range rpre {\n")
 		if c.usesPi {
 			r.WriteString("pi := int(rpre[k])\n")
 		}
-		r.WriteString(local.String())
+		r.WriteString(loc.String())
 		r.WriteString("}\n")
 	} else {
 		r.WriteString("_ = rpre\n")
@@ -832,10 +962,62 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	return b.String(), r.String()
 }
 
+// runsFrozen reports whether a projection's synapse equations keep running
+// while its learning is disabled: as in ANNarchy, a spiking projection then
+// only stops changing w (a rate-coded one stops all its equations), so this
+// matters for spiking synapses with equations of other variables.
+func runsFrozen(st *ir.SynapseType) bool {
+	if !st.Spiking {
+		return false
+	}
+	for _, list := range [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate} {
+		for _, s := range list {
+			if a, ok := s.(*ir.Assign); ok && !writesWeight(a) {
+				if _, ok := a.LHS.(*ir.VarRef); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// gatesWeight reports whether the synapse equations of a projection that
+// runs them while learning is disabled (runsFrozen) have statements writing
+// w, to skip then.
+func gatesWeight(st *ir.SynapseType) bool {
+	if !runsFrozen(st) {
+		return false
+	}
+	for _, s := range st.LocalUpdate {
+		if a, ok := s.(*ir.Assign); ok && writesWeight(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// writesWeight reports whether a statement assigns the weight w.
+func writesWeight(a *ir.Assign) bool {
+	r, ok := a.LHS.(*ir.VarRef)
+	return ok && r.Var != nil && r.Var.Name == "w"
+}
+
 // fillSplit registers a method name(n, chunk, lo, hi) running fill over the
 // presynaptic ranks [lo, hi) and returns the code calling it through
 // Core.Split.
 func (g *generator) fillSplit(pj *proj, name, fill string, cost int) string {
+	// The two printings of a projection (proj.compact) share equal fills.
+	taken := false
+	for _, f := range pj.fills {
+		if f.body == fill {
+			return splitCall("pj", f.name, "c.NPre", fmt.Sprint(1+cost))
+		}
+		taken = taken || f.name == name
+	}
+	if taken {
+		name += "Compact"
+	}
 	pj.fills = append(pj.fills, fillMethod{name, fill})
 	return splitCall("pj", name, "c.NPre", fmt.Sprint(1+cost))
 }
@@ -931,7 +1113,7 @@ func walk(e ir.Expr, fn func(ir.Expr)) {
 // pre-major copies of the weights and post ranks, contiguous per
 // presynaptic neuron, instead of gathering through C.PreIdx.
 func staticSpiking(st *ir.SynapseType) bool {
-	if !st.Spiking || len(st.Decays) > 0 || len(st.PostSpike) > 0 {
+	if !st.Spiking || len(st.Decays) > 0 || len(st.PostSpike) > 0 || st.Pruning != nil || st.Creating != nil {
 		return false
 	}
 	all := [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike}
@@ -1169,4 +1351,13 @@ func splitTransmit(pj *proj) bool {
 		}
 	}
 	return ok
+}
+
+// perPreNames lists the variables of a projection stored per presynaptic neuron.
+func perPreNames(pj *proj) string {
+	var names []string
+	for _, v := range pj.p.PerPre {
+		names = append(names, v.Name)
+	}
+	return strings.Join(names, ", ")
 }

@@ -66,6 +66,10 @@ func (c *exprPrinter) ref(x *ir.VarRef, lhs bool) (string, vtype) {
 	if c.mode != mSynLocal {
 		g.fail("synaptic variable %q outside a per-synapse loop", v.Name)
 	}
+	if a := c.pj.byPre[v]; a != "" && c.pj.compact {
+		c.usesPi = true
+		return c.outer.bind("bp."+a, "bp_"+f, "pj."+a) + "[pi]", varType(v)
+	}
 	return c.synLocal(f, lhs), varType(v)
 }
 

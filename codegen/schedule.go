@@ -120,6 +120,12 @@ func (s *schedPrinter) stepsIn(steps []*ir.SchedStep, depth int, index string) {
 			s.p(depth, "n.EnableLearningPeriod(%s, %s%s)", g.floatLit64(st.LearnPeriod), g.floatLit64(st.LearnOffset), s.projArgs(st.Projs))
 		case ir.SchedDisableLearning:
 			s.p(depth, "n.DisableLearning(%s)", strings.TrimPrefix(s.projArgs(st.Projs), ", "))
+		case ir.SchedStartPruning, ir.SchedStartCreating:
+			what := map[bool]string{true: "Pruning", false: "Creating"}[st.Kind == ir.SchedStartPruning]
+			s.p(depth, "keep(n.Start%s(%s, %s%s))", what, g.floatLit64(st.LearnPeriod), g.floatLit64(st.LearnOffset), s.projArgs(st.Projs))
+		case ir.SchedStopPruning, ir.SchedStopCreating:
+			what := map[bool]string{true: "Pruning", false: "Creating"}[st.Kind == ir.SchedStopPruning]
+			s.p(depth, "keep(n.Stop%s(%s))", what, strings.TrimPrefix(s.projArgs(st.Projs), ", "))
 		case ir.SchedReset:
 			r := st.Reset
 			s.p(depth, "keep(n.ResetWith(ResetOptions{Populations: %v, Projections: %v, Synapses: %v, Monitors: %v}))", r.Populations, r.Projections, r.Synapses, r.Monitors)

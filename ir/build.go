@@ -88,6 +88,7 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		Dt:         m.Dt,
 		Precision:  m.Precision,
 		ExactDecay: m.EventDriven == "exact",
+		Structural: m.StructuralPlasticity,
 	}
 	b.out = out
 	// The hash ignores comments and formatting: changing only those
@@ -742,6 +743,8 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	b.checkSideRefs(sy, pr)
 	pr.Override = b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name)
 	pr.Connector = b.connector(pd.Connector, pre, post)
+	b.structuralProj(pd, pr)
+	pr.PerPre = perPre(pr)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
 }
@@ -867,9 +870,6 @@ func (b *builder) checkSideRefs(sy *synType, pr *Projection) {
 	}
 }
 
-// monVarRe matches "sum(exc)" and "sum()".
-var monVarRe = regexp.MustCompile(`^\s*sum\(\s*([A-Za-z_][A-Za-z0-9_]*)?\s*\)\s*$`)
-
 func (b *builder) monitor(md *parser.MonitorDef) {
 	if md.Broken {
 		return // its errors are reported
@@ -932,24 +932,26 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 			continue
 		}
 		seen[name] = true
-		if m := monVarRe.FindStringSubmatch(name); m != nil {
-			if mon.Proj != nil {
-				b.diags.Errorf(val.Pos, "%s can only be recorded from populations", name)
-				continue
-			}
-			if mon.View != nil && !readsSum(mon.View.Pop.Type, m[1]) {
-				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(m[1], targets))
-				continue
-			}
-			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonSum, Target: m[1]})
+		kind, arg := lang.MatchMonitorVar(name)
+		row := lang.MonitorKinds[kind]
+		switch {
+		case row.Spikes && (mon.Proj != nil || !spiking):
+			b.diags.Errorf(val.Pos, "%s can only be recorded from spiking populations", name)
+			continue
+		case !row.Projections && mon.Proj != nil:
+			b.diags.Errorf(val.Pos, "%s can only be recorded from populations", name)
 			continue
 		}
-		if name == "spike" {
-			if mon.Proj != nil || !spiking {
-				b.diags.Errorf(val.Pos, "spike can only be recorded from spiking populations")
+		switch kind {
+		case lang.MonSum:
+			if !readsSum(mon.View.Pop.Type, arg) {
+				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(arg, targets))
 				continue
 			}
-			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonSpike})
+			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: kind, Target: arg})
+			continue
+		case lang.MonSpike:
+			mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: kind})
 			continue
 		}
 		var v *Var
@@ -967,7 +969,11 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 			b.diags.Errorf(val.Pos, "%s has no variable %q%s", typeName, name, didYouMean(name, names))
 			continue
 		}
-		mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: MonVar, Var: v})
+		if mon.Proj != nil && v.Loc == Local && mon.Proj.Structural() {
+			b.diags.Errorf(val.Pos, "projection %s prunes or creates synapses: its per-synapse variable %q cannot be recorded as a fixed set of columns (record projection-wide or postsynaptic variables, or save the state)", mon.Proj.Name, name)
+			continue
+		}
+		mon.Vars = append(mon.Vars, MonitorVar{Name: name, Kind: lang.MonVar, Var: v})
 	}
 	obj := md.Target.Name
 	for i := range mon.Vars {
@@ -1111,4 +1117,83 @@ func (b *builder) objectNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// structuralProj checks start_pruning/start_creating of a projection
+// against its synapse type and decides the delay of created synapses.
+func (b *builder) structuralProj(pd *parser.ProjDef, pr *Projection) {
+	st := pr.Type
+	pr.CreateDelay = -1
+	start := func(ss *parser.StructStart, cond *Structural, what string) *StructStart {
+		if ss == nil {
+			return nil
+		}
+		if cond == nil {
+			b.diags.Errorf(ss.Pos, "start_%s: synapse type %s has no %s condition", what, st.Name, what)
+			return nil
+		}
+		return &StructStart{PeriodSteps: max(Steps(ss.Period, b.out.Dt), 1), OffsetSteps: Steps(ss.Offset, b.out.Dt)}
+	}
+	pr.PruneStart = start(pd.StartPruning, st.Pruning, "pruning")
+	pr.CreateStart = start(pd.StartCreating, st.Creating, "creating")
+	c := st.Creating
+	if c == nil {
+		return
+	}
+	// As ANNarchy: a created synapse takes the projection's delay when
+	// all are equal (d may only repeat it), and d, no longer than the
+	// longest, when they differ.
+	conn := pr.Connector
+	uniform := conn.DelayMatrix == nil && conn.Delays.Kind == NumValue
+	if uniform {
+		u := Steps(conn.Delays.Num, b.out.Dt)
+		if c.DelayMs != nil && Steps(*c.DelayMs, b.out.Dt) != u {
+			b.diags.Errorf(c.DPos, "projection %s: d = %s ms differs from the projection's delay (%s ms), which is the same for all synapses", pr.Name, fnum(*c.DelayMs), fnum(conn.Delays.Num))
+		}
+		return
+	}
+	if c.DelayMs == nil {
+		b.diags.Errorf(pd.Pos, "projection %s: its delays vary, so creating needs d (the delay of a created synapse, ms) in synapse type %s", pr.Name, st.Name)
+		return
+	}
+	d := Steps(*c.DelayMs, b.out.Dt)
+	if most, known := largestDelay(conn, b.out.Dt); !known {
+		b.diags.Errorf(c.DPos, "projection %s: d needs delays with a known largest value (a number, a list, a matrix, or Uniform/DiscreteUniform)", pr.Name)
+	} else if d > most {
+		b.diags.Errorf(c.DPos, "projection %s: d = %s ms exceeds the largest delay of its synapses (%s ms)", pr.Name, fnum(*c.DelayMs), fnum(float64(most)*b.out.Dt))
+	}
+	pr.CreateDelay = d
+}
+
+// largestDelay is the largest delay in steps a connector can give.
+func largestDelay(c Connector, dt float64) (int, bool) {
+	most := 0
+	if c.DelayMatrix != nil {
+		for _, row := range c.DelayMatrix {
+			for _, x := range row {
+				if !math.IsNaN(x) {
+					most = max(most, Steps(x, dt))
+				}
+			}
+		}
+		return most, true
+	}
+	switch v := c.Delays; v.Kind {
+	case ListValue:
+		for _, x := range v.List {
+			most = max(most, Steps(x, dt))
+		}
+		return most, true
+	case DistValue:
+		if (v.Dist == "Uniform" || v.Dist == "DiscreteUniform") && len(v.Args) == 2 {
+			return Steps(v.Args[1], dt), true
+		}
+	}
+	return 0, false
+}
+
+// Structural reports whether the projection's synapses can be pruned or
+// created during a run.
+func (p *Projection) Structural() bool {
+	return p.Type != nil && (p.Type.Pruning != nil || p.Type.Creating != nil)
 }

@@ -75,7 +75,7 @@ func (b *builder) literal1(e parser.Expr, s *scope) (float64, bool) {
 	case *parser.Call:
 		bi, ok := lang.LookupBuiltin(n.Fun)
 		f := bi.Eval
-		if n.Obj != "" || !ok || f == nil || len(n.Args) != bi.Arity {
+		if n.Obj != "" || !ok || f == nil || len(n.Args) != bi.Arity || n.Keys != nil {
 			return 0, false
 		}
 		args := make([]float64, len(n.Args))

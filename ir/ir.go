@@ -2,7 +2,10 @@ package ir
 
 // This file holds the IR types; doc.go describes the package.
 
-import "github.com/annc/annc/internal/diag"
+import (
+	"github.com/annc/annc/internal/diag"
+	"github.com/annc/annc/internal/lang"
+)
 
 // Locality says how many values a variable has.
 type Locality int
@@ -274,6 +277,9 @@ type SynapseType struct {
 	Decays       []*Decay
 	PreSpike     []Stmt // includes the implicit g_target += w when none written
 	PostSpike    []Stmt
+	// Pruning and Creating are the structural plasticity conditions; nil
+	// when the type has none.
+	Pruning, Creating *Structural
 }
 
 // ---------------------------------------------------------------------------
@@ -447,28 +453,48 @@ type Projection struct {
 	Type      *SynapseType
 	Override  []Override
 	Connector Connector
+	// PerPre are the per-synapse variables stored and integrated once per
+	// presynaptic neuron (perPre gives the rule; SplitPerPre their equations).
+	PerPre []*Var
 	// DecodeSteps > 0 makes a decoding projection (ANNarchy's
 	// DecodingProjection): sum(target) of each post neuron gets the
 	// weighted spikes it received in the last DecodeSteps steps, as a rate
 	// in Hz per synapse; delays are ignored.
 	DecodeSteps int
+	// PruneStart and CreateStart start the synapse type's pruning and
+	// creating at network creation (nil: stopped until a schedule or
+	// Start call starts them).
+	PruneStart, CreateStart *StructStart
+	// CreateDelay is the delay in steps of a created synapse (the flag d),
+	// -1 for the projection's uniform delay.
+	CreateDelay int
 }
 
-// MonVarKind says what a monitored name is.
-type MonVarKind int
+// Structural is a pruning or creating condition of a synapse type
+// (ANNarchy's structural plasticity; README, "Structural plasticity").
+type Structural struct {
+	Pos   diag.Pos
+	Cond  Expr // boolean: per synapse (pruning) or per pre/post pair (creating)
+	Proba Expr // probability of acting where Cond holds (per projection); nil: 1
+	W     Expr // creating: weight of a created synapse (per projection); nil: 0
+	// DelayMs is the flag d of creating (ms), nil when not given.
+	DelayMs *float64
+	DPos    diag.Pos
+}
 
-const (
-	MonVar   MonVarKind = iota // a variable or parameter
-	MonSpike                   // "spike"
-	MonSum                     // "sum(target)"
-)
+// StructStart schedules the evaluation of a pruning or creating condition:
+// after the steps OffsetSteps + k*PeriodSteps (k >= 0) counted from when it
+// starts.
+type StructStart struct {
+	PeriodSteps, OffsetSteps int
+}
 
 // MonitorVar is one recorded quantity.
 type MonitorVar struct {
 	Name   string // as written: "v", "spike", "sum(exc)"
-	Kind   MonVarKind
-	Var    *Var
-	Target string // MonSum
+	Kind   lang.MonKind
+	Var    *Var   // lang.MonVar
+	Target string // lang.MonSum
 	Unit   string // from the model's units:, "" when it gives none
 }
 
@@ -505,6 +531,8 @@ type Model struct {
 	// event; otherwise (default) they are stepped as ANNarchy 5 steps them
 	// (see README.md, "Event-driven variables").
 	ExactDecay bool
+	// Structural allows pruning and creating (structural_plasticity: true).
+	Structural bool
 	Constants  []*Constant
 	Functions  []*Function
 	Neurons    []*NeuronType

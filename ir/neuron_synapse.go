@@ -662,6 +662,8 @@ func (b *builder) synapseType(def *parser.SynapseDef) *synType {
 	}
 	st.PreSpike = b.spikeStmts(s, def.PreSpike, true)
 	st.PostSpike = b.spikeStmts(s, def.PostSpike, false)
+	st.Pruning = b.structural(s, def.Pruning, "pruning")
+	st.Creating = b.structural(s, def.Creating, "creating")
 	switch {
 	case len(def.PreSpike) > 0 || len(def.PostSpike) > 0:
 		// With psp too, a spiking synapse also transmits continuously
@@ -831,4 +833,57 @@ func (b *builder) eventDriven(st *SynapseType, it *eqItem) {
 	}
 	v.EventDriven = true
 	st.Decays = append(st.Decays, &Decay{Var: v, Rate: rate, Inf: inf})
+}
+
+// structural analyses a pruning or creating condition of a synapse type:
+// pruning reads anything a synapse equation reads, creating only pre.,
+// post. and projection-wide values (the synapse does not exist yet).
+// Random draws are the flag proba's: the condition itself takes none.
+func (b *builder) structural(s *scope, sc *parser.StructCond, what string) *Structural {
+	if sc == nil {
+		return nil
+	}
+	if !b.m.StructuralPlasticity {
+		b.diags.Errorf(sc.Pos, "%s needs structural_plasticity: true in the model (ANNarchy's setup(structural_plasticity=True))", what)
+	}
+	out := &Structural{Pos: sc.Pos}
+	s.loc, s.what = Local, "the "+what+" condition"
+	s.noRandom, s.noGlobalOp, s.noSynapse = true, true, what == "creating"
+	defer func() { s.noRandom, s.noGlobalOp, s.noSynapse = false, false, false }()
+	x, t := s.expr(sc.Expr)
+	if t != Bool {
+		b.diags.Errorf(sc.Expr.Position(), "the %s condition must be a boolean expression (a comparison), not a number", what)
+	}
+	out.Cond = x
+	s.noSynapse = false
+	for _, f := range sc.Flags {
+		if f.Value == nil {
+			continue // reported by the parser
+		}
+		switch f.Name {
+		case "proba", "w":
+			s.loc, s.what = Global, "the flag "+f.Name+" of "+what
+			x, t := s.expr(f.Value)
+			x = s.numeric(x, t)
+			if f.Name == "proba" {
+				if v, ok := b.literal(f.Value, s); ok && !(v >= 0 && v <= 1) {
+					b.diags.Errorf(f.Value.Position(), "proba must lie in [0, 1], got %s", fnum(v))
+				}
+				out.Proba = x
+			} else {
+				out.W = x
+			}
+		case "d":
+			v, ok := b.literal(f.Value, s)
+			switch {
+			case !ok:
+				b.diags.Errorf(f.Value.Position(), "d (the delay of a created synapse) must be a number of ms")
+			case !(v >= 0):
+				b.diags.Errorf(f.Value.Position(), "d must not be negative, got %s", fnum(v))
+			default:
+				out.DelayMs, out.DPos = &v, f.Pos
+			}
+		}
+	}
+	return out
 }

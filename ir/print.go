@@ -53,12 +53,9 @@ func Print(m *Model) string {
 		}
 		p(" period %d start %v\n", mon.PeriodSteps, mon.Start)
 		for _, v := range mon.Vars {
-			kind := "var"
-			switch v.Kind {
-			case MonSpike:
-				kind = "spike"
-			case MonSum:
-				kind = "sum " + v.Target
+			kind := lang.MonitorKinds[v.Kind].Name
+			if v.Target != "" {
+				kind += " " + v.Target
 			}
 			p("  %s (%s)\n", v.Name, kind)
 		}

@@ -21,7 +21,15 @@ const (
 	SchedReset                            // Reset
 	SchedRepeat                           // Body, Count times
 	SchedCallbacks                        // Callbacks: enable, disable or clear
+	SchedStartPruning                     // Projs (nil: all that prune), LearnPeriod/LearnOffset
+	SchedStopPruning                      // Projs (nil: all that prune)
+	SchedStartCreating                    // Projs (nil: all that create), LearnPeriod/LearnOffset
+	SchedStopCreating                     // Projs (nil: all that create)
 )
+
+// structKinds are the schedule steps of structural plasticity.
+var structKinds = map[string]SchedKind{"start_pruning": SchedStartPruning, "stop_pruning": SchedStopPruning,
+	"start_creating": SchedStartCreating, "stop_creating": SchedStopCreating}
 
 // SchedStep is one step of a model's schedule: what an ANNarchy script does
 // in Python around simulate().
@@ -165,10 +173,13 @@ func (b *builder) schedSteps(in []*parser.SchedStep, inRepeat bool) []*SchedStep
 			st.Kind = SchedEvery
 			st.Period, st.Offset, st.Wait = ps.Period, ps.Offset, ps.Wait
 			st.Sets = b.schedSets(ps.Sets, true, "")
-		case "enable_learning", "disable_learning":
+		case "enable_learning", "disable_learning", "start_pruning", "stop_pruning", "start_creating", "stop_creating":
 			st.Kind = SchedEnableLearning
 			if ps.Kind == "disable_learning" {
 				st.Kind = SchedDisableLearning
+			}
+			if k, ok := structKinds[ps.Kind]; ok {
+				st.Kind = k
 			}
 			st.LearnPeriod, st.LearnOffset = ps.LearnPeriod, ps.LearnOffset
 			for i, name := range ps.Projs {
@@ -184,7 +195,20 @@ func (b *builder) schedSteps(in []*parser.SchedStep, inRepeat bool) []*SchedStep
 					}
 					continue
 				}
+				if k, ok := structKinds[ps.Kind]; ok && !hasStructural(pj, k) {
+					b.errorf(ps.ProjsPos[i], "%s: projection %s has no %s condition", ps.Kind, name, strings.TrimPrefix(strings.TrimPrefix(ps.Kind, "start_"), "stop_"))
+					continue
+				}
 				st.Projs = append(st.Projs, pj)
+			}
+			if k, ok := structKinds[ps.Kind]; ok && len(ps.Projs) == 0 {
+				found := false
+				for _, pj := range b.out.Projs {
+					found = found || hasStructural(pj, k)
+				}
+				if !found {
+					b.errorf(ps.Pos, "%s: no projection has a %s condition", ps.Kind, strings.TrimPrefix(strings.TrimPrefix(ps.Kind, "start_"), "stop_"))
+				}
 			}
 		case "reset":
 			st.Kind = SchedReset
@@ -345,4 +369,16 @@ func (b *builder) nestedRows(v *parser.Value, path string) ([][]float64, bool) {
 		rows = append(rows, row)
 	}
 	return rows, true
+}
+
+// hasStructural reports whether a projection's synapse type has the
+// condition a structural schedule step starts or stops.
+func hasStructural(pj *Projection, k SchedKind) bool {
+	if pj.Type == nil {
+		return false
+	}
+	if k == SchedStartCreating || k == SchedStopCreating {
+		return pj.Type.Creating != nil
+	}
+	return pj.Type.Pruning != nil
 }

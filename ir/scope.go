@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,6 +21,88 @@ var distArgs = map[string][2]int{
 	"Gamma":           {2, 4},
 	"DiscreteUniform": {2, 2},
 	"Binomial":        {2, 2},
+}
+
+// distParams names the arguments of each distribution, in order, as
+// ANNarchy's classes name them (for keyword arguments: Normal(mu=0.0,
+// sigma=1.0, max=2.0)).
+var distParams = map[string][]string{
+	"Uniform":         {"min", "max"},
+	"DiscreteUniform": {"min", "max"},
+	"Normal":          {"mu", "sigma", "min", "max"},
+	"LogNormal":       {"mu", "sigma", "min", "max"},
+	"Exponential":     {"Lambda", "min", "max"},
+	"Gamma":           {"alpha", "beta", "min", "max"},
+	"Binomial":        {"n", "p"},
+}
+
+// distCallArgs puts the arguments of a distribution call in the order of
+// distParams: positional ones first, then keyword ones by name. A bound
+// (min, max) left out before a given one is nil in the result; every other
+// missing argument, an unknown or repeated name and a positional argument
+// after a keyword one are errors.
+func (b *builder) distCallArgs(n *parser.Call) ([]parser.Expr, bool) {
+	r := distArgs[n.Fun]
+	if n.Keys == nil {
+		if len(n.Args) < r[0] || len(n.Args) > r[1] {
+			b.errorf(n.Pos, "%s takes %s, got %d", n.Fun, argCount(r), len(n.Args))
+			return nil, false
+		}
+		return n.Args, true
+	}
+	names := distParams[n.Fun]
+	out := make([]parser.Expr, 0, len(names))
+	ok, keyword := true, false
+	for i, a := range n.Args {
+		key := n.Keys[i]
+		pos := n.Pos
+		if i < len(n.KeyPos) {
+			pos = n.KeyPos[i]
+		}
+		if key == "" {
+			if keyword {
+				b.errorf(a.Position(), "%s: a positional argument follows a keyword argument", n.Fun)
+				ok = false
+				continue
+			}
+			if i >= len(names) {
+				b.errorf(a.Position(), "%s takes %s, got %d", n.Fun, argCount(r), len(n.Args))
+				return nil, false
+			}
+			out = append(out, a)
+			continue
+		}
+		keyword = true
+		k := slices.Index(names, key)
+		if k < 0 {
+			b.errorf(pos, "%s has no argument %q (its arguments: %s)%s", n.Fun, key, strings.Join(names, ", "), didYouMean(key, names))
+			ok = false
+			continue
+		}
+		if k < len(out) && out[k] != nil {
+			b.errorf(pos, "%s: argument %s given twice", n.Fun, key)
+			ok = false
+			continue
+		}
+		for len(out) <= k {
+			out = append(out, nil)
+		}
+		out[k] = a
+	}
+	if !ok {
+		return nil, false
+	}
+	for k, a := range out {
+		if a == nil && k < r[0] {
+			b.errorf(n.Pos, "%s: missing argument %s", n.Fun, names[k])
+			ok = false
+		}
+	}
+	if len(out) < r[0] {
+		b.errorf(n.Pos, "%s: missing argument %s", n.Fun, names[len(out)])
+		ok = false
+	}
+	return out, ok
 }
 
 var globalOpNames = map[string]bool{"mean": true, "max": true, "min": true, "norm1": true, "norm2": true}
@@ -64,6 +147,7 @@ type scope struct {
 	noRandom   bool
 	noGlobalOp bool
 	noSum      bool
+	noSynapse  bool // a creating condition: the synapse does not exist yet
 
 	randoms   *[]*RandomVar
 	globalOps *[]*GlobalOp
@@ -146,6 +230,8 @@ func (s *scope) checkRead(pos diag.Pos, name string, l Locality) {
 	}
 	if s.isSyn {
 		switch {
+		case s.noSynapse && l == Local:
+			s.errorf(pos, "%s cannot read per-synapse %q: the synapse does not exist yet (only pre., post. and projection-wide values)", s.what, name)
 		case s.loc == Global && l != Global:
 			s.errorf(pos, "%s is per projection and cannot read %s variable %q", s.what, synLocName(l), name)
 		case s.loc == Post && l == Local:
@@ -364,6 +450,14 @@ func (s *scope) cond(pos diag.Pos, c, a, b parser.Expr) (Expr, Type) {
 }
 
 func (s *scope) call(n *parser.Call) (Expr, Type) {
+	if _, isDist := distArgs[n.Fun]; n.Keys != nil && (!isDist || n.Obj != "") {
+		for i, k := range n.Keys {
+			if k != "" {
+				s.errorf(n.KeyPos[i], "%s takes no keyword arguments (only distributions do)", n.Fun)
+				return s.bad()
+			}
+		}
+	}
 	if n.Obj != "" {
 		if !s.isSyn || n.Fun != "sum" {
 			s.errorf(n.Pos, "%s.%s(...) is not available here", n.Obj, n.Fun)
@@ -585,14 +679,20 @@ func (s *scope) random(n *parser.Call) (Expr, Type) {
 		s.errorf(n.Pos, "random distribution %s(...) is not allowed in %s", n.Fun, s.whatOr("this expression"))
 		return s.bad()
 	}
-	r := distArgs[n.Fun]
-	if len(n.Args) < r[0] || len(n.Args) > r[1] {
-		s.errorf(n.Pos, "%s takes %s, got %d", n.Fun, argCount(r), len(n.Args))
+	in, ok := s.b.distCallArgs(n)
+	if !ok {
 		return s.bad()
 	}
-	args := make([]Expr, len(n.Args))
+	args := make([]Expr, len(in))
 	global := true
-	for i, a := range n.Args {
+	for i, a := range in {
+		if a == nil { // an absent bound before a given one
+			args[i] = &Const{Value: math.Inf(-1)}
+			if distParams[n.Fun][i] == "max" {
+				args[i] = &Const{Value: math.Inf(1)}
+			}
+			continue
+		}
 		x, t := s.expr(a)
 		x = s.numeric(x, t)
 		if !isGlobalExpr(x) {

@@ -81,8 +81,7 @@ func (b *builder) distribution(v *parser.Value, what string) (Value, bool) {
 		b.errorf(v.Pos, "%s: expected a number, a list or a distribution such as Uniform(0, 1), got %q", what, v.Str)
 		return out, false
 	}
-	r, known := distArgs[call.Fun]
-	if !known {
+	if _, known := distArgs[call.Fun]; !known {
 		var names []string
 		for n := range distArgs {
 			names = append(names, n)
@@ -91,12 +90,16 @@ func (b *builder) distribution(v *parser.Value, what string) (Value, bool) {
 		b.errorf(call.Pos, "unknown distribution %q%s", call.Fun, didYouMean(call.Fun, names))
 		return out, false
 	}
-	if len(call.Args) < r[0] || len(call.Args) > r[1] {
-		b.errorf(call.Pos, "%s takes %s, got %d", call.Fun, argCount(r), len(call.Args))
+	args, ok := b.distCallArgs(call)
+	if !ok {
 		return out, false
 	}
 	out.Dist = call.Fun
-	for _, a := range call.Args {
+	for _, a := range args {
+		if a == nil { // an absent bound before a given one
+			out.Args = append(out.Args, math.NaN())
+			continue
+		}
 		x, ok := b.constNumber(a)
 		if !ok {
 			b.errorf(a.Position(), "arguments of %s must be numbers", call.Fun)

@@ -66,6 +66,11 @@ type Call struct {
 	Obj  string
 	Fun  string
 	Args []Expr
+	// Keys names the keyword arguments (name=value): Keys[i] is the name of
+	// Args[i], "" for a positional one; KeyPos[i] is where the name is.
+	// Both are nil when every argument is positional.
+	Keys   []string
+	KeyPos []diag.Pos
 }
 
 // Cond is "if C: A else: B" (Ite=false) or ite(C, A, B) (Ite=true).
@@ -198,14 +203,17 @@ type Model struct {
 	// EventDriven is how event-driven synapse variables are stepped:
 	// "annarchy" (default, as ANNarchy 5) or "exact".
 	EventDriven string
-	Constants   []Named
-	Functions   []FuncDef
-	Neurons     []*NeuronDef  // file order
-	Synapses    []*SynapseDef // file order
-	Pops        []*PopDef
-	Projs       []*ProjDef
-	Monitors    []*MonitorDef
-	Simulation  *SimDef
+	// StructuralPlasticity allows pruning and creating conditions
+	// (ANNarchy's setup(structural_plasticity=True)).
+	StructuralPlasticity bool
+	Constants            []Named
+	Functions            []FuncDef
+	Neurons              []*NeuronDef  // file order
+	Synapses             []*SynapseDef // file order
+	Pops                 []*PopDef
+	Projs                []*ProjDef
+	Monitors             []*MonitorDef
+	Simulation           *SimDef
 	// Schedule holds the schedule's entries without errors; HasSchedule
 	// says whether the file has a schedule, ScheduleBroken whether some
 	// entries were left out for their errors (reported).
@@ -255,8 +263,27 @@ type SynapseDef struct {
 	PreSpike   []Stmt
 	PostSpike  []Stmt
 	Functions  []FuncDef
-	Builtin    bool
-	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	// Pruning and Creating are the structural plasticity conditions
+	// (nil when absent).
+	Pruning, Creating *StructCond
+	Builtin           bool
+	Broken            bool // has syntax or schema errors (reported); analysis skips it
+}
+
+// StructCond is a pruning or creating condition: "cond : proba = p, w = x,
+// d = ms" (w and d for creating only).
+type StructCond struct {
+	Pos   diag.Pos
+	Expr  Expr
+	Flags []Flag
+}
+
+// StructStart is start_pruning/start_creating of a projection entry: the
+// condition is evaluated every Period ms from Offset ms (Period 0: every
+// step).
+type StructStart struct {
+	Pos            diag.Pos
+	Period, Offset float64
 }
 
 // Slice is one dimension of a view: P[a:b] or P[i] or P[:].
@@ -342,7 +369,10 @@ type ProjDef struct {
 	// rates, ANNarchy's DecodingProjection) with that window in ms (0: dt).
 	Decoding    *float64
 	DecodingPos diag.Pos
-	Broken      bool // has syntax or schema errors (reported); analysis skips it
+	// StartPruning and StartCreating start structural plasticity from the
+	// beginning (ANNarchy's proj.start_pruning(period)); nil: not started.
+	StartPruning, StartCreating *StructStart
+	Broken                      bool // has syntax or schema errors (reported); analysis skips it
 	// BadParts names the keys whose own values had errors (reported), so
 	// that analysis can still check the other parts of a broken projection.
 	BadParts []string
@@ -386,7 +416,8 @@ type SchedStep struct {
 	// empty means all of them.
 	Projs    []string
 	ProjsPos []diag.Pos
-	// LearnPeriod and LearnOffset of enable_learning, in ms.
+	// LearnPeriod and LearnOffset of enable_learning (and of
+	// start_pruning/start_creating), in ms.
 	LearnPeriod, LearnOffset float64
 	Reset                    ResetDef
 	Count                    int          // repeat

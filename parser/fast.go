@@ -201,10 +201,10 @@ func (f *fastReader) primary() *gPrimary {
 			f.i++
 			a := &gArgs{}
 			if !f.at(")") {
-				a.Args = append(a.Args, f.expr())
+				a.Args = append(a.Args, f.arg())
 				for !f.failed && f.at(",") {
 					f.i++
-					a.Args = append(a.Args, f.expr())
+					a.Args = append(a.Args, f.arg())
 				}
 			}
 			f.expect(")")
@@ -254,5 +254,18 @@ func (f *fastReader) flag() *gFlag {
 		f.i++
 		g.Value = f.expr()
 	}
+	return g
+}
+
+// arg reads one call argument: name=value or an expression.
+func (f *fastReader) arg() *gArg {
+	g := &gArg{Pos: f.pos()}
+	if t, ok := f.peek(); ok && t.kind == tokIdent && f.i+1 < len(f.toks) {
+		if n := f.toks[f.i+1]; n.kind == tokPunct && n.text == "=" {
+			g.Key = t.text
+			f.i += 2
+		}
+	}
+	g.X = f.expr()
 	return g
 }

@@ -120,7 +120,15 @@ type gMember struct {
 }
 
 type gArgs struct {
-	Args []*gExpr `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
+	Args []*gArg `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
+}
+
+// gArg is one argument of a call, positional or a keyword argument
+// (name=value, as in ANNarchy's Normal(mu=0.0, sigma=1.0)).
+type gArg struct {
+	Pos lexer.Position
+	Key string `parser:"( @Ident \"=\" )?"`
+	X   *gExpr `parser:"@@"`
 }
 
 // gStmt is any "lhs op rhs" line: equations, assignments, parameters and
@@ -283,10 +291,18 @@ func (c *converter) primary(g *gPrimary) Expr {
 		return &Ident{Pos: p, Name: n.Name}
 	}
 	var args []Expr
-	for _, a := range n.Call.Args {
-		args = append(args, c.expr(a))
+	var keys []string
+	var keyPos []diag.Pos
+	for i, a := range n.Call.Args {
+		args = append(args, c.expr(a.X))
+		if a.Key != "" {
+			if keys == nil {
+				keys, keyPos = make([]string, len(n.Call.Args)), make([]diag.Pos, len(n.Call.Args))
+			}
+			keys[i], keyPos[i] = a.Key, c.pos(a.Pos)
+		}
 	}
-	call := &Call{Pos: p, Fun: n.Name, Args: args}
+	call := &Call{Pos: p, Fun: n.Name, Args: args, Keys: keys, KeyPos: keyPos}
 	if member != "" {
 		call.Obj, call.Fun = n.Name, member
 	}

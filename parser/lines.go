@@ -347,7 +347,7 @@ func parseExprTokens(toks []token, c *converter) Expr {
 
 // Flags known to the equation language.
 var (
-	valueFlags = []string{"init", "min", "max"}
+	valueFlags = []string{"init", "min", "max", "proba", "w", "d"}
 	paramFlags = []string{"population", "projection", "postsynaptic", "int", "bool", "float"}
 	eqFlags    = append([]string{
 		"init", "min", "max", "population", "projection", "postsynaptic", "int", "bool", "float",
@@ -617,7 +617,12 @@ func ParseFunctions(src string, at PosMapper) ([]FuncDef, diag.List) {
 		}
 		fd := FuncDef{Pos: call.Pos, Name: call.Fun, Body: c.expr(g.RHS)}
 		ok = true
-		for _, a := range call.Args {
+		for i, a := range call.Args {
+			if call.Keys != nil && call.Keys[i] != "" {
+				diags.Errorf(call.KeyPos[i], "parameters of function %q must be names, not name=value", call.Fun)
+				ok = false
+				continue
+			}
 			id, isIdent := a.(*Ident)
 			if !isIdent {
 				diags.Errorf(a.Position(), "parameters of function %q must be names", call.Fun)
@@ -682,6 +687,42 @@ func ParseStopCond(src string, at PosMapper) (*StopCond, diag.List) {
 			}
 			diags.Errorf(at.pos(mode[0].line, mode[0].col), "%s", msg)
 		}
+	}
+	return sc, diags
+}
+
+// ParseStructCond parses a pruning or creating condition: "expr [: flags]"
+// with the value flags allowed (proba, w, d).
+func ParseStructCond(src string, at PosMapper, allowed []string) (*StructCond, diag.List) {
+	var diags diag.List
+	c := &converter{at: at, diags: &diags}
+	segs := splitLines(src, at, &diags)
+	if len(segs) == 0 {
+		if !diags.HasErrors() {
+			diags.Errorf(at.pos(1, 1), "expected a condition, the string is empty")
+		}
+		return nil, diags
+	}
+	for _, s := range segs[1:] {
+		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a single condition, found a second line")
+	}
+	s := segs[0]
+	if s.bad {
+		return nil, diags
+	}
+	body := s.body()
+	if len(body) == 0 {
+		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a condition before ':'")
+		return nil, diags
+	}
+	e := parseExprTokens(body, c)
+	if e == nil {
+		return nil, diags
+	}
+	noDerivs(e, "a structural plasticity condition", &diags)
+	sc := &StructCond{Pos: at.pos(body[0].line, body[0].col), Expr: e}
+	if s.colon >= 0 {
+		sc.Flags = parseFlags(s.toks[s.colon], s.flags(), allowed, c)
 	}
 	return sc, diags
 }

@@ -563,7 +563,7 @@ func (l *loader) namedValues(n *yaml.Node, what string) []Named {
 	return out
 }
 
-var modelKeys = []string{"name", "dt", "seed", "method", "precision", "event_driven", "constants", "functions",
+var modelKeys = []string{"name", "dt", "seed", "method", "precision", "event_driven", "structural_plasticity", "constants", "functions",
 	"neurons", "synapses", "populations", "projections", "monitors", "simulation", "schedule", "units"}
 
 // unitKeyRE matches the names of units:: v, sum(exc), exc.v, exc.sum(exc).
@@ -621,6 +621,10 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 		case "event_driven":
 			if s, ok := l.oneOf(v, "event_driven", []string{"annarchy", "exact"}); ok {
 				m.EventDriven = s
+			}
+		case "structural_plasticity":
+			if b, ok := l.boolean(v, "structural_plasticity"); ok {
+				m.StructuralPlasticity = b
 			}
 		case "constants":
 			if isNull(v) {
@@ -750,7 +754,7 @@ func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 	})
 }
 
-var synapseKeys = []string{"parameters", "equations", "psp", "operation", "pre_spike", "post_spike", "functions"}
+var synapseKeys = []string{"parameters", "equations", "psp", "operation", "pre_spike", "post_spike", "functions", "pruning", "creating"}
 
 func (l *loader) synapses(n *yaml.Node, m *Model) {
 	if isNull(n) {
@@ -791,6 +795,10 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 			d.PostSpike = l.equations(v, "post_spike of "+what)
 		case "functions":
 			d.Functions = l.functions(v, "functions of "+what)
+		case "pruning":
+			d.Pruning = l.structCond(v, key+" of "+what, []string{"proba"})
+		case "creating":
+			d.Creating = l.structCond(v, key+" of "+what, []string{"proba", "w", "d"})
 		}
 	})
 }
@@ -941,7 +949,8 @@ func (l *loader) geometry(n *yaml.Node, what string) []int {
 	return nil
 }
 
-var projKeys = []string{"name", "pre", "post", "target", "synapse", "parameters", "connector", "decoding"}
+var projKeys = []string{"name", "pre", "post", "target", "synapse", "parameters", "connector", "decoding",
+	"start_pruning", "start_creating"}
 
 func (l *loader) projection(n *yaml.Node) *ProjDef {
 	p := &ProjDef{Pos: l.pos(n)}
@@ -1004,6 +1013,10 @@ func (l *loader) projection(n *yaml.Node) *ProjDef {
 					}
 				})
 			}
+		case "start_pruning":
+			p.StartPruning = l.structStart(k, v, key+" of "+what)
+		case "start_creating":
+			p.StartCreating = l.structStart(k, v, key+" of "+what)
 		case "parameters":
 			p.Parameters = l.namedValues(v, "parameters of "+what)
 		case "connector":
@@ -1335,4 +1348,44 @@ func (l *loader) slice(runes []rune, a, b int, posAt func(int) diag.Pos, what st
 	e, ok2 := num(colon+1, b)
 	sl.Start, sl.End = s, e
 	return sl, ok1 && ok2
+}
+
+// structCond reads a pruning or creating condition with its flags.
+func (l *loader) structCond(n *yaml.Node, what string, flags []string) *StructCond {
+	src, ok := l.source(n, what)
+	if !ok {
+		l.errorf(n, "%s needs a condition", what)
+		return nil
+	}
+	if !l.budget(n) {
+		return nil
+	}
+	sc, d := ParseStructCond(src, l.mapper(n), flags)
+	l.diags = append(l.diags, d...)
+	return sc
+}
+
+// structStart reads start_pruning/start_creating: true (every step from
+// the start) or {period, offset} in ms.
+func (l *loader) structStart(k, n *yaml.Node, what string) *StructStart {
+	st := &StructStart{Pos: l.pos(k)}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		if b, _ := l.boolean(n, what); !b {
+			l.errorf(n, "%s takes true or {period, offset}; leave it out not to start", what)
+		}
+		return st
+	}
+	l.fields(n, what, []string{"period", "offset"}, func(key string, k, v *yaml.Node) {
+		if f, ok := l.number(v, key); ok {
+			if f < 0 {
+				l.errorf(v, "%s must not be negative, got %v", key, f)
+			}
+			if key == "period" {
+				st.Period = f
+			} else {
+				st.Offset = f
+			}
+		}
+	})
+	return st
 }

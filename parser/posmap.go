@@ -22,12 +22,6 @@ func (m PosMapper) pos(line, col int) diag.Pos {
 	return m(line, col)
 }
 
-// At maps a string whose first character sits at p and whose later lines
-// start at column 1 of the following file lines.
-func At(p diag.Pos) PosMapper {
-	return func(line, col int) diag.Pos { return p.Shift(line, col) }
-}
-
 // fileLines indexes the lines of a file once, so that turning a byte offset
 // into a (line, column) and back costs O(log n) whatever the line lengths:
 // columns count characters, and on lines that are not pure ASCII the byte

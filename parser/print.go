@@ -82,6 +82,9 @@ func Print(node any) string {
 		p.stopCond(&n)
 	case *StopCond:
 		p.stopCond(n)
+	case *StructCond:
+		p.expr(n.Expr, precTop)
+		p.flags(n.Flags)
 	case Flag:
 		p.flag(n)
 	default:
@@ -147,7 +150,15 @@ func (p printer) expr(e Expr, prec int) {
 			p.s(n.Obj + ".")
 		}
 		p.s(n.Fun + "(")
-		p.args(n.Args)
+		for i, a := range n.Args {
+			if i > 0 {
+				p.s(", ")
+			}
+			if n.Keys != nil && n.Keys[i] != "" {
+				p.s(n.Keys[i] + "=")
+			}
+			p.expr(a, precTop)
+		}
 		p.s(")")
 	case *Cond:
 		if n.Ite {

@@ -25,6 +25,9 @@ func PrintModel(m *Model) string {
 	if m.EventDriven == "exact" {
 		add("event_driven", strNode(m.EventDriven))
 	}
+	if m.StructuralPlasticity {
+		add("structural_plasticity", boolNode(true))
+	}
 	if len(m.Constants) > 0 {
 		add("constants", namedNode(m.Constants, false))
 	}
@@ -90,6 +93,12 @@ func PrintModel(m *Model) string {
 			}
 			if len(s.Functions) > 0 {
 				field("functions", block(Print(s.Functions)))
+			}
+			if s.Pruning != nil {
+				field("pruning", strNode(Print(s.Pruning)))
+			}
+			if s.Creating != nil {
+				field("creating", strNode(Print(s.Creating)))
 			}
 			ss.Content = append(ss.Content, strNode(s.Name), d)
 		}
@@ -235,6 +244,16 @@ func projNode(p *ProjDef) *yaml.Node {
 		c.Content = append(c.Content, strNode(p.Connector.Kind), namedNode(p.Connector.Args, true))
 	}
 	field("connector", c)
+	for _, st := range []struct {
+		key string
+		s   *StructStart
+	}{{"start_pruning", p.StartPruning}, {"start_creating", p.StartCreating}} {
+		if st.s != nil {
+			m := mapping(true)
+			m.Content = append(m.Content, strNode("period"), numNode(st.s.Period), strNode("offset"), numNode(st.s.Offset))
+			field(st.key, m)
+		}
+	}
 	return d
 }
 

@@ -9,7 +9,7 @@ import (
 
 // schedKinds are the keys a schedule entry may have (exactly one).
 var schedKinds = []string{"simulate", "simulate_until", "set", "every", "enable_learning",
-	"disable_learning", "reset", "repeat", "callbacks"}
+	"disable_learning", "reset", "repeat", "callbacks", "start_pruning", "stop_pruning", "start_creating", "stop_creating"}
 
 // setPathRE is a settable path as written: "E_exc", "P.tau", "ee.w".
 var setPathRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
@@ -87,7 +87,7 @@ func (l *loader) schedStep(kind string, k, v *yaml.Node) *SchedStep {
 			}
 		})
 		l.require(v, "every", "period", "set")
-	case "enable_learning", "disable_learning":
+	case "enable_learning", "disable_learning", "start_pruning", "stop_pruning", "start_creating", "stop_creating":
 		l.learning(st, v)
 	case "reset":
 		l.resetStep(st, v)
@@ -114,9 +114,10 @@ func (l *loader) schedStep(kind string, k, v *yaml.Node) *SchedStep {
 	return st
 }
 
-// learning reads the argument of enable_learning/disable_learning: true
-// (every projection), a list of projections, or (enable_learning) a mapping
-// {projections, period, offset}.
+// learning reads the argument of enable_learning/disable_learning and of
+// start_/stop_pruning and start_/stop_creating: true (every projection), a
+// list of projections, or (enable_learning, start_*) a mapping {projections,
+// period, offset}.
 func (l *loader) learning(st *SchedStep, v *yaml.Node) {
 	projs := func(v *yaml.Node) {
 		l.list(v, "projections of "+st.Kind, func(c *yaml.Node) {
@@ -133,7 +134,7 @@ func (l *loader) learning(st *SchedStep, v *yaml.Node) {
 		}
 	case v.Kind == yaml.SequenceNode:
 		projs(v)
-	case v.Kind == yaml.MappingNode && st.Kind == "enable_learning":
+	case v.Kind == yaml.MappingNode && (st.Kind == "enable_learning" || strings.HasPrefix(st.Kind, "start_")):
 		l.fields(v, st.Kind, []string{"projections", "period", "offset"}, func(key string, k, v *yaml.Node) {
 			switch key {
 			case "projections":
@@ -153,7 +154,7 @@ func (l *loader) learning(st *SchedStep, v *yaml.Node) {
 		})
 	default:
 		extra := ""
-		if st.Kind == "enable_learning" {
+		if st.Kind == "enable_learning" || strings.HasPrefix(st.Kind, "start_") {
 			extra = " or {projections, period, offset}"
 		}
 		l.errorf(v, "%s takes true or a list of projections%s, got %s", st.Kind, extra, kindName(v))

@@ -111,47 +111,6 @@ func (c *Conn) SynapseDelay(s int) int32 {
 	return c.Delay[s]
 }
 
-// Find returns the index of the synapse from pre to post, or -1.
-func (c *Conn) Find(pre, post int) int {
-	if post < 0 || post >= c.NPost {
-		return -1
-	}
-	if c.PreMajor {
-		pre0, post0 := c.Pairs()
-		for s := range pre0 {
-			if int(pre0[s]) == pre && int(post0[s]) == post {
-				return s
-			}
-		}
-		return -1
-	}
-	for s := c.PostPtr[post]; s < c.PostPtr[post+1]; s++ {
-		if int(c.Pre[s]) == pre {
-			return int(s)
-		}
-	}
-	return -1
-}
-
-// Dense returns the weights as a row-major NPost × NPre matrix with NaN
-// where there is no synapse (the layout from_matrix reads).
-func (c *Conn) Dense() []float64 {
-	m := make([]float64, c.NPost*c.NPre)
-	for i := range m {
-		m[i] = math.NaN()
-	}
-	pre, post := c.Pairs()
-	w := InSynapseOrder(c, c.W)
-	for s := range pre {
-		x := 0.0
-		if w != nil {
-			x = w[s]
-		}
-		m[int(post[s])*c.NPre+int(pre[s])] = x
-	}
-	return m
-}
-
 // NewConn builds a Conn from synapse lists (post and pre population ranks,
 // optional weights; nil w gives zero weights). Synapses are ordered by post
 // rank, keeping the given order within a post neuron. Delays are all 0.
@@ -515,21 +474,16 @@ func OneToOne(r *RNG, pre, post View) (*Conn, error) {
 	return l.conn(pre, post)
 }
 
-// FixedProbability creates each synapse pre→post independently with
-// probability p (self-connections within one population are then dropped
-// unless allowSelf, as ANNarchy does). See FixedProbabilityWorkers.
-func FixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn, error) {
-	return FixedProbabilityWorkers(r, pre, post, p, allowSelf, 1)
-}
-
 // probBlockSynapses is about the number of synapses fixed_probability draws
 // from one random stream: blocks of postsynaptic neurons that large are
 // drawn independently (in parallel), and the number depends on nothing but
 // the projection, so neither do the synapses.
 const probBlockSynapses = 1 << 15
 
-// FixedProbabilityWorkers is FixedProbability drawn by up to workers
-// goroutines; the synapses do not depend on workers. The postsynaptic
+// FixedProbabilityWorkers creates each synapse pre→post independently with
+// probability p (self-connections within one population are then dropped
+// unless allowSelf, as ANNarchy does), drawn by up to workers goroutines;
+// the synapses do not depend on workers. The postsynaptic
 // neurons are cut into consecutive blocks of about probBlockSynapses
 // expected synapses; each block has its own stream, derived from one draw
 // of r, and draws the gaps between its synapses as geometric deviates over
@@ -1013,20 +967,6 @@ func EmbeddedMatrix(data []byte, rows, cols int) [][]float64 {
 		out[i] = a.Float[i*cols : (i+1)*cols : (i+1)*cols]
 	}
 	return out
-}
-
-// FromDense is FromMatrix for a row-major post × pre matrix held in one
-// slice (as read from a .npy file of shape (post, pre)).
-func FromDense(pre, post View, m []float64) (*Conn, error) {
-	np, nq := pre.Len(), post.Len()
-	if len(m) != np*nq {
-		return nil, fmt.Errorf("from_matrix: %d values, want %d post × %d pre = %d", len(m), nq, np, np*nq)
-	}
-	rows := make([][]float64, nq)
-	for j := range rows {
-		rows[j] = m[j*np : (j+1)*np]
-	}
-	return FromMatrix(pre, post, rows)
 }
 
 // Runs describes the rows of a pre-major index (row r holds the positions

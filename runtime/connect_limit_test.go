@@ -34,7 +34,7 @@ func TestConnectorsRefuseTooManySynapses(t *testing.T) {
 			"fixed_number_post: 30000 pre neurons × 80000 post neurons = 2400000000 synapses, more than the 2147483647"},
 		{"fixed_number_pre over the population", func() (*Conn, error) { return FixedNumberPre(r, whole(0, 10), whole(1, 1<<30), 1<<30, true) },
 			"fixed_number_pre: number 1073741824 larger than the 10 possible pre neurons"},
-		{"fixed_probability", func() (*Conn, error) { return FixedProbability(r, big, big2, 0.9, true) },
+		{"fixed_probability", func() (*Conn, error) { return fixedProbability(r, big, big2, 0.9, true) },
 			"fixed_probability: 50000 pre × 50000 post neurons × probability 0.9 = about 2.25e+09 synapses, more than the 2147483647"},
 	}
 	for _, c := range cases {

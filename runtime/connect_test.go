@@ -90,7 +90,7 @@ func TestAllToAll(t *testing.T) {
 		t.Errorf("no self: %v, want %v", synapses(c), want)
 	}
 	c, _ = AllToAll(nil, p, p, true)
-	if c.Len() != 9 || c.Find(1, 1) < 0 {
+	if c.Len() != 9 || findSynapse(c, 1, 1) < 0 {
 		t.Errorf("with self: %d synapses, want 9 including 1->1", c.Len())
 	}
 	// Views of one population: pre P[0:3], post P[2:4]; 2->2 is a self-connection.
@@ -125,13 +125,6 @@ func TestFromMatrix(t *testing.T) {
 	}
 	if want := []float64{0.5, 1, 0}; !reflect.DeepEqual(c.W, want) {
 		t.Errorf("weights %v, want %v", c.W, want)
-	}
-	if d := c.Dense(); !sameFloats(d, []float64{nan, nan, 0.5, 1, nan, 0}) {
-		t.Errorf("Dense = %v", d)
-	}
-	c2, err := FromDense(pre, post, []float64{nan, 0.5, 1.0, 0})
-	if err != nil || !reflect.DeepEqual(synapses(c2), synapses(c)) || !reflect.DeepEqual(c2.W, c.W) {
-		t.Errorf("FromDense differs: %v %v", c2, err)
 	}
 	for _, m := range [][][]float64{{{1, 2}}, {{1, 2}, {1}}} {
 		if _, err := FromMatrix(pre, post, m); err == nil || !strings.Contains(err.Error(), "from_matrix") {
@@ -168,7 +161,7 @@ func TestGaussianByHand(t *testing.T) {
 		pre, post int
 		want      float64
 	}{{1, 0, math.Exp(-0.5)}, {4, 0, math.Exp(-1)}, {2, 0, math.Exp(-2)}, {8, 4, math.Exp(-1)}} {
-		if s := c.Find(w.pre, w.post); s < 0 || c.W[s] != w.want {
+		if s := findSynapse(c, w.pre, w.post); s < 0 || c.W[s] != w.want {
 			t.Errorf("w(%d->%d) = %v, want %g", w.pre, w.post, c.W, w.want)
 		}
 	}
@@ -180,7 +173,7 @@ func TestGaussianByHand(t *testing.T) {
 	if got, want := pres(1), []int{0, 1, 2, 4, 5, 8}; !reflect.DeepEqual(got, want) {
 		t.Errorf("2×2 post 1: pre %v, want %v", got, want)
 	}
-	if s := c.Find(2, 1); s < 0 || c.W[s] != 2 {
+	if s := findSynapse(c, 2, 1); s < 0 || c.W[s] != 2 {
 		t.Errorf("w(2->1) should be amp = 2")
 	}
 	// Errors: views, mismatched dimensions, sigma.
@@ -225,10 +218,10 @@ func TestDoGByHand(t *testing.T) {
 	if got, want := pres(4), []int{1, 3, 4, 5, 7}; !reflect.DeepEqual(got, want) {
 		t.Errorf("centre: pre %v, want %v", got, want)
 	}
-	if s := c.Find(8, 0); s < 0 || c.W[s] != math.Exp(-4)-0.5*math.Exp(-1) {
+	if s := findSynapse(c, 8, 0); s < 0 || c.W[s] != math.Exp(-4)-0.5*math.Exp(-1) {
 		t.Errorf("w(8->0) wrong")
 	}
-	if s := c.Find(4, 4); s < 0 || c.W[s] != 0.5 {
+	if s := findSynapse(c, 4, 4); s < 0 || c.W[s] != 0.5 {
 		t.Errorf("w(4->4) should be 0.5")
 	}
 }
@@ -236,7 +229,7 @@ func TestDoGByHand(t *testing.T) {
 func TestFixedProbabilityStatistics(t *testing.T) {
 	r := NewRNG(1, 7)
 	pre, post := View{Pop: 0, Size: 1000}, View{Pop: 1, Size: 1000}
-	c, err := FixedProbability(&r, pre, post, 0.05, false)
+	c, err := fixedProbability(&r, pre, post, 0.05, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +258,7 @@ func TestFixedProbabilityStatistics(t *testing.T) {
 	}
 	// Same population without self-connections.
 	r = NewRNG(2)
-	c, _ = FixedProbability(&r, pre, pre, 0.1, false)
+	c, _ = fixedProbability(&r, pre, pre, 0.1, false)
 	within("same population", float64(c.Len()), 999000, 0.1)
 	for s := range c.Pre {
 		if c.Pre[s] == c.Post[s] {
@@ -274,30 +267,30 @@ func TestFixedProbabilityStatistics(t *testing.T) {
 	}
 	// Deterministic for a stream, different for another.
 	a, b, d := NewRNG(5), NewRNG(5), NewRNG(6)
-	c1, _ := FixedProbability(&a, pre, post, 0.01, true)
-	c2, _ := FixedProbability(&b, pre, post, 0.01, true)
-	c3, _ := FixedProbability(&d, pre, post, 0.01, true)
+	c1, _ := fixedProbability(&a, pre, post, 0.01, true)
+	c2, _ := fixedProbability(&b, pre, post, 0.01, true)
+	c3, _ := fixedProbability(&d, pre, post, 0.01, true)
 	if !reflect.DeepEqual(c1.Pre, c2.Pre) || !reflect.DeepEqual(c1.PostPtr, c2.PostPtr) {
 		t.Error("same stream, different connectivity")
 	}
 	if reflect.DeepEqual(c1.Pre, c3.Pre) {
 		t.Error("different streams, same connectivity")
 	}
-	c, _ = FixedProbability(&a, pre, post, 0, true)
+	c, _ = fixedProbability(&a, pre, post, 0, true)
 	if c.Len() != 0 {
 		t.Errorf("p = 0: %d synapses", c.Len())
 	}
 	small := View{Pop: 0, Size: 4}
-	c, _ = FixedProbability(&a, small, small, 1, false)
+	c, _ = fixedProbability(&a, small, small, 1, false)
 	if c.Len() != 12 {
 		t.Errorf("p = 1 without self: %d synapses, want 12", c.Len())
 	}
-	if _, err := FixedProbability(&a, pre, post, 1.5, false); err == nil {
+	if _, err := fixedProbability(&a, pre, post, 1.5, false); err == nil {
 		t.Error("p = 1.5 must fail")
 	}
 	// Views: only ranks inside the views appear.
 	r = NewRNG(3)
-	c, _ = FixedProbability(&r, View{Pop: 0, Size: 100, Ranks: []int{10, 20, 30}}, View{Pop: 1, Size: 50, Ranks: []int{49}}, 1, false)
+	c, _ = fixedProbability(&r, View{Pop: 0, Size: 100, Ranks: []int{10, 20, 30}}, View{Pop: 1, Size: 50, Ranks: []int{49}}, 1, false)
 	if want := [][2]int{{49, 10}, {49, 20}, {49, 30}}; !reflect.DeepEqual(synapses(c), want) {
 		t.Errorf("views: %v, want %v", synapses(c), want)
 	}
@@ -427,9 +420,9 @@ func TestDelaysByHand(t *testing.T) {
 func TestDelaysFromDistribution(t *testing.T) {
 	r := NewRNG(4)
 	pre, post := View{Pop: 0, Size: 300}, View{Pop: 1, Size: 300}
-	c, _ := FixedProbability(&r, pre, post, 0.1, true)
+	c, _ := fixedProbability(&r, pre, post, 0.1, true)
 	d1, d2 := NewRNG(4, 1), NewRNG(4, 1)
-	if err := c.SetDelays(FromDist(MustDist("Uniform(0.0, 2.0)")), 0.1, &d1); err != nil {
+	if err := c.SetDelays(FromDist(mustDist("Uniform(0.0, 2.0)")), 0.1, &d1); err != nil {
 		t.Fatal(err)
 	}
 	checkConn(t, c)
@@ -481,17 +474,17 @@ func BenchmarkFixedProbability4000(b *testing.B) {
 	p := View{Pop: 0, Size: 4000}
 	for b.Loop() {
 		r := NewRNG(1)
-		FixedProbability(&r, p, p, 0.02, false)
+		fixedProbability(&r, p, p, 0.02, false)
 	}
 }
 
 func BenchmarkFixedProbability4000Weights(b *testing.B) {
 	p := View{Pop: 0, Size: 4000}
-	w := FromDist(MustDist("Uniform(0, 1)"))
-	d := FromDist(MustDist("Uniform(0.1, 5)"))
+	w := FromDist(mustDist("Uniform(0, 1)"))
+	d := FromDist(mustDist("Uniform(0.1, 5)"))
 	for b.Loop() {
 		r := NewRNG(1)
-		c, _ := FixedProbability(&r, p, p, 0.02, false)
+		c, _ := fixedProbability(&r, p, p, 0.02, false)
 		c.SetWeights(w, &r)
 		c.SetDelays(d, 0.1, &r)
 	}
@@ -574,7 +567,7 @@ func TestFinishWorkers(t *testing.T) {
 	if c.Len() < 1<<20 {
 		t.Fatalf("%d synapses: too few to split the index", c.Len())
 	}
-	if err := c.SetDelays(FromDist(MustDist("Uniform(0, 2)")), 0.5, &r); err != nil {
+	if err := c.SetDelays(FromDist(mustDist("Uniform(0, 2)")), 0.5, &r); err != nil {
 		t.Fatal(err)
 	}
 	c.Index()
@@ -592,4 +585,23 @@ func TestFinishWorkers(t *testing.T) {
 			t.Fatalf("Gather: pre ranks of the pre-major order decrease at %d", x)
 		}
 	}
+}
+
+// fixedProbability draws on one goroutine (the synapses do not depend on
+// the number).
+func fixedProbability(r *RNG, pre, post View, p float64, allowSelf bool) (*Conn, error) {
+	return FixedProbabilityWorkers(r, pre, post, p, allowSelf, 1)
+}
+
+// findSynapse returns the index of the synapse from pre to post, or -1.
+func findSynapse(c *Conn, pre, post int) int {
+	if post < 0 || post >= c.NPost {
+		return -1
+	}
+	for s := c.PostPtr[post]; s < c.PostPtr[post+1]; s++ {
+		if int(c.Pre[s]) == pre {
+			return int(s)
+		}
+	}
+	return -1
 }

@@ -48,7 +48,17 @@ type Core struct {
 	team    *team `state:"-"` // helpers of the steps, nil until needed
 
 	monitors []*Monitor `state:"-"` // sized before each run (Monitor.Reserve)
+	// syncOut and syncIn (SetSync) bring state that the steps keep in a
+	// compact form in line with the network's fields.
+	syncOut, syncIn func()
 }
+
+// SetSync gives what writes state the steps keep in a compact form into
+// the network's fields (out: before callbacks and at the end of a run, when
+// code outside the steps may read them) and adopts what such code wrote
+// there (in: at the start of a run and after callbacks). The generated New
+// sets them for variables stored per presynaptic neuron.
+func (c *Core) SetSync(out, in func()) { c.syncOut, c.syncIn = out, in }
 
 // SetMonitors gives the monitors whose buffers each run sizes in advance
 // for the frames it will record (the generated New does it).
@@ -285,6 +295,10 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 			m.Reserve(total)
 		}
 	}
+	if c.syncIn != nil {
+		c.syncIn()
+		defer c.syncOut()
+	}
 	c.progressBegin()
 	if c.threads > 1 {
 		c.startThreads()
@@ -292,7 +306,13 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 	}
 	for c.Step < end {
 		if c.Step == due {
+			if c.syncOut != nil {
+				c.syncOut()
+			}
 			due = c.runDue()
+			if c.syncIn != nil {
+				c.syncIn()
+			}
 			// A callback may have moved the clock; never wait for a step
 			// already passed.
 			if due < c.Step {

@@ -177,16 +177,6 @@ func ParseDist(s string) (Dist, error) {
 	return d, nil
 }
 
-// MustDist is ParseDist for strings known to be valid (generated code); it
-// panics on error.
-func MustDist(s string) Dist {
-	d, err := ParseDist(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
 // arg returns argument i, or def when Args is shorter.
 func (d Dist) arg(i int, def float64) float64 {
 	if i < len(d.Args) {

@@ -107,7 +107,7 @@ func TestParseDistBad(t *testing.T) {
 
 func TestDistDrawClipsAndFills(t *testing.T) {
 	r := NewRNG(11)
-	d := MustDist("Normal(0, 1, -0.5, 0.5)")
+	d := mustDist("Normal(0, 1, -0.5, 0.5)")
 	xs := make([]float64, 20000)
 	d.Fill(xs, &r)
 	atBound := 0
@@ -128,7 +128,7 @@ func TestDistDrawClipsAndFills(t *testing.T) {
 	// Fill and Draw give the same sequence from the same stream, for every
 	// distribution (Fill has fast paths for some).
 	for _, s := range []string{"Uniform(-1, 1)", "Normal(1, 2)", "Normal(0, 1, max=0.3)", "LogNormal(0, 1)", "Exponential(3, max=0.1)", "Gamma(0.7, 2)", "DiscreteUniform(0, 9)", "Binomial(20, 0.25)"} {
-		d := MustDist(s)
+		d := mustDist(s)
 		a, b := NewRNG(3, 4), NewRNG(3, 4)
 		fill := make([]float64, 5000) // enough to reach the ziggurat's wedges and tail
 		d.Fill(fill, &a)
@@ -148,13 +148,22 @@ func TestDistDrawClipsAndFills(t *testing.T) {
 	}
 	// A literal with only the required arguments draws like the parsed one.
 	a, b := NewRNG(8), NewRNG(8)
-	if x, y := (Dist{Name: "Gamma", Args: []float64{2}}).Draw(&a), MustDist("Gamma(2)").Draw(&b); x != y {
+	if x, y := (Dist{Name: "Gamma", Args: []float64{2}}).Draw(&a), mustDist("Gamma(2)").Draw(&b); x != y {
 		t.Errorf("short literal Gamma(2) drew %g, parsed %g", x, y)
 	}
 	if !math.IsNaN((Dist{Name: "Nope"}).Draw(&a)) {
 		t.Error("unknown distribution should draw NaN")
 	}
-	if got := MustDist("Gamma(2, 3)").Mean(); got != 6 {
+	if got := mustDist("Gamma(2, 3)").Mean(); got != 6 {
 		t.Errorf("Gamma(2, 3).Mean() = %g, want 6", got)
 	}
+}
+
+// mustDist is ParseDist for strings known to be valid.
+func mustDist(s string) Dist {
+	d, err := ParseDist(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

@@ -95,10 +95,11 @@ func allOf(checks []func() error) func() error {
 }
 
 // MonitorHeldBytes is what the monitors hold now, counted as MonitorBytes
-// estimates it: 8 bytes per recorded value and frame step, 16 per spike
-// (the buffers' spare capacity is not counted).
+// estimates it: 8 bytes per recorded value and frame step; and the spikes,
+// 4 bytes each and 16 per step that had some (the buffers' spare capacity
+// is not counted).
 func MonitorHeldBytes(mons []*Monitor) int64 {
-	var n int
+	var n, n4 int
 	for _, m := range mons {
 		if m == nil {
 			continue
@@ -106,9 +107,10 @@ func MonitorHeldBytes(mons []*Monitor) int64 {
 		for i := range m.Vars {
 			n += len(m.Vars[i].Data)
 		}
-		n += len(m.frameSteps) + len(m.spikeSteps) + len(m.spikeRanks)
+		n += len(m.frameSteps) + 2*len(m.spikeRuns)
+		n4 += len(m.spikeRanks)
 	}
-	return 8 * int64(n)
+	return 8*int64(n) + 4*int64(n4)
 }
 
 // checkHeld stops a run whose monitors hold more than perRun bytes.
@@ -125,8 +127,6 @@ func checkHeld(mons []*Monitor, core *Core, perRun, limit int64, parallel int) e
 		"record spikes of fewer neurons, record every few steps with a monitor's period, run with -stream to write the records to disk while simulating, "+
 		"or raise -max-memory (0 for no limit)", FormatBytes(held), core.Time(), FormatBytes(limit), share)
 }
-
-func (f *runnerFlags) checkEvery() int64 { return f.guard.checkEvery }
 
 // inFlight is the number of runs held in memory at once.
 func (r *runner) inFlight() int {

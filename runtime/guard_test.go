@@ -322,12 +322,13 @@ func TestMainMaxMemory(t *testing.T) {
 	if man.Status != results.StatusError || man.Steps != 0 || len(man.Files) != 0 {
 		t.Errorf("refused run manifest %+v", man)
 	}
-	// 264 bytes pass the estimate, but the spikes (4 in m, 2 in sub: 96
-	// bytes) are only known while recording: the check at the end finds
-	// 360 bytes, and what was recorded is written.
+	// 264 bytes pass the estimate, but the spikes (4 in m, 2 in sub, at 2
+	// steps each: 6×4 + 4×16 = 88 bytes) are only known while recording:
+	// the check at the end finds 352 bytes, and what was recorded is
+	// written.
 	out = t.TempDir()
 	code, msg = runMain(t, leakyProgram(nil), nil, "-out", out, "-duration", "6", "-max-memory", "264")
-	want = "leaky: the monitors hold 360 B at t = 6 ms, more than -max-memory 264 B; the run stopped there and what was recorded is written: " +
+	want = "leaky: the monitors hold 352 B at t = 6 ms, more than -max-memory 264 B; the run stopped there and what was recorded is written: " +
 		"record spikes of fewer neurons, record every few steps with a monitor's period, run with -stream to write the records to disk while simulating, or raise -max-memory (0 for no limit)\n"
 	if code != ExitError || msg != want {
 		t.Fatalf("exit %d\n got %s\nwant %s", code, msg, want)
@@ -351,11 +352,12 @@ func TestMainMaxMemory(t *testing.T) {
 	// (m: 3000 frames of 3 values and the step; sub: 1500 frames of 2 and
 	// the step), but neurons 0 and 1 spike every 3 steps (steps 2, 5, ...).
 	// At the check after 2800 steps the monitors hold m: 2800·4·8 = 89600,
-	// sub: 1400·3·8 = 33600, and 933 spikes of each neuron: 2·933·16 in m
-	// and 933·16 in sub (neuron 0), 167984 bytes in all.
+	// sub: 1400·3·8 = 33600, and 933 spikes of each neuron at 933 steps:
+	// 2·933·4 + 933·16 in m and 933·4 + 933·16 in sub (neuron 0), 164252
+	// bytes in all.
 	out = t.TempDir()
 	code, msg = runMain(t, leakyProgram(nil), nil, "-out", out, "-duration", "3000", "-max-memory", "132000", "-check-every", "700")
-	if code != ExitError || !strings.Contains(msg, "leaky: the monitors hold 164.0 KiB at t = 2800 ms, more than -max-memory 128.9 KiB;") {
+	if code != ExitError || !strings.Contains(msg, "leaky: the monitors hold 160.4 KiB at t = 2800 ms, more than -max-memory 128.9 KiB;") {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
 	man, _ = results.ReadManifest(out)
@@ -382,7 +384,7 @@ func TestMainMaxMemory(t *testing.T) {
 	}
 	code, msg = runMain(t, leakyProgram(nil), nil, "-out", t.TempDir(), "-duration", "6", "-max-memory", "600",
 		"-sweep", "P.tau=2,2", "-workers", "2")
-	if code != ExitError || !strings.Contains(msg, "run-0000: the monitors hold 360 B at t = 6 ms, more than -max-memory 600 B (300 B per run for 2 runs in parallel)") {
+	if code != ExitError || !strings.Contains(msg, "run-0000: the monitors hold 352 B at t = 6 ms, more than -max-memory 600 B (300 B per run for 2 runs in parallel)") {
 		t.Errorf("sweep with spikes on 2 workers: exit %d: %s", code, msg)
 	}
 	if code, msg := runMain(t, leakyProgram(nil), nil, "-max-memory", "lots"); code != ExitUsage || !strings.Contains(msg, `"lots" is not a memory size`) {

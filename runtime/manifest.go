@@ -105,16 +105,18 @@ func (m *Monitor) Save(dir string) ([]results.File, error) {
 		}
 	}
 	if m.spikes {
-		times, ranks := m.TakeRaster()
-		n := []int{len(times)}
-		if err := results.WriteNpyFile(filepath.Join(dir, timesFile), n, times); err != nil {
+		// One array at a time: a large raster is held compactly, and
+		// widened to float64 times and int64 ranks only while written.
+		n := []int{m.SpikeCount()}
+		if err := results.WriteNpyFile(filepath.Join(dir, timesFile), n, m.spikeTimes()); err != nil {
 			return fail(err)
 		}
 		entry(timesFile, results.VarSpikeTimes, n, "float64", 0, nil)
-		if err := results.WriteNpyFile(filepath.Join(dir, ranksFile), n, ranks); err != nil {
+		if err := results.WriteNpyFile(filepath.Join(dir, ranksFile), n, m.spikeRanks64()); err != nil {
 			return fail(err)
 		}
 		entry(ranksFile, results.VarSpikeRanks, n, "int64", 0, nil)
+		m.spikeRanks, m.spikeRuns = nil, nil
 	}
 	return files, nil
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -47,10 +48,12 @@ type Monitor struct {
 
 	frameSteps []int64 `state:"-"` // step of each frame held, shared by the variables
 
-	spikes     bool
-	spikeMask  []bool  // nil: every rank recorded
-	spikeSteps []int64 `state:"-"`
-	spikeRanks []int64 `state:"-"`
+	spikes    bool
+	spikeMask []bool // nil: every rank recorded
+	// Spikes held in memory: the population ranks, step after step (4
+	// bytes a spike), and the steps, one run per step that had spikes.
+	spikeRanks []int32    `state:"-"`
+	spikeRuns  []spikeRun `state:"-"`
 	// spikes streamed to disk: the spikes of the current step are buffered
 	// and written sorted by rank when the step changes.
 	spikeTimesStream, spikeRanksStream *results.NpyStream `state:"-"`
@@ -67,6 +70,13 @@ type Monitor struct {
 	// postsynaptic population rank of each synapse, in the order of the
 	// recorded frames' values.
 	Synapses func() (pre, post []int32)
+}
+
+// spikeRun is a step of held spikes: their ranks are spikeRanks[start:] up
+// to the next run's start.
+type spikeRun struct {
+	step  int64
+	start int
 }
 
 // MonitorVar is one recorded variable.
@@ -191,12 +201,15 @@ func (m *Monitor) Reserve(steps int64) {
 	// At most one frame per PeriodSteps steps, wherever the grid is anchored.
 	frames := (steps + m.PeriodSteps - 1) / m.PeriodSteps
 	m.frameSteps = growCap(m.frameSteps, frames)
+	var fill [][]byte
 	for i := range m.Vars {
 		v := &m.Vars[i]
 		if v.size > 0 && frames <= math.MaxInt/int64(v.size) {
 			v.Data = growCap(v.Data, frames*int64(v.size))
+			fill = append(fill, spareBytes(v.Data, int(frames)*v.size))
 		}
 	}
+	prefault(fill)
 }
 
 // growCap returns s with room for n more elements (see Reserve).
@@ -317,8 +330,43 @@ func (m *Monitor) Spike(step int64, rank int) {
 		m.pendingRanks = append(m.pendingRanks, int64(rank))
 		return
 	}
-	m.spikeSteps = append(m.spikeSteps, step)
-	m.spikeRanks = append(m.spikeRanks, int64(rank))
+	m.spikeStep(step)
+	m.spikeRanks = appendGrow(m.spikeRanks, int32(rank))
+}
+
+// Spikes records the spikes of population ranks at step (as Spike for each,
+// with the checks made once).
+func (m *Monitor) Spikes(step int64, ranks []int32) {
+	if !m.spikes || !m.recording || len(ranks) == 0 {
+		return
+	}
+	if m.spikeMask != nil || m.spikeTimesStream != nil {
+		for _, r := range ranks {
+			m.Spike(step, int(r))
+		}
+		return
+	}
+	m.spikeStep(step)
+	m.spikeRanks = appendGrow(m.spikeRanks, ranks...)
+}
+
+// spikeStep starts the run of step unless the last run is that step's.
+func (m *Monitor) spikeStep(step int64) {
+	if n := len(m.spikeRuns); n == 0 || m.spikeRuns[n-1].step != step {
+		m.spikeRuns = append(m.spikeRuns, spikeRun{step: step, start: len(m.spikeRanks)})
+	}
+}
+
+// appendGrow is append that doubles the capacity of a slice it must grow
+// (append grows large slices by a quarter, copying them over and over in a
+// long run), in huge pages when large.
+func appendGrow[T any](s []T, vals ...T) []T {
+	if cap(s)-len(s) < len(vals) {
+		out := makeHuge[T](len(s), max(2*cap(s), len(s)+len(vals), 1024))
+		copy(out, s)
+		s = out
+	}
+	return append(s, vals...)
 }
 
 // flushSpikes writes the buffered spikes of one step, sorted by rank.
@@ -364,8 +412,8 @@ func (m *Monitor) Reset() {
 		m.Vars[i].first = 0
 	}
 	m.frameSteps = m.frameSteps[:0]
-	m.spikeSteps = m.spikeSteps[:0]
 	m.spikeRanks = m.spikeRanks[:0]
+	m.spikeRuns = m.spikeRuns[:0]
 	m.anchored = false
 	m.dueValid = false
 }
@@ -430,75 +478,95 @@ func (m *Monitor) trimFrames() {
 }
 
 // SpikeCount is the number of spikes held in memory.
-func (m *Monitor) SpikeCount() int { return len(m.spikeSteps) }
+func (m *Monitor) SpikeCount() int { return len(m.spikeRanks) }
 
 // Raster returns the spikes held in memory (recorded since the last
 // TakeRaster or Reset) as times in ms and population ranks, ordered by time
 // then rank. It changes nothing: SpikeCount and MeanFR still count them.
 func (m *Monitor) Raster() (times []float64, ranks []int64) {
-	steps, rk := m.spikeSteps, m.spikeRanks
-	m.spikeSteps, m.spikeRanks = slices.Clone(steps), slices.Clone(rk)
-	times, ranks = m.TakeRaster()
-	m.spikeSteps, m.spikeRanks = steps, rk
-	return times, ranks
+	return m.spikeTimes(), m.spikeRanks64()
 }
 
 // TakeRaster is Raster that also forgets the spikes it returns (as
 // ANNarchy's get('spike')), so that memory stays bounded over a long series
 // of runs; SpikeCount and MeanFR then count only later spikes.
 func (m *Monitor) TakeRaster() (times []float64, ranks []int64) {
-	n := len(m.spikeSteps)
-	steps := m.spikeSteps
-	ranks = m.spikeRanks
-	if !rasterSorted(steps, ranks) {
-		idx := make([]int, n)
-		for i := range idx {
-			idx[i] = i
-		}
-		slices.SortStableFunc(idx, func(a, b int) int {
-			if steps[a] != steps[b] {
-				if steps[a] < steps[b] {
-					return -1
-				}
-				return 1
-			}
-			switch {
-			case ranks[a] < ranks[b]:
-				return -1
-			case ranks[a] > ranks[b]:
-				return 1
-			}
-			return 0
-		})
-		s2 := make([]int64, n)
-		r2 := make([]int64, n)
-		for k, i := range idx {
-			s2[k], r2[k] = steps[i], ranks[i]
-		}
-		steps, ranks = s2, r2
-	}
-	times = make([]float64, n)
-	for i, s := range steps {
-		times[i] = float64(s) * m.Dt
-	}
-	m.spikeSteps, m.spikeRanks = nil, nil
+	times, ranks = m.Raster()
+	m.spikeRanks, m.spikeRuns = nil, nil
 	return times, ranks
 }
 
-func rasterSorted(steps, ranks []int64) bool {
-	for i := 1; i < len(steps); i++ {
-		if steps[i] < steps[i-1] || (steps[i] == steps[i-1] && ranks[i] < ranks[i-1]) {
-			return false
+// spikeTimes returns the time in ms of each held spike, in raster order.
+func (m *Monitor) spikeTimes() []float64 {
+	m.sortSpikes()
+	out := make([]float64, len(m.spikeRanks))
+	for k, run := range m.spikeRuns {
+		t := float64(run.step) * m.Dt
+		for i := run.start; i < m.runEnd(k); i++ {
+			out[i] = t
 		}
 	}
-	return true
+	return out
+}
+
+// spikeRanks64 returns the rank of each held spike, in raster order.
+func (m *Monitor) spikeRanks64() []int64 {
+	m.sortSpikes()
+	out := make([]int64, len(m.spikeRanks))
+	for i, r := range m.spikeRanks {
+		out[i] = int64(r)
+	}
+	return out
+}
+
+// runEnd is the end of the ranks of spike run k.
+func (m *Monitor) runEnd(k int) int {
+	if k+1 < len(m.spikeRuns) {
+		return m.spikeRuns[k+1].start
+	}
+	return len(m.spikeRanks)
+}
+
+// sortSpikes puts the held spikes in raster order: runs of increasing
+// steps (one per step; a clock set back can repeat a step), ranks ascending
+// within a run.
+func (m *Monitor) sortSpikes() {
+	ordered := true
+	for k := 1; k < len(m.spikeRuns); k++ {
+		if m.spikeRuns[k].step <= m.spikeRuns[k-1].step {
+			ordered = false
+			break
+		}
+	}
+	if !ordered {
+		idx := make([]int, len(m.spikeRuns))
+		for k := range idx {
+			idx[k] = k
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(m.spikeRuns[a].step, m.spikeRuns[b].step) })
+		ranks := make([]int32, 0, len(m.spikeRanks))
+		var runs []spikeRun
+		for _, k := range idx {
+			step := m.spikeRuns[k].step
+			if n := len(runs); n == 0 || runs[n-1].step != step {
+				runs = append(runs, spikeRun{step: step, start: len(ranks)})
+			}
+			ranks = append(ranks, m.spikeRanks[m.spikeRuns[k].start:m.runEnd(k)]...)
+		}
+		m.spikeRanks, m.spikeRuns = ranks, runs
+	}
+	for k := range m.spikeRuns {
+		if r := m.spikeRanks[m.spikeRuns[k].start:m.runEnd(k)]; !slices.IsSorted(r) {
+			slices.Sort(r)
+		}
+	}
 }
 
 // MeanFR is the mean firing rate in Hz of the recorded neurons over durationMs,
 // from the spikes held in memory: spikes / (Neurons × duration in s). It is NaN
 // when Neurons or durationMs is not positive.
 func (m *Monitor) MeanFR(durationMs float64) float64 {
-	return MeanRate(len(m.spikeSteps), m.Neurons, durationMs)
+	return MeanRate(len(m.spikeRanks), m.Neurons, durationMs)
 }
 
 // MeanRate is spikes / (neurons × durationMs/1000) in Hz, NaN when neurons or
@@ -669,116 +737,4 @@ func (m *Monitor) Close() error {
 	m.streamDir = ""
 	m.err = nil
 	return errors.Join(errs...)
-}
-
-// Histogram counts the spikes whose time lies in each bin [t0 + k·binMs,
-// t0 + (k+1)·binMs) covering [t0, t1); spikes outside are ignored. The number
-// of bins is (t1 - t0)/binMs rounded up (0 when binMs or t1 - t0 is not
-// positive).
-func Histogram(times []float64, t0, t1, binMs float64) []int {
-	if binMs <= 0 || t1 <= t0 {
-		return nil
-	}
-	// A tolerance of a millionth of a bin keeps (t1-t0)/binMs = 9.999999 at 10.
-	nb := int(math.Ceil((t1-t0)/binMs - 1e-6))
-	counts := make([]int, nb)
-	for _, t := range times {
-		if t < t0 || t >= t1 {
-			continue
-		}
-		k := int(math.Floor((t-t0)/binMs + 1e-9))
-		if k >= 0 && k < nb {
-			counts[k]++
-		}
-	}
-	return counts
-}
-
-// PopulationRate is Histogram divided by neurons × binMs/1000: the mean firing
-// rate of the population in each bin, in Hz.
-func PopulationRate(times []float64, neurons int, t0, t1, binMs float64) []float64 {
-	counts := Histogram(times, t0, t1, binMs)
-	rates := make([]float64, len(counts))
-	for k, c := range counts {
-		rates[k] = MeanRate(c, neurons, binMs)
-	}
-	return rates
-}
-
-// ISI returns the inter-spike intervals in ms of a raster ordered by time:
-// for each neuron in increasing rank order, the differences between its
-// consecutive spike times.
-func ISI(times []float64, ranks []int64) []float64 {
-	var out []float64
-	for _, isi := range isiPerNeuron(times, ranks) {
-		out = append(out, isi...)
-	}
-	return out
-}
-
-// isiPerNeuron groups the intervals by neuron, in increasing rank order.
-func isiPerNeuron(times []float64, ranks []int64) [][]float64 {
-	order := make([]int, len(times))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case ranks[a] != ranks[b]:
-			if ranks[a] < ranks[b] {
-				return -1
-			}
-			return 1
-		case times[a] < times[b]:
-			return -1
-		case times[a] > times[b]:
-			return 1
-		}
-		return 0
-	})
-	var out [][]float64
-	for i := 0; i < len(order); {
-		j := i
-		var isi []float64
-		for j+1 < len(order) && ranks[order[j+1]] == ranks[order[i]] {
-			isi = append(isi, times[order[j+1]]-times[order[j]])
-			j++
-		}
-		if len(isi) > 0 {
-			out = append(out, isi)
-		}
-		i = j + 1
-	}
-	return out
-}
-
-// CV is the coefficient of variation of the inter-spike intervals (standard
-// deviation over mean, population standard deviation), computed per neuron
-// having at least two intervals and averaged over those neurons; NaN when no
-// neuron has two intervals.
-func CV(times []float64, ranks []int64) float64 {
-	sum, n := 0.0, 0
-	for _, isi := range isiPerNeuron(times, ranks) {
-		if len(isi) < 2 {
-			continue
-		}
-		mean := 0.0
-		for _, x := range isi {
-			mean += x
-		}
-		mean /= float64(len(isi))
-		v := 0.0
-		for _, x := range isi {
-			v += (x - mean) * (x - mean)
-		}
-		v /= float64(len(isi))
-		if mean > 0 {
-			sum += math.Sqrt(v) / mean
-			n++
-		}
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return sum / float64(n)
 }

@@ -300,30 +300,7 @@ func BenchmarkMonitorFrame(b *testing.B) {
 	}
 }
 
-func TestSpikeStatistics(t *testing.T) {
-	// neuron 0 at 1, 3, 7 ms; neuron 2 at 2, 4, 6, 8 ms; neuron 5 at 9 ms
-	times := []float64{1, 2, 3, 4, 6, 7, 8, 9}
-	ranks := []int64{0, 2, 0, 2, 2, 0, 2, 5}
-	if got := Histogram(times, 0, 10, 2.5); !reflect.DeepEqual(got, []int{2, 2, 2, 2}) {
-		t.Errorf("Histogram = %v", got)
-	}
-	if got := Histogram(times, 2, 8, 2); !reflect.DeepEqual(got, []int{2, 1, 2}) {
-		t.Errorf("Histogram [2,8) = %v", got)
-	}
-	// 2 spikes of 4 neurons in 2.5 ms = 200 Hz
-	if got := PopulationRate(times, 4, 0, 10, 2.5); !reflect.DeepEqual(got, []float64{200, 200, 200, 200}) {
-		t.Errorf("PopulationRate = %v", got)
-	}
-	if got := ISI(times, ranks); !reflect.DeepEqual(got, []float64{2, 4, 2, 2, 2}) {
-		t.Errorf("ISI = %v", got)
-	}
-	// neuron 0: ISIs 2, 4: mean 3, sd 1, CV 1/3; neuron 2: 2, 2, 2: CV 0
-	if got := CV(times, ranks); math.Abs(got-1.0/6) > 1e-15 {
-		t.Errorf("CV = %v, want 1/6", got)
-	}
-	if !math.IsNaN(CV([]float64{1, 2}, []int64{0, 0})) {
-		t.Errorf("CV of one interval should be NaN")
-	}
+func TestMonitorRasterOrder(t *testing.T) {
 	m := NewMonitor("m", "P", 1, true)
 	m.EnableSpikes(nil)
 	m.Spike(3, 1)
@@ -392,5 +369,41 @@ func TestMonitorReserveSingleSteps(t *testing.T) {
 	}
 	if m.Frames(0) != 10000 || grows > 50 {
 		t.Errorf("%d frames, %d reallocations for 10000 single steps", m.Frames(0), grows)
+	}
+}
+
+// Spikes (a step's ranks at once) records what Spike does one rank at a
+// time, held at 4 bytes a spike and 16 a step; a step met twice (the clock
+// set back) merges into one step of the raster.
+func TestMonitorSpikesBulk(t *testing.T) {
+	one, bulk := NewMonitor("a", "P", 1, true), NewMonitor("b", "P", 1, true)
+	one.EnableSpikes(nil)
+	bulk.EnableSpikes(nil)
+	steps := []int64{1, 2, 2, 4, 2}
+	ranks := [][]int32{{0, 5, 7}, {3}, {1, 9}, {6}, {2}}
+	for k, s := range steps {
+		for _, r := range ranks[k] {
+			one.Spike(s, int(r))
+		}
+		bulk.Spikes(s, ranks[k])
+	}
+	if got := MonitorHeldBytes([]*Monitor{bulk}); got != 8*4+4*16 {
+		t.Errorf("held %d bytes, want %d (8 spikes at steps 1, 2, 4, 2)", got, 8*4+4*16)
+	}
+	t1, r1 := one.TakeRaster()
+	t2, r2 := bulk.TakeRaster()
+	wantT := []float64{1, 1, 1, 2, 2, 2, 2, 4} // Dt is 1
+	wantR := []int64{0, 5, 7, 1, 2, 3, 9, 6}
+	for _, got := range [][]any{{t1, r1}, {t2, r2}} {
+		if !reflect.DeepEqual(got[0], wantT) || !reflect.DeepEqual(got[1], wantR) {
+			t.Errorf("raster %v %v, want %v %v", got[0], got[1], wantT, wantR)
+		}
+	}
+	// A view's mask applies to Spikes too.
+	v := NewMonitor("v", "P[1:3]", 1, true)
+	v.EnableSpikes([]int{1, 2})
+	v.Spikes(3, []int32{0, 1, 2, 3})
+	if _, r := v.Raster(); !reflect.DeepEqual(r, []int64{1, 2}) {
+		t.Errorf("view raster ranks %v, want [1 2]", r)
 	}
 }

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -33,13 +32,6 @@ func orList(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-}
-
-// HasSuggestion reports whether err is an *UnknownPathError that names the
-// paths the user probably meant (so the whole list need not be printed).
-func HasSuggestion(err error) bool {
-	var e *UnknownPathError
-	return errors.As(err, &e) && len(e.Close) > 0
 }
 
 // UnknownPath returns the *UnknownPathError of path among the settable

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -22,11 +23,18 @@ func TestUnknownPath(t *testing.T) {
 		{"zzz", `unknown path "zzz" (Paths lists the settable paths)`, false},
 	} {
 		err := UnknownPath(c.path, paths)
-		if err.Error() != c.want || HasSuggestion(err) != c.suggests {
-			t.Errorf("UnknownPath(%q) = %q (suggests %t), want %q (%t)", c.path, err, HasSuggestion(err), c.want, c.suggests)
+		if err.Error() != c.want || hasSuggestion(err) != c.suggests {
+			t.Errorf("UnknownPath(%q) = %q (suggests %t), want %q (%t)", c.path, err, hasSuggestion(err), c.want, c.suggests)
 		}
-		if !HasSuggestion(fmt.Errorf("-set x=1: %w", err)) == c.suggests {
+		if !hasSuggestion(fmt.Errorf("-set x=1: %w", err)) == c.suggests {
 			t.Errorf("%q: HasSuggestion does not see through wrapping", c.path)
 		}
 	}
+}
+
+// hasSuggestion reports whether err is an *UnknownPathError that names the
+// paths the user probably meant.
+func hasSuggestion(err error) bool {
+	var e *UnknownPathError
+	return errors.As(err, &e) && len(e.Close) > 0
 }

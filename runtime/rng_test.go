@@ -262,7 +262,7 @@ func BenchmarkRNGPoisson10(b *testing.B) {
 
 func BenchmarkDistFillUniform4000(b *testing.B) {
 	r := NewRNG(1)
-	d := MustDist("Uniform(-60, -50)")
+	d := mustDist("Uniform(-60, -50)")
 	dst := make([]float64, 4000)
 	for b.Loop() {
 		d.Fill(dst, &r)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -434,22 +433,4 @@ func LoadState(path string, net any, model, modelHash string) error {
 		}
 	}
 	return nil
-}
-
-// StateNames lists the arrays SaveState writes for net, for documentation
-// and tests.
-func StateNames(net any) ([]string, error) {
-	leaves, err := stateLeaves(net)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, l := range leaves {
-		if l.ragged {
-			out = append(out, l.name+".data", l.name+".len")
-		} else {
-			out = append(out, l.name)
-		}
-	}
-	return slices.Clip(out), nil
 }

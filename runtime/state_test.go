@@ -98,8 +98,8 @@ func TestStateRoundTrip(t *testing.T) {
 	if b.P.scrap[0] != 9 || b.Mon.Frames(0) != 0 || !b.Mon.Due(44) {
 		t.Error("unsaved fields or recorded data changed, or the monitor's grid was lost")
 	}
-	x, _ := StateNames(a)
-	y, _ := StateNames(b)
+	x, _ := stateNames(a)
+	y, _ := stateNames(b)
 	if !reflect.DeepEqual(x, y) || !strings.Contains(strings.Join(x, " "), "P.ring.slots.data") {
 		t.Errorf("names %v vs %v", x, y)
 	}
@@ -141,4 +141,21 @@ func TestStateRefusals(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "P.U is not in the file") || !strings.Contains(err.Error(), "is in the file, not in this network") {
 		t.Errorf("other structure: %v", err)
 	}
+}
+
+// stateNames lists the arrays SaveState writes for net.
+func stateNames(net any) ([]string, error) {
+	leaves, err := stateLeaves(net)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range leaves {
+		if l.ragged {
+			out = append(out, l.name+".data", l.name+".len")
+		} else {
+			out = append(out, l.name)
+		}
+	}
+	return out, nil
 }

@@ -76,14 +76,14 @@ func TestValueFill(t *testing.T) {
 	if err := List([]float64{1, 2}).Fill(dst, nil); err == nil || !strings.Contains(err.Error(), "list has 2 values, want 3") {
 		t.Errorf("short list: %v", err)
 	}
-	if err := FromDist(MustDist("Uniform(0, 1)")).Fill(dst, nil); err == nil {
+	if err := FromDist(mustDist("Uniform(0, 1)")).Fill(dst, nil); err == nil {
 		t.Error("a distribution without a stream must fail")
 	}
 	if err := FromDist(Dist{Name: "Uniform", Args: []float64{1}}).Fill(dst, nil); err == nil {
 		t.Error("an invalid distribution must fail")
 	}
 	r1, r2 := NewRNG(1), NewRNG(1)
-	v := FromDist(MustDist("Uniform(-60, -50)"))
+	v := FromDist(mustDist("Uniform(-60, -50)"))
 	if err := v.Fill(dst, &r1); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,9 @@
 // generates: the file layout, the Network type, its constructor, the step in
 // the order of the README's "One step" and the access by path. Expressions, statements and
 // the bodies of update loops are printed by package codegen and reach the
-// templates as finished code in one view value.
+// templates as finished code in one view value; the paths of Set and Get, the
+// checks of CheckFinite, WithOnly's names and the monitors reach them as data
+// (names, fields, indexes, shapes) that the templates print.
 package templates
 
 import (

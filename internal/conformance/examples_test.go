@@ -357,7 +357,8 @@ func TestGapJunctionsExample(t *testing.T) {
 
 // TestBCMExample: ANNarchy's "BCM learning rule" notebook: r starts at 1.1
 // and peaks near 2.45 around 95 ms, w1 rises to about 2.35 and falls
-// towards 0 (about 0.05 at 1 s), w2 peaks near 1.14 and ends near 0.9.
+// towards 0 (about 0.05 at 1 s), w2 peaks near 1.14 and ends near 0.9; the
+// threshold theta tracks r^2.
 func TestBCMExample(t *testing.T) {
 	t.Parallel()
 	r := run(t, example("bcm"))
@@ -380,6 +381,37 @@ func TestBCMExample(t *testing.T) {
 	within(t, "w1 at 1 s", w1[999], 0.05, 0.05)
 	within(t, "w2 at 1 s", w2[999], 0.9, 0.05)
 	within(t, "r at 1 s", rr[999], 0.14, 0.05)
+
+	// theta (one value per post neuron) as the notebook records it: the
+	// exponential method's exact step towards post.r^2 (tau = 100 ms, dt = 1
+	// ms) from the rate of the same step. As in ANNarchy, the postsynaptic
+	// equation runs before the per-synapse ones, so dw/dt reads the new
+	// theta: w1 grows while r > theta and peaks where r crosses theta, and
+	// theta, lagging r^2, peaks after r.
+	th := trace(t, r, "n", "theta", 1000, 1).Data
+	a, prev := -math.Expm1(-1.0/100), 0.0
+	for k := range th {
+		want := prev + a*(rr[k]*rr[k]-prev)
+		if !near(th[k], want) {
+			t.Fatalf("theta at step %d: %.12g, want %.12g", k, th[k], want)
+		}
+		prev = th[k]
+	}
+	for k := 1; k < 1000; k++ {
+		if w1[k] > 0 && (w1[k] > w1[k-1]) != (rr[k] > th[k]) {
+			t.Errorf("step %d: w1 %v -> %v with r = %v, theta = %v", k, w1[k-1], w1[k], rr[k], th[k])
+			break
+		}
+	}
+	k1, _ := argmax(w1, 0, 1000, 1)
+	if !(rr[k1] > th[k1] && rr[k1+1] < th[k1+1]) {
+		t.Errorf("w1 peaks at step %d, where r - theta goes from %v to %v", k1, rr[k1]-th[k1], rr[k1+1]-th[k1+1])
+	}
+	kr, _ := argmax(rr, 0, 1000, 1)
+	kt, peakT := argmax(th, 0, 1000, 1)
+	if kt <= kr || peakT >= rr[kr]*rr[kr] {
+		t.Errorf("theta peaks at %d ms at %v; r peaks at %d ms, r^2 = %v", kt, peakT, kr, rr[kr]*rr[kr])
+	}
 }
 
 // TestSynapticTransmissionExample: ANNarchy's "Synaptic transmission"

@@ -534,7 +534,8 @@ func TestSetInputs(t *testing.T) {
 // TestLearningOff: the rule of TestSTDP with learning disabled for
 // projection stdp (schedule: disable_learning): as in ANNarchy, the
 // weight stays 0.5 while the traces x and y still jump at the events and
-// decay between them (pre events one step short); stdpd still learns.
+// decay between them (pre events one step short); stdpd still learns. The
+// continuous equations of spiking synapses run on too, except w's.
 func TestLearningOff(t *testing.T) {
 	t.Parallel()
 	r := run(t, "testdata/learning_off.yaml")
@@ -562,4 +563,33 @@ func TestLearningOff(t *testing.T) {
 	expect(t, trace(t, r, "stdp", "y", spikeSteps, 1), func(k, _ int) float64 { return y[k] })
 	wd, _ := stdpRun(13, 43, false)
 	expect(t, trace(t, r, "stdpd", "w", spikeSteps, 1), func(k, _ int) float64 { return wd[k] })
+
+	// Synapse Cont (explicit Euler from the old values): c += dt*rate,
+	// w += dt*c bounded by 0.6 (only while learning), d += dt*w, at each
+	// step the projection's period makes due; frame k follows step k.
+	for _, pc := range []struct {
+		name     string
+		period   int
+		learning func(step int) bool
+	}{
+		{"cont", 1, func(int) bool { return false }},
+		{"contp", 2, func(s int) bool { return s < 200 }},
+		{"conton", 1, func(int) bool { return true }},
+	} {
+		c, w, d := make([]float64, spikeSteps), make([]float64, spikeSteps), make([]float64, spikeSteps)
+		cc, wc, dc := 0.0, 0.5, 0.0
+		for s := range spikeSteps {
+			if s%pc.period == 0 {
+				nw := wc
+				if pc.learning(s) {
+					nw = min(wc+spikeDt*cc, 0.6)
+				}
+				cc, wc, dc = cc+spikeDt*0.002, nw, dc+spikeDt*wc
+			}
+			c[s], w[s], d[s] = cc, wc, dc
+		}
+		expect(t, trace(t, r, pc.name, "c", spikeSteps, 1), func(k, _ int) float64 { return c[k] })
+		expect(t, trace(t, r, pc.name, "w", spikeSteps, 1), func(k, _ int) float64 { return w[k] })
+		expect(t, trace(t, r, pc.name, "d", spikeSteps, 1), func(k, _ int) float64 { return d[k] })
+	}
 }

@@ -1,11 +1,15 @@
 // Package lang declares the features of annc's model language as tables, one
-// row per feature: numerical methods, connectors and built-in functions. The
+// row per feature: numerical methods, connectors, built-in functions and the
+// kinds of quantities monitors record. The
 // parser's checks, the IR, the code generator and the docs read these rows, so
 // adding a connector or a built-in function means adding its row (and its
 // runtime implementation), not editing every stage.
 package lang
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // Method is a numerical method of the equation language.
 type Method struct {
@@ -175,4 +179,85 @@ func LookupBuiltin(name string) (Builtin, bool) {
 		}
 	}
 	return Builtin{}, false
+}
+
+// MonKind is a kind of quantity a monitor records; it indexes MonitorKinds.
+type MonKind int
+
+const (
+	MonSpike MonKind = iota // the spikes of a spiking population
+	MonSum                  // the weighted sum sum(target) of a population
+	MonVar                  // a variable or parameter of the target
+)
+
+// MonitorKind is one kind of entry of a monitor's variables: list.
+type MonitorKind struct {
+	Name string // as the IR's printer names it
+	// Syntax is how the model file writes it (the docs list it so).
+	Syntax string
+	// Match reports whether a name of a variables: list is of this kind,
+	// and its argument (the target of sum(target)).
+	Match func(name string) (arg string, ok bool)
+	// Projections: a projection's monitor records it (otherwise only a
+	// population's or view's).
+	Projections bool
+	// Spikes: it is recorded as events (step, rank) from a spiking
+	// population, not as frames of values.
+	Spikes bool
+	// Files are the files of a results directory it writes, as README.md's
+	// "Results on disk" names them.
+	Files []string
+	Doc   string
+}
+
+// MonitorKinds lists the kinds of recorded quantities, indexed by MonKind;
+// MatchMonitorVar tries them in this order, so a specific syntax comes
+// before the variable names that take the rest.
+var MonitorKinds = []MonitorKind{
+	MonSpike: {Name: "spike", Syntax: "spike", Spikes: true,
+		Match: func(name string) (string, bool) { return "", name == "spike" },
+		Files: []string{"<monitor>.spike_times.npy", "<monitor>.spike_ranks.npy"},
+		Doc:   "spike times and population ranks, ordered by time then rank"},
+	MonSum: {Name: "sum", Syntax: "sum(target)", Match: matchSum,
+		Files: []string{"<monitor>.<variable>.npy", "<monitor>.t.npy"},
+		Doc:   "the weighted sum of a target the neuron type reads, one value per neuron, after the projections transmitted"},
+	MonVar: {Name: "var", Syntax: "v", Projections: true,
+		Match: func(string) (string, bool) { return "", true },
+		Files: []string{"<monitor>.<variable>.npy", "<monitor>.t.npy", "<monitor>.pre.npy", "<monitor>.post.npy"},
+		Doc:   "a variable or parameter: one value per neuron, synapse or postsynaptic neuron, or one for the object"},
+}
+
+// matchSum matches "sum(exc)" and "sum()" (spaces allowed inside).
+func matchSum(name string) (string, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(name), "sum(")
+	if !ok {
+		return "", false
+	}
+	arg, ok := strings.CutSuffix(rest, ")")
+	arg = strings.TrimSpace(arg)
+	if !ok || (arg != "" && !isIdent(arg)) {
+		return "", false
+	}
+	return arg, true
+}
+
+func isIdent(s string) bool {
+	for i, c := range s {
+		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// MatchMonitorVar returns the kind of a name of a monitor's variables: list
+// (the first row, in table order, that matches it) and its argument.
+func MatchMonitorVar(name string) (MonKind, string) {
+	for k, row := range MonitorKinds {
+		if arg, ok := row.Match(name); ok {
+			return MonKind(k), arg
+		}
+	}
+	return MonVar, ""
 }

@@ -3,6 +3,7 @@ package lang
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -30,6 +31,17 @@ func TestNamesUnique(t *testing.T) {
 		}
 		if c.SelfConnections != args["allow_self_connections"] {
 			t.Errorf("connector %s: SelfConnections is %v but allow_self_connections accepted is %v", c.Name, c.SelfConnections, args["allow_self_connections"])
+		}
+	}
+	for k, mk := range MonitorKinds {
+		add("monitor kind", mk.Name)
+		if mk.Match == nil || mk.Name == "" || len(mk.Files) == 0 {
+			t.Errorf("monitor kind %d (%q) needs a name, a Match and its files", k, mk.Name)
+			continue
+		}
+		// Each row's own syntax must be read as that row.
+		if got, _ := MatchMonitorVar(mk.Syntax); got != MonKind(k) {
+			t.Errorf("monitor kind %s: its syntax %q is matched as %s", mk.Name, mk.Syntax, MonitorKinds[got].Name)
 		}
 	}
 	ident := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -73,8 +85,32 @@ func TestLookups(t *testing.T) {
 	}
 }
 
-// The README documents the language: every method, connector and built-in
-// function of the tables must appear there.
+func TestMatchMonitorVar(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		kind MonKind
+		arg  string
+	}{
+		{"spike", MonSpike, ""},
+		{"sum(exc)", MonSum, "exc"},
+		{" sum( exc ) ", MonSum, "exc"},
+		{"sum()", MonSum, ""},
+		{"v", MonVar, ""},
+		{"g_exc", MonVar, ""},
+		{"spikes", MonVar, ""},
+		{"sum(1x)", MonVar, ""},   // not a target name: an unknown variable
+		{"sum (exc)", MonVar, ""}, // sum( is one token, as in equations
+	} {
+		k, arg := MatchMonitorVar(c.name)
+		if k != c.kind || arg != c.arg {
+			t.Errorf("MatchMonitorVar(%q) = %s %q, want %s %q", c.name, MonitorKinds[k].Name, arg, MonitorKinds[c.kind].Name, c.arg)
+		}
+	}
+}
+
+// The README documents the language: every method, connector, built-in
+// function and monitor kind of the tables must appear there, with the files
+// a monitor kind writes.
 func TestREADMEListsEveryRow(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -90,6 +126,16 @@ func TestREADMEListsEveryRow(t *testing.T) {
 	for _, b := range Builtins {
 		names = append(names, b.Name)
 		names = append(names, b.Aliases...)
+	}
+	for _, mk := range MonitorKinds {
+		if !strings.Contains(string(readme), "`"+mk.Syntax+"`") {
+			t.Errorf("README.md does not mention `%s`, monitor kind %s", mk.Syntax, mk.Name)
+		}
+		for _, f := range mk.Files {
+			if !strings.Contains(string(readme), "`"+f+"`") {
+				t.Errorf("README.md does not describe the file %s that monitor kind %s writes", f, mk.Name)
+			}
+		}
 	}
 	for _, n := range names {
 		if !regexp.MustCompile(`\b` + regexp.QuoteMeta(n) + `\b`).Match(readme) {

@@ -40,7 +40,7 @@ func Factors() []Factor {
 		{"delay", []string{"none", "uniform", "per_synapse", "long"}},
 		{"operation", []string{"sum", "max", "min", "mean"}},
 		{"connector", lang.ConnectorNames()},
-		{"weights", []string{"constant", "random"}},
+		{"weights", []string{"constant", "random", "random_keywords"}},
 		{"plasticity", []string{"none", "equations", "pre_post_spike", "event_driven"}},
 		{"monitor", []string{"var", "spike", "sum", "synapse", "population_var", "pre"}},
 		{"period", []string{"every_step", "two_steps", "five_ms"}},
@@ -49,6 +49,7 @@ func Factors() []Factor {
 		{"self", []string{"no", "yes"}},
 		{"stop", []string{"none", "any", "all"}},
 		{"geometry", []string{"1d", "2d"}},
+		{"structural", []string{"none", "prune", "create", "both"}},
 	}
 }
 
@@ -123,7 +124,10 @@ var Rules = []Rule{
 		return g("view") != "monitor" || g("monitor") != "synapse"
 	}},
 	{"gaussian, dog and from_matrix give the weights themselves", func(g func(string) string) bool {
-		return g("weights") != "random" || !in(g("connector"), "gaussian", "dog", "from_matrix")
+		return !in(g("weights"), "random", "random_keywords") || !in(g("connector"), "gaussian", "dog", "from_matrix")
+	}},
+	{"the per-synapse variables of a projection that prunes or creates synapses cannot be monitored (their number changes)", func(g func(string) string) bool {
+		return g("structural") == "" || g("structural") == "none" || g("monitor") != "synapse"
 	}},
 	{"gaussian and dog connect whole populations, not views", func(g func(string) string) bool {
 		return !in(g("view"), "pre", "post") || !in(g("connector"), "gaussian", "dog")

@@ -141,6 +141,9 @@ func (w *writer) model(name string) (string, error) {
 	if v["precision"] == "float32" {
 		w.p("precision: float32\n")
 	}
+	if v["structural"] != "none" {
+		w.p("structural_plasticity: true\n")
+	}
 	w.p("neurons:\n")
 	w.neuronTypes()
 	w.p("synapses:\n")
@@ -161,6 +164,12 @@ func (w *writer) model(name string) (string, error) {
 	w.p("projections:\n  - name: pq\n    pre: %q\n    post: %q\n    target: exc\n    synapse: Syn\n    connector:\n", preRef, postRef)
 	if err := w.connector(nPre, nPost); err != nil {
 		return "", err
+	}
+	if in(v["structural"], "prune", "both") {
+		w.p("    start_pruning: {period: %g, offset: %g}\n", 2*Dt, Dt)
+	}
+	if in(v["structural"], "create", "both") {
+		w.p("    start_creating: {period: %g}\n", 3*Dt)
 	}
 
 	w.p("monitors:\n  - name: all\n    target: Q\n    variables: [v%s]\n", map[bool]string{true: ", spike"}[v["post"] == "spiking"])
@@ -304,6 +313,18 @@ func (w *writer) synapseType() {
 	block("equations", eqs)
 	block("pre_spike", pre)
 	block("post_spike", post)
+	// Structural plasticity: conditions on the postsynaptic v, which every
+	// generated post type has; created synapses need d when delays vary.
+	if in(v["structural"], "prune", "both") {
+		w.p("    pruning: \"post.v > 0.5 and w < 2.0 : proba = 0.3\"\n")
+	}
+	if in(v["structural"], "create", "both") {
+		d := ""
+		if v["delay"] == "per_synapse" {
+			d = ", d = 1.0"
+		}
+		w.p("    creating: \"post.v > 0.5 : proba = 0.5, w = 0.1%s\"\n", d)
+	}
 	if len(params)+len(eqs)+len(pre)+len(post) == 0 && in(v["proj"], "rate", "continuous") && pv == "" {
 		w.p("    parameters: \"\"\n")
 	}
@@ -344,8 +365,11 @@ func (w *writer) connector(nPre, nPost int) error {
 	if v["proj"] != "spiking" {
 		weights = "0.2"
 	}
-	if v["weights"] == "random" {
+	switch v["weights"] {
+	case "random":
 		weights = "\"Uniform(0.1, 0.5)\""
+	case "random_keywords": // ANNarchy's keyword arguments, clipping bounds
+		weights = "\"Normal(mu=0.3, sigma=0.1, min=0.1, max=0.5)\""
 	}
 	var args []string
 	switch c := v["connector"]; c {

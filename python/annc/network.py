@@ -243,9 +243,10 @@ class Network:
                                                 float(period or 0), float(offset or 0)))
 
     def disable_learning(self, projections=None):
-        """Freezes synaptic variables (transmission continues) of projections,
-        or of every projection; enable_learning turns them on again, one by
-        one or all at once, as in ANNarchy."""
+        """Freezes the weights (transmission continues) of projections, or of
+        every projection, as in ANNarchy: a rate-coded projection stops its
+        synapse equations, a spiking one only the statements writing w;
+        enable_learning turns them on again, one by one or all at once."""
         names = self._proj_names(projections) if projections is not None else \
             ",".join(p["name"] for p in self._model.info["projections"])
         if names:

@@ -8,6 +8,7 @@
 //	prog sweep -n N -workers W   the 11-point HH sweep, sequential then parallel, N times
 //	prog threads -n N        500 ms of the HH network on 1 then 2 goroutines, N times
 //	prog layout              COBA with presynaptic-major and post-major synapses (layout.go)
+//	prog perpre              the HH network's GABA_A s, stored per presynaptic neuron, read and written
 package main
 
 import (
@@ -78,6 +79,8 @@ func main() {
 		out = threads(*iters)
 	case "layout":
 		out = layout()
+	case "perpre":
+		out = perPre()
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)
@@ -802,5 +805,77 @@ func threads(iters int) any {
 		res[name+"CPU"] = cpu / float64(iters)
 	}
 	res["same"] = hashes[0] == hashes[1]
+	return res
+}
+
+// perPre runs the HH network, whose GABA_A gating s is stored per
+// presynaptic neuron unless ANNC_PERPRE=off, through everything that reads
+// or writes s from outside the steps; the test compares the output of both
+// storages, which must be the same bytes.
+func perPre() any {
+	res := map[string]any{}
+	n, err := hh.New()
+	must(err)
+	n.Simulate(500)
+	t, _ := n.P_.Raster()
+	res["spikes"] = len(t)
+	res["run"] = hash(hhBytes(n))
+	// Get and the exported slice give per-synapse values, equal within
+	// each presynaptic neuron.
+	s, err := n.Get("gaba.s")
+	must(err)
+	uniform := len(s) == n.Gaba.Size() && slices.Equal(s, n.Gaba.S)
+	first := map[int32]float64{}
+	for k, pi := range n.Gaba.C.Pre {
+		if x, ok := first[pi]; ok && x != s[k] {
+			uniform = false
+		}
+		first[pi] = s[k]
+	}
+	res["getUniform"] = uniform
+	// A callback reads s by Get and through the slice, then writes one
+	// synapse directly; another sets one number for all (which keeps the
+	// storage per presynaptic neuron).
+	n2, err := hh.New()
+	must(err)
+	var seen []byte
+	n2.Every(50, 0, 0, func(i int) {
+		g, err := n2.Get("gaba.s")
+		must(err)
+		seen = binary.LittleEndian.AppendUint64(seen, math.Float64bits(g[7]+n2.Gaba.S[4000]))
+		switch i {
+		case 1:
+			must(n2.Set("gaba.s", 0.25))
+		case 3:
+			n2.Gaba.S[5] = 0.5
+		}
+	})
+	n2.Simulate(250)
+	res["callbacks"] = hash(append(seen, hhBytes(n2)...))
+	// A distribution per synapse, then Reset and a run from the initial values.
+	must(n2.Set("gaba.s", "Uniform(0, 0.2)"))
+	n2.Simulate(100)
+	res["uniform"] = hash(hhBytes(n2))
+	must(n2.Reset())
+	n2.Simulate(100)
+	res["reset"] = hash(hhBytes(n2))
+	// Save in the middle of a run and Load into another network.
+	n3, err := hh.New()
+	must(err)
+	n3.Simulate(100)
+	dir, err := os.MkdirTemp("", "perpre")
+	must(err)
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "s.npz")
+	must(n3.Save(path))
+	n4, err := hh.New()
+	must(err)
+	must(n4.Load(path))
+	n3.Simulate(100)
+	n4.Simulate(100)
+	// (the monitors' data is not part of a saved state)
+	state := func(n *hh.Network) string { return hash(hhBytes(n)[len(monitorBytes(n.Monitors())):]) }
+	res["load"] = state(n4)
+	res["loadSame"] = state(n3) == state(n4)
 	return res
 }

@@ -1,0 +1,256 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/annc/annc/ir"
+)
+
+// Structural plasticity (README, "Structural plasticity"): a projection
+// whose synapse type has a pruning or creating condition evaluates it after
+// the steps its Due says, draws proba from its own stream, and rebuilds its
+// synapses (runtime Conn.Rewire), moving every per-synapse slice with them.
+// The synapses stay the post-major CSR every other loop reads, so nothing
+// else in the projection changes; only projections with such conditions
+// carry this code.
+
+// structFields prints the fields of a structurally plastic projection.
+func (g *generator) structFields(pj *proj) string {
+	if !pj.p.Structural() {
+		return ""
+	}
+	return "pruneDue, createDue annrt.Due // when pruning and creating are evaluated\n" +
+		"structRNG annrt.RNG // draws of proba\n" +
+		"dendrites []int32 // post ranks that had synapses when built: the rows creating may fill (as ANNarchy)\n"
+}
+
+// structInit prints, for initProj, the seeding of the structural stream
+// and the start of pruning and creating given in the model file.
+func (g *generator) structInit(pj *proj) string {
+	if !pj.p.Structural() {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "pj.structRNG = annrt.NewRNG(n.Seed, 2, %d, 5)\n", pj.p.Index)
+	b.WriteString("pj.pruneDue, pj.createDue = annrt.Due{}, annrt.Due{}\n")
+	if s := pj.p.PruneStart; s != nil {
+		fmt.Fprintf(&b, "pj.pruneDue.Begin(n.Core.Step, %d, %d)\n", s.PeriodSteps, s.OffsetSteps)
+	}
+	if s := pj.p.CreateStart; s != nil {
+		fmt.Fprintf(&b, "pj.createDue.Begin(n.Core.Step, %d, %d)\n", s.PeriodSteps, s.OffsetSteps)
+	}
+	return b.String()
+}
+
+// structAlloc prints, for alloc, the list of rows creating may fill.
+func (g *generator) structAlloc(pj *proj) string {
+	if !pj.p.Structural() {
+		return ""
+	}
+	return "pj.dendrites = pj.dendrites[:0]\nfor j := 0; j < pj.C.NPost; j++ {\nif pj.C.PostPtr[j+1] > pj.C.PostPtr[j] {\npj.dendrites = append(pj.dendrites, int32(j))\n}\n}\n"
+}
+
+// structMethods prints prune, create and rewire.
+func (g *generator) structMethods(pj *proj) string {
+	st := pj.st
+	if !pj.p.Structural() {
+		return ""
+	}
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	wNew := g.floatLit(0)
+	if c := st.Creating; c != nil {
+		proba, pre := g.structProba(pj, c)
+		wc := g.newCtx(mSynGlobal)
+		wc.pj = pj
+		wv := g.conv("0")
+		if c.W != nil {
+			wv = wc.expr(c.W).float().s
+		}
+		cc := g.newCtx(mSynLocal)
+		cc.pj, cc.row = pj, newScope()
+		cc.hoistLoop()
+		cond := cc.expr(c.Cond).boolean().s
+		w("// create adds, where the creating condition holds and no synapse exists,\n// a synapse with probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) create(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
+		b.WriteString(pre)
+		wc.outer.write(&b)
+		cc.outer.write(&b)
+		w("wNew := float64(%s)\nvar addPost, addPre []int32\n", wv)
+		w("for _, j32 := range pj.dendrites {\nj := int(j32)\n_ = j\nrow := pre[ptr[j]:ptr[j+1]]\n")
+		cc.row.write(&b)
+		var runs []string
+		pj.p.Pre.Runs(func(lo, hi int) { runs = append(runs, fmt.Sprintf("{%d, %d}", lo, hi)) })
+		w("for _, rg := range [...][2]int{%s} {\nfor pi := rg[0]; pi < rg[1]; pi++ {\n", strings.Join(runs, ", "))
+		w("if %s && !annrt.HasPre(row, pi)%s {\naddPost = append(addPost, j32)\naddPre = append(addPre, int32(pi))\n}\n}\n}\n}\n", "("+cond+")", proba)
+		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n}\n\n", pj.p.CreateDelay)
+		wNew = "0"
+	}
+	if c := st.Pruning; c != nil {
+		proba, pre := g.structProba(pj, c)
+		cc := g.newCtx(mSynLocal)
+		cc.pj = pj
+		cc.hoistLoop()
+		cond := cc.expr(c.Cond).boolean().s
+		w("// prune removes, where the pruning condition holds, the synapse with\n// probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) prune(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\n_ = pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
+		b.WriteString(pre)
+		cc.outer.write(&b)
+		w("var drop []bool\nfor j := 0; j < c.NPost; j++ {\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
+		if cc.usesPi {
+			w("pi := int(pre[k])\n")
+		}
+		w("if (%s)%s {\nif drop == nil {\ndrop = make([]bool, c.Len())\n}\ndrop[k] = true\n}\n}\n}\n", cond, proba)
+		w("if drop != nil {\npj.rewire(n, c.Rewire(drop, nil, nil, 0, -1), 0)\n}\n}\n\n")
+	}
+	_ = wNew
+	// rewire moves every per-synapse slice with the synapses.
+	w("// rewire moves the synaptic state as Rewire moved the synapses (src) and\n// gives the created ones weight wNew and their variables' initial values.\nfunc (pj *%s) rewire(n *Network, src []int32, wNew float64) {\n", pj.goName)
+	if g.f32 {
+		w("pj.W = annrt.Remap(pj.W, src, float32(wNew))\n")
+	} else {
+		w("pj.W = pj.C.W\n_ = wNew\n")
+	}
+	for _, v := range st.Vars {
+		if v.Name == "w" || v.Loc != ir.Local {
+			continue
+		}
+		w("pj.%s = annrt.Remap(pj.%s, src, 0)\n", pj.fld[v], pj.fld[v])
+	}
+	if len(st.Decays) > 0 {
+		if g.m.ExactDecay {
+			w("pj.lastEv = annrt.Remap(pj.lastEv, src, n.Core.Step)\n")
+		} else {
+			w("pj.lastEv = annrt.Remap(pj.lastEv, src, -10000)\n")
+		}
+	}
+	for _, r := range st.Randoms {
+		if r.Loc != ir.Global {
+			w("pj.%s = make([]%s, len(src))\n", pj.randField[r], g.ft)
+		}
+	}
+	if g.kernel("simd"+pj.goName) != nil {
+		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
+	}
+	if staticSpiking(st) {
+		g.fail("projection %s: a structurally plastic projection cannot use the static spike layout", pj.p.Name)
+	}
+	var locals []*ir.Var
+	for _, v := range st.Vars {
+		if v.Name != "w" && v.Loc == ir.Local {
+			locals = append(locals, v)
+		}
+	}
+	b.WriteString(g.initAdded(pj, locals))
+	w("}\n\n")
+	return b.String()
+}
+
+// structProba prints the draw of a condition's proba (" && r.Float64() <
+// p", empty when proba is absent, as ANNarchy draws only when it is given)
+// and the code computing p before the loops.
+func (g *generator) structProba(pj *proj, c *ir.Structural) (cond, pre string) {
+	if c.Proba == nil {
+		return "", ""
+	}
+	pc := g.newCtx(mSynGlobal)
+	pc.pj = pj
+	p := pc.expr(c.Proba).float().s
+	var b strings.Builder
+	b.WriteString("{\n")
+	pc.outer.write(&b)
+	fmt.Fprintf(&b, "proba = float64(%s)\n}\n", p)
+	return " && r.Float64() < proba", "var proba float64\n" + b.String()
+}
+
+// initAdded sets the per-synapse parameters and variables of the synapses
+// rewire added (src[k] < 0) to their initial values, as ANNarchy gives a
+// created synapse (README, "Structural plasticity").
+func (g *generator) initAdded(pj *proj, vs []*ir.Var) string {
+	var b strings.Builder
+	written := map[*ir.Var]bool{}
+	for _, v := range pj.st.Vars {
+		written[v] = true
+	}
+	for _, v := range vs {
+		init := v.Init
+		if init == nil {
+			continue // Remap filled 0
+		}
+		c := g.newCtx(mSynLocal)
+		c.pj, c.written = pj, written
+		val := c.expr(init)
+		if c.usesPi {
+			g.fail("projection %s: initial value of %s reads a presynaptic variable", pj.p.Name, v.Name)
+		}
+		b.WriteString("{\n")
+		c.outer.write(&b)
+		fmt.Fprintf(&b, "post := pj.C.Post\ndst := pj.%s\nfor k, s := range src {\nif s >= 0 {\ncontinue\n}\nj := int(post[k])\n_ = j\ndst[k] = %s\n}\n}\n", pj.fld[v], c.convTo(val, varType(v), v))
+	}
+	return b.String()
+}
+
+// structNetCode prints the network's structural step and its Start/Stop
+// methods (the schedule's start_pruning, ... steps call them); empty when
+// no projection prunes or creates.
+func (g *generator) structNetCode() string {
+	var sp []*proj
+	for _, pj := range g.projs {
+		if pj.p.Structural() {
+			sp = append(sp, pj)
+		}
+	}
+	if len(sp) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("// structural runs after each step the due creating conditions, then the\n// due pruning conditions, of the projections in creation order (as\n// ANNarchy; README, \"Structural plasticity\").\nfunc (n *Network) structural() {\n")
+	for _, pj := range sp {
+		if pj.st.Creating != nil {
+			w("if pj := n.%s; pj != nil && pj.createDue.Now(n.Core.Step) {\npj.create(n)\n}\n", pj.field)
+		}
+	}
+	for _, pj := range sp {
+		if pj.st.Pruning != nil {
+			w("if pj := n.%s; pj != nil && pj.pruneDue.Now(n.Core.Step) {\npj.prune(n)\n}\n", pj.field)
+		}
+	}
+	w("}\n\n")
+	w("// structDue returns the schedule of projection i's pruning (or creating),\n// nil when its synapse type has no such condition or it is left out.\nfunc (n *Network) structDue(i int, creating bool) *annrt.Due {\nswitch i {\n")
+	for _, pj := range sp {
+		w("case %d:\nif n.%s == nil {\nreturn nil\n}\n", pj.p.Index, pj.field)
+		switch {
+		case pj.st.Creating != nil && pj.st.Pruning != nil:
+			w("if creating {\nreturn &n.%s.createDue\n}\nreturn &n.%s.pruneDue\n", pj.field, pj.field)
+		case pj.st.Creating != nil:
+			w("if creating {\nreturn &n.%s.createDue\n}\n", pj.field)
+		default:
+			w("if !creating {\nreturn &n.%s.pruneDue\n}\n", pj.field)
+		}
+	}
+	w("}\nreturn nil\n}\n\n")
+	for _, kind := range []struct{ name, what string }{{"Pruning", "pruning"}, {"Creating", "creating"}} {
+		cr := kind.what == "creating"
+		w(`// Start%[1]s evaluates the %[2]s condition of the given projections
+// (all that have one when none is given) after the steps at offset ms from
+// now and every period ms after (ANNarchy's proj.start_%[2]s(period); a
+// period below dt is every step).
+func (n *Network) Start%[1]s(period, offset float64, projs ...Projection) error {
+	return n.structSwitch(%[3]t, projs, func(d *annrt.Due) { d.Begin(n.Core.Step, n.Steps(period), n.Steps(offset)) })
+}
+
+// Stop%[1]s stops the %[2]s of the given projections (all when none is given).
+func (n *Network) Stop%[1]s(projs ...Projection) error {
+	return n.structSwitch(%[3]t, projs, func(d *annrt.Due) { d.On = false })
+}
+
+`, kind.name, kind.what, cr)
+	}
+	w("// structSwitch applies f to the pruning (or creating) schedules of projs,\n// or of every projection that has one when projs is empty.\nfunc (n *Network) structSwitch(creating bool, projs []Projection, f func(*annrt.Due)) error {\nwhat := \"pruning\"\nif creating {\nwhat = \"creating\"\n}\nif len(projs) == 0 {\nfor i := 0; i < %d; i++ {\nif d := n.structDue(i, creating); d != nil {\nf(d)\n}\n}\nreturn nil\n}\nfor _, p := range projs {\nd := n.structDue(p.projectionIndex(), creating)\nif d == nil {\nreturn fmt.Errorf(\"projection %%s has no %%s condition (or is left out of this network)\", structProjNames[p.projectionIndex()], what)\n}\nf(d)\n}\nreturn nil\n}\n", len(g.projs))
+	var names []string
+	for _, pj := range g.projs {
+		names = append(names, fmt.Sprintf("%q", pj.p.Name))
+	}
+	w("\n// structProjNames names the projections by index for messages.\nvar structProjNames = [...]string{%s}\n", strings.Join(names, ", "))
+	return b.String()
+}
