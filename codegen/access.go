@@ -59,7 +59,7 @@ func (a *accessCases) popAccess(p *pop) {
 // projAccess adds the paths of a projection's weights and variables.
 func (a *accessCases) projAccess(pj *proj) {
 	w := accessCase{Path: pj.p.Name + ".w", Obj: pj.field, Op: "var", Field: "W", Sync: staticSpiking(pj.st)}
-	if pj.preMajor {
+	if pj.storePre {
 		// W is in storage order: Weights and SetWeights put it in synapse order.
 		w = accessCase{Path: w.Path, Obj: pj.field, Op: "weights"}
 	}

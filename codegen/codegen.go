@@ -15,6 +15,7 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // GenVersion is the version of the interface to the runtime that the
@@ -67,6 +69,7 @@ type generator struct {
 	funcList []*ufunc
 	netNames *namer
 	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
+	fused    bool              // the step is fused (fuse.go)
 	data     map[string][]byte // files embedded in the package (data.go)
 	embeds   []string          // their //go:embed variables
 }
@@ -184,6 +187,7 @@ type ntype struct {
 	randField map[*ir.RandomVar]string
 	gopField  map[*ir.GlobalOp]string
 	pops      []*pop
+	ranged    bool // its update loops over neurons (updateRange)
 }
 
 // pop is a population.
@@ -203,18 +207,22 @@ type proj struct {
 	pre, post *pop
 	fld       map[*ir.Var]string // Go field of each synapse variable
 	randField map[*ir.RandomVar]string
-	preArrays []string          // per-presynaptic-neuron arrays of hoisted sub-expressions
-	preArrOf  map[string]string // hoisted expression -> its array in preArrays
+	lowered   *lower.Proj // its loops, lowered (for both storages of PerPre variables)
+	low       *lower.Proj // the loops being printed
+	preArrays []string    // per-presynaptic-neuron arrays of hoisted sub-expressions
 	fills     []fillMethod
 	// byPre names the per-presynaptic array of each variable of
 	// ir.Projection.PerPre; compact makes the printers read them (the code
 	// of a projection is printed once per storage when they differ).
 	byPre     map[*ir.Var]string
 	compact   bool
-	rateRings []string // pre variables read through a RateRing (rate delays)
+	preMajor  bool        // the per-presynaptic printing sums the psp presynaptic-major (preMajorSum)
+	preKern   *simdKernel // vector kernel of the per-presynaptic equations (nil: none)
+	rateRings []string    // pre variables read through a RateRing (rate delays)
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
-	preMajor  bool     // synapses stored presynaptic-major only (layout.go)
+	fusedIn   bool     // delivers in the fused step (transmitRange)
+	storePre  bool     // synapses stored presynaptic-major only (layout.go)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -366,7 +374,7 @@ func (g *generator) newProj(p *ir.Projection) {
 	if p.Targets == nil {
 		pj.targets = []string{p.Target} // a projection built without analysis
 	}
-	pj.preMajor = preMajorOnly(pj) && !g.opt.PostMajorOnly
+	pj.storePre = preMajorOnly(pj) && !g.opt.PostMajorOnly
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
 		if v.Name == "w" {
@@ -405,6 +413,17 @@ func fillsSum(pj *proj) bool { return !pj.st.Spiking && !pj.p.PspToG }
 // maxDelaySteps is an upper bound of the projection's delays in steps, known
 // before its synapses are drawn (numbers and bounded distributions).
 func maxDelaySteps(p *ir.Projection, dt float64) int {
+	if dm := p.Connector.DelayMatrix; dm != nil {
+		m := 0
+		for _, row := range dm {
+			for _, x := range row {
+				if !math.IsNaN(x) {
+					m = max(m, ir.Steps(x, dt))
+				}
+			}
+		}
+		return m
+	}
 	v := p.Connector.Delays
 	switch v.Kind {
 	case ir.NumValue:

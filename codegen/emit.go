@@ -8,6 +8,7 @@ import (
 
 	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // vtype is the Go-level type of a printed expression: the model's float type
@@ -56,19 +57,6 @@ func (s *scope) bind(key, name, init string) string {
 	return name
 }
 
-// rollback forgets the bindings made after the first n (an abandoned
-// attempt at printing a block).
-func (s *scope) rollback(n int) {
-	for _, x := range s.binds[n:] {
-		for k, name := range s.byKey {
-			if name == x.name {
-				delete(s.byKey, k)
-			}
-		}
-	}
-	s.binds = s.binds[:n]
-}
-
 func (s *scope) write(b *strings.Builder) {
 	for _, x := range s.binds {
 		fmt.Fprintf(b, "%s := %s\n", x.name, x.init)
@@ -85,20 +73,18 @@ type exprPrinter struct {
 	outer *scope // bindings before the loop (or before the block)
 	row   *scope // synapse modes: bindings per postsynaptic row
 	inner *scope // synapse modes: bindings per synapse (pi)
-	// hoistable classifies sub-expressions lifted out of the loop; nil = none.
-	hoist func(e ir.Expr) (printedExpr, bool)
 
 	written map[*ir.Var]bool // variables assigned in this block
 	temps   map[string]vtype // temporaries declared so far in the block
 	idx     string           // neuron index expression ("i")
 
-	rowRel  bool              // synapse variables are indexed by k relative to the row lo:hi
-	usesPi  bool              // the block reads the presynaptic rank pi
-	usesJ   bool              // the block reads the postsynaptic rank j
-	delayed map[string]string // pre variables read from a delay ring: name -> Go slice
-	nhoist  int               // hoisted names handed out
-	preFill *strings.Builder  // code computing per-presynaptic-neuron arrays [lo, hi)
-	preCost int               // estimated work of preFill per presynaptic neuron
+	rowRel    bool                  // synapse variables are indexed by k relative to the row lo:hi
+	usesPi    bool                  // the block reads the presynaptic rank pi
+	usesJ     bool                  // the block reads the postsynaptic rank j
+	delayed   map[string]string     // pre variables read from a delay ring: name -> Go slice
+	slotTypes map[*lower.Slot]vtype // printed type of each slot bound
+	preFill   *strings.Builder      // code computing per-presynaptic-neuron arrays [lo, hi)
+	preCost   int                   // estimated work of preFill per presynaptic neuron
 	// preInline: a loop over presynaptic ranks computes in place what a
 	// per-synapse loop moves to per-presynaptic arrays, printed as their
 	// fill prints it (the same operations, so the same bits).
@@ -196,51 +182,11 @@ func paren(p printedExpr, min int) string {
 	return p.s
 }
 
-// fold evaluates a constant arithmetic tree with float64 semantics, so that
-// constant sub-expressions round exactly as they would at run time (Go would
-// otherwise fold them with arbitrary precision).
-func fold(e ir.Expr) (float64, bool) {
-	switch x := e.(type) {
-	case *ir.Const:
-		if x.Type == ir.Bool {
-			return 0, false
-		}
-		return x.Value, true
-	case *ir.Unary:
-		if x.Op != "-" {
-			return 0, false
-		}
-		v, ok := fold(x.X)
-		return -v, ok
-	case *ir.Binary:
-		a, ok1 := fold(x.X)
-		b, ok2 := fold(x.Y)
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		switch x.Op {
-		case "+":
-			return a + b, true
-		case "-":
-			return a - b, true
-		case "*":
-			return a * b, true
-		case "/":
-			return a / b, true
-		case "pow":
-			return math.Pow(a, b), true
-		}
-	}
-	return 0, false
-}
+// fold evaluates a constant arithmetic tree (lower.Fold).
+func fold(e ir.Expr) (float64, bool) { return lower.Fold(e) }
 
 // expr prints e.
 func (c *exprPrinter) expr(e ir.Expr) printedExpr {
-	if c.hoist != nil {
-		if p, ok := c.hoist(e); ok {
-			return p
-		}
-	}
 	if v, ok := fold(e); ok {
 		s := c.g.floatLit(v)
 		if strings.HasPrefix(s, "-") {
@@ -325,6 +271,14 @@ func (c *exprPrinter) expr(e ir.Expr) printedExpr {
 		return atom(c.outer.bind("gop."+f, "gop_"+f, "p."+f), tFloat)
 	case *ir.RandRef:
 		return atom(c.random(x.R), tFloat)
+	case *lower.Use:
+		if x.Slot == nil {
+			return c.expr(x.Expr)
+		}
+		return c.slot(x.Slot)
+	case *lower.Mul:
+		a := c.expr(x.X).float()
+		return printedExpr{paren(a, 5) + " * " + c.expr(x.By).s, tFloat, 5}
 	}
 	g.fail("unsupported expression %T", e)
 	return atom("0", tFloat)
@@ -356,24 +310,6 @@ func (c *exprPrinter) binary(x *ir.Binary) printedExpr {
 		a, b := c.expr(x.X).float(), c.expr(x.Y).float()
 		return printedExpr{paren(a, 4) + " " + x.Op + " " + paren(b, 4), tBool, 3}
 	case "/":
-		// Division by a loop-invariant quantity (a parameter, not a literal)
-		// becomes a multiplication by its reciprocal, computed once before
-		// the loop: divisions are several times slower than
-		// multiplications. The result may differ from the division by one
-		// unit in the last place.
-		if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
-			num, recip := reciprocal(x)
-			a := c.expr(num).float()
-			inv := c.lift(recip, c.outer, "h")
-			return printedExpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
-		}
-		// The same for a divisor that depends only on the presynaptic
-		// neuron: its reciprocal goes to a per-presynaptic-neuron array.
-		if c.hoist != nil && (c.preFill != nil || c.preInline) && c.mode == mSynLocal && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
-			a := c.expr(x.X).float()
-			inv := c.preArray(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y})
-			return printedExpr{paren(a, 5) + " * " + inv.s, tFloat, 5}
-		}
 		fallthrough
 	case "+", "-", "*":
 		a, b := c.expr(x.X).float(), c.expr(x.Y).float()
@@ -382,17 +318,6 @@ func (c *exprPrinter) binary(x *ir.Binary) printedExpr {
 	}
 	g.fail("unknown operator %q", x.Op)
 	return atom("0", tFloat)
-}
-
-// reciprocal splits x = a / b (b loop-invariant) into the factors of a * (1/b).
-// A negated numerator moves its sign to the invariant factor: (-a) * r and
-// a * (-r) round identically, and the negation is then computed once.
-func reciprocal(x *ir.Binary) (num, recip ir.Expr) {
-	num, recip = x.X, &ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y}
-	if u, ok := num.(*ir.Unary); ok && u.Op == "-" {
-		num, recip = u.X, &ir.Unary{Op: "-", X: recip}
-	}
-	return num, recip
 }
 
 // call prints a built-in function through its row in lang.Builtins: a
@@ -413,12 +338,15 @@ func (c *exprPrinter) call(x *ir.Call) printedExpr {
 	if bi.Bool {
 		typ = tBool
 	}
-	if bi.Math != "" {
-		g.use("math")
+	if bi.Math != "" || bi.Runtime != "" {
 		for i := range args {
 			args[i] = g.arg(args[i])
 		}
-		call := "math." + bi.Math + "(" + strings.Join(args, ", ") + ")"
+		call := "annrt." + bi.Runtime + "(" + strings.Join(args, ", ") + ")"
+		if bi.Math != "" {
+			g.use("math")
+			call = "math." + bi.Math + "(" + strings.Join(args, ", ") + ")"
+		}
 		if bi.Bool {
 			return atom(call, tBool)
 		}
@@ -454,11 +382,4 @@ func (c *exprPrinter) special(name string) string {
 	}
 	g.fail("special name %q is not available here", name)
 	return "0"
-}
-
-// leafLiteral reports whether e is a number (possibly a folded constant
-// expression), which Go divides exactly as written.
-func leafLiteral(e ir.Expr) bool {
-	_, ok := fold(e)
-	return ok
 }

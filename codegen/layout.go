@@ -33,7 +33,7 @@ func preMajorOnly(pj *proj) bool {
 
 // preMajor reports whether the generated code keeps pj in the
 // presynaptic-major layout.
-func (g *generator) preMajor(pj *proj) bool { return pj.preMajor }
+func (g *generator) preMajor(pj *proj) bool { return pj.storePre }
 
 // transmitArrays names the pre-major weights and post ranks that static
 // spike transmission reads: the storage itself in the presynaptic-major

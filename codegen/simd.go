@@ -2,11 +2,11 @@ package codegen
 
 import (
 	"fmt"
-	"maps"
 	"sort"
 	"strings"
 
 	"github.com/annc/annc/ir"
+	"github.com/annc/annc/lower"
 )
 
 // AVX2 kernels of neuron loops.
@@ -14,10 +14,14 @@ import (
 // The per-neuron loop of a float64 neuron type whose equations are plain
 // arithmetic (+ - * /, small integer powers, negation, conditionals) is also
 // compiled to a Go assembly function that updates four neurons per
-// instruction. It performs exactly the scalar loop's floating-point
-// operations in the same order (no fused multiply-add, no reassociation), so
-// both give bit-identical results; the scalar loop handles the last N mod 4
-// neurons, machines without AVX2, other architectures, and ANNC_SIMD=off.
+// instruction; exp included, which the scalar loop computes with
+// runtime.Exp and the kernel with the runtime's expPD, its four-lane twin.
+// It compiles the same lowered loop (package lower) the scalar loop prints:
+// the same operations on the same operands (slots, values read in place,
+// arrays) in the same order, with no fused multiply-add (but those of
+// runtime.Exp) and no reassociation, so both give bit-identical results; the scalar loop
+// handles the last N mod 4 neurons, machines without AVX2, other
+// architectures, and ANNC_SIMD=off.
 //
 // Refractory neurons are handled with masks instead of branches: the
 // equations are computed for every neuron and the frozen variables keep their
@@ -64,17 +68,30 @@ type vecOperand struct {
 	named bool // a variable's or temporary's value: never reused as scratch
 }
 
-// vecCompiler compiles one loop into an AVX2 kernel.
+// vecArray is an array a kernel reads: the Go local bound to the slice
+// (key, name and initial value as the scalar loop binds it).
+type vecArray struct{ key, name, init string }
+
+// vecInv is a loop-invariant value of a kernel: an operand of the lowered
+// loop (a slot or a value read in place), or a constant bit pattern (lit).
+type vecInv struct {
+	e   ir.Expr
+	lit string
+}
+
+// vecCompiler compiles one lowered loop into an AVX2 kernel. It reads only
+// the lowered statements and the names of the arrays; the Go code around the
+// kernel binds the arrays and prints the invariants (bindKernel).
 type vecCompiler struct {
-	c         *exprPrinter
 	nt        *ntype
+	lp        *lower.Loop
 	b         strings.Builder
 	busy      [16]bool
-	arrays    []string // Go slices whose base pointers the kernel reads, by index
+	arrays    []vecArray // slices whose base pointers the kernel reads, by index
 	arrIdx    map[string]int
 	arrIdxReg []string // index register of each array: SI (neuron or synapse), DI (presynaptic rank)
 	pj        *proj    // synapse kernels: the projection
-	invs      []string // Go expressions of the loop-invariant values, by slot
+	invs      []vecInv // the loop-invariant values, by slot
 	invIdx    map[string]int
 	cur       map[*ir.Var]vecOperand
 	temps     map[string]vecOperand
@@ -85,6 +102,89 @@ type vecCompiler struct {
 	pinInv         map[int]int // invariants kept in registers for the whole kernel
 	pinArr         map[int]bool
 	arrReg         map[int]int // pinned arrays loaded in this iteration
+	expFn          string      // the runtime's expPD as the assembly names it ("": no exp)
+	// spill stores each variable at its last assignment, freeing its
+	// register, instead of at the end of the iteration (loops whose
+	// variables would not fit in the registers otherwise).
+	spill bool
+	// byPre compiles the loop over presynaptic ranks of the variables a
+	// projection stores per presynaptic neuron (SI = DI = the rank): they
+	// live in their per-presynaptic arrays, and a per-presynaptic slot is
+	// computed in place, as the scalar loop prints it (preInline).
+	byPre bool
+}
+
+// Kernels that call exp keep Y0 for the runtime's expPD (simd_amd64.s),
+// which takes its argument and returns its result there and preserves the
+// other registers.
+const expReg = 0
+
+// reserveExp keeps Y0 free for calls of expPD when stmts or extra call exp
+// (runtime: the import path of the generated network's runtime).
+func (s *vecCompiler) reserveExp(runtime string, stmts []ir.Stmt, extra ...ir.Expr) {
+	found := false
+	look := func(e ir.Expr) {
+		walk(e, func(x ir.Expr) {
+			if c, ok := x.(*ir.Call); ok && c.Fun == "exp" {
+				found = true
+			}
+			if u, ok := x.(*lower.Use); ok && u.Slot != nil && s.byPre && u.Slot.Place == lower.PerPre {
+				walk(u.Slot.Value, func(y ir.Expr) {
+					if c, ok := y.(*ir.Call); ok && c.Fun == "exp" {
+						found = true
+					}
+				})
+			}
+		})
+	}
+	for _, st := range stmts {
+		if a, ok := st.(*ir.Assign); ok {
+			look(a.Value)
+		}
+	}
+	for _, e := range extra {
+		look(e)
+	}
+	if found {
+		s.busy[expReg] = true
+		// The runtime's symbol, as Go assembly spells a package path.
+		s.expFn = strings.ReplaceAll(runtime, "/", "\u2215") + "\u00b7expPD(SB)"
+	}
+}
+
+// rawLeaves wraps the invariant leaves of an expression of the IR (a slot's
+// value) as operands read in place, for the kernel to compile it as the
+// scalar loop prints it.
+func (s *vecCompiler) rawLeaves(e ir.Expr) ir.Expr {
+	switch x := e.(type) {
+	case *ir.Binary:
+		return &ir.Binary{Op: x.Op, X: s.rawLeaves(x.X), Y: s.rawLeaves(x.Y)}
+	case *ir.Unary:
+		return &ir.Unary{Op: x.Op, X: s.rawLeaves(x.X)}
+	case *ir.Call:
+		args := make([]ir.Expr, len(x.Args))
+		for i, a := range x.Args {
+			args[i] = s.rawLeaves(a)
+		}
+		return &ir.Call{Fun: x.Fun, Args: args}
+	case *ir.Cond:
+		return &ir.Cond{C: s.rawLeaves(x.C), A: s.rawLeaves(x.A), B: s.rawLeaves(x.B)}
+	case *ir.VarRef:
+		switch {
+		case x.Side == ir.Pre:
+			if v := s.pj.pre.nt.byName[x.Name]; v != nil && v.Loc == ir.Local {
+				return x
+			}
+		case x.Side == ir.Self && x.Var != nil && x.Var.Loc == ir.Local:
+			return x
+		}
+	case *ir.Temp, *ir.RandRef:
+		return e
+	}
+	if lower.Leaf(e) {
+		return &lower.Use{Expr: e}
+	}
+	return e
 }
 
 const maskReg = 15 // Y15: all ones in the lanes of refractory neurons
@@ -125,29 +225,41 @@ func (s *vecCompiler) release(v vecOperand) {
 	}
 }
 
-func (s *vecCompiler) array(slice string) vecOperand { return s.arrayAt(slice, "SI") }
+func (s *vecCompiler) array(a vecArray) vecOperand { return s.arrayAt(a, "SI") }
 
 // arrayAt registers a slice read at the index register idx.
-func (s *vecCompiler) arrayAt(slice, idx string) vecOperand {
-	k, ok := s.arrIdx[slice]
+func (s *vecCompiler) arrayAt(a vecArray, idx string) vecOperand {
+	k, ok := s.arrIdx[a.key]
 	if !ok {
 		k = len(s.arrays)
-		s.arrays = append(s.arrays, slice)
+		s.arrays = append(s.arrays, a)
 		s.arrIdxReg = append(s.arrIdxReg, idx)
-		s.arrIdx[slice] = k
+		s.arrIdx[a.key] = k
 	}
 	if s.arrIdxReg[k] != idx {
-		s.fail("slice %s read at two indices", slice)
+		s.fail("slice %s read at two indices", a.name)
 	}
 	return vecOperand{kind: kMem, n: k}
 }
 
-func (s *vecCompiler) inv(expr string) vecOperand {
-	k, ok := s.invIdx[expr]
+// inv registers an invariant operand of the lowered loop.
+func (s *vecCompiler) inv(u *lower.Use) vecOperand {
+	key := "slot." + lower.Key(u.Expr)
+	if u.Slot != nil {
+		key = "slot." + u.Slot.Name
+	}
+	return s.invAt(key, vecInv{e: u})
+}
+
+// invLit registers a constant bit pattern (a Go expression).
+func (s *vecCompiler) invLit(lit string) vecOperand { return s.invAt("lit."+lit, vecInv{lit: lit}) }
+
+func (s *vecCompiler) invAt(key string, v vecInv) vecOperand {
+	k, ok := s.invIdx[key]
 	if !ok {
 		k = len(s.invs)
-		s.invs = append(s.invs, expr)
-		s.invIdx[expr] = k
+		s.invs = append(s.invs, v)
+		s.invIdx[key] = k
 	}
 	s.useInv[k]++
 	if r, ok := s.pinInv[k]; ok {
@@ -157,11 +269,11 @@ func (s *vecCompiler) inv(expr string) vecOperand {
 }
 
 // old reads the values of a per-neuron array at the start of the iteration.
-func (s *vecCompiler) old(slice string) vecOperand { return s.oldAt(slice, "SI") }
+func (s *vecCompiler) old(a vecArray) vecOperand { return s.oldAt(a, "SI") }
 
 // oldAt reads the values of an array at the index register idx.
-func (s *vecCompiler) oldAt(slice, idx string) vecOperand {
-	m := s.arrayAt(slice, idx)
+func (s *vecCompiler) oldAt(a vecArray, idx string) vecOperand {
+	m := s.arrayAt(a, idx)
 	s.useArr[m.n]++
 	if !s.pinArr[m.n] {
 		return m
@@ -227,15 +339,25 @@ func (s *vecCompiler) op(ins string, commutative bool, a, b vecOperand) vecOpera
 	return vecOperand{kind: kReg, n: dst}
 }
 
-// expr compiles a float expression exactly as the scalar printer evaluates it.
+// expr compiles a float expression of the lowered loop: the operations the
+// scalar loop performs, in its order.
 func (s *vecCompiler) expr(e ir.Expr) vecOperand {
-	c := s.c
-	if c.deps(e) == 0 {
-		p := c.expr(e)
-		if p.t != tFloat {
-			s.fail("boolean invariant")
+	switch x := e.(type) {
+	case *lower.Use:
+		switch {
+		case x.Slot == nil || x.Slot.Place == lower.Invariant:
+			if ir.TypeOf(x.Expr) == ir.Bool {
+				s.fail("boolean invariant")
+			}
+			return s.inv(x)
+		case x.Slot.Place == lower.PerPre && s.byPre:
+			return s.expr(s.rawLeaves(x.Slot.Value))
+		case x.Slot.Place == lower.PerPre && s.pj != nil:
+			return s.oldAt(vecArray{"prearr." + x.Slot.Name, "ph_" + x.Slot.Name, "pj." + x.Slot.Name}, "DI")
 		}
-		return s.inv(p.s)
+		s.fail("slot %s computed per postsynaptic neuron", x.Slot.Name)
+	case *lower.Mul:
+		return s.op("VMULPD", false, s.expr(x.X), s.expr(x.By))
 	}
 	if s.pj != nil {
 		if r, ok := s.synExpr(e); ok {
@@ -251,8 +373,7 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 		if val, ok := s.cur[v]; ok {
 			return val
 		}
-		f := s.nt.field[v]
-		return s.old(c.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]"))
+		return s.old(s.neuronArray(v))
 	case *ir.Temp:
 		val, ok := s.temps[x.Name]
 		if !ok {
@@ -264,7 +385,7 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			s.fail("random")
 		}
 		f := s.nt.randField[x.R]
-		return s.old(c.outer.bind("rnd."+f, "rs_"+f, "p."+f+"[:N]"))
+		return s.old(vecArray{"rnd." + f, "rs_" + f, "p." + f + "[:N]"})
 	case *ir.SumRef:
 		targets := []string{x.Target}
 		if x.Target == "" {
@@ -279,7 +400,7 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			if f == "" {
 				s.fail("sum(%s)", t)
 			}
-			a := s.old(c.outer.bind("sum."+f, "s_"+f, "p."+f+"[:N]"))
+			a := s.old(vecArray{"sum." + f, "s_" + f, "p." + f + "[:N]"})
 			if i == 0 {
 				acc = a
 			} else {
@@ -292,7 +413,7 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			s.fail("unary %s", x.Op)
 		}
 		a := s.expr(x.X)
-		return s.op("VXORPD", true, a, s.inv("math.Copysign(0, -1)"))
+		return s.op("VXORPD", true, a, s.invLit("math.Copysign(0, -1)"))
 	case *ir.Binary:
 		switch x.Op {
 		case "pow":
@@ -319,17 +440,6 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			}
 			return vecOperand{kind: kReg, n: r}
 		case "/":
-			if c.hoist != nil && c.deps(x.Y) == 0 && !leafLiteral(x.Y) && c.deps(x.X) != 0 {
-				num, recip := reciprocal(x)
-				a := s.expr(num)
-				inv := c.lift(recip, c.outer, "h")
-				return s.op("VMULPD", false, a, s.inv(inv.s))
-			}
-			if s.pj != nil && c.hoist != nil && c.preFill != nil && c.deps(x.Y) == depPre && costly(x.Y) && c.deps(x.X) != depPre {
-				a := s.expr(x.X)
-				inv := c.preArray(&ir.Binary{Op: "/", X: &ir.Const{Value: 1}, Y: x.Y})
-				return s.op("VMULPD", false, a, s.oldAt(strings.TrimSuffix(inv.s, "[pi]"), "DI"))
-			}
 			return s.op("VDIVPD", false, s.expr(x.X), s.expr(x.Y))
 		case "+":
 			return s.op("VADDPD", true, s.expr(x.X), s.expr(x.Y))
@@ -339,6 +449,18 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			return s.op("VMULPD", true, s.expr(x.X), s.expr(x.Y))
 		}
 		s.fail("operator %s in a float expression", x.Op)
+	case *ir.Call:
+		if x.Fun != "exp" || len(x.Args) != 1 || s.expFn == "" {
+			s.fail("function %s", x.Fun)
+		}
+		// The same operations as runtime.Exp, which the scalar loop calls.
+		a := s.inReg(s.expr(x.Args[0]))
+		s.emit("VMOVAPD Y%d, Y%d", a.n, expReg)
+		s.release(a)
+		s.emit("CALL %s", s.expFn)
+		dst := s.alloc()
+		s.emit("VMOVAPD Y%d, Y%d", expReg, dst)
+		return vecOperand{kind: kReg, n: dst}
 	case *ir.Cond:
 		m := s.cond(x.C)
 		a := s.inReg(s.expr(x.A))
@@ -362,6 +484,13 @@ var cmpPred = map[string]int{">": 0x1e, ">=": 0x1d, "<": 0x11, "<=": 0x12, "==":
 // cond compiles a boolean expression to a lane mask in a register.
 func (s *vecCompiler) cond(e ir.Expr) vecOperand {
 	switch x := e.(type) {
+	case *lower.Use:
+		// A condition the same for every neuron: its comparisons are
+		// computed on the invariant values it reads.
+		if x.Slot != nil && x.Slot.Place != lower.Invariant {
+			s.fail("condition slot %s", x.Slot.Name)
+		}
+		return s.cond(invOperands(x.Expr))
 	case *ir.Binary:
 		switch x.Op {
 		case "&&", "||":
@@ -387,15 +516,36 @@ func (s *vecCompiler) cond(e ir.Expr) vecOperand {
 	case *ir.Unary:
 		if x.Op == "!" {
 			a := s.cond(x.X)
-			return s.op("VXORPD", true, a, s.inv("math.Float64frombits(1<<64 - 1)"))
+			return s.op("VXORPD", true, a, s.invLit("math.Float64frombits(1<<64 - 1)"))
 		}
 	}
 	s.fail("condition %T", e)
 	return vecOperand{}
 }
 
+// invOperands rewrites an invariant condition over its leaves read in place
+// (their values become invariant operands; a compound operand is not one).
+func invOperands(e ir.Expr) ir.Expr {
+	switch x := e.(type) {
+	case *ir.Binary:
+		if _, cmp := cmpPred[x.Op]; cmp || x.Op == "&&" || x.Op == "||" {
+			return &ir.Binary{Op: x.Op, X: invOperands(x.X), Y: invOperands(x.Y)}
+		}
+	case *ir.Unary:
+		if x.Op == "!" {
+			return &ir.Unary{Op: "!", X: invOperands(x.X)}
+		}
+	}
+	if lower.Leaf(e) {
+		return &lower.Use{Expr: e}
+	}
+	return e
+}
+
 func (s *vecCompiler) isBool(e ir.Expr) bool {
 	switch x := e.(type) {
+	case *lower.Use:
+		return ir.TypeOf(x.Expr) == ir.Bool
 	case *ir.Const:
 		return x.Type == ir.Bool
 	case *ir.VarRef:
@@ -463,27 +613,29 @@ func lhsKey(e ir.Expr) any {
 	return nil
 }
 
-// simdLoop compiles the neuron loop of nt (lc is the scalar loop's context,
-// zero the variables set to 0 after the equations). It returns nil when the
-// loop cannot be vectorised.
+// simdLoop compiles the lowered update loop lp of nt (zero: the variables
+// set to 0 after the equations). It returns nil when the loop cannot be
+// vectorised.
 //
 // A first compilation reads every invariant and array from memory; a second
 // one keeps the most used of them in the registers left free.
-func (g *generator) simdLoop(nt *ntype, lc *exprPrinter, zero []*ir.Var) (*simdKernel, *vecCompiler) {
+func (g *generator) simdLoop(nt *ntype, lp *lower.Loop, zero []*ir.Var) (*simdKernel, *vecCompiler) {
 	t := nt.t
-	if g.f32 || t.Input != ir.NotInput {
+	if g.f32 || t.Input != ir.NotInput || lp == nil {
 		return nil, nil
 	}
-	cache, temps := lc.cache, lc.temps
-	defer func() { lc.cache, lc.temps = cache, temps }()
-	first := g.simdTry(nt, lc, zero, nil, nil)
+	first := g.simdTry(nt, lp, zero, nil, nil, false)
+	spill := false
 	if first == nil {
-		return nil, nil
+		spill = true
+		if first = g.simdTry(nt, lp, zero, nil, nil, true); first == nil {
+			return nil, nil
+		}
 	}
 	pinInv, pinArr := choosePins(first)
 	best := first
 	if len(pinInv)+len(pinArr) > 0 {
-		if second := g.simdTry(nt, lc, zero, pinInv, pinArr); second != nil {
+		if second := g.simdTry(nt, lp, zero, pinInv, pinArr, spill); second != nil {
 			best = second
 		}
 	}
@@ -536,33 +688,29 @@ func choosePins(first *vecCompiler) (map[int]int, map[int]bool) {
 
 // simdTry compiles the loop with the given invariants and arrays kept in
 // registers; nil when it cannot.
-func (g *generator) simdTry(nt *ntype, lc *exprPrinter, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
-	lc.cache, lc.temps = nil, map[string]vtype{}
-	mark := len(lc.outer.binds)
-	imports := maps.Clone(g.imports) // a failed kernel imports nothing
+func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool, spill bool) (s *vecCompiler) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(simdFail); !ok {
 				panic(r)
 			}
-			lc.outer.rollback(mark)
-			g.imports = imports
 			s = nil
 		}
 	}()
-	s = &vecCompiler{c: lc, nt: nt, arrIdx: map[string]int{}, invIdx: map[string]int{},
+	s = &vecCompiler{nt: nt, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
 		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
-		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
+		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, spill: spill}
 	for _, r := range pinInv {
 		s.busy[r] = true
 	}
+	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body, lp.Spike)
 	s.body(zero)
 	return s
 }
 
 // body compiles one iteration (four neurons at SI) into s.b.
 func (s *vecCompiler) body(zero []*ir.Var) {
-	t, lc, nt := s.nt.t, s.c, s.nt
+	t := s.nt.t
 	refractory := t.Spiking && t.Refractory != nil
 	zeroSet := map[*ir.Var]bool{}
 	for _, v := range zero {
@@ -612,7 +760,16 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 	// same value in both branches.
 	divergent := map[any]bool{}
 	refVal := map[*ir.Var]vecOperand{}
-	for _, st := range t.LocalUpdate {
+	last := map[*ir.Var]int{}
+	for i, st := range s.lp.Body {
+		if a, ok := st.(*ir.Assign); ok {
+			if v, ok := lhsKey(a.LHS).(*ir.Var); ok {
+				last[v] = i
+			}
+		}
+	}
+	stored := map[*ir.Var]bool{}
+	for i, st := range s.lp.Body {
 		a, ok := st.(*ir.Assign)
 		if !ok {
 			s.fail("statement %T", st)
@@ -629,6 +786,10 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 			})
 		}
 		s.assign(a)
+		if v, ok := key.(*ir.Var); ok && s.spill && !refractory && last[v] == i && !zeroSet[v] {
+			s.storeEarly(v)
+			stored[v] = true
+		}
 		if refractory {
 			if a.UnlessRefractory {
 				delete(divergent, key)
@@ -644,7 +805,7 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 	// Spike condition (with the values of this step, outside refractoriness).
 	var spikeMask vecOperand
 	if t.Spiking {
-		spikeMask = s.cond(t.Spike)
+		spikeMask = s.cond(s.lp.Spike)
 		if refractory {
 			s.emit("VANDNPD Y%d, Y%d, Y%d", spikeMask.n, maskReg, spikeMask.n)
 		}
@@ -659,8 +820,10 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 		}
 	}
 	for _, v := range stores {
-		f := nt.field[v]
-		mem := s.array(lc.outer.bind("s."+f, "s_"+f, "p."+f+"[:N]"))
+		if stored[v] {
+			continue
+		}
+		mem := s.array(s.neuronArray(v))
 		if zeroSet[v] {
 			r := s.alloc()
 			s.emit("VXORPD Y%d, Y%d, Y%d", r, r, r)
@@ -744,19 +907,77 @@ func (s *vecCompiler) kernel() *simdKernel {
 	return k
 }
 
+// neuronArray is the array of a per-neuron variable, bound as the scalar
+// loop binds it.
+func (s *vecCompiler) neuronArray(v *ir.Var) vecArray {
+	f := s.nt.field[v]
+	return vecArray{"s." + f, "s_" + f, "p." + f + "[:N]"}
+}
+
+// storeEarly stores the final value of v of this iteration and frees its
+// register unless a temporary or another variable holds the same value;
+// later reads load it from the array (not from a register pinned with the
+// old values).
+func (s *vecCompiler) storeEarly(v *ir.Var) {
+	mem := s.array(s.neuronArray(v))
+	r := s.inReg(s.cur[v])
+	s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+	keep := false
+	for _, t := range s.temps {
+		keep = keep || (t.kind == kReg && t.n == r.n)
+	}
+	for w, c := range s.cur {
+		keep = keep || (w != v && c.kind == kReg && c.n == r.n)
+	}
+	for _, p := range s.pinInv {
+		keep = keep || p == r.n
+	}
+	for _, p := range s.arrReg {
+		keep = keep || p == r.n
+	}
+	if !keep {
+		s.busy[r.n] = false
+	}
+	s.cur[v] = mem
+}
+
+// synArray is the array of a per-synapse variable (field f).
+func synArray(f string) vecArray { return vecArray{"s." + f, "s_" + f, "pj." + f} }
+
+// kernelOperands binds the arrays a kernel reads before the loop c prints
+// (the locals the scalar loop uses) and prints its invariants, in the
+// kernel's order.
+func (c *exprPrinter) kernelOperands(s *vecCompiler) (invs, arrays []string) {
+	cache, temps := c.cache, c.temps
+	c.cache, c.temps = nil, map[string]vtype{}
+	defer func() { c.cache, c.temps = cache, temps }()
+	for _, a := range s.arrays {
+		arrays = append(arrays, c.outer.bind(a.key, a.name, a.init))
+	}
+	for _, v := range s.invs {
+		e := v.lit
+		if v.e != nil {
+			e = c.expr(v.e).s
+		}
+		c.g.useIn(e)
+		invs = append(invs, e)
+	}
+	return invs, arrays
+}
+
 // simdCall prints the Go code running kernel k before the scalar loop, which
-// then starts at i0. reset is the Go code run for each neuron i that spiked.
-func (g *generator) simdCall(nt *ntype, k *simdKernel, s *vecCompiler, reset string) string {
+// then starts at i0 (invs, arrays: its operands, see kernelOperands). reset
+// is the Go code run for each neuron i that spiked.
+func (g *generator) simdCall(nt *ntype, k *simdKernel, invs, arrays []string, reset string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("i0 := lo\nif %s != nil && hi-lo >= 4 {\nn4 := (hi - lo) &^ 3\n", k.fn)
 	w("inv := &p.simdInv[chunk]\n")
-	for i, e := range s.invs {
-		g.useIn(e)
+	for i, e := range invs {
 		w("splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
 	}
 	w("ptrs := &p.simdPtrs[chunk]\n")
-	for i, a := range s.arrays {
+	for i, a := range arrays {
 		w("ptrs[%d] = &%s[lo]\n", i, a)
 	}
 	t := nt.t
@@ -798,7 +1019,7 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 	var gs, as strings.Builder
 	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\nsimdMulAdd = annrt.MulAddAVX2\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}
@@ -818,26 +1039,17 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 }
 
 // synExpr resolves the operands of synapse kernels: per-synapse variables
-// (index SI), presynaptic variables and per-presynaptic-neuron arrays (index
-// DI, the presynaptic rank). ok is false for the cases expr handles.
+// (index SI) and presynaptic variables (index DI, the presynaptic rank). ok
+// is false for the cases expr handles.
 func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
-	c, pj := s.c, s.pj
-	if !leaf(e) {
-		switch d := c.deps(e); {
-		case d == depPost:
-			s.fail("postsynaptic expression")
-		case d == depPre && c.preFill != nil && costly(e):
-			arr := c.preArray(e)
-			return s.oldAt(strings.TrimSuffix(arr.s, "[pi]"), "DI"), true
-		}
-	}
+	pj := s.pj
 	switch x := e.(type) {
 	case *ir.VarRef:
 		switch x.Side {
 		case ir.Self:
 			v := x.Var
 			if v == nil && x.Name == "w" {
-				return s.oldAt(c.outer.bind("s.W", "s_W", "pj.W"), "SI"), true
+				return s.oldAt(synArray("W"), "SI"), true
 			}
 			if v == nil || v.Loc != ir.Local || v.Type != ir.Float || (pj.fld[v] == "" && v.Name != "w") {
 				s.fail("synapse variable %s", x.Name)
@@ -845,18 +1057,21 @@ func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
 			if val, ok := s.cur[v]; ok {
 				return val, true
 			}
+			if a := pj.byPre[v]; s.byPre && a != "" {
+				return s.oldAt(vecArray{"bp." + a, "bp_" + pj.fld[v], "pj." + a}, "SI"), true
+			}
 			f := pj.fld[v]
 			if v.Name == "w" {
 				f = "W"
 			}
-			return s.oldAt(c.outer.bind("s."+f, "s_"+f, "pj."+f), "SI"), true
+			return s.oldAt(synArray(f), "SI"), true
 		case ir.Pre:
 			v := pj.pre.nt.byName[x.Name]
-			if v == nil || v.Loc != ir.Local || v.Type != ir.Float || c.delayed != nil {
+			if v == nil || v.Loc != ir.Local || v.Type != ir.Float {
 				s.fail("presynaptic variable %s", x.Name)
 			}
 			f := pj.pre.nt.field[v]
-			return s.oldAt(c.outer.bind("pre."+f, "pre_"+f, "pj.pre."+f), "DI"), true
+			return s.oldAt(vecArray{"pre." + f, "pre_" + f, "pj.pre." + f}, "DI"), true
 		}
 		s.fail("postsynaptic variable %s", x.Name)
 	case *ir.RandRef, *ir.SumRef, *ir.Special, *ir.GlobalOpRef:
@@ -865,24 +1080,22 @@ func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
 	return vecOperand{}, false
 }
 
-// simdSynLoop compiles the per-synapse equations of a projection (c is the
-// context of the scalar loop) into a kernel over runs of synapses whose
-// presynaptic ranks are consecutive; nil when it cannot.
-func (g *generator) simdSynLoop(pj *proj, c *exprPrinter) (*simdKernel, *vecCompiler) {
+// simdSynLoop compiles the lowered per-synapse equations lp of a projection
+// into a kernel over runs of synapses whose presynaptic ranks are
+// consecutive; nil when it cannot.
+func (g *generator) simdSynLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecCompiler) {
 	st := pj.st
-	if g.f32 || len(st.PostUpdate) > 0 || len(st.LocalUpdate) == 0 {
+	if g.f32 || len(st.PostUpdate) > 0 || lp == nil || len(lp.Body) == 0 {
 		return nil, nil
 	}
-	temps, rowRel := c.temps, c.rowRel
-	defer func() { c.temps, c.rowRel = temps, rowRel }()
-	first := g.synTry(pj, c, nil, nil)
+	first := g.synTry(pj, lp, nil, nil)
 	if first == nil {
 		return nil, nil
 	}
 	best := first
 	pinInv, pinArr := choosePins(first)
 	if len(pinInv)+len(pinArr) > 0 {
-		if second := g.synTry(pj, c, pinInv, pinArr); second != nil {
+		if second := g.synTry(pj, lp, pinInv, pinArr); second != nil {
 			best = second
 		}
 	}
@@ -893,25 +1106,23 @@ func (g *generator) simdSynLoop(pj *proj, c *exprPrinter) (*simdKernel, *vecComp
 
 // synTry compiles the synapse equations for four synapses at SI (presynaptic
 // ranks at DI); nil when it cannot.
-func (g *generator) synTry(pj *proj, c *exprPrinter, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
-	mark := len(c.outer.binds)
+func (g *generator) synTry(pj *proj, lp *lower.Loop, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(simdFail); !ok {
 				panic(r)
 			}
-			c.outer.rollback(mark)
 			s = nil
 		}
 	}()
-	c.temps, c.rowRel = map[string]vtype{}, false
-	s = &vecCompiler{c: c, pj: pj, arrIdx: map[string]int{}, invIdx: map[string]int{},
+	s = &vecCompiler{pj: pj, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
 		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
 		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
 	for _, r := range pinInv {
 		s.busy[r] = true
 	}
-	for _, stm := range pj.st.LocalUpdate {
+	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
+	for _, stm := range lp.Body {
 		a, ok := stm.(*ir.Assign)
 		if !ok {
 			s.fail("statement")
@@ -919,8 +1130,7 @@ func (g *generator) synTry(pj *proj, c *exprPrinter, pinInv map[int]int, pinArr 
 		s.assign(a)
 	}
 	for _, v := range s.order {
-		f := pj.fld[v]
-		mem := s.arrayAt(c.outer.bind("s."+f, "s_"+f, "pj."+f), "SI")
+		mem := s.arrayAt(synArray(pj.fld[v]), "SI")
 		r := s.inReg(s.cur[v])
 		s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
 		s.release(r)
@@ -957,4 +1167,82 @@ func (s *vecCompiler) synKernel() *simdKernel {
 	a.WriteString("\tADDQ $4, SI\n\tADDQ $4, DI\n\tDECQ CX\n\tJMP loop\nnext:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n")
 	k.text = a.String()
 	return k
+}
+
+// simdPreLoop compiles the loop over presynaptic ranks of the equations of
+// the variables pj stores per presynaptic neuron (lp: proj.low.LearnPre)
+// into a synapse kernel run over one run of ranks; nil when it cannot.
+func (g *generator) simdPreLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecCompiler) {
+	if g.f32 || lp == nil || len(lp.Body) == 0 {
+		return nil, nil
+	}
+	try := func(pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(simdFail); !ok {
+					panic(r)
+				}
+				s = nil
+			}
+		}()
+		s = &vecCompiler{pj: pj, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
+			cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
+			useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, byPre: true}
+		for _, r := range pinInv {
+			s.busy[r] = true
+		}
+		s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
+		for _, stm := range lp.Body {
+			a, ok := stm.(*ir.Assign)
+			if !ok {
+				s.fail("statement")
+			}
+			s.assign(a)
+		}
+		for _, v := range s.order {
+			a := pj.byPre[v]
+			if a == "" {
+				s.fail("variable %s is not stored per presynaptic neuron", v.Name)
+			}
+			mem := s.arrayAt(vecArray{"bp." + a, "bp_" + pj.fld[v], "pj." + a}, "SI")
+			r := s.inReg(s.cur[v])
+			s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+			s.release(r)
+		}
+		return s
+	}
+	first := try(nil, nil)
+	if first == nil {
+		return nil, nil
+	}
+	best := first
+	pinInv, pinArr := choosePins(first)
+	if len(pinInv)+len(pinArr) > 0 {
+		if second := try(pinInv, pinArr); second != nil {
+			best = second
+		}
+	}
+	k := best.synKernel()
+	old := k.asmFn
+	k.fn += "Pre"
+	k.asmFn = k.fn + "AVX2"
+	k.text = strings.ReplaceAll(k.text, old, k.asmFn)
+	g.kernels = append(g.kernels, k)
+	return k, best
+}
+
+// bindKernelPre prints the Go code that hands the per-presynaptic kernel its
+// invariants and arrays (c: the scalar loop's printer).
+func (g *generator) bindKernelPre(c *exprPrinter, s *vecCompiler) string {
+	invs, arrays := c.kernelOperands(s)
+	var b strings.Builder
+	b.WriteString("inv := &pj.simdPreInv[chunk]\n")
+	for i, e := range invs {
+		fmt.Fprintf(&b, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+	}
+	b.WriteString("ptrs := &pj.simdPrePtrs[chunk]\n")
+	for i, a := range arrays {
+		fmt.Fprintf(&b, "ptrs[%d] = &%s[0]\n", i, a)
+	}
+	return b.String()
 }

@@ -70,8 +70,7 @@ func (g *generator) structMethods(pj *proj) string {
 		}
 		cc := g.newCtx(mSynLocal)
 		cc.pj, cc.row = pj, newScope()
-		cc.hoistLoop()
-		cond := cc.expr(c.Cond).boolean().s
+		cond := cc.expr(pj.low.Create.Cond).boolean().s
 		w("// create adds, where the creating condition holds and no synapse exists,\n// a synapse with probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) create(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
 		wc.outer.write(&b)
@@ -90,8 +89,7 @@ func (g *generator) structMethods(pj *proj) string {
 		proba, pre := g.structProba(pj, c)
 		cc := g.newCtx(mSynLocal)
 		cc.pj = pj
-		cc.hoistLoop()
-		cond := cc.expr(c.Cond).boolean().s
+		cond := cc.expr(pj.low.Prune.Cond).boolean().s
 		w("// prune removes, where the pruning condition holds, the synapse with\n// probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) prune(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\n_ = pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
 		cc.outer.write(&b)

@@ -719,25 +719,43 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	case st.Spiking && !postType.Spiking:
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
 	case st.Spiking || pr.PspToG:
-		if st.Psp != nil && maxDelayMs(pd, b.out.Dt) {
-			b.diags.Errorf(pd.Connector.Pos, "projection %s: the psp of a spiking synapse is transmitted every step without delay; delays longer than dt are not supported here", name)
-		}
 		for _, t := range targets {
-			if hasConductance(postType, t) {
-				pr.Targets = append(pr.Targets, t)
-			} else if post.Pop.Input == NotInput { // projections onto inputs exist for their learning (ANNarchy allows them)
-				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
+			if post.Pop.Input != NotInput && !hasConductance(postType, t) { // projections onto inputs exist for their learning (ANNarchy allows them)
+				continue
 			}
+			if !hasConductance(postType, t) {
+				b.unreadTarget(pd, name, post.Pop, "g_"+t)
+				addConductance(postType, t)
+			}
+			pr.Targets = append(pr.Targets, t)
 		}
 	default:
 		// Rate-coded transmission (also from spiking populations, as a
 		// continuous coupling through psp) fills sum(target).
+		reads := false
 		for _, t := range targets {
-			if readsSum(postType, t) {
+			reads = reads || readsSum(postType, t)
+		}
+		if !reads && preSpiking && postType.Spiking && post.Pop.Input == NotInput {
+			// A psp from spiking neurons that the post neuron reads
+			// neither as g_target nor as sum(target) fills g_target, as
+			// in ANNarchy.
+			pr.PspToG = true
+			for _, t := range targets {
+				b.unreadTarget(pd, name, post.Pop, "g_"+t)
+				addConductance(postType, t)
 				pr.Targets = append(pr.Targets, t)
-			} else if post.Pop.Input == NotInput {
-				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
 			}
+			break
+		}
+		for _, t := range targets {
+			if post.Pop.Input != NotInput && !readsSum(postType, t) {
+				continue
+			}
+			if !readsSum(postType, t) {
+				b.unreadTarget(pd, name, post.Pop, "sum("+t+")")
+			}
+			pr.Targets = append(pr.Targets, t)
 		}
 	}
 	b.checkSideRefs(sy, pr)
@@ -747,6 +765,43 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.PerPre = perPre(pr)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// fillsSum reports whether a projection fills sum(target) of a population
+// whose neuron type does not read it.
+func (b *builder) fillsSum(pop *Population, target string) bool {
+	for _, pr := range b.out.Projs {
+		if pr.Post.Pop == pop && !pr.PspToG && pr.Type != nil && !pr.Type.Spiking && slices.Contains(pr.Targets, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// unreadTarget warns that the post neuron never reads what a projection
+// transmits (ANNarchy runs such models): the projection still fills it, so
+// that it can be recorded.
+func (b *builder) unreadTarget(pd *parser.ProjDef, name string, post *Population, what string) {
+	t := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(what, "g_"), "sum("), ")")
+	b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads %s: projection %s fills it (it can be recorded) but it acts on nothing%s",
+		post.Type.Name, post.Name, what, name, didYouMean(t, post.Type.Targets))
+}
+
+// addConductance declares g_target in a spiking neuron type that does not
+// use it, set to 0 after each step as the implicit conductances are, so that
+// a projection can transmit to the target and g_target be recorded (ANNarchy
+// creates g_target for every target a population receives).
+func addConductance(nt *NeuronType, t string) {
+	if hasConductance(nt, t) {
+		return
+	}
+	v := &Var{Name: "g_" + t, Loc: Local, Type: Float, Conductance: true, ZeroAfterStep: true}
+	nt.Vars = append(nt.Vars, v)
+	nt.LocalUpdate = append(nt.LocalUpdate, &Assign{LHS: ref(v), Value: num(0), UnlessRefractory: true})
+	if !slices.Contains(nt.Targets, t) {
+		nt.Targets = append(nt.Targets, t)
+		slices.Sort(nt.Targets)
+	}
 }
 
 // hasConductance reports whether a spiking neuron type has g_target.
@@ -772,22 +827,6 @@ func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
 	if pd.Connector.Kind != "" && !bad("connector") {
 		b.connector(pd.Connector, pre, post)
 	}
-}
-
-// maxDelayMs reports whether a projection's connector may give delays
-// longer than one step.
-func maxDelayMs(pd *parser.ProjDef, dt float64) bool {
-	for _, a := range pd.Connector.Args {
-		if a.Name != "delays" {
-			continue
-		}
-		v := a.Value
-		if v.IsNum {
-			return v.Num > dt*1.5
-		}
-		return true
-	}
-	return false
 }
 
 func contains(ss []string, s string) bool {
@@ -944,7 +983,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		}
 		switch kind {
 		case lang.MonSum:
-			if !readsSum(mon.View.Pop.Type, arg) {
+			if !readsSum(mon.View.Pop.Type, arg) && !b.fillsSum(mon.View.Pop, arg) {
 				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(arg, targets))
 				continue
 			}

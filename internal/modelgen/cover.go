@@ -90,9 +90,6 @@ var Rules = []Rule{
 	{"a spiking projection increments g_target, which only spiking neurons have", func(g func(string) string) bool {
 		return !in(g("proj"), "spiking", "spiking_psp") || g("post") != "rate"
 	}},
-	{"the psp of a spiking synapse is transmitted every step without delay", func(g func(string) string) bool {
-		return g("proj") != "spiking_psp" || g("delay") == "" || g("delay") == "none"
-	}},
 	{"operations other than sum belong to rate-coded (psp) projections", func(g func(string) string) bool {
 		return g("operation") == "" || g("operation") == "sum" || !in(g("proj"), "spiking", "spiking_psp")
 	}},

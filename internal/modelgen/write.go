@@ -122,6 +122,10 @@ func (w *writer) model(name string) (string, error) {
 		pg = []int{size(pg)}
 		if preView {
 			preRef = "P[1:]"
+			if o2o && !self {
+				// The 1-D view must match Q neuron for neuron.
+				pg = []int{size(qg) + 1}
+			}
 		}
 	}
 	nPre, nPost := size(pg), size(qg)
