@@ -65,6 +65,7 @@ type generator struct {
 	funcList []*ufunc
 	netNames *namer
 	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
+	fused    bool              // the step is fused (fuse.go)
 	data     map[string][]byte // files embedded in the package (data.go)
 	embeds   []string          // their //go:embed variables
 }
@@ -182,6 +183,7 @@ type ntype struct {
 	randField map[*ir.RandomVar]string
 	gopField  map[*ir.GlobalOp]string
 	pops      []*pop
+	ranged    bool // its update loops over neurons (updateRange)
 }
 
 // pop is a population.
@@ -215,6 +217,7 @@ type proj struct {
 	rateRings []string    // pre variables read through a RateRing (rate delays)
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
+	fusedIn   bool     // delivers in the fused step (transmitRange)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic

@@ -49,6 +49,7 @@ type view struct {
 	Learns        bool        // some projection has synapse equations or post_spike code
 	Structural    bool        // some projection prunes or creates synapses
 	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync
+	Fused         string      // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
@@ -250,12 +251,17 @@ func (g *generator) buildView() *view {
 	for _, c := range m.Constants {
 		v.Consts = append(v.Consts, constView{Field: g.consts[c], Name: c.Name, Value: g.floatLit64(c.Value)})
 	}
+	g.fuse()
 	// Neuron types and projections first: their bodies decide helper arrays.
 	for _, nt := range g.ntypes {
 		v.Code = append(v.Code, g.neuronCode(nt))
 	}
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projCode(pj))
+	}
+	if g.fused {
+		v.Fused = strings.TrimRight(g.fusedStep(), "\n")
+		v.Code = append(v.Code, g.fusedCode())
 	}
 	var acc accessCases
 	for _, p := range g.pops {

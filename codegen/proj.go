@@ -165,6 +165,7 @@ func (g *generator) projCode(pj *proj) string {
 	if transmitRange != "" {
 		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
+	pj.fusedIn = pj.fusedIn && transmitRange != ""
 	for _, f := range pj.fills {
 		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
 	}
@@ -364,6 +365,7 @@ func (pj *%s) syncPreW() {
 	if transmitRange != "" {
 		w("// transmitRange computes the input of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
 	}
+
 	if learn != "" {
 		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
 	}
