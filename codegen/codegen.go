@@ -65,6 +65,7 @@ type generator struct {
 	funcList []*ufunc
 	netNames *namer
 	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
+	fused    bool              // the step is fused (fuse.go)
 	data     map[string][]byte // files embedded in the package (data.go)
 	embeds   []string          // their //go:embed variables
 }
@@ -182,6 +183,7 @@ type ntype struct {
 	randField map[*ir.RandomVar]string
 	gopField  map[*ir.GlobalOp]string
 	pops      []*pop
+	ranged    bool // its update loops over neurons (updateRange)
 }
 
 // pop is a population.
@@ -210,9 +212,12 @@ type proj struct {
 	// of a projection is printed once per storage when they differ).
 	byPre     map[*ir.Var]string
 	compact   bool
-	rateRings []string // pre variables read through a RateRing (rate delays)
+	preMajor  bool        // the per-presynaptic printing sums the psp presynaptic-major (preMajorSum)
+	preKern   *simdKernel // vector kernel of the per-presynaptic equations (nil: none)
+	rateRings []string    // pre variables read through a RateRing (rate delays)
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
+	fusedIn   bool     // delivers in the fused step (transmitRange)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic

@@ -341,12 +341,15 @@ func (c *exprPrinter) call(x *ir.Call) printedExpr {
 	if bi.Bool {
 		typ = tBool
 	}
-	if bi.Math != "" {
-		g.use("math")
+	if bi.Math != "" || bi.Runtime != "" {
 		for i := range args {
 			args[i] = g.arg(args[i])
 		}
-		call := "math." + bi.Math + "(" + strings.Join(args, ", ") + ")"
+		call := "annrt." + bi.Runtime + "(" + strings.Join(args, ", ") + ")"
+		if bi.Math != "" {
+			g.use("math")
+			call = "math." + bi.Math + "(" + strings.Join(args, ", ") + ")"
+		}
 		if bi.Bool {
 			return atom(call, tBool)
 		}

@@ -49,6 +49,7 @@ type view struct {
 	Learns        bool        // some projection has synapse equations or post_spike code
 	Structural    bool        // some projection prunes or creates synapses
 	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync
+	Fused         string      // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
 	Code          []string
@@ -60,8 +61,12 @@ type popView struct {
 	Field, Type, Name string
 	Index             int
 	Geometry          string
-	InitParams        string
-	InitVars          string
+	Params, Vars      []overrideView // the model's values of parameters and variables
+	SpikeSource       bool
+	SpikeTimes        [][]string // a spike source's times (ms literals), one list per neuron
+	Timed             *timedView // a timed array's rates
+	RateSteps         int        // steps of the firing_rate_window (0: none)
+	RateMs            string
 	Stop              string
 	Sums, Draw        bool
 	GlobalOps         bool
@@ -73,8 +78,9 @@ type projView struct {
 	Field, Type, Name string
 	Index             int
 	Build             string
-	InitParams        string
-	InitVars          string
+	Params, Vars      []overrideView
+	StructInit        string // statements starting structural plasticity's schedule, after Vars
+	SyncIn            bool   // per-presynaptic variables are copied in after Vars (syncIn)
 	Draw              bool
 	Learn, PostSpike  bool
 	Frozen            bool // the synapse equations run (except w's) while learning is disabled
@@ -87,6 +93,34 @@ type projView struct {
 // monView is a monitor: network.go.tmpl creates it (newMon<Field>) and
 // records its variables in the step, the early ones after the projections
 // transmitted (sums and conductances), the others at its end.
+// overrideView sets a variable of an object (Recv: "p" or "pj") to the
+// value the model gives it, drawn from stream RNG ("r" for parameters, "rv"
+// for variables) when a distribution.
+type overrideView struct {
+	Recv, Field  string
+	Global, Bool bool
+	Value        valueView
+	RNG          string
+	What         string // "population P" or "projection pj", for the error
+	Var          string
+}
+
+// valueView is an annrt.Value: a number (Num), a list (List) or a
+// distribution (Dist with Args), as Go float literals.
+type valueView struct {
+	Num  string
+	List []string
+	Dist string
+	Args []string
+	Kind string // "num", "list" or "dist"
+}
+
+// timedView is a timed array's rows of rates, schedule and period (ms).
+type timedView struct {
+	Rows             [][]string
+	Schedule, Period string
+}
+
 type monView struct {
 	Field, Name  string
 	Target       string // as the results name it: the population, view or projection
@@ -161,6 +195,26 @@ func (g *generator) floatLit64(x float64) string {
 	return s
 }
 
+// valueOf describes an ir.Value for the templates.
+func (g *generator) valueOf(v ir.Value) valueView {
+	switch v.Kind {
+	case ir.ListValue:
+		return valueView{Kind: "list", List: g.floatLits(v.List)}
+	case ir.DistValue:
+		return valueView{Kind: "dist", Dist: v.Dist, Args: g.floatLits(v.Args)}
+	}
+	return valueView{Kind: "num", Num: g.floatLit64(v.Num)}
+}
+
+// floatLits prints float64 constants.
+func (g *generator) floatLits(xs []float64) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = g.floatLit64(x)
+	}
+	return out
+}
+
 // valueLit prints an ir.Value as an annrt.Value expression.
 func (g *generator) valueLit(v ir.Value) string {
 	switch v.Kind {
@@ -197,12 +251,17 @@ func (g *generator) buildView() *view {
 	for _, c := range m.Constants {
 		v.Consts = append(v.Consts, constView{Field: g.consts[c], Name: c.Name, Value: g.floatLit64(c.Value)})
 	}
+	g.fuse()
 	// Neuron types and projections first: their bodies decide helper arrays.
 	for _, nt := range g.ntypes {
 		v.Code = append(v.Code, g.neuronCode(nt))
 	}
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projCode(pj))
+	}
+	if g.fused {
+		v.Fused = strings.TrimRight(g.fusedStep(), "\n")
+		v.Code = append(v.Code, g.fusedCode())
 	}
 	var acc accessCases
 	for _, p := range g.pops {
@@ -309,61 +368,44 @@ func (g *generator) popView(p *pop) popView {
 			pv.RingProjs = append(pv.RingProjs, pj.field)
 		}
 	}
-	var ip, iv strings.Builder
 	for _, o := range p.p.Override {
-		b, rng := &iv, "&rv"
-		if o.Var.IsParam {
-			b, rng = &ip, "&r"
-		}
 		f := nt.field[o.Var]
 		if f == "" {
 			g.fail("population %s: override of unknown variable %s", p.p.Name, o.Var.Name)
 		}
-		fmt.Fprintf(b, "if err := %s; err != nil {\nreturn fmt.Errorf(\"population %s: %s: %%w\", err)\n}\n",
-			g.setCall("p."+f, o.Var, g.valueLit(o.Value), rng), p.p.Name, o.Var.Name)
+		ov := overrideView{Recv: "p", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool,
+			Value: g.valueOf(o.Value), RNG: "rv", What: "population " + p.p.Name, Var: o.Var.Name}
+		if o.Var.IsParam {
+			ov.RNG = "r"
+			pv.Params = append(pv.Params, ov)
+		} else {
+			pv.Vars = append(pv.Vars, ov)
+		}
 	}
-	pv.InitParams, pv.InitVars = ip.String(), iv.String()
 	switch p.p.Input {
 	case ir.SpikeSourceInput:
-		var lists []string
+		pv.SpikeSource = true
 		for _, ts := range p.p.SpikeTimes {
-			lists = append(lists, g.floatsLit(ts))
+			pv.SpikeTimes = append(pv.SpikeTimes, g.floatLits(ts))
 		}
-		pv.InitParams += fmt.Sprintf("if err := p.SetSpikeTimes([][]float64{%s}); err != nil {\nreturn err\n}\n", strings.Join(lists, ", "))
 	case ir.TimedArrayInput:
 		ta := p.p.Timed
 		if ta == nil {
 			g.fail("timed array %s has no buffer", p.p.Name)
 		}
-		var rows []string
+		pv.Timed = &timedView{Schedule: g.floatLit64(float64(ta.ScheduleSteps) * g.m.Dt), Period: g.floatLit64(float64(ta.PeriodSteps) * g.m.Dt)}
 		for _, r := range ta.Rates {
-			rows = append(rows, g.floatsLit(r))
+			pv.Timed.Rows = append(pv.Timed.Rows, g.floatLits(r))
 		}
-		pv.InitParams += fmt.Sprintf("if err := p.SetTimedArray([][]float64{%s}, %s, %s); err != nil {\nreturn err\n}\n",
-			strings.Join(rows, ", "), g.floatLit64(float64(ta.ScheduleSteps)*g.m.Dt), g.floatLit64(float64(ta.PeriodSteps)*g.m.Dt))
 	}
 	if p.p.Stop != nil {
 		pv.Stop = g.stopCode(p)
 	}
 	if p.p.RateWindowSteps > 0 {
 		pv.RateField = nt.field[nt.byName["r"]]
-		pv.InitVars += fmt.Sprintf("if p.frWin == nil {\np.frWin = annrt.NewRateWindow(p.Size, %d, %s)\n}\np.frWin.Reset()\n",
-			p.p.RateWindowSteps, g.floatLit64(p.p.RateWindowMs))
+		pv.RateSteps, pv.RateMs = p.p.RateWindowSteps, g.floatLit64(p.p.RateWindowMs)
 	}
 	return pv
-}
-
-// setCall prints the call storing value into field f of variable vr.
-func (g *generator) setCall(f string, vr *ir.Var, value, rng string) string {
-	switch {
-	case vr.Loc == ir.Global && vr.Type == ir.Bool:
-		return fmt.Sprintf("setGlobalBool(&%s, %s, %s)", f, value, rng)
-	case vr.Loc == ir.Global:
-		return fmt.Sprintf("setGlobal(&%s, %s, %s)", f, value, rng)
-	case vr.Type == ir.Bool:
-		return fmt.Sprintf("setLocalBool(%s, %s, %s)", f, value, rng)
-	}
-	return fmt.Sprintf("setLocal(%s, %s, %s)", f, value, rng)
 }
 
 func (g *generator) projView(pj *proj) projView {
@@ -378,27 +420,25 @@ func (g *generator) projView(pj *proj) projView {
 		Rings:     len(pj.rateRings) > 0,
 		Build:     g.buildCode(pj),
 	}
-	var ip, iv strings.Builder
 	for _, o := range pj.p.Override {
 		if o.Var.Name == "w" {
 			g.fail("projection %s: set weights in the connector", pj.p.Name)
-		}
-		b, rng := &iv, "&rv"
-		if o.Var.IsParam {
-			b, rng = &ip, "&r"
 		}
 		f := pj.fld[o.Var]
 		if f == "" {
 			g.fail("projection %s: override of unknown variable %s", pj.p.Name, o.Var.Name)
 		}
-		fmt.Fprintf(b, "if err := %s; err != nil {\nreturn fmt.Errorf(\"projection %s: %s: %%w\", err)\n}\n",
-			g.setCall("pj."+f, o.Var, g.valueLit(o.Value), rng), pj.p.Name, o.Var.Name)
+		ov := overrideView{Recv: "pj", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool,
+			Value: g.valueOf(o.Value), RNG: "rv", What: "projection " + pj.p.Name, Var: o.Var.Name}
+		if o.Var.IsParam {
+			ov.RNG = "r"
+			pv.Params = append(pv.Params, ov)
+		} else {
+			pv.Vars = append(pv.Vars, ov)
+		}
 	}
-	iv.WriteString(g.structInit(pj))
-	if len(pj.byPre) > 0 {
-		iv.WriteString("pj.syncIn()\n")
-	}
-	pv.InitParams, pv.InitVars = ip.String(), iv.String()
+	pv.StructInit = strings.TrimRight(g.structInit(pj), "\n")
+	pv.SyncIn = len(pj.byPre) > 0
 	return pv
 }
 

@@ -105,6 +105,11 @@ func (g *generator) projCode(pj *proj) string {
 		w("expanded bool // %s held per synapse (after a write that differs within a presynaptic neuron, or ANNC_PERPRE=off)\n", perPreNames(pj))
 		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
 	}
+	if pj.preMajor {
+		w("preW []float64 // W in the order of C.PreIdx (syncPreW)\nprePost []int32 // C.Post in the same order\n")
+		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse or when a row's presynaptic ranks do not ascend\n")
+		w("acc []float64 // the weighted sums being accumulated, per postsynaptic neuron\n")
+	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
 	if p.DecodeSteps > 0 {
 		w("dec *annrt.Decoder // the decoded spikes of the last steps (nil until the first step)\n")
@@ -119,6 +124,10 @@ func (g *generator) projCode(pj *proj) string {
 		} else {
 			w("%s []%s\n", pj.randField[r], g.ft)
 		}
+	}
+	if k := pj.preKern; k != nil {
+		w("simdPrePtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel of the per-presynaptic equations, per chunk\n", k.nptrs)
+		w("simdPreInv [annrt.MaxChunks][%d]float64 // its loop invariants, four copies each, per chunk\n", 4*k.ninv)
 	}
 	kern := g.kernel("simd" + pj.goName)
 	if kern != nil {
@@ -156,6 +165,7 @@ func (g *generator) projCode(pj *proj) string {
 	if transmitRange != "" {
 		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
+	pj.fusedIn = pj.fusedIn && transmitRange != ""
 	for _, f := range pj.fills {
 		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
 	}
@@ -163,6 +173,9 @@ func (g *generator) projCode(pj *proj) string {
 	w("}\n\n")
 	if kern != nil {
 		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
+	}
+	if k := pj.preKern; k != nil {
+		w("// %s is the AVX2 kernel of the equations %s computes per presynaptic neuron (nil: scalar loop).\nvar %s func(%s)\n\n", k.fn, pj.goName, k.fn, k.sig)
 	}
 	if g.f32 && len(pj.rateRings) > 0 {
 		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
@@ -218,6 +231,9 @@ func (pj *%s) SyncWeights() {
 	}
 	for _, v := range pj.p.PerPre {
 		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
+	}
+	if pj.preMajor {
+		w("pj.preW, pj.prePost, pj.acc = make([]float64, ns), make([]int32, ns), make([]float64, pj.C.NPost)\n")
 	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
@@ -290,7 +306,27 @@ func (pj *%[1]s) syncIn() {
 			}
 			w("annrt.CollectPre(pj.%s, pj.%s, pj.C.Pre)", pj.byPre[v], pj.fld[v])
 		}
-		w(")\n}\n\n")
+		w(")\n")
+		if pj.preMajor {
+			w("if !pj.expanded {\npj.syncPreW()\n}\n")
+		}
+		w("}\n\n")
+		if pj.preMajor {
+			w(`// syncPreW copies W and the post ranks into the presynaptic-major order
+// of the weighted sums (preMajorSum), at the start of every run: the
+// connectivity, the delays and the weights may have changed since.
+func (pj *%s) syncPreW() {
+	c := pj.C
+	annrt.Gather(pj.preW, pj.W, c.PreIdx, c.Workers)
+	annrt.Gather(pj.prePost, c.Post, c.PreIdx, c.Workers)
+	pj.rowRun, pj.runOff, pj.runJ = nil, nil, nil
+	if annrt.RowsAscend(c.PostPtr, c.Pre) {
+		pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(c.PrePtr, pj.prePost, 8)
+	}
+}
+
+`, pj.goName)
+		}
 	}
 	if len(pj.rateRings) > 0 {
 		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
@@ -329,6 +365,7 @@ func (pj *%[1]s) syncIn() {
 	if transmitRange != "" {
 		w("// transmitRange computes the input of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
 	}
+
 	if learn != "" {
 		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
 	}
@@ -471,6 +508,7 @@ func (g *generator) rateTransmitCode(pj *proj) (transmit, transmitRange string) 
 		r.WriteString(code)
 		r.WriteString("return\n}\n")
 	}
+	r.WriteString(g.preMajorSum(pj, dsts))
 	code, fill, fillCost := g.rateLoop(pj, sumF, nil, false)
 	r.WriteString(code)
 	if fill != "" {
@@ -827,9 +865,20 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		pc.preInline = true
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
+		// Four ranks at a time by a vector kernel, the rest in Go.
+		var vec strings.Builder
+		start := "lo"
+		if k, kc := g.simdPreLoop(pj, pj.low.LearnPre); k != nil {
+			pj.preKern = k
+			start = "i0"
+			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\n", k.fn)
+			vec.WriteString(g.bindKernelPre(pc, kc))
+			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^3\n}\n", k.fn)
+		}
 		fill.WriteString("{\n")
 		pc.outer.write(&fill)
-		fill.WriteString("for pi := lo; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
+		fill.WriteString(vec.String())
+		fill.WriteString("for pi := " + start + "; pi < hi; pi++ {\n" + body.String() + "}\n}\n")
 		b.WriteString("{\nc := pj.C\n")
 		perPreIR, _ := ir.SplitPerPre(st.LocalUpdate, pj.p.PerPre)
 		b.WriteString(g.fillSplit(pj, "learnPre", fill.String(), loopCost(perPreIR)))
@@ -1338,4 +1387,131 @@ func perPreNames(pj *proj) string {
 		names = append(names, v.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// preMajorPsp returns E when the psp is w * E (or E * w) with E a value of
+// the presynaptic neuron in the per-presynaptic printing of a rate-coded
+// projection whose weights no equation changes: its weighted sums can then
+// be accumulated presynaptic neuron by presynaptic neuron (preMajorSum).
+func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
+	st := pj.st
+	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
+		return nil, false
+	}
+	if op := st.Operation; op != "" && op != "sum" {
+		return nil, false
+	}
+	for v := range writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike, st.PostSpike) {
+		if v.Name == "w" {
+			return nil, false
+		}
+	}
+	b, ok := pj.low.Rate.Value.(*ir.Binary)
+	if !ok || b.Op != "*" {
+		return nil, false
+	}
+	isW := func(e ir.Expr) bool {
+		r, ok := e.(*ir.VarRef)
+		return ok && r.Side == ir.Self && r.Name == "w"
+	}
+	e := b.Y
+	switch {
+	case isW(b.X):
+	case isW(b.Y):
+		e = b.X
+	default:
+		return nil, false
+	}
+	// E reads presynaptic values, values stored per presynaptic neuron and
+	// invariants only.
+	pre := false
+	walk(e, func(x ir.Expr) {
+		switch r := x.(type) {
+		case *ir.VarRef:
+			switch {
+			case r.Side == ir.Pre:
+				pre = true
+			case r.Side == ir.Self && r.Var != nil && pj.byPre[r.Var] != "":
+				pre = true
+			case r.Side == ir.Self && r.Var != nil && r.Var.Loc == ir.Global:
+			default:
+				ok = false
+			}
+		case *lower.Use:
+			if r.Slot != nil && r.Slot.Place == lower.PerRow {
+				ok = false
+			}
+			pre = pre || (r.Slot != nil && r.Slot.Place == lower.PerPre)
+		case *ir.Special:
+			ok = ok && (r.Name == "t" || r.Name == "dt")
+		case *ir.SumRef:
+			ok = ok && r.Side == ir.Pre
+		case *ir.RandRef:
+			ok = ok && r.R.Loc == ir.Global
+		case *ir.Temp, *ir.TargetRef:
+			ok = false
+		}
+	})
+	return e, ok && pre
+}
+
+// preMajorSum prints the accumulation of the weighted sums of the
+// postsynaptic neurons [lo, hi) from the presynaptic-major copies of the
+// weights (preW, runs of consecutive postsynaptic ranks): for each
+// presynaptic neuron i in ascending order, acc[j] += w * E(i) over its
+// synapses, then sum[j] += acc[j] for the neurons that have synapses. When
+// every row of the post-major connectivity lists its presynaptic ranks in
+// ascending order (syncPreW checks it), each acc[j] adds the same products
+// in the same order as the post-major loop: the same bits, with whole runs
+// of weights added to contiguous slices (mulAddTo).
+func (g *generator) preMajorSum(pj *proj, dsts []string) string {
+	e, ok := g.preMajorPsp(pj)
+	if !ok {
+		return ""
+	}
+	pj.preMajor = true
+	c := g.newCtx(mSynLocal)
+	c.pj = pj
+	var fill strings.Builder // the arrays of per-presynaptic slots are filled for the post-major loop
+	c.preFill = &fill
+	val := c.expr(e).float()
+	var b strings.Builder
+	b.WriteString("if pj.runJ != nil {\n")
+	c.outer.write(&b)
+	b.WriteString(`acc := pj.acc
+clear(acc[lo:hi])
+pw, rowRun, runOff, runJ := pj.preW, pj.rowRun, pj.runOff, pj.runJ
+whole := lo == 0 && hi >= c.NPost
+for pi := 0; pi < c.NPre; pi++ {
+`)
+	fmt.Fprintf(&b, "e := %s\n", val.s)
+	b.WriteString(`for r := rowRun[pi]; r < rowRun[pi+1]; r++ {
+src := pw[runOff[r]:runOff[r+1]]
+j0 := int(runJ[r])
+if !whole {
+if j0 >= hi || j0+len(src) <= lo {
+continue
+}
+if j0 < lo {
+src = src[lo-j0:]
+j0 = lo
+}
+if j0+len(src) > hi {
+src = src[:hi-j0]
+}
+}
+mulAddTo(acc[j0:], src, e)
+}
+}
+ptr := c.PostPtr
+`)
+	for i, d := range dsts {
+		fmt.Fprintf(&b, "sum%d := pj.post.%s\n", i, d)
+	}
+	b.WriteString("for j := lo; j < hi; j++ {\nif ptr[j+1] > ptr[j] {\n")
+	for i := range dsts {
+		fmt.Fprintf(&b, "sum%d[j] += acc[j]\n", i)
+	}
+	b.WriteString("}\n}\nreturn\n}\n")
+	return b.String()
 }

@@ -14,10 +14,12 @@ import (
 // The per-neuron loop of a float64 neuron type whose equations are plain
 // arithmetic (+ - * /, small integer powers, negation, conditionals) is also
 // compiled to a Go assembly function that updates four neurons per
-// instruction. It compiles the same lowered loop (package lower) the scalar
-// loop prints: the same operations on the same operands (slots, values read
-// in place, arrays) in the same order, with no fused multiply-add and no
-// reassociation, so both give bit-identical results; the scalar loop
+// instruction; exp included, which the scalar loop computes with
+// runtime.Exp and the kernel with the runtime's expPD, its four-lane twin.
+// It compiles the same lowered loop (package lower) the scalar loop prints:
+// the same operations on the same operands (slots, values read in place,
+// arrays) in the same order, with no fused multiply-add (but those of
+// runtime.Exp) and no reassociation, so both give bit-identical results; the scalar loop
 // handles the last N mod 4 neurons, machines without AVX2, other
 // architectures, and ANNC_SIMD=off.
 //
@@ -100,6 +102,89 @@ type vecCompiler struct {
 	pinInv         map[int]int // invariants kept in registers for the whole kernel
 	pinArr         map[int]bool
 	arrReg         map[int]int // pinned arrays loaded in this iteration
+	expFn          string      // the runtime's expPD as the assembly names it ("": no exp)
+	// spill stores each variable at its last assignment, freeing its
+	// register, instead of at the end of the iteration (loops whose
+	// variables would not fit in the registers otherwise).
+	spill bool
+	// byPre compiles the loop over presynaptic ranks of the variables a
+	// projection stores per presynaptic neuron (SI = DI = the rank): they
+	// live in their per-presynaptic arrays, and a per-presynaptic slot is
+	// computed in place, as the scalar loop prints it (preInline).
+	byPre bool
+}
+
+// Kernels that call exp keep Y0 for the runtime's expPD (simd_amd64.s),
+// which takes its argument and returns its result there and preserves the
+// other registers.
+const expReg = 0
+
+// reserveExp keeps Y0 free for calls of expPD when stmts or extra call exp
+// (runtime: the import path of the generated network's runtime).
+func (s *vecCompiler) reserveExp(runtime string, stmts []ir.Stmt, extra ...ir.Expr) {
+	found := false
+	look := func(e ir.Expr) {
+		walk(e, func(x ir.Expr) {
+			if c, ok := x.(*ir.Call); ok && c.Fun == "exp" {
+				found = true
+			}
+			if u, ok := x.(*lower.Use); ok && u.Slot != nil && s.byPre && u.Slot.Place == lower.PerPre {
+				walk(u.Slot.Value, func(y ir.Expr) {
+					if c, ok := y.(*ir.Call); ok && c.Fun == "exp" {
+						found = true
+					}
+				})
+			}
+		})
+	}
+	for _, st := range stmts {
+		if a, ok := st.(*ir.Assign); ok {
+			look(a.Value)
+		}
+	}
+	for _, e := range extra {
+		look(e)
+	}
+	if found {
+		s.busy[expReg] = true
+		// The runtime's symbol, as Go assembly spells a package path.
+		s.expFn = strings.ReplaceAll(runtime, "/", "\u2215") + "\u00b7expPD(SB)"
+	}
+}
+
+// rawLeaves wraps the invariant leaves of an expression of the IR (a slot's
+// value) as operands read in place, for the kernel to compile it as the
+// scalar loop prints it.
+func (s *vecCompiler) rawLeaves(e ir.Expr) ir.Expr {
+	switch x := e.(type) {
+	case *ir.Binary:
+		return &ir.Binary{Op: x.Op, X: s.rawLeaves(x.X), Y: s.rawLeaves(x.Y)}
+	case *ir.Unary:
+		return &ir.Unary{Op: x.Op, X: s.rawLeaves(x.X)}
+	case *ir.Call:
+		args := make([]ir.Expr, len(x.Args))
+		for i, a := range x.Args {
+			args[i] = s.rawLeaves(a)
+		}
+		return &ir.Call{Fun: x.Fun, Args: args}
+	case *ir.Cond:
+		return &ir.Cond{C: s.rawLeaves(x.C), A: s.rawLeaves(x.A), B: s.rawLeaves(x.B)}
+	case *ir.VarRef:
+		switch {
+		case x.Side == ir.Pre:
+			if v := s.pj.pre.nt.byName[x.Name]; v != nil && v.Loc == ir.Local {
+				return x
+			}
+		case x.Side == ir.Self && x.Var != nil && x.Var.Loc == ir.Local:
+			return x
+		}
+	case *ir.Temp, *ir.RandRef:
+		return e
+	}
+	if lower.Leaf(e) {
+		return &lower.Use{Expr: e}
+	}
+	return e
 }
 
 const maskReg = 15 // Y15: all ones in the lanes of refractory neurons
@@ -265,6 +350,8 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 				s.fail("boolean invariant")
 			}
 			return s.inv(x)
+		case x.Slot.Place == lower.PerPre && s.byPre:
+			return s.expr(s.rawLeaves(x.Slot.Value))
 		case x.Slot.Place == lower.PerPre && s.pj != nil:
 			return s.oldAt(vecArray{"prearr." + x.Slot.Name, "ph_" + x.Slot.Name, "pj." + x.Slot.Name}, "DI")
 		}
@@ -362,6 +449,18 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			return s.op("VMULPD", true, s.expr(x.X), s.expr(x.Y))
 		}
 		s.fail("operator %s in a float expression", x.Op)
+	case *ir.Call:
+		if x.Fun != "exp" || len(x.Args) != 1 || s.expFn == "" {
+			s.fail("function %s", x.Fun)
+		}
+		// The same operations as runtime.Exp, which the scalar loop calls.
+		a := s.inReg(s.expr(x.Args[0]))
+		s.emit("VMOVAPD Y%d, Y%d", a.n, expReg)
+		s.release(a)
+		s.emit("CALL %s", s.expFn)
+		dst := s.alloc()
+		s.emit("VMOVAPD Y%d, Y%d", expReg, dst)
+		return vecOperand{kind: kReg, n: dst}
 	case *ir.Cond:
 		m := s.cond(x.C)
 		a := s.inReg(s.expr(x.A))
@@ -525,14 +624,18 @@ func (g *generator) simdLoop(nt *ntype, lp *lower.Loop, zero []*ir.Var) (*simdKe
 	if g.f32 || t.Input != ir.NotInput || lp == nil {
 		return nil, nil
 	}
-	first := g.simdTry(nt, lp, zero, nil, nil)
+	first := g.simdTry(nt, lp, zero, nil, nil, false)
+	spill := false
 	if first == nil {
-		return nil, nil
+		spill = true
+		if first = g.simdTry(nt, lp, zero, nil, nil, true); first == nil {
+			return nil, nil
+		}
 	}
 	pinInv, pinArr := choosePins(first)
 	best := first
 	if len(pinInv)+len(pinArr) > 0 {
-		if second := g.simdTry(nt, lp, zero, pinInv, pinArr); second != nil {
+		if second := g.simdTry(nt, lp, zero, pinInv, pinArr, spill); second != nil {
 			best = second
 		}
 	}
@@ -585,7 +688,7 @@ func choosePins(first *vecCompiler) (map[int]int, map[int]bool) {
 
 // simdTry compiles the loop with the given invariants and arrays kept in
 // registers; nil when it cannot.
-func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
+func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv map[int]int, pinArr map[int]bool, spill bool) (s *vecCompiler) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(simdFail); !ok {
@@ -596,10 +699,11 @@ func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv ma
 	}()
 	s = &vecCompiler{nt: nt, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
 		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
-		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
+		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, spill: spill}
 	for _, r := range pinInv {
 		s.busy[r] = true
 	}
+	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body, lp.Spike)
 	s.body(zero)
 	return s
 }
@@ -656,7 +760,16 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 	// same value in both branches.
 	divergent := map[any]bool{}
 	refVal := map[*ir.Var]vecOperand{}
-	for _, st := range s.lp.Body {
+	last := map[*ir.Var]int{}
+	for i, st := range s.lp.Body {
+		if a, ok := st.(*ir.Assign); ok {
+			if v, ok := lhsKey(a.LHS).(*ir.Var); ok {
+				last[v] = i
+			}
+		}
+	}
+	stored := map[*ir.Var]bool{}
+	for i, st := range s.lp.Body {
 		a, ok := st.(*ir.Assign)
 		if !ok {
 			s.fail("statement %T", st)
@@ -673,6 +786,10 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 			})
 		}
 		s.assign(a)
+		if v, ok := key.(*ir.Var); ok && s.spill && !refractory && last[v] == i && !zeroSet[v] {
+			s.storeEarly(v)
+			stored[v] = true
+		}
 		if refractory {
 			if a.UnlessRefractory {
 				delete(divergent, key)
@@ -703,6 +820,9 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 		}
 	}
 	for _, v := range stores {
+		if stored[v] {
+			continue
+		}
 		mem := s.array(s.neuronArray(v))
 		if zeroSet[v] {
 			r := s.alloc()
@@ -794,6 +914,33 @@ func (s *vecCompiler) neuronArray(v *ir.Var) vecArray {
 	return vecArray{"s." + f, "s_" + f, "p." + f + "[:N]"}
 }
 
+// storeEarly stores the final value of v of this iteration and frees its
+// register unless a temporary or another variable holds the same value;
+// later reads load it from the array (not from a register pinned with the
+// old values).
+func (s *vecCompiler) storeEarly(v *ir.Var) {
+	mem := s.array(s.neuronArray(v))
+	r := s.inReg(s.cur[v])
+	s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+	keep := false
+	for _, t := range s.temps {
+		keep = keep || (t.kind == kReg && t.n == r.n)
+	}
+	for w, c := range s.cur {
+		keep = keep || (w != v && c.kind == kReg && c.n == r.n)
+	}
+	for _, p := range s.pinInv {
+		keep = keep || p == r.n
+	}
+	for _, p := range s.arrReg {
+		keep = keep || p == r.n
+	}
+	if !keep {
+		s.busy[r.n] = false
+	}
+	s.cur[v] = mem
+}
+
 // synArray is the array of a per-synapse variable (field f).
 func synArray(f string) vecArray { return vecArray{"s." + f, "s_" + f, "pj." + f} }
 
@@ -872,7 +1019,7 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 	var gs, as strings.Builder
 	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\nsimdMulAdd = annrt.MulAddAVX2\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}
@@ -909,6 +1056,9 @@ func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
 			}
 			if val, ok := s.cur[v]; ok {
 				return val, true
+			}
+			if a := pj.byPre[v]; s.byPre && a != "" {
+				return s.oldAt(vecArray{"bp." + a, "bp_" + pj.fld[v], "pj." + a}, "SI"), true
 			}
 			f := pj.fld[v]
 			if v.Name == "w" {
@@ -971,6 +1121,7 @@ func (g *generator) synTry(pj *proj, lp *lower.Loop, pinInv map[int]int, pinArr 
 	for _, r := range pinInv {
 		s.busy[r] = true
 	}
+	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
 	for _, stm := range lp.Body {
 		a, ok := stm.(*ir.Assign)
 		if !ok {
@@ -1016,4 +1167,82 @@ func (s *vecCompiler) synKernel() *simdKernel {
 	a.WriteString("\tADDQ $4, SI\n\tADDQ $4, DI\n\tDECQ CX\n\tJMP loop\nnext:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n")
 	k.text = a.String()
 	return k
+}
+
+// simdPreLoop compiles the loop over presynaptic ranks of the equations of
+// the variables pj stores per presynaptic neuron (lp: proj.low.LearnPre)
+// into a synapse kernel run over one run of ranks; nil when it cannot.
+func (g *generator) simdPreLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecCompiler) {
+	if g.f32 || lp == nil || len(lp.Body) == 0 {
+		return nil, nil
+	}
+	try := func(pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(simdFail); !ok {
+					panic(r)
+				}
+				s = nil
+			}
+		}()
+		s = &vecCompiler{pj: pj, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
+			cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
+			useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, byPre: true}
+		for _, r := range pinInv {
+			s.busy[r] = true
+		}
+		s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
+		for _, stm := range lp.Body {
+			a, ok := stm.(*ir.Assign)
+			if !ok {
+				s.fail("statement")
+			}
+			s.assign(a)
+		}
+		for _, v := range s.order {
+			a := pj.byPre[v]
+			if a == "" {
+				s.fail("variable %s is not stored per presynaptic neuron", v.Name)
+			}
+			mem := s.arrayAt(vecArray{"bp." + a, "bp_" + pj.fld[v], "pj." + a}, "SI")
+			r := s.inReg(s.cur[v])
+			s.emit("VMOVUPD Y%d, %s", r.n, s.operand(mem))
+			s.release(r)
+		}
+		return s
+	}
+	first := try(nil, nil)
+	if first == nil {
+		return nil, nil
+	}
+	best := first
+	pinInv, pinArr := choosePins(first)
+	if len(pinInv)+len(pinArr) > 0 {
+		if second := try(pinInv, pinArr); second != nil {
+			best = second
+		}
+	}
+	k := best.synKernel()
+	old := k.asmFn
+	k.fn += "Pre"
+	k.asmFn = k.fn + "AVX2"
+	k.text = strings.ReplaceAll(k.text, old, k.asmFn)
+	g.kernels = append(g.kernels, k)
+	return k, best
+}
+
+// bindKernelPre prints the Go code that hands the per-presynaptic kernel its
+// invariants and arrays (c: the scalar loop's printer).
+func (g *generator) bindKernelPre(c *exprPrinter, s *vecCompiler) string {
+	invs, arrays := c.kernelOperands(s)
+	var b strings.Builder
+	b.WriteString("inv := &pj.simdPreInv[chunk]\n")
+	for i, e := range invs {
+		fmt.Fprintf(&b, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+	}
+	b.WriteString("ptrs := &pj.simdPrePtrs[chunk]\n")
+	for i, a := range arrays {
+		fmt.Fprintf(&b, "ptrs[%d] = &%s[0]\n", i, a)
+	}
+	return b.String()
 }

@@ -443,9 +443,10 @@ type Projection struct {
 	Index     int
 	Pre, Post View
 	Target    string // the first target listed
-	// Targets are the listed targets the post neuron reads (the others are
-	// warned about and receive nothing): g_target of a spiking post neuron,
-	// sum(target) otherwise.
+	// Targets are the listed targets the projection fills: g_target of a
+	// spiking post neuron, sum(target) otherwise (one the post neuron never
+	// reads is warned about, and filled all the same, to be recorded). Those
+	// of a projection onto an input population are left out.
 	Targets []string
 	// PspToG: the summed psp is added to g_target every step (continuous
 	// transmission of a spiking projection) instead of filling sum(target).

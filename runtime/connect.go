@@ -986,26 +986,32 @@ func Gather[T any](dst, src []T, idx []int32, workers int) {
 // RowRange returns the part [a, b) of the row post[lo:hi], whose ranks
 // ascend, holding the ranks in [from, to).
 func RowRange(post []int32, lo, hi, from, to int32) (a, b int32) {
-	a, b = lo, hi
-	for a < b { // first rank >= from
-		m := int32(uint32(a+b) >> 1)
-		if post[m] < from {
-			a = m + 1
-		} else {
-			b = m
-		}
+	a = lowerBound(post, lo, hi, from)
+	return a, lowerBound(post, a, hi, to)
+}
+
+// lowerBound returns the first x in [a, e) with post[x] >= v (post[a:e]
+// ascends), or e. The loop has a fixed number of iterations for a given
+// length and no branch on the data, whose outcomes a processor could not
+// predict.
+func lowerBound(post []int32, a, e, v int32) int32 {
+	n := e - a
+	if n <= 0 {
+		return a
 	}
-	lo2 := a
-	b = hi
-	for a < b { // first rank >= to
-		m := int32(uint32(a+b) >> 1)
-		if post[m] < to {
-			a = m + 1
-		} else {
-			b = m
+	row := post[a:e]
+	base := int32(0)
+	for n > 1 {
+		half := n >> 1
+		if row[base+half] < v {
+			base += half
 		}
+		n -= half
 	}
-	return lo2, a
+	if row[base] < v {
+		base++
+	}
+	return a + base
 }
 
 // InRange reports whether every index is in [0, n).

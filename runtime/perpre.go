@@ -46,3 +46,18 @@ func sameBits[F float32 | float64](a, b F) bool {
 	}
 	return a != 0 || 1/a == 1/b
 }
+
+// RowsAscend reports whether every row of a post-major connectivity lists
+// its presynaptic ranks in ascending order (repeats allowed): a weighted sum
+// accumulated presynaptic neuron by presynaptic neuron then adds its terms
+// in the order of the row.
+func RowsAscend(postPtr, pre []int32) bool {
+	for j := 0; j+1 < len(postPtr); j++ {
+		for s := postPtr[j] + 1; s < postPtr[j+1]; s++ {
+			if pre[s] < pre[s-1] {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,8 +1,8 @@
 package runtime
 
-// HasAVX2 reports whether AVX2 can be used: the processor has it (CPUID) and
-// the operating system saves the YMM registers (XCR0). Generated networks
-// install their AVX2 kernels only then.
+// HasAVX2 reports whether AVX2 can be used: the processor has it and FMA
+// (CPUID) and the operating system saves the YMM registers (XCR0).
+// Generated networks install their AVX2 kernels only then.
 func HasAVX2() bool {
 	maxID, _, _, _ := cpuid(0, 0)
 	if maxID < 7 {
@@ -13,6 +13,9 @@ func HasAVX2() bool {
 		return false
 	}
 	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state
+		return false
+	}
+	if c1&(1<<12) == 0 { // FMA, which the kernels calling expPD use
 		return false
 	}
 	_, b7, _, _ := cpuid(7, 0)
@@ -28,6 +31,12 @@ func xgetbv() (eax, edx uint32)
 //go:noescape
 func AddToAVX2(dst, src *float64, n int)
 
+// MulAddAVX2 does dst[x] = dst[x] + src[x]*e for x < n (AVX2; a product
+// then a sum, each rounded, as the scalar loop).
+//
+//go:noescape
+func MulAddAVX2(dst, src *float64, e float64, n int)
+
 // ScatterAdd does dst[idx[x]] = dst[idx[x]] + src[x] for x < n, in order,
 // so repeated indices add up exactly as the scalar loop does (SSE2).
 //
@@ -39,3 +48,13 @@ func ScatterAdd(dst *float64, idx *int32, src *float64, n int)
 //
 //go:noescape
 func ScatterAddConst(dst *float64, idx *int32, w float64, n int)
+
+// expPD computes Exp of each lane of Y0 into Y0, preserving every other
+// register (simd_amd64.s). Generated vector kernels CALL it; it is not
+// callable from Go.
+func expPD()
+
+// expPD4 runs expPD on four values (for the tests).
+//
+//go:noescape
+func expPD4(dst, src *[4]float64)

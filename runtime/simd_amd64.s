@@ -138,3 +138,147 @@ tail:
 done:
 	VZEROUPPER
 	RET
+
+// func MulAddAVX2(dst, src *float64, e float64, n int): dst[x] = dst[x] + src[x]*e.
+TEXT ·MulAddAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	VBROADCASTSD e+16(FP), Y2
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+mloop8:
+	CMPQ AX, DX
+	JGE mtail
+	VMULPD (SI)(AX*8), Y2, Y0
+	VMULPD 32(SI)(AX*8), Y2, Y1
+	VADDPD (DI)(AX*8), Y0, Y0
+	VADDPD 32(DI)(AX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP mloop8
+mtail:
+	CMPQ AX, CX
+	JGE mdone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD X2, X0, X0
+	VADDSD (DI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP mtail
+mdone:
+	VZEROUPPER
+	RET
+
+// expPD: Y0 = Exp(Y0) in each of the four lanes, with exactly the
+// operations of Exp (exp.go), so the same bits. The generated vector
+// kernels CALL it with the argument in Y0; it preserves every other
+// register. Constants: expK.
+TEXT ·expPD(SB), NOSPLIT, $160-0
+	VMOVUPD Y1, 0(SP)
+	VMOVUPD Y2, 32(SP)
+	VMOVUPD Y3, 64(SP)
+	VMOVUPD Y4, 96(SP)
+	VMOVUPD Y5, 128(SP)
+	// x = min(x, 710), then max(x, -746); a NaN stays (the second source).
+	VBROADCASTSD expK<>+0(SB), Y1
+	VMINPD Y0, Y1, Y0
+	VBROADCASTSD expK<>+8(SB), Y1
+	VMAXPD Y0, Y1, Y0
+	// t = x*log2e + shift; k = t - shift
+	VBROADCASTSD expK<>+16(SB), Y1
+	VMULPD Y1, Y0, Y1
+	VBROADCASTSD expK<>+24(SB), Y2
+	VADDPD Y2, Y1, Y1
+	VSUBPD Y2, Y1, Y3
+	// r = fma(-k, ln2hi, x); r = fma(-k, ln2lo, r)
+	VBROADCASTSD expK<>+32(SB), Y4
+	VFNMADD231PD Y4, Y3, Y0
+	VBROADCASTSD expK<>+40(SB), Y4
+	VFNMADD231PD Y4, Y3, Y0
+	// p = 1/13!; p = fma(p, r, c) for c = 1/12!, ..., 1/0!
+	VBROADCASTSD expK<>+64(SB), Y1
+	VBROADCASTSD expK<>+72(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+80(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+88(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+96(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+104(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+112(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+120(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+128(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+136(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+144(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+152(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+160(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	VBROADCASTSD expK<>+168(SB), Y4
+	VFMADD213PD Y4, Y0, Y1
+	// t1 = k*0.5 + shift; k1 = t1 - shift; t2 = (k - k1) + shift
+	VBROADCASTSD expK<>+48(SB), Y4
+	VMULPD Y4, Y3, Y4
+	VADDPD Y2, Y4, Y4
+	VSUBPD Y2, Y4, Y5
+	VSUBPD Y5, Y3, Y5
+	VADDPD Y2, Y5, Y5
+	// 2^k1 and 2^k2: (bits(t) - (bits(shift) - 1023)) << 52
+	VPBROADCASTQ expK<>+56(SB), Y2
+	VPSUBQ Y2, Y4, Y4
+	VPSLLQ $52, Y4, Y4
+	VPSUBQ Y2, Y5, Y5
+	VPSLLQ $52, Y5, Y5
+	// p * 2^k1 * 2^k2
+	VMULPD Y4, Y1, Y1
+	VMULPD Y5, Y1, Y0
+	VMOVUPD 0(SP), Y1
+	VMOVUPD 32(SP), Y2
+	VMOVUPD 64(SP), Y3
+	VMOVUPD 96(SP), Y4
+	VMOVUPD 128(SP), Y5
+	RET
+
+// func expPD4(dst, src *[4]float64): the test's entry to expPD.
+TEXT ·expPD4(SB), NOSPLIT, $0-16
+	MOVQ src+8(FP), AX
+	VMOVUPD (AX), Y0
+	CALL ·expPD(SB)
+	MOVQ dst+0(FP), AX
+	VMOVUPD Y0, (AX)
+	VZEROUPPER
+	RET
+
+DATA expK<>+0(SB)/8, $0x4086300000000000 // hi
+DATA expK<>+8(SB)/8, $0xc087500000000000 // lo
+DATA expK<>+16(SB)/8, $0x3ff71547652b82fe // log2e
+DATA expK<>+24(SB)/8, $0x4338000000000000 // shift
+DATA expK<>+32(SB)/8, $0x3fe62e42fee00000 // ln2hi
+DATA expK<>+40(SB)/8, $0x3dea39ef35793c76 // ln2lo
+DATA expK<>+48(SB)/8, $0x3fe0000000000000 // half
+DATA expK<>+56(SB)/8, $0x4337fffffffffc01 // the bits of shift, less the exponent bias 1023
+DATA expK<>+64(SB)/8, $0x3de6124613a86d09 // 1/13!
+DATA expK<>+72(SB)/8, $0x3e21eed8eff8d898 // 1/12!
+DATA expK<>+80(SB)/8, $0x3e5ae64567f544e4 // 1/11!
+DATA expK<>+88(SB)/8, $0x3e927e4fb7789f5c // 1/10!
+DATA expK<>+96(SB)/8, $0x3ec71de3a556c734 // 1/9!
+DATA expK<>+104(SB)/8, $0x3efa01a01a01a01a // 1/8!
+DATA expK<>+112(SB)/8, $0x3f2a01a01a01a01a // 1/7!
+DATA expK<>+120(SB)/8, $0x3f56c16c16c16c17 // 1/6!
+DATA expK<>+128(SB)/8, $0x3f81111111111111 // 1/5!
+DATA expK<>+136(SB)/8, $0x3fa5555555555555 // 1/4!
+DATA expK<>+144(SB)/8, $0x3fc5555555555555 // 1/3!
+DATA expK<>+152(SB)/8, $0x3fe0000000000000 // 1/2!
+DATA expK<>+160(SB)/8, $0x3ff0000000000000 // 1/1!
+DATA expK<>+168(SB)/8, $0x3ff0000000000000 // 1/0!
+GLOBL expK<>(SB), RODATA|NOPTR, $176

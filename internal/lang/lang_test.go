@@ -50,11 +50,17 @@ func TestNamesUnique(t *testing.T) {
 		for _, a := range b.Aliases {
 			add("function", a)
 		}
-		if (b.Math == "") == (b.Helper == "") {
-			t.Errorf("built-in %s needs exactly one of Math and Helper", b.Name)
+		set := 0
+		for _, f := range []string{b.Math, b.Helper, b.Runtime} {
+			if f != "" {
+				set++
+			}
 		}
-		if b.Math != "" && !b.Bool && b.Eval == nil {
-			t.Errorf("built-in %s is computed by math.%s but has no Eval for constant folding", b.Name, b.Math)
+		if set != 1 {
+			t.Errorf("built-in %s needs exactly one of Math, Helper and Runtime", b.Name)
+		}
+		if (b.Math != "" || b.Runtime != "") && !b.Bool && b.Eval == nil {
+			t.Errorf("built-in %s is computed by math.%s%s but has no Eval for constant folding", b.Name, b.Math, b.Runtime)
 		}
 		if b.Arity < 1 || !ident.MatchString(b.Name) {
 			t.Errorf("built-in %s: bad name or arity %d", b.Name, b.Arity)

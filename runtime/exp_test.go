@@ -1,0 +1,153 @@
+package runtime
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// refExp is exp(x) to about 60 decimal digits, rounded to a float64:
+// exp(x/1024) by its Taylor series, squared ten times.
+func refExp(x float64) float64 {
+	const prec = 200
+	y := new(big.Float).SetPrec(prec).SetFloat64(x)
+	y.Quo(y, new(big.Float).SetPrec(prec).SetInt64(1024))
+	sum := new(big.Float).SetPrec(prec).SetInt64(1)
+	term := new(big.Float).SetPrec(prec).SetInt64(1)
+	for n := int64(1); n < 40; n++ {
+		term.Mul(term, y)
+		term.Quo(term, new(big.Float).SetPrec(prec).SetInt64(n))
+		sum.Add(sum, term)
+	}
+	for range 10 {
+		sum.Mul(sum, sum)
+	}
+	f, _ := sum.Float64()
+	return f
+}
+
+// ulps is the distance between a and b in units in the last place.
+func ulps(a, b float64) float64 {
+	if a == b {
+		return 0
+	}
+	return math.Abs(a-b) / (math.Nextafter(math.Abs(b), math.Inf(1)) - math.Abs(b))
+}
+
+// Exp is within one unit in the last place of the exact value (and of
+// math.Exp, itself within one) from the smallest subnormal results to
+// overflow, and
+// exact where the exact value is a number: exp(0) = 1, 0 and +Inf beyond the
+// range, NaN for NaN.
+func TestExp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	worst, at := 0.0, 0.0
+	worstGo := 0.0
+	n := 40000
+	if testing.Short() {
+		n = 4000
+	}
+	for i := range n {
+		var x float64
+		switch i % 4 {
+		case 0:
+			x = -745.2 + rng.Float64()*(709.8+745.2) // the whole range
+		case 1:
+			x = (rng.Float64() - 0.5) * 20 // where models live
+		case 2:
+			x = (rng.Float64() - 0.5) * 1e-3
+		default:
+			x = -745.2 + rng.Float64()*37 // subnormal results
+		}
+		got, want := Exp(x), refExp(x)
+		if want < 0x1p-1022 { // subnormal: absolute error within one subnormal step
+			if math.Abs(got-want) > 0x1p-1074 {
+				t.Fatalf("Exp(%v) = %v, exact %v", x, got, want)
+			}
+			continue
+		}
+		if u := ulps(got, want); u > worst {
+			worst, at = u, x
+		}
+		if x < 709 { // math.Exp on amd64 overflows a little early
+			worstGo = max(worstGo, ulps(got, math.Exp(x)))
+		}
+	}
+	if worst > 1 || worstGo > 2 {
+		t.Errorf("Exp differs from the exact value by %g ulp at %v, from math.Exp by up to %g", worst, at, worstGo)
+	}
+	t.Logf("largest difference from the exact value: %g ulp (x = %v); from math.Exp: %g ulp", worst, at, worstGo)
+	for _, c := range []struct{ x, want float64 }{
+		{0, 1}, {math.Copysign(0, -1), 1}, {710, math.Inf(1)}, {1e300, math.Inf(1)}, {math.Inf(1), math.Inf(1)},
+		{-746, 0}, {-1e300, 0}, {math.Inf(-1), 0}, {709.78, refExp(709.78)}, {709.8, math.Inf(1)},
+		{-745.1332191019411, 0x1p-1074},
+	} {
+		if got := Exp(c.x); got != c.want {
+			t.Errorf("Exp(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if got := Exp(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("Exp(NaN) = %v", got)
+	}
+}
+
+// The vector exponential of the kernels (expPD) gives the bits of Exp in
+// every lane.
+func TestExpPD(t *testing.T) {
+	if !HasAVX2() {
+		t.Skip("no AVX2 and FMA")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	special := []float64{0, math.Copysign(0, -1), 710, 711, -746, -747, 709.78, -745.13, math.Inf(1), math.Inf(-1), 1e-300, -1e-300}
+	for i := range 200000 {
+		var src, dst [4]float64
+		for l := range src {
+			switch {
+			case i < len(special):
+				src[l] = special[(i+l)%len(special)]
+			case l%2 == 0:
+				src[l] = -750 + rng.Float64()*1465
+			default:
+				src[l] = (rng.Float64() - 0.5) * 40
+			}
+		}
+		expPD4(&dst, &src)
+		for l, x := range src {
+			if math.Float64bits(dst[l]) != math.Float64bits(Exp(x)) {
+				t.Fatalf("lane %d: expPD(%v) = %v, Exp %v", l, x, dst[l], Exp(x))
+			}
+		}
+	}
+	var src, dst [4]float64
+	src[2] = math.NaN()
+	expPD4(&dst, &src)
+	if !math.IsNaN(dst[2]) || dst[0] != 1 {
+		t.Errorf("expPD(0, 0, NaN, 0) = %v", dst)
+	}
+}
+
+// MulAddAVX2 rounds the product and the sum as the scalar loop does.
+func TestMulAddAVX2(t *testing.T) {
+	if !HasAVX2() {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := range 40 {
+		dst, src := make([]float64, n+1), make([]float64, n+1)
+		for x := range dst {
+			dst[x], src[x] = rng.NormFloat64(), rng.NormFloat64()*1e3
+		}
+		e := rng.NormFloat64() / 3
+		want := append([]float64(nil), dst...)
+		for x := range n {
+			want[x] = want[x] + src[x]*e
+		}
+		MulAddAVX2(&dst[0], &src[0], e, n)
+		for x := range dst {
+			if math.Float64bits(dst[x]) != math.Float64bits(want[x]) {
+				t.Fatalf("n %d: dst[%d] = %v, want %v", n, x, dst[x], want[x])
+			}
+		}
+	}
+}
