@@ -22,6 +22,7 @@ func (g *generator) neuronCode(nt *ntype) string {
 		popNames = append(popNames, p.p.Name)
 	}
 	update, updateRange, kern := g.updateCode(nt)
+	nt.ranged = updateRange != ""
 	w("// %s holds the state of a population of the %s neuron type %s (populations %s),\n", nt.goName, kind, t.Name, strings.Join(popNames, ", "))
 	w("// as one slice per per-neuron variable and one value per population-wide one.\n")
 	w("type %s struct {\n", nt.goName)
@@ -74,7 +75,7 @@ func (g *generator) neuronCode(nt *ntype) string {
 	if updateRange != "" {
 		w("updateRangeFn func(chunk, lo, hi int) // updateRange bound to the network\n")
 		if t.Spiking {
-			w("spk [annrt.MaxChunks][]int32 // spikes of chunks 1, 2, ... of the last update\n")
+			w("spk [annrt.MaxChunks][]int32 // spikes of each chunk of the last update\n")
 		}
 	}
 	w("dt float64\nstop func() bool // stop condition of the population, nil = none\n}\n\n")
@@ -138,6 +139,15 @@ func (g *generator) neuronCode(nt *ntype) string {
 	}
 	if len(t.Randoms) > 0 {
 		w("// draw draws this step's random variables.\nfunc (p *%s) draw(n *Network) {\n%s}\n\n", nt.goName, g.drawCode(nt))
+	}
+	if updateRange != "" {
+		begin, rest, _ := strings.Cut(update, updateSplitMark)
+		w("// updateBegin computes the population-wide statements of a step.\nfunc (p *%s) updateBegin(n *Network) {\n%s", nt.goName, begin)
+		w("}\n\n")
+		if t.Spiking {
+			w("// updateEnd gathers the spikes of the chunks of the update, in chunk\n// order, which is ascending rank order.\nfunc (p *%s) updateEnd(chunks int) {\np.Spiked = p.Spiked[:0]\nfor c := range chunks {\np.Spiked = append(p.Spiked, p.spk[c]...)\n}\n}\n\n", nt.goName)
+		}
+		update = "p.updateBegin(n)\n" + rest
 	}
 	w("// update computes one step of every neuron.\nfunc (p *%s) update(n *Network) {\n%s}\n\n", nt.goName, update)
 	if updateRange != "" {
@@ -490,8 +500,9 @@ copy(p.%s, p.buffer[row])
 
 	// The loop over neurons runs in updateRange over one chunk [lo, hi) of
 	// the neurons: Core.Split hands the chunks to the network's helpers.
-	// Chunk 0 collects its spikes in p.Spiked, chunk c > 0 in p.spk[c];
-	// update appends them in chunk order, which is ascending rank order.
+	// Chunk c collects its spikes in p.spk[c] (not in p.Spiked, which the
+	// other chunks of a fused step may still be delivering); updateEnd
+	// gathers them in chunk order, which is ascending rank order.
 	var r strings.Builder
 	r.WriteString("N := p.Size\n")
 	shared := map[string]bool{}
@@ -506,7 +517,7 @@ copy(p.%s, p.buffer[row])
 		}
 	}
 	if t.Spiking {
-		r.WriteString("var spiked []int32\nif chunk == 0 {\nspiked = p.Spiked[:0]\n} else {\nspiked = p.spk[chunk][:0]\n}\n")
+		r.WriteString("spiked := p.spk[chunk][:0]\n")
 	}
 	if refractory {
 		r.WriteString("refr := p.refr[:N]\n")
@@ -527,7 +538,7 @@ copy(p.%s, p.buffer[row])
 	}
 	r.WriteString("}\n")
 	if t.Spiking {
-		r.WriteString("if chunk == 0 {\np.Spiked = spiked\n} else {\np.spk[chunk] = spiked\n}\n")
+		r.WriteString("p.spk[chunk] = spiked\n")
 	}
 	if rs := r.String(); !usesIdent(strings.TrimPrefix(rs, "N := p.Size\n"), "N") {
 		// A type with only parameters updates nothing.
@@ -536,10 +547,11 @@ copy(p.%s, p.buffer[row])
 	}
 
 	split := splitCall("p", "updateRange", "p.Size", fmt.Sprint(loopCost(t.LocalUpdate, t.Reset)))
+	b.WriteString(updateSplitMark)
 	if t.Spiking {
 		split = strings.Replace(split, "n.Core.Split", "chunks := n.Core.Split", 1)
 		b.WriteString(split)
-		b.WriteString("for c := 1; c < chunks; c++ {\np.Spiked = append(p.Spiked, p.spk[c]...)\n}\n")
+		b.WriteString("p.updateEnd(chunks)\n")
 	} else {
 		b.WriteString(split)
 	}
@@ -549,6 +561,10 @@ copy(p.%s, p.buffer[row])
 	}
 	return b.String(), rs, kc
 }
+
+// updateSplitMark separates, in the update code updateCode returns, the
+// population-wide statements (updateBegin) from the split loop.
+const updateSplitMark = "// split\n"
 
 // splitCall prints the code running recv.method(n, chunk, lo, hi) over
 // [0, items) through Core.Split, with the method bound to the network once,

@@ -47,6 +47,9 @@ type builder struct {
 	// syntax errors (reported by the parser): they are not analysed, and the
 	// objects using them are skipped without further messages.
 	brokenTypes map[string]bool
+	// brokenPopTypes are the neuron types of populations that could not be
+	// built, for checking their monitors.
+	brokenPopTypes map[string]*NeuronType
 	// rateTypes names the neuron types of populations with a
 	// firing_rate_window: spiking ones get a variable r.
 	rateTypes map[string]bool
@@ -80,7 +83,8 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		projs:    map[string]*Projection{},
 		broken:   map[string]bool{},
 
-		brokenTypes: map[string]bool{},
+		brokenTypes:    map[string]bool{},
+		brokenPopTypes: map[string]*NeuronType{},
 	}
 	out := &Model{
 		Name:       m.Name,
@@ -326,7 +330,8 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		if pd.Name == "" {
 			b.anonBroken = true
 		}
-		return // its errors are reported
+		b.checkPopRest(pd) // its errors are reported; check the parts that have none
+		return
 	}
 	if !identRe.MatchString(pd.Name) {
 		b.diags.Errorf(pd.Pos, "population name %q must be an identifier", pd.Name)
@@ -384,8 +389,41 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
+	pop.Stop = b.stopCondition(pd, pop.Type)
+}
+
+// checkPopRest reports the errors of the neuron type, parameters, initial
+// values and stop condition of a population that cannot be built (its other
+// errors are reported), as far as its neuron type is known, and keeps that
+// type for the monitors of the population.
+func (b *builder) checkPopRest(pd *parser.PopDef) {
+	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
+	if pd.Neuron == "" || bad("neuron") || b.brokenTypes[pd.Neuron] {
+		return
+	}
+	nt := b.neuronByName(pd.Neuron, pd.NeuronPos)
+	if nt == nil {
+		return
+	}
+	if pd.Name != "" {
+		b.brokenPopTypes[pd.Name] = nt
+	}
+	what := "population " + pd.Name
+	if !bad("parameters") {
+		b.overrides(pd.Parameters, nt.Vars, 0, true, what)
+	}
+	if !bad("init") {
+		b.overrides(pd.Init, nt.Vars, 0, false, what)
+	}
+	if !bad("stop_condition") {
+		b.stopCondition(pd, nt)
+	}
+}
+
+// stopCondition analyses a population's stop condition (nil when none).
+func (b *builder) stopCondition(pd *parser.PopDef, nt *NeuronType) *StopCondition {
 	if sc := pd.StopCondition; sc != nil {
-		s := b.typeScope(pop.Type)
+		s := b.typeScope(nt)
 		s.what = "a stop condition"
 		s.noRandom, s.noGlobalOp, s.noSum = true, true, true
 		x, t := s.expr(sc.Expr)
@@ -395,8 +433,9 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		if sc.Mode != "" && sc.Mode != "any" && sc.Mode != "all" {
 			b.diags.Errorf(sc.Pos, "stop_condition mode must be any or all, not %q", sc.Mode)
 		}
-		pop.Stop = &StopCondition{Pos: sc.Pos, Expr: x, All: sc.Mode == "all"}
+		return &StopCondition{Pos: sc.Pos, Expr: x, All: sc.Mode == "all"}
 	}
+	return nil
 }
 
 // maxPopSize bounds the neurons of one population, so that a typo in a
@@ -720,21 +759,42 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		b.diags.Errorf(pd.Pos, "spiking projection onto rate-coded population %s (its neuron type has no conductances)", post.Pop.Name)
 	case st.Spiking || pr.PspToG:
 		for _, t := range targets {
-			if hasConductance(postType, t) {
-				pr.Targets = append(pr.Targets, t)
-			} else if post.Pop.Input == NotInput { // projections onto inputs exist for their learning (ANNarchy allows them)
-				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads g_%s: projection %s transmits nothing to target %q%s", postType.Name, post.Pop.Name, t, name, t, didYouMean(t, postType.Targets))
+			if post.Pop.Input != NotInput && !hasConductance(postType, t) { // projections onto inputs exist for their learning (ANNarchy allows them)
+				continue
 			}
+			if !hasConductance(postType, t) {
+				b.unreadTarget(pd, name, post.Pop, "g_"+t)
+				addConductance(postType, t)
+			}
+			pr.Targets = append(pr.Targets, t)
 		}
 	default:
 		// Rate-coded transmission (also from spiking populations, as a
 		// continuous coupling through psp) fills sum(target).
+		reads := false
 		for _, t := range targets {
-			if readsSum(postType, t) {
+			reads = reads || readsSum(postType, t)
+		}
+		if !reads && preSpiking && postType.Spiking && post.Pop.Input == NotInput {
+			// A psp from spiking neurons that the post neuron reads
+			// neither as g_target nor as sum(target) fills g_target, as
+			// in ANNarchy.
+			pr.PspToG = true
+			for _, t := range targets {
+				b.unreadTarget(pd, name, post.Pop, "g_"+t)
+				addConductance(postType, t)
 				pr.Targets = append(pr.Targets, t)
-			} else if post.Pop.Input == NotInput {
-				b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads sum(%s): projection %s transmits nothing to it%s", postType.Name, post.Pop.Name, t, name, didYouMean(t, postType.Targets))
 			}
+			break
+		}
+		for _, t := range targets {
+			if post.Pop.Input != NotInput && !readsSum(postType, t) {
+				continue
+			}
+			if !readsSum(postType, t) {
+				b.unreadTarget(pd, name, post.Pop, "sum("+t+")")
+			}
+			pr.Targets = append(pr.Targets, t)
 		}
 	}
 	b.checkSideRefs(sy, pr)
@@ -744,6 +804,43 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.PerPre = perPre(pr)
 	b.projs[name] = pr
 	b.out.Projs = append(b.out.Projs, pr)
+}
+
+// fillsSum reports whether a projection fills sum(target) of a population
+// whose neuron type does not read it.
+func (b *builder) fillsSum(pop *Population, target string) bool {
+	for _, pr := range b.out.Projs {
+		if pr.Post.Pop == pop && !pr.PspToG && pr.Type != nil && !pr.Type.Spiking && slices.Contains(pr.Targets, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// unreadTarget warns that the post neuron never reads what a projection
+// transmits (ANNarchy runs such models): the projection still fills it, so
+// that it can be recorded.
+func (b *builder) unreadTarget(pd *parser.ProjDef, name string, post *Population, what string) {
+	t := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(what, "g_"), "sum("), ")")
+	b.diags.Warnf(pd.TargetPos, "neuron type %s of population %s never reads %s: projection %s fills it (it can be recorded) but it acts on nothing%s",
+		post.Type.Name, post.Name, what, name, didYouMean(t, post.Type.Targets))
+}
+
+// addConductance declares g_target in a spiking neuron type that does not
+// use it, set to 0 after each step as the implicit conductances are, so that
+// a projection can transmit to the target and g_target be recorded (ANNarchy
+// creates g_target for every target a population receives).
+func addConductance(nt *NeuronType, t string) {
+	if hasConductance(nt, t) {
+		return
+	}
+	v := &Var{Name: "g_" + t, Loc: Local, Type: Float, Conductance: true, ZeroAfterStep: true}
+	nt.Vars = append(nt.Vars, v)
+	nt.LocalUpdate = append(nt.LocalUpdate, &Assign{LHS: ref(v), Value: num(0), UnlessRefractory: true})
+	if !slices.Contains(nt.Targets, t) {
+		nt.Targets = append(nt.Targets, t)
+		slices.Sort(nt.Targets)
+	}
 }
 
 // hasConductance reports whether a spiking neuron type has g_target.
@@ -855,6 +952,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 	if md.Broken {
 		return // its errors are reported
 	}
+	checkOnly := false
 	mon := &Monitor{Pos: md.Pos, Name: md.Name, Start: md.Start}
 	var vars []*Var
 	var typeName string
@@ -865,15 +963,20 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		vars = pr.Type.Vars
 		typeName = "synapse type " + pr.Type.Name
 	} else {
+		var v View
 		if _, ok := b.pops[md.Target.Name]; !ok {
-			if b.isBroken(md.Target.Name) {
+			nt := b.brokenPopTypes[md.Target.Name]
+			if b.isBroken(md.Target.Name) && nt == nil {
 				return // its own error is reported
 			}
-			b.diags.Errorf(md.Target.Pos, "unknown population or projection %q%s", md.Target.Name, didYouMean(md.Target.Name, b.objectNames()))
-			return
-		}
-		v, ok := b.view(md.Target)
-		if !ok {
+			if nt == nil {
+				b.diags.Errorf(md.Target.Pos, "unknown population or projection %q%s", md.Target.Name, didYouMean(md.Target.Name, b.objectNames()))
+				return
+			}
+			// A population that could not be built (its errors are
+			// reported): check the variables against its neuron type.
+			v, checkOnly = View{Pop: &Population{Name: md.Target.Name, Type: nt}}, true
+		} else if v, ok = b.view(md.Target); !ok {
 			return
 		}
 		mon.View = &v
@@ -925,7 +1028,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		}
 		switch kind {
 		case lang.MonSum:
-			if !readsSum(mon.View.Pop.Type, arg) {
+			if !readsSum(mon.View.Pop.Type, arg) && !b.fillsSum(mon.View.Pop, arg) {
 				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(arg, targets))
 				continue
 			}
@@ -964,7 +1067,9 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 			mon.Vars[i].Unit = b.out.Units[mon.Vars[i].Name]
 		}
 	}
-	b.out.Monitors = append(b.out.Monitors, mon)
+	if !checkOnly {
+		b.out.Monitors = append(b.out.Monitors, mon)
+	}
 }
 
 // units checks the model's units: every name must be a variable (or

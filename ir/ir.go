@@ -443,9 +443,10 @@ type Projection struct {
 	Index     int
 	Pre, Post View
 	Target    string // the first target listed
-	// Targets are the listed targets the post neuron reads (the others are
-	// warned about and receive nothing): g_target of a spiking post neuron,
-	// sum(target) otherwise.
+	// Targets are the listed targets the projection fills: g_target of a
+	// spiking post neuron, sum(target) otherwise (one the post neuron never
+	// reads is warned about, and filled all the same, to be recorded). Those
+	// of a projection onto an input population are left out.
 	Targets []string
 	// PspToG: the summed psp is added to g_target every step (continuous
 	// transmission of a spiking projection) instead of filling sum(target).
@@ -477,6 +478,8 @@ type Structural struct {
 	Cond  Expr // boolean: per synapse (pruning) or per pre/post pair (creating)
 	Proba Expr // probability of acting where Cond holds (per projection); nil: 1
 	W     Expr // creating: weight of a created synapse (per projection); nil: 0
+	// Randoms are the distributions Cond draws from at each evaluation.
+	Randoms []*RandomVar
 	// DelayMs is the flag d of creating (ms), nil when not given.
 	DelayMs *float64
 	DPos    diag.Pos

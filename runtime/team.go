@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"os"
 	goruntime "runtime"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,13 @@ func SetMinChunkWork(w int64) int64 {
 	return old
 }
 
+// FusedSteps reports whether generated networks whose step allows it
+// deliver spikes and update neurons in one split of the step, each
+// goroutine delivering to its range of neurons and updating it (README,
+// "One step"); ANNC_FUSE=off in the environment makes them compute one
+// phase after the other, with the same results (tests compare both).
+func FusedSteps() bool { return os.Getenv("ANNC_FUSE") != "off" }
+
 // team is the set of goroutines that help one network compute its steps:
 // the helpers its own SetThreads starts for the time of a run, and the idle
 // workers of a ParallelRun lent to it. Only the goroutine running the
@@ -42,13 +50,24 @@ type team struct {
 	lent    []*helper
 }
 
+// spinFor is how long a goroutine waiting for the other side of a split
+// (a helper for its next chunk, the owner for the helpers' chunks) spins
+// before it blocks: long enough to span the serial part between two splits
+// of a step, which keeps hand-overs at the cost of a few cache-line
+// transfers, and short enough not to keep a core busy for nothing when
+// the machine is shared or the step has long serial phases.
+const spinFor = 30 * time.Microsecond
+
 // helper runs the chunks posted to it by one network's owner goroutine.
 type helper struct {
-	seq  atomic.Uint64 // chunks posted
-	done atomic.Uint64 // chunks finished
-	quit atomic.Bool
-	idle atomic.Bool // parked on wake
-	wake chan struct{}
+	seq     atomic.Uint64 // chunks posted
+	done    atomic.Uint64 // chunks finished
+	quit    atomic.Bool
+	idle    atomic.Bool // parked on wake
+	wake    chan struct{}
+	waiting atomic.Bool // the owner is blocked on finished
+	// finished is signalled when a chunk ends while the owner waits.
+	finished chan struct{}
 
 	fn        func(chunk, lo, hi int)
 	chunk     int
@@ -56,7 +75,9 @@ type helper struct {
 	recovered any // a panic of the last chunk, re-raised by the owner
 }
 
-func newHelper() *helper { return &helper{wake: make(chan struct{}, 1)} }
+func newHelper() *helper {
+	return &helper{wake: make(chan struct{}, 1), finished: make(chan struct{}, 1)}
+}
 
 // post hands one chunk to h.
 func (h *helper) post(fn func(chunk, lo, hi int), chunk, lo, hi int) {
@@ -74,12 +95,30 @@ func (h *helper) signal() {
 	}
 }
 
-// wait returns when h has finished the last posted chunk.
+// wait returns when h has finished the last posted chunk: it spins for
+// spinFor, then blocks until h signals the end of the chunk.
 func (h *helper) wait() {
 	want := h.seq.Load()
+	var since time.Time
 	for spins := 0; h.done.Load() != want; spins++ {
-		if spins > 64 {
-			goruntime.Gosched()
+		if spins < 64 {
+			continue
+		}
+		goruntime.Gosched()
+		if spins%64 != 0 {
+			continue
+		}
+		if now := time.Now(); since.IsZero() {
+			since = now
+		} else if now.Sub(since) > spinFor {
+			// Either the helper sees waiting after its store of done, or
+			// this goroutine sees done after its store of waiting.
+			h.waiting.Store(true)
+			for h.done.Load() != want {
+				<-h.finished
+			}
+			h.waiting.Store(false)
+			return
 		}
 	}
 }
@@ -104,7 +143,7 @@ func (h *helper) run() {
 			now := time.Now()
 			if idleSince.IsZero() {
 				idleSince = now
-			} else if now.Sub(idleSince) > 200*time.Microsecond {
+			} else if now.Sub(idleSince) > spinFor {
 				h.park(seen)
 				idleSince = time.Time{}
 				spins = 0
@@ -113,6 +152,12 @@ func (h *helper) run() {
 		seen = h.seq.Load()
 		h.runChunk()
 		h.done.Store(seen)
+		if h.waiting.Load() {
+			select {
+			case h.finished <- struct{}{}:
+			default:
+			}
+		}
 	}
 }
 

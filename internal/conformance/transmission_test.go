@@ -164,13 +164,65 @@ func TestNMDA(t *testing.T) {
 }
 
 // TestUnreadTargetWarns: a target the post neuron never reads is a warning
-// (ANNarchy runs such models), printed with the model's other diagnostics.
+// (ANNarchy runs such models), printed with the model's other diagnostics,
+// and is filled all the same so that it can be recorded: g_gaba of mpost
+// (multi's third target: the pulses of g_ampa on mpost[0], nothing on
+// mpost[1]), sum(z) of rpost (rz: two neurons of r = 2, w = 0.5: 2 from step
+// 1) and g_u of npost (prev, a psp w * pre.v from the three gap neurons,
+// which npost reads neither as g_u nor as sum(u): 0.05 times the sum of
+// their v at the end of the previous step).
 func TestUnreadTargetWarns(t *testing.T) {
 	l, err := build.Load(txModel)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Diags.HasErrors() || len(l.Diags) != 1 || !strings.Contains(l.Diags[0].Msg, `never reads g_gaba: projection multi transmits nothing to target "gaba"`) {
+	var got []string
+	for _, d := range l.Diags {
+		got = append(got, d.Msg)
+	}
+	want := []string{
+		"neuron type Multi of population mpost never reads g_gaba: projection multi fills it (it can be recorded) but it acts on nothing",
+		"neuron type RRecv of population rpost never reads sum(z): projection rz fills it (it can be recorded) but it acts on nothing",
+		"neuron type NRecv of population npost never reads g_u: projection prev fills it (it can be recorded) but it acts on nothing",
+	}
+	ok := len(got) == len(want)
+	for i := range want {
+		ok = ok && strings.HasPrefix(got[i], want[i])
+	}
+	if l.Diags.HasErrors() || !ok {
 		t.Errorf("diagnostics:\n%s", l.Diags.Format(l.Sources, 10))
 	}
+	r := run(t, txModel)
+	expect(t, trace(t, r, "mpost", "g_gaba", txSteps, 2), func(k, i int) float64 {
+		if i == 0 && (k == 3 || k == 7) {
+			return 0.5
+		}
+		return 0
+	})
+	expect(t, trace(t, r, "rpost", "sum(z)", txSteps, 1), func(k, _ int) float64 {
+		if k == 0 {
+			return 0
+		}
+		return 2
+	})
+	v := []float64{0.1, 0.6, 0.95}
+	gu := make([]float64, txSteps)
+	for k := range gu {
+		gu[k] = 0.05 * (v[0] + v[1] + v[2])
+		g := make([]float64, 3)
+		for j := range g {
+			for i := range v {
+				if i != j {
+					g[j] += 0.05 * (v[i] - v[j])
+				}
+			}
+		}
+		for j := range v {
+			v[j] += 0.5 * (1.05 - v[j] + g[j]) / 10
+			if v[j] > 1 {
+				v[j] = 0
+			}
+		}
+	}
+	expect(t, trace(t, r, "npost", "g_u", txSteps, 1), func(k, _ int) float64 { return gu[k] })
 }

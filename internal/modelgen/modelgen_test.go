@@ -288,7 +288,8 @@ func (md *module) make(t *testing.T, n int) error {
 // covering arrays) into the shared module, which passes one go vet and one
 // go build, then runs each model for Steps steps three times: on one
 // goroutine, split over three (every loop cut) and with the vector kernels
-// off and every synapse variable stored per synapse (ANNC_PERPRE=off). The
+// off, every synapse variable stored per synapse (ANNC_PERPRE=off) and a
+// fused step's phases computed one after the other (ANNC_FUSE=off). The
 // three runs must succeed and write the same bytes.
 func TestBuildVetRun(t *testing.T) {
 	start := time.Now()
@@ -302,7 +303,7 @@ func TestBuildVetRun(t *testing.T) {
 	}{
 		{"one goroutine", nil, nil},
 		{"three goroutines, every loop split", []string{"-threads", "3", "-min-chunk-work", "1"}, nil},
-		{"vector kernels off, per-synapse storage", nil, []string{"ANNC_SIMD=off", "ANNC_PERPRE=off"}},
+		{"vector kernels off, per-synapse storage, phases one after the other", nil, []string{"ANNC_SIMD=off", "ANNC_PERPRE=off", "ANNC_FUSE=off"}},
 	}
 	var wg sync.WaitGroup
 	sem := make(chan bool, 2)
