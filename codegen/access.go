@@ -10,8 +10,8 @@ type accessCase struct {
 	Path string
 	Obj  string // Network field of the object, checked for nil; "" for a constant
 	// Op is what the case does: "var" (a variable or parameter, weights,
-	// sum(target)), "delays", "spikeTimes", "rates", "schedule", "period",
-	// "const".
+	// sum(target)), "weights" (of a presynaptic-major projection), "delays",
+	// "spikeTimes", "rates", "schedule", "period", "const".
 	Op    string
 	Field string // the object's field (Const's for a constant) holding the values
 	// Global and Bool give the shape and type of a variable.
@@ -59,6 +59,10 @@ func (a *accessCases) popAccess(p *pop) {
 // projAccess adds the paths of a projection's weights and variables.
 func (a *accessCases) projAccess(pj *proj) {
 	w := accessCase{Path: pj.p.Name + ".w", Obj: pj.field, Op: "var", Field: "W", Sync: staticSpiking(pj.st)}
+	if pj.storePre {
+		// W is in storage order: Weights and SetWeights put it in synapse order.
+		w = accessCase{Path: w.Path, Obj: pj.field, Op: "weights"}
+	}
 	a.add(w)
 	for _, vr := range pj.st.Vars {
 		if vr.Name != "w" {

@@ -38,6 +38,10 @@ type Options struct {
 	Version    string // annc version, for the header and the Program
 	SourceName string // model file base name, for the header
 	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
+
+	// PostMajorOnly keeps every projection in the post-major layout (the
+	// tests compare it with the presynaptic-major one).
+	PostMajorOnly bool
 }
 
 // genError aborts generation from deep inside the emitter.
@@ -218,6 +222,7 @@ type proj struct {
 	hasW      bool
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
 	fusedIn   bool     // delivers in the fused step (transmitRange)
+	storePre  bool     // synapses stored presynaptic-major only (layout.go)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -369,6 +374,7 @@ func (g *generator) newProj(p *ir.Projection) {
 	if p.Targets == nil {
 		pj.targets = []string{p.Target} // a projection built without analysis
 	}
+	pj.storePre = preMajorOnly(pj) && !g.opt.PostMajorOnly
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
 		if v.Name == "w" {

@@ -92,6 +92,9 @@ type exprPrinter struct {
 	wExpr     string    // how w reads, when not pj.W[k] (pre-major weight copies)
 	tgt       string    // the target g_target stands for (default: the first)
 	cache     *varCache // per-neuron variables kept in locals (neuron loops)
+	// inlineRand draws these random variables where they are read (the
+	// distributions of structural plasticity conditions).
+	inlineRand map[*ir.RandomVar]string
 }
 
 func (g *generator) newCtx(m mode) *exprPrinter {

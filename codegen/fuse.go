@@ -196,7 +196,7 @@ func (g *generator) fusedCode() string {
 			continue
 		}
 		// The synapses reached, from the mean row length.
-		w("if pj := n.%s; pj != nil && pj.C.NPre > 0 {\nrow := int64(pj.C.DelayPtr[len(pj.C.DelayPtr)-1]) / int64(pj.C.NPre*len(pj.C.Delays))\nfor _, d := range pj.C.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\nwork += int64(len(spikes)) * row * %d\n}\n}\n",
+		w("if pj := n.%s; pj != nil && pj.C.NPre > 0 {\nrow := int64(pj.C.Len() / (pj.C.NPre * len(pj.C.Delays)))\nfor _, d := range pj.C.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\nwork += int64(len(spikes)) * row * %d\n}\n}\n",
 			pj.field, 2+loopCost(pj.st.PreSpike))
 	}
 	w("return items, work\n}\n\n")

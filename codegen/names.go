@@ -70,4 +70,4 @@ var networkReserved = []string{
 var popReserved = []string{"Name", "Index", "Size", "Geometry", "Spiked", "TLast", "StopConditionMet", "SetSpikeTimes", "SetTimedArray", "SpikeTimes", "TimedArray"}
 
 // Exported fields and methods of a generated projection type.
-var projReserved = []string{"Name", "Index", "Target", "C", "W", "Size", "Delays", "SetDelays", "SyncWeights"}
+var projReserved = []string{"Name", "Index", "Target", "C", "W", "Size", "Delays", "SetDelays", "SyncWeights", "Weights", "SetWeights"}

@@ -487,6 +487,10 @@ func (g *generator) buildCode(pj *proj) string {
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
 	fmt.Fprintf(&b, "if err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", p.Name)
+	if g.preMajor(pj) {
+		// Before the weights: the post-major weights are then never written.
+		b.WriteString("c.Compact()\n")
+	}
 	if weights {
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
 	}
@@ -588,6 +592,9 @@ func (g *generator) monView(mo *mon) monView {
 			v.Global, v.Bool = vr.Var.Loc == ir.Global, vr.Var.Type == ir.Bool
 		default:
 			v.Obj, v.Field, v.ShapeOf = pj.field, "W", "synapses"
+			if pj.storePre {
+				v.Field = "Weights()" // in synapse order (W is in storage order)
+			}
 			if vr.Var != nil && vr.Var.Name != "w" {
 				v.Field = pj.fld[vr.Var]
 				v.Global, v.Bool = vr.Var.Loc == ir.Global, vr.Var.Type == ir.Bool
@@ -781,9 +788,10 @@ func (g *generator) projMethods(pj *proj) string {
 	w("func (pj *%s) projectionIndex() int { return %d }\n\n", pj.goName, pj.p.Index)
 	w(`// Delays returns the delay of each synapse in ms (on the step grid).
 func (pj *%s) Delays() []float64 {
-	out := make([]float64, pj.C.Len())
-	for s := range out {
-		out[s] = float64(pj.C.SynapseDelay(s)) * Dt
+	steps := pj.C.DelaySteps()
+	out := make([]float64, len(steps))
+	for s, d := range steps {
+		out[s] = float64(d) * Dt
 	}
 	return out
 }
@@ -801,13 +809,14 @@ func (pj *%s) SetDelays(value any) error {
 	if err != nil {
 		return err
 	}
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {
-		pj.pre.ring = annrt.NewSpikeRing(int(d))
-	}
 `, pj.goName)
+		if g.preMajor(pj) {
+			// The storage is regrouped by delay, and W with it.
+			w("before := pj.C.Order()\nif err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\npj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n")
+		} else {
+			w("if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
+		}
+		w("if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {\npj.pre.ring = annrt.NewSpikeRing(int(d))\n}\n")
 		if staticSpiking(pj.st) {
 			w("pj.SyncWeights()\n")
 		}

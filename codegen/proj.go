@@ -82,7 +82,12 @@ func (g *generator) projCode(pj *proj) string {
 		kind = "spiking"
 	}
 	w("// %s holds projection %s: %s -> %s, target %s, %s synapse %s.\n", pj.goName, p.Name, p.Pre.Pop.Name, p.Post.Pop.Name, p.Target, kind, st.Name)
-	w("// Its synapses are C (post-major CSR); every per-synapse slice is parallel to C.Pre.\n")
+	compact := g.preMajor(pj)
+	if compact {
+		w("// Its synapses are C, stored presynaptic-major only (annrt.Conn.Compact); W is in that order.\n")
+	} else {
+		w("// Its synapses are C (post-major CSR); every per-synapse slice is parallel to C.Pre.\n")
+	}
 	w("type %s struct {\nName string\nIndex int\nTarget string\nC *annrt.Conn // connectivity\n", pj.goName)
 	w("W []%s // weight of each synapse\n", g.ft)
 	for _, v := range st.Vars {
@@ -146,7 +151,7 @@ func (g *generator) projCode(pj *proj) string {
 	}
 	static := staticSpiking(st)
 	runs := static && g.plainAdd(pj) != ""
-	if static {
+	if static && !compact {
 		w("preW []%s // W in the order of C.PreIdx (contiguous per presynaptic neuron)\nprePost []int32 // C.Post in the same order\n", g.ft)
 	}
 	if runs {
@@ -181,31 +186,61 @@ func (g *generator) projCode(pj *proj) string {
 		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
 	}
 	if static {
-		w(`// SyncWeights copies W (and the post ranks) into the presynaptic-major
+		tw, tpost := g.transmitArrays(pj)
+		if compact {
+			w(`// SyncWeights recomputes what spike transmission derives from W (in the
+// order of C's storage: see Weights and SetWeights). Set and SetDelays do
+// it; call it after changing W directly.
+func (pj *%s) SyncWeights() {
+`, pj.goName)
+		} else {
+			w(`// SyncWeights copies W (and the post ranks) into the presynaptic-major
 // copies used by spike transmission. Set and SetDelays do it; call it after
 // changing W directly.
 func (pj *%s) SyncWeights() {
 	annrt.Gather(pj.preW, pj.W, pj.C.PreIdx, pj.C.Workers)
 	annrt.Gather(pj.prePost, pj.C.Post, pj.C.PreIdx, pj.C.Workers)
 `, pj.goName)
+		}
 		if runs {
-			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, pj.prePost, 8)\n")
+			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, %s, 8)\n", tpost)
 			if !g.f32 {
-				w("pj.postOK = annrt.InRange(pj.prePost, len(pj.post.%s))\n", g.plainAdd(pj))
-				w("pj.wOne, pj.wSame = annrt.Same(pj.preW)\n")
+				w("pj.postOK = annrt.InRange(%s, len(pj.post.%s))\n", tpost, g.plainAdd(pj))
+				w("pj.wOne, pj.wSame = annrt.Same(%s)\n", tw)
 			}
 		}
 		w("}\n\n")
+	}
+	if compact {
+		w(`// Weights returns the weights in synapse order.
+func (pj *%s) Weights() []%s { return annrt.InSynapseOrder(pj.C, pj.W) }
+
+// SetWeights sets the weights from v in synapse order.
+func (pj *%s) SetWeights(v annrt.Value) error {
+	w := pj.Weights()
+	err := setLocal(w, v, &pj.setRNG)
+	annrt.FromSynapseOrder(pj.C, pj.W, w)
+	pj.SyncWeights()
+	return err
+}
+
+`, pj.goName, g.ft, pj.goName)
 	}
 
 	w("// Size returns the number of synapses.\nfunc (pj *%s) Size() int { return pj.C.Len() }\n\n", pj.goName)
 
 	// Allocation once the synapses exist.
 	w("// alloc sizes the synaptic state after C is drawn.\nfunc (pj *%s) alloc() {\nns := pj.C.Len()\n", pj.goName)
+	if !compact {
+		w("pj.C.Index()\n")
+	}
 	if g.f32 {
 		w("pj.W = make([]float32, ns)\nfor k, x := range pj.C.W {\npj.W[k] = float32(x)\n}\n")
 	} else {
 		w("pj.W = pj.C.W\n")
+	}
+	if compact {
+		w("pj.C.W = nil // the projection holds the weights\n")
 	}
 	for _, v := range st.Vars {
 		if v.Name == "w" {
@@ -241,8 +276,11 @@ func (pj *%s) SyncWeights() {
 	if kern != nil {
 		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
 	}
+	if static && !compact {
+		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\n", g.ft)
+	}
 	if static {
-		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\npj.SyncWeights()\n", g.ft)
+		w("pj.SyncWeights()\n")
 	}
 	b.WriteString(g.structAlloc(pj))
 	w("_ = ns\n}\n\n")
@@ -1255,7 +1293,8 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 		return "", "" // no target the post neuron reads
 	}
 	var b strings.Builder
-	b.WriteString("c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, pj.preW, pj.prePost\n")
+	tw, tpost := g.transmitArrays(pj)
+	fmt.Fprintf(&b, "c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, %s, %s\n", tw, tpost)
 	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")

@@ -266,6 +266,9 @@ func (c *exprPrinter) sum(x *ir.SumRef) string {
 // random prints the value drawn this step for a random variable.
 func (c *exprPrinter) random(r *ir.RandomVar) string {
 	g := c.g
+	if d, ok := c.inlineRand[r]; ok {
+		return d
+	}
 	if c.nt != nil && c.pj == nil {
 		f := c.nt.randField[r]
 		if r.Loc == ir.Global {

@@ -70,9 +70,11 @@ func (g *generator) structMethods(pj *proj) string {
 		}
 		cc := g.newCtx(mSynLocal)
 		cc.pj, cc.row = pj, newScope()
+		rnd := g.inlineDraws(pj, cc, c)
 		cond := cc.expr(pj.low.Create.Cond).boolean().s
 		w("// create adds, where the creating condition holds and no synapse exists,\n// a synapse with probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) create(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
+		b.WriteString(rnd)
 		wc.outer.write(&b)
 		cc.outer.write(&b)
 		w("wNew := float64(%s)\nvar addPost, addPre []int32\n", wv)
@@ -89,9 +91,11 @@ func (g *generator) structMethods(pj *proj) string {
 		proba, pre := g.structProba(pj, c)
 		cc := g.newCtx(mSynLocal)
 		cc.pj = pj
+		rnd := g.inlineDraws(pj, cc, c)
 		cond := cc.expr(pj.low.Prune.Cond).boolean().s
 		w("// prune removes, where the pruning condition holds, the synapse with\n// probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) prune(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\n_ = pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
+		b.WriteString(rnd)
 		cc.outer.write(&b)
 		w("var drop []bool\nfor j := 0; j < c.NPost; j++ {\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
 		if cc.usesPi {
@@ -251,4 +255,30 @@ func (n *Network) Stop%[1]s(projs ...Projection) error {
 	}
 	w("\n// structProjNames names the projections by index for messages.\nvar structProjNames = [...]string{%s}\n", strings.Join(names, ", "))
 	return b.String()
+}
+
+// inlineDraws makes cc draw the distributions of a condition from the
+// projection's structural stream r where the condition reads them, and
+// returns the code computing their arguments before the loops.
+func (g *generator) inlineDraws(pj *proj, cc *exprPrinter, c *ir.Structural) string {
+	if len(c.Randoms) == 0 {
+		return ""
+	}
+	ac := g.newCtx(mSynGlobal)
+	ac.pj = pj
+	cc.inlineRand = map[*ir.RandomVar]string{}
+	var b strings.Builder
+	for i, rv := range c.Randoms {
+		args := make([]string, len(rv.Args))
+		for k, a := range rv.Args {
+			name := fmt.Sprintf("rarg%d_%d", i, k)
+			fmt.Fprintf(&b, "%s := float64(%s)\n", name, ac.expr(a).float().s)
+			args[k] = name
+		}
+		cc.inlineRand[rv] = g.conv(g.drawExpr(rv, args))
+	}
+	var out strings.Builder
+	ac.outer.write(&out)
+	out.WriteString(b.String())
+	return out.String()
 }

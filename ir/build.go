@@ -47,6 +47,9 @@ type builder struct {
 	// syntax errors (reported by the parser): they are not analysed, and the
 	// objects using them are skipped without further messages.
 	brokenTypes map[string]bool
+	// brokenPopTypes are the neuron types of populations that could not be
+	// built, for checking their monitors.
+	brokenPopTypes map[string]*NeuronType
 	// rateTypes names the neuron types of populations with a
 	// firing_rate_window: spiking ones get a variable r.
 	rateTypes map[string]bool
@@ -80,7 +83,8 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 		projs:    map[string]*Projection{},
 		broken:   map[string]bool{},
 
-		brokenTypes: map[string]bool{},
+		brokenTypes:    map[string]bool{},
+		brokenPopTypes: map[string]*NeuronType{},
 	}
 	out := &Model{
 		Name:       m.Name,
@@ -326,7 +330,8 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		if pd.Name == "" {
 			b.anonBroken = true
 		}
-		return // its errors are reported
+		b.checkPopRest(pd) // its errors are reported; check the parts that have none
+		return
 	}
 	if !identRe.MatchString(pd.Name) {
 		b.diags.Errorf(pd.Pos, "population name %q must be an identifier", pd.Name)
@@ -384,8 +389,41 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
+	pop.Stop = b.stopCondition(pd, pop.Type)
+}
+
+// checkPopRest reports the errors of the neuron type, parameters, initial
+// values and stop condition of a population that cannot be built (its other
+// errors are reported), as far as its neuron type is known, and keeps that
+// type for the monitors of the population.
+func (b *builder) checkPopRest(pd *parser.PopDef) {
+	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
+	if pd.Neuron == "" || bad("neuron") || b.brokenTypes[pd.Neuron] {
+		return
+	}
+	nt := b.neuronByName(pd.Neuron, pd.NeuronPos)
+	if nt == nil {
+		return
+	}
+	if pd.Name != "" {
+		b.brokenPopTypes[pd.Name] = nt
+	}
+	what := "population " + pd.Name
+	if !bad("parameters") {
+		b.overrides(pd.Parameters, nt.Vars, 0, true, what)
+	}
+	if !bad("init") {
+		b.overrides(pd.Init, nt.Vars, 0, false, what)
+	}
+	if !bad("stop_condition") {
+		b.stopCondition(pd, nt)
+	}
+}
+
+// stopCondition analyses a population's stop condition (nil when none).
+func (b *builder) stopCondition(pd *parser.PopDef, nt *NeuronType) *StopCondition {
 	if sc := pd.StopCondition; sc != nil {
-		s := b.typeScope(pop.Type)
+		s := b.typeScope(nt)
 		s.what = "a stop condition"
 		s.noRandom, s.noGlobalOp, s.noSum = true, true, true
 		x, t := s.expr(sc.Expr)
@@ -395,8 +433,9 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 		if sc.Mode != "" && sc.Mode != "any" && sc.Mode != "all" {
 			b.diags.Errorf(sc.Pos, "stop_condition mode must be any or all, not %q", sc.Mode)
 		}
-		pop.Stop = &StopCondition{Pos: sc.Pos, Expr: x, All: sc.Mode == "all"}
+		return &StopCondition{Pos: sc.Pos, Expr: x, All: sc.Mode == "all"}
 	}
+	return nil
 }
 
 // maxPopSize bounds the neurons of one population, so that a typo in a
@@ -913,6 +952,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 	if md.Broken {
 		return // its errors are reported
 	}
+	checkOnly := false
 	mon := &Monitor{Pos: md.Pos, Name: md.Name, Start: md.Start}
 	var vars []*Var
 	var typeName string
@@ -923,15 +963,20 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		vars = pr.Type.Vars
 		typeName = "synapse type " + pr.Type.Name
 	} else {
+		var v View
 		if _, ok := b.pops[md.Target.Name]; !ok {
-			if b.isBroken(md.Target.Name) {
+			nt := b.brokenPopTypes[md.Target.Name]
+			if b.isBroken(md.Target.Name) && nt == nil {
 				return // its own error is reported
 			}
-			b.diags.Errorf(md.Target.Pos, "unknown population or projection %q%s", md.Target.Name, didYouMean(md.Target.Name, b.objectNames()))
-			return
-		}
-		v, ok := b.view(md.Target)
-		if !ok {
+			if nt == nil {
+				b.diags.Errorf(md.Target.Pos, "unknown population or projection %q%s", md.Target.Name, didYouMean(md.Target.Name, b.objectNames()))
+				return
+			}
+			// A population that could not be built (its errors are
+			// reported): check the variables against its neuron type.
+			v, checkOnly = View{Pop: &Population{Name: md.Target.Name, Type: nt}}, true
+		} else if v, ok = b.view(md.Target); !ok {
 			return
 		}
 		mon.View = &v
@@ -1022,7 +1067,9 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 			mon.Vars[i].Unit = b.out.Units[mon.Vars[i].Name]
 		}
 	}
-	b.out.Monitors = append(b.out.Monitors, mon)
+	if !checkOnly {
+		b.out.Monitors = append(b.out.Monitors, mon)
+	}
 }
 
 // units checks the model's units: every name must be a variable (or

@@ -478,6 +478,8 @@ type Structural struct {
 	Cond  Expr // boolean: per synapse (pruning) or per pre/post pair (creating)
 	Proba Expr // probability of acting where Cond holds (per projection); nil: 1
 	W     Expr // creating: weight of a created synapse (per projection); nil: 0
+	// Randoms are the distributions Cond draws from at each evaluation.
+	Randoms []*RandomVar
 	// DelayMs is the flag d of creating (ms), nil when not given.
 	DelayMs *float64
 	DPos    diag.Pos

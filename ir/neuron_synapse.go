@@ -838,7 +838,8 @@ func (b *builder) eventDriven(st *SynapseType, it *eqItem) {
 // structural analyses a pruning or creating condition of a synapse type:
 // pruning reads anything a synapse equation reads, creating only pre.,
 // post. and projection-wide values (the synapse does not exist yet).
-// Random draws are the flag proba's: the condition itself takes none.
+// A distribution in the condition is drawn from the projection's
+// structural stream at each evaluation, as proba is.
 func (b *builder) structural(s *scope, sc *parser.StructCond, what string) *Structural {
 	if sc == nil {
 		return nil
@@ -848,9 +849,14 @@ func (b *builder) structural(s *scope, sc *parser.StructCond, what string) *Stru
 	}
 	out := &Structural{Pos: sc.Pos}
 	s.loc, s.what = Local, "the "+what+" condition"
-	s.noRandom, s.noGlobalOp, s.noSynapse = true, true, what == "creating"
-	defer func() { s.noRandom, s.noGlobalOp, s.noSynapse = false, false, false }()
+	// A distribution in the condition is drawn at each evaluation (as
+	// ANNarchy), not each step with the synapse's random variables.
+	stepRandoms := s.randoms
+	s.randoms = &out.Randoms
+	s.noRandom, s.noGlobalOp, s.noSynapse = false, true, what == "creating"
+	defer func() { s.randoms, s.noRandom, s.noGlobalOp, s.noSynapse = stepRandoms, false, false, false }()
 	x, t := s.expr(sc.Expr)
+	s.randoms, s.noRandom = stepRandoms, true
 	if t != Bool {
 		b.diags.Errorf(sc.Expr.Position(), "the %s condition must be a boolean expression (a comparison), not a number", what)
 	}

@@ -320,6 +320,9 @@ type PopDef struct {
 	SpikeSource   *SpikeSourceDef
 	TimedArray    *TimedArrayDef
 	Broken        bool // has syntax or schema errors (reported); analysis skips it
+	// BadParts names the keys whose own values had errors (reported), so
+	// that analysis can still check the other parts of a broken population.
+	BadParts []string
 }
 
 // PoissonDef: rates is a number, a list (one per neuron) or an equation string of t.

@@ -818,6 +818,12 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 	}
 	kinds := 0
 	ok := l.fields(n, what, popKeys, func(key string, k, v *yaml.Node) {
+		before := len(l.diags.Errors())
+		defer func() {
+			if len(l.diags.Errors()) > before {
+				p.BadParts = append(p.BadParts, key)
+			}
+		}()
 		switch key {
 		case "name":
 			p.Name, _ = l.name(v, "population name")

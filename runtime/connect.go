@@ -87,13 +87,24 @@ type Conn struct {
 	// Workers is the number of goroutines Finish and Gather may use (the
 	// network's threads when it was built); the results do not depend on it.
 	Workers int
+
+	// PreMajor: the synapses are stored in the order of the pre-major index
+	// only (Compact, layout.go); Pre, PreIdx and Delay are nil, Post and W
+	// follow that order, Canon is the storage position of each synapse when
+	// the synapse order is not implied.
+	PreMajor bool
+	Canon    []int32
 }
 
 // Len returns the number of synapses.
-func (c *Conn) Len() int { return len(c.Pre) }
+func (c *Conn) Len() int { return len(c.Post) }
 
-// SynapseDelay returns the delay of synapse s in steps.
+// SynapseDelay returns the delay of synapse s in steps (in the
+// presynaptic-major layout, at the cost of DelaySteps).
 func (c *Conn) SynapseDelay(s int) int32 {
+	if c.PreMajor && len(c.Delays) > 1 {
+		return c.DelaySteps()[s]
+	}
 	if c.Delay == nil {
 		return c.UniformDelay
 	}
@@ -143,39 +154,67 @@ func newConn(nPre, nPost int, post, pre []int32, w []float64, workers int) (*Con
 			c.Pre[d], c.Post[d], c.W[d] = pre[s], j, w[s]
 		}
 	}
-	c.Finish()
+	c.delayGroups() // the pre-major index waits for Index or Compact
 	return c, nil
 }
 
 // Finish (re)builds the delay-grouped pre-major index from Pre, Delay and
-// UniformDelay, and recomputes MaxDelay. Builders and SetDelays call it;
-// call it again after changing Pre or Delay directly.
+// UniformDelay, and recomputes MaxDelay. Index and SetDelays call it; call
+// it again after changing Pre or Delay directly.
 func (c *Conn) Finish() {
-	n := len(c.Pre)
-	// Distinct delays.
+	if c.PreMajor {
+		return // the storage is the index
+	}
+	idx := MakeLarge[int32](len(c.Pre))
+	c.group(func(s, p int) { idx[p] = int32(s) })
+	c.PreIdx = idx
+}
+
+// Index builds the pre-major index when it is missing: connectors leave it
+// to the first use, so that a projection stored presynaptic-major
+// (Compact) never builds it.
+func (c *Conn) Index() {
+	if !c.PreMajor && c.PreIdx == nil {
+		c.Finish()
+	}
+}
+
+// delayGroups sets Delays (the distinct delays, ascending) and MaxDelay
+// from Delay and UniformDelay.
+func (c *Conn) delayGroups() {
 	if c.Delay == nil {
 		c.Delays = append(c.Delays[:0], c.UniformDelay)
 		c.MaxDelay = c.UniformDelay
-	} else {
-		var maxD int32
-		for _, d := range c.Delay {
-			maxD = max(maxD, d)
-		}
-		present := make([]bool, maxD+1)
-		for _, d := range c.Delay {
-			present[d] = true
-		}
-		c.Delays = c.Delays[:0]
-		for d, ok := range present {
-			if ok {
-				c.Delays = append(c.Delays, int32(d))
-			}
-		}
-		if len(c.Delays) == 0 {
-			c.Delays = append(c.Delays, 0)
-		}
-		c.MaxDelay = maxD
+		return
 	}
+	var maxD int32
+	for _, d := range c.Delay {
+		maxD = max(maxD, d)
+	}
+	present := make([]bool, maxD+1)
+	for _, d := range c.Delay {
+		present[d] = true
+	}
+	c.Delays = c.Delays[:0]
+	for d, ok := range present {
+		if ok {
+			c.Delays = append(c.Delays, int32(d))
+		}
+	}
+	if len(c.Delays) == 0 {
+		c.Delays = append(c.Delays, 0)
+	}
+	c.MaxDelay = maxD
+}
+
+// group orders the synapses (post-major, from Pre and Delay) by pre neuron
+// and delay: it sets Delays, MaxDelay, DelayPtr and PrePtr, and calls
+// place(s, p) with the position p in that order of every synapse s, from up
+// to Workers goroutines (each p once). Within a group the positions ascend
+// with s (a stable counting sort).
+func (c *Conn) group(place func(s, p int)) {
+	n := len(c.Pre)
+	c.delayGroups()
 	k := len(c.Delays)
 	var slot []int32 // delay value -> index in Delays
 	if k > 1 {
@@ -191,16 +230,8 @@ func (c *Conn) Finish() {
 		return int(c.Pre[s])*k + int(slot[c.Delay[s]])
 	}
 	ptr := make([]int32, c.NPre*k+1)
-	for s := 0; s < n; s++ {
-		ptr[key(s)+1]++
-	}
-	for i := 1; i < len(ptr); i++ {
-		ptr[i] += ptr[i-1]
-	}
-	c.PreIdx = MakeLarge[int32](n)
-	// A stable counting sort: chunk w of the synapses goes after the
-	// synapses of the same key in chunks 0..w-1, so any number of chunks
-	// gives the same index.
+	// Chunk w of the synapses goes after the synapses of the same key in
+	// chunks 0..w-1, so any number of chunks gives the same order.
 	nw := 1
 	if n >= 1<<20 && c.Workers > 1 {
 		nw = min(c.Workers, MaxChunks)
@@ -209,33 +240,35 @@ func (c *Conn) Finish() {
 	for w := range next {
 		next[w] = make([]int32, len(ptr)-1)
 	}
-	if nw == 1 {
-		copy(next[0], ptr)
-	} else {
-		parallelFor(nw, nw, func(w int) {
-			h := next[w]
-			for s := w * n / nw; s < (w+1)*n/nw; s++ {
-				h[key(s)]++
-			}
-		})
-		for g := range len(ptr) - 1 {
-			at := ptr[g]
-			for w := range nw {
-				cnt := next[w][g]
-				next[w][g] = at
-				at += cnt
-			}
+	parallelFor(nw, nw, func(w int) {
+		h := next[w]
+		for s := w * n / nw; s < (w+1)*n/nw; s++ {
+			h[key(s)]++
+		}
+	})
+	at := int32(0)
+	for g := range len(ptr) - 1 {
+		ptr[g] = at
+		for w := range nw {
+			cnt := next[w][g]
+			next[w][g] = at
+			at += cnt
 		}
 	}
+	ptr[len(ptr)-1] = at
 	parallelFor(nw, nw, func(w int) {
 		nx := next[w]
 		for s := w * n / nw; s < (w+1)*n/nw; s++ {
 			g := key(s)
-			c.PreIdx[nx[g]] = int32(s)
+			place(s, int(nx[g]))
 			nx[g]++
 		}
 	})
 	c.DelayPtr = ptr
+	if k == 1 {
+		c.PrePtr = ptr // one array for both
+		return
+	}
 	c.PrePtr = make([]int32, c.NPre+1)
 	for i := 0; i <= c.NPre; i++ {
 		c.PrePtr[i] = ptr[i*k]
@@ -246,19 +279,51 @@ func (c *Conn) Finish() {
 // one value per synapse in synapse order, or a distribution drawn from r in
 // synapse order).
 func (c *Conn) SetWeights(v Value, r *RNG) error {
-	if err := v.Fill(c.W, r); err != nil {
+	if c.W == nil {
+		return fmt.Errorf("weights: the projection holds them (this connectivity keeps none)")
+	}
+	if v.Kind == NumValue {
+		return v.Fill(c.W, r) // in any order
+	}
+	w := InSynapseOrder(c, c.W)
+	if err := v.Fill(w, r); err != nil {
 		return fmt.Errorf("weights: %w", err)
 	}
+	FromSynapseOrder(c, c.W, w)
 	return nil
 }
 
 // SetDelays sets the delays from v in ms (number, per-synapse list or
 // distribution drawn from r in synapse order), rounding each to the
-// nearest number of steps of dt, then rebuilds the pre-major index. A
-// negative delay is an error.
+// nearest number of steps of dt, then rebuilds the pre-major index (when
+// it was built) or the presynaptic-major storage. A negative delay is an
+// error.
 func (c *Conn) SetDelays(v Value, dt float64, r *RNG) error {
 	if !(dt > 0) {
 		return fmt.Errorf("delays: dt must be > 0, got %g", dt)
+	}
+	if c.PreMajor && v.Kind == NumValue && len(c.Delays) == 1 {
+		// One delay before and after: the storage stays as it is.
+		d, err := msToSteps(v.Num, dt)
+		if err != nil {
+			return err
+		}
+		c.UniformDelay = d
+		c.delayGroups()
+		return nil
+	}
+	if c.PreMajor {
+		// Regrouping the storage by delay: through the post-major layout.
+		c.Expand()
+		defer c.Compact()
+	}
+	indexed := c.PreIdx != nil
+	regroup := func() {
+		if indexed {
+			c.Finish()
+		} else {
+			c.delayGroups()
+		}
 	}
 	if v.Kind == NumValue {
 		d, err := msToSteps(v.Num, dt)
@@ -266,10 +331,10 @@ func (c *Conn) SetDelays(v Value, dt float64, r *RNG) error {
 			return err
 		}
 		c.Delay, c.UniformDelay = nil, d
-		c.Finish()
+		regroup()
 		return nil
 	}
-	ms := make([]float64, len(c.Pre))
+	ms := make([]float64, c.Len())
 	if err := v.Fill(ms, r); err != nil {
 		return fmt.Errorf("delays: %w", err)
 	}
@@ -291,7 +356,7 @@ func (c *Conn) SetDelays(v Value, dt float64, r *RNG) error {
 	} else {
 		c.Delay = steps
 	}
-	c.Finish()
+	regroup()
 	return nil
 }
 

@@ -22,6 +22,7 @@ func synapses(c *Conn) [][2]int {
 // under its pre neuron and delay, in increasing synapse order.
 func checkConn(t *testing.T, c *Conn) {
 	t.Helper()
+	c.Index()
 	n := c.Len()
 	if len(c.Post) != n || len(c.W) != n || (c.Delay != nil && len(c.Delay) != n) {
 		t.Fatalf("array lengths differ: %d pre, %d post, %d w, %d delay", n, len(c.Post), len(c.W), len(c.Delay))
@@ -569,6 +570,7 @@ func TestFinishWorkers(t *testing.T) {
 	if err := c.SetDelays(FromDist(mustDist("Uniform(0, 2)")), 0.5, &r); err != nil {
 		t.Fatal(err)
 	}
+	c.Index()
 	one := *c
 	one.Workers = 1
 	one.Finish()

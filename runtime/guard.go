@@ -21,7 +21,7 @@ func addGuardFlags(fs *flag.FlagSet, g *guardFlags) {
 	if g.maxMemory > 0 {
 		def = "half the machine's RAM, " + FormatBytes(g.maxMemory)
 	}
-	fs.Func("max-memory", "refuse runs whose monitors would hold more than `SIZE` in memory, e.g. 4GiB or 500MB; 0 for no limit (default "+def+")", func(s string) error {
+	fs.Func("max-memory", "refuse runs whose monitors and synapses would hold more than `SIZE` in memory, e.g. 4GiB or 500MB; 0 for no limit (default "+def+")", func(s string) error {
 		n, err := ParseBytes(s)
 		if err != nil {
 			return err
@@ -43,7 +43,7 @@ func (r *runner) guardRun(inst Instance, mons []*Monitor) error {
 	limit := f.guard.maxMemory
 	parallel := r.inFlight()
 	if !f.stream {
-		if err := checkMemory(mons, core.Steps(f.duration), parallel, limit, f.duration); err != nil {
+		if err := checkMemory(mons, ProjectionMemory(inst), core.Steps(f.duration), parallel, limit, f.duration); err != nil {
 			return err
 		}
 	}

@@ -156,13 +156,19 @@ func MemTotal(path string) int64 {
 // (from /proc/meminfo), or 0 (no limit) where that is not known.
 func DefaultMaxMemory() int64 { return MemTotal("/proc/meminfo") / 2 }
 
-// checkMemory refuses a run whose monitors would hold more than limit bytes
-// (0: no limit) while `parallel` runs like it are held at once.
-func checkMemory(mons []*Monitor, steps int64, parallel int, limit int64, durationMs float64) error {
+// checkMemory refuses a run whose monitors and synapses (projs, as
+// ProjectionMemory lists them) would hold more than limit bytes (0: no
+// limit) while `parallel` runs like it are held at once.
+func checkMemory(mons []*Monitor, projs []ProjMemory, steps int64, parallel int, limit int64, durationMs float64) error {
 	if limit <= 0 {
 		return nil
 	}
-	per := MonitorBytes(mons, steps)
+	mon := MonitorBytes(mons, steps)
+	var syn int64
+	for _, p := range projs {
+		syn += p.Bytes
+	}
+	per := mon + syn
 	total := per
 	if parallel > 1 {
 		total = per * int64(parallel)
@@ -173,12 +179,40 @@ func checkMemory(mons []*Monitor, steps int64, parallel int, limit int64, durati
 	if total <= limit {
 		return nil
 	}
-	what := fmt.Sprintf("the monitors would hold about %s for %g ms", FormatBytes(per), durationMs)
+	what := "the monitors would hold about " + FormatBytes(mon)
+	if syn > 0 {
+		what += fmt.Sprintf(" and the synapses %s, %s in all,", FormatBytes(syn), FormatBytes(per))
+	}
 	if parallel > 1 {
-		what = fmt.Sprintf("the monitors would hold about %s per run for %g ms, %s for %d runs in parallel",
-			FormatBytes(per), durationMs, FormatBytes(total), parallel)
+		what += fmt.Sprintf(" per run for %g ms, %s for %d runs in parallel", durationMs, FormatBytes(total), parallel)
+	} else {
+		what += fmt.Sprintf(" for %g ms", durationMs)
+	}
+	parts := monitorBreakdown(mons, steps)
+	if s := projBreakdown(projs); s != "" {
+		if parts != "" {
+			parts += "; "
+		}
+		parts += s
 	}
 	return fmt.Errorf("%s (%s), more than -max-memory %s: record every few steps with a monitor's period, "+
 		"record fewer variables or neurons, run with -stream to write the records to disk while simulating, "+
-		"or raise -max-memory (0 for no limit)", what, monitorBreakdown(mons, steps), FormatBytes(limit))
+		"or raise -max-memory (0 for no limit)", what, parts, FormatBytes(limit))
+}
+
+// projBreakdown lists what each projection holds and its storage layout,
+// for the -max-memory message.
+func projBreakdown(projs []ProjMemory) string {
+	var b strings.Builder
+	for i, p := range projs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		per := 0.0
+		if p.Synapses > 0 {
+			per = float64(p.Bytes) / float64(p.Synapses)
+		}
+		fmt.Fprintf(&b, "projection %s %s (%d synapses, %.1f bytes each, %s)", p.Name, FormatBytes(p.Bytes), p.Synapses, per, p.Layout)
+	}
+	return b.String()
 }

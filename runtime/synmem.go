@@ -50,7 +50,11 @@ func ProjectionMemory(net any) []ProjMemory {
 			}
 			conn := c.Interface().(*Conn)
 			seen := map[uintptr]bool{}
-			out = append(out, ProjMemory{Name: name, Synapses: conn.Len(), Bytes: sliceBytes(pj, seen) + sliceBytes(c.Elem(), seen)})
+			layout := conn.Layout()
+			if f := pj.FieldByName("preW"); f.IsValid() && f.Kind() == reflect.Slice && f.Cap() > 0 {
+				layout += " + pre-major copies"
+			}
+			out = append(out, ProjMemory{Name: name, Synapses: conn.Len(), Bytes: sliceBytes(pj, seen) + sliceBytes(c.Elem(), seen), Layout: layout})
 		}
 	}
 	walk(reflect.ValueOf(net))

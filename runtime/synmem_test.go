@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -12,6 +13,7 @@ func TestProjectionMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.Index()
 	type proj struct {
 		Name    string
 		C       *Conn
@@ -28,12 +30,46 @@ func TestProjectionMemory(t *testing.T) {
 	}
 	p := &proj{Name: "exc", C: c, W: c.W, preW: make([]float64, 3), prePost: make([]int32, 3)}
 	got := ProjectionMemory(struct{ *network }{&network{P: &pop{V: make([]float64, 10)}, Exc: p}})
-	// C: PostPtr 3, Pre 3, Post 3, PrePtr 4, PreIdx 3, DelayPtr 4 and
-	// Delays (capacity as appended) int32; W 24 bytes (once), preW 24,
-	// prePost 12.
-	conn := int64(4 * (3 + 3 + 3 + 4 + 3 + 4 + cap(c.Delays)))
-	want := []ProjMemory{{Name: "exc", Synapses: 3, Bytes: conn + 24 + 24 + 12}}
+	// C: PostPtr 3, Pre 3, Post 3, PreIdx 3, DelayPtr 4 (also PrePtr: one
+	// delay) and Delays (capacity as appended) int32; W 24 bytes (once),
+	// preW 24, prePost 12.
+	conn := int64(4 * (3 + 3 + 3 + 3 + 4 + cap(c.Delays)))
+	want := []ProjMemory{{Name: "exc", Synapses: 3, Bytes: conn + 24 + 24 + 12, Layout: "post-major + pre index + pre-major copies"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ProjectionMemory = %+v, want %+v", got, want)
+	}
+
+	// The presynaptic-major layout: Post (pre-major) and DelayPtr, with the
+	// weights held by the projection alone.
+	c.Compact()
+	p = &proj{Name: "exc", C: c, W: c.W}
+	c.W = nil
+	got = ProjectionMemory(&network{Exc: p})
+	want = []ProjMemory{{Name: "exc", Synapses: 3, Bytes: int64(4*(3+4+cap(c.Delays))) + 24, Layout: "pre-major"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ProjectionMemory = %+v, want %+v", got, want)
+	}
+}
+
+// -max-memory's estimate counts the synapses and lists each projection with
+// its layout.
+func TestCheckMemoryProjections(t *testing.T) {
+	projs := []ProjMemory{
+		{Name: "exc", Synapses: 1000, Bytes: 12100, Layout: "pre-major"},
+		{Name: "plastic", Synapses: 100, Bytes: 4000, Layout: "post-major + pre index"},
+	}
+	if err := checkMemory(nil, projs, 10, 1, 16100, 1); err != nil {
+		t.Fatalf("16100 bytes refused under a limit of 16100: %v", err)
+	}
+	err := checkMemory(nil, projs, 10, 2, 20000, 1)
+	if err == nil {
+		t.Fatal("two runs of 16100 bytes accepted under a limit of 20000")
+	}
+	for _, want := range []string{"the synapses 15.7 KiB, 15.7 KiB in all, per run for 1 ms, 31.4 KiB for 2 runs in parallel",
+		"projection exc 11.8 KiB (1000 synapses, 12.1 bytes each, pre-major)",
+		"projection plastic 3.9 KiB (100 synapses, 40.0 bytes each, post-major + pre index)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
 	}
 }

@@ -22,7 +22,7 @@
 // split a sweep into shards for batch systems (as `annc sweep --slurm` does). -max-memory,
 // -check-every, -stream and -plot guard and finish a run:
 //
-//	-max-memory SIZE  refuse a run whose monitors would hold more than SIZE in memory
+//	-max-memory SIZE  refuse a run whose monitors and synapses would hold more than SIZE in memory
 //	                  (4GiB, 500MB; 0: no limit; default half the machine's RAM), and stop
 //	                  one whose monitors come to hold more (spikes cannot be foreseen),
 //	                  writing what was recorded; a sweep shares SIZE among its parallel runs

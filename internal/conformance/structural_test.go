@@ -72,7 +72,9 @@ func TestSpikingPruning(t *testing.T) {
 // weighted sums of bigp add up to the surviving synapses, Binomial(20000,
 // 0.7); rndc (one synapse per post neuron) creates each of the 19,900
 // missing synapses with probability 0.2 after step 0, Binomial(19900, 0.2)
-// more. Both within 5 standard deviations, unchanged afterwards.
+// more; rndu prunes where a Uniform(0, 1) drawn for each synapse is below
+// 0.25, Binomial(20000, 0.75) left. All within 5 standard deviations,
+// unchanged afterwards.
 func TestStructuralStatistics(t *testing.T) {
 	t.Parallel()
 	r := run(t, spModel)
@@ -84,6 +86,7 @@ func TestStructuralStatistics(t *testing.T) {
 	}{
 		{"bigp", 0, 20000, 0.7, true},
 		{"bigc", 100, 19900, 0.2, false},
+		{"bigu", 0, 20000, 0.75, true},
 	} {
 		tr := trace(t, r, c.mon, "s", spSteps, 100)
 		total := func(k int) float64 {

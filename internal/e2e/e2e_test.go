@@ -3,9 +3,11 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,8 +34,14 @@ func TestMain(m *testing.M) {
 // models are generated into the test module, by import name.
 var models = map[string]string{
 	"api":      "testdata/api.yaml",
+	"coba":     "../../examples/coba/model.yaml",
 	"hh_gamma": "../../examples/hh_gamma/model.yaml",
 }
+
+// postMajor are generated a second time as package <name>post with every
+// projection in the post-major layout (codegen.Options.PostMajorOnly), to
+// compare the layouts.
+var postMajor = []string{"coba"}
 
 // program builds testdata/prog against freshly generated packages, once.
 func program(tb testing.TB) string {
@@ -60,9 +68,19 @@ func generateAndBuild(dir string) error {
 		if l.Model == nil {
 			return &buildError{"model " + path + ":\n" + l.Diags.Format(l.Sources, 20)}
 		}
-		files, err := build.GenerateFiles(l.Model, codegen.Options{ImportBase: "e2e/annarchy", Version: "test", SourceName: filepath.Base(path)})
+		opt := codegen.Options{ImportBase: "e2e/annarchy", Version: "test", SourceName: filepath.Base(path)}
+		files, err := build.GenerateFiles(l.Model, opt)
 		if err != nil {
 			return err
+		}
+		if slices.Contains(postMajor, l.Model.Name) {
+			l.Model.Name += "post"
+			opt.PostMajorOnly = true
+			post, err := build.GenerateFiles(l.Model, opt)
+			if err != nil {
+				return err
+			}
+			maps.Copy(files, post)
 		}
 		for name, src := range files {
 			if name == "main.go" {
@@ -77,15 +95,21 @@ func generateAndBuild(dir string) error {
 			}
 		}
 	}
-	src, err := os.ReadFile("testdata/prog/main.go")
-	if err != nil {
-		return err
-	}
 	if err := os.MkdirAll(filepath.Join(dir, "prog"), 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "prog", "main.go"), src, 0o644); err != nil {
+	progFiles, err := filepath.Glob("testdata/prog/*.go")
+	if err != nil {
 		return err
+	}
+	for _, f := range progFiles {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "prog", filepath.Base(f)), src, 0o644); err != nil {
+			return err
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module e2e\n\ngo 1.22\n"), 0o644); err != nil {
 		return err

@@ -72,6 +72,10 @@ type ProjMemory struct {
 	Name     string `json:"name"`
 	Synapses int    `json:"synapses"`
 	Bytes    int64  `json:"bytes"`
+	// Layout is how the synapses are stored: "pre-major" (post rank and
+	// weight per synapse), or "post-major + pre index" (with
+	// " + pre-major copies" of weights and post ranks for transmission).
+	Layout string `json:"layout,omitempty"`
 }
 
 // The values of Manifest.Status.

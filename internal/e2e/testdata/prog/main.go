@@ -7,6 +7,7 @@
 //	prog repeat -runs R      R runs of one compiled network: memory and time per run
 //	prog sweep -n N -workers W   the 11-point HH sweep, sequential then parallel, N times
 //	prog threads -n N        500 ms of the HH network on 1 then 2 goroutines, N times
+//	prog layout              COBA with presynaptic-major and post-major synapses (layout.go)
 //	prog perpre              the HH network's GABA_A s, stored per presynaptic neuron, read and written
 package main
 
@@ -76,6 +77,8 @@ func main() {
 		out = sweep(*iters, *workers)
 	case "threads":
 		out = threads(*iters)
+	case "layout":
+		out = layout()
 	case "perpre":
 		out = perPre()
 	default:
