@@ -1298,6 +1298,9 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	// A range of the post ranks searches each row: the rows are brought
+	// into the cache together first (annrt.TouchRows).
+	b.WriteString("if !whole {\nannrt.TouchRows(pp, delayPtr, spikes, K, dk)\n}\n")
 	if f := g.plainAdd(pj); f != "" {
 		// Bound already by the statements above.
 		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)

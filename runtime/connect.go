@@ -1051,8 +1051,34 @@ func Gather[T any](dst, src []T, idx []int32, workers int) {
 // RowRange returns the part [a, b) of the row post[lo:hi], whose ranks
 // ascend, holding the ranks in [from, to).
 func RowRange(post []int32, lo, hi, from, to int32) (a, b int32) {
-	a = lowerBound(post, lo, hi, from)
-	return a, lowerBound(post, a, hi, to)
+	if lo >= hi {
+		return lo, lo
+	}
+	// The first and the last range of a split need one search only.
+	a, b = lo, hi
+	if post[lo] < from {
+		a = lowerBound(post, lo, hi, from)
+	}
+	if post[hi-1] >= to {
+		b = lowerBound(post, a, hi, to)
+	}
+	return a, b
+}
+
+// TouchRows reads one post rank per cache line of the row of each spike
+// (row of spike i: post[ptr[i*k+dk]:ptr[i*k+dk+1]]). The reads do not
+// depend on one another, so the processor fetches the rows, usually not in
+// the cache, all at once; the searches of RowRange that follow, one row
+// after the other, then find them there.
+func TouchRows(post, ptr, spikes []int32, k, dk int) int32 {
+	var sink int32
+	for _, i := range spikes {
+		b := int(i)*k + dk
+		for x := ptr[b]; x < ptr[b+1]; x += 16 {
+			sink += post[x]
+		}
+	}
+	return sink
 }
 
 // lowerBound returns the first x in [a, e) with post[x] >= v (post[a:e]

@@ -11,14 +11,14 @@ import (
 func TestRowRange(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := range 3000 {
-		row := make([]int32, rng.IntN(40))
+		row := make([]int32, rng.IntN(200))
 		for i := range row {
-			row[i] = int32(rng.IntN(50))
+			row[i] = int32(rng.IntN(250))
 		}
 		slices.Sort(row)
 		post := append([]int32{-7, 99}, row...)
-		from := int32(rng.IntN(56) - 3)
-		to := from + int32(rng.IntN(20))
+		from := int32(rng.IntN(256) - 3)
+		to := from + int32(rng.IntN(100))
 		wa, wb := int32(len(post)), int32(len(post))
 		for x := int32(len(post)) - 1; x >= 2; x-- {
 			if post[x] >= from {
