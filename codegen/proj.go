@@ -170,6 +170,12 @@ func (g *generator) projCode(pj *proj) string {
 	if transmitRange != "" {
 		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
 	}
+	// The split delivery of spikes through the presynaptic-major layout
+	// (staticTransmitCode) keeps where its rows are cut.
+	cuts := st.Spiking && staticSpiking(st) && st.Psp == nil && transmitRange != ""
+	if cuts {
+		w("cuts [annrt.MaxChunks]annrt.RowCuts // per chunk, where the rows of transmitRange's layout enter and leave its range\n")
+	}
 	pj.fusedIn = pj.fusedIn && transmitRange != ""
 	for _, f := range pj.fills {
 		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
@@ -208,6 +214,9 @@ func (pj *%s) SyncWeights() {
 				w("pj.postOK = annrt.InRange(%s, len(pj.post.%s))\n", tpost, g.plainAdd(pj))
 				w("pj.wOne, pj.wSame = annrt.Same(%s)\n", tw)
 			}
+		}
+		if cuts {
+			w("for i := range pj.cuts {\npj.cuts[i].Reset()\n}\n")
 		}
 		w("}\n\n")
 	}
@@ -1296,11 +1305,14 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	tw, tpost := g.transmitArrays(pj)
 	fmt.Fprintf(&b, "c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, %s, %s\n", tw, tpost)
 	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
+	if !inline {
+		// A range of the post ranks goes straight to its part of each row:
+		// where the rows enter and leave the range is computed once per
+		// range and layout (annrt.RowCuts), not searched at every step.
+		b.WriteString("cut := &pj.cuts[chunk]\nif !whole {\ncut.Prepare(pp, delayPtr, int32(lo), int32(hi), int32(c.NPost))\n}\n")
+	}
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
-	// A range of the post ranks searches each row: the rows are brought
-	// into the cache together first (annrt.TouchRows).
-	b.WriteString("if !whole {\nannrt.TouchRows(pp, delayPtr, spikes, K, dk)\n}\n")
 	if f := g.plainAdd(pj); f != "" {
 		// Bound already by the statements above.
 		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
@@ -1341,7 +1353,7 @@ for _, i := range spikes {
 base := int(i)*K + dk
 lo, hi := delayPtr[base], delayPtr[base+1]
 if !whole {
-lo, hi = annrt.RowRange(pp, lo, hi, lo32, hi32)
+lo, hi = cut.Part(delayPtr, base)
 }
 if lo < hi {
 ws, ps := pw[lo:hi], pp[lo:hi]
@@ -1357,7 +1369,7 @@ continue
 `, dst, dst, dst)
 		}
 	}
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = annrt.RowRange(pp, lo, hi, lo32, hi32)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
 	}
@@ -1370,9 +1382,6 @@ continue
 	b.WriteString(body.String())
 	b.WriteString("}\n}\n}\n")
 	transmitRange = b.String()
-	if strings.Contains(transmitRange, "lo32") {
-		transmitRange = "lo32, hi32 := int32(lo), int32(hi)\n" + transmitRange
-	}
 	if inline {
 		return "lo, hi := 0, pj.C.NPost\n" + transmitRange, ""
 	}

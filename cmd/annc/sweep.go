@@ -76,7 +76,7 @@ that are complete are skipped, partial ones are redone.`,
 	f.Int64Var(&o.seed, "seed", 0, "seed of every point (default: the model's seed, else drawn from the clock and kept in the plan); -sweep seed=1,2,3 sweeps it")
 	f.IntVar(&o.trials, "trials", 1, "runs of every point, `K`: trial k has the seed TrialSeed(seed, k), the seed itself first")
 	f.IntVar(&o.threads, "threads", 1, "goroutines computing the steps of each network (same results for every value)")
-	f.Int64Var(&o.chunkWork, "min-chunk-work", 2500, "with --threads: estimated work (about ns) below which a loop is not split")
+	f.Int64Var(&o.chunkWork, "min-chunk-work", 100000, "with --threads: estimated work (operations) of a chunk below which a loop is not split")
 	f.StringVar(&o.maxMemory, "max-memory", "", "refuse or stop a run whose monitors would hold more than `SIZE` (4GiB, 500MB; 0: no limit; default half the machine's RAM, shared among parallel runs)")
 	f.IntVar(&o.checkEvery, "check-every", 100, "every `N` steps and at the end, check the state for NaN and ±Inf (0: never)")
 	f.BoolVar(&o.stream, "stream", false, "write the monitors' records to their .npy files while simulating (bounded memory)")
