@@ -69,8 +69,9 @@ func (g *generator) neuronCode(nt *ntype) string {
 		w("buffer [][]%s // rows of rates\nschedule int64 // steps per row\nperiod int64 // steps before repeating, <= 0 = never\n", g.ft)
 	}
 	if kern != nil {
-		w("simdPtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel, per chunk\n", len(kern.arrays))
-		w("simdInv [annrt.MaxChunks][%d]float64 // loop invariants of the vector kernel, four copies each, per chunk\n", 4*len(kern.invs))
+		w("simdPtrs [annrt.MaxChunks][%d]*%s // arrays read by the vector kernel, per chunk\n", len(kern.arrays), g.ft)
+		copies := map[int]string{4: "four", 8: "eight"}[kern.lanes()]
+		w("simdInv [annrt.MaxChunks][%d]%s // loop invariants of the vector kernel, %s copies each, per chunk\n", kern.lanes()*len(kern.invs), g.ft, copies)
 	}
 	if updateRange != "" {
 		w("updateRangeFn func(chunk, lo, hi int) // updateRange bound to the network\n")
