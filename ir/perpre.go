@@ -181,7 +181,6 @@ func uniformInit(v *Var, pr *Projection) bool {
 	return ok
 }
 
-
 // SplitPerPre splits a synapse type's per-synapse equations into those
 // computed once per presynaptic neuron for the variables vars (of
 // Projection.PerPre) with the temporaries they read, and the rest, each in
