@@ -412,7 +412,7 @@ copy(p.%s, p.buffer[row])
 	}
 	gc := g.newCtx(mNeuronGlobal)
 	gc.nt = nt
-	gc.written = writtenVars(t.GlobalUpdate)
+	gc.written = ir.WrittenVars(t.GlobalUpdate)
 	var gbody strings.Builder
 	gc.stmts(&gbody, t.GlobalUpdate, nil)
 	gc.outer.write(&b)
@@ -420,7 +420,7 @@ copy(p.%s, p.buffer[row])
 
 	lc := g.newCtx(mNeuronLocal)
 	lc.nt = nt
-	lc.written = writtenVars(t.LocalUpdate, t.Reset)
+	lc.written = ir.WrittenVars(t.LocalUpdate, t.Reset)
 	// Names bound for the population-wide part stay valid in the loop.
 	for k, v := range gc.outer.byKey {
 		if !strings.HasPrefix(k, "g.") {
