@@ -664,34 +664,45 @@ func ParseFunctions(src string, at PosMapper) ([]FuncDef, diag.List) {
 	return out, diags
 }
 
-// ParseStopCond parses a stop_condition: "expr [: any|all]".
-func ParseStopCond(src string, at PosMapper) (*StopCond, diag.List) {
-	var diags diag.List
-	c := &converter{at: at, diags: &diags}
-	segs := splitLines(src, at, &diags)
+// parseCondition parses a one-line condition "expr [: flags]" (what names it
+// in errors): the line, its expression and the converter for its flags. The
+// expression is nil when the line has errors.
+func parseCondition(src string, at PosMapper, what string, diags *diag.List) (segment, Expr, *converter) {
+	c := &converter{at: at, diags: diags}
+	segs := splitLines(src, at, diags)
 	if len(segs) == 0 {
 		if !diags.HasErrors() {
 			diags.Errorf(at.pos(1, 1), "expected a condition, the string is empty")
 		}
-		return nil, diags
+		return segment{}, nil, c
 	}
 	for _, s := range segs[1:] {
 		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a single condition, found a second line")
 	}
 	s := segs[0]
 	if s.bad {
-		return nil, diags
+		return s, nil, c
 	}
 	body := s.body()
 	if len(body) == 0 {
 		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a condition before ':'")
-		return nil, diags
+		return s, nil, c
 	}
 	e := parseExprTokens(body, c)
+	if e != nil {
+		noDerivs(e, what, diags)
+	}
+	return s, e, c
+}
+
+// ParseStopCond parses a stop_condition: "expr [: any|all]".
+func ParseStopCond(src string, at PosMapper) (*StopCond, diag.List) {
+	var diags diag.List
+	s, e, _ := parseCondition(src, at, "a stop condition", &diags)
 	if e == nil {
 		return nil, diags
 	}
-	noDerivs(e, "a stop condition", &diags)
+	body := s.body()
 	sc := &StopCond{Pos: at.pos(body[0].line, body[0].col), Expr: e, Mode: "any"}
 	if s.colon >= 0 {
 		mode := s.flags()
@@ -716,31 +727,11 @@ func ParseStopCond(src string, at PosMapper) (*StopCond, diag.List) {
 // with the value flags allowed (proba, w, d).
 func ParseStructCond(src string, at PosMapper, allowed []string) (*StructCond, diag.List) {
 	var diags diag.List
-	c := &converter{at: at, diags: &diags}
-	segs := splitLines(src, at, &diags)
-	if len(segs) == 0 {
-		if !diags.HasErrors() {
-			diags.Errorf(at.pos(1, 1), "expected a condition, the string is empty")
-		}
-		return nil, diags
-	}
-	for _, s := range segs[1:] {
-		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a single condition, found a second line")
-	}
-	s := segs[0]
-	if s.bad {
-		return nil, diags
-	}
-	body := s.body()
-	if len(body) == 0 {
-		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a condition before ':'")
-		return nil, diags
-	}
-	e := parseExprTokens(body, c)
+	s, e, c := parseCondition(src, at, "a structural plasticity condition", &diags)
 	if e == nil {
 		return nil, diags
 	}
-	noDerivs(e, "a structural plasticity condition", &diags)
+	body := s.body()
 	sc := &StructCond{Pos: at.pos(body[0].line, body[0].col), Expr: e}
 	if s.colon >= 0 {
 		sc.Flags = parseFlags(s.toks[s.colon], s.flags(), allowed, c)
