@@ -69,8 +69,9 @@ func (g *generator) neuronCode(nt *ntype) string {
 		w("buffer [][]%s // rows of rates\nschedule int64 // steps per row\nperiod int64 // steps before repeating, <= 0 = never\n", g.ft)
 	}
 	if kern != nil {
-		w("simdPtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel, per chunk\n", len(kern.arrays))
-		w("simdInv [annrt.MaxChunks][%d]float64 // loop invariants of the vector kernel, four copies each, per chunk\n", 4*len(kern.invs))
+		w("simdPtrs [annrt.MaxChunks][%d]*%s // arrays read by the vector kernel, per chunk\n", len(kern.arrays), g.ft)
+		copies := map[int]string{4: "four", 8: "eight"}[kern.lanes()]
+		w("simdInv [annrt.MaxChunks][%d]%s // loop invariants of the vector kernel, %s copies each, per chunk\n", kern.lanes()*len(kern.invs), g.ft, copies)
 	}
 	if updateRange != "" {
 		w("updateRangeFn func(chunk, lo, hi int) // updateRange bound to the network\n")
@@ -411,7 +412,7 @@ copy(p.%s, p.buffer[row])
 	}
 	gc := g.newCtx(mNeuronGlobal)
 	gc.nt = nt
-	gc.written = writtenVars(t.GlobalUpdate)
+	gc.written = ir.WrittenVars(t.GlobalUpdate)
 	var gbody strings.Builder
 	gc.stmts(&gbody, t.GlobalUpdate, nil)
 	gc.outer.write(&b)
@@ -419,7 +420,7 @@ copy(p.%s, p.buffer[row])
 
 	lc := g.newCtx(mNeuronLocal)
 	lc.nt = nt
-	lc.written = writtenVars(t.LocalUpdate, t.Reset)
+	lc.written = ir.WrittenVars(t.LocalUpdate, t.Reset)
 	// Names bound for the population-wide part stay valid in the loop.
 	for k, v := range gc.outer.byKey {
 		if !strings.HasPrefix(k, "g.") {

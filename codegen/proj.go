@@ -790,7 +790,7 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 	}
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
-	c.written = writtenVars(st.PreSpike)
+	c.written = ir.WrittenVars(st.PreSpike)
 	lp := pj.low.Spike
 	var decay, body, plastic strings.Builder
 	g.decayCode(c, lp, &decay, true)
@@ -893,7 +893,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	}
 	gc := g.newCtx(mSynGlobal)
 	gc.pj = pj
-	gc.written = writtenVars(st.GlobalUpdate)
+	gc.written = ir.WrittenVars(st.GlobalUpdate)
 	var gbody strings.Builder
 	gc.stmts(&gbody, st.GlobalUpdate, nil)
 	gc.outer.write(&b)
@@ -908,7 +908,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		perPre := pj.low.LearnPre.Body
 		pc := g.newCtx(mSynLocal)
 		pc.pj = pj
-		pc.written = writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
+		pc.written = ir.WrittenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)
 		pc.preInline = true
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
@@ -936,7 +936,7 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 	}
 	c := g.newCtx(mSynLocal)
 	c.pj, c.rowRel, c.row = pj, true, newScope()
-	c.written = writtenVars(st.PostUpdate, st.LocalUpdate)
+	c.written = ir.WrittenVars(st.PostUpdate, st.LocalUpdate)
 	for k, v := range gc.outer.byKey {
 		c.outer.byKey[k] = v
 	}
@@ -1097,7 +1097,7 @@ func (g *generator) postSpikeCode(pj *proj) string {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
-	c.written = writtenVars(st.PostSpike)
+	c.written = ir.WrittenVars(st.PostSpike)
 	lp := pj.low.PostSpike
 	var body strings.Builder
 	g.decayCode(c, lp, &body, false)
@@ -1194,7 +1194,7 @@ func staticSpiking(st *ir.SynapseType) bool {
 	}
 	all := [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike}
 	for _, list := range all {
-		for v := range writtenVars(list) {
+		for v := range ir.WrittenVars(list) {
 			if v.Name == "w" {
 				return false
 			}
@@ -1452,7 +1452,7 @@ func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 	if op := st.Operation; op != "" && op != "sum" {
 		return nil, false
 	}
-	for v := range writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike, st.PostSpike) {
+	for v := range ir.WrittenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate, st.PreSpike, st.PostSpike) {
 		if v.Name == "w" {
 			return nil, false
 		}

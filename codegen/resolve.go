@@ -343,18 +343,3 @@ func (c *exprPrinter) convTo(val printedExpr, t vtype, v *ir.Var) string {
 	}
 	return val.s
 }
-
-// writtenVars lists the variables a block assigns.
-func writtenVars(ss ...[]ir.Stmt) map[*ir.Var]bool {
-	w := map[*ir.Var]bool{}
-	for _, list := range ss {
-		for _, s := range list {
-			if a, ok := s.(*ir.Assign); ok {
-				if r, ok := a.LHS.(*ir.VarRef); ok && r.Var != nil {
-					w[r.Var] = true
-				}
-			}
-		}
-	}
-	return w
-}

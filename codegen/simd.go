@@ -112,6 +112,17 @@ type vecCompiler struct {
 	// live in their per-presynaptic arrays, and a per-presynaptic slot is
 	// computed in place, as the scalar loop prints it (preInline).
 	byPre bool
+	// f32 compiles a float32 model's loop: eight single-precision lanes
+	// (emit turns each ...PD instruction into its ...PS twin).
+	f32 bool
+}
+
+// lanes is the number of neurons an iteration updates.
+func (s *vecCompiler) lanes() int {
+	if s.f32 {
+		return 8
+	}
+	return 4
 }
 
 // Kernels that call exp keep Y0 for the runtime's expPD (simd_amd64.s),
@@ -198,7 +209,24 @@ func (s *vecCompiler) fail(format string, args ...any) {
 }
 
 func (s *vecCompiler) emit(format string, args ...any) {
-	fmt.Fprintf(&s.b, "\t"+format+"\n", args...)
+	s.b.WriteString("\t" + s.mnemonic(fmt.Sprintf(format, args...)) + "\n")
+}
+
+// mnemonic turns a packed-double instruction into its packed-single twin in
+// float32 kernels (the same operation, IEEE single rounding, as Go's float32
+// arithmetic).
+func (s *vecCompiler) mnemonic(ins string) string {
+	if !s.f32 {
+		return ins
+	}
+	op, rest, found := strings.Cut(ins, " ")
+	if strings.HasPrefix(op, "V") && strings.HasSuffix(op, "PD") {
+		op = strings.TrimSuffix(op, "PD") + "PS"
+	}
+	if !found {
+		return op
+	}
+	return op + " " + rest
 }
 
 func (s *vecCompiler) alloc() int {
@@ -296,12 +324,15 @@ func (s *vecCompiler) operand(v vecOperand) string {
 	case kInv:
 		return fmt.Sprintf("%d(DX)", v.n*32)
 	}
-	idx := s.arrIdxReg[v.n]
+	idx := s.arrIdxReg[v.n] + "*8)"
+	if s.f32 {
+		idx = s.arrIdxReg[v.n] + "*4)"
+	}
 	if v.n < len(arrRegs) {
-		return "(" + arrRegs[v.n] + ")(" + idx + "*8)"
+		return "(" + arrRegs[v.n] + ")(" + idx
 	}
 	s.emit("MOVQ %d(BX), AX", v.n*8)
-	return "(AX)(" + idx + "*8)"
+	return "(AX)(" + idx
 }
 
 // inReg returns v in a register, loading it into a new one when needed.
@@ -413,7 +444,11 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 			s.fail("unary %s", x.Op)
 		}
 		a := s.expr(x.X)
-		return s.op("VXORPD", true, a, s.invLit("math.Copysign(0, -1)"))
+		neg := "math.Copysign(0, -1)"
+		if s.f32 {
+			neg = "float32(" + neg + ")"
+		}
+		return s.op("VXORPD", true, a, s.invLit(neg))
 	case *ir.Binary:
 		switch x.Op {
 		case "pow":
@@ -516,7 +551,11 @@ func (s *vecCompiler) cond(e ir.Expr) vecOperand {
 	case *ir.Unary:
 		if x.Op == "!" {
 			a := s.cond(x.X)
-			return s.op("VXORPD", true, a, s.invLit("math.Float64frombits(1<<64 - 1)"))
+			ones := "math.Float64frombits(1<<64 - 1)"
+			if s.f32 {
+				ones = "math.Float32frombits(1<<32 - 1)"
+			}
+			return s.op("VXORPD", true, a, s.invLit(ones))
 		}
 	}
 	s.fail("condition %T", e)
@@ -621,7 +660,7 @@ func lhsKey(e ir.Expr) any {
 // one keeps the most used of them in the registers left free.
 func (g *generator) simdLoop(nt *ntype, lp *lower.Loop, zero []*ir.Var) (*simdKernel, *vecCompiler) {
 	t := nt.t
-	if g.f32 || t.Input != ir.NotInput || lp == nil {
+	if t.Input != ir.NotInput || lp == nil {
 		return nil, nil
 	}
 	first := g.simdTry(nt, lp, zero, nil, nil, false)
@@ -699,11 +738,16 @@ func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv ma
 	}()
 	s = &vecCompiler{nt: nt, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
 		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
-		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, spill: spill}
+		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, spill: spill, f32: g.f32}
 	for _, r := range pinInv {
 		s.busy[r] = true
 	}
-	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body, lp.Spike)
+	// float32 models compute exp in float64 (runtime.Exp of the widened
+	// value), which no single-precision kernel repeats: such loops stay
+	// scalar (expr fails on exp without expFn).
+	if !g.f32 {
+		s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body, lp.Spike)
+	}
 	s.body(zero)
 	return s
 }
@@ -745,7 +789,16 @@ func (s *vecCompiler) body(zero []*ir.Var) {
 	}
 
 	// Refractory mask and counter.
-	if refractory {
+	if refractory && s.f32 {
+		// Eight int32 counters: the comparison's lanes are the mask.
+		cnt, zr := s.alloc(), s.alloc()
+		s.emit("VMOVDQU (R8)(SI*4), Y%d", cnt)
+		s.emit("VPXOR Y%d, Y%d, Y%d", zr, zr, zr)
+		s.emit("VPCMPGTD Y%d, Y%d, Y%d", zr, cnt, maskReg)
+		s.emit("VPADDD Y%d, Y%d, Y%d", maskReg, cnt, cnt)
+		s.emit("VMOVDQU Y%d, (R8)(SI*4)", cnt)
+		s.busy[cnt], s.busy[zr] = false, false
+	} else if refractory {
 		cnt, zr, m := s.alloc(), s.alloc(), s.alloc()
 		s.emit("VMOVDQU (R8)(SI*4), X%d", cnt)
 		s.emit("VPXOR X%d, X%d, X%d", zr, zr, zr)
@@ -876,7 +929,7 @@ func (s *vecCompiler) prologuePins(a *strings.Builder) {
 	}
 	sort.Ints(slots)
 	for _, k := range slots {
-		fmt.Fprintf(a, "\tVMOVUPD %d(DX), Y%d\n", k*32, s.pinInv[k])
+		fmt.Fprintf(a, "\t%s %d(DX), Y%d\n", s.mnemonic("VMOVUPD"), k*32, s.pinInv[k])
 	}
 }
 
@@ -887,7 +940,7 @@ func (s *vecCompiler) kernel() *simdKernel {
 	k := &simdKernel{
 		fn:    name,
 		asmFn: name + "AVX2",
-		sig:   fmt.Sprintf("ptrs *[%d]*float64, inv *[%d]float64, n int, refr *int32, spk *int32", np, 4*ni),
+		sig:   fmt.Sprintf("ptrs *[%d]*%s, inv *[%d]%s, n int, refr *int32, spk *int32", np, s.ft(), s.lanes()*ni, s.ft()),
 		ret:   " int",
 		nptrs: np, ninv: ni,
 	}
@@ -902,9 +955,18 @@ func (s *vecCompiler) kernel() *simdKernel {
 	s.prologuePins(&a)
 	a.WriteString("loop:\n\tCMPQ SI, DI\n\tJGE done\n")
 	a.WriteString(s.b.String())
-	a.WriteString("\tADDQ $4, SI\n\tJMP loop\ndone:\n\tVZEROUPPER\n\tMOVQ R10, ret+40(FP)\n\tRET\n")
+	fmt.Fprintf(&a, "\tADDQ $%d, SI\n", s.lanes())
+	a.WriteString("\tJMP loop\ndone:\n\tVZEROUPPER\n\tMOVQ R10, ret+40(FP)\n\tRET\n")
 	k.text = a.String()
 	return k
+}
+
+// ft is the Go type of the kernel's values.
+func (s *vecCompiler) ft() string {
+	if s.f32 {
+		return "float32"
+	}
+	return "float64"
 }
 
 // neuronArray is the array of a per-neuron variable, bound as the scalar
@@ -971,10 +1033,14 @@ func (c *exprPrinter) kernelOperands(s *vecCompiler) (invs, arrays []string) {
 func (g *generator) simdCall(nt *ntype, k *simdKernel, invs, arrays []string, reset string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("i0 := lo\nif %s != nil && hi-lo >= 4 {\nn4 := (hi - lo) &^ 3\n", k.fn)
+	l := 4
+	if g.f32 {
+		l = 8
+	}
+	w("i0 := lo\nif %s != nil && hi-lo >= %d {\nn4 := (hi - lo) &^ %d\n", k.fn, l, l-1)
 	w("inv := &p.simdInv[chunk]\n")
 	for i, e := range invs {
-		w("splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+		w("splat%d(inv[%d:%d], %s)\n", l, l*i, l*i+l, e)
 	}
 	w("ptrs := &p.simdPtrs[chunk]\n")
 	for i, a := range arrays {
@@ -1011,9 +1077,6 @@ func (g *generator) useIn(e string) {
 }
 
 func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]byte {
-	if g.f32 {
-		return nil
-	}
 	ks := append([]*simdKernel(nil), g.kernels...)
 	sort.Slice(ks, func(i, j int) bool { return ks[i].fn < ks[j].fn })
 	var gs, as strings.Builder

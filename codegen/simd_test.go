@@ -182,7 +182,76 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
 	}
-	ast, ds := parser.ParseModel("simdm.yaml", []byte(simdModel))
+	scalar := simdMatches(t, simdModel, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdGzProjAVX2"})
+	checkRdst(t, scalar)
+}
+
+// TestSIMDMatchesScalarFloat32 checks the eight-lane kernels of a float32
+// model (the same model: sizes not a multiple of eight, one below eight;
+// refractory masks over eight counters) against its scalar loops.
+func TestSIMDMatchesScalarFloat32(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds generated code")
+	}
+	src := strings.Replace(simdModel, "dt: 0.1\n", "dt: 0.1\nprecision: float32\n", 1)
+	scalar := simdMatches(t, src, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "VADDPS", "VBLENDVPS"})
+	checkRdst(t, scalar)
+}
+
+// simdCOBAProgram prints the spike count and every variable of the COBA
+// example (renamed simdm) after 300 steps.
+const simdCOBAProgram = `package main
+
+import (
+	"fmt"
+
+	m "annarchy/simdm"
+)
+
+func main() {
+	n, err := m.New(m.WithSeed(3))
+	if err != nil {
+		panic(err)
+	}
+	spikes := 0
+	for s := 0; s < 300; s++ {
+		n.Step()
+		spikes += len(n.P.Spiked)
+	}
+	fmt.Println("spikes", spikes)
+	for _, p := range m.Paths() {
+		v, err := n.Get(p)
+		if err != nil {
+			continue
+		}
+		fmt.Printf("%s %v\n", p, v)
+	}
+}
+`
+
+// TestSIMDCOBAFloat32 runs the COBA example with precision: float32: its
+// eight-lane neuron kernel gives the bits of the scalar loop.
+func TestSIMDCOBAFloat32(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds generated code")
+	}
+	src, err := os.ReadFile("../examples/coba/model.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(src), "name: coba\n", "name: simdm\n", 1)
+	s = strings.Replace(s, "\ndt: 0.1\n", "\ndt: 0.1\nprecision: float32\n", 1)
+	if !strings.Contains(s, "precision: float32") || !strings.Contains(s, "name: simdm") {
+		t.Fatal("could not set the name and precision of the COBA example")
+	}
+	simdMatches(t, s, simdCOBAProgram, []string{"simdLIFPopAVX2", "VBLENDVPS"})
+}
+
+// simdMatches builds the model src (named simdm) with the check program,
+// checks that its assembly holds each of kernels, and compares the run with
+// the kernels to the run with the scalar loops only; it returns the latter.
+func simdMatches(t *testing.T, src, program string, kernels []string) string {
+	ast, ds := parser.ParseModel("simdm.yaml", []byte(src))
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
@@ -199,7 +268,7 @@ func TestSIMDMatchesScalar(t *testing.T) {
 		t.Fatal(err)
 	}
 	asm := string(files["simdm/simd_amd64.s"])
-	for _, k := range []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdGzProjAVX2"} {
+	for _, k := range kernels {
 		if !strings.Contains(asm, k) {
 			t.Errorf("no vector kernel %s", k)
 		}
@@ -214,7 +283,7 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	files["go.mod"] = []byte("module annarchy\n\ngo 1.22\n")
 	files["cmd/simdm/main.go"] = files["main.go"]
 	delete(files, "main.go")
-	files["check/main.go"] = []byte(simdProgram)
+	files["check/main.go"] = []byte(program)
 	for name, src := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -248,8 +317,19 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	if !strings.HasPrefix(scalar, "spikes ") || strings.HasPrefix(scalar, "spikes 0\n") {
 		t.Fatalf("the model does not spike:\n%s", scalar)
 	}
-	// Identical rows: the four-row loop (neurons 0-3) and the row-by-row
-	// loop (neuron 4) must give the same sums.
+	if vec != scalar {
+		t.Errorf("vector kernels differ from the scalar loops:\nvector:\n%s\nscalar:\n%s", vec, scalar)
+	}
+	if runtime.GOARCH == "amd64" && !cpuHasAVX2() {
+		t.Log("no AVX2 here: only the scalar loops ran")
+	}
+	return scalar
+}
+
+// checkRdst checks the output of simdProgram: identical rows, the four-row
+// loop (neurons 0-3) and the row-by-row loop (neuron 4), must give the same
+// sums.
+func checkRdst(t *testing.T, scalar string) {
 	found := false
 	for _, line := range strings.Split(scalar, "\n") {
 		if f := strings.Fields(strings.Trim(strings.TrimPrefix(line, "rdst "), "[]")); strings.HasPrefix(line, "rdst ") {
@@ -270,12 +350,6 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	}
 	if !found {
 		t.Error("no rdst line")
-	}
-	if vec != scalar {
-		t.Errorf("vector kernels differ from the scalar loops:\nvector:\n%s\nscalar:\n%s", vec, scalar)
-	}
-	if runtime.GOARCH == "amd64" && !cpuHasAVX2() {
-		t.Log("no AVX2 here: only the scalar loops ran")
 	}
 }
 

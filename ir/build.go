@@ -48,8 +48,13 @@ type builder struct {
 	// objects using them are skipped without further messages.
 	brokenTypes map[string]bool
 	// brokenPopTypes are the neuron types of populations that could not be
-	// built, for checking their monitors.
-	brokenPopTypes map[string]*NeuronType
+	// built, for checking their monitors; brokenProjTypes the synapse
+	// types of such projections.
+	brokenPopTypes  map[string]*NeuronType
+	brokenProjTypes map[string]*SynapseType
+	// partialNeurons and partialSyns are the broken types analysed as far
+	// as they parsed (nil when the names they declare cannot be told).
+	partialNeurons, partialSyns map[string]*partialType
 	// rateTypes names the neuron types of populations with a
 	// firing_rate_window: spiking ones get a variable r.
 	rateTypes map[string]bool
@@ -85,6 +90,10 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 
 		brokenTypes:    map[string]bool{},
 		brokenPopTypes: map[string]*NeuronType{},
+
+		brokenProjTypes: map[string]*SynapseType{},
+		partialNeurons:  map[string]*partialType{},
+		partialSyns:     map[string]*partialType{},
 	}
 	out := &Model{
 		Name:       m.Name,
@@ -118,6 +127,9 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	for _, def := range m.Neurons {
 		if def.Broken {
 			b.brokenTypes[def.Name] = true
+			if _, ok := b.partialNeurons[def.Name]; !ok {
+				b.partialNeurons[def.Name] = b.partialNeuron(def)
+			}
 			continue
 		}
 		if _, ok := b.neurons[def.Name]; ok {
@@ -131,6 +143,9 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	for _, def := range m.Synapses {
 		if def.Broken {
 			b.brokenTypes[def.Name] = true
+			if _, ok := b.partialSyns[def.Name]; !ok {
+				b.partialSyns[def.Name] = b.partialSynapse(def)
+			}
 			continue
 		}
 		if _, ok := b.synapses[def.Name]; ok {
@@ -398,13 +413,21 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 // type for the monitors of the population.
 func (b *builder) checkPopRest(pd *parser.PopDef) {
 	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
-	if pd.Neuron == "" || bad("neuron") || b.brokenTypes[pd.Neuron] {
+	if pd.Neuron == "" || bad("neuron") {
 		return
 	}
-	nt := b.neuronByName(pd.Neuron, pd.NeuronPos)
-	if nt == nil {
+	var nt *NeuronType
+	exact := true
+	if b.brokenTypes[pd.Neuron] {
+		p := b.partialNeurons[pd.Neuron]
+		if p == nil {
+			return
+		}
+		nt, exact = p.nt, p.exact
+	} else if nt = b.neuronByName(pd.Neuron, pd.NeuronPos); nt == nil {
 		return
 	}
+	nt = b.withTargets(nt, pd.Name)
 	if pd.Name != "" {
 		b.brokenPopTypes[pd.Name] = nt
 	}
@@ -415,7 +438,7 @@ func (b *builder) checkPopRest(pd *parser.PopDef) {
 	if !bad("init") {
 		b.overrides(pd.Init, nt.Vars, 0, false, what)
 	}
-	if !bad("stop_condition") {
+	if !bad("stop_condition") && exact { // a stop condition may read what did not parse
 		b.stopCondition(pd, nt)
 	}
 }
@@ -858,9 +881,20 @@ func hasConductance(nt *NeuronType, target string) bool {
 // and post are its views, zero when unknown.
 func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
 	bad := func(part string) bool { return slices.Contains(pd.BadParts, part) }
-	if pd.Synapse != "" && !bad("synapse") && !b.brokenTypes[pd.Synapse] {
-		if sy := b.synapseByName(pd.Synapse, pd.SynapsePos); sy != nil && !bad("parameters") {
-			b.overrides(pd.Parameters, sy.t.Vars, 0, true, "projection "+name)
+	if pd.Synapse != "" && !bad("synapse") {
+		var st *SynapseType
+		if b.brokenTypes[pd.Synapse] {
+			if p := b.partialSyns[pd.Synapse]; p != nil {
+				st = p.sy.t
+			}
+		} else if sy := b.synapseByName(pd.Synapse, pd.SynapsePos); sy != nil {
+			st = sy.t
+		}
+		if st != nil {
+			b.brokenProjTypes[name] = st
+			if !bad("parameters") {
+				b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name)
+			}
 		}
 	}
 	if pd.Connector.Kind != "" && !bad("connector") {
@@ -962,6 +996,12 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		mon.Proj = pr
 		vars = pr.Type.Vars
 		typeName = "synapse type " + pr.Type.Name
+	} else if st := b.brokenProjTypes[md.Target.Name]; st != nil && len(md.Target.Slices) == 0 {
+		// A projection that could not be built (its errors are
+		// reported): check the variables against its synapse type.
+		mon.Proj, checkOnly = &Projection{Name: md.Target.Name, Type: st}, true
+		vars = st.Vars
+		typeName = "synapse type " + st.Name
 	} else {
 		var v View
 		if _, ok := b.pops[md.Target.Name]; !ok {
@@ -1028,7 +1068,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		}
 		switch kind {
 		case lang.MonSum:
-			if !readsSum(mon.View.Pop.Type, arg) && !b.fillsSum(mon.View.Pop, arg) {
+			if !readsSum(mon.View.Pop.Type, arg) && !b.fillsSum(mon.View.Pop, arg) && !(checkOnly && b.maySum(mon.View.Pop, arg)) {
 				b.diags.Errorf(val.Pos, "%s never reads %s%s", typeName, name, didYouMean(arg, targets))
 				continue
 			}

@@ -893,3 +893,18 @@ func (b *builder) structural(s *scope, sc *parser.StructCond, what string) *Stru
 	}
 	return out
 }
+
+// WrittenVars lists the variables the statements assign.
+func WrittenVars(ss ...[]Stmt) map[*Var]bool {
+	w := map[*Var]bool{}
+	for _, list := range ss {
+		for _, s := range list {
+			if a, ok := s.(*Assign); ok {
+				if r, ok := a.LHS.(*VarRef); ok && r.Var != nil {
+					w[r.Var] = true
+				}
+			}
+		}
+	}
+	return w
+}

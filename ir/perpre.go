@@ -90,7 +90,7 @@ func perPre(pr *Projection) []*Var {
 			if isPerPreLHS(a, cand, temps) {
 				continue
 			}
-			walkExpr(a.Value, func(e Expr) {
+			Walk(a.Value, func(e Expr) {
 				switch x := e.(type) {
 				case *Temp:
 					if temps[x.Name] {
@@ -132,7 +132,7 @@ func isPerPreLHS(a *Assign, cand map[*Var]bool, temps map[string]bool) bool {
 // perPreExpr reports whether e reads only what rule 4 of perPre allows.
 func perPreExpr(e Expr, cand map[*Var]bool, temps map[string]bool) bool {
 	ok := true
-	walkExpr(e, func(e Expr) {
+	Walk(e, func(e Expr) {
 		switch x := e.(type) {
 		case *VarRef:
 			switch x.Side {
@@ -170,7 +170,7 @@ func uniformInit(v *Var, pr *Projection) bool {
 		return true
 	}
 	ok := true
-	walkExpr(v.Init, func(e Expr) {
+	Walk(v.Init, func(e Expr) {
 		switch x := e.(type) {
 		case *VarRef:
 			ok = ok && x.Side == Self && x.Var != nil && x.Var.Loc == Global
@@ -179,34 +179,6 @@ func uniformInit(v *Var, pr *Projection) bool {
 		}
 	})
 	return ok
-}
-
-// walkExpr calls fn on every node of e, the bodies of user functions
-// excepted (they read only their arguments).
-func walkExpr(e Expr, fn func(Expr)) {
-	if e == nil {
-		return
-	}
-	fn(e)
-	switch x := e.(type) {
-	case *Unary:
-		walkExpr(x.X, fn)
-	case *Binary:
-		walkExpr(x.X, fn)
-		walkExpr(x.Y, fn)
-	case *Call:
-		for _, a := range x.Args {
-			walkExpr(a, fn)
-		}
-	case *UserCall:
-		for _, a := range x.Args {
-			walkExpr(a, fn)
-		}
-	case *Cond:
-		walkExpr(x.C, fn)
-		walkExpr(x.A, fn)
-		walkExpr(x.B, fn)
-	}
 }
 
 // SplitPerPre splits a synapse type's per-synapse equations into those
@@ -226,7 +198,7 @@ func SplitPerPre(local []Stmt, vars []*Var) (perPre, rest []Stmt) {
 	for i := len(local) - 1; i >= 0; i-- {
 		a := local[i].(*Assign)
 		if isPerPreLHS(a, cand, temps) {
-			walkExpr(a.Value, func(e Expr) {
+			Walk(a.Value, func(e Expr) {
 				if t, ok := e.(*Temp); ok {
 					temps[t.Name] = true
 				}

@@ -38,7 +38,7 @@ func Neuron(t *ir.NeuronType) *Loop {
 	if t.Input == ir.SpikeSourceInput || t.Input == ir.TimedArrayInput || (!t.Spiking && len(t.GlobalUpdate)+len(t.LocalUpdate) == 0) {
 		return nil
 	}
-	l := newLowerer(config{written: writtenVars(t.LocalUpdate, t.Reset)}, nil)
+	l := newLowerer(config{written: ir.WrittenVars(t.LocalUpdate, t.Reset)}, nil)
 	lp := &Loop{Name: "update", Over: "neurons of " + t.Name}
 	// The order of the sections is the order the loop body reads them.
 	if t.Spiking && t.Refractory != nil {
@@ -100,7 +100,7 @@ func projection(p *ir.Projection, st *ir.SynapseType, mayDelay bool, perPre map[
 	}
 	out := &Proj{}
 	if st.Spiking {
-		l, lp := syn("transmit", "synapses reached by the spikes", config{written: writtenVars(st.PreSpike)})
+		l, lp := syn("transmit", "synapses reached by the spikes", config{written: ir.WrittenVars(st.PreSpike)})
 		lp.Decays = l.decays(st.Decays)
 		isTarget := func(a *ir.Assign) bool { _, ok := a.LHS.(*ir.TargetRef); return ok }
 		lp.Body = l.stmts(st.PreSpike, isTarget)
@@ -108,7 +108,7 @@ func projection(p *ir.Projection, st *ir.SynapseType, mayDelay bool, perPre map[
 		lp.Slots = l.slots
 		out.Spike = lp
 		if len(st.PostSpike) > 0 {
-			l, lp := syn("post_spike", "synapses of the post neurons that spiked", config{written: writtenVars(st.PostSpike)})
+			l, lp := syn("post_spike", "synapses of the post neurons that spiked", config{written: ir.WrittenVars(st.PostSpike)})
 			lp.Decays = l.decays(st.Decays)
 			lp.Body = l.stmts(st.PostSpike, nil)
 			lp.Slots = l.slots
@@ -149,13 +149,13 @@ func projection(p *ir.Projection, st *ir.SynapseType, mayDelay bool, perPre map[
 	if perPre != nil {
 		var first []ir.Stmt
 		first, rest = ir.SplitPerPre(rest, p.PerPre)
-		l, lp := syn("learn", "presynaptic neurons", config{preInline: true, written: writtenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)})
+		l, lp := syn("learn", "presynaptic neurons", config{preInline: true, written: ir.WrittenVars(st.GlobalUpdate, st.PostUpdate, st.LocalUpdate)})
 		lp.Body = l.stmts(first, nil)
 		lp.Slots = l.slots
 		out.LearnPre = lp
 	}
 	if len(rest) > 0 {
-		l, lp := syn("learn", "synapses of each post neuron", config{row: true, preArrays: true, written: writtenVars(st.PostUpdate, st.LocalUpdate)})
+		l, lp := syn("learn", "synapses of each post neuron", config{row: true, preArrays: true, written: ir.WrittenVars(st.PostUpdate, st.LocalUpdate)})
 		lp.Body = l.stmts(rest, nil)
 		lp.Slots = l.slots
 		out.Learn = lp

@@ -418,18 +418,3 @@ func (l *lowerer) stmts(ss []ir.Stmt, keep func(*ir.Assign) bool) []ir.Stmt {
 	}
 	return out
 }
-
-// writtenVars lists the variables statements assign.
-func writtenVars(ss ...[]ir.Stmt) map[*ir.Var]bool {
-	w := map[*ir.Var]bool{}
-	for _, list := range ss {
-		for _, s := range list {
-			if a, ok := s.(*ir.Assign); ok {
-				if r, ok := a.LHS.(*ir.VarRef); ok && r.Var != nil {
-					w[r.Var] = true
-				}
-			}
-		}
-	}
-	return w
-}

@@ -247,8 +247,9 @@ type NeuronDef struct {
 	Reset      []Stmt
 	Refractory *Value // number of ms or a parameter name (Str)
 	Functions  []FuncDef
-	Builtin    bool // came from models/
-	Broken     bool // has syntax or schema errors (reported); analysis skips it
+	Builtin    bool   // came from models/
+	Broken     bool   // has syntax or schema errors (reported); analysis skips it
+	Failed     Failed // what the parts with errors would have declared
 }
 
 // SynapseDef is a synapse type.
@@ -267,7 +268,8 @@ type SynapseDef struct {
 	// (nil when absent).
 	Pruning, Creating *StructCond
 	Builtin           bool
-	Broken            bool // has syntax or schema errors (reported); analysis skips it
+	Broken            bool   // has syntax or schema errors (reported); analysis skips it
+	Failed            Failed // what the parts with errors would have declared
 }
 
 // StructCond is a pruning or creating condition: "cond : proba = p, w = x,

@@ -505,20 +505,29 @@ func ParseExpr(src string, at PosMapper) (Expr, diag.List) {
 
 // ParseEquations parses an equations, reset, pre_spike or post_spike string.
 func ParseEquations(src string, at PosMapper) ([]Stmt, diag.List) {
+	return parseEquations(src, at, nil, false)
+}
+
+// parseEquations records in f what the lines with errors would have
+// declared (decl: the lines declare variables, as equations do).
+func parseEquations(src string, at PosMapper, f *Failed, decl bool) ([]Stmt, diag.List) {
 	var diags diag.List
 	c := &converter{at: at, diags: &diags}
 	var out []Stmt
 	for _, s := range splitLines(src, at, &diags) {
 		if s.bad {
+			f.line(s.toks, false, decl)
 			continue
 		}
 		body := s.body()
 		if len(body) == 0 {
 			diags.Errorf(c.at.pos(s.toks[0].line, s.toks[0].col), "expected an equation before ':'")
+			f.line(s.toks, false, decl)
 			continue
 		}
 		g, ok := parseStmtTokens(body, "an equation or an assignment", c)
 		if !ok {
+			f.line(s.toks, false, decl)
 			continue
 		}
 		st := Stmt{Pos: at.pos(body[0].line, body[0].col), Op: g.Op.Op, LHS: c.expr(g.LHS), RHS: c.expr(g.RHS)}
@@ -529,10 +538,12 @@ func ParseEquations(src string, at PosMapper) ([]Stmt, diag.List) {
 		switch {
 		case len(ds) > 1:
 			diags.Errorf(ds[1].Pos, "an equation may contain only one derivative, found d%s/dt and d%s/dt", ds[0].Name, ds[1].Name)
+			f.line(s.toks, false, decl)
 			continue
 		case len(ds) == 1:
 			if st.Op != "=" {
 				diags.Errorf(at.pos(g.Op.Pos.Line, g.Op.Pos.Column), "an equation with d%s/dt must use '=', not '%s'", ds[0].Name, st.Op)
+				f.line(s.toks, false, decl)
 				continue
 			}
 			st.Kind, st.Target, st.TargetPos = ODE, ds[0].Name, ds[0].Pos
@@ -545,6 +556,7 @@ func ParseEquations(src string, at PosMapper) ([]Stmt, diag.List) {
 				st.Target, st.TargetPos, st.Obj = l.Name, l.Pos, l.Obj
 			default:
 				diags.Errorf(st.LHS.Position(), "the left side of '%s' must be a variable name", st.Op)
+				f.line(s.toks, false, decl)
 				continue
 			}
 		}
@@ -555,30 +567,39 @@ func ParseEquations(src string, at PosMapper) ([]Stmt, diag.List) {
 
 // ParseParams parses a parameters string: one "name = value [: flags]" per line.
 func ParseParams(src string, at PosMapper) ([]Param, diag.List) {
+	return parseParams(src, at, nil)
+}
+
+func parseParams(src string, at PosMapper, f *Failed) ([]Param, diag.List) {
 	var diags diag.List
 	c := &converter{at: at, diags: &diags}
 	var out []Param
 	for _, s := range splitLines(src, at, &diags) {
 		if s.bad {
+			f.line(s.toks, true, true)
 			continue
 		}
 		body := s.body()
 		if len(body) == 0 {
 			diags.Errorf(c.at.pos(s.toks[0].line, s.toks[0].col), "expected a parameter before ':'")
+			f.line(s.toks, true, true)
 			continue
 		}
 		g, ok := parseStmtTokens(body, "a parameter \"name = value\"", c)
 		if !ok {
+			f.line(s.toks, true, true)
 			continue
 		}
 		lhs := c.expr(g.LHS)
 		id, isIdent := lhs.(*Ident)
 		if !isIdent {
 			diags.Errorf(lhs.Position(), "a parameter line is \"name = value\"; the left side must be a name")
+			f.line(s.toks, true, true)
 			continue
 		}
 		if g.Op.Op != "=" {
 			diags.Errorf(at.pos(g.Op.Pos.Line, g.Op.Pos.Column), "a parameter is set with '=', not '%s'", g.Op.Op)
+			f.line(s.toks, true, true)
 			continue
 		}
 		p := Param{Pos: id.Pos, Name: id.Name, Value: c.expr(g.RHS)}
@@ -643,34 +664,45 @@ func ParseFunctions(src string, at PosMapper) ([]FuncDef, diag.List) {
 	return out, diags
 }
 
-// ParseStopCond parses a stop_condition: "expr [: any|all]".
-func ParseStopCond(src string, at PosMapper) (*StopCond, diag.List) {
-	var diags diag.List
-	c := &converter{at: at, diags: &diags}
-	segs := splitLines(src, at, &diags)
+// parseCondition parses a one-line condition "expr [: flags]" (what names it
+// in errors): the line, its expression and the converter for its flags. The
+// expression is nil when the line has errors.
+func parseCondition(src string, at PosMapper, what string, diags *diag.List) (segment, Expr, *converter) {
+	c := &converter{at: at, diags: diags}
+	segs := splitLines(src, at, diags)
 	if len(segs) == 0 {
 		if !diags.HasErrors() {
 			diags.Errorf(at.pos(1, 1), "expected a condition, the string is empty")
 		}
-		return nil, diags
+		return segment{}, nil, c
 	}
 	for _, s := range segs[1:] {
 		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a single condition, found a second line")
 	}
 	s := segs[0]
 	if s.bad {
-		return nil, diags
+		return s, nil, c
 	}
 	body := s.body()
 	if len(body) == 0 {
 		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a condition before ':'")
-		return nil, diags
+		return s, nil, c
 	}
 	e := parseExprTokens(body, c)
+	if e != nil {
+		noDerivs(e, what, diags)
+	}
+	return s, e, c
+}
+
+// ParseStopCond parses a stop_condition: "expr [: any|all]".
+func ParseStopCond(src string, at PosMapper) (*StopCond, diag.List) {
+	var diags diag.List
+	s, e, _ := parseCondition(src, at, "a stop condition", &diags)
 	if e == nil {
 		return nil, diags
 	}
-	noDerivs(e, "a stop condition", &diags)
+	body := s.body()
 	sc := &StopCond{Pos: at.pos(body[0].line, body[0].col), Expr: e, Mode: "any"}
 	if s.colon >= 0 {
 		mode := s.flags()
@@ -695,31 +727,11 @@ func ParseStopCond(src string, at PosMapper) (*StopCond, diag.List) {
 // with the value flags allowed (proba, w, d).
 func ParseStructCond(src string, at PosMapper, allowed []string) (*StructCond, diag.List) {
 	var diags diag.List
-	c := &converter{at: at, diags: &diags}
-	segs := splitLines(src, at, &diags)
-	if len(segs) == 0 {
-		if !diags.HasErrors() {
-			diags.Errorf(at.pos(1, 1), "expected a condition, the string is empty")
-		}
-		return nil, diags
-	}
-	for _, s := range segs[1:] {
-		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a single condition, found a second line")
-	}
-	s := segs[0]
-	if s.bad {
-		return nil, diags
-	}
-	body := s.body()
-	if len(body) == 0 {
-		diags.Errorf(at.pos(s.toks[0].line, s.toks[0].col), "expected a condition before ':'")
-		return nil, diags
-	}
-	e := parseExprTokens(body, c)
+	s, e, c := parseCondition(src, at, "a structural plasticity condition", &diags)
 	if e == nil {
 		return nil, diags
 	}
-	noDerivs(e, "a structural plasticity condition", &diags)
+	body := s.body()
 	sc := &StructCond{Pos: at.pos(body[0].line, body[0].col), Expr: e}
 	if s.colon >= 0 {
 		sc.Flags = parseFlags(s.toks[s.colon], s.flags(), allowed, c)

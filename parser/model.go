@@ -431,22 +431,26 @@ func (l *loader) source(n *yaml.Node, what string) (string, bool) {
 
 func (l *loader) mapper(n *yaml.Node) PosMapper { return scalarMapper(l.file, n, l.fl) }
 
-func (l *loader) params(n *yaml.Node, what string) []Param {
+func (l *loader) params(n *yaml.Node, what string, f *Failed) []Param {
 	src, ok := l.source(n, what)
 	if !ok || !l.budget(n) {
+		f.Unsure = f.Unsure || !isNull(n)
 		return nil
 	}
-	ps, d := ParseParams(src, l.mapper(n))
+	ps, d := parseParams(src, l.mapper(n), f)
 	l.diags = append(l.diags, d...)
 	return ps
 }
 
-func (l *loader) equations(n *yaml.Node, what string) []Stmt {
+// equations reads statements; decl says whether they declare variables
+// (for what f records of the lines with errors).
+func (l *loader) equations(n *yaml.Node, what string, f *Failed, decl bool) []Stmt {
 	src, ok := l.source(n, what)
 	if !ok || !l.budget(n) {
+		f.Unsure = f.Unsure || (decl && !isNull(n))
 		return nil
 	}
-	st, d := ParseEquations(src, l.mapper(n))
+	st, d := parseEquations(src, l.mapper(n), f, decl)
 	l.diags = append(l.diags, d...)
 	return st
 }
@@ -459,6 +463,16 @@ func (l *loader) functions(n *yaml.Node, what string) []FuncDef {
 	fs, d := ParseFunctions(src, l.mapper(n))
 	l.diags = append(l.diags, d...)
 	return fs
+}
+
+// failedExpr reads an expression of a type; when it has errors, f records
+// the names in it.
+func (l *loader) failedExpr(n *yaml.Node, what string, f *Failed) Expr {
+	e := l.expr(n, what)
+	if e == nil && n.Kind == yaml.ScalarNode {
+		f.mentionSource(n.Value, l.mapper(n))
+	}
+	return e
 }
 
 func (l *loader) expr(n *yaml.Node, what string) Expr {
@@ -709,6 +723,25 @@ func (l *loader) list(n *yaml.Node, what string, each func(*yaml.Node)) {
 
 var neuronKeys = []string{"parameters", "equations", "spike", "reset", "refractory", "functions"}
 
+// otherKeys reports whether a type's definition is not a mapping or has
+// keys that are not allowed or given twice: such a key (a misspelt
+// "equations") may declare names that cannot be told.
+func otherKeys(n *yaml.Node, allowed []string) bool {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		return true
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := deref(n.Content[i]).Value
+		if seen[key] || !contains(allowed, key) {
+			return true
+		}
+		seen[key] = true
+	}
+	return false
+}
+
 func (l *loader) neurons(n *yaml.Node, m *Model) {
 	if isNull(n) {
 		return
@@ -729,23 +762,30 @@ func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 	if isNull(v) {
 		return
 	}
+	d.Failed.Unsure = otherKeys(v, neuronKeys)
 	l.fields(v, what, neuronKeys, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "parameters":
-			d.Parameters = l.params(v, "parameters of "+what)
+			d.Parameters = l.params(v, "parameters of "+what, &d.Failed)
 		case "equations":
-			d.Equations = l.equations(v, "equations of "+what)
+			d.Equations = l.equations(v, "equations of "+what, &d.Failed, true)
 		case "spike":
-			d.Spike = l.expr(v, "spike of "+what)
+			d.Spike = l.failedExpr(v, "spike of "+what, &d.Failed)
+			d.Failed.Spike = d.Spike == nil
 		case "reset":
-			d.Reset = l.equations(v, "reset of "+what)
+			d.Reset = l.equations(v, "reset of "+what, &d.Failed, false)
 		case "refractory":
 			if isNull(v) {
 				return
 			}
+			before := len(l.diags.Errors())
 			r := l.value(v, "refractory of "+what)
 			if r.Bool != nil {
 				l.errorf(v, "refractory of %s must be a number of ms, a parameter name, a distribution or a list, got %s", what, kindName(v))
+			}
+			if len(l.diags.Errors()) > before {
+				// as a distribution or a list it would be a parameter
+				d.Failed.Params = append(d.Failed.Params, "refractory")
 			}
 			d.Refractory = &r
 		case "functions":
@@ -776,23 +816,24 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 	if isNull(v) {
 		return
 	}
+	d.Failed.Unsure = otherKeys(v, synapseKeys)
 	l.fields(v, what, synapseKeys, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "parameters":
-			d.Parameters = l.params(v, "parameters of "+what)
+			d.Parameters = l.params(v, "parameters of "+what, &d.Failed)
 		case "equations":
-			d.Equations = l.equations(v, "equations of "+what)
+			d.Equations = l.equations(v, "equations of "+what, &d.Failed, true)
 		case "psp":
-			d.Psp = l.expr(v, "psp of "+what)
+			d.Psp = l.failedExpr(v, "psp of "+what, &d.Failed)
 		case "operation":
 			d.OpPos = l.pos(v)
 			if s, ok := l.oneOf(v, "operation", []string{"sum", "max", "min", "mean"}); ok {
 				d.Operation = s
 			}
 		case "pre_spike":
-			d.PreSpike = l.equations(v, "pre_spike of "+what)
+			d.PreSpike = l.equations(v, "pre_spike of "+what, &d.Failed, false)
 		case "post_spike":
-			d.PostSpike = l.equations(v, "post_spike of "+what)
+			d.PostSpike = l.equations(v, "post_spike of "+what, &d.Failed, false)
 		case "functions":
 			d.Functions = l.functions(v, "functions of "+what)
 		case "pruning":
