@@ -158,8 +158,11 @@ func (s *vecCompiler) reserveExp(runtime string, stmts []ir.Stmt, extra ...ir.Ex
 	}
 	if found {
 		s.busy[expReg] = true
-		// The runtime's symbol, as Go assembly spells a package path.
-		s.expFn = strings.ReplaceAll(runtime, "/", "\u2215") + "\u00b7expPD(SB)"
+		// The runtime's symbol, as Go assembly spells a package path: its
+		// assembler reads '/' as U+2215 and '.' as U+00B7 (a module path such
+		// as example.com/sim has dots; the last element, runtime, has none, so
+		// the linker's name needs no escaping).
+		s.expFn = strings.NewReplacer("/", "\u2215", ".", "\u00b7").Replace(runtime) + "\u00b7expPD(SB)"
 	}
 }
 
