@@ -345,8 +345,10 @@ func rowLen(m [][]float64) int {
 
 func fnum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// Operator precedence for printing; higher binds tighter.
-func prec(e Expr) int {
+// Prec is the precedence of e for printing in the equation language's
+// syntax; higher binds tighter (8: a leaf or call, which never needs
+// parentheses).
+func Prec(e Expr) int {
 	switch n := e.(type) {
 	case *Binary:
 		switch n.Op {
@@ -445,20 +447,20 @@ func writeExpr(b *strings.Builder, e Expr) {
 		}
 	case *Unary:
 		b.WriteString(n.Op)
-		writeSub(b, n.X, prec(n.X) < 6)
+		writeSub(b, n.X, Prec(n.X) < 6)
 	case *Binary:
-		p := prec(n)
+		p := Prec(n)
 		op := n.Op
 		if op == "pow" {
 			op = "^"
-			writeSub(b, n.X, prec(n.X) <= p)
+			writeSub(b, n.X, Prec(n.X) <= p)
 			b.WriteString(" ^ ")
-			writeSub(b, n.Y, prec(n.Y) < p)
+			writeSub(b, n.Y, Prec(n.Y) < p)
 			return
 		}
-		writeSub(b, n.X, prec(n.X) < p)
+		writeSub(b, n.X, Prec(n.X) < p)
 		b.WriteString(" " + op + " ")
-		writeSub(b, n.Y, prec(n.Y) <= p)
+		writeSub(b, n.Y, Prec(n.Y) <= p)
 	case *Call:
 		writeArgs(b, n.Fun, n.Args)
 	case *UserCall:

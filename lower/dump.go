@@ -57,7 +57,8 @@ func String(e ir.Expr) string {
 	return b.String()
 }
 
-// prec is the precedence of a lowered expression (higher binds tighter).
+// prec is the precedence of a lowered expression (higher binds tighter):
+// ir's for the nodes ir prints.
 func prec(e ir.Expr) int {
 	switch x := e.(type) {
 	case *Use:
@@ -67,29 +68,8 @@ func prec(e ir.Expr) int {
 		return 8
 	case *Mul:
 		return 5
-	case *ir.Binary:
-		switch x.Op {
-		case "||":
-			return 1
-		case "&&":
-			return 2
-		case "==", "!=", "<", "<=", ">", ">=":
-			return 3
-		case "+", "-":
-			return 4
-		case "*", "/":
-			return 5
-		case "pow":
-			return 7
-		}
-	case *ir.Unary:
-		return 6
-	case *ir.Const:
-		if x.Value < 0 && x.Type != ir.Bool {
-			return 6
-		}
 	}
-	return 8
+	return ir.Prec(e)
 }
 
 func sub(b *strings.Builder, e ir.Expr, paren bool) {
