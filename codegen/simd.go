@@ -739,12 +739,8 @@ func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv ma
 			s = nil
 		}
 	}()
-	s = &vecCompiler{nt: nt, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
-		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
-		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, spill: spill, f32: g.f32}
-	for _, r := range pinInv {
-		s.busy[r] = true
-	}
+	s = newVecCompiler(lp, pinInv, pinArr)
+	s.nt, s.spill, s.f32 = nt, spill, g.f32
 	// float32 models compute exp in float64 (runtime.Exp of the widened
 	// value), which no single-precision kernel repeats: such loops stay
 	// scalar (expr fails on exp without expFn).
@@ -752,6 +748,18 @@ func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv ma
 		s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body, lp.Spike)
 	}
 	s.body(zero)
+	return s
+}
+
+// newVecCompiler starts the compilation of loop lp with the invariants and
+// arrays pinned to registers (pinInv, pinArr) marked busy.
+func newVecCompiler(lp *lower.Loop, pinInv map[int]int, pinArr map[int]bool) *vecCompiler {
+	s := &vecCompiler{lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
+		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
+		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
+	for _, r := range pinInv {
+		s.busy[r] = true
+	}
 	return s
 }
 
@@ -1181,12 +1189,8 @@ func (g *generator) synTry(pj *proj, lp *lower.Loop, pinInv map[int]int, pinArr 
 			s = nil
 		}
 	}()
-	s = &vecCompiler{pj: pj, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
-		cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
-		useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}}
-	for _, r := range pinInv {
-		s.busy[r] = true
-	}
+	s = newVecCompiler(lp, pinInv, pinArr)
+	s.pj = pj
 	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
 	for _, stm := range lp.Body {
 		a, ok := stm.(*ir.Assign)
@@ -1251,12 +1255,8 @@ func (g *generator) simdPreLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecComp
 				s = nil
 			}
 		}()
-		s = &vecCompiler{pj: pj, lp: lp, arrIdx: map[string]int{}, invIdx: map[string]int{},
-			cur: map[*ir.Var]vecOperand{}, temps: map[string]vecOperand{},
-			useInv: map[int]int{}, useArr: map[int]int{}, pinInv: pinInv, pinArr: pinArr, arrReg: map[int]int{}, byPre: true}
-		for _, r := range pinInv {
-			s.busy[r] = true
-		}
+		s = newVecCompiler(lp, pinInv, pinArr)
+		s.pj, s.byPre = pj, true
 		s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
 		for _, stm := range lp.Body {
 			a, ok := stm.(*ir.Assign)
