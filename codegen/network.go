@@ -468,7 +468,11 @@ func (g *generator) buildCode(pj *proj) string {
 	case "one_to_one":
 		b.WriteString("c, err := annrt.OneToOne(&r, pre, post)\n")
 	case "fixed_probability":
-		fmt.Fprintf(&b, "c, err := annrt.FixedProbabilityWorkers(&r, pre, post, %s, %t, n.Core.Threads())\n", g.floatLit64(c.Probability), c.AllowSelf)
+		fn := "FixedProbabilityWorkers"
+		if g.preMajor(pj) {
+			fn = "FixedProbabilityPreMajor" // the same synapses, stored presynaptic-major as drawn
+		}
+		fmt.Fprintf(&b, "c, err := annrt.%s(&r, pre, post, %s, %t, n.Core.Threads())\n", fn, g.floatLit64(c.Probability), c.AllowSelf)
 	case "fixed_number_pre":
 		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPre(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
 	case "fixed_number_post":
@@ -487,12 +491,26 @@ func (g *generator) buildCode(pj *proj) string {
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
 	fmt.Fprintf(&b, "if err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", p.Name)
+	if pj.oneW {
+		// One weight for all synapses, held once (README, "Synapse
+		// storage"): none is stored per synapse, and none is moved.
+		b.WriteString("oneW := !annrt.OneWeightOff()\nif oneW {\nc.W = nil\n}\n")
+	}
 	if g.preMajor(pj) {
 		// Before the weights: the post-major weights are then never written.
 		b.WriteString("c.Compact()\n")
 	}
 	if weights {
+		if pj.oneW {
+			b.WriteString("if !oneW {\n")
+		}
+		if c.Kind == "fixed_probability" && g.preMajor(pj) {
+			b.WriteString("if c.W == nil {\nc.W = annrt.MakeLarge[float64](c.Len()) // none drawn\n}\n")
+		}
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
+		if pj.oneW {
+			b.WriteString("}\n")
+		}
 	}
 	if c.DelayMatrix != nil {
 		fmt.Fprintf(&b, "if err := c.SetDelays(annrt.List(annrt.MatrixSynapses(wm, %s)), n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n",
@@ -502,6 +520,10 @@ func (g *generator) buildCode(pj *proj) string {
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.
 		b.WriteString("_ = r\n")
+	}
+	if pj.oneW {
+		// After the delays, which may regroup the synapses.
+		fmt.Fprintf(&b, "if oneW {\nc.W = []float64{%s}\n}\n", g.floatLit64(c.Weights.Num))
 	}
 	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
 	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",
@@ -812,7 +834,12 @@ func (pj *%s) SetDelays(value any) error {
 `, pj.goName)
 		if g.preMajor(pj) {
 			// The storage is regrouped by delay, and W with it.
-			w("before := pj.C.Order()\nif err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\npj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n")
+			w("before := pj.C.Order()\nif err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
+			if pj.oneW {
+				w("if len(pj.W) == pj.C.Len() { // not one weight for all\npj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n}\n")
+			} else {
+				w("pj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n")
+			}
 		} else {
 			w("if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
 		}

@@ -89,7 +89,11 @@ func (g *generator) projCode(pj *proj) string {
 		w("// Its synapses are C (post-major CSR); every per-synapse slice is parallel to C.Pre.\n")
 	}
 	w("type %s struct {\nName string\nIndex int\nTarget string\nC *annrt.Conn // connectivity\n", pj.goName)
-	w("W []%s // weight of each synapse\n", g.ft)
+	if pj.oneW {
+		w("W []%s // weight of each synapse; one value for all while shorter (README, \"Synapse storage\")\n", g.ft)
+	} else {
+		w("W []%s // weight of each synapse\n", g.ft)
+	}
 	for _, v := range st.Vars {
 		if v.Name == "w" {
 			continue
@@ -161,6 +165,9 @@ func (g *generator) projCode(pj *proj) string {
 			w("wSame bool // every weight is wOne (bit for bit)\nwOne float64\n")
 		}
 	}
+	if pj.oneW && (!runs || g.f32) {
+		w("wOne %s // the weight of every synapse while W holds one value\n", g.ft)
+	}
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
 	}
@@ -215,12 +222,44 @@ func (pj *%s) SyncWeights() {
 				w("pj.wOne, pj.wSame = annrt.Same(%s)\n", tw)
 			}
 		}
+		if pj.oneW && (!runs || g.f32) {
+			w("if len(pj.W) == 1 {\npj.wOne = pj.W[0]\n}\n")
+		}
 		if cuts {
 			w("for i := range pj.cuts {\npj.cuts[i].Reset()\n}\n")
 		}
 		w("}\n\n")
 	}
-	if compact {
+	if pj.oneW {
+		w(`// Weights returns the weights in synapse order.
+func (pj *%[1]s) Weights() []%[2]s {
+	if n := pj.C.Len(); len(pj.W) < n {
+		return annrt.Repeat(pj.W[0], n) // one weight for all
+	}
+	return annrt.InSynapseOrder(pj.C, pj.W)
+}
+
+// SetWeights sets the weights from v in synapse order. A number is held
+// once, for all synapses; anything else is held per synapse.
+func (pj *%[1]s) SetWeights(v annrt.Value) error {
+	n := pj.C.Len()
+	if v.Kind == annrt.NumValue && n > 1 && !annrt.OneWeightOff() {
+		pj.W = []%[2]s{%[2]s(v.Num)}
+		pj.SyncWeights()
+		return nil
+	}
+	w := pj.Weights()
+	err := setLocal(w, v, &pj.setRNG)
+	if len(pj.W) != n {
+		pj.W = annrt.MakeLarge[%[2]s](n)
+	}
+	annrt.FromSynapseOrder(pj.C, pj.W, w)
+	pj.SyncWeights()
+	return err
+}
+
+`, pj.goName, g.ft)
+	} else if compact {
 		w(`// Weights returns the weights in synapse order.
 func (pj *%s) Weights() []%s { return annrt.InSynapseOrder(pj.C, pj.W) }
 
@@ -244,7 +283,11 @@ func (pj *%s) SetWeights(v annrt.Value) error {
 		w("pj.C.Index()\n")
 	}
 	if g.f32 {
-		w("pj.W = make([]float32, ns)\nfor k, x := range pj.C.W {\npj.W[k] = float32(x)\n}\n")
+		size := "ns"
+		if pj.oneW {
+			size = "len(pj.C.W)" // one value for all, or one per synapse
+		}
+		w("pj.W = make([]float32, %s)\nfor k, x := range pj.C.W {\npj.W[k] = float32(x)\n}\n", size)
 	} else {
 		w("pj.W = pj.C.W\n")
 	}
@@ -1301,9 +1344,23 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	if body.Len() == 0 {
 		return "", "" // no target the post neuron reads
 	}
+	// With one weight for all synapses held once (W shorter than the
+	// synapses), the same statements read it instead of ws[x].
+	var oneBody strings.Builder
+	if pj.oneW {
+		c.wExpr = "wAll"
+		for _, t := range pj.targets {
+			c.tgt = t
+			c.stmts(&oneBody, pj.low.Spike.Body, nil)
+		}
+		c.tgt, c.wExpr = "", "ws[x]"
+	}
 	var b strings.Builder
 	tw, tpost := g.transmitArrays(pj)
 	fmt.Fprintf(&b, "c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, %s, %s\n", tw, tpost)
+	if pj.oneW {
+		fmt.Fprintf(&b, "one := len(pw) < len(pp) // one weight for all synapses, wAll\nvar wAll %s\nif one {\nwAll = pw[0]\n}\n", g.ft)
+	}
 	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
 	if !inline {
 		// A range of the post ranks goes straight to its part of each row:
@@ -1313,6 +1370,11 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	}
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	if pj.oneW {
+		b.WriteString("if one {\n")
+		g.oneWeightTransmit(&b, pj, c, oneBody.String())
+		b.WriteString("continue\n}\n")
+	}
 	if f := g.plainAdd(pj); f != "" {
 		// Bound already by the statements above.
 		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
@@ -1394,6 +1456,66 @@ continue
 	t.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nwork += int(c.DelayPtr[base+1] - c.DelayPtr[base])\n}\n}\n")
 	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(work)*%d, pj.transmitRangeFn)\n", 2+loopCost(st.PreSpike))
 	return t.String(), transmitRange
+}
+
+// oneWeightTransmit prints the delivery of one delay's spikes when every
+// synapse has the weight wAll (W holds it once): the loops of
+// staticTransmitCode without the per-synapse weights, adding the same
+// numbers in the same order.
+func (g *generator) oneWeightTransmit(b *strings.Builder, pj *proj, c *exprPrinter, body string) {
+	if f := g.plainAdd(pj); f != "" {
+		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
+		fmt.Fprintf(b, `if pj.runJ != nil {
+rowRun, runOff, runJ := pj.rowRun, pj.runOff, pj.runJ
+for _, i := range spikes {
+base := int(i)*K + dk
+for r := rowRun[base]; r < rowRun[base+1]; r++ {
+j0 := int(runJ[r])
+j1 := j0 + int(runOff[r+1]-runOff[r])
+if !whole {
+j0, j1 = max(j0, lo), min(j1, hi)
+}
+if j0 < j1 {
+run := %s[j0:j1]
+for x := range run {
+run[x] = run[x] + wAll
+}
+}
+}
+}
+continue
+}
+`, dst)
+		if !g.f32 {
+			fmt.Fprintf(b, `if simdScatterAddConst != nil && pj.postOK && len(%s) > 0 {
+for _, i := range spikes {
+base := int(i)*K + dk
+lo, hi := delayPtr[base], delayPtr[base+1]
+if !whole {
+lo, hi = cut.Part(delayPtr, base)
+}
+if lo < hi {
+ps := pp[lo:hi]
+simdScatterAddConst(&%s[0], &ps[0], wAll, len(ps))
+}
+}
+continue
+}
+`, dst, dst)
+		}
+	}
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
+	if c.usesPi {
+		b.WriteString("pi := int(i)\n")
+	}
+	b.WriteString("for x := range ps {\n")
+	if c.usesJ {
+		b.WriteString("j := int(ps[x])\n")
+	} else {
+		b.WriteString("_ = ps[x]\n")
+	}
+	b.WriteString(body)
+	b.WriteString("}\n}\n")
 }
 
 // splitTransmit reports whether the static transmission of pj may be split
