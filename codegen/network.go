@@ -52,7 +52,8 @@ type view struct {
 	Fused         string      // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
-	Neurons       []neuronView // the neuron types (templates/neuron.go.tmpl)
+	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
+	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
 	Code          []string
 	NetCode       []string
 }
@@ -81,8 +82,8 @@ type projView struct {
 	Index             int
 	Build             string
 	Params, Vars      []overrideView
-	StructInit        string // statements starting structural plasticity's schedule, after Vars
-	SyncIn            bool   // per-presynaptic variables are copied in after Vars (syncIn)
+	Structural        *structStartView // the schedule of structural plasticity, started after Vars (nil: none)
+	SyncIn            bool             // per-presynaptic variables are copied in after Vars (syncIn)
 	Draw              bool
 	Learn, PostSpike  bool
 	Frozen            bool // the synapse equations run (except w's) while learning is disabled
@@ -259,7 +260,7 @@ func (g *generator) buildView() *view {
 		v.Neurons = append(v.Neurons, g.neuronView(nt))
 	}
 	for _, pj := range g.projs {
-		v.Code = append(v.Code, g.projCode(pj))
+		v.Projections = append(v.Projections, g.projTypeView(pj))
 	}
 	if g.fused {
 		v.Fused = strings.TrimRight(g.fusedStep(), "\n")
@@ -281,9 +282,6 @@ func (g *generator) buildView() *view {
 	}
 	for _, pj := range g.projs {
 		acc.delayAccess(pj)
-	}
-	for _, pj := range g.projs {
-		v.NetCode = append(v.NetCode, g.projMethods(pj))
 	}
 	if code := g.syncCode(); code != "" {
 		v.NetCode = append(v.NetCode, code)
@@ -436,9 +434,25 @@ func (g *generator) projView(pj *proj) projView {
 			pv.Vars = append(pv.Vars, ov)
 		}
 	}
-	pv.StructInit = strings.TrimRight(g.structInit(pj), "\n")
+	if pj.p.Structural() {
+		pv.Structural = &structStartView{Prune: dueOf(pj.p.PruneStart), Create: dueOf(pj.p.CreateStart)}
+	}
 	pv.SyncIn = len(pj.byPre) > 0
 	return pv
+}
+
+// structStartView is when a projection's pruning and creating start as
+// the model gives it (nil: not before the schedule or a call starts it).
+type structStartView struct{ Prune, Create *dueView }
+
+// dueView is an annrt.Due's period and offset in steps.
+type dueView struct{ Period, Offset int }
+
+func dueOf(s *ir.StructStart) *dueView {
+	if s == nil {
+		return nil
+	}
+	return &dueView{Period: s.PeriodSteps, Offset: s.OffsetSteps}
 }
 
 func runtimeView(p *ir.Population, v ir.View) string {
@@ -738,94 +752,6 @@ func renderFiles(data any, files []tmplFile) (map[string][]byte, error) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
-
-// projMethods prints the methods of a projection type that network.go.tmpl
-// relies on: its index for learning control, and typed delay access.
-func (g *generator) projMethods(pj *proj) string {
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("func (pj *%s) projectionIndex() int { return %d }\n\n", pj.goName, pj.p.Index)
-	w(`// Delays returns the delay of each synapse in ms (on the step grid).
-func (pj *%s) Delays() []float64 {
-	steps := pj.C.DelaySteps()
-	out := make([]float64, len(steps))
-	for s, d := range steps {
-		out[s] = float64(d) * Dt
-	}
-	return out
-}
-
-`, pj.goName)
-	w(`// SetDelays changes the delays (ms, rounded to steps) from a number, one
-// value per synapse (a []float64 in synapse order) or a distribution drawn
-// from the projection's stream (see Network.Set for the accepted values).
-`)
-	if pj.st.Spiking {
-		w(`// A longer largest delay deepens the presynaptic spike memory, which drops
-// the spikes in flight: change delays between runs.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-`, pj.goName)
-		if g.preMajor(pj) {
-			// The storage is regrouped by delay, and W with it.
-			w("before := pj.C.Order()\nif err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\npj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n")
-		} else {
-			w("if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
-		}
-		w("if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {\npj.pre.ring = annrt.NewSpikeRing(int(d))\n}\n")
-		if staticSpiking(pj.st) {
-			w("pj.SyncWeights()\n")
-		}
-		w("return nil\n}\n")
-		return b.String()
-	}
-	if len(pj.rateRings) == 0 {
-		w(`// This projection was compiled without delays longer than one step (no
-// memory of past presynaptic values), so only delays of at most dt are
-// accepted; give delays in the model to change them freely.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-	old := pj.C.Delay
-	oldU := pj.C.UniformDelay
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	if pj.C.MaxDelay > 1 {
-		pj.C.Delay, pj.C.UniformDelay = old, oldU
-		pj.C.Finish()
-		return fmt.Errorf("projection %%s was compiled without delays: delays longer than dt need delays in the model", pj.Name)
-	}
-	return nil
-}
-`, pj.goName)
-		return b.String()
-	}
-	w(`// A longer largest delay makes new memories of past presynaptic values,
-// filled with the current ones: change delays between runs.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	d := int(pj.C.MaxDelay)
-`, pj.goName)
-	for _, r := range pj.rateRings {
-		v := pj.pre.nt.byName[r]
-		ring := "pj.ring_" + ident(r)
-		w("if d > 1 && (%s == nil || %s.Depth() < d) {\n%s = annrt.NewRateRing(%s, d)\n%s.Fill(%s)\n}\n", ring, ring, ring, ringSize(pj, v), ring, g.ringValues(pj, v))
-	}
-	w("return nil\n}\n")
-	return b.String()
-}
 
 // syncCode prints the network's syncOut and syncIn (Core.SetSync) when a
 // projection stores variables per presynaptic neuron.
