@@ -52,7 +52,9 @@ type view struct {
 	Fused         string      // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
+	Neurons       []neuronView // the neuron types (templates/neuron.go.tmpl)
 	Code          []string
+	NetCode       []string
 }
 
 type constView struct{ Field, Name, Value string }
@@ -254,7 +256,7 @@ func (g *generator) buildView() *view {
 	g.fuse()
 	// Neuron types and projections first: their bodies decide helper arrays.
 	for _, nt := range g.ntypes {
-		v.Code = append(v.Code, g.neuronCode(nt))
+		v.Neurons = append(v.Neurons, g.neuronView(nt))
 	}
 	for _, pj := range g.projs {
 		v.Code = append(v.Code, g.projCode(pj))
@@ -280,14 +282,11 @@ func (g *generator) buildView() *view {
 	for _, pj := range g.projs {
 		acc.delayAccess(pj)
 	}
-	for _, nt := range g.ntypes {
-		v.Code = append(v.Code, g.inputMethods(nt))
-	}
 	for _, pj := range g.projs {
-		v.Code = append(v.Code, g.projMethods(pj))
+		v.NetCode = append(v.NetCode, g.projMethods(pj))
 	}
 	if code := g.syncCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 		v.Sync = true
 	}
 	for _, c := range m.Constants {
@@ -298,7 +297,7 @@ func (g *generator) buildView() *view {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
 		if mv.ranksVarName != "" {
-			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
+			v.NetCode = append(v.NetCode, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
 		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
@@ -326,17 +325,17 @@ func (g *generator) buildView() *view {
 		v.UntilText = "stop conditions of " + strings.Join(names, op)
 	}
 	for _, u := range g.funcList {
-		v.Code = append(v.Code, u.code)
+		v.NetCode = append(v.NetCode, u.code)
 	}
 	if code := g.embedCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 	}
 	if code := g.structNetCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 		v.Structural = true
 	}
 	if code := g.scheduleCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
@@ -739,46 +738,6 @@ func renderFiles(data any, files []tmplFile) (map[string][]byte, error) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
-
-// inputMethods prints the typed read access to an input type's buffers.
-func (g *generator) inputMethods(nt *ntype) string {
-	switch nt.t.Input {
-	case ir.SpikeSourceInput:
-		return fmt.Sprintf(`// SpikeTimes returns the spike times (ms, one list per neuron, each time on
-// the step grid).
-func (p *%s) SpikeTimes() [][]float64 {
-	out := make([][]float64, p.Size)
-	for r := range out {
-		out[r] = []float64{}
-	}
-	for k, s := range p.srcSteps {
-		r := p.srcRanks[k]
-		out[r] = append(out[r], float64(s)*p.dt)
-	}
-	return out
-}
-`, nt.goName)
-	case ir.TimedArrayInput:
-		return fmt.Sprintf(`// TimedArray returns a copy of the rows of rates, the schedule and the period
-// (ms; -1 means no repetition).
-func (p *%s) TimedArray() (rows [][]float64, schedule, period float64) {
-	rows = make([][]float64, len(p.buffer))
-	for i, row := range p.buffer {
-		rows[i] = make([]float64, len(row))
-		for k, x := range row {
-			rows[i][k] = float64(x)
-		}
-	}
-	period = -1
-	if p.period > 0 {
-		period = float64(p.period) * p.dt
-	}
-	return rows, float64(p.schedule) * p.dt, period
-}
-`, nt.goName)
-	}
-	return ""
-}
 
 // projMethods prints the methods of a projection type that network.go.tmpl
 // relies on: its index for learning control, and typed delay access.
