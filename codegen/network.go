@@ -52,7 +52,10 @@ type view struct {
 	Fused         string      // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
+	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
+	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
 	Code          []string
+	NetCode       []string
 }
 
 type constView struct{ Field, Name, Value string }
@@ -79,8 +82,8 @@ type projView struct {
 	Index             int
 	Build             string
 	Params, Vars      []overrideView
-	StructInit        string // statements starting structural plasticity's schedule, after Vars
-	SyncIn            bool   // per-presynaptic variables are copied in after Vars (syncIn)
+	Structural        *structStartView // the schedule of structural plasticity, started after Vars (nil: none)
+	SyncIn            bool             // per-presynaptic variables are copied in after Vars (syncIn)
 	Draw              bool
 	Learn, PostSpike  bool
 	Frozen            bool // the synapse equations run (except w's) while learning is disabled
@@ -254,10 +257,10 @@ func (g *generator) buildView() *view {
 	g.fuse()
 	// Neuron types and projections first: their bodies decide helper arrays.
 	for _, nt := range g.ntypes {
-		v.Code = append(v.Code, g.neuronCode(nt))
+		v.Neurons = append(v.Neurons, g.neuronView(nt))
 	}
 	for _, pj := range g.projs {
-		v.Code = append(v.Code, g.projCode(pj))
+		v.Projections = append(v.Projections, g.projTypeView(pj))
 	}
 	if g.fused {
 		v.Fused = strings.TrimRight(g.fusedStep(), "\n")
@@ -280,14 +283,8 @@ func (g *generator) buildView() *view {
 	for _, pj := range g.projs {
 		acc.delayAccess(pj)
 	}
-	for _, nt := range g.ntypes {
-		v.Code = append(v.Code, g.inputMethods(nt))
-	}
-	for _, pj := range g.projs {
-		v.Code = append(v.Code, g.projMethods(pj))
-	}
 	if code := g.syncCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 		v.Sync = true
 	}
 	for _, c := range m.Constants {
@@ -298,7 +295,7 @@ func (g *generator) buildView() *view {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
 		if mv.ranksVarName != "" {
-			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
+			v.NetCode = append(v.NetCode, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
 		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
@@ -326,17 +323,17 @@ func (g *generator) buildView() *view {
 		v.UntilText = "stop conditions of " + strings.Join(names, op)
 	}
 	for _, u := range g.funcList {
-		v.Code = append(v.Code, u.code)
+		v.NetCode = append(v.NetCode, u.code)
 	}
 	if code := g.embedCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 	}
 	if code := g.structNetCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 		v.Structural = true
 	}
 	if code := g.scheduleCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.NetCode = append(v.NetCode, code)
 		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
@@ -437,9 +434,25 @@ func (g *generator) projView(pj *proj) projView {
 			pv.Vars = append(pv.Vars, ov)
 		}
 	}
-	pv.StructInit = strings.TrimRight(g.structInit(pj), "\n")
+	if pj.p.Structural() {
+		pv.Structural = &structStartView{Prune: dueOf(pj.p.PruneStart), Create: dueOf(pj.p.CreateStart)}
+	}
 	pv.SyncIn = len(pj.byPre) > 0
 	return pv
+}
+
+// structStartView is when a projection's pruning and creating start as
+// the model gives it (nil: not before the schedule or a call starts it).
+type structStartView struct{ Prune, Create *dueView }
+
+// dueView is an annrt.Due's period and offset in steps.
+type dueView struct{ Period, Offset int }
+
+func dueOf(s *ir.StructStart) *dueView {
+	if s == nil {
+		return nil
+	}
+	return &dueView{Period: s.PeriodSteps, Offset: s.OffsetSteps}
 }
 
 func runtimeView(p *ir.Population, v ir.View) string {
@@ -750,134 +763,6 @@ func renderFiles(data any, files []tmplFile) (map[string][]byte, error) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
-
-// inputMethods prints the typed read access to an input type's buffers.
-func (g *generator) inputMethods(nt *ntype) string {
-	switch nt.t.Input {
-	case ir.SpikeSourceInput:
-		return fmt.Sprintf(`// SpikeTimes returns the spike times (ms, one list per neuron, each time on
-// the step grid).
-func (p *%s) SpikeTimes() [][]float64 {
-	out := make([][]float64, p.Size)
-	for r := range out {
-		out[r] = []float64{}
-	}
-	for k, s := range p.srcSteps {
-		r := p.srcRanks[k]
-		out[r] = append(out[r], float64(s)*p.dt)
-	}
-	return out
-}
-`, nt.goName)
-	case ir.TimedArrayInput:
-		return fmt.Sprintf(`// TimedArray returns a copy of the rows of rates, the schedule and the period
-// (ms; -1 means no repetition).
-func (p *%s) TimedArray() (rows [][]float64, schedule, period float64) {
-	rows = make([][]float64, len(p.buffer))
-	for i, row := range p.buffer {
-		rows[i] = make([]float64, len(row))
-		for k, x := range row {
-			rows[i][k] = float64(x)
-		}
-	}
-	period = -1
-	if p.period > 0 {
-		period = float64(p.period) * p.dt
-	}
-	return rows, float64(p.schedule) * p.dt, period
-}
-`, nt.goName)
-	}
-	return ""
-}
-
-// projMethods prints the methods of a projection type that network.go.tmpl
-// relies on: its index for learning control, and typed delay access.
-func (g *generator) projMethods(pj *proj) string {
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("func (pj *%s) projectionIndex() int { return %d }\n\n", pj.goName, pj.p.Index)
-	w(`// Delays returns the delay of each synapse in ms (on the step grid).
-func (pj *%s) Delays() []float64 {
-	steps := pj.C.DelaySteps()
-	out := make([]float64, len(steps))
-	for s, d := range steps {
-		out[s] = float64(d) * Dt
-	}
-	return out
-}
-
-`, pj.goName)
-	w(`// SetDelays changes the delays (ms, rounded to steps) from a number, one
-// value per synapse (a []float64 in synapse order) or a distribution drawn
-// from the projection's stream (see Network.Set for the accepted values).
-`)
-	if pj.st.Spiking {
-		w(`// A longer largest delay deepens the presynaptic spike memory, which drops
-// the spikes in flight: change delays between runs.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-`, pj.goName)
-		if g.preMajor(pj) {
-			// The storage is regrouped by delay, and W with it.
-			w("before := pj.C.Order()\nif err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\npj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n")
-		} else {
-			w("if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
-		}
-		w("if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {\npj.pre.ring = annrt.NewSpikeRing(int(d))\n}\n")
-		if staticSpiking(pj.st) {
-			w("pj.SyncWeights()\n")
-		}
-		w("return nil\n}\n")
-		return b.String()
-	}
-	if len(pj.rateRings) == 0 {
-		w(`// This projection was compiled without delays longer than one step (no
-// memory of past presynaptic values), so only delays of at most dt are
-// accepted; give delays in the model to change them freely.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-	old := pj.C.Delay
-	oldU := pj.C.UniformDelay
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	if pj.C.MaxDelay > 1 {
-		pj.C.Delay, pj.C.UniformDelay = old, oldU
-		pj.C.Finish()
-		return fmt.Errorf("projection %%s was compiled without delays: delays longer than dt need delays in the model", pj.Name)
-	}
-	return nil
-}
-`, pj.goName)
-		return b.String()
-	}
-	w(`// A longer largest delay makes new memories of past presynaptic values,
-// filled with the current ones: change delays between runs.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	d := int(pj.C.MaxDelay)
-`, pj.goName)
-	for _, r := range pj.rateRings {
-		v := pj.pre.nt.byName[r]
-		ring := "pj.ring_" + ident(r)
-		w("if d > 1 && (%s == nil || %s.Depth() < d) {\n%s = annrt.NewRateRing(%s, d)\n%s.Fill(%s)\n}\n", ring, ring, ring, ringSize(pj, v), ring, g.ringValues(pj, v))
-	}
-	w("return nil\n}\n")
-	return b.String()
-}
 
 // syncCode prints the network's syncOut and syncIn (Core.SetSync) when a
 // projection stores variables per presynaptic neuron.

@@ -242,6 +242,20 @@ class TestParallelRun(unittest.TestCase):
         self.assertEqual(run1.seed, res[1][0])
         self.assertIn("m.v", run1)
 
+    def test_swept_seed_is_one_column(self):
+        # sweep.csv has one seed column, the run's, also when the seed is
+        # swept with trials (where a point's seed and its runs' differ).
+        out = os.path.join(TMP, "seedsweep")
+        annc_run("-duration", "20", "-sweep", "seed=3,4", "-trials", "2", "-out", out, "-workers", "2")
+        sw = annc.load_sweep(out)
+        self.assertEqual(sw.fields.count("seed"), 1)
+        self.assertEqual(sw.fields[:4], ["index", "seed", "trial", "status"])
+        seeds = [sw.run(i).seed for i in range(4)]
+        self.assertEqual(list(sw.columns["seed"]), seeds)
+        self.assertEqual(seeds[0], 3)
+        self.assertEqual(seeds[2], 4)
+        self.assertNotIn(seeds[1], (3, 4))
+
     def test_exception_in_method_is_raised_after_the_runs(self):
         def bad(i, net):
             if i == 2:
