@@ -473,32 +473,43 @@ func (g *generator) buildCode(pj *proj) string {
 	c := p.Connector
 	var b strings.Builder
 	fmt.Fprintf(&b, "pre := %s\npost := %s\n", runtimeView(p.Pre.Pop, p.Pre), runtimeView(p.Post.Pop, p.Post))
-	row, _ := lang.LookupConnector(c.Kind)
-	weights := row.DrawsWeights
-	switch c.Kind {
-	case "all_to_all":
-		fmt.Fprintf(&b, "c, err := annrt.AllToAll(&r, pre, post, %t)\n", c.AllowSelf)
-	case "one_to_one":
-		b.WriteString("c, err := annrt.OneToOne(&r, pre, post)\n")
-	case "fixed_probability":
-		fmt.Fprintf(&b, "c, err := annrt.FixedProbabilityWorkers(&r, pre, post, %s, %t, n.Core.Threads())\n", g.floatLit64(c.Probability), c.AllowSelf)
-	case "fixed_number_pre":
-		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPre(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
-	case "fixed_number_post":
-		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPost(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
-	case "gaussian":
-		fmt.Fprintf(&b, "c, err := annrt.Gaussian(pre, post, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma), g.floatLit64(c.Limit), c.AllowSelf)
-	case "dog":
-		fmt.Fprintf(&b, "c, err := annrt.DoG(pre, post, %s, %s, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma),
-			g.floatLit64(c.AmpNeg), g.floatLit64(c.SigmaNeg), g.floatLit64(c.Limit), c.AllowSelf)
-	case "from_matrix":
-		if c.Matrix == nil {
-			g.fail("projection %s: from_matrix has no matrix (file %q not loaded)", p.Name, c.MatrixFile)
-		}
-		fmt.Fprintf(&b, "wm := %s\nc, err := annrt.FromMatrix(pre, post, wm)\n", g.matrixExpr(p.Name+"_weights", c.Matrix))
-	default:
+	row, ok := lang.LookupConnector(c.Kind)
+	if !ok {
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
+	weights := row.DrawsWeights()
+	// The builder's call, as its row declares it: the arguments it takes
+	// in order, the matrix bound first to wm (the delays of its synapses
+	// are read in the same order below).
+	var args []string
+	if row.RNG {
+		args = append(args, "&r")
+	}
+	args = append(args, "pre", "post")
+	for _, name := range row.Call {
+		a, _ := row.Arg(name)
+		x := c.Args[name]
+		switch a.Kind {
+		case lang.ArgNumber:
+			args = append(args, g.floatLit64(x))
+		case lang.ArgInteger:
+			args = append(args, strconv.Itoa(int(x)))
+		case lang.ArgBool:
+			args = append(args, strconv.FormatBool(x != 0))
+		case lang.ArgMatrix:
+			if c.Matrix == nil {
+				g.fail("projection %s: %s has no matrix (file %q not loaded)", p.Name, c.Kind, c.MatrixFile)
+			}
+			fmt.Fprintf(&b, "wm := %s\n", g.matrixExpr(p.Name+"_"+name, c.Matrix))
+			args = append(args, "wm")
+		default:
+			g.fail("projection %s: %s passes %s to its builder", p.Name, c.Kind, name)
+		}
+	}
+	if row.Threads {
+		args = append(args, "n.Core.Threads()")
+	}
+	fmt.Fprintf(&b, "c, err := annrt.%s(%s)\n", row.Builder, strings.Join(args, ", "))
 	fmt.Fprintf(&b, "if err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", p.Name)
 	if g.preMajor(pj) {
 		// Before the weights: the post-major weights are then never written.
