@@ -70,7 +70,7 @@ type popView struct {
 	Timed             *timedView // a timed array's rates
 	RateSteps         int        // steps of the firing_rate_window (0: none)
 	RateMs            string
-	Stop              string
+	Stop              *stopView // nil: none
 	Sums, Draw        bool
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
@@ -396,7 +396,7 @@ func (g *generator) popView(p *pop) popView {
 		}
 	}
 	if p.p.Stop != nil {
-		pv.Stop = g.stopCode(p)
+		pv.Stop = g.stopView(p)
 	}
 	if p.p.RateWindowSteps > 0 {
 		pv.RateField = nt.field[nt.byName["r"]]
@@ -533,21 +533,21 @@ func (g *generator) buildCode(pj *proj) string {
 	return b.String()
 }
 
-// stopCode evaluates a population's stop condition over its neurons.
-func (g *generator) stopCode(p *pop) string {
+// stopView is a population's stop condition: Cond, of neuron i, after
+// the bindings Setup, holds for all (All) or any of its neurons.
+type stopView struct {
+	Setup, Cond string
+	All         bool
+}
+
+// stopView prints a population's stop condition for the template.
+func (g *generator) stopView(p *pop) *stopView {
 	c := g.newCtx(mNeuronLocal)
 	c.nt = p.nt
 	cond := c.expr(p.p.Stop.Expr).boolean()
 	var b strings.Builder
-	b.WriteString("N := p.Size\n")
 	c.outer.write(&b)
-	b.WriteString("for i := 0; i < N; i++ {\n")
-	if p.p.Stop.All {
-		fmt.Fprintf(&b, "if !(%s) {\nreturn false\n}\n}\nreturn true\n", cond.s)
-	} else {
-		fmt.Fprintf(&b, "if %s {\nreturn true\n}\n}\nreturn false\n", cond.s)
-	}
-	return b.String()
+	return &stopView{Setup: body(b.String()), Cond: cond.s, All: p.p.Stop.All}
 }
 
 // monView describes a monitor's setup and what it records.
