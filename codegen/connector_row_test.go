@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/modelgen"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/models"
 	"github.com/annc/annc/parser"
@@ -33,22 +34,7 @@ func TestConnectorRowIsEnough(t *testing.T) {
 			return lang.Count{Least: n, How: fmt.Sprintf("%d pre × %g", s.Pre, s.Args["kth"]), N: float64(n), Exact: true}
 		},
 	})
-	build := func(conn string) (*ir.Model, string) {
-		src := `name: kth
-dt: 0.1
-neurons:
-  Rate:
-    parameters: |
-      tau = 10.0 : population
-    equations: |
-      tau * dv/dt + v = sum(exc)
-      r = pos(v)
-populations:
-  - {name: A, geometry: 4, neuron: Rate}
-  - {name: B, geometry: 6, neuron: Rate}
-projections:
-  - {name: ab, pre: A, post: B, target: exc, connector: {every_kth: {` + conn + `}}}
-`
+	compile := func(src string) (*ir.Model, string) {
 		ast, ds := parser.ParseModel("kth.yaml", []byte(src))
 		if ds.HasErrors() {
 			return nil, ds.Error()
@@ -62,6 +48,23 @@ projections:
 			return nil, ids.Error()
 		}
 		return m, ""
+	}
+	build := func(conn string) (*ir.Model, string) {
+		return compile(`name: kth
+dt: 0.1
+neurons:
+  Rate:
+    parameters: |
+      tau = 10.0 : population
+    equations: |
+      tau * dv/dt + v = sum(exc)
+      r = pos(v)
+populations:
+  - {name: A, geometry: 4, neuron: Rate}
+  - {name: B, geometry: 6, neuron: Rate}
+projections:
+  - {name: ab, pre: A, post: B, target: exc, connector: {every_kth: {` + conn + `}}}
+`)
 	}
 
 	m, errs := build("kth: 3, weights: 0.5, wrap: true, delays: 1.0")
@@ -101,5 +104,26 @@ projections:
 		if _, errs := build(c.args); !strings.Contains(errs, c.want) {
 			t.Errorf("every_kth {%s}: errors %q, want %q", c.args, errs, c.want)
 		}
+	}
+
+	// The generated test models cover it, from the row's example values.
+	fs := modelgen.Factors()
+	row := make(modelgen.Row, len(fs))
+	for i, f := range fs {
+		if f.Name == "connector" {
+			row[i] = len(f.Values) - 1
+		}
+	}
+	src, err := modelgen.Write(fs, row, "kth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(src, "every_kth: {kth: 2, weights: 0.2}") {
+		t.Errorf("modelgen wrote the connector as\n%s", src)
+	}
+	if m, errs := compile(src); m == nil {
+		t.Errorf("the model modelgen wrote for every_kth: %s", errs)
+	} else if _, err := Generate(m, testOpt); err != nil {
+		t.Error(err)
 	}
 }
