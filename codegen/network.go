@@ -44,20 +44,20 @@ type view struct {
 	SetCases      []accessCase
 	RowsSetCases  []accessCase
 	GetCases      []accessCase
-	FiniteChecks  []finiteObj // what CheckFinite checks
-	FiniteVars    []finiteObj // what CheckFiniteVars checks
-	Learns        bool        // some projection has synapse equations or post_spike code
-	Structural    bool        // some projection prunes or creates synapses
-	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
-	Fused         *fusedView  // the fused step (fuse.go), nil when the step is not fused
-	GenVersion    int         // the runtime interface version this code is written for
+	FiniteChecks  []finiteObj    // what CheckFinite checks
+	FiniteVars    []finiteObj    // what CheckFiniteVars checks
+	Learns        bool           // some projection has synapse equations or post_spike code
+	Structural    *structNetView // the projections that prune or create synapses (nil: none)
+	Sync          bool           // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
+	Fused         *fusedView     // the fused step (fuse.go), nil when the step is not fused
+	GenVersion    int            // the runtime interface version this code is written for
 	Paths         []string
 	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
 	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
-	// Code is Go printed whole, after the types: the model's functions,
-	// the reader of embedded files, the Network methods of structural
-	// plasticity and RunSchedule.
-	Code []string
+	// Code is Go printed whole, after the types: the model's functions and
+	// the reader of embedded files; Schedule is RunSchedule.
+	Code     []string
+	Schedule string
 }
 
 type constView struct{ Field, Name, Value string }
@@ -326,12 +326,9 @@ func (g *generator) buildView() *view {
 	if code := g.embedCode(); code != "" {
 		v.Code = append(v.Code, code)
 	}
-	if code := g.structNetCode(); code != "" {
-		v.Code = append(v.Code, code)
-		v.Structural = true
-	}
+	v.Structural = g.structNetView()
 	if code := g.scheduleCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.Schedule = code
 		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
