@@ -38,10 +38,11 @@ type neuronBodies struct {
 }
 
 // fieldView is a field of a generated struct: a value of type Type, or a
-// slice of them with Slice.
+// slice of them with Slice (of length Len in a projection's alloc).
 type fieldView struct {
 	Name, Type string
 	Slice      bool
+	Len        string
 	Comment    string
 }
 

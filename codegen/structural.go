@@ -15,52 +15,22 @@ import (
 // else in the projection changes; only projections with such conditions
 // carry this code.
 
-// structFields prints the fields of a structurally plastic projection.
-func (g *generator) structFields(pj *proj) string {
-	if !pj.p.Structural() {
-		return ""
-	}
-	return "pruneDue, createDue annrt.Due // when pruning and creating are evaluated\n" +
-		"structRNG annrt.RNG // draws of proba\n" +
-		"dendrites []int32 // post ranks that had synapses when built: the rows creating may fill (as ANNarchy)\n"
-}
-
-// structInit prints, for initProj, the seeding of the structural stream
-// and the start of pruning and creating given in the model file.
-func (g *generator) structInit(pj *proj) string {
-	if !pj.p.Structural() {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "pj.structRNG = annrt.NewRNG(n.Seed, 2, %d, 5)\n", pj.p.Index)
-	b.WriteString("pj.pruneDue, pj.createDue = annrt.Due{}, annrt.Due{}\n")
-	if s := pj.p.PruneStart; s != nil {
-		fmt.Fprintf(&b, "pj.pruneDue.Begin(n.Core.Step, %d, %d)\n", s.PeriodSteps, s.OffsetSteps)
-	}
-	if s := pj.p.CreateStart; s != nil {
-		fmt.Fprintf(&b, "pj.createDue.Begin(n.Core.Step, %d, %d)\n", s.PeriodSteps, s.OffsetSteps)
-	}
-	return b.String()
-}
-
-// structAlloc prints, for alloc, the list of rows creating may fill.
-func (g *generator) structAlloc(pj *proj) string {
-	if !pj.p.Structural() {
-		return ""
-	}
-	return "pj.dendrites = pj.dendrites[:0]\nfor j := 0; j < pj.C.NPost; j++ {\nif pj.C.PostPtr[j+1] > pj.C.PostPtr[j] {\npj.dendrites = append(pj.dendrites, int32(j))\n}\n}\n"
-}
-
-// structMethods prints prune, create and rewire.
-func (g *generator) structMethods(pj *proj) string {
+// structView prints the bodies of a structurally plastic projection's
+// create and prune (after the start the template writes) and of rewire's
+// initialisation of the created synapses; nil when the projection neither
+// prunes nor creates.
+func (g *generator) structView(pj *proj) *structView {
 	st := pj.st
 	if !pj.p.Structural() {
-		return ""
+		return nil
 	}
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	wNew := g.floatLit(0)
+	if staticSpiking(st) {
+		g.fail("projection %s: a structurally plastic projection cannot use the static spike layout", pj.p.Name)
+	}
+	sv := &structView{Index: pj.p.Index}
 	if c := st.Creating; c != nil {
+		var b strings.Builder
+		w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 		proba, pre := g.structProba(pj, c)
 		wc := g.newCtx(mSynGlobal)
 		wc.pj = pj
@@ -72,7 +42,6 @@ func (g *generator) structMethods(pj *proj) string {
 		cc.pj, cc.row = pj, newScope()
 		rnd := g.inlineDraws(pj, cc, c)
 		cond := cc.expr(pj.low.Create.Cond).boolean().s
-		w("// create adds, where the creating condition holds and no synapse exists,\n// a synapse with probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) create(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
 		b.WriteString(rnd)
 		wc.outer.write(&b)
@@ -87,16 +56,17 @@ func (g *generator) structMethods(pj *proj) string {
 		// Past MaxSynapses the synapses cannot be indexed: the run ends
 		// with an error instead.
 		w("if err := c.GrowthError(len(addPre)); err != nil {\nn.Core.Failf(\"projection %%s: creating: %%v\", pj.Name, err)\nreturn\n}\n")
-		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n}\n\n", pj.p.CreateDelay)
-		wNew = "0"
+		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n", pj.p.CreateDelay)
+		sv.Create = body(b.String())
 	}
 	if c := st.Pruning; c != nil {
+		var b strings.Builder
+		w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 		proba, pre := g.structProba(pj, c)
 		cc := g.newCtx(mSynLocal)
 		cc.pj = pj
 		rnd := g.inlineDraws(pj, cc, c)
 		cond := cc.expr(pj.low.Prune.Cond).boolean().s
-		w("// prune removes, where the pruning condition holds, the synapse with\n// probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) prune(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\n_ = pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
 		b.WriteString(rnd)
 		cc.outer.write(&b)
@@ -105,39 +75,8 @@ func (g *generator) structMethods(pj *proj) string {
 			w("pi := int(pre[k])\n")
 		}
 		w("if (%s)%s {\nif drop == nil {\ndrop = make([]bool, c.Len())\n}\ndrop[k] = true\n}\n}\n}\n", cond, proba)
-		w("if drop != nil {\npj.rewire(n, c.Rewire(drop, nil, nil, 0, -1), 0)\n}\n}\n\n")
-	}
-	_ = wNew
-	// rewire moves every per-synapse slice with the synapses.
-	w("// rewire moves the synaptic state as Rewire moved the synapses (src) and\n// gives the created ones weight wNew and their variables' initial values.\nfunc (pj *%s) rewire(n *Network, src []int32, wNew float64) {\n", pj.goName)
-	if g.f32 {
-		w("pj.W = annrt.Remap(pj.W, src, float32(wNew))\n")
-	} else {
-		w("pj.W = pj.C.W\n_ = wNew\n")
-	}
-	for _, v := range st.Vars {
-		if v.Name == "w" || v.Loc != ir.Local {
-			continue
-		}
-		w("pj.%s = annrt.Remap(pj.%s, src, 0)\n", pj.fld[v], pj.fld[v])
-	}
-	if len(st.Decays) > 0 {
-		if g.m.ExactDecay {
-			w("pj.lastEv = annrt.Remap(pj.lastEv, src, n.Core.Step)\n")
-		} else {
-			w("pj.lastEv = annrt.Remap(pj.lastEv, src, -10000)\n")
-		}
-	}
-	for _, r := range st.Randoms {
-		if r.Loc != ir.Global {
-			w("pj.%s = make([]%s, len(src))\n", pj.randField[r], g.ft)
-		}
-	}
-	if g.kernel("simd"+pj.goName) != nil {
-		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
-	}
-	if staticSpiking(st) {
-		g.fail("projection %s: a structurally plastic projection cannot use the static spike layout", pj.p.Name)
+		w("if drop != nil {\npj.rewire(n, c.Rewire(drop, nil, nil, 0, -1), 0)\n}\n")
+		sv.Prune = body(b.String())
 	}
 	var locals []*ir.Var
 	for _, v := range st.Vars {
@@ -145,9 +84,8 @@ func (g *generator) structMethods(pj *proj) string {
 			locals = append(locals, v)
 		}
 	}
-	b.WriteString(g.initAdded(pj, locals))
-	w("}\n\n")
-	return b.String()
+	sv.InitAdded = body(g.initAdded(pj, locals))
+	return sv
 }
 
 // structProba prints the draw of a condition's proba (" && r.Float64() <

@@ -2,41 +2,31 @@ package ir
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/annc/annc/internal/lang"
 )
 
-// checkSynapseCount reports a projection whose synapses, as EstimateSynapses
-// counts them, are more than one projection can index (MaxSynapses): the
-// non-NaN entries of from_matrix, or the expected number of
-// fixed_probability when more than 10 standard deviations above the limit
-// (the runtime's rule: certainly too many; nearer, the draws decide).
-// Connectors whose count is known from their arguments alone are refused
-// with those (leastSynapses); gaussian and dog have only the bound pre ×
-// post, which says nothing of what they create: the runtime refuses them
-// if they pass the limit.
+// checkSynapseCount reports a projection whose synapses, as its connector's
+// row counts them (EstimateSynapses), are more than one projection can
+// index (MaxSynapses): an exact count (from_matrix's entries), or an
+// expected one more than 10 standard deviations above the limit (the
+// runtime's rule for fixed_probability: certainly too many; nearer, the
+// draws decide). Counts known from the arguments alone (Count.Least) are
+// refused with them; a mere upper bound (gaussian, dog) says nothing of
+// what is created: the runtime refuses those that pass the limit.
 func (b *builder) checkSynapseCount(p *Projection) {
-	c := p.Connector
-	if c.Kind == "gaussian" || c.Kind == "dog" || p.Pre.Pop == nil || p.Post.Pop == nil {
+	row, ok := lang.LookupConnector(p.Connector.Kind)
+	if !ok || p.Pre.Pop == nil || p.Post.Pop == nil {
 		return
 	}
-	if least, _ := leastSynapses(c, p.Pre, p.Post); least > MaxSynapses {
-		return // reported with the connector's arguments
-	}
-	n, exact := EstimateSynapses(p)
-	margin := 0.0
-	if c.Kind == "fixed_probability" {
-		margin = 10 * math.Sqrt(n*(1-c.Probability))
-	}
-	if n-margin <= MaxSynapses {
+	n := row.Synapses(p.Connector.Shape(&p.Pre, &p.Post))
+	if n.Least > MaxSynapses || n.Bound || !(n.N-10*n.SD > MaxSynapses) { // NaN: an invalid probability, reported
 		return
 	}
-	how := fmt.Sprintf("%.0f synapses", n)
-	switch {
-	case c.Kind == "fixed_probability":
-		how = fmt.Sprintf("%d pre × %d post neurons × probability %s = about %.3g synapses", p.Pre.Len(), p.Post.Len(), fnum(c.Probability), n)
-	case !exact:
-		how = fmt.Sprintf("about %.3g synapses", n)
+	how := fmt.Sprintf("%.0f synapses", n.N)
+	if !n.Exact {
+		how = fmt.Sprintf("about %.3g synapses between %d pre and %d post neurons", n.N, p.Pre.Len(), p.Post.Len())
 	}
-	b.errorf(c.Pos, "%s creates %s, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
-		c.Kind, how, MaxSynapses)
+	b.errorf(p.Connector.Pos, "%s creates %s, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
+		p.Connector.Kind, how, MaxSynapses)
 }
