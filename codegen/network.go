@@ -48,14 +48,16 @@ type view struct {
 	FiniteVars    []finiteObj // what CheckFiniteVars checks
 	Learns        bool        // some projection has synapse equations or post_spike code
 	Structural    bool        // some projection prunes or creates synapses
-	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync
-	Fused         string      // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
+	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
+	Fused         *fusedView  // the fused step (fuse.go), nil when the step is not fused
 	GenVersion    int         // the runtime interface version this code is written for
 	Paths         []string
 	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
 	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
-	Code          []string
-	NetCode       []string
+	// Code is Go printed whole, after the types: the model's functions,
+	// the reader of embedded files, the Network methods of structural
+	// plasticity and RunSchedule.
+	Code []string
 }
 
 type constView struct{ Field, Name, Value string }
@@ -75,6 +77,7 @@ type popView struct {
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
 	RateField         string   // field of r computed over the firing_rate_window ("" if none)
+	Ranged            bool     // its update loops over ranges of neurons (updated inside a fused step)
 }
 
 type projView struct {
@@ -88,7 +91,8 @@ type projView struct {
 	Learn, PostSpike  bool
 	Frozen            bool // the synapse equations run (except w's) while learning is disabled
 	Rings             bool
-	PreIndex          int // population indexes and names, for WithOnly
+	FusedIn           bool // delivers inside the split of a fused step
+	PreIndex          int  // population indexes and names, for WithOnly
 	PostIndex         int
 	PreName, PostName string
 }
@@ -125,19 +129,20 @@ type timedView struct {
 }
 
 type monView struct {
-	Field, Name  string
-	Target       string // as the results name it: the population, view or projection
-	Period       int    // steps
-	Start        bool
-	RateCoded    bool   // the target is a rate-coded population
-	SynProj      string // Network field of a projection target, whose synapse ranks the results list
-	OnPop        bool   // the target is a population or view (else a projection)
-	TargetIndex  int    // index of the target population or projection
-	TargetName   string // name of the target population or projection
-	Vars         []monVarView
-	HasEarly     bool // some variable is recorded early
-	HasLate      bool // some variable, or spikes, at the end of the step
-	ranksVarName string
+	Field, Name string
+	Target      string // as the results name it: the population, view or projection
+	Period      int    // steps
+	Start       bool
+	RateCoded   bool   // the target is a rate-coded population
+	SynProj     string // Network field of a projection target, whose synapse ranks the results list
+	OnPop       bool   // the target is a population or view (else a projection)
+	TargetIndex int    // index of the target population or projection
+	TargetName  string // name of the target population or projection
+	Vars        []monVarView
+	HasEarly    bool   // some variable is recorded early
+	HasLate     bool   // some variable, or spikes, at the end of the step
+	RanksVar    string // the variable of the ranks of the view it records ("" for a whole population or a projection)
+	RanksLit    string // their value
 }
 
 // monVarView is one entry of a monitor's variables: the spikes of a
@@ -262,15 +267,12 @@ func (g *generator) buildView() *view {
 	for _, pj := range g.projs {
 		v.Projections = append(v.Projections, g.projTypeView(pj))
 	}
-	if g.fused {
-		v.Fused = strings.TrimRight(g.fusedStep(), "\n")
-		v.Code = append(v.Code, g.fusedCode())
-	}
 	var acc accessCases
 	for _, p := range g.pops {
 		v.Pops = append(v.Pops, g.popView(p))
 		acc.popAccess(p)
 	}
+	v.Fused = g.fusedView()
 	for _, pj := range g.projs {
 		pv := g.projView(pj)
 		v.Learns = v.Learns || pv.Learn || pv.PostSpike
@@ -283,9 +285,8 @@ func (g *generator) buildView() *view {
 	for _, pj := range g.projs {
 		acc.delayAccess(pj)
 	}
-	if code := g.syncCode(); code != "" {
-		v.NetCode = append(v.NetCode, code)
-		v.Sync = true
+	for _, pj := range g.projs {
+		v.Sync = v.Sync || len(pj.byPre) > 0
 	}
 	for _, c := range m.Constants {
 		acc.constAccess(c.Name, g.consts[c])
@@ -294,9 +295,6 @@ func (g *generator) buildView() *view {
 	for _, mo := range g.mons {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
-		if mv.ranksVarName != "" {
-			v.NetCode = append(v.NetCode, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
-		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
 	v.FiniteChecks, v.FiniteVars = g.finiteChecks(true), g.finiteChecks(false)
@@ -323,17 +321,17 @@ func (g *generator) buildView() *view {
 		v.UntilText = "stop conditions of " + strings.Join(names, op)
 	}
 	for _, u := range g.funcList {
-		v.NetCode = append(v.NetCode, u.code)
+		v.Code = append(v.Code, u.code)
 	}
 	if code := g.embedCode(); code != "" {
-		v.NetCode = append(v.NetCode, code)
+		v.Code = append(v.Code, code)
 	}
 	if code := g.structNetCode(); code != "" {
-		v.NetCode = append(v.NetCode, code)
+		v.Code = append(v.Code, code)
 		v.Structural = true
 	}
 	if code := g.scheduleCode(); code != "" {
-		v.NetCode = append(v.NetCode, code)
+		v.Code = append(v.Code, code)
 		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
@@ -355,7 +353,7 @@ func (g *generator) popView(p *pop) popView {
 	pv := popView{
 		Field: p.field, Type: nt.goName, Name: p.p.Name, Index: p.p.Index,
 		Geometry: intsLit(p.p.Geometry), Sums: len(nt.targets) > 0,
-		Draw: len(nt.t.Randoms) > 0, GlobalOps: len(nt.t.GlobalOps) > 0,
+		Draw: len(nt.t.Randoms) > 0, GlobalOps: len(nt.t.GlobalOps) > 0, Ranged: nt.ranged,
 	}
 	if len(p.p.Geometry) == 0 {
 		pv.Geometry = intsLit([]int{p.p.Size})
@@ -415,6 +413,7 @@ func (g *generator) projView(pj *proj) projView {
 		PostSpike: st.Spiking && len(st.PostSpike) > 0,
 		Frozen:    runsFrozen(st),
 		Rings:     len(pj.rateRings) > 0,
+		FusedIn:   pj.fusedIn,
 		Build:     g.buildCode(pj),
 	}
 	for _, o := range pj.p.Override {
@@ -571,7 +570,7 @@ func (g *generator) monView(mo *mon) monView {
 			shape = []int{m.View.Pop.Size}
 		}
 		if !m.View.Whole() {
-			mv.ranksVarName = "ranks" + mo.field
+			mv.RanksVar, mv.RanksLit = "ranks"+mo.field, viewRanksLit(m.View)
 			shape = m.View.Shape
 			if len(shape) == 0 {
 				shape = []int{m.View.Len()}
@@ -593,7 +592,7 @@ func (g *generator) monView(mo *mon) monView {
 	}
 	idx := 0
 	for _, vr := range m.Vars {
-		v := monVarView{Name: vr.Name, Unit: vr.Unit, Ranks: mv.ranksVarName, F32: g.f32, Dims: shape}
+		v := monVarView{Name: vr.Name, Unit: vr.Unit, Ranks: mv.RanksVar, F32: g.f32, Dims: shape}
 		switch {
 		case lang.MonitorKinds[vr.Kind].Spikes:
 			if p == nil || !p.nt.t.Spiking {
@@ -763,20 +762,3 @@ func renderFiles(data any, files []tmplFile) (map[string][]byte, error) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
-
-// syncCode prints the network's syncOut and syncIn (Core.SetSync) when a
-// projection stores variables per presynaptic neuron.
-func (g *generator) syncCode() string {
-	var out, in strings.Builder
-	for _, pj := range g.projs {
-		if len(pj.byPre) > 0 {
-			fmt.Fprintf(&out, "if pj := n.%s; pj != nil {\npj.syncOut()\n}\n", pj.field)
-			fmt.Fprintf(&in, "if pj := n.%s; pj != nil {\npj.syncIn()\n}\n", pj.field)
-		}
-	}
-	if out.Len() == 0 {
-		return ""
-	}
-	return "// syncOut writes the variables stored per presynaptic neuron into their\n// per-synapse slices (Core.SetSync).\nfunc (n *Network) syncOut() {\n" + out.String() +
-		"}\n\n// syncIn adopts what was written into those slices.\nfunc (n *Network) syncIn() {\n" + in.String() + "}\n"
-}
