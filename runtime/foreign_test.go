@@ -23,6 +23,7 @@ func (n *fakeNet) Monitors() []*Monitor                               { return n
 func (n *fakeNet) ResetParts(_, _, _, _ bool) error                   { n.core.Step = 0; return nil }
 func (n *fakeNet) SetSeed(seed int64)                                 { n.core.Seed = seed }
 func (n *fakeNet) SetLearning(bool, []string, float64, float64) error { return nil }
+func (n *fakeNet) SetStructural(bool, bool, []string, float64, float64) error { return nil }
 func (n *fakeNet) SimulateUntilNamed(maxMs float64, _ bool, _ []string) (float64, error) {
 	return n.core.SimulateUntil(maxMs, n.step, nil), nil
 }
