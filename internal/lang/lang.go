@@ -11,6 +11,8 @@ import (
 	"math"
 	"math/bits"
 	"strings"
+
+	"github.com/annc/annc/runtime/fmath"
 )
 
 // Method is a numerical method of the equation language.
@@ -359,15 +361,17 @@ type Builtin struct {
 	// the AVX2 kernels compute with the same operations (runtime.Exp).
 	Runtime string
 	// Eval computes the function at constant arguments (the analysis folds
-	// constant expressions with it to report results that are ±Inf or NaN);
-	// set for the rows computed by package math.
+	// constant expressions with it: values, arguments, and the check for
+	// results that are ±Inf or NaN), with the bits the generated code
+	// computes: the function of package math, or the runtime's kernel
+	// (runtime/fmath) for the rows computed by the runtime.
 	Eval func(a []float64) float64
 	Doc  string
 }
 
 // Builtins lists every built-in function.
 var Builtins = []Builtin{
-	{Name: "exp", Arity: 1, Runtime: "Exp", Eval: func(a []float64) float64 { return math.Exp(a[0]) }},
+	{Name: "exp", Arity: 1, Runtime: "Exp", Eval: func(a []float64) float64 { return fmath.Exp(a[0]) }},
 	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Eval: func(a []float64) float64 { return math.Log(a[0]) }, Doc: "natural logarithm"},
 	{Name: "sqrt", Arity: 1, Math: "Sqrt", Eval: func(a []float64) float64 { return math.Sqrt(a[0]) }},
 	{Name: "sin", Arity: 1, Math: "Sin", Eval: func(a []float64) float64 { return math.Sin(a[0]) }},
