@@ -53,6 +53,9 @@ func (g *generator) structView(pj *proj) *structView {
 		pj.p.Pre.Runs(func(lo, hi int) { runs = append(runs, fmt.Sprintf("{%d, %d}", lo, hi)) })
 		w("for _, rg := range [...][2]int{%s} {\nfor pi := rg[0]; pi < rg[1]; pi++ {\n", strings.Join(runs, ", "))
 		w("if %s && !annrt.HasPre(row, pi)%s {\naddPost = append(addPost, j32)\naddPre = append(addPre, int32(pi))\n}\n}\n}\n}\n", "("+cond+")", proba)
+		// Past MaxSynapses the synapses cannot be indexed: the run ends
+		// with an error instead.
+		w("if err := c.GrowthError(len(addPre)); err != nil {\nn.Core.Failf(\"projection %%s: creating: %%v\", pj.Name, err)\nreturn\n}\n")
 		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n", pj.p.CreateDelay)
 		sv.Create = body(b.String())
 	}

@@ -11,6 +11,8 @@ import (
 	"math"
 	"math/bits"
 	"strings"
+
+	"github.com/annc/annc/runtime/fmath"
 )
 
 // Method is a numerical method of the equation language.
@@ -164,10 +166,13 @@ type Count struct {
 	// How says how it is counted, for the error of a projection too large.
 	Least uint64
 	How   string
-	// N is the number of synapses, exact when Exact, otherwise expected or
-	// an upper bound.
+	// N is the number of synapses, exact when Exact, otherwise expected
+	// (with standard deviation SD over seeds) or, when Bound, an upper
+	// bound.
 	N     float64
 	Exact bool
+	SD    float64
+	Bound bool
 }
 
 // ArgNames returns the accepted arguments, the required ones first.
@@ -242,7 +247,7 @@ var Connectors = []Connector{
 			if s.Args["allow_self_connections"] == 0 && s.SamePop {
 				n -= p * float64(min(s.Pre, s.Post))
 			}
-			return Count{N: n}
+			return Count{N: n, SD: math.Sqrt(n * (1 - p))}
 		},
 		Doc: "each pair independently with the given probability"},
 	{Name: "fixed_number_pre", Args: []ConnArg{{Name: "number", Kind: ArgInteger, Required: true, AtMost: PreSide, Example: 2}, argWeights, argDelays, argSelf},
@@ -305,7 +310,7 @@ func allToAllSynapses(s Shape) Count {
 
 // allPairsAtMost bounds the synapses of a pattern computed from positions
 // by pre × post.
-func allPairsAtMost(s Shape) Count { return Count{N: float64(s.Pre) * float64(s.Post)} }
+func allPairsAtMost(s Shape) Count { return Count{N: float64(s.Pre) * float64(s.Post), Bound: true} }
 
 // exactly is the count of a pattern creating n synapses whatever the seed.
 func exactly(n uint64, how string) Count {
@@ -356,15 +361,17 @@ type Builtin struct {
 	// the AVX2 kernels compute with the same operations (runtime.Exp).
 	Runtime string
 	// Eval computes the function at constant arguments (the analysis folds
-	// constant expressions with it to report results that are ±Inf or NaN);
-	// set for the rows computed by package math.
+	// constant expressions with it: values, arguments, and the check for
+	// results that are ±Inf or NaN), with the bits the generated code
+	// computes: the function of package math, or the runtime's kernel
+	// (runtime/fmath) for the rows computed by the runtime.
 	Eval func(a []float64) float64
 	Doc  string
 }
 
 // Builtins lists every built-in function.
 var Builtins = []Builtin{
-	{Name: "exp", Arity: 1, Runtime: "Exp", Eval: func(a []float64) float64 { return math.Exp(a[0]) }},
+	{Name: "exp", Arity: 1, Runtime: "Exp", Eval: func(a []float64) float64 { return fmath.Exp(a[0]) }},
 	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Eval: func(a []float64) float64 { return math.Log(a[0]) }, Doc: "natural logarithm"},
 	{Name: "sqrt", Arity: 1, Math: "Sqrt", Eval: func(a []float64) float64 { return math.Sqrt(a[0]) }},
 	{Name: "sin", Arity: 1, Math: "Sin", Eval: func(a []float64) float64 { return math.Sin(a[0]) }},
