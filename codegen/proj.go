@@ -145,8 +145,8 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		StorePre: g.preMajor(pj), PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
 		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
 		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
-		Body: projBodies{Transmit: body(bodies[0]), TransmitRange: body(bodies[1]), Learn: body(bodies[2]),
-			LearnRange: body(bodies[3]), PostSpike: body(bodies[4])},
+		Body: projBodies{Transmit: stmtsBody(bodies[0]), TransmitRange: stmtsBody(bodies[1]), Learn: stmtsBody(bodies[2]),
+			LearnRange: stmtsBody(bodies[3]), PostSpike: stmtsBody(bodies[4])},
 	}
 	if st.Spiking {
 		v.Kind = "spiking"
@@ -192,7 +192,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	v.Cuts = st.Spiking && v.Static && st.Psp == nil && v.Body.TransmitRange != ""
 	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
-		v.Fills = append(v.Fills, fillView{Name: f.name, Body: body(f.body)})
+		v.Fills = append(v.Fills, fillView{Name: f.name, Body: stmtsBody(f.body)})
 	}
 
 	var params, vars []*ir.Var
@@ -206,10 +206,10 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 			vars = append(vars, x)
 		}
 	}
-	v.Body.InitParams = body(g.synInitCode(pj, params))
-	v.Body.InitVars = body(g.synInitCode(pj, vars))
+	v.Body.InitParams = stmtsBody(g.synInitCode(pj, params))
+	v.Body.InitVars = stmtsBody(g.synInitCode(pj, vars))
 	if len(st.Randoms) > 0 {
-		v.Body.Draw = body(g.synDrawCode(pj))
+		v.Body.Draw = stmtsBody(g.synDrawCode(pj))
 	}
 	v.Structural = g.structView(pj)
 	return v
