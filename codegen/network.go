@@ -44,20 +44,19 @@ type view struct {
 	SetCases      []accessCase
 	RowsSetCases  []accessCase
 	GetCases      []accessCase
-	FiniteChecks  []finiteObj // what CheckFinite checks
-	FiniteVars    []finiteObj // what CheckFiniteVars checks
-	Learns        bool        // some projection has synapse equations or post_spike code
-	Structural    bool        // some projection prunes or creates synapses
-	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
-	Fused         *fusedView  // the fused step (fuse.go), nil when the step is not fused
-	GenVersion    int         // the runtime interface version this code is written for
+	FiniteChecks  []finiteObj    // what CheckFinite checks
+	FiniteVars    []finiteObj    // what CheckFiniteVars checks
+	Learns        bool           // some projection has synapse equations or post_spike code
+	Structural    *structNetView // the projections that prune or create synapses (nil: none)
+	Sync          bool           // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
+	Fused         *fusedView     // the fused step (fuse.go), nil when the step is not fused
+	GenVersion    int            // the runtime interface version this code is written for
 	Paths         []string
 	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
 	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
-	// Code is Go printed whole, after the types: the model's functions,
-	// the reader of embedded files, the Network methods of structural
-	// plasticity and RunSchedule.
-	Code []string
+	Funcs         []funcView     // the model's functions
+	Embeds        []embedView    // the files embedded in the package
+	Schedule      string         // RunSchedule, printed whole ("" when the model has no schedule)
 }
 
 type constView struct{ Field, Name, Value string }
@@ -321,17 +320,12 @@ func (g *generator) buildView() *view {
 		v.UntilText = "stop conditions of " + strings.Join(names, op)
 	}
 	for _, u := range g.funcList {
-		v.Code = append(v.Code, u.code)
+		v.Funcs = append(v.Funcs, u.view)
 	}
-	if code := g.embedCode(); code != "" {
-		v.Code = append(v.Code, code)
-	}
-	if code := g.structNetCode(); code != "" {
-		v.Code = append(v.Code, code)
-		v.Structural = true
-	}
+	v.Embeds = g.embeds
+	v.Structural = g.structNetView()
 	if code := g.scheduleCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.Schedule = code
 		v.HasSchedule = true
 	}
 	v.Doc = g.doc()
@@ -546,7 +540,7 @@ func (g *generator) stopView(p *pop) *stopView {
 	cond := c.expr(p.p.Stop.Expr).boolean()
 	var b strings.Builder
 	c.outer.write(&b)
-	return &stopView{Setup: body(b.String()), Cond: cond.s, All: p.p.Stop.All}
+	return &stopView{Setup: stmtsBody(b.String()), Cond: cond.s, All: p.p.Stop.All}
 }
 
 // monView describes a monitor's setup and what it records.

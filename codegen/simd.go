@@ -1093,7 +1093,7 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 	var gs, as strings.Builder
 	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\nsimdMulAdd = annrt.MulAddAVX2\n")
+	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nsimdScatterAddRows = annrt.ScatterAddRows\nsimdScatterAddConstRows = annrt.ScatterAddConstRows\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\nsimdMulAdd = annrt.MulAddAVX2\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}

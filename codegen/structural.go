@@ -57,7 +57,7 @@ func (g *generator) structView(pj *proj) *structView {
 		// with an error instead.
 		w("if err := c.GrowthError(len(addPre)); err != nil {\nn.Core.Failf(\"projection %%s: creating: %%v\", pj.Name, err)\nreturn\n}\n")
 		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n", pj.p.CreateDelay)
-		sv.Create = body(b.String())
+		sv.Create = stmtsBody(b.String())
 	}
 	if c := st.Pruning; c != nil {
 		var b strings.Builder
@@ -76,7 +76,7 @@ func (g *generator) structView(pj *proj) *structView {
 		}
 		w("if (%s)%s {\nif drop == nil {\ndrop = make([]bool, c.Len())\n}\ndrop[k] = true\n}\n}\n}\n", cond, proba)
 		w("if drop != nil {\npj.rewire(n, c.Rewire(drop, nil, nil, 0, -1), 0)\n}\n")
-		sv.Prune = body(b.String())
+		sv.Prune = stmtsBody(b.String())
 	}
 	var locals []*ir.Var
 	for _, v := range st.Vars {
@@ -84,7 +84,7 @@ func (g *generator) structView(pj *proj) *structView {
 			locals = append(locals, v)
 		}
 	}
-	sv.InitAdded = body(g.initAdded(pj, locals))
+	sv.InitAdded = stmtsBody(g.initAdded(pj, locals))
 	return sv
 }
 
@@ -132,70 +132,35 @@ func (g *generator) initAdded(pj *proj, vs []*ir.Var) string {
 	return b.String()
 }
 
-// structNetCode prints the network's structural step and its Start/Stop
-// methods (the schedule's start_pruning, ... steps call them); empty when
-// no projection prunes or creates.
-func (g *generator) structNetCode() string {
-	var sp []*proj
+// structNetView is what the Network's methods of structural plasticity
+// (network.go.tmpl) read: the projections that prune or create, in
+// creation order, and the names of all projections by index.
+type structNetView struct {
+	Projs []structProjView
+	Names []string
+}
+
+// structProjView is a projection that prunes or creates synapses.
+type structProjView struct {
+	Field             string
+	Index             int
+	Creating, Pruning bool
+}
+
+// structNetView describes the network's structural plasticity, nil when no
+// projection prunes or creates.
+func (g *generator) structNetView() *structNetView {
+	v := &structNetView{}
 	for _, pj := range g.projs {
+		v.Names = append(v.Names, pj.p.Name)
 		if pj.p.Structural() {
-			sp = append(sp, pj)
+			v.Projs = append(v.Projs, structProjView{Field: pj.field, Index: pj.p.Index, Creating: pj.st.Creating != nil, Pruning: pj.st.Pruning != nil})
 		}
 	}
-	if len(sp) == 0 {
-		return ""
+	if len(v.Projs) == 0 {
+		return nil
 	}
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("// structural runs after each step the due creating conditions, then the\n// due pruning conditions, of the projections in creation order (as\n// ANNarchy; README, \"Structural plasticity\").\nfunc (n *Network) structural() {\n")
-	for _, pj := range sp {
-		if pj.st.Creating != nil {
-			w("if pj := n.%s; pj != nil && pj.createDue.Now(n.Core.Step) {\npj.create(n)\n}\n", pj.field)
-		}
-	}
-	for _, pj := range sp {
-		if pj.st.Pruning != nil {
-			w("if pj := n.%s; pj != nil && pj.pruneDue.Now(n.Core.Step) {\npj.prune(n)\n}\n", pj.field)
-		}
-	}
-	w("}\n\n")
-	w("// structDue returns the schedule of projection i's pruning (or creating),\n// nil when its synapse type has no such condition or it is left out.\nfunc (n *Network) structDue(i int, creating bool) *annrt.Due {\nswitch i {\n")
-	for _, pj := range sp {
-		w("case %d:\nif n.%s == nil {\nreturn nil\n}\n", pj.p.Index, pj.field)
-		switch {
-		case pj.st.Creating != nil && pj.st.Pruning != nil:
-			w("if creating {\nreturn &n.%s.createDue\n}\nreturn &n.%s.pruneDue\n", pj.field, pj.field)
-		case pj.st.Creating != nil:
-			w("if creating {\nreturn &n.%s.createDue\n}\n", pj.field)
-		default:
-			w("if !creating {\nreturn &n.%s.pruneDue\n}\n", pj.field)
-		}
-	}
-	w("}\nreturn nil\n}\n\n")
-	for _, kind := range []struct{ name, what string }{{"Pruning", "pruning"}, {"Creating", "creating"}} {
-		cr := kind.what == "creating"
-		w(`// Start%[1]s evaluates the %[2]s condition of the given projections
-// (all that have one when none is given) after the steps at offset ms from
-// now and every period ms after (ANNarchy's proj.start_%[2]s(period); a
-// period below dt is every step).
-func (n *Network) Start%[1]s(period, offset float64, projs ...Projection) error {
-	return n.structSwitch(%[3]t, projs, func(d *annrt.Due) { d.Begin(n.Core.Step, n.Steps(period), n.Steps(offset)) })
-}
-
-// Stop%[1]s stops the %[2]s of the given projections (all when none is given).
-func (n *Network) Stop%[1]s(projs ...Projection) error {
-	return n.structSwitch(%[3]t, projs, func(d *annrt.Due) { d.On = false })
-}
-
-`, kind.name, kind.what, cr)
-	}
-	w("// structSwitch applies f to the pruning (or creating) schedules of projs,\n// or of every projection that has one when projs is empty.\nfunc (n *Network) structSwitch(creating bool, projs []Projection, f func(*annrt.Due)) error {\nwhat := \"pruning\"\nif creating {\nwhat = \"creating\"\n}\nif len(projs) == 0 {\nfor i := 0; i < %d; i++ {\nif d := n.structDue(i, creating); d != nil {\nf(d)\n}\n}\nreturn nil\n}\nfor _, p := range projs {\nd := n.structDue(p.projectionIndex(), creating)\nif d == nil {\nreturn fmt.Errorf(\"projection %%s has no %%s condition (or is left out of this network)\", structProjNames[p.projectionIndex()], what)\n}\nf(d)\n}\nreturn nil\n}\n", len(g.projs))
-	var names []string
-	for _, pj := range g.projs {
-		names = append(names, fmt.Sprintf("%q", pj.p.Name))
-	}
-	w("\n// structProjNames names the projections by index for messages.\nvar structProjNames = [...]string{%s}\n", strings.Join(names, ", "))
-	return b.String()
+	return v
 }
 
 // inlineDraws makes cc draw the distributions of a condition from the
