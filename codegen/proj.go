@@ -111,9 +111,9 @@ func (g *generator) projCode(pj *proj) string {
 		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
 	}
 	if pj.preMajor {
-		w("preW []float64 // W in the order of C.PreIdx (syncPreW)\nprePost []int32 // C.Post in the same order\n")
+		w("preW []%s // W in the order of C.PreIdx (syncPreW)\nprePost []int32 // C.Post in the same order\n", g.ft)
 		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse or when a row's presynaptic ranks do not ascend\n")
-		w("acc []float64 // the weighted sums being accumulated, per postsynaptic neuron\n")
+		w("acc []%s // the weighted sums being accumulated, per postsynaptic neuron\n", g.ft)
 	}
 	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
 	if p.DecodeSteps > 0 {
@@ -131,13 +131,13 @@ func (g *generator) projCode(pj *proj) string {
 		}
 	}
 	if k := pj.preKern; k != nil {
-		w("simdPrePtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel of the per-presynaptic equations, per chunk\n", k.nptrs)
-		w("simdPreInv [annrt.MaxChunks][%d]float64 // its loop invariants, four copies each, per chunk\n", 4*k.ninv)
+		w("simdPrePtrs [annrt.MaxChunks][%d]*%s // arrays read by the vector kernel of the per-presynaptic equations, per chunk\n", k.nptrs, k.ft)
+		w("simdPreInv [annrt.MaxChunks][%d]%s // its loop invariants, one copy per lane each, per chunk\n", k.lanes*k.ninv, k.ft)
 	}
 	kern := g.kernel("simd" + pj.goName)
 	if kern != nil {
-		w("simdPtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel, per chunk\n", kern.nptrs)
-		w("simdInv [annrt.MaxChunks][%d]float64 // loop invariants of the vector kernel, four copies each, per chunk\n", 4*kern.ninv)
+		w("simdPtrs [annrt.MaxChunks][%d]*%s // arrays read by the vector kernel, per chunk\n", kern.nptrs, kern.ft)
+		w("simdInv [annrt.MaxChunks][%d]%s // loop invariants of the vector kernel, one copy per lane each, per chunk\n", kern.lanes*kern.ninv, kern.ft)
 		w("simdRuns []int32 // runs of consecutive presynaptic ranks (annrt.PreRuns), nil when short\n")
 	}
 	for _, a := range pj.preArrays {
@@ -156,10 +156,8 @@ func (g *generator) projCode(pj *proj) string {
 	}
 	if runs {
 		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse\n")
-		if !g.f32 {
-			w("postOK bool // every prePost rank indexes the postsynaptic variable\n")
-			w("wSame bool // every weight is wOne (bit for bit)\nwOne float64\n")
-		}
+		w("postOK bool // every prePost rank indexes the postsynaptic variable\n")
+		w("wSame bool // every weight is wOne (bit for bit)\nwOne %s\n", g.ft)
 	}
 	if learnRange != "" {
 		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
@@ -210,10 +208,12 @@ func (pj *%s) SyncWeights() {
 		}
 		if runs {
 			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, %s, 8)\n", tpost)
-			if !g.f32 {
-				w("pj.postOK = annrt.InRange(%s, len(pj.post.%s))\n", tpost, g.plainAdd(pj))
-				w("pj.wOne, pj.wSame = annrt.Same(%s)\n", tw)
+			same := "Same"
+			if g.f32 {
+				same = "Same32"
 			}
+			w("pj.postOK = annrt.InRange(%s, len(pj.post.%s))\n", tpost, g.plainAdd(pj))
+			w("pj.wOne, pj.wSame = annrt.%s(%s)\n", same, tw)
 		}
 		if cuts {
 			w("for i := range pj.cuts {\npj.cuts[i].Reset()\n}\n")
@@ -277,7 +277,7 @@ func (pj *%s) SetWeights(v annrt.Value) error {
 		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
 	}
 	if pj.preMajor {
-		w("pj.preW, pj.prePost, pj.acc = make([]float64, ns), make([]int32, ns), make([]float64, pj.C.NPost)\n")
+		w("pj.preW, pj.prePost, pj.acc = make([]%s, ns), make([]int32, ns), make([]%s, pj.C.NPost)\n", g.ft, g.ft)
 	}
 	for _, r := range pj.rateRings {
 		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
@@ -912,15 +912,16 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		pc.preInline = true
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
-		// Four ranks at a time by a vector kernel, the rest in Go.
+		// Four ranks (float32: eight) at a time by a vector kernel, the
+		// rest in Go.
 		var vec strings.Builder
 		start := "lo"
 		if k, kc := g.simdPreLoop(pj, pj.low.LearnPre); k != nil {
 			pj.preKern = k
 			start = "i0"
-			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\n", k.fn)
+			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= %d {\n", k.fn, k.lanes)
 			vec.WriteString(g.bindKernelPre(pc, kc))
-			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^3\n}\n", k.fn)
+			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^%d\n}\n", k.fn, k.lanes-1)
 		}
 		fill.WriteString("{\n")
 		pc.outer.write(&fill)
@@ -975,14 +976,14 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range invs {
-			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+			fmt.Fprintf(&v, "splat%d(inv[%d:%d], %s)\n", k.lanes, k.lanes*i, k.lanes*i+k.lanes, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
 		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
-		v.WriteString("for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ 3; q < nr; q++ {\nk := s0 + q\n")
+		fmt.Fprintf(&v, "for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ %d; q < nr; q++ {\nk := s0 + q\n", k.lanes-1)
 		if tailPi {
 			v.WriteString("pi := p0 + q\n")
 		} else {
@@ -1234,9 +1235,6 @@ func staticSpiking(st *ir.SynapseType) bool {
 
 // addCode adds the weights src of one run to the post slice dst from j0.
 func (g *generator) addCode(dst string) string {
-	if g.f32 {
-		return "d := " + dst + "[j0 : j0+len(src)]\nfor x := range src {\nd[x] = d[x] + src[x]\n}"
-	}
 	return "addTo(" + dst + "[j0:], src)"
 }
 
@@ -1344,11 +1342,10 @@ src = src[:hi-j0]
 continue
 }
 `, g.addCode(dst))
-		if !g.f32 {
-			// Sparse rows: the indexed additions without bounds checks
-			// (the ranks were checked when the copies were made).
-			// With one weight for all synapses, only the ranks are read.
-			fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
+		// Sparse rows: the indexed additions without bounds checks
+		// (the ranks were checked when the copies were made).
+		// With one weight for all synapses, only the ranks are read.
+		fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
 for _, i := range spikes {
 base := int(i)*K + dk
 lo, hi := delayPtr[base], delayPtr[base+1]
@@ -1367,7 +1364,6 @@ simdScatterAdd(&%s[0], &ps[0], &ws[0], len(ws))
 continue
 }
 `, dst, dst, dst)
-		}
 	}
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	if c.usesPi {
@@ -1446,7 +1442,7 @@ func perPreNames(pj *proj) string {
 // be accumulated presynaptic neuron by presynaptic neuron (preMajorSum).
 func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 	st := pj.st
-	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
+	if !pj.compact || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
 		return nil, false
 	}
 	if op := st.Operation; op != "" && op != "sum" {
