@@ -5,7 +5,9 @@
 // internal/build's.
 //
 // Expressions and statements are printed here, in Go code; the file and loop
-// skeletons live in package templates and are fed one precomputed view.
+// skeletons, the generated types and their method declarations live in
+// package templates and are fed one precomputed view (neuronView and
+// projTypeView per type).
 // Every neuron type becomes one Go type with one update method (populations
 // are data); every projection becomes its own type, because its loops index
 // the concrete slices of its pre- and postsynaptic population types, which

@@ -53,11 +53,74 @@ func (g *generator) projBodies(pj *proj) [5]string {
 	return [5]string{transmit, transmitRange, learn, learnRange, postSpike}
 }
 
-// projCode prints the Go type of a projection and its methods.
-func (g *generator) projCode(pj *proj) string {
+// projTypeView is a projection as templates/projection.go.tmpl prints it:
+// its Go type's fields, what alloc allocates, which accessors it has and
+// the bodies of its methods.
+type projTypeView struct {
+	// What it is: the names in its comment, the Go types it links.
+	Type, Name, Pre, Post, Target, Kind, Synapse string
+	PreType, PostType                            string
+	Index                                        int
+
+	Float        string
+	F32, Spiking bool
+	StorePre     bool        // stored presynaptic-major only (annrt.Conn.Compact)
+	Vars         []fieldView // the synaptic variables except w (Len: what alloc sizes them by)
+	PerPre       []perPreView
+	PerPreNames  string
+	PreMajorSum  bool // the per-presynaptic printing sums the psp presynaptic-major (preMajorSum)
+	Decoder      bool // spikes decoded into rates (annrt.Decoder)
+	Decays       bool // synapses keep the step of their last event
+	ExactDecay   bool
+	Randoms      []fieldView
+	PreKernel    *kernelView // vector kernels of the per-presynaptic and the synapse equations
+	Kernel       *kernelView
+	PreArrays    []string   // arrays of hoisted per-presynaptic sub-expressions
+	Rings        []ringView // past presynaptic values for delayed rate-coded transmission
+	Fills        []fillView
+	Structural   *structView
+	Frozen       bool // learn skips the statements writing w while learning is disabled
+
+	// Spike delivery.
+	Static            bool   // from presynaptic-major weights (staticSpiking)
+	TransW, TransPost string // the weights and post ranks it reads (transmitArrays)
+	Runs              bool   // adding runs of weights (annrt.Runs)
+	PlainAdd          string // the postsynaptic field of g_target += w
+	Cuts              bool   // split, keeping where its rows are cut
+
+	Body projBodies
+}
+
+// projBodies are the statements of a projection's methods ("" when it has
+// none).
+type projBodies struct {
+	InitParams, InitVars, Draw, Transmit, TransmitRange, Learn, LearnRange, PostSpike string
+}
+
+// perPreView is a synaptic variable stored per presynaptic neuron while
+// the projection is not expanded: its per-synapse Field and its Array.
+type perPreView struct{ Var, Field, Array string }
+
+// ringView is the memory of past values of presynaptic variable Var:
+// values per step (Size) and this step's values (Values, float64).
+type ringView struct{ Name, Var, Size, Values string }
+
+// fillView is a method filling per-presynaptic-neuron arrays.
+type fillView struct{ Name, Body string }
+
+// structView is what structural plasticity adds to a projection: the
+// bodies of create and prune ("" without a creating or pruning condition)
+// after their common start, and of the initialisation of added synapses
+// in rewire.
+type structView struct {
+	Index                    int
+	Create, Prune, InitAdded string
+}
+
+// projTypeView prints the bodies of a projection's methods and describes
+// the rest for the template.
+func (g *generator) projTypeView(pj *proj) projTypeView {
 	st, p := pj.st, pj.p
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	// Bodies first: they decide the hoisted arrays the struct holds. With
 	// variables stored per presynaptic neuron, each body is printed for
 	// that storage too, and chosen at run time when the two differ.
@@ -76,353 +139,104 @@ func (g *generator) projCode(pj *proj) string {
 			}
 		}
 	}
-	transmit, transmitRange, learn, learnRange, postSpike := bodies[0], bodies[1], bodies[2], bodies[3], bodies[4]
-	kind := "rate-coded"
+	v := projTypeView{
+		Type: pj.goName, Name: p.Name, Pre: p.Pre.Pop.Name, Post: p.Post.Pop.Name, Target: p.Target, Kind: "rate-coded", Synapse: st.Name,
+		PreType: pj.pre.nt.goName, PostType: pj.post.nt.goName, Index: p.Index, Float: g.ft, F32: g.f32, Spiking: st.Spiking,
+		StorePre: g.preMajor(pj), PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
+		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
+		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
+		Body: projBodies{Transmit: body(bodies[0]), TransmitRange: body(bodies[1]), Learn: body(bodies[2]),
+			LearnRange: body(bodies[3]), PostSpike: body(bodies[4])},
+	}
 	if st.Spiking {
-		kind = "spiking"
+		v.Kind = "spiking"
 	}
-	w("// %s holds projection %s: %s -> %s, target %s, %s synapse %s.\n", pj.goName, p.Name, p.Pre.Pop.Name, p.Post.Pop.Name, p.Target, kind, st.Name)
-	compact := g.preMajor(pj)
-	if compact {
-		w("// Its synapses are C, stored presynaptic-major only (annrt.Conn.Compact); W is in that order.\n")
-	} else {
-		w("// Its synapses are C (post-major CSR); every per-synapse slice is parallel to C.Pre.\n")
-	}
-	w("type %s struct {\nName string\nIndex int\nTarget string\nC *annrt.Conn // connectivity\n", pj.goName)
-	w("W []%s // weight of each synapse\n", g.ft)
-	for _, v := range st.Vars {
-		if v.Name == "w" {
+	for _, x := range st.Vars {
+		if x.Name == "w" {
 			continue
 		}
-		switch v.Loc {
+		f := fieldView{Name: pj.fld[x], Type: g.goType(x), Slice: true}
+		switch x.Loc {
 		case ir.Global:
-			w("%s %s // %s (projection-wide)\n", pj.fld[v], g.goType(v), v.Name)
+			f.Slice, f.Comment = false, x.Name+" (projection-wide)"
 		case ir.Post:
-			w("%s []%s // %s, per postsynaptic neuron\n", pj.fld[v], g.goType(v), v.Name)
+			f.Len, f.Comment = "pj.C.NPost", x.Name+", per postsynaptic neuron"
 		default:
-			w("%s []%s // %s, per synapse\n", pj.fld[v], g.goType(v), v.Name)
+			f.Len, f.Comment = "ns", x.Name+", per synapse"
 		}
+		v.Vars = append(v.Vars, f)
 	}
-	if len(pj.byPre) > 0 {
-		for _, v := range pj.p.PerPre {
-			w("%s []%s // %s per presynaptic neuron, while !expanded\n", pj.byPre[v], g.ft, v.Name)
-		}
-		w("expanded bool // %s held per synapse (after a write that differs within a presynaptic neuron, or ANNC_PERPRE=off)\n", perPreNames(pj))
-		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
+	for _, x := range p.PerPre {
+		v.PerPre = append(v.PerPre, perPreView{Var: x.Name, Field: pj.fld[x], Array: pj.byPre[x]})
 	}
-	if pj.preMajor {
-		w("preW []%s // W in the order of C.PreIdx (syncPreW)\nprePost []int32 // C.Post in the same order\n", g.ft)
-		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse or when a row's presynaptic ranks do not ascend\n")
-		w("acc []%s // the weighted sums being accumulated, per postsynaptic neuron\n", g.ft)
-	}
-	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
-	if p.DecodeSteps > 0 {
-		w("dec *annrt.Decoder // the decoded spikes of the last steps (nil until the first step)\n")
-	}
-	if len(st.Decays) > 0 {
-		w("lastEv []int64 // step of each synapse's last event\n")
-	}
-	w("rng annrt.RNG\nsetRNG annrt.RNG\n")
 	for _, r := range st.Randoms {
-		if r.Loc == ir.Global {
-			w("%s %s\n", pj.randField[r], g.ft)
-		} else {
-			w("%s []%s\n", pj.randField[r], g.ft)
-		}
+		v.Randoms = append(v.Randoms, fieldView{Name: pj.randField[r], Type: g.ft, Slice: r.Loc != ir.Global})
 	}
 	if k := pj.preKern; k != nil {
-		w("simdPrePtrs [annrt.MaxChunks][%d]*%s // arrays read by the vector kernel of the per-presynaptic equations, per chunk\n", k.nptrs, k.ft)
-		w("simdPreInv [annrt.MaxChunks][%d]%s // its loop invariants, one copy per lane each, per chunk\n", k.lanes*k.ninv, k.ft)
+		v.PreKernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
-	kern := g.kernel("simd" + pj.goName)
-	if kern != nil {
-		w("simdPtrs [annrt.MaxChunks][%d]*%s // arrays read by the vector kernel, per chunk\n", kern.nptrs, kern.ft)
-		w("simdInv [annrt.MaxChunks][%d]%s // loop invariants of the vector kernel, one copy per lane each, per chunk\n", kern.lanes*kern.ninv, kern.ft)
-		w("simdRuns []int32 // runs of consecutive presynaptic ranks (annrt.PreRuns), nil when short\n")
-	}
-	for _, a := range pj.preArrays {
-		w("%s []%s // hoisted per-presynaptic-neuron sub-expression\n", a, g.ft)
+	if k := g.kernel("simd" + pj.goName); k != nil {
+		v.Kernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
 	for _, r := range pj.rateRings {
-		w("ring_%s *annrt.RateRing // past values of pre.%s\n", ident(r), r)
+		x := pj.pre.nt.byName[r]
+		v.Rings = append(v.Rings, ringView{Name: ident(r), Var: r, Size: ringSize(pj, x), Values: g.ringValues(pj, x)})
 	}
-	if g.f32 && len(pj.rateRings) > 0 {
-		w("ringBuf []float64 // float64 copy of a presynaptic variable for the rings\n")
-	}
-	static := staticSpiking(st)
-	runs := static && g.plainAdd(pj) != ""
-	if static && !compact {
-		w("preW []%s // W in the order of C.PreIdx (contiguous per presynaptic neuron)\nprePost []int32 // C.Post in the same order\n", g.ft)
-	}
-	if runs {
-		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse\n")
-		w("postOK bool // every prePost rank indexes the postsynaptic variable\n")
-		w("wSame bool // every weight is wOne (bit for bit)\nwOne %s\n", g.ft)
-	}
-	if learnRange != "" {
-		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
-	}
-	if gatesWeight(st) {
-		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
-	}
-	if transmitRange != "" {
-		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
+	v.TransW, v.TransPost = g.transmitArrays(pj)
+	if v.Static {
+		v.PlainAdd = g.plainAdd(pj)
+		v.Runs = v.PlainAdd != ""
 	}
 	// The split delivery of spikes through the presynaptic-major layout
 	// (staticTransmitCode) keeps where its rows are cut.
-	cuts := st.Spiking && staticSpiking(st) && st.Psp == nil && transmitRange != ""
-	if cuts {
-		w("cuts [annrt.MaxChunks]annrt.RowCuts // per chunk, where the rows of transmitRange's layout enter and leave its range\n")
-	}
-	pj.fusedIn = pj.fusedIn && transmitRange != ""
+	v.Cuts = st.Spiking && v.Static && st.Psp == nil && v.Body.TransmitRange != ""
+	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
-		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
+		v.Fills = append(v.Fills, fillView{Name: f.name, Body: body(f.body)})
 	}
-	b.WriteString(g.structFields(pj))
-	w("}\n\n")
-	if kern != nil {
-		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
-	}
-	if k := pj.preKern; k != nil {
-		w("// %s is the AVX2 kernel of the equations %s computes per presynaptic neuron (nil: scalar loop).\nvar %s func(%s)\n\n", k.fn, pj.goName, k.fn, k.sig)
-	}
-	if g.f32 && len(pj.rateRings) > 0 {
-		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
-	}
-	if static {
-		tw, tpost := g.transmitArrays(pj)
-		if compact {
-			w(`// SyncWeights recomputes what spike transmission derives from W (in the
-// order of C's storage: see Weights and SetWeights). Set and SetDelays do
-// it; call it after changing W directly.
-func (pj *%s) SyncWeights() {
-`, pj.goName)
-		} else {
-			w(`// SyncWeights copies W (and the post ranks) into the presynaptic-major
-// copies used by spike transmission. Set and SetDelays do it; call it after
-// changing W directly.
-func (pj *%s) SyncWeights() {
-	annrt.Gather(pj.preW, pj.W, pj.C.PreIdx, pj.C.Workers)
-	annrt.Gather(pj.prePost, pj.C.Post, pj.C.PreIdx, pj.C.Workers)
-`, pj.goName)
-		}
-		if runs {
-			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, %s, 8)\n", tpost)
-			same := "Same"
-			if g.f32 {
-				same = "Same32"
-			}
-			w("pj.postOK = annrt.InRange(%s, len(pj.post.%s))\n", tpost, g.plainAdd(pj))
-			w("pj.wOne, pj.wSame = annrt.%s(%s)\n", same, tw)
-		}
-		if cuts {
-			w("for i := range pj.cuts {\npj.cuts[i].Reset()\n}\n")
-		}
-		w("}\n\n")
-	}
-	if compact {
-		w(`// Weights returns the weights in synapse order.
-func (pj *%s) Weights() []%s { return annrt.InSynapseOrder(pj.C, pj.W) }
-
-// SetWeights sets the weights from v in synapse order.
-func (pj *%s) SetWeights(v annrt.Value) error {
-	w := pj.Weights()
-	err := setLocal(w, v, &pj.setRNG)
-	annrt.FromSynapseOrder(pj.C, pj.W, w)
-	pj.SyncWeights()
-	return err
-}
-
-`, pj.goName, g.ft, pj.goName)
-	}
-
-	w("// Size returns the number of synapses.\nfunc (pj *%s) Size() int { return pj.C.Len() }\n\n", pj.goName)
-
-	// Allocation once the synapses exist.
-	w("// alloc sizes the synaptic state after C is drawn.\nfunc (pj *%s) alloc() {\nns := pj.C.Len()\n", pj.goName)
-	if !compact {
-		w("pj.C.Index()\n")
-	}
-	if g.f32 {
-		w("pj.W = make([]float32, ns)\nfor k, x := range pj.C.W {\npj.W[k] = float32(x)\n}\n")
-	} else {
-		w("pj.W = pj.C.W\n")
-	}
-	if compact {
-		w("pj.C.W = nil // the projection holds the weights\n")
-	}
-	for _, v := range st.Vars {
-		if v.Name == "w" {
-			continue
-		}
-		switch v.Loc {
-		case ir.Post:
-			w("pj.%s = make([]%s, pj.C.NPost)\n", pj.fld[v], g.goType(v))
-		case ir.Local:
-			w("pj.%s = make([]%s, ns)\n", pj.fld[v], g.goType(v))
-		}
-	}
-	if len(st.Decays) > 0 {
-		w("pj.lastEv = make([]int64, ns)\n")
-	}
-	for _, r := range st.Randoms {
-		if r.Loc != ir.Global {
-			w("pj.%s = make([]%s, ns)\n", pj.randField[r], g.ft)
-		}
-	}
-	for _, a := range pj.preArrays {
-		w("pj.%s = make([]%s, pj.C.NPre)\n", a, g.ft)
-	}
-	for _, v := range pj.p.PerPre {
-		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
-	}
-	if pj.preMajor {
-		w("pj.preW, pj.prePost, pj.acc = make([]%s, ns), make([]int32, ns), make([]%s, pj.C.NPost)\n", g.ft, g.ft)
-	}
-	for _, r := range pj.rateRings {
-		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
-	}
-	if kern != nil {
-		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
-	}
-	if static && !compact {
-		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\n", g.ft)
-	}
-	if static {
-		w("pj.SyncWeights()\n")
-	}
-	b.WriteString(g.structAlloc(pj))
-	w("_ = ns\n}\n\n")
 
 	var params, vars []*ir.Var
-	for _, v := range st.Vars {
-		if v.Name == "w" {
+	for _, x := range st.Vars {
+		if x.Name == "w" {
 			continue
 		}
-		if v.IsParam {
-			params = append(params, v)
+		if x.IsParam {
+			params = append(params, x)
 		} else {
-			vars = append(vars, v)
+			vars = append(vars, x)
 		}
 	}
-	w("// initParams sets every parameter to its default.\nfunc (pj *%s) initParams(n *Network) {\n%s}\n\n", pj.goName, g.synInitCode(pj, params))
-	w("// initVars sets every synaptic variable (except w) to its initial value.\nfunc (pj *%s) initVars(n *Network) {\n%s", pj.goName, g.synInitCode(pj, vars))
-	if len(st.Decays) > 0 {
-		if g.m.ExactDecay {
-			w("for k := range pj.lastEv {\npj.lastEv[k] = n.Core.Step\n}\n")
-		} else {
-			// As ANNarchy: the last event lies far in the past.
-			w("for k := range pj.lastEv {\npj.lastEv[k] = -10000\n}\n")
-		}
+	v.Body.InitParams = body(g.synInitCode(pj, params))
+	v.Body.InitVars = body(g.synInitCode(pj, vars))
+	if len(st.Randoms) > 0 {
+		v.Body.Draw = body(g.synDrawCode(pj))
 	}
-	for _, r := range pj.rateRings {
-		v := pj.pre.nt.byName[r]
-		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
-	}
-	if len(pj.byPre) > 0 {
-		// The initial values are the same for every synapse (ir's rule);
-		// the projection's own settings follow, then syncIn adopts them.
-		w("pj.expanded, pj.byPreNew = annrt.PerPreOff(), false\n")
-	}
-	w("}\n\n")
-	if len(pj.byPre) > 0 {
-		w(`// syncOut writes the per-presynaptic values of %[2]s into their
-// per-synapse slices when the steps changed them.
-func (pj *%[1]s) syncOut() {
-	if pj.expanded || !pj.byPreNew {
-		return
-	}
-	pj.byPreNew = false
-`, pj.goName, perPreNames(pj))
-		for _, v := range pj.p.PerPre {
-			w("annrt.SpreadPre(pj.%s, pj.%s, pj.C.Pre)\n", pj.fld[v], pj.byPre[v])
-		}
-		w(`}
-
-// syncIn adopts the per-synapse slices of %[2]s after code outside
-// the steps may have written them: per presynaptic neuron while every
-// synapse of one holds the same value, else per synapse from then on.
-func (pj *%[1]s) syncIn() {
-	if pj.expanded {
-		return
-	}
-	pj.expanded = !(`, pj.goName, perPreNames(pj))
-		for i, v := range pj.p.PerPre {
-			if i > 0 {
-				w(" &&\n")
-			}
-			w("annrt.CollectPre(pj.%s, pj.%s, pj.C.Pre)", pj.byPre[v], pj.fld[v])
-		}
-		w(")\n")
-		if pj.preMajor {
-			w("if !pj.expanded {\npj.syncPreW()\n}\n")
-		}
-		w("}\n\n")
-		if pj.preMajor {
-			w(`// syncPreW copies W and the post ranks into the presynaptic-major order
-// of the weighted sums (preMajorSum), at the start of every run: the
-// connectivity, the delays and the weights may have changed since.
-func (pj *%s) syncPreW() {
-	c := pj.C
-	annrt.Gather(pj.preW, pj.W, c.PreIdx, c.Workers)
-	annrt.Gather(pj.prePost, c.Post, c.PreIdx, c.Workers)
-	pj.rowRun, pj.runOff, pj.runJ = nil, nil, nil
-	if annrt.RowsAscend(c.PostPtr, c.Pre) {
-		pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(c.PrePtr, pj.prePost, 8)
-	}
+	v.Structural = g.structView(pj)
+	return v
 }
 
-`, pj.goName)
+// synDrawCode draws the random variables of a projection for one step.
+func (g *generator) synDrawCode(pj *proj) string {
+	var b strings.Builder
+	b.WriteString("r := &pj.rng\n")
+	for _, rv := range pj.st.Randoms {
+		c := g.newCtx(mSynGlobal)
+		c.pj = pj
+		args := make([]string, len(rv.Args))
+		for i, a := range rv.Args {
+			args[i] = g.arg(c.expr(a).float().s)
+		}
+		b.WriteString("{\n")
+		c.outer.write(&b)
+		d := g.conv(g.drawExpr(rv, args))
+		if rv.Loc == ir.Global {
+			fmt.Fprintf(&b, "pj.%s = %s\n}\n", pj.randField[rv], d)
+		} else if fill := g.fillCall(rv, args, "pj."+pj.randField[rv]); fill != "" {
+			b.WriteString(fill + "\n}\n")
+		} else {
+			fmt.Fprintf(&b, "dst := pj.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", pj.randField[rv], d)
 		}
 	}
-	if len(pj.rateRings) > 0 {
-		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
-		for _, r := range pj.rateRings {
-			v := pj.pre.nt.byName[r]
-			w("if pj.ring_%s != nil {\npj.ring_%s.Push(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
-		}
-		w("}\n\n")
-	}
-	if len(st.Randoms) > 0 {
-		w("// draw draws this step's random variables.\nfunc (pj *%s) draw(n *Network) {\nr := &pj.rng\n", pj.goName)
-		for _, rv := range st.Randoms {
-			c := g.newCtx(mSynGlobal)
-			c.pj = pj
-			args := make([]string, len(rv.Args))
-			for i, a := range rv.Args {
-				args[i] = g.arg(c.expr(a).float().s)
-			}
-			w("{\n")
-			c.outer.write(&b)
-			d := g.conv(g.drawExpr(rv, args))
-			if rv.Loc == ir.Global {
-				w("pj.%s = %s\n}\n", pj.randField[rv], d)
-			} else if fill := g.fillCall(rv, args, "pj."+pj.randField[rv]); fill != "" {
-				w("%s\n}\n", fill)
-			} else {
-				w("dst := pj.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", pj.randField[rv], d)
-			}
-		}
-		w("}\n\n")
-	}
-	w("// transmit delivers this step's input to the postsynaptic population (README, \"One step\", 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
-	for _, f := range pj.fills {
-		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, chunk, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
-	}
-	if transmitRange != "" {
-		w("// transmitRange computes the input of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
-	}
-
-	if learn != "" {
-		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
-	}
-	if learnRange != "" {
-		w("// learnRange runs the synapse equations of the postsynaptic neurons (or\n// runs of synapses) [lo, hi), chunk number chunk.\nfunc (pj *%s) learnRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, learnRange)
-	}
-	if postSpike != "" {
-		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
-	}
-	b.WriteString(g.structMethods(pj))
 	return b.String()
 }
 
