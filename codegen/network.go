@@ -54,10 +54,9 @@ type view struct {
 	Paths         []string
 	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
 	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
-	// Code is Go printed whole, after the types: the model's functions and
-	// the reader of embedded files; Schedule is RunSchedule.
-	Code     []string
-	Schedule string
+	Funcs         []funcView     // the model's functions
+	Embeds        []embedView    // the files embedded in the package
+	Schedule      string         // RunSchedule, printed whole ("" when the model has no schedule)
 }
 
 type constView struct{ Field, Name, Value string }
@@ -321,11 +320,9 @@ func (g *generator) buildView() *view {
 		v.UntilText = "stop conditions of " + strings.Join(names, op)
 	}
 	for _, u := range g.funcList {
-		v.Code = append(v.Code, u.code)
+		v.Funcs = append(v.Funcs, u.view)
 	}
-	if code := g.embedCode(); code != "" {
-		v.Code = append(v.Code, code)
-	}
+	v.Embeds = g.embeds
 	v.Structural = g.structNetView()
 	if code := g.scheduleCode(); code != "" {
 		v.Schedule = code
@@ -543,7 +540,7 @@ func (g *generator) stopView(p *pop) *stopView {
 	cond := c.expr(p.p.Stop.Expr).boolean()
 	var b strings.Builder
 	c.outer.write(&b)
-	return &stopView{Setup: body(b.String()), Cond: cond.s, All: p.p.Stop.All}
+	return &stopView{Setup: stmtsBody(b.String()), Cond: cond.s, All: p.p.Stop.All}
 }
 
 // monView describes a monitor's setup and what it records.

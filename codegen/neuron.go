@@ -58,9 +58,9 @@ type kernelView struct {
 	Copies       string
 }
 
-// body is statements as the templates' "body" prints them: without the
+// stmtsBody is statements as the templates' "body" prints them: without the
 // final newline.
-func body(stmts string) string { return strings.TrimSuffix(stmts, "\n") }
+func stmtsBody(stmts string) string { return strings.TrimSuffix(stmts, "\n") }
 
 // neuronView prints the bodies of a neuron type's methods and describes
 // the rest for the template.
@@ -114,19 +114,19 @@ func (g *generator) neuronView(nt *ntype) neuronView {
 			vars = append(vars, x)
 		}
 	}
-	v.Body.InitParams = body(g.initCode(nt, params))
-	v.Body.InitVars = body(g.initCode(nt, vars))
+	v.Body.InitParams = stmtsBody(g.initCode(nt, params))
+	v.Body.InitVars = stmtsBody(g.initCode(nt, vars))
 	if len(t.Randoms) > 0 {
-		v.Body.Draw = body(g.drawCode(nt))
+		v.Body.Draw = stmtsBody(g.drawCode(nt))
 	}
 	if updateRange != "" {
 		begin, rest, _ := strings.Cut(update, updateSplitMark)
-		v.Body.UpdateBegin, update = body(begin), rest
-		v.Body.UpdateRange = body(updateRange)
+		v.Body.UpdateBegin, update = stmtsBody(begin), rest
+		v.Body.UpdateRange = stmtsBody(updateRange)
 	}
-	v.Body.Update = body(update)
+	v.Body.Update = stmtsBody(update)
 	if len(t.GlobalOps) > 0 {
-		v.Body.GlobalOps = body(g.globalOpsCode(nt))
+		v.Body.GlobalOps = stmtsBody(g.globalOpsCode(nt))
 	}
 	return v
 }

@@ -145,8 +145,8 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		StorePre: g.preMajor(pj), PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
 		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
 		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
-		Body: projBodies{Transmit: body(bodies[0]), TransmitRange: body(bodies[1]), Learn: body(bodies[2]),
-			LearnRange: body(bodies[3]), PostSpike: body(bodies[4])},
+		Body: projBodies{Transmit: stmtsBody(bodies[0]), TransmitRange: stmtsBody(bodies[1]), Learn: stmtsBody(bodies[2]),
+			LearnRange: stmtsBody(bodies[3]), PostSpike: stmtsBody(bodies[4])},
 	}
 	if st.Spiking {
 		v.Kind = "spiking"
@@ -192,7 +192,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	v.Cuts = st.Spiking && v.Static && st.Psp == nil && v.Body.TransmitRange != ""
 	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
-		v.Fills = append(v.Fills, fillView{Name: f.name, Body: body(f.body)})
+		v.Fills = append(v.Fills, fillView{Name: f.name, Body: stmtsBody(f.body)})
 	}
 
 	var params, vars []*ir.Var
@@ -206,10 +206,10 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 			vars = append(vars, x)
 		}
 	}
-	v.Body.InitParams = body(g.synInitCode(pj, params))
-	v.Body.InitVars = body(g.synInitCode(pj, vars))
+	v.Body.InitParams = stmtsBody(g.synInitCode(pj, params))
+	v.Body.InitVars = stmtsBody(g.synInitCode(pj, vars))
 	if len(st.Randoms) > 0 {
-		v.Body.Draw = body(g.synDrawCode(pj))
+		v.Body.Draw = stmtsBody(g.synDrawCode(pj))
 	}
 	v.Structural = g.structView(pj)
 	return v
@@ -1156,14 +1156,33 @@ src = src[:hi-j0]
 continue
 }
 `, g.addCode(dst))
-		// Sparse rows: the indexed additions without bounds checks
-		// (the ranks were checked when the copies were made).
-		// With one weight for all synapses, only the ranks are read.
-		fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
+		if !g.f32 {
+			// Sparse rows: the indexed additions without bounds checks
+			// (the ranks were checked when the copies were made).
+			// With one weight for all synapses, only the ranks are read.
+			if !inline {
+				// The bounds of every spike's row first, then the
+				// deliveries, which prefetch the rows ahead.
+				fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%s) > 0 {
+if len(spikes) > 0 && len(pp) > 0 {
+parts := cut.Rows(delayPtr, spikes, K, dk, whole)
+if pj.wSame {
+simdScatterAddConstRows(&%s[0], &pp[0], pj.wOne, &parts[0], len(spikes))
+} else {
+simdScatterAddRows(&%s[0], &pp[0], &pw[0], &parts[0], len(spikes))
+}
+}
+continue
+}
+`, dst, dst, dst)
+			} else {
+				fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
 for _, i := range spikes {
 base := int(i)*K + dk
-lo, hi := delayPtr[base], delayPtr[base+1]
-if !whole {
+var lo, hi int32
+if whole {
+lo, hi = delayPtr[base], delayPtr[base+1]
+} else {
 lo, hi = cut.Part(delayPtr, base)
 }
 if lo < hi {
@@ -1178,8 +1197,10 @@ simdScatterAdd(&%s[0], &ps[0], &ws[0], len(ws))
 continue
 }
 `, dst, dst, dst)
+			}
+		}
 	}
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
 	}
@@ -1198,10 +1219,11 @@ continue
 	if !splitTransmit(pj) {
 		return "pj.transmitRange(n, 0, 0, pj.C.NPost)\n", transmitRange
 	}
-	// The work of a step is the number of synapses its spikes reach.
+	// The work of a step is the number of synapses its spikes reach,
+	// estimated from the mean row length: counting them would read the
+	// bounds of every spike's row on one goroutine, before the split.
 	var t strings.Builder
-	t.WriteString("c := pj.C\nK := len(c.Delays)\nwork := 0\nfor dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
-	t.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nwork += int(c.DelayPtr[base+1] - c.DelayPtr[base])\n}\n}\n")
+	t.WriteString("c := pj.C\nwork := 0\nif c.NPre > 0 {\nrow := c.Len() / (c.NPre * len(c.Delays))\nfor _, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\nwork += len(spikes) * row\n}\n}\n")
 	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(work)*%d, pj.transmitRangeFn)\n", 2+loopCost(st.PreSpike))
 	return t.String(), transmitRange
 }

@@ -283,6 +283,130 @@ DATA expK<>+160(SB)/8, $0x3ff0000000000000 // 1/1!
 DATA expK<>+168(SB)/8, $0x3ff0000000000000 // 1/0!
 GLOBL expK<>(SB), RODATA|NOPTR, $176
 
+// func ScatterAddRows(dst *float64, idx *int32, src *float64, parts *int32, n int):
+// for each row q < n, [a, b) = [parts[2q], parts[2q+1]), in order:
+// dst[idx[x]] = dst[idx[x]] + src[x], x = a, a+1, ... (SSE2). The rows
+// of four rows later are prefetched: the rows of a step's spikes lie at
+// random places, and a loop over them one at a time would wait for each.
+TEXT ·ScatterAddRows(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVQ src+16(FP), DX
+	MOVQ parts+24(FP), BX
+	XORQ R13, R13
+wrow:
+	CMPQ R13, n+32(FP)
+	JGE wdone
+	LEAQ 4(R13), R9
+	CMPQ R9, n+32(FP)
+	JGE wnopf
+	MOVLQSX (BX)(R9*8), R9
+	PREFETCHT0 (SI)(R9*4)
+	PREFETCHT0 (DX)(R9*8)
+	PREFETCHT0 64(DX)(R9*8)
+wnopf:
+	MOVLQSX (BX)(R13*8), AX
+	MOVLQSX 4(BX)(R13*8), CX
+	MOVQ CX, R8
+	SUBQ AX, R8
+	ANDQ $-4, R8
+	ADDQ AX, R8
+wloop:
+	CMPQ AX, R8
+	JGE wtail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSD (DI)(R9*8), X0
+	ADDSD (DX)(AX*8), X0
+	MOVSD X0, (DI)(R9*8)
+	MOVSD (DI)(R10*8), X1
+	ADDSD 8(DX)(AX*8), X1
+	MOVSD X1, (DI)(R10*8)
+	MOVSD (DI)(R11*8), X2
+	ADDSD 16(DX)(AX*8), X2
+	MOVSD X2, (DI)(R11*8)
+	MOVSD (DI)(R12*8), X3
+	ADDSD 24(DX)(AX*8), X3
+	MOVSD X3, (DI)(R12*8)
+	ADDQ $4, AX
+	JMP wloop
+wtail:
+	CMPQ AX, CX
+	JGE wnext
+	MOVLQSX (SI)(AX*4), R9
+	MOVSD (DI)(R9*8), X0
+	ADDSD (DX)(AX*8), X0
+	MOVSD X0, (DI)(R9*8)
+	INCQ AX
+	JMP wtail
+wnext:
+	INCQ R13
+	JMP wrow
+wdone:
+	RET
+
+// func ScatterAddConstRows(dst *float64, idx *int32, w float64, parts *int32, n int):
+// ScatterAddRows with every src[x] = w.
+TEXT ·ScatterAddConstRows(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVSD w+16(FP), X4
+	MOVQ parts+24(FP), BX
+	XORQ R13, R13
+krow:
+	CMPQ R13, n+32(FP)
+	JGE kdone
+	LEAQ 4(R13), R9
+	CMPQ R9, n+32(FP)
+	JGE knopf
+	MOVLQSX (BX)(R9*8), R9
+	PREFETCHT0 (SI)(R9*4)
+	PREFETCHT0 64(SI)(R9*4)
+knopf:
+	MOVLQSX (BX)(R13*8), AX
+	MOVLQSX 4(BX)(R13*8), CX
+	MOVQ CX, R8
+	SUBQ AX, R8
+	ANDQ $-4, R8
+	ADDQ AX, R8
+kloop:
+	CMPQ AX, R8
+	JGE ktail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSD (DI)(R9*8), X0
+	ADDSD X4, X0
+	MOVSD X0, (DI)(R9*8)
+	MOVSD (DI)(R10*8), X1
+	ADDSD X4, X1
+	MOVSD X1, (DI)(R10*8)
+	MOVSD (DI)(R11*8), X2
+	ADDSD X4, X2
+	MOVSD X2, (DI)(R11*8)
+	MOVSD (DI)(R12*8), X3
+	ADDSD X4, X3
+	MOVSD X3, (DI)(R12*8)
+	ADDQ $4, AX
+	JMP kloop
+ktail:
+	CMPQ AX, CX
+	JGE knext
+	MOVLQSX (SI)(AX*4), R9
+	MOVSD (DI)(R9*8), X0
+	ADDSD X4, X0
+	MOVSD X0, (DI)(R9*8)
+	INCQ AX
+	JMP ktail
+knext:
+	INCQ R13
+	JMP krow
+kdone:
+	RET
+
 // expPS: Y0 = Exp32(Y0) in each of the eight single-precision lanes, with
 // exactly the operations of Exp32 (exp.go), so the same bits: the clamp in
 // single precision, then each half of the lanes widened to float64 and
@@ -429,92 +553,6 @@ ftail:
 	JMP ftail
 fdone:
 	VZEROUPPER
-	RET
-
-// func ScatterAdd32(dst *float32, idx *int32, src *float32, n int):
-// dst[idx[x]] = dst[idx[x]] + src[x], x = 0, 1, ... (SSE).
-TEXT ·ScatterAdd32(SB), NOSPLIT, $0-32
-	MOVQ dst+0(FP), DI
-	MOVQ idx+8(FP), SI
-	MOVQ src+16(FP), DX
-	MOVQ n+24(FP), CX
-	XORQ AX, AX
-	MOVQ CX, R8
-	ANDQ $-4, R8
-s32loop:
-	CMPQ AX, R8
-	JGE s32tail
-	MOVLQSX (SI)(AX*4), R9
-	MOVLQSX 4(SI)(AX*4), R10
-	MOVLQSX 8(SI)(AX*4), R11
-	MOVLQSX 12(SI)(AX*4), R12
-	MOVSS (DI)(R9*4), X0
-	ADDSS (DX)(AX*4), X0
-	MOVSS X0, (DI)(R9*4)
-	MOVSS (DI)(R10*4), X1
-	ADDSS 4(DX)(AX*4), X1
-	MOVSS X1, (DI)(R10*4)
-	MOVSS (DI)(R11*4), X2
-	ADDSS 8(DX)(AX*4), X2
-	MOVSS X2, (DI)(R11*4)
-	MOVSS (DI)(R12*4), X3
-	ADDSS 12(DX)(AX*4), X3
-	MOVSS X3, (DI)(R12*4)
-	ADDQ $4, AX
-	JMP s32loop
-s32tail:
-	CMPQ AX, CX
-	JGE s32done
-	MOVLQSX (SI)(AX*4), R9
-	MOVSS (DI)(R9*4), X0
-	ADDSS (DX)(AX*4), X0
-	MOVSS X0, (DI)(R9*4)
-	INCQ AX
-	JMP s32tail
-s32done:
-	RET
-
-// func ScatterAddConst32(dst *float32, idx *int32, w float32, n int):
-// dst[idx[x]] = dst[idx[x]] + w, x = 0, 1, ... (SSE).
-TEXT ·ScatterAddConst32(SB), NOSPLIT, $0-32
-	MOVQ dst+0(FP), DI
-	MOVQ idx+8(FP), SI
-	MOVSS w+16(FP), X4
-	MOVQ n+24(FP), CX
-	XORQ AX, AX
-	MOVQ CX, R8
-	ANDQ $-4, R8
-c32loop:
-	CMPQ AX, R8
-	JGE c32tail
-	MOVLQSX (SI)(AX*4), R9
-	MOVLQSX 4(SI)(AX*4), R10
-	MOVLQSX 8(SI)(AX*4), R11
-	MOVLQSX 12(SI)(AX*4), R12
-	MOVSS (DI)(R9*4), X0
-	ADDSS X4, X0
-	MOVSS X0, (DI)(R9*4)
-	MOVSS (DI)(R10*4), X1
-	ADDSS X4, X1
-	MOVSS X1, (DI)(R10*4)
-	MOVSS (DI)(R11*4), X2
-	ADDSS X4, X2
-	MOVSS X2, (DI)(R11*4)
-	MOVSS (DI)(R12*4), X3
-	ADDSS X4, X3
-	MOVSS X3, (DI)(R12*4)
-	ADDQ $4, AX
-	JMP c32loop
-c32tail:
-	CMPQ AX, CX
-	JGE c32done
-	MOVLQSX (SI)(AX*4), R9
-	MOVSS (DI)(R9*4), X0
-	ADDSS X4, X0
-	MOVSS X0, (DI)(R9*4)
-	INCQ AX
-	JMP c32tail
-c32done:
 	RET
 
 // func MulAdd32AVX2(dst, src *float32, e float32, n int): dst[x] = dst[x] + src[x]*e.
