@@ -38,12 +38,14 @@ type neuronBodies struct {
 }
 
 // fieldView is a field of a generated struct: a value of type Type, or a
-// slice of them with Slice (of length Len in a projection's alloc).
+// slice of them with Slice (of length Len in a projection's alloc); Var is
+// the model's name of the variable it holds, if any.
 type fieldView struct {
 	Name, Type string
 	Slice      bool
 	Len        string
 	Comment    string
+	Var        string
 }
 
 // sumView is the weighted sum of a target: its field.
@@ -83,7 +85,7 @@ func (g *generator) neuronView(nt *ntype) neuronView {
 		if x.IsParam {
 			what = "parameter"
 		}
-		f := fieldView{Name: nt.field[x], Type: g.goType(x), Slice: x.Loc != ir.Global, Comment: what + " " + x.Name}
+		f := fieldView{Name: nt.field[x], Type: g.goType(x), Slice: x.Loc != ir.Global, Comment: what + " " + x.Name, Var: x.Name}
 		if !f.Slice {
 			f.Comment += " (population-wide)"
 		}

@@ -155,7 +155,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		if x.Name == "w" {
 			continue
 		}
-		f := fieldView{Name: pj.fld[x], Type: g.goType(x), Slice: true}
+		f := fieldView{Name: pj.fld[x], Type: g.goType(x), Slice: true, Var: x.Name}
 		switch x.Loc {
 		case ir.Global:
 			f.Slice, f.Comment = false, x.Name+" (projection-wide)"
