@@ -173,10 +173,10 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		v.Randoms = append(v.Randoms, fieldView{Name: pj.randField[r], Type: g.ft, Slice: r.Loc != ir.Global})
 	}
 	if k := pj.preKern; k != nil {
-		v.PreKernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: 4 * k.ninv}
+		v.PreKernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
 	if k := g.kernel("simd" + pj.goName); k != nil {
-		v.Kernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: 4 * k.ninv}
+		v.Kernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
 	for _, r := range pj.rateRings {
 		x := pj.pre.nt.byName[r]
@@ -726,15 +726,16 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		pc.preInline = true
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
-		// Four ranks at a time by a vector kernel, the rest in Go.
+		// Four ranks (float32: eight) at a time by a vector kernel, the
+		// rest in Go.
 		var vec strings.Builder
 		start := "lo"
 		if k, kc := g.simdPreLoop(pj, pj.low.LearnPre); k != nil {
 			pj.preKern = k
 			start = "i0"
-			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\n", k.fn)
+			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= %d {\n", k.fn, k.lanes)
 			vec.WriteString(g.bindKernelPre(pc, kc))
-			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^3\n}\n", k.fn)
+			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^%d\n}\n", k.fn, k.lanes-1)
 		}
 		fill.WriteString("{\n")
 		pc.outer.write(&fill)
@@ -789,14 +790,14 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range invs {
-			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+			fmt.Fprintf(&v, "splat%d(inv[%d:%d], %s)\n", k.lanes, k.lanes*i, k.lanes*i+k.lanes, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
 		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
-		v.WriteString("for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ 3; q < nr; q++ {\nk := s0 + q\n")
+		fmt.Fprintf(&v, "for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ %d; q < nr; q++ {\nk := s0 + q\n", k.lanes-1)
 		if tailPi {
 			v.WriteString("pi := p0 + q\n")
 		} else {
@@ -1048,9 +1049,6 @@ func staticSpiking(st *ir.SynapseType) bool {
 
 // addCode adds the weights src of one run to the post slice dst from j0.
 func (g *generator) addCode(dst string) string {
-	if g.f32 {
-		return "d := " + dst + "[j0 : j0+len(src)]\nfor x := range src {\nd[x] = d[x] + src[x]\n}"
-	}
 	return "addTo(" + dst + "[j0:], src)"
 }
 
@@ -1280,7 +1278,7 @@ func perPreNames(pj *proj) string {
 // be accumulated presynaptic neuron by presynaptic neuron (preMajorSum).
 func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 	st := pj.st
-	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
+	if !pj.compact || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
 		return nil, false
 	}
 	if op := st.Operation; op != "" && op != "sum" {

@@ -360,6 +360,9 @@ type Builtin struct {
 	// runtime package computing it (one float64 per argument): exp, which
 	// the AVX2 kernels compute with the same operations (runtime.Exp).
 	Runtime string
+	// Runtime32 names its float32 twin in float32 models (one float32
+	// argument; runtime.Exp32, which the eight-lane kernels repeat).
+	Runtime32 string
 	// Eval computes the function at constant arguments (the analysis folds
 	// constant expressions with it: values, arguments, and the check for
 	// results that are ±Inf or NaN), with the bits the generated code
@@ -371,7 +374,7 @@ type Builtin struct {
 
 // Builtins lists every built-in function.
 var Builtins = []Builtin{
-	{Name: "exp", Arity: 1, Runtime: "Exp", Eval: func(a []float64) float64 { return fmath.Exp(a[0]) }},
+	{Name: "exp", Arity: 1, Runtime: "Exp", Runtime32: "Exp32", Eval: func(a []float64) float64 { return fmath.Exp(a[0]) }},
 	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Eval: func(a []float64) float64 { return math.Log(a[0]) }, Doc: "natural logarithm"},
 	{Name: "sqrt", Arity: 1, Math: "Sqrt", Eval: func(a []float64) float64 { return math.Sqrt(a[0]) }},
 	{Name: "sin", Arity: 1, Math: "Sin", Eval: func(a []float64) float64 { return math.Sin(a[0]) }},
