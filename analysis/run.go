@@ -264,8 +264,9 @@ func LoadRun(dir string) (*Run, error) {
 // Sweep is a sweep directory: sweep.csv and its run directories.
 type Sweep struct {
 	Dir string
-	// Params are the swept paths (the columns between index and seed; a
-	// swept seed is a column "seed" too, before the run's).
+	// Params are the swept paths (the columns between index and seed). A
+	// swept seed has no column of its own (its runs are replicates, as
+	// trials are); files written before that have one before the run's.
 	Params []string
 	// Metrics are the numeric summary columns after seed (<monitor>_rate_hz);
 	// "status" and "trial" columns there are read into SweepRow instead.
@@ -311,7 +312,8 @@ func (s *Sweep) RunDir(i int) string {
 func (s *Sweep) LoadRun(i int) (*Run, error) { return LoadRun(s.RunDir(s.Rows[i].Index)) }
 
 // Column returns the values of one column of sweep.csv over the rows, by
-// name: a swept path, "seed" (the run's, unless the seed was swept),
+// name: a swept path, "seed" (the run's, unless an older file lists a
+// swept seed among the swept paths),
 // "trial", "index" or a metric.
 func (s *Sweep) Column(name string) ([]float64, bool) {
 	out := make([]float64, len(s.Rows))
@@ -372,7 +374,8 @@ func parseSweepCSV(r io.Reader, path string) (*Sweep, error) {
 	if len(header) < 2 || header[0] != "index" {
 		return nil, fmt.Errorf("%s:1: header must start with \"index\", got %q", path, strings.Join(header, ","))
 	}
-	// The last "seed" is the run's: a swept seed comes before it.
+	// The last "seed" is the run's: in older files a swept seed comes
+	// before it.
 	seedCol := -1
 	for c, h := range header {
 		if h == "seed" {

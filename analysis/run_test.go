@@ -196,8 +196,9 @@ func TestLoadSweep(t *testing.T) {
 		t.Fatalf("non-numeric sweep %+v", s)
 	}
 
-	// Trials of a swept seed: the swept seed is a parameter, the last seed
-	// column the run's.
+	// Trials of a swept seed as files written before it lost its own
+	// column had them: the swept seed is a parameter, the last seed column
+	// the run's.
 	os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte("index,seed,seed,trial,status,m_rate_hz\n0,5,5,0,ok,1\n1,5,77,1,ok,3\n"), 0o644)
 	s, err = LoadSweep(dir)
 	if err != nil {

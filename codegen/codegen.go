@@ -5,7 +5,9 @@
 // internal/build's.
 //
 // Expressions and statements are printed here, in Go code; the file and loop
-// skeletons live in package templates and are fed one precomputed view.
+// skeletons, the generated types and their method declarations live in
+// package templates and are fed one precomputed view (neuronView and
+// projTypeView per type).
 // Every neuron type becomes one Go type with one update method (populations
 // are data); every projection becomes its own type, because its loops index
 // the concrete slices of its pre- and postsynaptic population types, which
@@ -71,15 +73,19 @@ type generator struct {
 	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
 	fused    bool              // the step is fused (fuse.go)
 	data     map[string][]byte // files embedded in the package (data.go)
-	embeds   []string          // their //go:embed variables
+	embeds   []embedView       // their //go:embed variables
 }
+
+// funcView is a user function as network.go.tmpl prints it: the
+// bindings Setup, then the value Result.
+type funcView struct{ Name, Model, Params, Ret, Setup, Result string }
 
 // ufunc is a user function printed as a Go function.
 type ufunc struct {
 	f      *ir.Function
 	goName string
 	ret    vtype
-	code   string
+	view   funcView
 	busy   bool
 }
 
@@ -491,11 +497,9 @@ func (g *generator) userFunc(f *ir.Function) *ufunc {
 	if len(params) > 0 {
 		sig = strings.Join(params, ", ") + " " + g.ft
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "// %s is the model function %s.\nfunc %s(%s) %s {\n", u.goName, f.Name, u.goName, sig, ret)
-	c.outer.write(&b)
-	fmt.Fprintf(&b, "return %s\n}\n", body.s)
-	u.code = b.String()
+	var setup strings.Builder
+	c.outer.write(&setup)
+	u.view = funcView{Name: u.goName, Model: f.Name, Params: sig, Ret: ret, Setup: stmtsBody(setup.String()), Result: body.s}
 	u.busy = false
 	g.funcList = append(g.funcList, u)
 	return u

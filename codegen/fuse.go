@@ -1,9 +1,6 @@
 package codegen
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 )
@@ -127,94 +124,52 @@ func (g *generator) fusedPops() []*pop {
 	return out
 }
 
-// fusedStep prints phases 1 to 5 of the fused step: weighted sums cleared,
-// the projections that do not deliver inside the split transmit, random
-// variables are drawn, then the split (fusedRange), then the inputs update.
-// fusedCode prints the Network methods it calls.
-func (g *generator) fusedStep() string {
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("\t// 1. Weighted sums are cleared. 2. Projections that do not deliver\n")
-	w("\t// inside the split transmit. 4. Random variables are drawn.\n")
-	for _, p := range g.pops {
-		if len(p.nt.targets) > 0 {
-			w("\tif n.%s != nil {\n\t\tn.%s.zeroSums()\n\t}\n", p.field, p.field)
-		}
-	}
-	for _, pj := range g.projs {
-		if !pj.fusedIn {
-			w("\tif n.%s != nil {\n\t\tn.%s.transmit(n)\n\t}\n", pj.field, pj.field)
-		}
-	}
-	for _, p := range g.pops {
-		if len(p.nt.t.Randoms) > 0 {
-			w("\tif n.%s != nil {\n\t\tn.%s.draw(n)\n\t}\n", p.field, p.field)
-		}
-	}
-	w("\t// 2. The other projections transmit and 5. populations update, range\n")
-	w("\t// by range of postsynaptic neurons (fusedRange); then the inputs update.\n")
-	pops := g.fusedPops()
-	for _, p := range pops {
-		w("\tif p := n.%s; p != nil {\n\t\tp.updateBegin(n)\n\t}\n", p.field)
-	}
-	w("\tif n.fusedRangeFn == nil {\n\t\tn.fusedRangeFn = n.fusedRange\n\t}\n")
-	w("\titems, work := n.fusedItems()\n\tchunks := n.Core.SplitWork(items, work, n.fusedRangeFn)\n")
-	for _, p := range pops {
-		if p.nt.t.Spiking {
-			w("\tif p := n.%s; p != nil {\n\t\tp.updateEnd(chunks)\n\t}\n", p.field)
-		}
-	}
-	spiking := false
-	for _, p := range pops {
-		spiking = spiking || p.nt.t.Spiking
-	}
-	if !spiking {
-		w("\t_ = chunks\n")
-	}
-	for _, p := range g.pops {
-		if !p.nt.ranged {
-			w("\tif n.%s != nil {\n\t\tn.%s.update(n)\n\t}\n", p.field, p.field)
-		}
-	}
-	return b.String()
+// fusedView is what network.go.tmpl prints of a fused step: the
+// populations updated in the split (Pops) and the projections delivering
+// inside it (Projs), with the work estimates of Core.SplitWork; the step
+// itself (phases 1 to 5) also reads popView.Ranged and projView.FusedIn.
+type fusedView struct {
+	Pops    []fusedPopView
+	Projs   []fusedProjView
+	Spiking bool // some population of the split spikes (updateEnd)
 }
 
-// fusedCode prints fusedItems and fusedRange.
-func (g *generator) fusedCode() string {
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	pops := g.fusedPops()
-	w("// fusedSteps is false when ANNC_FUSE=off: step then computes the phases\n// one after the other (the same results).\nvar fusedSteps = annrt.FusedSteps()\n\n")
-	w("// fusedItems is the number of neurons the fused step updates, and an\n")
-	w("// estimate of the work of the step (Core.SplitWork).\n")
-	w("func (n *Network) fusedItems() (items int, work int64) {\n")
-	for _, p := range pops {
-		w("if p := n.%s; p != nil {\nitems += p.Size\nwork += int64(p.Size) * %d\n}\n", p.field, loopCost(p.nt.t.LocalUpdate, p.nt.t.Reset))
-	}
-	for _, pj := range g.projs {
-		if !pj.fusedIn {
-			continue
-		}
-		// The synapses reached, from the mean row length.
-		w("if pj := n.%s; pj != nil && pj.C.NPre > 0 {\nrow := int64(pj.C.Len() / (pj.C.NPre * len(pj.C.Delays)))\nfor _, d := range pj.C.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\nwork += int64(len(spikes)) * row * %d\n}\n}\n",
-			pj.field, 2+loopCost(pj.st.PreSpike))
-	}
-	w("return items, work\n}\n\n")
+// fusedPopView is a population of the split: the work of one neuron, and
+// the Network fields of the projections delivering to it inside the split.
+type fusedPopView struct {
+	Field   string
+	Cost    int
+	Spiking bool
+	Projs   []string
+}
 
-	w("// fusedRange computes the neurons [lo, hi) of the fused populations, counted\n")
-	w("// one population after the other in creation order: the input each\n")
-	w("// projection delivers to them, then their update.\n")
-	w("func (n *Network) fusedRange(chunk, lo, hi int) {\noff := 0\n")
-	for _, p := range pops {
-		w("if p := n.%s; p != nil {\n", p.field)
-		w("if a, e := max(lo-off, 0), min(hi-off, p.Size); a < e {\n")
+// fusedProjView is a projection delivering inside the split: the work of one
+// synapse its spikes reach.
+type fusedProjView struct {
+	Field string
+	Cost  int
+}
+
+// fusedView describes the fused step, nil when the step is not fused.
+func (g *generator) fusedView() *fusedView {
+	if !g.fused {
+		return nil
+	}
+	f := &fusedView{}
+	for _, p := range g.fusedPops() {
+		fp := fusedPopView{Field: p.field, Cost: loopCost(p.nt.t.LocalUpdate, p.nt.t.Reset), Spiking: p.nt.t.Spiking}
 		for _, pj := range g.projs {
 			if pj.fusedIn && pj.post == p {
-				w("if pj := n.%s; pj != nil {\npj.transmitRange(n, chunk, a, e)\n}\n", pj.field)
+				fp.Projs = append(fp.Projs, pj.field)
 			}
 		}
-		w("p.updateRange(n, chunk, a, e)\n}\noff += p.Size\n}\n")
+		f.Pops = append(f.Pops, fp)
+		f.Spiking = f.Spiking || fp.Spiking
 	}
-	w("_ = off\n}\n")
-	return b.String()
+	for _, pj := range g.projs {
+		if pj.fusedIn {
+			f.Projs = append(f.Projs, fusedProjView{Field: pj.field, Cost: 2 + loopCost(pj.st.PreSpike)})
+		}
+	}
+	return f
 }

@@ -41,7 +41,7 @@ func preMajorOnly(pj *proj) bool {
 // "Synapse storage").
 func oneWeight(p *ir.Projection) bool {
 	row, _ := lang.LookupConnector(p.Connector.Kind)
-	return row.DrawsWeights && p.Connector.Weights.Kind == ir.NumValue
+	return row.DrawsWeights() && p.Connector.Weights.Kind == ir.NumValue
 }
 
 // preMajor reports whether the generated code keeps pj in the

@@ -15,7 +15,6 @@ import (
 // view is everything the templates print, precomputed.
 type view struct {
 	Header        string
-	Doc           string
 	Pkg           string
 	PkgImport     string
 	RuntimeImport string
@@ -44,15 +43,19 @@ type view struct {
 	SetCases      []accessCase
 	RowsSetCases  []accessCase
 	GetCases      []accessCase
-	FiniteChecks  []finiteObj // what CheckFinite checks
-	FiniteVars    []finiteObj // what CheckFiniteVars checks
-	Learns        bool        // some projection has synapse equations or post_spike code
-	Structural    bool        // some projection prunes or creates synapses
-	Sync          bool        // some projection stores variables per presynaptic neuron: Core.SetSync
-	Fused         string      // phases 1 to 5 of a fused step (fuse.go), "" when the step is not fused
-	GenVersion    int         // the runtime interface version this code is written for
+	FiniteChecks  []finiteObj    // what CheckFinite checks
+	FiniteVars    []finiteObj    // what CheckFiniteVars checks
+	Learns        bool           // some projection has synapse equations or post_spike code
+	Structural    *structNetView // the projections that prune or create synapses (nil: none)
+	Sync          bool           // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
+	Fused         *fusedView     // the fused step (fuse.go), nil when the step is not fused
+	GenVersion    int            // the runtime interface version this code is written for
 	Paths         []string
-	Code          []string
+	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
+	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
+	Funcs         []funcView     // the model's functions
+	Embeds        []embedView    // the files embedded in the package
+	Schedule      string         // RunSchedule, printed whole ("" when the model has no schedule)
 }
 
 type constView struct{ Field, Name, Value string }
@@ -60,6 +63,8 @@ type constView struct{ Field, Name, Value string }
 type popView struct {
 	Field, Type, Name string
 	Index             int
+	Size              int
+	NeuronType        string // the model's name of its neuron type
 	Geometry          string
 	Params, Vars      []overrideView // the model's values of parameters and variables
 	SpikeSource       bool
@@ -67,25 +72,28 @@ type popView struct {
 	Timed             *timedView // a timed array's rates
 	RateSteps         int        // steps of the firing_rate_window (0: none)
 	RateMs            string
-	Stop              string
+	Stop              *stopView // nil: none
 	Sums, Draw        bool
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
 	RateField         string   // field of r computed over the firing_rate_window ("" if none)
+	Ranged            bool     // its update loops over ranges of neurons (updated inside a fused step)
 }
 
 type projView struct {
 	Field, Type, Name string
+	Target            string
 	Index             int
 	Build             string
 	Params, Vars      []overrideView
-	StructInit        string // statements starting structural plasticity's schedule, after Vars
-	SyncIn            bool   // per-presynaptic variables are copied in after Vars (syncIn)
+	Structural        *structStartView // the schedule of structural plasticity, started after Vars (nil: none)
+	SyncIn            bool             // per-presynaptic variables are copied in after Vars (syncIn)
 	Draw              bool
 	Learn, PostSpike  bool
 	Frozen            bool // the synapse equations run (except w's) while learning is disabled
 	Rings             bool
-	PreIndex          int // population indexes and names, for WithOnly
+	FusedIn           bool // delivers inside the split of a fused step
+	PreIndex          int  // population indexes and names, for WithOnly
 	PostIndex         int
 	PreName, PostName string
 }
@@ -122,19 +130,20 @@ type timedView struct {
 }
 
 type monView struct {
-	Field, Name  string
-	Target       string // as the results name it: the population, view or projection
-	Period       int    // steps
-	Start        bool
-	RateCoded    bool   // the target is a rate-coded population
-	SynProj      string // Network field of a projection target, whose synapse ranks the results list
-	OnPop        bool   // the target is a population or view (else a projection)
-	TargetIndex  int    // index of the target population or projection
-	TargetName   string // name of the target population or projection
-	Vars         []monVarView
-	HasEarly     bool // some variable is recorded early
-	HasLate      bool // some variable, or spikes, at the end of the step
-	ranksVarName string
+	Field, Name string
+	Target      string // as the results name it: the population, view or projection
+	Period      int    // steps
+	Start       bool
+	RateCoded   bool   // the target is a rate-coded population
+	SynProj     string // Network field of a projection target, whose synapse ranks the results list
+	OnPop       bool   // the target is a population or view (else a projection)
+	TargetIndex int    // index of the target population or projection
+	TargetName  string // name of the target population or projection
+	Vars        []monVarView
+	HasEarly    bool   // some variable is recorded early
+	HasLate     bool   // some variable, or spikes, at the end of the step
+	RanksVar    string // the variable of the ranks of the view it records ("" for a whole population or a projection)
+	RanksLit    string // their value
 }
 
 // monVarView is one entry of a monitor's variables: the spikes of a
@@ -254,20 +263,17 @@ func (g *generator) buildView() *view {
 	g.fuse()
 	// Neuron types and projections first: their bodies decide helper arrays.
 	for _, nt := range g.ntypes {
-		v.Code = append(v.Code, g.neuronCode(nt))
+		v.Neurons = append(v.Neurons, g.neuronView(nt))
 	}
 	for _, pj := range g.projs {
-		v.Code = append(v.Code, g.projCode(pj))
-	}
-	if g.fused {
-		v.Fused = strings.TrimRight(g.fusedStep(), "\n")
-		v.Code = append(v.Code, g.fusedCode())
+		v.Projections = append(v.Projections, g.projTypeView(pj))
 	}
 	var acc accessCases
 	for _, p := range g.pops {
 		v.Pops = append(v.Pops, g.popView(p))
 		acc.popAccess(p)
 	}
+	v.Fused = g.fusedView()
 	for _, pj := range g.projs {
 		pv := g.projView(pj)
 		v.Learns = v.Learns || pv.Learn || pv.PostSpike
@@ -280,15 +286,8 @@ func (g *generator) buildView() *view {
 	for _, pj := range g.projs {
 		acc.delayAccess(pj)
 	}
-	for _, nt := range g.ntypes {
-		v.Code = append(v.Code, g.inputMethods(nt))
-	}
 	for _, pj := range g.projs {
-		v.Code = append(v.Code, g.projMethods(pj))
-	}
-	if code := g.syncCode(); code != "" {
-		v.Code = append(v.Code, code)
-		v.Sync = true
+		v.Sync = v.Sync || len(pj.byPre) > 0
 	}
 	for _, c := range m.Constants {
 		acc.constAccess(c.Name, g.consts[c])
@@ -297,9 +296,6 @@ func (g *generator) buildView() *view {
 	for _, mo := range g.mons {
 		mv := g.monView(mo)
 		v.Mons = append(v.Mons, mv)
-		if mv.ranksVarName != "" {
-			v.Code = append(v.Code, fmt.Sprintf("// %s are the population ranks monitor %s records.\nvar %s = %s\n", mv.ranksVarName, mo.m.Name, mv.ranksVarName, viewRanksLit(mo.m.View)))
-		}
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
 	v.FiniteChecks, v.FiniteVars = g.finiteChecks(true), g.finiteChecks(false)
@@ -326,20 +322,14 @@ func (g *generator) buildView() *view {
 		v.UntilText = "stop conditions of " + strings.Join(names, op)
 	}
 	for _, u := range g.funcList {
-		v.Code = append(v.Code, u.code)
+		v.Funcs = append(v.Funcs, u.view)
 	}
-	if code := g.embedCode(); code != "" {
-		v.Code = append(v.Code, code)
-	}
-	if code := g.structNetCode(); code != "" {
-		v.Code = append(v.Code, code)
-		v.Structural = true
-	}
+	v.Embeds = g.embeds
+	v.Structural = g.structNetView()
 	if code := g.scheduleCode(); code != "" {
-		v.Code = append(v.Code, code)
+		v.Schedule = code
 		v.HasSchedule = true
 	}
-	v.Doc = g.doc()
 	imps := []string{`"fmt"`}
 	if g.imports["math"] {
 		imps = append(imps, `"math"`)
@@ -356,9 +346,9 @@ func (g *generator) buildView() *view {
 func (g *generator) popView(p *pop) popView {
 	nt := p.nt
 	pv := popView{
-		Field: p.field, Type: nt.goName, Name: p.p.Name, Index: p.p.Index,
+		Field: p.field, Type: nt.goName, Name: p.p.Name, Index: p.p.Index, Size: p.p.Size, NeuronType: nt.t.Name,
 		Geometry: intsLit(p.p.Geometry), Sums: len(nt.targets) > 0,
-		Draw: len(nt.t.Randoms) > 0, GlobalOps: len(nt.t.GlobalOps) > 0,
+		Draw: len(nt.t.Randoms) > 0, GlobalOps: len(nt.t.GlobalOps) > 0, Ranged: nt.ranged,
 	}
 	if len(p.p.Geometry) == 0 {
 		pv.Geometry = intsLit([]int{p.p.Size})
@@ -399,7 +389,7 @@ func (g *generator) popView(p *pop) popView {
 		}
 	}
 	if p.p.Stop != nil {
-		pv.Stop = g.stopCode(p)
+		pv.Stop = g.stopView(p)
 	}
 	if p.p.RateWindowSteps > 0 {
 		pv.RateField = nt.field[nt.byName["r"]]
@@ -411,13 +401,14 @@ func (g *generator) popView(p *pop) popView {
 func (g *generator) projView(pj *proj) projView {
 	st := pj.st
 	pv := projView{
-		Field: pj.field, Type: pj.goName, Name: pj.p.Name, Index: pj.p.Index,
+		Field: pj.field, Type: pj.goName, Name: pj.p.Name, Target: pj.p.Target, Index: pj.p.Index,
 		PreIndex: pj.pre.p.Index, PostIndex: pj.post.p.Index, PreName: pj.pre.p.Name, PostName: pj.post.p.Name,
 		Draw:      len(st.Randoms) > 0,
 		Learn:     len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0,
 		PostSpike: st.Spiking && len(st.PostSpike) > 0,
 		Frozen:    runsFrozen(st),
 		Rings:     len(pj.rateRings) > 0,
+		FusedIn:   pj.fusedIn,
 		Build:     g.buildCode(pj),
 	}
 	for _, o := range pj.p.Override {
@@ -437,9 +428,25 @@ func (g *generator) projView(pj *proj) projView {
 			pv.Vars = append(pv.Vars, ov)
 		}
 	}
-	pv.StructInit = strings.TrimRight(g.structInit(pj), "\n")
+	if pj.p.Structural() {
+		pv.Structural = &structStartView{Prune: dueOf(pj.p.PruneStart), Create: dueOf(pj.p.CreateStart)}
+	}
 	pv.SyncIn = len(pj.byPre) > 0
 	return pv
+}
+
+// structStartView is when a projection's pruning and creating start as
+// the model gives it (nil: not before the schedule or a call starts it).
+type structStartView struct{ Prune, Create *dueView }
+
+// dueView is an annrt.Due's period and offset in steps.
+type dueView struct{ Period, Offset int }
+
+func dueOf(s *ir.StructStart) *dueView {
+	if s == nil {
+		return nil
+	}
+	return &dueView{Period: s.PeriodSteps, Offset: s.OffsetSteps}
 }
 
 func runtimeView(p *ir.Population, v ir.View) string {
@@ -460,36 +467,48 @@ func (g *generator) buildCode(pj *proj) string {
 	c := p.Connector
 	var b strings.Builder
 	fmt.Fprintf(&b, "pre := %s\npost := %s\n", runtimeView(p.Pre.Pop, p.Pre), runtimeView(p.Post.Pop, p.Post))
-	row, _ := lang.LookupConnector(c.Kind)
-	weights := row.DrawsWeights
-	switch c.Kind {
-	case "all_to_all":
-		fmt.Fprintf(&b, "c, err := annrt.AllToAll(&r, pre, post, %t)\n", c.AllowSelf)
-	case "one_to_one":
-		b.WriteString("c, err := annrt.OneToOne(&r, pre, post)\n")
-	case "fixed_probability":
-		fn := "FixedProbabilityWorkers"
-		if g.preMajor(pj) {
-			fn = "FixedProbabilityPreMajor" // the same synapses, stored presynaptic-major as drawn
-		}
-		fmt.Fprintf(&b, "c, err := annrt.%s(&r, pre, post, %s, %t, n.Core.Threads())\n", fn, g.floatLit64(c.Probability), c.AllowSelf)
-	case "fixed_number_pre":
-		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPre(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
-	case "fixed_number_post":
-		fmt.Fprintf(&b, "c, err := annrt.FixedNumberPost(&r, pre, post, %d, %t)\n", c.Number, c.AllowSelf)
-	case "gaussian":
-		fmt.Fprintf(&b, "c, err := annrt.Gaussian(pre, post, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma), g.floatLit64(c.Limit), c.AllowSelf)
-	case "dog":
-		fmt.Fprintf(&b, "c, err := annrt.DoG(pre, post, %s, %s, %s, %s, %s, %t)\n", g.floatLit64(c.Amp), g.floatLit64(c.Sigma),
-			g.floatLit64(c.AmpNeg), g.floatLit64(c.SigmaNeg), g.floatLit64(c.Limit), c.AllowSelf)
-	case "from_matrix":
-		if c.Matrix == nil {
-			g.fail("projection %s: from_matrix has no matrix (file %q not loaded)", p.Name, c.MatrixFile)
-		}
-		fmt.Fprintf(&b, "wm := %s\nc, err := annrt.FromMatrix(pre, post, wm)\n", g.matrixExpr(p.Name+"_weights", c.Matrix))
-	default:
+	row, ok := lang.LookupConnector(c.Kind)
+	if !ok {
 		g.fail("projection %s: unknown connector %q", p.Name, c.Kind)
 	}
+	weights := row.DrawsWeights()
+	// The builder's call, as its row declares it: the arguments it takes
+	// in order, the matrix bound first to wm (the delays of its synapses
+	// are read in the same order below).
+	var args []string
+	if row.RNG {
+		args = append(args, "&r")
+	}
+	args = append(args, "pre", "post")
+	for _, name := range row.Call {
+		a, _ := row.Arg(name)
+		x := c.Args[name]
+		switch a.Kind {
+		case lang.ArgNumber:
+			args = append(args, g.floatLit64(x))
+		case lang.ArgInteger:
+			args = append(args, strconv.Itoa(int(x)))
+		case lang.ArgBool:
+			args = append(args, strconv.FormatBool(x != 0))
+		case lang.ArgMatrix:
+			if c.Matrix == nil {
+				g.fail("projection %s: %s has no matrix (file %q not loaded)", p.Name, c.Kind, c.MatrixFile)
+			}
+			fmt.Fprintf(&b, "wm := %s\n", g.matrixExpr(p.Name+"_"+name, c.Matrix))
+			args = append(args, "wm")
+		default:
+			g.fail("projection %s: %s passes %s to its builder", p.Name, c.Kind, name)
+		}
+	}
+	if row.Threads {
+		args = append(args, "n.Core.Threads()")
+	}
+	builder := row.Builder
+	direct := g.preMajor(pj) && row.PreMajorBuilder != ""
+	if direct {
+		builder = row.PreMajorBuilder // the same synapses, stored presynaptic-major as drawn
+	}
+	fmt.Fprintf(&b, "c, err := annrt.%s(%s)\n", builder, strings.Join(args, ", "))
 	fmt.Fprintf(&b, "if err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", p.Name)
 	if pj.oneW {
 		// One weight for all synapses, held once (README, "Synapse
@@ -504,7 +523,7 @@ func (g *generator) buildCode(pj *proj) string {
 		if pj.oneW {
 			b.WriteString("if !oneW {\n")
 		}
-		if c.Kind == "fixed_probability" && g.preMajor(pj) {
+		if direct {
 			b.WriteString("if c.W == nil {\nc.W = annrt.MakeLarge[float64](c.Len()) // none drawn\n}\n")
 		}
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
@@ -531,21 +550,21 @@ func (g *generator) buildCode(pj *proj) string {
 	return b.String()
 }
 
-// stopCode evaluates a population's stop condition over its neurons.
-func (g *generator) stopCode(p *pop) string {
+// stopView is a population's stop condition: Cond, of neuron i, after
+// the bindings Setup, holds for all (All) or any of its neurons.
+type stopView struct {
+	Setup, Cond string
+	All         bool
+}
+
+// stopView prints a population's stop condition for the template.
+func (g *generator) stopView(p *pop) *stopView {
 	c := g.newCtx(mNeuronLocal)
 	c.nt = p.nt
 	cond := c.expr(p.p.Stop.Expr).boolean()
 	var b strings.Builder
-	b.WriteString("N := p.Size\n")
 	c.outer.write(&b)
-	b.WriteString("for i := 0; i < N; i++ {\n")
-	if p.p.Stop.All {
-		fmt.Fprintf(&b, "if !(%s) {\nreturn false\n}\n}\nreturn true\n", cond.s)
-	} else {
-		fmt.Fprintf(&b, "if %s {\nreturn true\n}\n}\nreturn false\n", cond.s)
-	}
-	return b.String()
+	return &stopView{Setup: stmtsBody(b.String()), Cond: cond.s, All: p.p.Stop.All}
 }
 
 // monView describes a monitor's setup and what it records.
@@ -569,7 +588,7 @@ func (g *generator) monView(mo *mon) monView {
 			shape = []int{m.View.Pop.Size}
 		}
 		if !m.View.Whole() {
-			mv.ranksVarName = "ranks" + mo.field
+			mv.RanksVar, mv.RanksLit = "ranks"+mo.field, viewRanksLit(m.View)
 			shape = m.View.Shape
 			if len(shape) == 0 {
 				shape = []int{m.View.Len()}
@@ -591,7 +610,7 @@ func (g *generator) monView(mo *mon) monView {
 	}
 	idx := 0
 	for _, vr := range m.Vars {
-		v := monVarView{Name: vr.Name, Unit: vr.Unit, Ranks: mv.ranksVarName, F32: g.f32, Dims: shape}
+		v := monVarView{Name: vr.Name, Unit: vr.Unit, Ranks: mv.RanksVar, F32: g.f32, Dims: shape}
 		switch {
 		case lang.MonitorKinds[vr.Kind].Spikes:
 			if p == nil || !p.nt.t.Spiking {
@@ -641,91 +660,6 @@ func (g *generator) monView(mo *mon) monView {
 	return mv
 }
 
-// doc is the package documentation: the real names of everything.
-func (g *generator) doc() string {
-	m := g.m
-	var b strings.Builder
-	fmt.Fprintf(&b, "Package %s is the network %q compiled by annc", m.Name, m.Name)
-	fmt.Fprintf(&b, " (dt = %s ms, %s).\n\n", g.floatLit64(m.Dt), g.ft)
-	b.WriteString(`Create instances with New(WithSeed(seed)) (WithOnly(names...) builds a subset);
-each has its own state, random streams and connectivity, so many can run at once.
-Run them with Simulate(ms), Step() or SimulateUntil(maxMs) / SimulateUntilPops(maxMs,
-or, pops...); declare callbacks with Every(period, offset, wait, fn); Reset() and
-ResetWith(ResetOptions{...}) return to time 0; Save and Load write and read the
-complete state (a .npz); SetSeed, EnableLearning,
-DisableLearning and EnableLearningPeriod control the rest. Between runs, change
-parameters, variables, weights, delays, inputs and constants through the typed
-fields below or by path with Set and Get (see Paths). ParallelRun,
-ParallelRunArgs and ParallelRunOn run many instances on a pool of workers with
-results that do not depend on the number of workers. Program() describes the
-model to the runner.
-
-`)
-	if m.HasSchedule {
-		b.WriteString("RunSchedule() runs the model's schedule (its simulate, set, every, learning\nand reset steps), as the runner does.\n\n")
-	}
-	if len(g.pops) > 0 {
-		b.WriteString("Populations (Network fields):\n\n")
-		for _, p := range g.pops {
-			fmt.Fprintf(&b, "  - %s *%s: %s, %d neurons, neuron type %s\n", p.field, p.nt.goName, p.p.Name, p.p.Size, p.nt.t.Name)
-		}
-		b.WriteString("\n")
-	}
-	if len(g.projs) > 0 {
-		b.WriteString("Projections (Network fields):\n\n")
-		for _, pj := range g.projs {
-			fmt.Fprintf(&b, "  - %s *%s: %s, %s -> %s, target %s\n", pj.field, pj.goName, pj.p.Name, pj.p.Pre.Pop.Name, pj.p.Post.Pop.Name, pj.p.Target)
-		}
-		b.WriteString("\n")
-	}
-	if len(g.mons) > 0 {
-		b.WriteString(`Monitors (Network fields, *annrt.Monitor) hold what they record in memory
-(Get, Times, Raster) or stream it to .npy files (StreamTo); Save writes their
-files as the runner does: one per variable, the frame times (<monitor>.t.npy),
-the synapse ranks of a projection's monitor (<monitor>.pre.npy,
-<monitor>.post.npy) and the spikes, described by the entries of
-results.Manifest (README.md, "Results on disk"):
-
-`)
-		for _, mo := range g.mons {
-			fmt.Fprintf(&b, "  - %s: %s\n", mo.field, mo.m.Name)
-		}
-		b.WriteString("\n")
-	}
-	for _, nt := range g.ntypes {
-		fmt.Fprintf(&b, "Fields of %s (neuron type %s):\n\n", nt.goName, nt.t.Name)
-		for _, v := range nt.t.Vars {
-			fmt.Fprintf(&b, "  - %s: %s\n", nt.field[v], v.Name)
-		}
-		b.WriteString("\n")
-	}
-	for _, pj := range g.projs {
-		fmt.Fprintf(&b, "Fields of %s (synapse type %s): W: w", pj.goName, pj.st.Name)
-		for _, v := range pj.st.Vars {
-			if v.Name != "w" {
-				fmt.Fprintf(&b, ", %s: %s", pj.fld[v], v.Name)
-			}
-		}
-		b.WriteString("\n\n")
-	}
-	if len(m.Constants) > 0 {
-		b.WriteString("Constants (Network.Const):")
-		for _, c := range m.Constants {
-			fmt.Fprintf(&b, " %s: %s;", g.consts[c], c.Name)
-		}
-		b.WriteString("\n")
-	}
-	var out strings.Builder
-	for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
-		if line == "" {
-			out.WriteString("//\n")
-		} else {
-			out.WriteString("// " + line + "\n")
-		}
-	}
-	return strings.TrimRight(out.String(), "\n")
-}
-
 // render executes the templates of the model package and main.go and
 // formats the results.
 func (g *generator) render(v *view) (map[string][]byte, error) {
@@ -761,153 +695,3 @@ func renderFiles(data any, files []tmplFile) (map[string][]byte, error) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
-
-// inputMethods prints the typed read access to an input type's buffers.
-func (g *generator) inputMethods(nt *ntype) string {
-	switch nt.t.Input {
-	case ir.SpikeSourceInput:
-		return fmt.Sprintf(`// SpikeTimes returns the spike times (ms, one list per neuron, each time on
-// the step grid).
-func (p *%s) SpikeTimes() [][]float64 {
-	out := make([][]float64, p.Size)
-	for r := range out {
-		out[r] = []float64{}
-	}
-	for k, s := range p.srcSteps {
-		r := p.srcRanks[k]
-		out[r] = append(out[r], float64(s)*p.dt)
-	}
-	return out
-}
-`, nt.goName)
-	case ir.TimedArrayInput:
-		return fmt.Sprintf(`// TimedArray returns a copy of the rows of rates, the schedule and the period
-// (ms; -1 means no repetition).
-func (p *%s) TimedArray() (rows [][]float64, schedule, period float64) {
-	rows = make([][]float64, len(p.buffer))
-	for i, row := range p.buffer {
-		rows[i] = make([]float64, len(row))
-		for k, x := range row {
-			rows[i][k] = float64(x)
-		}
-	}
-	period = -1
-	if p.period > 0 {
-		period = float64(p.period) * p.dt
-	}
-	return rows, float64(p.schedule) * p.dt, period
-}
-`, nt.goName)
-	}
-	return ""
-}
-
-// projMethods prints the methods of a projection type that network.go.tmpl
-// relies on: its index for learning control, and typed delay access.
-func (g *generator) projMethods(pj *proj) string {
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("func (pj *%s) projectionIndex() int { return %d }\n\n", pj.goName, pj.p.Index)
-	w(`// Delays returns the delay of each synapse in ms (on the step grid).
-func (pj *%s) Delays() []float64 {
-	steps := pj.C.DelaySteps()
-	out := make([]float64, len(steps))
-	for s, d := range steps {
-		out[s] = float64(d) * Dt
-	}
-	return out
-}
-
-`, pj.goName)
-	w(`// SetDelays changes the delays (ms, rounded to steps) from a number, one
-// value per synapse (a []float64 in synapse order) or a distribution drawn
-// from the projection's stream (see Network.Set for the accepted values).
-`)
-	if pj.st.Spiking {
-		w(`// A longer largest delay deepens the presynaptic spike memory, which drops
-// the spikes in flight: change delays between runs.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-`, pj.goName)
-		if g.preMajor(pj) {
-			// The storage is regrouped by delay, and W with it.
-			w("before := pj.C.Order()\nif err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
-			if pj.oneW {
-				w("if len(pj.W) == pj.C.Len() { // not one weight for all\npj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n}\n")
-			} else {
-				w("pj.W = annrt.Reorder(pj.W, before, pj.C.Order())\n")
-			}
-		} else {
-			w("if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {\nreturn err\n}\n")
-		}
-		w("if d := pj.C.MaxDelay; d > 1 && (pj.pre.ring == nil || pj.pre.ring.Depth() < int(d)) {\npj.pre.ring = annrt.NewSpikeRing(int(d))\n}\n")
-		if staticSpiking(pj.st) {
-			w("pj.SyncWeights()\n")
-		}
-		w("return nil\n}\n")
-		return b.String()
-	}
-	if len(pj.rateRings) == 0 {
-		w(`// This projection was compiled without delays longer than one step (no
-// memory of past presynaptic values), so only delays of at most dt are
-// accepted; give delays in the model to change them freely.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-	old := pj.C.Delay
-	oldU := pj.C.UniformDelay
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	if pj.C.MaxDelay > 1 {
-		pj.C.Delay, pj.C.UniformDelay = old, oldU
-		pj.C.Finish()
-		return fmt.Errorf("projection %%s was compiled without delays: delays longer than dt need delays in the model", pj.Name)
-	}
-	return nil
-}
-`, pj.goName)
-		return b.String()
-	}
-	w(`// A longer largest delay makes new memories of past presynaptic values,
-// filled with the current ones: change delays between runs.
-func (pj *%s) SetDelays(value any) error {
-	v, err := annrt.ValueOf(value)
-	if err != nil {
-		return err
-	}
-	if err := pj.C.SetDelays(v, Dt, &pj.setRNG); err != nil {
-		return err
-	}
-	d := int(pj.C.MaxDelay)
-`, pj.goName)
-	for _, r := range pj.rateRings {
-		v := pj.pre.nt.byName[r]
-		ring := "pj.ring_" + ident(r)
-		w("if d > 1 && (%s == nil || %s.Depth() < d) {\n%s = annrt.NewRateRing(%s, d)\n%s.Fill(%s)\n}\n", ring, ring, ring, ringSize(pj, v), ring, g.ringValues(pj, v))
-	}
-	w("return nil\n}\n")
-	return b.String()
-}
-
-// syncCode prints the network's syncOut and syncIn (Core.SetSync) when a
-// projection stores variables per presynaptic neuron.
-func (g *generator) syncCode() string {
-	var out, in strings.Builder
-	for _, pj := range g.projs {
-		if len(pj.byPre) > 0 {
-			fmt.Fprintf(&out, "if pj := n.%s; pj != nil {\npj.syncOut()\n}\n", pj.field)
-			fmt.Fprintf(&in, "if pj := n.%s; pj != nil {\npj.syncIn()\n}\n", pj.field)
-		}
-	}
-	if out.Len() == 0 {
-		return ""
-	}
-	return "// syncOut writes the variables stored per presynaptic neuron into their\n// per-synapse slices (Core.SetSync).\nfunc (n *Network) syncOut() {\n" + out.String() +
-		"}\n\n// syncIn adopts what was written into those slices.\nfunc (n *Network) syncIn() {\n" + in.String() + "}\n"
-}

@@ -8,203 +8,135 @@ import (
 	"github.com/annc/annc/lower"
 )
 
-// neuronCode prints the Go type of a neuron type and its methods.
-func (g *generator) neuronCode(nt *ntype) string {
+// neuronView is a neuron type as templates/neuron.go.tmpl prints it: its
+// Go type's fields, what its constructor allocates, which accessors it has
+// and the bodies of its methods.
+type neuronView struct {
+	Type, Kind, Name string
+	Pops             string // its populations, comma-separated
+	Float            string
+	Vars             []fieldView // one per variable, in declaration order
+	Sums             []sumView
+	Spiking          bool
+	RateWindow       bool        // r counts the spikes of a firing_rate_window (frWin)
+	Randoms          []fieldView // this step's draws
+	GlobalOps        []fieldView // values of mean(v), max(v), ...
+	SpikeSource      bool        // SetSpikeTimes and SpikeTimes
+	Timed            bool        // SetTimedArray and TimedArray
+	TimedConv        string      // a float64 rate x as the model's float
+	TimedField       string      // the field of r, which a timed array's update fills
+	Kernel           *kernelView
+	Body             neuronBodies
+}
+
+// neuronBodies are the statements of a neuron type's methods ("" when it
+// has none): InitParams, InitVars (before the template's own resets),
+// Draw, UpdateBegin (population-wide statements), Update (after
+// updateBegin when there is an UpdateRange; the template writes that of an
+// input type), UpdateRange (the loop over one chunk of neurons) and
+// GlobalOps.
+type neuronBodies struct {
+	InitParams, InitVars, Draw, UpdateBegin, Update, UpdateRange, GlobalOps string
+}
+
+// fieldView is a field of a generated struct: a value of type Type, or a
+// slice of them with Slice (of length Len in a projection's alloc); Var is
+// the model's name of the variable it holds, if any.
+type fieldView struct {
+	Name, Type string
+	Slice      bool
+	Len        string
+	Comment    string
+	Var        string
+}
+
+// sumView is the weighted sum of a target: its field.
+type sumView struct{ Field, Target string }
+
+// kernelView is the vector kernel of a loop: its function variable Fn and
+// parameters Sig, the sizes of its per-chunk tables of arrays and invariant
+// values (Copies copies of each invariant).
+type kernelView struct {
+	Fn, Sig      string
+	Arrays, Invs int
+	Copies       string
+}
+
+// stmtsBody is statements as the templates' "body" prints them: without the
+// final newline.
+func stmtsBody(stmts string) string { return strings.TrimSuffix(stmts, "\n") }
+
+// neuronView prints the bodies of a neuron type's methods and describes
+// the rest for the template.
+func (g *generator) neuronView(nt *ntype) neuronView {
 	t := nt.t
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	kind := "rate-coded"
+	v := neuronView{Type: nt.goName, Kind: "rate-coded", Name: t.Name, Float: g.ft, Spiking: t.Spiking,
+		RateWindow: t.Spiking && t.RateR, SpikeSource: t.Input == ir.SpikeSourceInput, Timed: t.Input == ir.TimedArrayInput}
 	if t.Spiking {
-		kind = "spiking"
+		v.Kind = "spiking"
 	}
 	var popNames []string
 	for _, p := range nt.pops {
 		popNames = append(popNames, p.p.Name)
 	}
+	v.Pops = strings.Join(popNames, ", ")
 	update, updateRange, kern := g.updateCode(nt)
 	nt.ranged = updateRange != ""
-	w("// %s holds the state of a population of the %s neuron type %s (populations %s),\n", nt.goName, kind, t.Name, strings.Join(popNames, ", "))
-	w("// as one slice per per-neuron variable and one value per population-wide one.\n")
-	w("type %s struct {\n", nt.goName)
-	w("Name string // population name\nIndex int // creation order\nSize int // number of neurons\nGeometry []int\n\n")
-	for _, v := range t.Vars {
+	for _, x := range t.Vars {
 		what := "variable"
-		if v.IsParam {
+		if x.IsParam {
 			what = "parameter"
 		}
-		if v.Loc == ir.Global {
-			w("%s %s // %s %s (population-wide)\n", nt.field[v], g.goType(v), what, v.Name)
-		} else {
-			w("%s []%s // %s %s\n", nt.field[v], g.goType(v), what, v.Name)
+		f := fieldView{Name: nt.field[x], Type: g.goType(x), Slice: x.Loc != ir.Global, Comment: what + " " + x.Name, Var: x.Name}
+		if !f.Slice {
+			f.Comment += " (population-wide)"
 		}
+		v.Vars = append(v.Vars, f)
 	}
 	for _, tg := range nt.targets {
-		w("%s []%s // sum(%s): weighted input of this step\n", nt.sumField[tg], g.ft, tg)
+		v.Sums = append(v.Sums, sumView{Field: nt.sumField[tg], Target: tg})
 	}
-	if t.Spiking {
-		w("Spiked []int32 // ranks that spiked in the last step, ascending\n")
-		w("TLast []float64 // time of each neuron's last spike (ms)\n")
-		w("refr []int32 // refractory steps left\n")
-		w("ring *annrt.SpikeRing // spikes of past steps, for delayed projections (nil if none)\n")
-		if t.RateR {
-			w("frWin *annrt.RateWindow // spikes of the firing_rate_window that r counts (nil: r stays)\n")
-		}
-	}
-	w("rng annrt.RNG // per-step random stream\n")
-	w("setRNG annrt.RNG // stream of values drawn by Set\n")
 	for _, r := range t.Randoms {
-		if r.Loc == ir.Global {
-			w("%s %s // %s\n", nt.randField[r], g.ft, r.Dist)
-		} else {
-			w("%s []%s // %s\n", nt.randField[r], g.ft, r.Dist)
-		}
+		v.Randoms = append(v.Randoms, fieldView{Name: nt.randField[r], Type: g.ft, Slice: r.Loc != ir.Global, Comment: r.Dist})
 	}
 	for _, o := range t.GlobalOps {
-		w("%s %s // %s(%s), one step late\n", nt.gopField[o], g.ft, o.Op, o.Var.Name)
+		v.GlobalOps = append(v.GlobalOps, fieldView{Name: nt.gopField[o], Type: g.ft, Comment: o.Op + "(" + o.Var.Name + "), one step late"})
 	}
-	switch t.Input {
-	case ir.SpikeSourceInput:
-		w("srcSteps []int64 // spike events, sorted by step then rank\nsrcRanks []int32\n")
-	case ir.TimedArrayInput:
-		w("buffer [][]%s // rows of rates\nschedule int64 // steps per row\nperiod int64 // steps before repeating, <= 0 = never\n", g.ft)
+	if v.Timed {
+		rv := nt.byName["r"]
+		if rv == nil || rv.Loc == ir.Global {
+			g.fail("timed array type %s has no per-neuron variable r", t.Name)
+		}
+		v.TimedConv, v.TimedField = g.conv("x"), nt.field[rv]
 	}
 	if kern != nil {
-		w("simdPtrs [annrt.MaxChunks][%d]*%s // arrays read by the vector kernel, per chunk\n", len(kern.arrays), g.ft)
-		copies := map[int]string{4: "four", 8: "eight"}[kern.lanes()]
-		w("simdInv [annrt.MaxChunks][%d]%s // loop invariants of the vector kernel, %s copies each, per chunk\n", kern.lanes()*len(kern.invs), g.ft, copies)
-	}
-	if updateRange != "" {
-		w("updateRangeFn func(chunk, lo, hi int) // updateRange bound to the network\n")
-		if t.Spiking {
-			w("spk [annrt.MaxChunks][]int32 // spikes of each chunk of the last update\n")
-		}
-	}
-	w("dt float64\nstop func() bool // stop condition of the population, nil = none\n}\n\n")
-	if kern != nil {
-		w("// %s is the AVX2 kernel of %s.update (nil: the scalar loop does all neurons).\n", "simd"+nt.goName, nt.goName)
-		w("var simd%s func(%s) int\n\n", nt.goName, g.kernels[len(g.kernels)-1].sig)
+		v.Kernel = &kernelView{Fn: "simd" + nt.goName, Sig: g.kernels[len(g.kernels)-1].sig, Arrays: len(kern.arrays),
+			Invs: kern.lanes() * len(kern.invs), Copies: map[int]string{4: "four", 8: "eight"}[kern.lanes()]}
 	}
 
-	// Constructor.
-	w("func new%s(name string, index int, geometry []int, dt float64) *%s {\n", nt.goName, nt.goName)
-	w("size := 1\nfor _, d := range geometry {\nsize *= d\n}\n")
-	w("p := &%s{Name: name, Index: index, Size: size, Geometry: geometry, dt: dt}\n", nt.goName)
-	for _, v := range t.Vars {
-		if v.Loc != ir.Global {
-			w("p.%s = make([]%s, size)\n", nt.field[v], g.goType(v))
-		}
-	}
-	for _, tg := range nt.targets {
-		w("p.%s = make([]%s, size)\n", nt.sumField[tg], g.ft)
-	}
-	if t.Spiking {
-		w("p.Spiked = make([]int32, 0, size)\np.TLast = make([]float64, size)\np.refr = make([]int32, size)\n")
-	}
-	for _, r := range t.Randoms {
-		if r.Loc != ir.Global {
-			w("p.%s = make([]%s, size)\n", nt.randField[r], g.ft)
-		}
-	}
-	w("return p\n}\n\n")
-
-	// Parameter defaults and initial values.
 	var params, vars []*ir.Var
-	for _, v := range t.Vars {
-		if v.IsParam {
-			params = append(params, v)
+	for _, x := range t.Vars {
+		if x.IsParam {
+			params = append(params, x)
 		} else {
-			vars = append(vars, v)
+			vars = append(vars, x)
 		}
 	}
-	w("// initParams sets every parameter to its default.\nfunc (p *%s) initParams(n *Network) {\n", nt.goName)
-	w("%s}\n\n", g.initCode(nt, params))
-	w("// initVars sets every variable to its initial value and forgets past spikes.\nfunc (p *%s) initVars(n *Network) {\n", nt.goName)
-	w("%s", g.initCode(nt, vars))
-	for _, tg := range nt.targets {
-		w("clear(p.%s)\n", nt.sumField[tg])
-	}
-	if t.Spiking {
-		w("p.Spiked = p.Spiked[:0]\nclear(p.refr)\nfor i := range p.TLast {\np.TLast[i] = -10000 * p.dt\n}\nif p.ring != nil {\np.ring.Reset()\n}\n")
-	}
-	if len(t.GlobalOps) > 0 {
-		w("p.globalOps()\n")
-	}
-	w("}\n\n")
-
-	if len(nt.targets) > 0 {
-		w("// zeroSums clears the weighted sums before the projections transmit.\nfunc (p *%s) zeroSums() {\n", nt.goName)
-		for _, tg := range nt.targets {
-			w("clear(p.%s)\n", nt.sumField[tg])
-		}
-		w("}\n\n")
-	}
+	v.Body.InitParams = stmtsBody(g.initCode(nt, params))
+	v.Body.InitVars = stmtsBody(g.initCode(nt, vars))
 	if len(t.Randoms) > 0 {
-		w("// draw draws this step's random variables.\nfunc (p *%s) draw(n *Network) {\n%s}\n\n", nt.goName, g.drawCode(nt))
+		v.Body.Draw = stmtsBody(g.drawCode(nt))
 	}
 	if updateRange != "" {
 		begin, rest, _ := strings.Cut(update, updateSplitMark)
-		w("// updateBegin computes the population-wide statements of a step.\nfunc (p *%s) updateBegin(n *Network) {\n%s", nt.goName, begin)
-		w("}\n\n")
-		if t.Spiking {
-			w("// updateEnd gathers the spikes of the chunks of the update, in chunk\n// order, which is ascending rank order.\nfunc (p *%s) updateEnd(chunks int) {\np.Spiked = p.Spiked[:0]\nfor c := range chunks {\np.Spiked = append(p.Spiked, p.spk[c]...)\n}\n}\n\n", nt.goName)
-		}
-		update = "p.updateBegin(n)\n" + rest
+		v.Body.UpdateBegin, update = stmtsBody(begin), rest
+		v.Body.UpdateRange = stmtsBody(updateRange)
 	}
-	w("// update computes one step of every neuron.\nfunc (p *%s) update(n *Network) {\n%s}\n\n", nt.goName, update)
-	if updateRange != "" {
-		w("// updateRange computes one step of the neurons [lo, hi) (chunk number chunk).\nfunc (p *%s) updateRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", nt.goName, updateRange)
-	}
+	v.Body.Update = stmtsBody(update)
 	if len(t.GlobalOps) > 0 {
-		w("// globalOps recomputes the population-wide operations.\nfunc (p *%s) globalOps() {\n%s}\n\n", nt.goName, g.globalOpsCode(nt))
+		v.Body.GlobalOps = stmtsBody(g.globalOpsCode(nt))
 	}
-	w("// StopConditionMet reports whether the population's stop_condition holds.\n")
-	w("func (p *%s) StopConditionMet() bool {\nreturn p.stop != nil && p.stop()\n}\n\n", nt.goName)
-	w("// held reports whether the network holds the population (WithOnly may leave it out).\n")
-	w("func (p *%s) held() bool { return p != nil }\n\n", nt.goName)
-	switch t.Input {
-	case ir.SpikeSourceInput:
-		w(`// SetSpikeTimes replaces the spike times (ms, one list per neuron); each
-// time is rounded to the nearest step.
-func (p *%s) SetSpikeTimes(times [][]float64) error {
-	if len(times) != p.Size {
-		return fmt.Errorf("%%s: %%d spike-time lists for %%d neurons", p.Name, len(times), p.Size)
-	}
-	p.srcSteps, p.srcRanks = spikeEvents(times, p.dt)
-	return nil
-}
-
-`, nt.goName)
-		g.use("fmt")
-	case ir.TimedArrayInput:
-		w(`// SetTimedArray replaces the buffer (one row of rates per schedule period),
-// the schedule and the period (ms; period <= 0 = no repetition).
-func (p *%s) SetTimedArray(rows [][]float64, schedule, period float64) error {
-	buf := make([][]%s, len(rows))
-	for i, row := range rows {
-		if len(row) != p.Size {
-			return fmt.Errorf("%%s: row %%d has %%d rates for %%d neurons", p.Name, i, len(row), p.Size)
-		}
-		buf[i] = make([]%s, len(row))
-		for k, x := range row {
-			buf[i][k] = %s
-		}
-	}
-	p.buffer = buf
-	p.schedule = annrt.StepsOf(schedule, p.dt)
-	if p.schedule < 1 {
-		p.schedule = 1
-	}
-	p.period = -1
-	if period > 0 {
-		p.period = annrt.StepsOf(period, p.dt)
-	}
-	return nil
-}
-
-`, nt.goName, g.ft, g.ft, g.conv("x"))
-		g.use("fmt")
-	}
-	return b.String()
+	return v
 }
 
 // initCode assigns each variable its Init expression (0 when absent), in
@@ -367,42 +299,8 @@ func (g *generator) updateCode(nt *ntype) (code, rangeCode string, kern *vecComp
 	t := nt.t
 	var b strings.Builder
 	switch t.Input {
-	case ir.SpikeSourceInput:
-		b.WriteString(`tms := float64(n.Core.Step) * n.Dt
-spiked := p.Spiked[:0]
-steps, ranks := p.srcSteps, p.srcRanks[:len(p.srcSteps)]
-last := int32(-1)
-for k := firstAtOrAfter(steps, n.Core.Step); k < len(steps) && steps[k] == n.Core.Step; k++ {
-	r := ranks[k]
-	if r == last {
-		continue
-	}
-	last = r
-	spiked = append(spiked, r)
-	p.TLast[r] = tms
-}
-p.Spiked = spiked
-`)
-		return b.String(), "", nil
-	case ir.TimedArrayInput:
-		rv := nt.byName["r"]
-		if rv == nil || rv.Loc == ir.Global {
-			g.fail("timed array type %s has no per-neuron variable r", t.Name)
-		}
-		fmt.Fprintf(&b, `if len(p.buffer) == 0 {
-	return
-}
-s := n.Core.Step
-if p.period > 0 {
-	s %%= p.period
-}
-row := s / p.schedule
-if row >= int64(len(p.buffer)) {
-	row = int64(len(p.buffer)) - 1
-}
-copy(p.%s, p.buffer[row])
-`, nt.field[rv])
-		return b.String(), "", nil
+	case ir.SpikeSourceInput, ir.TimedArrayInput:
+		return "", "", nil // the template's update of an input type
 	}
 
 	if !t.Spiking && len(t.GlobalUpdate)+len(t.LocalUpdate) == 0 {

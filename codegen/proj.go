@@ -53,11 +53,75 @@ func (g *generator) projBodies(pj *proj) [5]string {
 	return [5]string{transmit, transmitRange, learn, learnRange, postSpike}
 }
 
-// projCode prints the Go type of a projection and its methods.
-func (g *generator) projCode(pj *proj) string {
+// projTypeView is a projection as templates/projection.go.tmpl prints it:
+// its Go type's fields, what alloc allocates, which accessors it has and
+// the bodies of its methods.
+type projTypeView struct {
+	// What it is: the names in its comment, the Go types it links.
+	Type, Name, Pre, Post, Target, Kind, Synapse string
+	PreType, PostType                            string
+	Index                                        int
+
+	Float        string
+	F32, Spiking bool
+	StorePre     bool        // stored presynaptic-major only (annrt.Conn.Compact)
+	OneW         bool        // W may hold one weight for all synapses (layout.go)
+	Vars         []fieldView // the synaptic variables except w (Len: what alloc sizes them by)
+	PerPre       []perPreView
+	PerPreNames  string
+	PreMajorSum  bool // the per-presynaptic printing sums the psp presynaptic-major (preMajorSum)
+	Decoder      bool // spikes decoded into rates (annrt.Decoder)
+	Decays       bool // synapses keep the step of their last event
+	ExactDecay   bool
+	Randoms      []fieldView
+	PreKernel    *kernelView // vector kernels of the per-presynaptic and the synapse equations
+	Kernel       *kernelView
+	PreArrays    []string   // arrays of hoisted per-presynaptic sub-expressions
+	Rings        []ringView // past presynaptic values for delayed rate-coded transmission
+	Fills        []fillView
+	Structural   *structView
+	Frozen       bool // learn skips the statements writing w while learning is disabled
+
+	// Spike delivery.
+	Static            bool   // from presynaptic-major weights (staticSpiking)
+	TransW, TransPost string // the weights and post ranks it reads (transmitArrays)
+	Runs              bool   // adding runs of weights (annrt.Runs)
+	PlainAdd          string // the postsynaptic field of g_target += w
+	Cuts              bool   // split, keeping where its rows are cut
+
+	Body projBodies
+}
+
+// projBodies are the statements of a projection's methods ("" when it has
+// none).
+type projBodies struct {
+	InitParams, InitVars, Draw, Transmit, TransmitRange, Learn, LearnRange, PostSpike string
+}
+
+// perPreView is a synaptic variable stored per presynaptic neuron while
+// the projection is not expanded: its per-synapse Field and its Array.
+type perPreView struct{ Var, Field, Array string }
+
+// ringView is the memory of past values of presynaptic variable Var:
+// values per step (Size) and this step's values (Values, float64).
+type ringView struct{ Name, Var, Size, Values string }
+
+// fillView is a method filling per-presynaptic-neuron arrays.
+type fillView struct{ Name, Body string }
+
+// structView is what structural plasticity adds to a projection: the
+// bodies of create and prune ("" without a creating or pruning condition)
+// after their common start, and of the initialisation of added synapses
+// in rewire.
+type structView struct {
+	Index                    int
+	Create, Prune, InitAdded string
+}
+
+// projTypeView prints the bodies of a projection's methods and describes
+// the rest for the template.
+func (g *generator) projTypeView(pj *proj) projTypeView {
 	st, p := pj.st, pj.p
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	// Bodies first: they decide the hoisted arrays the struct holds. With
 	// variables stored per presynaptic neuron, each body is printed for
 	// that storage too, and chosen at run time when the two differ.
@@ -76,396 +140,104 @@ func (g *generator) projCode(pj *proj) string {
 			}
 		}
 	}
-	transmit, transmitRange, learn, learnRange, postSpike := bodies[0], bodies[1], bodies[2], bodies[3], bodies[4]
-	kind := "rate-coded"
+	v := projTypeView{
+		Type: pj.goName, Name: p.Name, Pre: p.Pre.Pop.Name, Post: p.Post.Pop.Name, Target: p.Target, Kind: "rate-coded", Synapse: st.Name,
+		PreType: pj.pre.nt.goName, PostType: pj.post.nt.goName, Index: p.Index, Float: g.ft, F32: g.f32, Spiking: st.Spiking,
+		StorePre: g.preMajor(pj), OneW: pj.oneW, PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
+		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
+		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
+		Body: projBodies{Transmit: stmtsBody(bodies[0]), TransmitRange: stmtsBody(bodies[1]), Learn: stmtsBody(bodies[2]),
+			LearnRange: stmtsBody(bodies[3]), PostSpike: stmtsBody(bodies[4])},
+	}
 	if st.Spiking {
-		kind = "spiking"
+		v.Kind = "spiking"
 	}
-	w("// %s holds projection %s: %s -> %s, target %s, %s synapse %s.\n", pj.goName, p.Name, p.Pre.Pop.Name, p.Post.Pop.Name, p.Target, kind, st.Name)
-	compact := g.preMajor(pj)
-	if compact {
-		w("// Its synapses are C, stored presynaptic-major only (annrt.Conn.Compact); W is in that order.\n")
-	} else {
-		w("// Its synapses are C (post-major CSR); every per-synapse slice is parallel to C.Pre.\n")
-	}
-	w("type %s struct {\nName string\nIndex int\nTarget string\nC *annrt.Conn // connectivity\n", pj.goName)
-	if pj.oneW {
-		w("W []%s // weight of each synapse; one value for all while shorter (README, \"Synapse storage\")\n", g.ft)
-	} else {
-		w("W []%s // weight of each synapse\n", g.ft)
-	}
-	for _, v := range st.Vars {
-		if v.Name == "w" {
+	for _, x := range st.Vars {
+		if x.Name == "w" {
 			continue
 		}
-		switch v.Loc {
+		f := fieldView{Name: pj.fld[x], Type: g.goType(x), Slice: true, Var: x.Name}
+		switch x.Loc {
 		case ir.Global:
-			w("%s %s // %s (projection-wide)\n", pj.fld[v], g.goType(v), v.Name)
+			f.Slice, f.Comment = false, x.Name+" (projection-wide)"
 		case ir.Post:
-			w("%s []%s // %s, per postsynaptic neuron\n", pj.fld[v], g.goType(v), v.Name)
+			f.Len, f.Comment = "pj.C.NPost", x.Name+", per postsynaptic neuron"
 		default:
-			w("%s []%s // %s, per synapse\n", pj.fld[v], g.goType(v), v.Name)
+			f.Len, f.Comment = "ns", x.Name+", per synapse"
 		}
+		v.Vars = append(v.Vars, f)
 	}
-	if len(pj.byPre) > 0 {
-		for _, v := range pj.p.PerPre {
-			w("%s []%s // %s per presynaptic neuron, while !expanded\n", pj.byPre[v], g.ft, v.Name)
-		}
-		w("expanded bool // %s held per synapse (after a write that differs within a presynaptic neuron, or ANNC_PERPRE=off)\n", perPreNames(pj))
-		w("byPreNew bool // the per-presynaptic values changed since syncOut\n")
+	for _, x := range p.PerPre {
+		v.PerPre = append(v.PerPre, perPreView{Var: x.Name, Field: pj.fld[x], Array: pj.byPre[x]})
 	}
-	if pj.preMajor {
-		w("preW []float64 // W in the order of C.PreIdx (syncPreW)\nprePost []int32 // C.Post in the same order\n")
-		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse or when a row's presynaptic ranks do not ascend\n")
-		w("acc []float64 // the weighted sums being accumulated, per postsynaptic neuron\n")
-	}
-	w("pre *%s\npost *%s\n", pj.pre.nt.goName, pj.post.nt.goName)
-	if p.DecodeSteps > 0 {
-		w("dec *annrt.Decoder // the decoded spikes of the last steps (nil until the first step)\n")
-	}
-	if len(st.Decays) > 0 {
-		w("lastEv []int64 // step of each synapse's last event\n")
-	}
-	w("rng annrt.RNG\nsetRNG annrt.RNG\n")
 	for _, r := range st.Randoms {
-		if r.Loc == ir.Global {
-			w("%s %s\n", pj.randField[r], g.ft)
-		} else {
-			w("%s []%s\n", pj.randField[r], g.ft)
-		}
+		v.Randoms = append(v.Randoms, fieldView{Name: pj.randField[r], Type: g.ft, Slice: r.Loc != ir.Global})
 	}
 	if k := pj.preKern; k != nil {
-		w("simdPrePtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel of the per-presynaptic equations, per chunk\n", k.nptrs)
-		w("simdPreInv [annrt.MaxChunks][%d]float64 // its loop invariants, four copies each, per chunk\n", 4*k.ninv)
+		v.PreKernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
-	kern := g.kernel("simd" + pj.goName)
-	if kern != nil {
-		w("simdPtrs [annrt.MaxChunks][%d]*float64 // arrays read by the vector kernel, per chunk\n", kern.nptrs)
-		w("simdInv [annrt.MaxChunks][%d]float64 // loop invariants of the vector kernel, four copies each, per chunk\n", 4*kern.ninv)
-		w("simdRuns []int32 // runs of consecutive presynaptic ranks (annrt.PreRuns), nil when short\n")
-	}
-	for _, a := range pj.preArrays {
-		w("%s []%s // hoisted per-presynaptic-neuron sub-expression\n", a, g.ft)
+	if k := g.kernel("simd" + pj.goName); k != nil {
+		v.Kernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
 	for _, r := range pj.rateRings {
-		w("ring_%s *annrt.RateRing // past values of pre.%s\n", ident(r), r)
+		x := pj.pre.nt.byName[r]
+		v.Rings = append(v.Rings, ringView{Name: ident(r), Var: r, Size: ringSize(pj, x), Values: g.ringValues(pj, x)})
 	}
-	if g.f32 && len(pj.rateRings) > 0 {
-		w("ringBuf []float64 // float64 copy of a presynaptic variable for the rings\n")
-	}
-	static := staticSpiking(st)
-	runs := static && g.plainAdd(pj) != ""
-	if static && !compact {
-		w("preW []%s // W in the order of C.PreIdx (contiguous per presynaptic neuron)\nprePost []int32 // C.Post in the same order\n", g.ft)
-	}
-	if runs {
-		w("rowRun, runOff, runJ []int32 // runs of consecutive post ranks in prePost (annrt.Runs), nil when sparse\n")
-		if !g.f32 {
-			w("postOK bool // every prePost rank indexes the postsynaptic variable\n")
-			w("wSame bool // every weight is wOne (bit for bit)\nwOne float64\n")
-		}
-	}
-	if pj.oneW && (!runs || g.f32) {
-		w("wOne %s // the weight of every synapse while W holds one value\n", g.ft)
-	}
-	if learnRange != "" {
-		w("learnRangeFn func(chunk, lo, hi int) // learnRange bound to the network\n")
-	}
-	if gatesWeight(st) {
-		w("frozen bool // learning is disabled: the synapse equations run, except those writing w\n")
-	}
-	if transmitRange != "" {
-		w("transmitRangeFn func(chunk, lo, hi int) // transmitRange bound to the network\n")
+	v.TransW, v.TransPost = g.transmitArrays(pj)
+	if v.Static {
+		v.PlainAdd = g.plainAdd(pj)
+		v.Runs = v.PlainAdd != ""
 	}
 	// The split delivery of spikes through the presynaptic-major layout
 	// (staticTransmitCode) keeps where its rows are cut.
-	cuts := st.Spiking && staticSpiking(st) && st.Psp == nil && transmitRange != ""
-	if cuts {
-		w("cuts [annrt.MaxChunks]annrt.RowCuts // per chunk, where the rows of transmitRange's layout enter and leave its range\n")
-	}
-	pj.fusedIn = pj.fusedIn && transmitRange != ""
+	v.Cuts = st.Spiking && v.Static && st.Psp == nil && v.Body.TransmitRange != ""
+	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
-		w("%sFn func(chunk, lo, hi int) // %s bound to the network\n", f.name, f.name)
+		v.Fills = append(v.Fills, fillView{Name: f.name, Body: stmtsBody(f.body)})
 	}
-	b.WriteString(g.structFields(pj))
-	w("}\n\n")
-	if kern != nil {
-		w("// %s is the AVX2 kernel of the synapse equations of %s (nil: scalar loop).\nvar %s func(%s)\n\n", kern.fn, pj.goName, kern.fn, kern.sig)
-	}
-	if k := pj.preKern; k != nil {
-		w("// %s is the AVX2 kernel of the equations %s computes per presynaptic neuron (nil: scalar loop).\nvar %s func(%s)\n\n", k.fn, pj.goName, k.fn, k.sig)
-	}
-	if g.f32 && len(pj.rateRings) > 0 {
-		w("func (pj *%s) toF64(src []float32) []float64 {\npj.ringBuf = pj.ringBuf[:0]\nfor _, x := range src {\npj.ringBuf = append(pj.ringBuf, float64(x))\n}\nreturn pj.ringBuf\n}\n\n", pj.goName)
-	}
-	if static {
-		tw, tpost := g.transmitArrays(pj)
-		if compact {
-			w(`// SyncWeights recomputes what spike transmission derives from W (in the
-// order of C's storage: see Weights and SetWeights). Set and SetDelays do
-// it; call it after changing W directly.
-func (pj *%s) SyncWeights() {
-`, pj.goName)
-		} else {
-			w(`// SyncWeights copies W (and the post ranks) into the presynaptic-major
-// copies used by spike transmission. Set and SetDelays do it; call it after
-// changing W directly.
-func (pj *%s) SyncWeights() {
-	annrt.Gather(pj.preW, pj.W, pj.C.PreIdx, pj.C.Workers)
-	annrt.Gather(pj.prePost, pj.C.Post, pj.C.PreIdx, pj.C.Workers)
-`, pj.goName)
-		}
-		if runs {
-			w("pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(pj.C.DelayPtr, %s, 8)\n", tpost)
-			if !g.f32 {
-				w("pj.postOK = annrt.InRange(%s, len(pj.post.%s))\n", tpost, g.plainAdd(pj))
-				w("pj.wOne, pj.wSame = annrt.Same(%s)\n", tw)
-			}
-		}
-		if pj.oneW && (!runs || g.f32) {
-			w("if len(pj.W) == 1 {\npj.wOne = pj.W[0]\n}\n")
-		}
-		if cuts {
-			w("for i := range pj.cuts {\npj.cuts[i].Reset()\n}\n")
-		}
-		w("}\n\n")
-	}
-	if pj.oneW {
-		w(`// Weights returns the weights in synapse order.
-func (pj *%[1]s) Weights() []%[2]s {
-	if n := pj.C.Len(); len(pj.W) < n {
-		return annrt.Repeat(pj.W[0], n) // one weight for all
-	}
-	return annrt.InSynapseOrder(pj.C, pj.W)
-}
-
-// SetWeights sets the weights from v in synapse order. A number is held
-// once, for all synapses; anything else is held per synapse.
-func (pj *%[1]s) SetWeights(v annrt.Value) error {
-	n := pj.C.Len()
-	if v.Kind == annrt.NumValue && n > 1 && !annrt.OneWeightOff() {
-		pj.W = []%[2]s{%[2]s(v.Num)}
-		pj.SyncWeights()
-		return nil
-	}
-	w := pj.Weights()
-	err := setLocal(w, v, &pj.setRNG)
-	if len(pj.W) != n {
-		pj.W = annrt.MakeLarge[%[2]s](n)
-	}
-	annrt.FromSynapseOrder(pj.C, pj.W, w)
-	pj.SyncWeights()
-	return err
-}
-
-`, pj.goName, g.ft)
-	} else if compact {
-		w(`// Weights returns the weights in synapse order.
-func (pj *%s) Weights() []%s { return annrt.InSynapseOrder(pj.C, pj.W) }
-
-// SetWeights sets the weights from v in synapse order.
-func (pj *%s) SetWeights(v annrt.Value) error {
-	w := pj.Weights()
-	err := setLocal(w, v, &pj.setRNG)
-	annrt.FromSynapseOrder(pj.C, pj.W, w)
-	pj.SyncWeights()
-	return err
-}
-
-`, pj.goName, g.ft, pj.goName)
-	}
-
-	w("// Size returns the number of synapses.\nfunc (pj *%s) Size() int { return pj.C.Len() }\n\n", pj.goName)
-
-	// Allocation once the synapses exist.
-	w("// alloc sizes the synaptic state after C is drawn.\nfunc (pj *%s) alloc() {\nns := pj.C.Len()\n", pj.goName)
-	if !compact {
-		w("pj.C.Index()\n")
-	}
-	if g.f32 {
-		size := "ns"
-		if pj.oneW {
-			size = "len(pj.C.W)" // one value for all, or one per synapse
-		}
-		w("pj.W = make([]float32, %s)\nfor k, x := range pj.C.W {\npj.W[k] = float32(x)\n}\n", size)
-	} else {
-		w("pj.W = pj.C.W\n")
-	}
-	if compact {
-		w("pj.C.W = nil // the projection holds the weights\n")
-	}
-	for _, v := range st.Vars {
-		if v.Name == "w" {
-			continue
-		}
-		switch v.Loc {
-		case ir.Post:
-			w("pj.%s = make([]%s, pj.C.NPost)\n", pj.fld[v], g.goType(v))
-		case ir.Local:
-			w("pj.%s = make([]%s, ns)\n", pj.fld[v], g.goType(v))
-		}
-	}
-	if len(st.Decays) > 0 {
-		w("pj.lastEv = make([]int64, ns)\n")
-	}
-	for _, r := range st.Randoms {
-		if r.Loc != ir.Global {
-			w("pj.%s = make([]%s, ns)\n", pj.randField[r], g.ft)
-		}
-	}
-	for _, a := range pj.preArrays {
-		w("pj.%s = make([]%s, pj.C.NPre)\n", a, g.ft)
-	}
-	for _, v := range pj.p.PerPre {
-		w("pj.%s = make([]%s, pj.C.NPre)\n", pj.byPre[v], g.ft)
-	}
-	if pj.preMajor {
-		w("pj.preW, pj.prePost, pj.acc = make([]float64, ns), make([]int32, ns), make([]float64, pj.C.NPost)\n")
-	}
-	for _, r := range pj.rateRings {
-		w("if pj.C.MaxDelay > 1 {\npj.ring_%s = annrt.NewRateRing(%s, int(pj.C.MaxDelay))\n}\n", ident(r), ringSize(pj, pj.pre.nt.byName[r]))
-	}
-	if kern != nil {
-		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
-	}
-	if static && !compact {
-		w("pj.preW = annrt.MakeLarge[%s](ns)\npj.prePost = annrt.MakeLarge[int32](ns)\n", g.ft)
-	}
-	if static {
-		w("pj.SyncWeights()\n")
-	}
-	b.WriteString(g.structAlloc(pj))
-	w("_ = ns\n}\n\n")
 
 	var params, vars []*ir.Var
-	for _, v := range st.Vars {
-		if v.Name == "w" {
+	for _, x := range st.Vars {
+		if x.Name == "w" {
 			continue
 		}
-		if v.IsParam {
-			params = append(params, v)
+		if x.IsParam {
+			params = append(params, x)
 		} else {
-			vars = append(vars, v)
+			vars = append(vars, x)
 		}
 	}
-	w("// initParams sets every parameter to its default.\nfunc (pj *%s) initParams(n *Network) {\n%s}\n\n", pj.goName, g.synInitCode(pj, params))
-	w("// initVars sets every synaptic variable (except w) to its initial value.\nfunc (pj *%s) initVars(n *Network) {\n%s", pj.goName, g.synInitCode(pj, vars))
-	if len(st.Decays) > 0 {
-		if g.m.ExactDecay {
-			w("for k := range pj.lastEv {\npj.lastEv[k] = n.Core.Step\n}\n")
-		} else {
-			// As ANNarchy: the last event lies far in the past.
-			w("for k := range pj.lastEv {\npj.lastEv[k] = -10000\n}\n")
-		}
+	v.Body.InitParams = stmtsBody(g.synInitCode(pj, params))
+	v.Body.InitVars = stmtsBody(g.synInitCode(pj, vars))
+	if len(st.Randoms) > 0 {
+		v.Body.Draw = stmtsBody(g.synDrawCode(pj))
 	}
-	for _, r := range pj.rateRings {
-		v := pj.pre.nt.byName[r]
-		w("if pj.ring_%s != nil {\npj.ring_%s.Fill(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
-	}
-	if len(pj.byPre) > 0 {
-		// The initial values are the same for every synapse (ir's rule);
-		// the projection's own settings follow, then syncIn adopts them.
-		w("pj.expanded, pj.byPreNew = annrt.PerPreOff(), false\n")
-	}
-	w("}\n\n")
-	if len(pj.byPre) > 0 {
-		w(`// syncOut writes the per-presynaptic values of %[2]s into their
-// per-synapse slices when the steps changed them.
-func (pj *%[1]s) syncOut() {
-	if pj.expanded || !pj.byPreNew {
-		return
-	}
-	pj.byPreNew = false
-`, pj.goName, perPreNames(pj))
-		for _, v := range pj.p.PerPre {
-			w("annrt.SpreadPre(pj.%s, pj.%s, pj.C.Pre)\n", pj.fld[v], pj.byPre[v])
-		}
-		w(`}
-
-// syncIn adopts the per-synapse slices of %[2]s after code outside
-// the steps may have written them: per presynaptic neuron while every
-// synapse of one holds the same value, else per synapse from then on.
-func (pj *%[1]s) syncIn() {
-	if pj.expanded {
-		return
-	}
-	pj.expanded = !(`, pj.goName, perPreNames(pj))
-		for i, v := range pj.p.PerPre {
-			if i > 0 {
-				w(" &&\n")
-			}
-			w("annrt.CollectPre(pj.%s, pj.%s, pj.C.Pre)", pj.byPre[v], pj.fld[v])
-		}
-		w(")\n")
-		if pj.preMajor {
-			w("if !pj.expanded {\npj.syncPreW()\n}\n")
-		}
-		w("}\n\n")
-		if pj.preMajor {
-			w(`// syncPreW copies W and the post ranks into the presynaptic-major order
-// of the weighted sums (preMajorSum), at the start of every run: the
-// connectivity, the delays and the weights may have changed since.
-func (pj *%s) syncPreW() {
-	c := pj.C
-	annrt.Gather(pj.preW, pj.W, c.PreIdx, c.Workers)
-	annrt.Gather(pj.prePost, c.Post, c.PreIdx, c.Workers)
-	pj.rowRun, pj.runOff, pj.runJ = nil, nil, nil
-	if annrt.RowsAscend(c.PostPtr, c.Pre) {
-		pj.rowRun, pj.runOff, pj.runJ = annrt.Runs(c.PrePtr, pj.prePost, 8)
-	}
+	v.Structural = g.structView(pj)
+	return v
 }
 
-`, pj.goName)
+// synDrawCode draws the random variables of a projection for one step.
+func (g *generator) synDrawCode(pj *proj) string {
+	var b strings.Builder
+	b.WriteString("r := &pj.rng\n")
+	for _, rv := range pj.st.Randoms {
+		c := g.newCtx(mSynGlobal)
+		c.pj = pj
+		args := make([]string, len(rv.Args))
+		for i, a := range rv.Args {
+			args[i] = g.arg(c.expr(a).float().s)
+		}
+		b.WriteString("{\n")
+		c.outer.write(&b)
+		d := g.conv(g.drawExpr(rv, args))
+		if rv.Loc == ir.Global {
+			fmt.Fprintf(&b, "pj.%s = %s\n}\n", pj.randField[rv], d)
+		} else if fill := g.fillCall(rv, args, "pj."+pj.randField[rv]); fill != "" {
+			b.WriteString(fill + "\n}\n")
+		} else {
+			fmt.Fprintf(&b, "dst := pj.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", pj.randField[rv], d)
 		}
 	}
-	if len(pj.rateRings) > 0 {
-		w("// pushRings records this step's presynaptic values for delayed transmission.\nfunc (pj *%s) pushRings() {\n", pj.goName)
-		for _, r := range pj.rateRings {
-			v := pj.pre.nt.byName[r]
-			w("if pj.ring_%s != nil {\npj.ring_%s.Push(%s)\n}\n", ident(r), ident(r), g.ringValues(pj, v))
-		}
-		w("}\n\n")
-	}
-	if len(st.Randoms) > 0 {
-		w("// draw draws this step's random variables.\nfunc (pj *%s) draw(n *Network) {\nr := &pj.rng\n", pj.goName)
-		for _, rv := range st.Randoms {
-			c := g.newCtx(mSynGlobal)
-			c.pj = pj
-			args := make([]string, len(rv.Args))
-			for i, a := range rv.Args {
-				args[i] = g.arg(c.expr(a).float().s)
-			}
-			w("{\n")
-			c.outer.write(&b)
-			d := g.conv(g.drawExpr(rv, args))
-			if rv.Loc == ir.Global {
-				w("pj.%s = %s\n}\n", pj.randField[rv], d)
-			} else if fill := g.fillCall(rv, args, "pj."+pj.randField[rv]); fill != "" {
-				w("%s\n}\n", fill)
-			} else {
-				w("dst := pj.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", pj.randField[rv], d)
-			}
-		}
-		w("}\n\n")
-	}
-	w("// transmit delivers this step's input to the postsynaptic population (README, \"One step\", 2).\nfunc (pj *%s) transmit(n *Network) {\n%s}\n\n", pj.goName, transmit)
-	for _, f := range pj.fills {
-		w("// %s computes the per-presynaptic-neuron arrays of the presynaptic ranks [lo, hi).\nfunc (pj *%s) %s(n *Network, chunk, lo, hi int) {\n%s}\n\n", f.name, pj.goName, f.name, f.body)
-	}
-	if transmitRange != "" {
-		w("// transmitRange computes the input of the postsynaptic neurons [lo, hi).\nfunc (pj *%s) transmitRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, transmitRange)
-	}
-
-	if learn != "" {
-		w("// learn runs the synapse equations (README, \"One step\", 8).\nfunc (pj *%s) learn(n *Network) {\n%s}\n\n", pj.goName, learn)
-	}
-	if learnRange != "" {
-		w("// learnRange runs the synapse equations of the postsynaptic neurons (or\n// runs of synapses) [lo, hi), chunk number chunk.\nfunc (pj *%s) learnRange(n *Network, chunk, lo, hi int) {\n%s}\n\n", pj.goName, learnRange)
-	}
-	if postSpike != "" {
-		w("// postSpike runs post_spike for the postsynaptic neurons that spiked (README, \"One step\", 9).\nfunc (pj *%s) postSpike(n *Network) {\n%s}\n\n", pj.goName, postSpike)
-	}
-	b.WriteString(g.structMethods(pj))
 	return b.String()
 }
 
@@ -955,15 +727,16 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		pc.preInline = true
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
-		// Four ranks at a time by a vector kernel, the rest in Go.
+		// Four ranks (float32: eight) at a time by a vector kernel, the
+		// rest in Go.
 		var vec strings.Builder
 		start := "lo"
 		if k, kc := g.simdPreLoop(pj, pj.low.LearnPre); k != nil {
 			pj.preKern = k
 			start = "i0"
-			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\n", k.fn)
+			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= %d {\n", k.fn, k.lanes)
 			vec.WriteString(g.bindKernelPre(pc, kc))
-			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^3\n}\n", k.fn)
+			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^%d\n}\n", k.fn, k.lanes-1)
 		}
 		fill.WriteString("{\n")
 		pc.outer.write(&fill)
@@ -1018,14 +791,14 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range invs {
-			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+			fmt.Fprintf(&v, "splat%d(inv[%d:%d], %s)\n", k.lanes, k.lanes*i, k.lanes*i+k.lanes, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
 		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
-		v.WriteString("for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ 3; q < nr; q++ {\nk := s0 + q\n")
+		fmt.Fprintf(&v, "for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ %d; q < nr; q++ {\nk := s0 + q\n", k.lanes-1)
 		if tailPi {
 			v.WriteString("pi := p0 + q\n")
 		} else {
@@ -1277,9 +1050,6 @@ func staticSpiking(st *ir.SynapseType) bool {
 
 // addCode adds the weights src of one run to the post slice dst from j0.
 func (g *generator) addCode(dst string) string {
-	if g.f32 {
-		return "d := " + dst + "[j0 : j0+len(src)]\nfor x := range src {\nd[x] = d[x] + src[x]\n}"
-	}
 	return "addTo(" + dst + "[j0:], src)"
 }
 
@@ -1410,11 +1180,29 @@ continue
 			// Sparse rows: the indexed additions without bounds checks
 			// (the ranks were checked when the copies were made).
 			// With one weight for all synapses, only the ranks are read.
-			fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
+			if !inline {
+				// The bounds of every spike's row first, then the
+				// deliveries, which prefetch the rows ahead.
+				fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%s) > 0 {
+if len(spikes) > 0 && len(pp) > 0 {
+parts := cut.Rows(delayPtr, spikes, K, dk, whole)
+if pj.wSame {
+simdScatterAddConstRows(&%s[0], &pp[0], pj.wOne, &parts[0], len(spikes))
+} else {
+simdScatterAddRows(&%s[0], &pp[0], &pw[0], &parts[0], len(spikes))
+}
+}
+continue
+}
+`, dst, dst, dst)
+			} else {
+				fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
 for _, i := range spikes {
 base := int(i)*K + dk
-lo, hi := delayPtr[base], delayPtr[base+1]
-if !whole {
+var lo, hi int32
+if whole {
+lo, hi = delayPtr[base], delayPtr[base+1]
+} else {
 lo, hi = cut.Part(delayPtr, base)
 }
 if lo < hi {
@@ -1429,9 +1217,10 @@ simdScatterAdd(&%s[0], &ps[0], &ws[0], len(ws))
 continue
 }
 `, dst, dst, dst)
+			}
 		}
 	}
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
 	}
@@ -1450,10 +1239,11 @@ continue
 	if !splitTransmit(pj) {
 		return "pj.transmitRange(n, 0, 0, pj.C.NPost)\n", transmitRange
 	}
-	// The work of a step is the number of synapses its spikes reach.
+	// The work of a step is the number of synapses its spikes reach,
+	// estimated from the mean row length: counting them would read the
+	// bounds of every spike's row on one goroutine, before the split.
 	var t strings.Builder
-	t.WriteString("c := pj.C\nK := len(c.Delays)\nwork := 0\nfor dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
-	t.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nwork += int(c.DelayPtr[base+1] - c.DelayPtr[base])\n}\n}\n")
+	t.WriteString("c := pj.C\nwork := 0\nif c.NPre > 0 {\nrow := c.Len() / (c.NPre * len(c.Delays))\nfor _, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\nwork += len(spikes) * row\n}\n}\n")
 	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(work)*%d, pj.transmitRangeFn)\n", 2+loopCost(st.PreSpike))
 	return t.String(), transmitRange
 }
@@ -1487,24 +1277,17 @@ continue
 }
 `, dst)
 		if !g.f32 {
-			fmt.Fprintf(b, `if simdScatterAddConst != nil && pj.postOK && len(%s) > 0 {
-for _, i := range spikes {
-base := int(i)*K + dk
-lo, hi := delayPtr[base], delayPtr[base+1]
-if !whole {
-lo, hi = cut.Part(delayPtr, base)
-}
-if lo < hi {
-ps := pp[lo:hi]
-simdScatterAddConst(&%s[0], &ps[0], wAll, len(ps))
-}
+			fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
+if len(spikes) > 0 && len(pp) > 0 {
+parts := cut.Rows(delayPtr, spikes, K, dk, whole)
+simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
 }
 continue
 }
 `, dst, dst)
 		}
 	}
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nlo, hi := delayPtr[base], delayPtr[base+1]\nif !whole {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
 	}
@@ -1568,7 +1351,7 @@ func perPreNames(pj *proj) string {
 // be accumulated presynaptic neuron by presynaptic neuron (preMajorSum).
 func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 	st := pj.st
-	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
+	if !pj.compact || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
 		return nil, false
 	}
 	if op := st.Operation; op != "" && op != "sum" {

@@ -15,52 +15,22 @@ import (
 // else in the projection changes; only projections with such conditions
 // carry this code.
 
-// structFields prints the fields of a structurally plastic projection.
-func (g *generator) structFields(pj *proj) string {
-	if !pj.p.Structural() {
-		return ""
-	}
-	return "pruneDue, createDue annrt.Due // when pruning and creating are evaluated\n" +
-		"structRNG annrt.RNG // draws of proba\n" +
-		"dendrites []int32 // post ranks that had synapses when built: the rows creating may fill (as ANNarchy)\n"
-}
-
-// structInit prints, for initProj, the seeding of the structural stream
-// and the start of pruning and creating given in the model file.
-func (g *generator) structInit(pj *proj) string {
-	if !pj.p.Structural() {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "pj.structRNG = annrt.NewRNG(n.Seed, 2, %d, 5)\n", pj.p.Index)
-	b.WriteString("pj.pruneDue, pj.createDue = annrt.Due{}, annrt.Due{}\n")
-	if s := pj.p.PruneStart; s != nil {
-		fmt.Fprintf(&b, "pj.pruneDue.Begin(n.Core.Step, %d, %d)\n", s.PeriodSteps, s.OffsetSteps)
-	}
-	if s := pj.p.CreateStart; s != nil {
-		fmt.Fprintf(&b, "pj.createDue.Begin(n.Core.Step, %d, %d)\n", s.PeriodSteps, s.OffsetSteps)
-	}
-	return b.String()
-}
-
-// structAlloc prints, for alloc, the list of rows creating may fill.
-func (g *generator) structAlloc(pj *proj) string {
-	if !pj.p.Structural() {
-		return ""
-	}
-	return "pj.dendrites = pj.dendrites[:0]\nfor j := 0; j < pj.C.NPost; j++ {\nif pj.C.PostPtr[j+1] > pj.C.PostPtr[j] {\npj.dendrites = append(pj.dendrites, int32(j))\n}\n}\n"
-}
-
-// structMethods prints prune, create and rewire.
-func (g *generator) structMethods(pj *proj) string {
+// structView prints the bodies of a structurally plastic projection's
+// create and prune (after the start the template writes) and of rewire's
+// initialisation of the created synapses; nil when the projection neither
+// prunes nor creates.
+func (g *generator) structView(pj *proj) *structView {
 	st := pj.st
 	if !pj.p.Structural() {
-		return ""
+		return nil
 	}
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	wNew := g.floatLit(0)
+	if staticSpiking(st) {
+		g.fail("projection %s: a structurally plastic projection cannot use the static spike layout", pj.p.Name)
+	}
+	sv := &structView{Index: pj.p.Index}
 	if c := st.Creating; c != nil {
+		var b strings.Builder
+		w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 		proba, pre := g.structProba(pj, c)
 		wc := g.newCtx(mSynGlobal)
 		wc.pj = pj
@@ -72,7 +42,6 @@ func (g *generator) structMethods(pj *proj) string {
 		cc.pj, cc.row = pj, newScope()
 		rnd := g.inlineDraws(pj, cc, c)
 		cond := cc.expr(pj.low.Create.Cond).boolean().s
-		w("// create adds, where the creating condition holds and no synapse exists,\n// a synapse with probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) create(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
 		b.WriteString(rnd)
 		wc.outer.write(&b)
@@ -84,16 +53,20 @@ func (g *generator) structMethods(pj *proj) string {
 		pj.p.Pre.Runs(func(lo, hi int) { runs = append(runs, fmt.Sprintf("{%d, %d}", lo, hi)) })
 		w("for _, rg := range [...][2]int{%s} {\nfor pi := rg[0]; pi < rg[1]; pi++ {\n", strings.Join(runs, ", "))
 		w("if %s && !annrt.HasPre(row, pi)%s {\naddPost = append(addPost, j32)\naddPre = append(addPre, int32(pi))\n}\n}\n}\n}\n", "("+cond+")", proba)
-		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n}\n\n", pj.p.CreateDelay)
-		wNew = "0"
+		// Past MaxSynapses the synapses cannot be indexed: the run ends
+		// with an error instead.
+		w("if err := c.GrowthError(len(addPre)); err != nil {\nn.Core.Failf(\"projection %%s: creating: %%v\", pj.Name, err)\nreturn\n}\n")
+		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n", pj.p.CreateDelay)
+		sv.Create = stmtsBody(b.String())
 	}
 	if c := st.Pruning; c != nil {
+		var b strings.Builder
+		w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 		proba, pre := g.structProba(pj, c)
 		cc := g.newCtx(mSynLocal)
 		cc.pj = pj
 		rnd := g.inlineDraws(pj, cc, c)
 		cond := cc.expr(pj.low.Prune.Cond).boolean().s
-		w("// prune removes, where the pruning condition holds, the synapse with\n// probability proba (README, \"Structural plasticity\").\nfunc (pj *%s) prune(n *Network) {\nc := pj.C\nptr, pre := c.PostPtr, c.Pre\n_ = pre\nr := &pj.structRNG\n_ = r\n", pj.goName)
 		b.WriteString(pre)
 		b.WriteString(rnd)
 		cc.outer.write(&b)
@@ -102,39 +75,8 @@ func (g *generator) structMethods(pj *proj) string {
 			w("pi := int(pre[k])\n")
 		}
 		w("if (%s)%s {\nif drop == nil {\ndrop = make([]bool, c.Len())\n}\ndrop[k] = true\n}\n}\n}\n", cond, proba)
-		w("if drop != nil {\npj.rewire(n, c.Rewire(drop, nil, nil, 0, -1), 0)\n}\n}\n\n")
-	}
-	_ = wNew
-	// rewire moves every per-synapse slice with the synapses.
-	w("// rewire moves the synaptic state as Rewire moved the synapses (src) and\n// gives the created ones weight wNew and their variables' initial values.\nfunc (pj *%s) rewire(n *Network, src []int32, wNew float64) {\n", pj.goName)
-	if g.f32 {
-		w("pj.W = annrt.Remap(pj.W, src, float32(wNew))\n")
-	} else {
-		w("pj.W = pj.C.W\n_ = wNew\n")
-	}
-	for _, v := range st.Vars {
-		if v.Name == "w" || v.Loc != ir.Local {
-			continue
-		}
-		w("pj.%s = annrt.Remap(pj.%s, src, 0)\n", pj.fld[v], pj.fld[v])
-	}
-	if len(st.Decays) > 0 {
-		if g.m.ExactDecay {
-			w("pj.lastEv = annrt.Remap(pj.lastEv, src, n.Core.Step)\n")
-		} else {
-			w("pj.lastEv = annrt.Remap(pj.lastEv, src, -10000)\n")
-		}
-	}
-	for _, r := range st.Randoms {
-		if r.Loc != ir.Global {
-			w("pj.%s = make([]%s, len(src))\n", pj.randField[r], g.ft)
-		}
-	}
-	if g.kernel("simd"+pj.goName) != nil {
-		w("pj.simdRuns = annrt.PreRuns(pj.C.PostPtr, pj.C.Pre, 8)\n")
-	}
-	if staticSpiking(st) {
-		g.fail("projection %s: a structurally plastic projection cannot use the static spike layout", pj.p.Name)
+		w("if drop != nil {\npj.rewire(n, c.Rewire(drop, nil, nil, 0, -1), 0)\n}\n")
+		sv.Prune = stmtsBody(b.String())
 	}
 	var locals []*ir.Var
 	for _, v := range st.Vars {
@@ -142,9 +84,8 @@ func (g *generator) structMethods(pj *proj) string {
 			locals = append(locals, v)
 		}
 	}
-	b.WriteString(g.initAdded(pj, locals))
-	w("}\n\n")
-	return b.String()
+	sv.InitAdded = stmtsBody(g.initAdded(pj, locals))
+	return sv
 }
 
 // structProba prints the draw of a condition's proba (" && r.Float64() <
@@ -191,70 +132,35 @@ func (g *generator) initAdded(pj *proj, vs []*ir.Var) string {
 	return b.String()
 }
 
-// structNetCode prints the network's structural step and its Start/Stop
-// methods (the schedule's start_pruning, ... steps call them); empty when
-// no projection prunes or creates.
-func (g *generator) structNetCode() string {
-	var sp []*proj
+// structNetView is what the Network's methods of structural plasticity
+// (network.go.tmpl) read: the projections that prune or create, in
+// creation order, and the names of all projections by index.
+type structNetView struct {
+	Projs []structProjView
+	Names []string
+}
+
+// structProjView is a projection that prunes or creates synapses.
+type structProjView struct {
+	Field             string
+	Index             int
+	Creating, Pruning bool
+}
+
+// structNetView describes the network's structural plasticity, nil when no
+// projection prunes or creates.
+func (g *generator) structNetView() *structNetView {
+	v := &structNetView{}
 	for _, pj := range g.projs {
+		v.Names = append(v.Names, pj.p.Name)
 		if pj.p.Structural() {
-			sp = append(sp, pj)
+			v.Projs = append(v.Projs, structProjView{Field: pj.field, Index: pj.p.Index, Creating: pj.st.Creating != nil, Pruning: pj.st.Pruning != nil})
 		}
 	}
-	if len(sp) == 0 {
-		return ""
+	if len(v.Projs) == 0 {
+		return nil
 	}
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("// structural runs after each step the due creating conditions, then the\n// due pruning conditions, of the projections in creation order (as\n// ANNarchy; README, \"Structural plasticity\").\nfunc (n *Network) structural() {\n")
-	for _, pj := range sp {
-		if pj.st.Creating != nil {
-			w("if pj := n.%s; pj != nil && pj.createDue.Now(n.Core.Step) {\npj.create(n)\n}\n", pj.field)
-		}
-	}
-	for _, pj := range sp {
-		if pj.st.Pruning != nil {
-			w("if pj := n.%s; pj != nil && pj.pruneDue.Now(n.Core.Step) {\npj.prune(n)\n}\n", pj.field)
-		}
-	}
-	w("}\n\n")
-	w("// structDue returns the schedule of projection i's pruning (or creating),\n// nil when its synapse type has no such condition or it is left out.\nfunc (n *Network) structDue(i int, creating bool) *annrt.Due {\nswitch i {\n")
-	for _, pj := range sp {
-		w("case %d:\nif n.%s == nil {\nreturn nil\n}\n", pj.p.Index, pj.field)
-		switch {
-		case pj.st.Creating != nil && pj.st.Pruning != nil:
-			w("if creating {\nreturn &n.%s.createDue\n}\nreturn &n.%s.pruneDue\n", pj.field, pj.field)
-		case pj.st.Creating != nil:
-			w("if creating {\nreturn &n.%s.createDue\n}\n", pj.field)
-		default:
-			w("if !creating {\nreturn &n.%s.pruneDue\n}\n", pj.field)
-		}
-	}
-	w("}\nreturn nil\n}\n\n")
-	for _, kind := range []struct{ name, what string }{{"Pruning", "pruning"}, {"Creating", "creating"}} {
-		cr := kind.what == "creating"
-		w(`// Start%[1]s evaluates the %[2]s condition of the given projections
-// (all that have one when none is given) after the steps at offset ms from
-// now and every period ms after (ANNarchy's proj.start_%[2]s(period); a
-// period below dt is every step).
-func (n *Network) Start%[1]s(period, offset float64, projs ...Projection) error {
-	return n.structSwitch(%[3]t, projs, func(d *annrt.Due) { d.Begin(n.Core.Step, n.Steps(period), n.Steps(offset)) })
-}
-
-// Stop%[1]s stops the %[2]s of the given projections (all when none is given).
-func (n *Network) Stop%[1]s(projs ...Projection) error {
-	return n.structSwitch(%[3]t, projs, func(d *annrt.Due) { d.On = false })
-}
-
-`, kind.name, kind.what, cr)
-	}
-	w("// structSwitch applies f to the pruning (or creating) schedules of projs,\n// or of every projection that has one when projs is empty.\nfunc (n *Network) structSwitch(creating bool, projs []Projection, f func(*annrt.Due)) error {\nwhat := \"pruning\"\nif creating {\nwhat = \"creating\"\n}\nif len(projs) == 0 {\nfor i := 0; i < %d; i++ {\nif d := n.structDue(i, creating); d != nil {\nf(d)\n}\n}\nreturn nil\n}\nfor _, p := range projs {\nd := n.structDue(p.projectionIndex(), creating)\nif d == nil {\nreturn fmt.Errorf(\"projection %%s has no %%s condition (or is left out of this network)\", structProjNames[p.projectionIndex()], what)\n}\nf(d)\n}\nreturn nil\n}\n", len(g.projs))
-	var names []string
-	for _, pj := range g.projs {
-		names = append(names, fmt.Sprintf("%q", pj.p.Name))
-	}
-	w("\n// structProjNames names the projections by index for messages.\nvar structProjNames = [...]string{%s}\n", strings.Join(names, ", "))
-	return b.String()
+	return v
 }
 
 // inlineDraws makes cc draw the distributions of a condition from the

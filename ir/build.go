@@ -402,8 +402,8 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	b.out.Pops = append(b.out.Pops, pop)
 	b.rateWindow(pop, pd)
 	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
-	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name)...)
-	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name)...)
+	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name, popVarHint)...)
+	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name, popVarHint)...)
 	pop.Stop = b.stopCondition(pd, pop.Type)
 }
 
@@ -433,10 +433,10 @@ func (b *builder) checkPopRest(pd *parser.PopDef) {
 	}
 	what := "population " + pd.Name
 	if !bad("parameters") {
-		b.overrides(pd.Parameters, nt.Vars, 0, true, what)
+		b.overrides(pd.Parameters, nt.Vars, 0, true, what, popVarHint)
 	}
 	if !bad("init") {
-		b.overrides(pd.Init, nt.Vars, 0, false, what)
+		b.overrides(pd.Init, nt.Vars, 0, false, what, popVarHint)
 	}
 	if !bad("stop_condition") && exact { // a stop condition may read what did not parse
 		b.stopCondition(pd, nt)
@@ -526,7 +526,23 @@ func (b *builder) refractoryOverride(pop *Population, pd *parser.PopDef) []Overr
 	return nil
 }
 
-func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params bool, owner string) []Override {
+// popVarHint tells where a population's variable gets its initial value,
+// for one given under the population's parameters.
+func popVarHint(string) string { return "set its initial value under init" }
+
+// projVarHint tells where a variable of projection proj (of synapse type
+// syn) gets its initial value: a projection entry has no init key, so in the
+// type's equation or by a schedule's set step.
+func projVarHint(proj, syn string) func(string) string {
+	return func(v string) string {
+		return fmt.Sprintf("a projection entry has no init: give its initial value with the init flag of its equation in synapse %s (: init = ...) or a schedule step {set: {%s.%s: ...}}", syn, proj, v)
+	}
+}
+
+// overrides reads the values a population or projection entry gives its
+// type's parameters (params) or variables; varHint(name) says where the
+// initial value of a variable given as a parameter goes instead.
+func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params bool, owner string, varHint func(string) string) []Override {
 	var out []Override
 	seen := map[string]bool{}
 	for _, n := range ns {
@@ -550,7 +566,7 @@ func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params boo
 			b.diags.Errorf(n.Pos, "%s has no %s %q%s", owner, map[bool]string{true: "parameter", false: "variable"}[params], n.Name, didYouMean(n.Name, names))
 			continue
 		case params && !v.IsParam && v.Name != "w":
-			b.diags.Errorf(n.Pos, "%q is a variable of %s; set its initial value under init", n.Name, owner)
+			b.diags.Errorf(n.Pos, "%q is a variable of %s; %s", n.Name, owner, varHint(n.Name))
 			continue
 		case !params && v.IsParam:
 			b.diags.Errorf(n.Pos, "%q is a parameter of %s; set it under parameters", n.Name, owner)
@@ -821,8 +837,9 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		}
 	}
 	b.checkSideRefs(sy, pr)
-	pr.Override = b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name)
+	pr.Override = b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name, projVarHint(name, st.Name))
 	pr.Connector = b.connector(pd.Connector, pre, post)
+	b.checkSynapseCount(pr)
 	b.structuralProj(pd, pr)
 	pr.PerPre = perPre(pr)
 	b.projs[name] = pr
@@ -893,7 +910,7 @@ func (b *builder) checkRest(pd *parser.ProjDef, name string, pre, post View) {
 		if st != nil {
 			b.brokenProjTypes[name] = st
 			if !bad("parameters") {
-				b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name)
+				b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name, projVarHint(name, st.Name))
 			}
 		}
 	}

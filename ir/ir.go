@@ -418,22 +418,25 @@ func (v *View) Runs(f func(lo, hi int)) {
 	}
 }
 
-// Connector describes how a projection's synapses are drawn.
+// Connector describes how a projection's synapses are drawn: the row of
+// internal/lang it follows (Kind) and the values of that row's arguments.
 type Connector struct {
-	Pos         diag.Pos
-	Kind        string // all_to_all one_to_one fixed_probability fixed_number_pre fixed_number_post gaussian dog from_matrix
-	Weights     Value
-	Delays      Value // ms
-	Probability float64
-	Number      int
-	AllowSelf   bool
-	Amp, Sigma  float64 // gaussian; dog positive part
-	AmpNeg      float64 // dog
-	SigmaNeg    float64 // dog
-	Limit       float64
-	Matrix      [][]float64 // from_matrix, post × pre, NaN = no synapse
+	Pos     diag.Pos
+	Kind    string // the name of its row in lang.Connectors
+	Weights Value  // the ArgWeights argument
+	Delays  Value  // ms, the ArgDelays argument
+	// Args are the row's ArgNumber, ArgInteger and ArgBool (1 or 0)
+	// arguments, absent ones at their default.
+	Args        map[string]float64
+	Matrix      [][]float64 // the ArgMatrix argument, post × pre, NaN = no synapse
 	MatrixFile  string      // the .npy file Matrix was read from
-	DelayMatrix [][]float64 // from_matrix: delays (ms) of the synapses of Matrix, post × pre
+	DelayMatrix [][]float64 // delays (ms) of the synapses of Matrix, post × pre
+}
+
+// Shape is what the number of synapses of c between pre and post depends on.
+func (c *Connector) Shape(pre, post *View) lang.Shape {
+	return lang.Shape{Pre: pre.Len(), Post: post.Len(), SamePop: pre.Pop == post.Pop,
+		Whole: pre.Whole() && post.Whole(), Args: c.Args, Matrix: c.Matrix}
 }
 
 // Projection connects two views.

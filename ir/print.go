@@ -314,24 +314,22 @@ func printProj(b *strings.Builder, pr *Projection) {
 	printOverrides(b, pr.Override)
 	c := pr.Connector
 	fmt.Fprintf(b, "  connector %s weights %s delays %s", c.Kind, valueString(c.Weights), valueString(c.Delays))
-	switch c.Kind {
-	case "fixed_probability":
-		fmt.Fprintf(b, " probability %s", fnum(c.Probability))
-	case "fixed_number_pre", "fixed_number_post":
-		fmt.Fprintf(b, " number %d", c.Number)
-	case "gaussian":
-		fmt.Fprintf(b, " amp %s sigma %s limit %s", fnum(c.Amp), fnum(c.Sigma), fnum(c.Limit))
-	case "dog":
-		fmt.Fprintf(b, " amp_pos %s sigma_pos %s amp_neg %s sigma_neg %s limit %s", fnum(c.Amp), fnum(c.Sigma), fnum(c.AmpNeg), fnum(c.SigmaNeg), fnum(c.Limit))
-	case "from_matrix":
-		if c.MatrixFile != "" {
-			fmt.Fprintf(b, " file %s", c.MatrixFile)
-		} else {
-			fmt.Fprintf(b, " matrix %dx%d", len(c.Matrix), rowLen(c.Matrix))
+	row, _ := lang.LookupConnector(c.Kind)
+	for _, a := range row.Args {
+		switch a.Kind {
+		case lang.ArgNumber:
+			fmt.Fprintf(b, " %s %s", a.Name, fnum(c.Args[a.Name]))
+		case lang.ArgInteger:
+			fmt.Fprintf(b, " %s %d", a.Name, int(c.Args[a.Name]))
+		case lang.ArgBool:
+			fmt.Fprintf(b, " %s %v", a.Name, c.Args[a.Name] != 0)
+		case lang.ArgMatrix:
+			if c.MatrixFile != "" {
+				fmt.Fprintf(b, " file %s", c.MatrixFile)
+			} else {
+				fmt.Fprintf(b, " matrix %dx%d", len(c.Matrix), rowLen(c.Matrix))
+			}
 		}
-	}
-	if row, _ := lang.LookupConnector(c.Kind); row.SelfConnections {
-		fmt.Fprintf(b, " allow_self_connections %v", c.AllowSelf)
 	}
 	b.WriteByte('\n')
 }

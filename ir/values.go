@@ -1,9 +1,7 @@
 package ir
 
 import (
-	"fmt"
 	"math"
-	"math/bits"
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
@@ -154,46 +152,14 @@ func (b *builder) checkDist(pos diag.Pos, dist string, a []float64) bool {
 // indexed by int32 in the runtime: runtime.MaxSynapses).
 const MaxSynapses = math.MaxInt32
 
-// leastSynapses is a lower bound of the synapses the connector creates
-// whatever the seed (all_to_all, one_to_one, fixed_number_pre/post; 0 for
-// the others), and how it is counted.
-func leastSynapses(c Connector, pre, post View) (uint64, string) {
-	nPre, nPost := pre.Len(), post.Len()
-	mul := func(a, b int) uint64 {
-		hi, lo := bits.Mul64(uint64(max(a, 0)), uint64(max(b, 0)))
-		if hi != 0 {
-			return math.MaxUint64
-		}
-		return lo
-	}
-	switch c.Kind {
-	case "all_to_all":
-		n := mul(nPre, nPost)
-		how := fmt.Sprintf("%d pre × %d post neurons", nPre, nPost)
-		if !c.AllowSelf && pre.Pop == post.Pop && n != math.MaxUint64 {
-			// At most min(nPre, nPost) pairs are self-connections.
-			n -= uint64(min(nPre, nPost))
-			how += fmt.Sprintf(" - up to %d self-connections", min(nPre, nPost))
-		}
-		return n, how
-	case "one_to_one":
-		return uint64(max(min(nPre, nPost), 0)), fmt.Sprintf("min(%d pre, %d post neurons)", nPre, nPost)
-	case "fixed_number_pre":
-		return mul(c.Number, nPost), fmt.Sprintf("%d pre neurons × %d post neurons", c.Number, nPost)
-	case "fixed_number_post":
-		return mul(nPre, c.Number), fmt.Sprintf("%d pre neurons × %d post neurons", nPre, c.Number)
-	}
-	return 0, ""
-}
-
 func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
-	c := Connector{Pos: cd.Pos, Kind: cd.Kind, Weights: Value{Num: 1}, Limit: 0.01}
+	c := Connector{Pos: cd.Pos, Kind: cd.Kind, Weights: Value{Num: 1}, Args: map[string]float64{}}
 	spec, ok := lang.LookupConnector(cd.Kind)
 	if !ok {
 		b.errorf(cd.Pos, "unknown connector %q%s", cd.Kind, didYouMean(cd.Kind, lang.ConnectorNames()))
 		return c
 	}
-	allowed := spec.Args()
+	allowed := spec.ArgNames()
 	given := map[string]*parser.Value{}
 	for i := range cd.Args {
 		a := &cd.Args[i]
@@ -207,7 +173,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 		}
 		given[a.Name] = &a.Value
 	}
-	for _, r := range spec.Required {
+	for _, r := range spec.RequiredNames() {
 		if given[r] == nil {
 			b.errorf(cd.Pos, "%s needs %s", cd.Kind, r)
 		}
@@ -233,46 +199,58 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	if sized {
 		nPre, nPost = pre.Len(), post.Len()
 	}
-	if x, ok := number("probability"); ok {
-		if x < 0 || x > 1 || math.IsNaN(x) {
-			b.errorf(given["probability"].Pos, "probability must be in [0, 1], got %s", fnum(x))
-		}
-		c.Probability = x
-	}
-	if x, ok := number("number"); ok {
-		switch {
-		case x < 0 || x != math.Trunc(x):
-			b.errorf(given["number"].Pos, "number must be a non-negative integer, got %s", fnum(x))
-		case cd.Kind == "fixed_number_pre" && x > float64(nPre):
-			b.errorf(given["number"].Pos, "number %s is larger than the %d presynaptic neurons", fnum(x), nPre)
-		case cd.Kind == "fixed_number_post" && x > float64(nPost):
-			b.errorf(given["number"].Pos, "number %s is larger than the %d postsynaptic neurons", fnum(x), nPost)
-		default:
-			c.Number = int(x)
-		}
-	}
-	for _, p := range []struct {
-		name string
-		dst  *float64
-	}{{"amp", &c.Amp}, {"amp_pos", &c.Amp}, {"sigma", &c.Sigma}, {"sigma_pos", &c.Sigma}, {"amp_neg", &c.AmpNeg}, {"sigma_neg", &c.SigmaNeg}, {"limit", &c.Limit}} {
-		if x, ok := number(p.name); ok {
-			*p.dst = x
-			if (p.name == "sigma" || p.name == "sigma_pos" || p.name == "sigma_neg") && x <= 0 {
-				b.errorf(given[p.name].Pos, "%s must be positive", p.name)
+	transpose := false
+	for _, a := range spec.Args {
+		v := given[a.Name]
+		switch a.Kind {
+		case lang.ArgNumber:
+			c.Args[a.Name] = a.Default
+			x, ok := number(a.Name)
+			if !ok {
+				continue
 			}
-			if p.name == "limit" && (x < 0 || x > 1) {
-				b.errorf(given[p.name].Pos, "limit must be in [0, 1]")
+			c.Args[a.Name] = x
+			switch {
+			case a.Check == lang.Probability && (x < 0 || x > 1 || math.IsNaN(x)):
+				b.errorf(v.Pos, "%s must be in [0, 1], got %s", a.Name, fnum(x))
+			case a.Check == lang.Fraction && (x < 0 || x > 1):
+				b.errorf(v.Pos, "%s must be in [0, 1]", a.Name)
+			case a.Check == lang.Positive && x <= 0:
+				b.errorf(v.Pos, "%s must be positive", a.Name)
+			}
+		case lang.ArgInteger:
+			c.Args[a.Name] = a.Default
+			x, ok := number(a.Name)
+			if !ok {
+				continue
+			}
+			switch {
+			case x < 0 || x != math.Trunc(x):
+				b.errorf(v.Pos, "%s must be a non-negative integer, got %s", a.Name, fnum(x))
+			case a.AtMost == lang.PreSide && x > float64(nPre):
+				b.errorf(v.Pos, "%s %s is larger than the %d presynaptic neurons", a.Name, fnum(x), nPre)
+			case a.AtMost == lang.PostSide && x > float64(nPost):
+				b.errorf(v.Pos, "%s %s is larger than the %d postsynaptic neurons", a.Name, fnum(x), nPost)
+			default:
+				c.Args[a.Name] = x
+			}
+		case lang.ArgBool, lang.ArgTranspose:
+			if a.Kind == lang.ArgBool {
+				c.Args[a.Name] = 0
+			}
+			if v == nil {
+				continue
+			}
+			if v.Bool == nil {
+				b.errorf(v.Pos, "%s must be true or false", a.Name)
+			} else if a.Kind == lang.ArgTranspose {
+				transpose = *v.Bool
+			} else if *v.Bool {
+				c.Args[a.Name] = 1
 			}
 		}
 	}
-	if v := given["allow_self_connections"]; v != nil {
-		if v.Bool == nil {
-			b.errorf(v.Pos, "allow_self_connections must be true or false")
-		} else {
-			c.AllowSelf = *v.Bool
-		}
-	}
-	if sized && (cd.Kind == "gaussian" || cd.Kind == "dog") {
+	if sized && spec.Grid {
 		// The runtime places the neurons of whole populations on a grid.
 		switch {
 		case !pre.Whole() || !post.Whole():
@@ -282,56 +260,55 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 				cd.Kind, pre.Pop.Name, len(pre.Pop.Geometry), post.Pop.Name, len(post.Pop.Geometry))
 		}
 	}
-	if cd.Kind == "one_to_one" && sized && nPre != nPost {
-		b.errorf(cd.Pos, "one_to_one needs views of the same size (%d pre, %d post)", nPre, nPost)
+	if spec.SameSize && sized && nPre != nPost {
+		b.errorf(cd.Pos, "%s needs views of the same size (%d pre, %d post)", cd.Kind, nPre, nPost)
 	}
 	if sized {
-		if n, how := leastSynapses(c, pre, post); n > MaxSynapses {
+		if n := spec.Synapses(c.Shape(&pre, &post)); n.Least > MaxSynapses {
 			b.errorf(cd.Pos, "%s creates %s = %d synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
-				cd.Kind, how, n, MaxSynapses)
+				cd.Kind, n.How, n.Least, MaxSynapses)
 		}
 	}
-	prePost := false
-	if v := given["pre_post"]; v != nil {
-		if v.Bool == nil {
-			b.errorf(v.Pos, "pre_post must be true or false")
-		} else {
-			prePost = *v.Bool
+	matrix := spec.Has(lang.ArgMatrix)
+	for _, a := range spec.Args {
+		v := given[a.Name]
+		if v == nil {
+			continue
 		}
-	}
-	if v := given["delays"]; v != nil {
-		if cd.Kind == "from_matrix" && (v.List != nil || (v.Str != "" && v.Expr == nil)) {
-			if sized {
-				c.DelayMatrix, _ = b.matrixValues(v, nPre, nPost, prePost, "from_matrix delays")
-			}
-			for _, row := range c.DelayMatrix {
-				for _, d := range row {
-					if d < 0 {
-						b.errorf(v.Pos, "delays must not be negative")
-						break
+		switch a.Kind {
+		case lang.ArgDelays:
+			if matrix && (v.List != nil || (v.Str != "" && v.Expr == nil)) {
+				if sized {
+					c.DelayMatrix, _ = b.matrixValues(v, nPre, nPost, transpose, cd.Kind+" "+a.Name)
+				}
+				for _, row := range c.DelayMatrix {
+					for _, d := range row {
+						if d < 0 {
+							b.errorf(v.Pos, "%s must not be negative", a.Name)
+							break
+						}
 					}
 				}
+			} else if d, ok := b.value(v, 0, a.Name); ok {
+				if d.Kind == ListValue {
+					b.errorf(v.Pos, "%s must be a number or a distribution", a.Name)
+				} else if d.Kind == NumValue && d.Num < 0 {
+					b.errorf(v.Pos, "%s must not be negative", a.Name)
+				}
+				c.Delays = d
 			}
-		} else if d, ok := b.value(v, 0, "delays"); ok {
-			if d.Kind == ListValue {
-				b.errorf(v.Pos, "delays must be a number or a distribution")
-			} else if d.Kind == NumValue && d.Num < 0 {
-				b.errorf(v.Pos, "delays must not be negative")
-			}
-			c.Delays = d
-		}
-	}
-	if v := given["weights"]; v != nil {
-		if cd.Kind == "from_matrix" {
+		case lang.ArgMatrix:
 			if sized {
-				c.Matrix, c.MatrixFile = b.matrixValues(v, nPre, nPost, prePost, "from_matrix weights")
+				c.Matrix, c.MatrixFile = b.matrixValues(v, nPre, nPost, transpose, cd.Kind+" "+a.Name)
 			}
 			c.Weights = Value{Pos: v.Pos}
-		} else if w, ok := b.value(v, 0, "weights"); ok {
-			if w.Kind == ListValue {
-				b.errorf(v.Pos, "weights must be a number or a distribution (use from_matrix for explicit weights)")
+		case lang.ArgWeights:
+			if w, ok := b.value(v, 0, a.Name); ok {
+				if w.Kind == ListValue {
+					b.errorf(v.Pos, "%s must be a number or a distribution (use from_matrix for explicit weights)", a.Name)
+				}
+				c.Weights = w
 			}
-			c.Weights = w
 		}
 	}
 	return c
@@ -398,35 +375,15 @@ func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, w
 	return rows, file
 }
 
-// EstimateSynapses is the number of synapses a projection creates: exact
-// (exact true) for one_to_one, fixed_number_pre/post, from_matrix and
-// all_to_all between different populations, whole populations or with
-// self-connections allowed; otherwise the expected number (fixed_probability, all_to_all
-// without the self-connections of overlapping views) or, for gaussian and
-// dog, the upper bound pre × post.
+// EstimateSynapses is the number of synapses a projection creates, as its
+// connector's row counts them: exact (exact true) or, for the patterns
+// drawn at random or computed from positions, the expected number or an
+// upper bound.
 func EstimateSynapses(p *Projection) (n float64, exact bool) {
-	c := p.Connector
-	nPre, nPost := float64(p.Pre.Len()), float64(p.Post.Len())
-	switch c.Kind {
-	case "fixed_probability":
-		n = c.Probability * nPre * nPost
-		if !c.AllowSelf && p.Pre.Pop == p.Post.Pop {
-			n -= c.Probability * min(nPre, nPost)
-		}
-		return n, false
-	case "from_matrix":
-		for _, row := range c.Matrix {
-			for _, w := range row {
-				if !math.IsNaN(w) {
-					n++
-				}
-			}
-		}
-		return n, true
-	case "gaussian", "dog":
-		return nPre * nPost, false
+	row, ok := lang.LookupConnector(p.Connector.Kind)
+	if !ok {
+		return 0, false
 	}
-	least, _ := leastSynapses(c, p.Pre, p.Post)
-	whole := p.Pre.Dims == nil && p.Post.Dims == nil // self-connections are then exactly one per neuron
-	return float64(least), c.Kind != "all_to_all" || c.AllowSelf || p.Pre.Pop != p.Post.Pop || whole
+	cnt := row.Synapses(p.Connector.Shape(&p.Pre, &p.Post))
+	return cnt.N, cnt.Exact
 }

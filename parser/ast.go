@@ -348,10 +348,9 @@ type TimedArrayDef struct {
 	Period   float64
 }
 
-// ConnDef is a connector: Kind is all_to_all, one_to_one, fixed_probability,
-// fixed_number_pre, fixed_number_post, gaussian, dog or from_matrix; Args holds
-// its arguments by name in file order (weights, delays, probability, number,
-// allow_self_connections, amp, sigma, limit, ...).
+// ConnDef is a connector: Kind names a row of lang.Connectors; Args holds
+// its arguments by name in file order, each read as the row's argument of
+// that name declares (weights, delays, probability, number, ...).
 type ConnDef struct {
 	Pos  diag.Pos
 	Kind string

@@ -1097,7 +1097,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 		}
 		argWhat := "connector " + kind
 		row, _ := lang.LookupConnector(kind)
-		allowed := row.Args()
+		allowed := row.ArgNames()
 		v = deref(v)
 		if v.Kind != yaml.MappingNode {
 			l.errorf(v, "the arguments of %s must be a mapping, got %s", argWhat, kindName(v))
@@ -1109,7 +1109,7 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 			if !contains(allowed, arg) {
 				other := false
 				for _, cr := range lang.Connectors {
-					other = other || contains(cr.Args(), arg)
+					other = other || contains(cr.ArgNames(), arg)
 				}
 				if s := suggest(arg, allowed); s != "" {
 					l.errorf(ak, "unknown argument %q of %s; did you mean %q?", arg, argWhat, s)
@@ -1128,9 +1128,9 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 				l.errorf(ak, "argument %q given twice in %s", arg, argWhat)
 				continue
 			}
-			c.Args = append(c.Args, Named{Pos: l.pos(ak), Name: arg, Value: l.connectorArg(kind, arg, av)})
+			c.Args = append(c.Args, Named{Pos: l.pos(ak), Name: arg, Value: l.connectorArg(row, arg, av)})
 		}
-		for _, req := range row.Required {
+		for _, req := range row.RequiredNames() {
 			found := false
 			for _, a := range c.Args {
 				found = found || a.Name == req
@@ -1146,26 +1146,29 @@ func (l *loader) connector(n *yaml.Node, what string) ConnDef {
 	return c
 }
 
-// connectorArg reads one connector argument and checks its type.
-func (l *loader) connectorArg(kind, arg string, n *yaml.Node) Value {
-	what := fmt.Sprintf("%s of connector %s", arg, kind)
-	switch arg {
-	case "allow_self_connections", "pre_post":
+// connectorArg reads one argument of a connector's row and checks its type.
+func (l *loader) connectorArg(row lang.Connector, arg string, n *yaml.Node) Value {
+	what := fmt.Sprintf("%s of connector %s", arg, row.Name)
+	a, _ := row.Arg(arg)
+	switch a.Kind {
+	case lang.ArgBool, lang.ArgTranspose:
 		b, _ := l.boolean(n, what)
 		return Value{Pos: l.pos(n), Bool: &b}
-	case "number":
+	case lang.ArgInteger:
 		i, _ := l.integer(n, what)
 		return Value{Pos: l.pos(n), IsNum: true, Num: float64(i)}
-	case "probability", "amp", "sigma", "amp_pos", "sigma_pos", "amp_neg", "sigma_neg", "limit":
+	case lang.ArgNumber:
 		f, _ := l.number(n, what)
 		return Value{Pos: l.pos(n), IsNum: true, Num: f}
 	}
-	// weights, delays: a number or a distribution; from_matrix also takes lists and files
+	// weights, delays: a number or a distribution; a connector with a
+	// matrix also takes lists and files
+	matrix := row.Has(lang.ArgMatrix)
 	v := l.value(n, what)
-	if v.Bool != nil || (v.List != nil && kind != "from_matrix") {
+	if v.Bool != nil || (v.List != nil && !matrix) {
 		l.errorf(n, "%s must be a number or a distribution such as \"Uniform(0, 1)\", got %s", what, kindName(n))
 	}
-	if v.Str != "" && looksLikeFile(v.Str) && kind != "from_matrix" {
+	if v.Str != "" && looksLikeFile(v.Str) && !matrix {
 		l.errorf(n, "%s must be a number or a distribution, not a file name", what)
 	}
 	return v

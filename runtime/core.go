@@ -40,6 +40,7 @@ type Core struct {
 	checkEvery int64        `state:"-"`
 	checkCount int64        `state:"-"`
 	checkErr   error        `state:"-"`
+	failErr    error        `state:"-"` // Failf's, until the step loop ends the run with it
 	lastFinite int64        `state:"-"`
 
 	done int64 `state:"-"` // steps computed, for StepsDone
@@ -321,6 +322,10 @@ func (c *Core) advance(total int64, step func(), due int64, until func() bool) i
 		}
 		step()
 		c.Step++
+		if c.failErr != nil {
+			c.checkErr, c.failErr = c.failErr, nil
+			break
+		}
 		if until != nil && until() {
 			c.stoppedByCondition = true
 			break

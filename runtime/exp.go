@@ -1,55 +1,14 @@
 package runtime
 
-import "math"
+import "github.com/annc/annc/runtime/fmath"
 
-// Exp is the exponential every generated network computes (the language's
-// exp): within about one unit in the last place of the exact value, and
-// made of operations that the AVX2 kernels (expPD, simd_amd64.s) perform
-// identically four lanes at a time, so that a loop gives the same bits
-// whether it runs in Go or in a vector kernel.
-//
-// x is clamped to [-746, 710] (beyond, the result is 0 or +Inf anyway);
-// k = round(x / ln 2) by adding and subtracting 1.5 * 2^52; r = x - k ln 2 in
-// two fused steps (ln 2 split in a part whose products with k are exact and
-// the rest); exp(r) by its Taylor polynomial of degree 13 in Horner's form
-// with fused multiply-adds (|r| <= 0.35: the truncation is below 1e-17);
-// then the product with 2^k as two exact powers of two 2^k1 * 2^k2, so
-// that subnormal results are rounded once.
-func Exp(x float64) float64 {
-	if x > expHi {
-		x = expHi
-	}
-	if x < expLo {
-		x = expLo
-	}
-	t := float64(x*expLog2e) + expShift
-	k := t - expShift
-	r := math.FMA(-k, expLn2Hi, x)
-	r = math.FMA(-k, expLn2Lo, r)
-	p := expC[0]
-	for _, c := range expC[1:] {
-		p = math.FMA(p, r, c)
-	}
-	t1 := float64(k*0.5) + expShift
-	k1 := t1 - expShift
-	t2 := (k - k1) + expShift
-	s1 := math.Float64frombits((math.Float64bits(t1) - expShiftBits + 1023) << 52)
-	s2 := math.Float64frombits((math.Float64bits(t2) - expShiftBits + 1023) << 52)
-	return p * s1 * s2
-}
+// Exp is the language's exp as generated networks compute it: fmath.Exp,
+// whose operations the AVX2 kernels (expPD, simd_amd64.s) repeat four lanes
+// at a time, and with which the analysis folds constant arguments, so that
+// exp(x) has the same bits whether x is constant or not and whether a loop
+// runs in Go or in a vector kernel.
+func Exp(x float64) float64 { return fmath.Exp(x) }
 
-const (
-	expHi        = 710.0
-	expLo        = -746.0
-	expLog2e     = 1.4426950408889634         // 1/ln 2
-	expShift     = 6755399441055744.0         // 1.5 * 2^52: x + expShift - expShift rounds x to an integer
-	expShiftBits = 0x4338000000000000         // its bits; those of n + expShift are expShiftBits + n
-	expLn2Hi     = 6.93147180369123816490e-01 // ln 2 with 21 trailing zero bits: k * expLn2Hi is exact
-	expLn2Lo     = 1.90821492927058770002e-10 // ln 2 - expLn2Hi
-)
-
-// expC are the Taylor coefficients 1/13!, 1/12!, ..., 1/1!, 1/0!.
-var expC = [14]float64{
-	1.0 / 6227020800, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320,
-	1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1, 1,
-}
+// Exp32 is the language's exp in float32 models: fmath.Exp32, whose
+// operations the eight-lane AVX2 kernels (expPS, simd_amd64.s) repeat.
+func Exp32(x float32) float32 { return fmath.Exp32(x) }

@@ -147,9 +147,19 @@ func (c *Core) SetCheck(every int64, fn func() error) {
 	c.lastFinite = -1
 }
 
-// CheckErr is the error of the check that ended the last run early, or of
-// the last CheckNow; nil if none failed.
+// CheckErr is the error of the check that ended the last run early (or of
+// Failf), or of the last CheckNow; nil if none failed.
 func (c *Core) CheckErr() error { return c.checkErr }
+
+// Failf ends the run after the current step with an error, as a failed
+// check does, whether or not a check is installed: for what the model's
+// code finds it cannot do during a step (creating synapses past
+// MaxSynapses). CheckErr returns it once the run has ended.
+func (c *Core) Failf(format string, args ...any) {
+	if c.failErr == nil {
+		c.failErr = fmt.Errorf(format, args...)
+	}
+}
 
 // CheckNow runs the installed check at once (the runner does so when a run
 // ends) and returns its error, also kept for CheckErr. Without a check it

@@ -28,6 +28,10 @@ type Embedded interface {
 	// SetLearning enables (with a period and offset in ms) or disables
 	// learning of the named projections, or of all when none is named.
 	SetLearning(on bool, projs []string, period, offset float64) error
+	// SetStructural starts (on, every period ms from offset ms from now) or
+	// stops the creating (creating) or pruning of the named projections, or
+	// of all that have the condition when none is named.
+	SetStructural(creating, on bool, projs []string, period, offset float64) error
 	// Save and Load write and read the network's whole state (SaveState).
 	Save(path string) error
 	Load(path string) error

@@ -15,14 +15,15 @@ type fakeNet struct {
 	panic bool
 }
 
-func (n *fakeNet) Base() *Core                                        { return &n.core }
-func (n *fakeNet) Simulate(ms float64)                                { n.core.Simulate(ms, n.step) }
-func (n *fakeNet) BeginSimulate(ms float64) *Segmented                { return n.core.BeginSimulate(ms, n.step) }
-func (n *fakeNet) Step()                                              { n.core.Run(1, n.step) }
-func (n *fakeNet) Monitors() []*Monitor                               { return nil }
-func (n *fakeNet) ResetParts(_, _, _, _ bool) error                   { n.core.Step = 0; return nil }
-func (n *fakeNet) SetSeed(seed int64)                                 { n.core.Seed = seed }
-func (n *fakeNet) SetLearning(bool, []string, float64, float64) error { return nil }
+func (n *fakeNet) Base() *Core                                                { return &n.core }
+func (n *fakeNet) Simulate(ms float64)                                        { n.core.Simulate(ms, n.step) }
+func (n *fakeNet) BeginSimulate(ms float64) *Segmented                        { return n.core.BeginSimulate(ms, n.step) }
+func (n *fakeNet) Step()                                                      { n.core.Run(1, n.step) }
+func (n *fakeNet) Monitors() []*Monitor                                       { return nil }
+func (n *fakeNet) ResetParts(_, _, _, _ bool) error                           { n.core.Step = 0; return nil }
+func (n *fakeNet) SetSeed(seed int64)                                         { n.core.Seed = seed }
+func (n *fakeNet) SetLearning(bool, []string, float64, float64) error         { return nil }
+func (n *fakeNet) SetStructural(bool, bool, []string, float64, float64) error { return nil }
 func (n *fakeNet) SimulateUntilNamed(maxMs float64, _ bool, _ []string) (float64, error) {
 	return n.core.SimulateUntil(maxMs, n.step, nil), nil
 }

@@ -144,11 +144,8 @@ func (r *runner) inFlight() int {
 // finalCheck reports the error of the check that ended a run, or checks the
 // final state once more.
 func finalCheck(core *Core) error {
-	if core.check == nil {
-		return nil
-	}
 	if err := core.CheckErr(); err != nil {
-		return err
+		return err // also Failf's, without a check
 	}
 	return core.CheckNow()
 }

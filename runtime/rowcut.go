@@ -15,7 +15,12 @@ type RowCuts struct {
 	post, ptr   unsafe.Pointer // the arrays the cuts were computed for
 	nPost, nRow int
 	ok          bool
-	a, b        []int32 // a[r], b[r]: the part of row r in [lo, hi); nil when lo is 0 (a) or hi is past every rank (b)
+	// ab[2r], ab[2r+1]: the part of row r in [lo, hi), side by side so that
+	// a goroutine reads one cache line per spike (a row's bounds in ptr
+	// and a separate array of cuts would be two misses, at random rows).
+	ab []int32
+	// rows is the scratch of Rows.
+	rows []int32
 }
 
 // Reset makes the next Prepare recompute the cuts.
@@ -27,7 +32,7 @@ func (c *RowCuts) Reset() { c.ok = false }
 func (c *RowCuts) Prepare(post, ptr []int32, lo, hi, npost int32) {
 	if len(ptr) == 0 || len(post) == 0 {
 		c.ok = false
-		c.a, c.b = c.a[:0], c.b[:0]
+		c.ab = c.ab[:0]
 		return
 	}
 	pp, rp := unsafe.Pointer(&post[0]), unsafe.Pointer(&ptr[0])
@@ -35,36 +40,55 @@ func (c *RowCuts) Prepare(post, ptr []int32, lo, hi, npost int32) {
 		return
 	}
 	rows := len(ptr) - 1
-	c.a, c.b = c.a[:0], c.b[:0]
-	if lo > 0 {
-		c.a = cutsAt(c.a, post, ptr, rows, lo)
+	if cap(c.ab) < 2*rows {
+		c.ab = make([]int32, 2*rows)
 	}
-	if hi < npost {
-		c.b = cutsAt(c.b, post, ptr, rows, hi)
+	c.ab = c.ab[:2*rows]
+	for r := range rows {
+		a, b := ptr[r], ptr[r+1]
+		if lo > 0 {
+			a = lowerBound(post, a, b, lo)
+		}
+		if hi < npost {
+			b = lowerBound(post, a, b, hi)
+		}
+		c.ab[2*r], c.ab[2*r+1] = a, b
 	}
 	c.lo, c.hi, c.post, c.ptr, c.nPost, c.nRow, c.ok = lo, hi, pp, rp, len(post), len(ptr), true
 }
 
-// cutsAt sets dst[r] to the first position of row r holding a rank >= v.
-func cutsAt(dst, post, ptr []int32, rows int, v int32) []int32 {
-	if cap(dst) < rows {
-		dst = make([]int32, rows)
-	}
-	dst = dst[:rows]
-	for r := range rows {
-		dst[r] = lowerBound(post, ptr[r], ptr[r+1], v)
-	}
-	return dst
+// Part returns the part [a, b) of row r in the range Prepare was given
+// (ptr, the row bounds Prepare was given, is not read).
+func (c *RowCuts) Part(ptr []int32, r int) (a, b int32) {
+	ab := c.ab[2*r : 2*r+2 : 2*r+2]
+	return ab[0], ab[1]
 }
 
-// Part returns the part [a, b) of row r in the range Prepare was given.
-func (c *RowCuts) Part(ptr []int32, r int) (a, b int32) {
-	a, b = ptr[r], ptr[r+1]
-	if len(c.a) > 0 {
-		a = c.a[r]
+// Rows lists the parts of the rows i*k+dk of the spikes i, as pairs
+// (start, end): within the range Prepare was given, or whole rows of ptr
+// when whole. Reading every bound first, in a loop of independent loads,
+// lets the processor fetch many rows' bounds at once; the deliveries then
+// go through the list (ScatterAddRows). The list is valid until the next
+// call.
+func (c *RowCuts) Rows(ptr, spikes []int32, k, dk int, whole bool) []int32 {
+	n := 2 * len(spikes)
+	if cap(c.rows) < n {
+		c.rows = make([]int32, n, max(n, 2*cap(c.rows)))
 	}
-	if len(c.b) > 0 {
-		b = c.b[r]
+	out := c.rows[:n]
+	if whole {
+		for q, i := range spikes {
+			r := int(i)*k + dk
+			b := ptr[r : r+2 : r+2]
+			out[2*q], out[2*q+1] = b[0], b[1]
+		}
+		return out
 	}
-	return a, b
+	ab := c.ab
+	for q, i := range spikes {
+		r := 2 * (int(i)*k + dk)
+		b := ab[r : r+2 : r+2]
+		out[2*q], out[2*q+1] = b[0], b[1]
+	}
+	return out
 }

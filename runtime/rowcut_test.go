@@ -50,3 +50,34 @@ func TestRowCutsMatchRowRange(t *testing.T) {
 	c.Reset()
 	check(0, 17)
 }
+
+// TestRowCutsRows: Rows lists, per spike, the part of its row (row i*K+dk)
+// that Part gives, or the whole row.
+func TestRowCutsRows(t *testing.T) {
+	const K = 3
+	ptr := []int32{0, 2, 2, 5, 9, 9, 12, 14}
+	post := []int32{1, 4, 0, 2, 7, 1, 3, 5, 6, 2, 4, 8, 0, 9}
+	spikes := []int32{1, 0, 1}
+	for _, whole := range []bool{true, false} {
+		var c RowCuts
+		if !whole {
+			c.Prepare(post, ptr, 2, 6, 10)
+		}
+		for dk := range K {
+			got := c.Rows(ptr, spikes, K, dk, whole)
+			if len(got) != 2*len(spikes) {
+				t.Fatalf("whole %v dk %d: %d bounds for %d spikes", whole, dk, len(got), len(spikes))
+			}
+			for q, i := range spikes {
+				r := int(i)*K + dk
+				a, b := ptr[r], ptr[r+1]
+				if !whole {
+					a, b = c.Part(ptr, r)
+				}
+				if got[2*q] != a || got[2*q+1] != b {
+					t.Fatalf("whole %v dk %d spike %d: [%d, %d), want [%d, %d)", whole, dk, i, got[2*q], got[2*q+1], a, b)
+				}
+			}
+		}
+	}
+}

@@ -49,6 +49,19 @@ func ScatterAdd(dst *float64, idx *int32, src *float64, n int)
 //go:noescape
 func ScatterAddConst(dst *float64, idx *int32, w float64, n int)
 
+// ScatterAddRows does ScatterAdd over the parts [parts[2q], parts[2q+1])
+// of idx and src, q < n, one after the other (see RowCuts.Rows); it
+// prefetches the parts a few rows ahead. The parts must lie within idx and
+// src, and idx's values within dst.
+//
+//go:noescape
+func ScatterAddRows(dst *float64, idx *int32, src *float64, parts *int32, n int)
+
+// ScatterAddConstRows is ScatterAddRows with every weight w.
+//
+//go:noescape
+func ScatterAddConstRows(dst *float64, idx *int32, w float64, parts *int32, n int)
+
 // expPD computes Exp of each lane of Y0 into Y0, preserving every other
 // register (simd_amd64.s). Generated vector kernels CALL it; it is not
 // callable from Go.
@@ -58,3 +71,24 @@ func expPD()
 //
 //go:noescape
 func expPD4(dst, src *[4]float64)
+
+// expPS computes Exp32 of each of the eight single-precision lanes of Y0
+// into Y0, preserving every other register (simd_amd64.s). Generated float32
+// vector kernels CALL it; it is not callable from Go.
+func expPS()
+
+// expPS8 runs expPS on eight values (for the tests).
+//
+//go:noescape
+func expPS8(dst, src *[8]float32)
+
+// AddTo32AVX2 is AddToAVX2 for float32 values (eight lanes).
+//
+//go:noescape
+func AddTo32AVX2(dst, src *float32, n int)
+
+// MulAdd32AVX2 is MulAddAVX2 for float32 values (eight lanes; a product
+// then a sum, each rounded to float32, as the scalar loop).
+//
+//go:noescape
+func MulAdd32AVX2(dst, src *float32, e float32, n int)

@@ -2,7 +2,8 @@
 // streams and distributions, parameter values, connectivity builders and
 // delay queues, the simulation clock with callbacks, monitors, parallel runs
 // and the command-line runner. Its subpackage results owns the files a run
-// writes (.npy, .npz, manifest.json).
+// writes (.npy, .npz, manifest.json); fmath the numerical kernels annc's
+// analysis computes too (exp).
 //
 // It uses the standard library only, because annc copies these sources
 // verbatim into every build directory (see BuildFiles), where they must
@@ -18,9 +19,10 @@ import (
 )
 
 // source holds the Go and assembly files of this package and the Go files of
-// results so that annc can copy the runtime into each build directory.
+// its subpackages so that annc can copy the runtime into each build
+// directory.
 //
-//go:embed *.go *.s results/*.go
+//go:embed *.go *.s results/*.go fmath/*.go
 var source embed.FS
 
 // modulePath is the import path of this package inside the annc module.

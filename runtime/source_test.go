@@ -13,15 +13,15 @@ func TestBuildFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"rng.go", "dist.go", "value.go", "connect.go", "delay.go", "core.go", "runner.go", "results/npy.go", "results/manifest.go"} {
+	for _, want := range []string{"rng.go", "dist.go", "value.go", "connect.go", "delay.go", "core.go", "runner.go", "results/npy.go", "results/manifest.go", "fmath/exp.go"} {
 		src, ok := files["runtime/"+want]
 		if !ok {
 			t.Errorf("BuildFiles lacks runtime/%s", want)
 			continue
 		}
 		pkg := "runtime"
-		if strings.HasPrefix(want, "results/") {
-			pkg = "results"
+		if sub, _, ok := strings.Cut(want, "/"); ok {
+			pkg = sub
 		}
 		if !strings.Contains(string(src), "\npackage "+pkg+"\n") && !strings.HasPrefix(string(src), "package "+pkg+"\n") {
 			t.Errorf("%s has no package %s clause", want, pkg)
@@ -37,5 +37,8 @@ func TestBuildFiles(t *testing.T) {
 	}
 	if !strings.Contains(string(files["runtime/runner.go"]), `"example.com/sim/runtime/results"`) {
 		t.Error("runner.go does not import the build directory's results package")
+	}
+	if !strings.Contains(string(files["runtime/exp.go"]), `"example.com/sim/runtime/fmath"`) {
+		t.Error("exp.go does not import the build directory's fmath package")
 	}
 }

@@ -1,6 +1,9 @@
 package runtime
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // Structural plasticity (README, "Structural plasticity"): a projection
 // whose synapse type has a pruning or creating condition evaluates it
@@ -32,7 +35,8 @@ func (d *Due) Now(s int64) bool {
 // w and delay delay in steps (-1: the projection's uniform delay). It
 // rebuilds the presynaptic index and returns, for each synapse now in c,
 // the index it had before, or -1-i for the i-th added one: Remap moves the
-// synapse variables with it.
+// synapse variables with it. The synapses must stay within MaxSynapses
+// (GrowthError says whether adding them would not).
 func (c *Conn) Rewire(drop []bool, addPost, addPre []int32, w float64, delay int32) []int32 {
 	n := len(c.Pre)
 	kept := n
@@ -45,6 +49,9 @@ func (c *Conn) Rewire(drop []bool, addPost, addPre []int32, w float64, delay int
 		}
 	}
 	total := kept + len(addPre)
+	if total > MaxSynapses {
+		panic(c.GrowthError(total - n))
+	}
 	uniform := c.Delay == nil && (delay < 0 || delay == c.UniformDelay)
 	src := make([]int32, 0, total)
 	ptr := make([]int32, c.NPost+1)
@@ -121,4 +128,14 @@ func HasPre(row []int32, pre int) bool {
 		}
 	}
 	return false
+}
+
+// GrowthError is the error of adding add synapses to c when that would
+// bring it over MaxSynapses (synapses are indexed by int32), else nil:
+// creating checks it before Rewire and ends the run with it (Core.Failf).
+func (c *Conn) GrowthError(add int) error {
+	if n := uint64(len(c.Pre)) + uint64(max(add, 0)); n > MaxSynapses {
+		return fmt.Errorf("%d synapses and %d created would be %d, more than the %d (2^31-1) one projection can hold", len(c.Pre), add, n, MaxSynapses)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +49,40 @@ func TestRewire(t *testing.T) {
 		if d.Now(s) != want {
 			t.Errorf("Due(start 12, period 4).Now(%d) = %v", s, !want)
 		}
+	}
+}
+
+// TestCreatingPastMaxSynapses: adding synapses that would bring a
+// projection over MaxSynapses is an error (GrowthError) that ends the run
+// after the step where it happens (Failf), reported by CheckErr and by the
+// runner's final check even without a state check; the steps after it are
+// not computed.
+func TestCreatingPastMaxSynapses(t *testing.T) {
+	c, err := NewConn(4, 3, []int32{0, 0, 1}, []int32{1, 3, 0}, []float64{10, 30, 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.GrowthError(MaxSynapses - 3); err != nil {
+		t.Errorf("up to the limit: %v", err)
+	}
+	want := "3 synapses and 2147483645 created would be 2147483648, more than the 2147483647 (2^31-1) one projection can hold"
+	if err := c.GrowthError(MaxSynapses - 2); err == nil || err.Error() != want {
+		t.Errorf("past the limit: %v, want %s", err, want)
+	}
+	core := &Core{Dt: 1}
+	steps := 0
+	core.Simulate(10, func() {
+		steps++
+		if core.Step == 3 {
+			if err := c.GrowthError(MaxSynapses); err != nil {
+				core.Failf("projection p: creating: %v", err)
+			}
+		}
+	})
+	if steps != 4 || core.Step != 4 || !core.Halted() {
+		t.Errorf("ran %d steps to step %d (halted %t), want the 4 up to the failing one", steps, core.Step, core.Halted())
+	}
+	if err := finalCheck(core); err == nil || !strings.HasPrefix(err.Error(), "projection p: creating: 3 synapses and 2147483647 created") {
+		t.Errorf("final check: %v", err)
 	}
 }

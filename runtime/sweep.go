@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -304,8 +305,12 @@ func meanOf(v []float64) float64 {
 
 // writeSweepCSV writes one row per run: index, the swept values, seed, trial,
 // status and the run's metrics (runMetrics), one column each, in the order
-// they first appear; a run without one leaves its cell empty.
+// they first appear; a run without one leaves its cell empty. A swept seed
+// has no column of its own: the one seed column is the run's (the point's
+// seed for trial 0), so a swept seed's runs are replicates of the point of
+// the other swept values, as trials are.
 func writeSweepCSV(path string, paths []string, runs []sweepRun, outcomes []runResult) error {
+	paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == SeedPath })
 	var cols []string
 	seen := map[string]bool{}
 	for _, res := range outcomes {
@@ -324,7 +329,9 @@ func writeSweepCSV(path string, paths []string, runs []sweepRun, outcomes []runR
 	for i, run := range runs {
 		row := []string{strconv.Itoa(i)}
 		for _, s := range run.values {
-			row = append(row, s.value)
+			if s.path != SeedPath {
+				row = append(row, s.value)
+			}
 		}
 		row = append(row, strconv.FormatInt(run.seed, 10), strconv.Itoa(run.trial), outcomes[i].status)
 		for _, c := range cols {

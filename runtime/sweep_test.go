@@ -71,14 +71,26 @@ func TestSweepTrialsMatchSingleRuns(t *testing.T) {
 	}
 	csv, _ := os.ReadFile(filepath.Join(out, "sweep.csv"))
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[0], "index,seed,seed,trial,status,m_rate_hz,sub_rate_hz") {
+	// One seed column, the run's: a swept seed has none of its own.
+	if len(lines) != 5 || lines[0] != "index,seed,trial,status,m_rate_hz,sub_rate_hz" {
 		t.Fatalf("sweep.csv:\n%s", csv)
 	}
 	for i, seed := range seeds {
-		point := []string{"42", "42", "7", "7"}[i]
-		if want := fmt.Sprintf("%d,%s,%d,%d,ok,", i, point, seed, i%2); !strings.HasPrefix(lines[1+i], want) {
+		if want := fmt.Sprintf("%d,%d,%d,ok,", i, seed, i%2); !strings.HasPrefix(lines[1+i], want) {
 			t.Errorf("row %d: %s, want %s...", i, lines[1+i], want)
 		}
+	}
+	// With another path in a grid, the seed is left out wherever it is
+	// swept, and the other path's values stay in their column.
+	out3 := t.TempDir()
+	if code, msg := runMain(t, leakyProgram(nil), nil, "-out", out3, "-sweep", "seed=3,4", "-sweep", "sigma=0.1,0.2", "-grid"); code != 0 {
+		t.Fatalf("grid: exit %d: %s", code, msg)
+	}
+	csv, _ = os.ReadFile(filepath.Join(out3, "sweep.csv"))
+	lines = strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "index,sigma,seed,trial,status,") ||
+		!strings.HasPrefix(lines[1], "0,0.1,3,0,ok,") || !strings.HasPrefix(lines[4], "3,0.2,4,0,ok,") {
+		t.Errorf("sweep.csv of a grid over seed and sigma:\n%s", csv)
 	}
 	// Without -sweep, -trials repeats the one network.
 	out2 := t.TempDir()

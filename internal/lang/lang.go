@@ -7,8 +7,12 @@
 package lang
 
 import (
+	"fmt"
 	"math"
+	"math/bits"
 	"strings"
+
+	"github.com/annc/annc/runtime/fmath"
 )
 
 // Method is a numerical method of the equation language.
@@ -57,44 +61,273 @@ func LookupMethod(name string) (Method, bool) {
 	return Method{}, false
 }
 
-// Connector is a connection pattern of a projection and the arguments its
-// entry in the model file takes.
-type Connector struct {
+// ArgKind is what a connector argument holds; the parser, the IR and the
+// code generator read and check an argument by its kind, never by its name.
+type ArgKind int
+
+const (
+	ArgNumber  ArgKind = iota // a number (or a constant expression), checked by Check
+	ArgInteger                // a non-negative integer, at most the size of AtMost's view
+	ArgBool                   // true or false, passed as 1 or 0
+	// ArgWeights is a number or a distribution drawn per synapse: the
+	// pattern creates the synapses and the weights are set after.
+	ArgWeights
+	// ArgDelays is a delay in ms: a number or a distribution drawn per
+	// synapse, or, for a pattern with an ArgMatrix, a matrix of the same
+	// shape holding the delays of its synapses.
+	ArgDelays
+	// ArgMatrix is the weights as a post × pre matrix (nested lists or a
+	// .npy file), NaN for no synapse; the builder receives it.
+	ArgMatrix
+	// ArgTranspose, when true, says the matrices are given pre × post; the
+	// IR stores them post × pre.
+	ArgTranspose
+)
+
+// ArgCheck is the range an ArgNumber must lie in.
+type ArgCheck int
+
+const (
+	AnyNumber   ArgCheck = iota
+	Probability          // in [0, 1] (not NaN); the error shows the value
+	Fraction             // in [0, 1]
+	Positive             // above 0
+)
+
+// Side is one end of a projection.
+type Side int
+
+const (
+	NoSide Side = iota
+	PreSide
+	PostSide
+)
+
+// ConnArg is one argument of a connector's entry in the model file.
+type ConnArg struct {
 	Name     string
-	Required []string
-	Optional []string
-	// SelfConnections: the pattern can connect a neuron to itself, so
-	// allow_self_connections applies to it.
-	SelfConnections bool
-	// DrawsWeights: weights are a number or a distribution drawn per synapse;
-	// otherwise the pattern computes them (gaussian, dog, from_matrix).
-	DrawsWeights bool
-	Doc          string
+	Kind     ArgKind
+	Required bool
+	Check    ArgCheck
+	// AtMost bounds an ArgInteger by the size of the pre or post view.
+	AtMost Side
+	// Default is the value of an absent optional number.
+	Default float64
+	// Example is a valid value of a required number or integer (an integer
+	// is also kept at most AtMost's size), for generated test models.
+	Example float64
 }
 
-// Args returns the accepted arguments, the required ones first.
-func (c Connector) Args() []string {
-	return append(append([]string(nil), c.Required...), c.Optional...)
+// Connector is a connection pattern of a projection: the arguments its
+// entry in the model file takes, the runtime function that draws it and how
+// many synapses it creates. Adding a row and its builder in the runtime is
+// all a new connector needs.
+type Connector struct {
+	Name string
+	// Args in the order the IR's dump and the docs list them, the required
+	// ones first.
+	Args []ConnArg
+	// Builder is the runtime function creating the synapses, called as
+	// Builder([&r,] pre, post, Call..., [threads]) and returning
+	// (*Conn, error): &r (the projection's random stream) first when RNG,
+	// the number of goroutines last when Threads. Call names the row's
+	// arguments it receives, in order: numbers as float64, integers as int,
+	// booleans as bool, the matrix as [][]float64.
+	Builder string
+	// PreMajorBuilder, when not "", takes the same arguments and creates
+	// the same synapses, stored presynaptic-major without weights (what
+	// Builder, then Compact would give; for projections stored so).
+	PreMajorBuilder string
+	RNG             bool
+	Call            []string
+	Threads         bool
+	// Grid: the pattern places the neurons of whole populations on a grid
+	// of normalised positions, so pre and post must be whole populations of
+	// the same dimension.
+	Grid bool
+	// SameSize: pre and post must have the same size.
+	SameSize bool
+	// Synapses counts the synapses the pattern creates.
+	Synapses func(s Shape) Count
+	Doc      string
 }
+
+// Shape is what a connector's number of synapses depends on.
+type Shape struct {
+	Pre, Post int  // the sizes of the pre and post views
+	SamePop   bool // both views are of one population
+	Whole     bool // both views are whole populations
+	// Args are the row's ArgNumber, ArgInteger and ArgBool (1 or 0) values.
+	Args map[string]float64
+	// Matrix is the ArgMatrix argument (post × pre, NaN for no synapse);
+	// nil before it is read.
+	Matrix [][]float64
+}
+
+// Count is how many synapses a connector creates.
+type Count struct {
+	// Least is a lower bound whatever the seed (0 when there is none) and
+	// How says how it is counted, for the error of a projection too large.
+	Least uint64
+	How   string
+	// N is the number of synapses, exact when Exact, otherwise expected
+	// (with standard deviation SD over seeds) or, when Bound, an upper
+	// bound.
+	N     float64
+	Exact bool
+	SD    float64
+	Bound bool
+}
+
+// ArgNames returns the accepted arguments, the required ones first.
+func (c Connector) ArgNames() []string {
+	out := make([]string, len(c.Args))
+	for i, a := range c.Args {
+		out[i] = a.Name
+	}
+	return out
+}
+
+// RequiredNames returns the arguments that must be given.
+func (c Connector) RequiredNames() []string {
+	var out []string
+	for _, a := range c.Args {
+		if a.Required {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// Arg returns the argument of a name.
+func (c Connector) Arg(name string) (ConnArg, bool) {
+	for _, a := range c.Args {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return ConnArg{}, false
+}
+
+// Has reports whether the connector takes an argument of kind k.
+func (c Connector) Has(k ArgKind) bool {
+	for _, a := range c.Args {
+		if a.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// DrawsWeights: the weights are a number or a distribution drawn per
+// synapse; otherwise the pattern computes them (gaussian, dog, from_matrix).
+func (c Connector) DrawsWeights() bool { return c.Has(ArgWeights) }
+
+// Arguments shared by several rows.
+var (
+	argWeights = ConnArg{Name: "weights", Kind: ArgWeights, Required: true}
+	argDelays  = ConnArg{Name: "delays", Kind: ArgDelays}
+	argSelf    = ConnArg{Name: "allow_self_connections", Kind: ArgBool}
+	argLimit   = ConnArg{Name: "limit", Kind: ArgNumber, Check: Fraction, Default: 0.01}
+)
 
 // Connectors lists every connector.
 var Connectors = []Connector{
-	{Name: "all_to_all", Required: []string{"weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
-		Doc: "every pre neuron to every post neuron"},
-	{Name: "one_to_one", Required: []string{"weights"}, Optional: []string{"delays"}, DrawsWeights: true,
+	{Name: "all_to_all", Args: []ConnArg{argWeights, argDelays, argSelf},
+		Builder: "AllToAll", RNG: true, Call: []string{"allow_self_connections"},
+		Synapses: allToAllSynapses, Doc: "every pre neuron to every post neuron"},
+	{Name: "one_to_one", Args: []ConnArg{argWeights, argDelays},
+		Builder: "OneToOne", RNG: true, SameSize: true,
+		Synapses: func(s Shape) Count {
+			n := uint64(max(min(s.Pre, s.Post), 0))
+			return Count{Least: n, How: fmt.Sprintf("min(%d pre, %d post neurons)", s.Pre, s.Post), N: float64(n), Exact: true}
+		},
 		Doc: "pre rank i to post rank i"},
-	{Name: "fixed_probability", Required: []string{"probability", "weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
+	{Name: "fixed_probability", Args: []ConnArg{{Name: "probability", Kind: ArgNumber, Required: true, Check: Probability, Example: 0.5}, argWeights, argDelays, argSelf},
+		Builder: "FixedProbabilityWorkers", PreMajorBuilder: "FixedProbabilityPreMajor", RNG: true, Call: []string{"probability", "allow_self_connections"}, Threads: true,
+		Synapses: func(s Shape) Count {
+			p := s.Args["probability"]
+			n := p * float64(s.Pre) * float64(s.Post)
+			if s.Args["allow_self_connections"] == 0 && s.SamePop {
+				n -= p * float64(min(s.Pre, s.Post))
+			}
+			return Count{N: n, SD: math.Sqrt(n * (1 - p))}
+		},
 		Doc: "each pair independently with the given probability"},
-	{Name: "fixed_number_pre", Required: []string{"number", "weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
+	{Name: "fixed_number_pre", Args: []ConnArg{{Name: "number", Kind: ArgInteger, Required: true, AtMost: PreSide, Example: 2}, argWeights, argDelays, argSelf},
+		Builder: "FixedNumberPre", RNG: true, Call: []string{"number", "allow_self_connections"},
+		Synapses: func(s Shape) Count {
+			k := int(s.Args["number"])
+			return exactly(mul(k, s.Post), fmt.Sprintf("%d pre neurons × %d post neurons", k, s.Post))
+		},
 		Doc: "each post neuron receives from number distinct pre neurons"},
-	{Name: "fixed_number_post", Required: []string{"number", "weights"}, Optional: []string{"delays", "allow_self_connections"}, SelfConnections: true, DrawsWeights: true,
+	{Name: "fixed_number_post", Args: []ConnArg{{Name: "number", Kind: ArgInteger, Required: true, AtMost: PostSide, Example: 2}, argWeights, argDelays, argSelf},
+		Builder: "FixedNumberPost", RNG: true, Call: []string{"number", "allow_self_connections"},
+		Synapses: func(s Shape) Count {
+			k := int(s.Args["number"])
+			return exactly(mul(s.Pre, k), fmt.Sprintf("%d pre neurons × %d post neurons", s.Pre, k))
+		},
 		Doc: "each pre neuron sends to number distinct post neurons"},
-	{Name: "gaussian", Required: []string{"amp", "sigma"}, Optional: []string{"delays", "limit", "allow_self_connections"}, SelfConnections: true,
-		Doc: "weight amp*exp(-d²/2σ²) over normalised positions, pairs below limit*amp left out"},
-	{Name: "dog", Required: []string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg"}, Optional: []string{"delays", "limit", "allow_self_connections"}, SelfConnections: true,
-		Doc: "difference of two Gaussians"},
-	{Name: "from_matrix", Required: []string{"weights"}, Optional: []string{"delays", "pre_post"},
+	{Name: "gaussian", Args: []ConnArg{
+		{Name: "amp", Kind: ArgNumber, Required: true, Example: 0.3},
+		{Name: "sigma", Kind: ArgNumber, Required: true, Check: Positive, Example: 0.5},
+		argDelays, argLimit, argSelf},
+		Builder: "Gaussian", Call: []string{"amp", "sigma", "limit", "allow_self_connections"}, Grid: true,
+		Synapses: allPairsAtMost, Doc: "weight amp*exp(-d²/2σ²) over normalised positions, pairs below limit*amp left out"},
+	{Name: "dog", Args: []ConnArg{
+		{Name: "amp_pos", Kind: ArgNumber, Required: true, Example: 0.4},
+		{Name: "sigma_pos", Kind: ArgNumber, Required: true, Check: Positive, Example: 0.3},
+		{Name: "amp_neg", Kind: ArgNumber, Required: true, Example: 0.2},
+		{Name: "sigma_neg", Kind: ArgNumber, Required: true, Check: Positive, Example: 0.6},
+		argDelays, argLimit, argSelf},
+		Builder: "DoG", Call: []string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg", "limit", "allow_self_connections"}, Grid: true,
+		Synapses: allPairsAtMost, Doc: "difference of two Gaussians"},
+	{Name: "from_matrix", Args: []ConnArg{{Name: "weights", Kind: ArgMatrix, Required: true}, argDelays, {Name: "pre_post", Kind: ArgTranspose}},
+		Builder: "FromMatrix", Call: []string{"weights"},
+		Synapses: func(s Shape) Count {
+			n := 0.0
+			for _, row := range s.Matrix {
+				for _, w := range row {
+					if !math.IsNaN(w) {
+						n++
+					}
+				}
+			}
+			return Count{N: n, Exact: true}
+		},
 		Doc: "a post × pre matrix (or .npy file) of weights, NaN for no synapse"},
+}
+
+// allToAllSynapses: pre × post, less the self-connections when they are
+// not allowed (at most min(pre, post) pairs of overlapping views, exactly
+// that many of a population onto itself).
+func allToAllSynapses(s Shape) Count {
+	n := mul(s.Pre, s.Post)
+	how := fmt.Sprintf("%d pre × %d post neurons", s.Pre, s.Post)
+	allow := s.Args["allow_self_connections"] != 0
+	if !allow && s.SamePop && n != math.MaxUint64 {
+		n -= uint64(min(s.Pre, s.Post))
+		how += fmt.Sprintf(" - up to %d self-connections", min(s.Pre, s.Post))
+	}
+	return Count{Least: n, How: how, N: float64(n), Exact: allow || !s.SamePop || s.Whole}
+}
+
+// allPairsAtMost bounds the synapses of a pattern computed from positions
+// by pre × post.
+func allPairsAtMost(s Shape) Count { return Count{N: float64(s.Pre) * float64(s.Post), Bound: true} }
+
+// exactly is the count of a pattern creating n synapses whatever the seed.
+func exactly(n uint64, how string) Count {
+	return Count{Least: n, How: how, N: float64(n), Exact: true}
+}
+
+// mul is a × b, MaxUint64 when it overflows, 0 for a negative operand.
+func mul(a, b int) uint64 {
+	hi, lo := bits.Mul64(uint64(max(a, 0)), uint64(max(b, 0)))
+	if hi != 0 {
+		return math.MaxUint64
+	}
+	return lo
 }
 
 // ConnectorNames returns the connector names in table order.
@@ -131,16 +364,21 @@ type Builtin struct {
 	// runtime package computing it (one float64 per argument): exp, which
 	// the AVX2 kernels compute with the same operations (runtime.Exp).
 	Runtime string
+	// Runtime32 names its float32 twin in float32 models (one float32
+	// argument; runtime.Exp32, which the eight-lane kernels repeat).
+	Runtime32 string
 	// Eval computes the function at constant arguments (the analysis folds
-	// constant expressions with it to report results that are ±Inf or NaN);
-	// set for the rows computed by package math.
+	// constant expressions with it: values, arguments, and the check for
+	// results that are ±Inf or NaN), with the bits the generated code
+	// computes: the function of package math, or the runtime's kernel
+	// (runtime/fmath) for the rows computed by the runtime.
 	Eval func(a []float64) float64
 	Doc  string
 }
 
 // Builtins lists every built-in function.
 var Builtins = []Builtin{
-	{Name: "exp", Arity: 1, Runtime: "Exp", Eval: func(a []float64) float64 { return math.Exp(a[0]) }},
+	{Name: "exp", Arity: 1, Runtime: "Exp", Runtime32: "Exp32", Eval: func(a []float64) float64 { return fmath.Exp(a[0]) }},
 	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Eval: func(a []float64) float64 { return math.Log(a[0]) }, Doc: "natural logarithm"},
 	{Name: "sqrt", Arity: 1, Math: "Sqrt", Eval: func(a []float64) float64 { return math.Sqrt(a[0]) }},
 	{Name: "sin", Arity: 1, Math: "Sin", Eval: func(a []float64) float64 { return math.Sin(a[0]) }},

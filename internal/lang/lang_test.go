@@ -22,16 +22,7 @@ func TestNamesUnique(t *testing.T) {
 	}
 	for _, c := range Connectors {
 		add("connector", c.Name)
-		args := map[string]bool{}
-		for _, a := range c.Args() {
-			if args[a] {
-				t.Errorf("connector %s lists argument %q twice", c.Name, a)
-			}
-			args[a] = true
-		}
-		if c.SelfConnections != args["allow_self_connections"] {
-			t.Errorf("connector %s: SelfConnections is %v but allow_self_connections accepted is %v", c.Name, c.SelfConnections, args["allow_self_connections"])
-		}
+		checkConnectorRow(t, c)
 	}
 	for k, mk := range MonitorKinds {
 		add("monitor kind", mk.Name)
@@ -86,7 +77,7 @@ func TestLookups(t *testing.T) {
 	if len(MethodNames(true)) != len(Methods) {
 		t.Error("MethodNames(true) leaves methods out")
 	}
-	if c, ok := LookupConnector("fixed_probability"); !ok || c.Required[0] != "probability" {
+	if c, ok := LookupConnector("fixed_probability"); !ok || c.RequiredNames()[0] != "probability" {
 		t.Errorf("fixed_probability: %v %v", c, ok)
 	}
 }

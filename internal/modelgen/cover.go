@@ -120,17 +120,20 @@ var Rules = []Rule{
 	{"a projection's monitor records every synapse, not a view", func(g func(string) string) bool {
 		return g("view") != "monitor" || g("monitor") != "synapse"
 	}},
-	{"gaussian, dog and from_matrix give the weights themselves", func(g func(string) string) bool {
-		return !in(g("weights"), "random", "random_keywords") || !in(g("connector"), "gaussian", "dog", "from_matrix")
+	{"connectors that compute their weights or read them from a matrix (gaussian, dog, from_matrix) draw none", func(g func(string) string) bool {
+		c, ok := lang.LookupConnector(g("connector"))
+		return !in(g("weights"), "random", "random_keywords") || !ok || c.DrawsWeights()
 	}},
 	{"the per-synapse variables of a projection that prunes or creates synapses cannot be monitored (their number changes)", func(g func(string) string) bool {
 		return g("structural") == "" || g("structural") == "none" || g("monitor") != "synapse"
 	}},
-	{"gaussian and dog connect whole populations, not views", func(g func(string) string) bool {
-		return !in(g("view"), "pre", "post") || !in(g("connector"), "gaussian", "dog")
+	{"connectors on a grid (gaussian, dog) connect whole populations, not views", func(g func(string) string) bool {
+		c, _ := lang.LookupConnector(g("connector"))
+		return !in(g("view"), "pre", "post") || !c.Grid
 	}},
-	{"gaussian and dog need pre and post of the same dimension; SpikeSourceArray and TimedArray populations are one-dimensional", func(g func(string) string) bool {
-		return g("geometry") != "2d" || !in(g("connector"), "gaussian", "dog") || !in(g("pre"), "spike_source", "timed_array")
+	{"connectors on a grid (gaussian, dog) need pre and post of the same dimension; SpikeSourceArray and TimedArray populations are one-dimensional", func(g func(string) string) bool {
+		c, _ := lang.LookupConnector(g("connector"))
+		return g("geometry") != "2d" || !c.Grid || !in(g("pre"), "spike_source", "timed_array")
 	}},
 }
 

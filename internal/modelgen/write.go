@@ -3,6 +3,8 @@ package modelgen
 import (
 	"fmt"
 	"strings"
+
+	"github.com/annc/annc/internal/lang"
 )
 
 // Dt is the time step of every generated model (ms); Steps is how many
@@ -76,7 +78,8 @@ func size(g []int) int {
 func (w *writer) model(name string) (string, error) {
 	v := w.v
 	self := v["self"] == "yes"
-	o2o := v["connector"] == "one_to_one"
+	conn, _ := lang.LookupConnector(v["connector"])
+	o2o := conn.SameSize
 	twoD := v["geometry"] == "2d"
 
 	// Geometries: Q is 6 neurons (or 3x2). Views drop the first row of
@@ -193,7 +196,9 @@ func typeName(kind string) string {
 	return map[string]string{"rate": "Rate", "spiking": "Spiking", "input": "Input"}[kind]
 }
 
-// neuronTypes writes the generated neuron types the populations use.
+// neuronTypes writes the generated neuron types the populations use. Their
+// drive calls exp, which the vector kernels compute with the runtime's
+// exponentials (four float64 lanes, eight float32 ones).
 func (w *writer) neuronTypes() {
 	v := w.v
 	kinds := map[string]bool{v["post"]: true}
@@ -208,7 +213,8 @@ func (w *writer) neuronTypes() {
       tau_a = 20.0
       I = 0.5
     equations: |
-      tau * dv/dt + v = %s + I - a : init = 0.1, %s
+      drive = I * exp(-a)
+      tau * dv/dt + v = %s + drive - a : init = 0.1, %s
       tau_a * da/dt = -a + 0.1 * v : %s
       r = pos(v)
       glob = mean(r) + 0.01 : population
@@ -221,7 +227,8 @@ func (w *writer) neuronTypes() {
       vt = 1.0 : population
       I = 2.0
     equations: |
-      tau * dv/dt = -v + %s + I - u : init = 0.0, %s
+      drive = I * exp(-0.2 * u)
+      tau * dv/dt = -v + %s + drive - u : init = 0.0, %s
       10.0 * du/dt = -u + 0.2 * v : %s
       glob = mean(v) : population
     spike: v > vt
@@ -375,36 +382,47 @@ func (w *writer) connector(nPre, nPost int) error {
 	case "random_keywords": // ANNarchy's keyword arguments, clipping bounds
 		weights = "\"Normal(mu=0.3, sigma=0.1, min=0.1, max=0.5)\""
 	}
+	row, ok := lang.LookupConnector(v["connector"])
+	if !ok {
+		return fmt.Errorf("no connector %q", v["connector"])
+	}
+	// The required arguments, at their row's example values.
 	var args []string
-	switch c := v["connector"]; c {
-	case "all_to_all", "one_to_one":
-		args = append(args, "weights: "+weights)
-	case "fixed_probability":
-		args = append(args, "probability: 0.5", "weights: "+weights)
-	case "fixed_number_pre":
-		args = append(args, fmt.Sprintf("number: %d", min(2, nPre)), "weights: "+weights)
-	case "fixed_number_post":
-		args = append(args, fmt.Sprintf("number: %d", min(2, nPost)), "weights: "+weights)
-	case "gaussian":
-		args = append(args, "amp: 0.3", "sigma: 0.5")
-	case "dog":
-		args = append(args, "amp_pos: 0.4", "sigma_pos: 0.3", "amp_neg: 0.2", "sigma_neg: 0.6")
-	case "from_matrix":
-		var rows []string
-		for j := 0; j < nPost; j++ {
-			var r []string
-			for i := 0; i < nPre; i++ {
-				if (i+j)%3 == 0 {
-					r = append(r, ".nan")
-				} else {
-					r = append(r, fmt.Sprintf("%g", 0.1*float64(1+(i*7+j)%5)))
-				}
-			}
-			rows = append(rows, "["+strings.Join(r, ", ")+"]")
+	for _, a := range row.Args {
+		if !a.Required {
+			continue
 		}
-		args = append(args, "weights: ["+strings.Join(rows, ", ")+"]")
-	default:
-		return fmt.Errorf("modelgen cannot write connector %q yet", c)
+		switch a.Kind {
+		case lang.ArgWeights:
+			args = append(args, a.Name+": "+weights)
+		case lang.ArgNumber:
+			args = append(args, fmt.Sprintf("%s: %g", a.Name, a.Example))
+		case lang.ArgInteger:
+			n := int(a.Example)
+			switch a.AtMost {
+			case lang.PreSide:
+				n = min(n, nPre)
+			case lang.PostSide:
+				n = min(n, nPost)
+			}
+			args = append(args, fmt.Sprintf("%s: %d", a.Name, n))
+		case lang.ArgMatrix:
+			var rows []string
+			for j := 0; j < nPost; j++ {
+				var r []string
+				for i := 0; i < nPre; i++ {
+					if (i+j)%3 == 0 {
+						r = append(r, ".nan")
+					} else {
+						r = append(r, fmt.Sprintf("%g", 0.1*float64(1+(i*7+j)%5)))
+					}
+				}
+				rows = append(rows, "["+strings.Join(r, ", ")+"]")
+			}
+			args = append(args, a.Name+": ["+strings.Join(rows, ", ")+"]")
+		default:
+			return fmt.Errorf("modelgen cannot write argument %q of connector %s", a.Name, row.Name)
+		}
 	}
 	switch v["delay"] {
 	case "uniform":

@@ -54,6 +54,7 @@ _SIGNATURES = {
 _OPTIONAL = {
     "annc_save": (c_void_p, [c_int64, c_char_p]),
     "annc_load": (c_void_p, [c_int64, c_char_p]),
+    "annc_structural": (c_void_p, [c_int64, c_int, c_int, c_char_p, c_double, c_double]),
 }
 
 _loaded = {}

@@ -49,7 +49,7 @@ class Network:
         d["_objects"] = {}
         for kind, objs in (("population", model.info["populations"]), ("projection", model.info["projections"])):
             for o in objs:
-                d["_objects"][o["name"]] = _Object(self, o["name"], kind, o)
+                d["_objects"][o["name"]] = (_Projection if kind == "projection" else _Object)(self, o["name"], kind, o)
         d["constants"] = _Constants(self)
 
     # --- life cycle -------------------------------------------------------
@@ -252,6 +252,34 @@ class Network:
         if names:
             self._lib.check(self._lib.annc_learning(self._h, 0, names.encode(), 0.0, 0.0))
 
+    # --- structural plasticity ---------------------------------------------
+
+    def _structural(self, creating, on, projections, period=None, offset=None):
+        if "annc_structural" not in self._lib.optional:
+            raise AnncError("%s: this library was built without structural plasticity support (recompile the model)"
+                            % ("creating" if creating else "pruning"))
+        self._lib.check(self._lib.annc_structural(self._h, int(creating), int(on), self._proj_names(projections).encode(),
+                                                  float(period or 0), float(offset or 0)))
+
+    def start_pruning(self, projections=None, period=None, offset=None):
+        """Evaluates the pruning condition of projections (or of all that
+        have one) after the steps at offset ms from now and every period ms
+        after (every step when period is None or below dt), as ANNarchy's
+        proj.start_pruning(period)."""
+        self._structural(False, True, projections, period, offset)
+
+    def stop_pruning(self, projections=None):
+        """Stops the pruning of projections, or of all."""
+        self._structural(False, False, projections)
+
+    def start_creating(self, projections=None, period=None, offset=None):
+        """As start_pruning, for the creating condition."""
+        self._structural(True, True, projections, period, offset)
+
+    def stop_creating(self, projections=None):
+        """Stops the creating of projections, or of all."""
+        self._structural(True, False, projections)
+
     # --- callbacks ------------------------------------------------------
 
     def every(self, period, offset=0.0, wait=0.0):
@@ -339,7 +367,9 @@ class _Object:
         self._net.set(self.name + "." + attr, value)
 
     def __dir__(self):
-        return sorted(set(self._attrs) | {"name", "kind", "size"} | ({"geometry"} if self.kind == "population" else set()))
+        extra = {"geometry"} if self.kind == "population" else \
+            {"start_pruning", "stop_pruning", "start_creating", "stop_creating"}
+        return sorted(set(self._attrs) | {"name", "kind", "size"} | extra)
 
     @property
     def attributes(self):
@@ -347,6 +377,23 @@ class _Object:
 
     def __repr__(self):
         return "<%s %s: %s>" % (self.kind, self.name, ", ".join(self._attrs))
+
+
+class _Projection(_Object):
+    """A projection; also starts and stops its structural plasticity, as
+    ANNarchy's proj.start_pruning(period) does (Network.start_pruning, ...)."""
+
+    def start_pruning(self, period=None, offset=None):
+        self._net.start_pruning(self, period, offset)
+
+    def stop_pruning(self):
+        self._net.stop_pruning(self)
+
+    def start_creating(self, period=None, offset=None):
+        self._net.start_creating(self, period, offset)
+
+    def stop_creating(self):
+        self._net.stop_creating(self)
 
 
 class _Constants:

@@ -242,6 +242,20 @@ class TestParallelRun(unittest.TestCase):
         self.assertEqual(run1.seed, res[1][0])
         self.assertIn("m.v", run1)
 
+    def test_swept_seed_is_one_column(self):
+        # sweep.csv has one seed column, the run's, also when the seed is
+        # swept with trials (where a point's seed and its runs' differ).
+        out = os.path.join(TMP, "seedsweep")
+        annc_run("-duration", "20", "-sweep", "seed=3,4", "-trials", "2", "-out", out, "-workers", "2")
+        sw = annc.load_sweep(out)
+        self.assertEqual(sw.fields.count("seed"), 1)
+        self.assertEqual(sw.fields[:4], ["index", "seed", "trial", "status"])
+        seeds = [sw.run(i).seed for i in range(4)]
+        self.assertEqual(list(sw.columns["seed"]), seeds)
+        self.assertEqual(seeds[0], 3)
+        self.assertEqual(seeds[2], 4)
+        self.assertNotIn(seeds[1], (3, 4))
+
     def test_exception_in_method_is_raised_after_the_runs(self):
         def bad(i, net):
             if i == 2:
@@ -485,3 +499,55 @@ class TestNetwork(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestStructural(unittest.TestCase):
+    """Structural plasticity started and stopped from Python: synapses are
+    pruned and created only while started, and the same calls give the same
+    synapses as the runner's schedule of testdata/structural.yaml."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.model_path = os.path.join(HERE, "testdata", "structural.yaml")
+        cls.build = os.path.join(TMP, "structural")
+        cls.model = annc.compile(cls.model_path, cls.build)
+
+    def test_start_and_stop(self):
+        net = self.model.network()
+        n0 = net.proj.size
+        net.simulate(30)
+        self.assertEqual(net.proj.size, n0)  # nothing evaluated before start_pruning
+        net.proj.start_pruning(period=10.0)
+        net.simulate(30)
+        n1 = net.proj.size
+        self.assertLess(n1, n0)
+        net.stop_pruning()
+        net.simulate(20)
+        self.assertEqual(net.proj.size, n1)
+        net.start_creating(period=5.0, offset=2.0)
+        net.simulate(20)
+        n2 = net.proj.size
+        self.assertGreater(n2, n1)
+        net.proj.stop_creating()
+        net.simulate(10)
+        self.assertEqual(net.proj.size, n2)
+
+        # The runner's schedule makes the same calls: the same synapses.
+        mine, theirs = os.path.join(TMP, "structural_py.npz"), os.path.join(TMP, "structural_go.npz")
+        net.save(mine)
+        p = subprocess.run([annc.model.annc_binary(), "run", "-d", self.build, self.model_path,
+                            "-save", theirs, "-out", os.path.join(TMP, "structural_res")],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        a, b = np.load(mine), np.load(theirs)
+        for key in ("Step", "Proj.C.Pre", "Proj.C.Post", "Proj.W", "Proj.Age"):
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+        self.assertEqual(a["Proj.C.Pre"].size, n2)
+
+    def test_errors(self):
+        net = self.model.network()
+        with self.assertRaisesRegex(annc.UnknownNameError, 'pruning: unknown projection "porj"; did you mean proj'):
+            net.start_pruning("porj")
+        other = model.network(seed=1)
+        with self.assertRaisesRegex(annc.AnncError, "creating: the model has no structural plasticity"):
+            other.exc.start_creating()
