@@ -55,7 +55,7 @@ type view struct {
 	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
 	Funcs         []funcView     // the model's functions
 	Embeds        []embedView    // the files embedded in the package
-	Schedule      string         // RunSchedule, printed whole ("" when the model has no schedule)
+	Schedule      *scheduleView  // RunSchedule (nil when the model has no schedule)
 }
 
 type constView struct{ Field, Name, Value string }
@@ -326,10 +326,8 @@ func (g *generator) buildView() *view {
 	}
 	v.Embeds = g.embeds
 	v.Structural = g.structNetView()
-	if code := g.scheduleCode(); code != "" {
-		v.Schedule = code
-		v.HasSchedule = true
-	}
+	v.Schedule = g.scheduleView()
+	v.HasSchedule = v.Schedule != nil
 	imps := []string{`"fmt"`}
 	if g.imports["math"] {
 		imps = append(imps, `"math"`)

@@ -11,10 +11,10 @@ import (
 
 // AVX2 kernels of neuron loops.
 //
-// The per-neuron loop of a float64 neuron type whose equations are plain
+// The per-neuron loop of a neuron type whose equations are plain
 // arithmetic (+ - * /, small integer powers, negation, conditionals) is also
-// compiled to a Go assembly function that updates four neurons per
-// instruction; exp included, which the scalar loop computes with
+// compiled to a Go assembly function that updates four neurons (float32
+// models: eight) per instruction; exp included, which the scalar loop computes with
 // runtime.Exp and the kernel with the runtime's expPD, its four-lane twin
 // (float32 models: runtime.Exp32 and expPS, eight lanes).
 // It compiles the same lowered loop (package lower) the scalar loop prints:
