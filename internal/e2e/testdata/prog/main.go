@@ -296,7 +296,9 @@ func inputs() any {
 	must(n.Set("sd.w", 2.5))
 	res["accWSet"] = acc(6)
 	must(n.Set("sd.w", 1.0))
-	n.Sd.W[0], n.Sd.W[1] = 2.5, 2.5
+	for k := range n.Sd.W { // one value for all synapses here (README, "Synapse storage")
+		n.Sd.W[k] = 2.5
+	}
 	n.Sd.SyncWeights()
 	res["accWField"] = acc(6)
 
