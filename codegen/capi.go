@@ -1,7 +1,6 @@
 package codegen
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/annc/annc/ir"
@@ -11,9 +10,16 @@ import (
 // foreign caller (annrt.ForeignModel) and the names that map to fields.
 type capiView struct {
 	*view
-	Model  string // annrt.ForeignModel literal
-	CPops  []capiObj
-	CProjs []capiObj
+	ForeignPaths []foreignPath // every path of Set and Get, in the order of Paths
+	CPops        []capiObj
+	CProjs       []capiObj
+}
+
+// foreignPath is an annrt.PathInfo: a path of Set and Get with its kind and
+// dtype.
+type foreignPath struct {
+	Path, Object, Name, Kind, Dtype string
+	Settable                        bool
 }
 
 type capiObj struct{ Name, Field string }
@@ -21,7 +27,7 @@ type capiObj struct{ Name, Field string }
 // capiFiles renders capi/, the C API of the model that
 // `annc compile --python` builds as a shared library.
 func (g *generator) capiFiles(v *view) (map[string][]byte, error) {
-	cv := &capiView{view: v, Model: g.foreignModel(v)}
+	cv := &capiView{view: v, ForeignPaths: g.foreignPaths(v)}
 	for _, p := range g.pops {
 		cv.CPops = append(cv.CPops, capiObj{p.p.Name, p.field})
 	}
@@ -34,29 +40,10 @@ func (g *generator) capiFiles(v *view) (map[string][]byte, error) {
 	})
 }
 
-// foreignModel prints the annrt.ForeignModel of the model: objects and every
-// path of Set and Get with its kind and dtype, in the order of Paths.
-func (g *generator) foreignModel(v *view) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "annrt.ForeignModel{\nName: %q, Dt: %s, Seed: %d, HasSeed: %t, Duration: %s, Until: %t, MaxDuration: %s,\nVersion: %q, ModelHash: %q,\n",
-		v.Name, v.Dt, v.Seed, v.HasSeed, v.Duration, v.Until, v.MaxDuration, v.Version, v.Hash)
-	b.WriteString("Populations: []annrt.ForeignObject{\n")
-	for _, p := range g.pops {
-		geo := p.p.Geometry
-		if len(geo) == 0 {
-			geo = []int{p.p.Size}
-		}
-		fmt.Fprintf(&b, "{Name: %q, Geometry: %s, Stop: %t},\n", p.p.Name, intsLit(geo), p.p.Stop != nil)
-	}
-	b.WriteString("},\nProjections: []annrt.ForeignObject{\n")
-	for _, pj := range g.projs {
-		fmt.Fprintf(&b, "{Name: %q, Pre: %q, Post: %q, Target: %q},\n", pj.p.Name, pj.pre.p.Name, pj.post.p.Name, pj.p.Target)
-	}
-	b.WriteString("},\nConstants: []string{")
-	for _, c := range g.m.Constants {
-		fmt.Fprintf(&b, "%q, ", c.Name)
-	}
-	b.WriteString("},\nPaths: []annrt.PathInfo{\n")
+// foreignPaths lists every path of Set and Get with its kind and dtype, in
+// the order of Paths, for the model's annrt.ForeignModel (capi.go.tmpl).
+func (g *generator) foreignPaths(v *view) []foreignPath {
+	var out []foreignPath
 	var paths []string
 	path := func(obj, name, kind, dtype string, settable bool) {
 		p := name
@@ -64,7 +51,7 @@ func (g *generator) foreignModel(v *view) string {
 			p = obj + "." + name
 		}
 		paths = append(paths, p)
-		fmt.Fprintf(&b, "{Path: %q, Object: %q, Name: %q, Kind: %q, Dtype: %q, Settable: %t},\n", p, obj, name, kind, dtype, settable)
+		out = append(out, foreignPath{Path: p, Object: obj, Name: name, Kind: kind, Dtype: dtype, Settable: settable})
 	}
 	for _, p := range g.pops {
 		for _, vr := range p.nt.t.Vars {
@@ -98,11 +85,10 @@ func (g *generator) foreignModel(v *view) string {
 	for _, c := range g.m.Constants {
 		path("", c.Name, "scalar", "float64", true)
 	}
-	b.WriteString("},\n}")
 	if strings.Join(paths, "\n") != strings.Join(v.Paths, "\n") {
 		g.fail("the C API's paths differ from Paths:\n%s\nvs\n%s", strings.Join(paths, " "), strings.Join(v.Paths, " "))
 	}
-	return b.String()
+	return out
 }
 
 func locKind(l ir.Locality, local string) string {

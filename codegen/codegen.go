@@ -73,15 +73,19 @@ type generator struct {
 	kernels  []*simdKernel     // vector kernels of neuron loops (simd.go)
 	fused    bool              // the step is fused (fuse.go)
 	data     map[string][]byte // files embedded in the package (data.go)
-	embeds   []string          // their //go:embed variables
+	embeds   []embedView       // their //go:embed variables
 }
+
+// funcView is a user function as network.go.tmpl prints it: the
+// bindings Setup, then the value Result.
+type funcView struct{ Name, Model, Params, Ret, Setup, Result string }
 
 // ufunc is a user function printed as a Go function.
 type ufunc struct {
 	f      *ir.Function
 	goName string
 	ret    vtype
-	code   string
+	view   funcView
 	busy   bool
 }
 
@@ -225,6 +229,7 @@ type proj struct {
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
 	fusedIn   bool     // delivers in the fused step (transmitRange)
 	storePre  bool     // synapses stored presynaptic-major only (layout.go)
+	oneW      bool     // W may hold one weight for all synapses (layout.go)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -377,6 +382,7 @@ func (g *generator) newProj(p *ir.Projection) {
 		pj.targets = []string{p.Target} // a projection built without analysis
 	}
 	pj.storePre = preMajorOnly(pj) && !g.opt.PostMajorOnly
+	pj.oneW = pj.storePre && oneWeight(p)
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
 		if v.Name == "w" {
@@ -491,11 +497,9 @@ func (g *generator) userFunc(f *ir.Function) *ufunc {
 	if len(params) > 0 {
 		sig = strings.Join(params, ", ") + " " + g.ft
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "// %s is the model function %s.\nfunc %s(%s) %s {\n", u.goName, f.Name, u.goName, sig, ret)
-	c.outer.write(&b)
-	fmt.Fprintf(&b, "return %s\n}\n", body.s)
-	u.code = b.String()
+	var setup strings.Builder
+	c.outer.write(&setup)
+	u.view = funcView{Name: u.goName, Model: f.Name, Params: sig, Ret: ret, Setup: stmtsBody(setup.String()), Result: body.s}
 	u.busy = false
 	g.funcList = append(g.funcList, u)
 	return u

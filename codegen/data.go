@@ -45,7 +45,8 @@ func (g *generator) matrixExpr(name string, m [][]float64) string {
 	file := "data/" + name + ".npy"
 	g.data[file] = b.Bytes()
 	v := "embed" + goIdent(name)
-	g.embeds = append(g.embeds, fmt.Sprintf("//go:embed %s\nvar %s []byte\n", file, v))
+	g.embeds = append(g.embeds, embedView{File: file, Var: v})
+	g.use("embed")
 	return fmt.Sprintf("embeddedMatrix(%s, %d, %d)", v, len(m), cols)
 }
 
@@ -68,15 +69,6 @@ func goIdent(s string) string {
 	return b.String()
 }
 
-// embedCode prints the embedded files' variables and their reader.
-func (g *generator) embedCode() string {
-	if len(g.embeds) == 0 {
-		return ""
-	}
-	g.use("embed")
-	return strings.Join(g.embeds, "\n") + `
-func embeddedMatrix(data []byte, rows, cols int) [][]float64 {
-	return annrt.EmbeddedMatrix(data, rows, cols)
-}
-`
-}
+// embedView is a file embedded in the package (//go:embed File) as the
+// variable Var.
+type embedView struct{ File, Var string }

@@ -341,6 +341,9 @@ func (c *exprPrinter) call(x *ir.Call) printedExpr {
 	if bi.Bool {
 		typ = tBool
 	}
+	if g.f32 && bi.Runtime32 != "" {
+		return atom("annrt."+bi.Runtime32+"("+strings.Join(args, ", ")+")", tFloat)
+	}
 	if bi.Math != "" || bi.Runtime != "" {
 		for i := range args {
 			args[i] = g.arg(args[i])

@@ -15,7 +15,6 @@ import (
 // view is everything the templates print, precomputed.
 type view struct {
 	Header        string
-	Doc           string
 	Pkg           string
 	PkgImport     string
 	RuntimeImport string
@@ -54,10 +53,9 @@ type view struct {
 	Paths         []string
 	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
 	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
-	// Code is Go printed whole, after the types: the model's functions and
-	// the reader of embedded files; Schedule is RunSchedule.
-	Code     []string
-	Schedule string
+	Funcs         []funcView     // the model's functions
+	Embeds        []embedView    // the files embedded in the package
+	Schedule      *scheduleView  // RunSchedule (nil when the model has no schedule)
 }
 
 type constView struct{ Field, Name, Value string }
@@ -65,6 +63,8 @@ type constView struct{ Field, Name, Value string }
 type popView struct {
 	Field, Type, Name string
 	Index             int
+	Size              int
+	NeuronType        string // the model's name of its neuron type
 	Geometry          string
 	Params, Vars      []overrideView // the model's values of parameters and variables
 	SpikeSource       bool
@@ -82,6 +82,7 @@ type popView struct {
 
 type projView struct {
 	Field, Type, Name string
+	Target            string
 	Index             int
 	Build             string
 	Params, Vars      []overrideView
@@ -321,17 +322,12 @@ func (g *generator) buildView() *view {
 		v.UntilText = "stop conditions of " + strings.Join(names, op)
 	}
 	for _, u := range g.funcList {
-		v.Code = append(v.Code, u.code)
+		v.Funcs = append(v.Funcs, u.view)
 	}
-	if code := g.embedCode(); code != "" {
-		v.Code = append(v.Code, code)
-	}
+	v.Embeds = g.embeds
 	v.Structural = g.structNetView()
-	if code := g.scheduleCode(); code != "" {
-		v.Schedule = code
-		v.HasSchedule = true
-	}
-	v.Doc = g.doc()
+	v.Schedule = g.scheduleView()
+	v.HasSchedule = v.Schedule != nil
 	imps := []string{`"fmt"`}
 	if g.imports["math"] {
 		imps = append(imps, `"math"`)
@@ -348,7 +344,7 @@ func (g *generator) buildView() *view {
 func (g *generator) popView(p *pop) popView {
 	nt := p.nt
 	pv := popView{
-		Field: p.field, Type: nt.goName, Name: p.p.Name, Index: p.p.Index,
+		Field: p.field, Type: nt.goName, Name: p.p.Name, Index: p.p.Index, Size: p.p.Size, NeuronType: nt.t.Name,
 		Geometry: intsLit(p.p.Geometry), Sums: len(nt.targets) > 0,
 		Draw: len(nt.t.Randoms) > 0, GlobalOps: len(nt.t.GlobalOps) > 0, Ranged: nt.ranged,
 	}
@@ -403,7 +399,7 @@ func (g *generator) popView(p *pop) popView {
 func (g *generator) projView(pj *proj) projView {
 	st := pj.st
 	pv := projView{
-		Field: pj.field, Type: pj.goName, Name: pj.p.Name, Index: pj.p.Index,
+		Field: pj.field, Type: pj.goName, Name: pj.p.Name, Target: pj.p.Target, Index: pj.p.Index,
 		PreIndex: pj.pre.p.Index, PostIndex: pj.post.p.Index, PreName: pj.pre.p.Name, PostName: pj.post.p.Name,
 		Draw:      len(st.Randoms) > 0,
 		Learn:     len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0,
@@ -505,14 +501,33 @@ func (g *generator) buildCode(pj *proj) string {
 	if row.Threads {
 		args = append(args, "n.Core.Threads()")
 	}
-	fmt.Fprintf(&b, "c, err := annrt.%s(%s)\n", row.Builder, strings.Join(args, ", "))
+	builder := row.Builder
+	direct := g.preMajor(pj) && row.PreMajorBuilder != ""
+	if direct {
+		builder = row.PreMajorBuilder // the same synapses, stored presynaptic-major as drawn
+	}
+	fmt.Fprintf(&b, "c, err := annrt.%s(%s)\n", builder, strings.Join(args, ", "))
 	fmt.Fprintf(&b, "if err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", p.Name)
+	if pj.oneW {
+		// One weight for all synapses, held once (README, "Synapse
+		// storage"): none is stored per synapse, and none is moved.
+		b.WriteString("oneW := !annrt.OneWeightOff()\nif oneW {\nc.W = nil\n}\n")
+	}
 	if g.preMajor(pj) {
 		// Before the weights: the post-major weights are then never written.
 		b.WriteString("c.Compact()\n")
 	}
 	if weights {
+		if pj.oneW {
+			b.WriteString("if !oneW {\n")
+		}
+		if direct {
+			b.WriteString("if c.W == nil {\nc.W = annrt.MakeLarge[float64](c.Len()) // none drawn\n}\n")
+		}
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
+		if pj.oneW {
+			b.WriteString("}\n")
+		}
 	}
 	if c.DelayMatrix != nil {
 		fmt.Fprintf(&b, "if err := c.SetDelays(annrt.List(annrt.MatrixSynapses(wm, %s)), n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n",
@@ -522,6 +537,10 @@ func (g *generator) buildCode(pj *proj) string {
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.
 		b.WriteString("_ = r\n")
+	}
+	if pj.oneW {
+		// After the delays, which may regroup the synapses.
+		fmt.Fprintf(&b, "if oneW {\nc.W = []float64{%s}\n}\n", g.floatLit64(c.Weights.Num))
 	}
 	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
 	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",
@@ -543,7 +562,7 @@ func (g *generator) stopView(p *pop) *stopView {
 	cond := c.expr(p.p.Stop.Expr).boolean()
 	var b strings.Builder
 	c.outer.write(&b)
-	return &stopView{Setup: body(b.String()), Cond: cond.s, All: p.p.Stop.All}
+	return &stopView{Setup: stmtsBody(b.String()), Cond: cond.s, All: p.p.Stop.All}
 }
 
 // monView describes a monitor's setup and what it records.
@@ -637,91 +656,6 @@ func (g *generator) monView(mo *mon) monView {
 		mv.HasLate = mv.HasLate || !v.Early
 	}
 	return mv
-}
-
-// doc is the package documentation: the real names of everything.
-func (g *generator) doc() string {
-	m := g.m
-	var b strings.Builder
-	fmt.Fprintf(&b, "Package %s is the network %q compiled by annc", m.Name, m.Name)
-	fmt.Fprintf(&b, " (dt = %s ms, %s).\n\n", g.floatLit64(m.Dt), g.ft)
-	b.WriteString(`Create instances with New(WithSeed(seed)) (WithOnly(names...) builds a subset);
-each has its own state, random streams and connectivity, so many can run at once.
-Run them with Simulate(ms), Step() or SimulateUntil(maxMs) / SimulateUntilPops(maxMs,
-or, pops...); declare callbacks with Every(period, offset, wait, fn); Reset() and
-ResetWith(ResetOptions{...}) return to time 0; Save and Load write and read the
-complete state (a .npz); SetSeed, EnableLearning,
-DisableLearning and EnableLearningPeriod control the rest. Between runs, change
-parameters, variables, weights, delays, inputs and constants through the typed
-fields below or by path with Set and Get (see Paths). ParallelRun,
-ParallelRunArgs and ParallelRunOn run many instances on a pool of workers with
-results that do not depend on the number of workers. Program() describes the
-model to the runner.
-
-`)
-	if m.HasSchedule {
-		b.WriteString("RunSchedule() runs the model's schedule (its simulate, set, every, learning\nand reset steps), as the runner does.\n\n")
-	}
-	if len(g.pops) > 0 {
-		b.WriteString("Populations (Network fields):\n\n")
-		for _, p := range g.pops {
-			fmt.Fprintf(&b, "  - %s *%s: %s, %d neurons, neuron type %s\n", p.field, p.nt.goName, p.p.Name, p.p.Size, p.nt.t.Name)
-		}
-		b.WriteString("\n")
-	}
-	if len(g.projs) > 0 {
-		b.WriteString("Projections (Network fields):\n\n")
-		for _, pj := range g.projs {
-			fmt.Fprintf(&b, "  - %s *%s: %s, %s -> %s, target %s\n", pj.field, pj.goName, pj.p.Name, pj.p.Pre.Pop.Name, pj.p.Post.Pop.Name, pj.p.Target)
-		}
-		b.WriteString("\n")
-	}
-	if len(g.mons) > 0 {
-		b.WriteString(`Monitors (Network fields, *annrt.Monitor) hold what they record in memory
-(Get, Times, Raster) or stream it to .npy files (StreamTo); Save writes their
-files as the runner does: one per variable, the frame times (<monitor>.t.npy),
-the synapse ranks of a projection's monitor (<monitor>.pre.npy,
-<monitor>.post.npy) and the spikes, described by the entries of
-results.Manifest (README.md, "Results on disk"):
-
-`)
-		for _, mo := range g.mons {
-			fmt.Fprintf(&b, "  - %s: %s\n", mo.field, mo.m.Name)
-		}
-		b.WriteString("\n")
-	}
-	for _, nt := range g.ntypes {
-		fmt.Fprintf(&b, "Fields of %s (neuron type %s):\n\n", nt.goName, nt.t.Name)
-		for _, v := range nt.t.Vars {
-			fmt.Fprintf(&b, "  - %s: %s\n", nt.field[v], v.Name)
-		}
-		b.WriteString("\n")
-	}
-	for _, pj := range g.projs {
-		fmt.Fprintf(&b, "Fields of %s (synapse type %s): W: w", pj.goName, pj.st.Name)
-		for _, v := range pj.st.Vars {
-			if v.Name != "w" {
-				fmt.Fprintf(&b, ", %s: %s", pj.fld[v], v.Name)
-			}
-		}
-		b.WriteString("\n\n")
-	}
-	if len(m.Constants) > 0 {
-		b.WriteString("Constants (Network.Const):")
-		for _, c := range m.Constants {
-			fmt.Fprintf(&b, " %s: %s;", g.consts[c], c.Name)
-		}
-		b.WriteString("\n")
-	}
-	var out strings.Builder
-	for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
-		if line == "" {
-			out.WriteString("//\n")
-		} else {
-			out.WriteString("// " + line + "\n")
-		}
-	}
-	return strings.TrimRight(out.String(), "\n")
 }
 
 // render executes the templates of the model package and main.go and

@@ -24,6 +24,7 @@ type neuronView struct {
 	SpikeSource      bool        // SetSpikeTimes and SpikeTimes
 	Timed            bool        // SetTimedArray and TimedArray
 	TimedConv        string      // a float64 rate x as the model's float
+	TimedField       string      // the field of r, which a timed array's update fills
 	Kernel           *kernelView
 	Body             neuronBodies
 }
@@ -31,19 +32,22 @@ type neuronView struct {
 // neuronBodies are the statements of a neuron type's methods ("" when it
 // has none): InitParams, InitVars (before the template's own resets),
 // Draw, UpdateBegin (population-wide statements), Update (after
-// updateBegin when there is an UpdateRange), UpdateRange (the loop over one
-// chunk of neurons) and GlobalOps.
+// updateBegin when there is an UpdateRange; the template writes that of an
+// input type), UpdateRange (the loop over one chunk of neurons) and
+// GlobalOps.
 type neuronBodies struct {
 	InitParams, InitVars, Draw, UpdateBegin, Update, UpdateRange, GlobalOps string
 }
 
 // fieldView is a field of a generated struct: a value of type Type, or a
-// slice of them with Slice (of length Len in a projection's alloc).
+// slice of them with Slice (of length Len in a projection's alloc); Var is
+// the model's name of the variable it holds, if any.
 type fieldView struct {
 	Name, Type string
 	Slice      bool
 	Len        string
 	Comment    string
+	Var        string
 }
 
 // sumView is the weighted sum of a target: its field.
@@ -58,9 +62,9 @@ type kernelView struct {
 	Copies       string
 }
 
-// body is statements as the templates' "body" prints them: without the
+// stmtsBody is statements as the templates' "body" prints them: without the
 // final newline.
-func body(stmts string) string { return strings.TrimSuffix(stmts, "\n") }
+func stmtsBody(stmts string) string { return strings.TrimSuffix(stmts, "\n") }
 
 // neuronView prints the bodies of a neuron type's methods and describes
 // the rest for the template.
@@ -83,7 +87,7 @@ func (g *generator) neuronView(nt *ntype) neuronView {
 		if x.IsParam {
 			what = "parameter"
 		}
-		f := fieldView{Name: nt.field[x], Type: g.goType(x), Slice: x.Loc != ir.Global, Comment: what + " " + x.Name}
+		f := fieldView{Name: nt.field[x], Type: g.goType(x), Slice: x.Loc != ir.Global, Comment: what + " " + x.Name, Var: x.Name}
 		if !f.Slice {
 			f.Comment += " (population-wide)"
 		}
@@ -99,7 +103,11 @@ func (g *generator) neuronView(nt *ntype) neuronView {
 		v.GlobalOps = append(v.GlobalOps, fieldView{Name: nt.gopField[o], Type: g.ft, Comment: o.Op + "(" + o.Var.Name + "), one step late"})
 	}
 	if v.Timed {
-		v.TimedConv = g.conv("x")
+		rv := nt.byName["r"]
+		if rv == nil || rv.Loc == ir.Global {
+			g.fail("timed array type %s has no per-neuron variable r", t.Name)
+		}
+		v.TimedConv, v.TimedField = g.conv("x"), nt.field[rv]
 	}
 	if kern != nil {
 		v.Kernel = &kernelView{Fn: "simd" + nt.goName, Sig: g.kernels[len(g.kernels)-1].sig, Arrays: len(kern.arrays),
@@ -114,19 +122,19 @@ func (g *generator) neuronView(nt *ntype) neuronView {
 			vars = append(vars, x)
 		}
 	}
-	v.Body.InitParams = body(g.initCode(nt, params))
-	v.Body.InitVars = body(g.initCode(nt, vars))
+	v.Body.InitParams = stmtsBody(g.initCode(nt, params))
+	v.Body.InitVars = stmtsBody(g.initCode(nt, vars))
 	if len(t.Randoms) > 0 {
-		v.Body.Draw = body(g.drawCode(nt))
+		v.Body.Draw = stmtsBody(g.drawCode(nt))
 	}
 	if updateRange != "" {
 		begin, rest, _ := strings.Cut(update, updateSplitMark)
-		v.Body.UpdateBegin, update = body(begin), rest
-		v.Body.UpdateRange = body(updateRange)
+		v.Body.UpdateBegin, update = stmtsBody(begin), rest
+		v.Body.UpdateRange = stmtsBody(updateRange)
 	}
-	v.Body.Update = body(update)
+	v.Body.Update = stmtsBody(update)
 	if len(t.GlobalOps) > 0 {
-		v.Body.GlobalOps = body(g.globalOpsCode(nt))
+		v.Body.GlobalOps = stmtsBody(g.globalOpsCode(nt))
 	}
 	return v
 }
@@ -291,42 +299,8 @@ func (g *generator) updateCode(nt *ntype) (code, rangeCode string, kern *vecComp
 	t := nt.t
 	var b strings.Builder
 	switch t.Input {
-	case ir.SpikeSourceInput:
-		b.WriteString(`tms := float64(n.Core.Step) * n.Dt
-spiked := p.Spiked[:0]
-steps, ranks := p.srcSteps, p.srcRanks[:len(p.srcSteps)]
-last := int32(-1)
-for k := firstAtOrAfter(steps, n.Core.Step); k < len(steps) && steps[k] == n.Core.Step; k++ {
-	r := ranks[k]
-	if r == last {
-		continue
-	}
-	last = r
-	spiked = append(spiked, r)
-	p.TLast[r] = tms
-}
-p.Spiked = spiked
-`)
-		return b.String(), "", nil
-	case ir.TimedArrayInput:
-		rv := nt.byName["r"]
-		if rv == nil || rv.Loc == ir.Global {
-			g.fail("timed array type %s has no per-neuron variable r", t.Name)
-		}
-		fmt.Fprintf(&b, `if len(p.buffer) == 0 {
-	return
-}
-s := n.Core.Step
-if p.period > 0 {
-	s %%= p.period
-}
-row := s / p.schedule
-if row >= int64(len(p.buffer)) {
-	row = int64(len(p.buffer)) - 1
-}
-copy(p.%s, p.buffer[row])
-`, nt.field[rv])
-		return b.String(), "", nil
+	case ir.SpikeSourceInput, ir.TimedArrayInput:
+		return "", "", nil // the template's update of an input type
 	}
 
 	if !t.Spiking && len(t.GlobalUpdate)+len(t.LocalUpdate) == 0 {

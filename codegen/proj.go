@@ -65,6 +65,7 @@ type projTypeView struct {
 	Float        string
 	F32, Spiking bool
 	StorePre     bool        // stored presynaptic-major only (annrt.Conn.Compact)
+	OneW         bool        // W may hold one weight for all synapses (layout.go)
 	Vars         []fieldView // the synaptic variables except w (Len: what alloc sizes them by)
 	PerPre       []perPreView
 	PerPreNames  string
@@ -142,11 +143,11 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	v := projTypeView{
 		Type: pj.goName, Name: p.Name, Pre: p.Pre.Pop.Name, Post: p.Post.Pop.Name, Target: p.Target, Kind: "rate-coded", Synapse: st.Name,
 		PreType: pj.pre.nt.goName, PostType: pj.post.nt.goName, Index: p.Index, Float: g.ft, F32: g.f32, Spiking: st.Spiking,
-		StorePre: g.preMajor(pj), PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
+		StorePre: g.preMajor(pj), OneW: pj.oneW, PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
 		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
 		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
-		Body: projBodies{Transmit: body(bodies[0]), TransmitRange: body(bodies[1]), Learn: body(bodies[2]),
-			LearnRange: body(bodies[3]), PostSpike: body(bodies[4])},
+		Body: projBodies{Transmit: stmtsBody(bodies[0]), TransmitRange: stmtsBody(bodies[1]), Learn: stmtsBody(bodies[2]),
+			LearnRange: stmtsBody(bodies[3]), PostSpike: stmtsBody(bodies[4])},
 	}
 	if st.Spiking {
 		v.Kind = "spiking"
@@ -155,7 +156,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		if x.Name == "w" {
 			continue
 		}
-		f := fieldView{Name: pj.fld[x], Type: g.goType(x), Slice: true}
+		f := fieldView{Name: pj.fld[x], Type: g.goType(x), Slice: true, Var: x.Name}
 		switch x.Loc {
 		case ir.Global:
 			f.Slice, f.Comment = false, x.Name+" (projection-wide)"
@@ -173,10 +174,10 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		v.Randoms = append(v.Randoms, fieldView{Name: pj.randField[r], Type: g.ft, Slice: r.Loc != ir.Global})
 	}
 	if k := pj.preKern; k != nil {
-		v.PreKernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: 4 * k.ninv}
+		v.PreKernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
 	if k := g.kernel("simd" + pj.goName); k != nil {
-		v.Kernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: 4 * k.ninv}
+		v.Kernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
 	}
 	for _, r := range pj.rateRings {
 		x := pj.pre.nt.byName[r]
@@ -192,7 +193,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	v.Cuts = st.Spiking && v.Static && st.Psp == nil && v.Body.TransmitRange != ""
 	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
-		v.Fills = append(v.Fills, fillView{Name: f.name, Body: body(f.body)})
+		v.Fills = append(v.Fills, fillView{Name: f.name, Body: stmtsBody(f.body)})
 	}
 
 	var params, vars []*ir.Var
@@ -206,10 +207,10 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 			vars = append(vars, x)
 		}
 	}
-	v.Body.InitParams = body(g.synInitCode(pj, params))
-	v.Body.InitVars = body(g.synInitCode(pj, vars))
+	v.Body.InitParams = stmtsBody(g.synInitCode(pj, params))
+	v.Body.InitVars = stmtsBody(g.synInitCode(pj, vars))
 	if len(st.Randoms) > 0 {
-		v.Body.Draw = body(g.synDrawCode(pj))
+		v.Body.Draw = stmtsBody(g.synDrawCode(pj))
 	}
 	v.Structural = g.structView(pj)
 	return v
@@ -726,15 +727,16 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		pc.preInline = true
 		var body, fill strings.Builder
 		pc.stmts(&body, perPre, nil)
-		// Four ranks at a time by a vector kernel, the rest in Go.
+		// Four ranks (float32: eight) at a time by a vector kernel, the
+		// rest in Go.
 		var vec strings.Builder
 		start := "lo"
 		if k, kc := g.simdPreLoop(pj, pj.low.LearnPre); k != nil {
 			pj.preKern = k
 			start = "i0"
-			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= 4 {\n", k.fn)
+			fmt.Fprintf(&vec, "i0 := lo\nif %s != nil && hi-lo >= %d {\n", k.fn, k.lanes)
 			vec.WriteString(g.bindKernelPre(pc, kc))
-			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^3\n}\n", k.fn)
+			fmt.Fprintf(&vec, "run := [3]int32{int32(lo), int32(lo), int32(hi - lo)}\n%s(ptrs, inv, &run[0], 1)\ni0 = lo + (hi-lo)&^%d\n}\n", k.fn, k.lanes-1)
 		}
 		fill.WriteString("{\n")
 		pc.outer.write(&fill)
@@ -789,14 +791,14 @@ func (g *generator) learnCode(pj *proj) (learn, learnRange string) {
 		fmt.Fprintf(&v, "if runs := pj.simdRuns; %s%s != nil && len(runs) > 0 {\n", vecOK, k.fn)
 		v.WriteString("inv := &pj.simdInv[chunk]\n")
 		for i, e := range invs {
-			fmt.Fprintf(&v, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+			fmt.Fprintf(&v, "splat%d(inv[%d:%d], %s)\n", k.lanes, k.lanes*i, k.lanes*i+k.lanes, e)
 		}
 		v.WriteString("ptrs := &pj.simdPtrs[chunk]\n")
 		for i, a := range arrays {
 			fmt.Fprintf(&v, "ptrs[%d] = &%s[0]\n", i, a)
 		}
 		fmt.Fprintf(&v, "%s(ptrs, inv, &runs[3*lo], hi-lo)\n", k.fn)
-		v.WriteString("for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ 3; q < nr; q++ {\nk := s0 + q\n")
+		fmt.Fprintf(&v, "for r := 3 * lo; r < 3*hi; r += 3 {\ns0, p0, nr := int(runs[r]), int(runs[r+1]), int(runs[r+2])\nfor q := nr &^ %d; q < nr; q++ {\nk := s0 + q\n", k.lanes-1)
 		if tailPi {
 			v.WriteString("pi := p0 + q\n")
 		} else {
@@ -1048,9 +1050,6 @@ func staticSpiking(st *ir.SynapseType) bool {
 
 // addCode adds the weights src of one run to the post slice dst from j0.
 func (g *generator) addCode(dst string) string {
-	if g.f32 {
-		return "d := " + dst + "[j0 : j0+len(src)]\nfor x := range src {\nd[x] = d[x] + src[x]\n}"
-	}
 	return "addTo(" + dst + "[j0:], src)"
 }
 
@@ -1115,9 +1114,23 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	if body.Len() == 0 {
 		return "", "" // no target the post neuron reads
 	}
+	// With one weight for all synapses held once (W shorter than the
+	// synapses), the same statements read it instead of ws[x].
+	var oneBody strings.Builder
+	if pj.oneW {
+		c.wExpr = "wAll"
+		for _, t := range pj.targets {
+			c.tgt = t
+			c.stmts(&oneBody, pj.low.Spike.Body, nil)
+		}
+		c.tgt, c.wExpr = "", "ws[x]"
+	}
 	var b strings.Builder
 	tw, tpost := g.transmitArrays(pj)
 	fmt.Fprintf(&b, "c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, %s, %s\n", tw, tpost)
+	if pj.oneW {
+		fmt.Fprintf(&b, "one := len(pw) < len(pp) // one weight for all synapses, wAll\nvar wAll %s\nif one {\nwAll = pw[0]\n}\n", g.ft)
+	}
 	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
 	if !inline {
 		// A range of the post ranks goes straight to its part of each row:
@@ -1127,6 +1140,11 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	}
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	if pj.oneW {
+		b.WriteString("if one {\n")
+		g.oneWeightTransmit(&b, pj, c, oneBody.String())
+		b.WriteString("continue\n}\n")
+	}
 	if f := g.plainAdd(pj); f != "" {
 		// Bound already by the statements above.
 		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
@@ -1230,6 +1248,59 @@ continue
 	return t.String(), transmitRange
 }
 
+// oneWeightTransmit prints the delivery of one delay's spikes when every
+// synapse has the weight wAll (W holds it once): the loops of
+// staticTransmitCode without the per-synapse weights, adding the same
+// numbers in the same order.
+func (g *generator) oneWeightTransmit(b *strings.Builder, pj *proj, c *exprPrinter, body string) {
+	if f := g.plainAdd(pj); f != "" {
+		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
+		fmt.Fprintf(b, `if pj.runJ != nil {
+rowRun, runOff, runJ := pj.rowRun, pj.runOff, pj.runJ
+for _, i := range spikes {
+base := int(i)*K + dk
+for r := rowRun[base]; r < rowRun[base+1]; r++ {
+j0 := int(runJ[r])
+j1 := j0 + int(runOff[r+1]-runOff[r])
+if !whole {
+j0, j1 = max(j0, lo), min(j1, hi)
+}
+if j0 < j1 {
+run := %s[j0:j1]
+for x := range run {
+run[x] = run[x] + wAll
+}
+}
+}
+}
+continue
+}
+`, dst)
+		if !g.f32 {
+			fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
+if len(spikes) > 0 && len(pp) > 0 {
+parts := cut.Rows(delayPtr, spikes, K, dk, whole)
+simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
+}
+continue
+}
+`, dst, dst)
+		}
+	}
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
+	if c.usesPi {
+		b.WriteString("pi := int(i)\n")
+	}
+	b.WriteString("for x := range ps {\n")
+	if c.usesJ {
+		b.WriteString("j := int(ps[x])\n")
+	} else {
+		b.WriteString("_ = ps[x]\n")
+	}
+	b.WriteString(body)
+	b.WriteString("}\n}\n")
+}
+
 // splitTransmit reports whether the static transmission of pj may be split
 // over postsynaptic ranks: no statement reads a presynaptic variable that
 // the statements write in the same population.
@@ -1280,7 +1351,7 @@ func perPreNames(pj *proj) string {
 // be accumulated presynaptic neuron by presynaptic neuron (preMajorSum).
 func (g *generator) preMajorPsp(pj *proj) (ir.Expr, bool) {
 	st := pj.st
-	if !pj.compact || g.f32 || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
+	if !pj.compact || st.Spiking || pj.p.DecodeSteps > 0 || st.Pruning != nil || st.Creating != nil || pj.low.Rate == nil {
 		return nil, false
 	}
 	if op := st.Operation; op != "" && op != "sum" {

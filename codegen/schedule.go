@@ -8,61 +8,37 @@ import (
 	"github.com/annc/annc/ir"
 )
 
-// scheduleCode prints RunSchedule, the model's schedule as straight Go over
-// the Network's own methods (Set, Simulate, Every, ...), and the tables of
-// rows its settings index.
-func (g *generator) scheduleCode() string {
+// scheduleView is RunSchedule as network.go.tmpl prints it: the model's
+// schedule as straight Go over the Network's own methods (Set, Simulate,
+// Every, ...; Body, printed by schedPrinter) and the tables of rows its
+// settings index.
+type scheduleView struct {
+	Body    string
+	Tables  []schedTable
+	UsesRow bool // some setting reads its table through schedRow
+}
+
+// schedTable is the rows a setting of Path (at Where, read from the file
+// Source if any) takes one after the other.
+type schedTable struct {
+	Name, Path, Where, Source string
+	Rows                      []string // Go literals of the rows, without their type
+}
+
+// scheduleView prints the model's schedule, nil when it has none.
+func (g *generator) scheduleView() *scheduleView {
 	if !g.m.HasSchedule {
-		return ""
+		return nil
 	}
 	s := &schedPrinter{g: g}
 	s.steps(g.m.Schedule, 0)
-	var b strings.Builder
-	b.WriteString(`// RunSchedule runs the model's schedule: its simulate, set, every, learning
-// and reset steps in order (README.md, "Schedules"). It returns early, with
-// no error, when a run is interrupted or stopped by a failed state check
-// (Core.Halted), and with an error when a setting fails.
-func (n *Network) RunSchedule() error {
-	var err error
-	keep := func(e error) {
-		if e != nil && err == nil {
-			err = e
-		}
-	}
-	_ = keep
-`)
-	b.WriteString(s.b.String())
-	b.WriteString("\treturn err\n}\n")
-	b.WriteString(`
-// schedErr prefixes the error of a schedule's setting with its position.
-func schedErr(where string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", where, err)
-}
-`)
-	b.WriteString(s.tables.String())
-	if s.usesRow {
-		b.WriteString(`
-// schedRow is row i of rows, cycling: one number, or one per element.
-func schedRow(rows [][]float64, i int) any {
-	row := rows[i%len(rows)]
-	if len(row) == 1 {
-		return row[0]
-	}
-	return row
-}
-`)
-	}
-	return b.String()
+	return &scheduleView{Body: stmtsBody(s.b.String()), Tables: s.tables, UsesRow: s.usesRow}
 }
 
 type schedPrinter struct {
 	g       *generator
 	b       strings.Builder
-	tables  strings.Builder
-	nTables int
+	tables  []schedTable
 	usesRow bool
 }
 
@@ -167,17 +143,12 @@ func (s *schedPrinter) setCall(set ir.SchedSetting, index string) string {
 	var val string
 	switch {
 	case set.Rows != nil:
-		name := fmt.Sprintf("schedRows%d", s.nTables)
-		s.nTables++
-		src := ""
-		if set.Source != "" {
-			src = " (from " + set.Source + ")"
-		}
-		fmt.Fprintf(&s.tables, "\n// %s are the rows of %s at %s%s.\nvar %s = [][]float64{\n", name, set.Path, s.where(set.Pos), src, name)
+		name := fmt.Sprintf("schedRows%d", len(s.tables))
+		t := schedTable{Name: name, Path: set.Path, Where: s.where(set.Pos), Source: set.Source}
 		for _, row := range set.Rows {
-			fmt.Fprintf(&s.tables, "\t%s,\n", strings.TrimPrefix(g.floatsLit(row), "[]float64"))
+			t.Rows = append(t.Rows, strings.TrimPrefix(g.floatsLit(row), "[]float64"))
 		}
-		s.tables.WriteString("}\n")
+		s.tables = append(s.tables, t)
 		val = fmt.Sprintf("schedRow(%s, %s)", name, index)
 		if set.RowsNested {
 			val = fmt.Sprintf("[][]float64{%s[%s%%len(%s)]}", name, index, name)

@@ -11,11 +11,12 @@ import (
 
 // AVX2 kernels of neuron loops.
 //
-// The per-neuron loop of a float64 neuron type whose equations are plain
+// The per-neuron loop of a neuron type whose equations are plain
 // arithmetic (+ - * /, small integer powers, negation, conditionals) is also
-// compiled to a Go assembly function that updates four neurons per
-// instruction; exp included, which the scalar loop computes with
-// runtime.Exp and the kernel with the runtime's expPD, its four-lane twin.
+// compiled to a Go assembly function that updates four neurons (float32
+// models: eight) per instruction; exp included, which the scalar loop computes with
+// runtime.Exp and the kernel with the runtime's expPD, its four-lane twin
+// (float32 models: runtime.Exp32 and expPS, eight lanes).
 // It compiles the same lowered loop (package lower) the scalar loop prints:
 // the same operations on the same operands (slots, values read in place,
 // arrays) in the same order, with no fused multiply-add (but those of
@@ -38,6 +39,8 @@ type simdKernel struct {
 	text  string // assembly body
 	nptrs int    // arrays in the pointer table
 	ninv  int    // invariant slots
+	lanes int    // values per instruction: 4 (float64) or 8 (float32)
+	ft    string // Go type of the values: float64 or float32
 }
 
 // kernel returns the kernel whose function variable is fn, nil if none.
@@ -125,9 +128,9 @@ func (s *vecCompiler) lanes() int {
 	return 4
 }
 
-// Kernels that call exp keep Y0 for the runtime's expPD (simd_amd64.s),
-// which takes its argument and returns its result there and preserves the
-// other registers.
+// Kernels that call exp keep Y0 for the runtime's expPD (expPS in float32
+// kernels; simd_amd64.s), which takes its argument and returns its result
+// there and preserves the other registers.
 const expReg = 0
 
 // reserveExp keeps Y0 free for calls of expPD when stmts or extra call exp
@@ -162,7 +165,11 @@ func (s *vecCompiler) reserveExp(runtime string, stmts []ir.Stmt, extra ...ir.Ex
 		// assembler reads '/' as U+2215 and '.' as U+00B7 (a module path such
 		// as example.com/sim has dots; the last element, runtime, has none, so
 		// the linker's name needs no escaping).
-		s.expFn = strings.NewReplacer("/", "\u2215", ".", "\u00b7").Replace(runtime) + "\u00b7expPD(SB)"
+		fn := "expPD"
+		if s.f32 {
+			fn = "expPS" // Exp32 on eight lanes
+		}
+		s.expFn = strings.NewReplacer("/", "\u2215", ".", "\u00b7").Replace(runtime) + "\u00b7" + fn + "(SB)"
 	}
 }
 
@@ -491,7 +498,7 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 		if x.Fun != "exp" || len(x.Args) != 1 || s.expFn == "" {
 			s.fail("function %s", x.Fun)
 		}
-		// The same operations as runtime.Exp, which the scalar loop calls.
+		// The same operations as runtime.Exp (Exp32), which the scalar loop calls.
 		a := s.inReg(s.expr(x.Args[0]))
 		s.emit("VMOVAPD Y%d, Y%d", a.n, expReg)
 		s.release(a)
@@ -741,12 +748,7 @@ func (g *generator) simdTry(nt *ntype, lp *lower.Loop, zero []*ir.Var, pinInv ma
 	}()
 	s = newVecCompiler(lp, pinInv, pinArr)
 	s.nt, s.spill, s.f32 = nt, spill, g.f32
-	// float32 models compute exp in float64 (runtime.Exp of the widened
-	// value), which no single-precision kernel repeats: such loops stay
-	// scalar (expr fails on exp without expFn).
-	if !g.f32 {
-		s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body, lp.Spike)
-	}
+	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body, lp.Spike)
 	s.body(zero)
 	return s
 }
@@ -953,7 +955,7 @@ func (s *vecCompiler) kernel() *simdKernel {
 		asmFn: name + "AVX2",
 		sig:   fmt.Sprintf("ptrs *[%d]*%s, inv *[%d]%s, n int, refr *int32, spk *int32", np, s.ft(), s.lanes()*ni, s.ft()),
 		ret:   " int",
-		nptrs: np, ninv: ni,
+		nptrs: np, ninv: ni, lanes: s.lanes(), ft: s.ft(),
 	}
 	var a strings.Builder
 	fmt.Fprintf(&a, "// func %s(%s) int\n", k.asmFn, k.sig)
@@ -1093,7 +1095,13 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 	var gs, as strings.Builder
 	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	gs.WriteString("if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nsimdScatterAddRows = annrt.ScatterAddRows\nsimdScatterAddConstRows = annrt.ScatterAddConstRows\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddToAVX2\nsimdMulAdd = annrt.MulAddAVX2\n")
+	// AddTo and MulAdd have float32 twins (eight lanes); the scattering
+	// helpers serve float64 models only.
+	sfx := ""
+	if g.f32 {
+		sfx = "32"
+	}
+	fmt.Fprintf(&gs, "if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nsimdScatterAddRows = annrt.ScatterAddRows\nsimdScatterAddConstRows = annrt.ScatterAddConstRows\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddTo%sAVX2\nsimdMulAdd = annrt.MulAdd%sAVX2\n", sfx, sfx)
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}
@@ -1159,7 +1167,7 @@ func (s *vecCompiler) synExpr(e ir.Expr) (vecOperand, bool) {
 // consecutive; nil when it cannot.
 func (g *generator) simdSynLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecCompiler) {
 	st := pj.st
-	if g.f32 || len(st.PostUpdate) > 0 || lp == nil || len(lp.Body) == 0 {
+	if len(st.PostUpdate) > 0 || lp == nil || len(lp.Body) == 0 {
 		return nil, nil
 	}
 	first := g.synTry(pj, lp, nil, nil)
@@ -1178,8 +1186,8 @@ func (g *generator) simdSynLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecComp
 	return k, best
 }
 
-// synTry compiles the synapse equations for four synapses at SI (presynaptic
-// ranks at DI); nil when it cannot.
+// synTry compiles the synapse equations for four synapses at SI (float32:
+// eight; presynaptic ranks at DI); nil when it cannot.
 func (g *generator) synTry(pj *proj, lp *lower.Loop, pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -1190,7 +1198,7 @@ func (g *generator) synTry(pj *proj, lp *lower.Loop, pinInv map[int]int, pinArr 
 		}
 	}()
 	s = newVecCompiler(lp, pinInv, pinArr)
-	s.pj = pj
+	s.pj, s.f32 = pj, g.f32
 	s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
 	for _, stm := range lp.Body {
 		a, ok := stm.(*ir.Assign)
@@ -1212,16 +1220,16 @@ func (g *generator) synTry(pj *proj, lp *lower.Loop, pinInv map[int]int, pinArr 
 }
 
 // synKernel assembles a synapse kernel: for each run (synapse index,
-// presynaptic rank, length) it updates the synapses four at a time; the
-// last length mod 4 synapses of each run are left to Go.
+// presynaptic rank, length) it updates the synapses four (float32: eight)
+// at a time; the last length mod 4 (8) synapses of each run are left to Go.
 func (s *vecCompiler) synKernel() *simdKernel {
 	name := "simd" + s.pj.goName
 	np, ni := len(s.arrays), len(s.invs)
 	k := &simdKernel{
 		fn:    name,
 		asmFn: name + "AVX2",
-		sig:   fmt.Sprintf("ptrs *[%d]*float64, inv *[%d]float64, runs *int32, nruns int", np, 4*ni),
-		nptrs: np, ninv: ni,
+		sig:   fmt.Sprintf("ptrs *[%d]*%s, inv *[%d]%s, runs *int32, nruns int", np, s.ft(), s.lanes()*ni, s.ft()),
+		nptrs: np, ninv: ni, lanes: s.lanes(), ft: s.ft(),
 	}
 	var a strings.Builder
 	fmt.Fprintf(&a, "// func %s(%s)\n", k.asmFn, k.sig)
@@ -1231,10 +1239,14 @@ func (s *vecCompiler) synKernel() *simdKernel {
 		fmt.Fprintf(&a, "\tMOVQ %d(BX), %s\n", i*8, arrRegs[i])
 	}
 	s.prologuePins(&a)
-	a.WriteString("run:\n\tTESTQ R9, R9\n\tJEQ done\n\tMOVLQSX 0(R8), SI\n\tMOVLQSX 4(R8), DI\n\tMOVLQSX 8(R8), CX\n\tSHRQ $2, CX\n")
+	shift := 2 // log2 of the lanes
+	if s.f32 {
+		shift = 3
+	}
+	fmt.Fprintf(&a, "run:\n\tTESTQ R9, R9\n\tJEQ done\n\tMOVLQSX 0(R8), SI\n\tMOVLQSX 4(R8), DI\n\tMOVLQSX 8(R8), CX\n\tSHRQ $%d, CX\n", shift)
 	a.WriteString("loop:\n\tTESTQ CX, CX\n\tJEQ next\n")
 	a.WriteString(s.b.String())
-	a.WriteString("\tADDQ $4, SI\n\tADDQ $4, DI\n\tDECQ CX\n\tJMP loop\nnext:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n")
+	fmt.Fprintf(&a, "\tADDQ $%d, SI\n\tADDQ $%d, DI\n\tDECQ CX\n\tJMP loop\nnext:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n", s.lanes(), s.lanes())
 	k.text = a.String()
 	return k
 }
@@ -1243,7 +1255,7 @@ func (s *vecCompiler) synKernel() *simdKernel {
 // the variables pj stores per presynaptic neuron (lp: proj.low.LearnPre)
 // into a synapse kernel run over one run of ranks; nil when it cannot.
 func (g *generator) simdPreLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecCompiler) {
-	if g.f32 || lp == nil || len(lp.Body) == 0 {
+	if lp == nil || len(lp.Body) == 0 {
 		return nil, nil
 	}
 	try := func(pinInv map[int]int, pinArr map[int]bool) (s *vecCompiler) {
@@ -1256,7 +1268,7 @@ func (g *generator) simdPreLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecComp
 			}
 		}()
 		s = newVecCompiler(lp, pinInv, pinArr)
-		s.pj, s.byPre = pj, true
+		s.pj, s.byPre, s.f32 = pj, true, g.f32
 		s.reserveExp(g.opt.ImportBase+"/runtime", lp.Body)
 		for _, stm := range lp.Body {
 			a, ok := stm.(*ir.Assign)
@@ -1303,8 +1315,9 @@ func (g *generator) bindKernelPre(c *exprPrinter, s *vecCompiler) string {
 	invs, arrays := c.kernelOperands(s)
 	var b strings.Builder
 	b.WriteString("inv := &pj.simdPreInv[chunk]\n")
+	l := s.lanes()
 	for i, e := range invs {
-		fmt.Fprintf(&b, "splat4(inv[%d:%d], %s)\n", 4*i, 4*i+4, e)
+		fmt.Fprintf(&b, "splat%d(inv[%d:%d], %s)\n", l, l*i, l*i+l, e)
 	}
 	b.WriteString("ptrs := &pj.simdPrePtrs[chunk]\n")
 	for i, a := range arrays {

@@ -22,7 +22,9 @@ import (
 // division by a literal and a conditional, population sizes that are not a
 // multiple of four and one below four; rate projections with rows of equal
 // length (summed four rows at a time); dense projections whose rows are runs
-// of consecutive post ranks (added with the vector addition).
+// of consecutive post ranks (added with the vector addition); an
+// exponential integrate-and-fire type (exp in a refractory neuron's
+// equations) and a synapse whose equation calls exp.
 const simdModel = `name: simdm
 dt: 0.1
 neurons:
@@ -53,6 +55,19 @@ neurons:
       tau * dv/dt = -(v + 65.0) + 30.0 * g_exc / 4.0 + (v + 65.0)^2 / 50.0 : init = -60.0
     spike: (v > th) and (prev <= th)
     reset: v = -70.0
+  EIF:
+    parameters: |
+      El = -70.0 : population
+      vt = -50.0 : population
+      delta = 2.0 : population
+      tau = 10.0 : population
+      I = 22.0
+    equations: |
+      tau * dv/dt = -(v - El) + delta * exp((v - vt) / delta) + I - g_exc * (v + 80.0) : init = -65.0
+      5.0 * dg_exc/dt = -g_exc
+    spike: v > -30.0
+    reset: v = -68.0
+    refractory: 0.5
   Rate:
     parameters: |
       tau = 5.0 : population
@@ -90,6 +105,11 @@ populations:
   - name: cross
     geometry: 9
     neuron: Cross
+  - name: eif
+    geometry: 19
+    neuron: EIF
+    init:
+      v: "Uniform(-70.0, -50.0)"
   - name: rate
     geometry: 6
     neuron: Rate
@@ -124,6 +144,12 @@ projections:
     target: exc
     connector:
       all_to_all: {weights: 1.0}
+  - name: ie
+    pre: izh
+    post: eif
+    target: exc
+    connector:
+      fixed_probability: {probability: 0.3, weights: 0.05}
   - name: sd
     pre: rsrc
     post: rdst
@@ -162,7 +188,7 @@ func main() {
 	spikes := 0
 	for s := 0; s < 300; s++ {
 		n.Step()
-		spikes += len(n.Lif.Spiked) + len(n.Izh.Spiked) + len(n.Cross.Spiked)
+		spikes += len(n.Lif.Spiked) + len(n.Izh.Spiked) + len(n.Cross.Spiked) + len(n.Eif.Spiked)
 	}
 	fmt.Println("spikes", spikes)
 	fmt.Println("rdst", n.Rdst.R)
@@ -182,19 +208,20 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
 	}
-	scalar := simdMatches(t, simdModel, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdGzProjAVX2"})
+	scalar := simdMatches(t, simdModel, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPD(SB)"})
 	checkRdst(t, scalar)
 }
 
 // TestSIMDMatchesScalarFloat32 checks the eight-lane kernels of a float32
 // model (the same model: sizes not a multiple of eight, one below eight;
-// refractory masks over eight counters) against its scalar loops.
+// refractory masks over eight counters; exp by the runtime's expPS, in a
+// neuron and a synapse kernel) against its scalar loops.
 func TestSIMDMatchesScalarFloat32(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
 	}
 	src := strings.Replace(simdModel, "dt: 0.1\n", "dt: 0.1\nprecision: float32\n", 1)
-	scalar := simdMatches(t, src, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "VADDPS", "VBLENDVPS"})
+	scalar := simdMatches(t, src, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPS(SB)", "VADDPS", "VBLENDVPS", "annrt.AddTo32AVX2"})
 	checkRdst(t, scalar)
 }
 
@@ -248,8 +275,10 @@ func TestSIMDCOBAFloat32(t *testing.T) {
 }
 
 // simdMatches builds the model src (named simdm) with the check program,
-// checks that its assembly holds each of kernels, and compares the run with
-// the kernels to the run with the scalar loops only; it returns the latter.
+// checks that its assembly or its Go declarations hold each of kernels, and
+// compares the runs with the kernels (synapse variables stored per
+// presynaptic neuron where they can be, and per synapse) to the run with the
+// scalar loops only; it returns the latter.
 func simdMatches(t *testing.T, src, program string, kernels []string) string {
 	ast, ds := parser.ParseModel("simdm.yaml", []byte(src))
 	if ds.HasErrors() {
@@ -267,7 +296,7 @@ func simdMatches(t *testing.T, src, program string, kernels []string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	asm := string(files["simdm/simd_amd64.s"])
+	asm := string(files["simdm/simd_amd64.s"]) + string(files["simdm/simd_amd64.go"])
 	for _, k := range kernels {
 		if !strings.Contains(asm, k) {
 			t.Errorf("no vector kernel %s", k)
@@ -304,21 +333,25 @@ func simdMatches(t *testing.T, src, program string, kernels []string) string {
 	if out, err := vet.CombinedOutput(); err != nil && bytes.Contains(out, []byte("simd_amd64")) {
 		t.Errorf("go vet of the assembly: %v\n%s", err, out)
 	}
-	run := func(simd string) string {
+	run := func(env ...string) string {
 		cmd := exec.Command(filepath.Join(dir, "bin", "check"))
-		cmd.Env = append(os.Environ(), "ANNC_SIMD="+simd)
+		cmd.Env = append(os.Environ(), env...)
 		out, err := cmd.Output()
 		if err != nil {
 			t.Fatalf("check program: %v", err)
 		}
 		return string(out)
 	}
-	vec, scalar := run("on"), run("off")
+	vec, scalar := run("ANNC_SIMD=on"), run("ANNC_SIMD=off")
 	if !strings.HasPrefix(scalar, "spikes ") || strings.HasPrefix(scalar, "spikes 0\n") {
 		t.Fatalf("the model does not spike:\n%s", scalar)
 	}
 	if vec != scalar {
 		t.Errorf("vector kernels differ from the scalar loops:\nvector:\n%s\nscalar:\n%s", vec, scalar)
+	}
+	// Every synapse variable per synapse: the per-synapse kernels run.
+	if perSyn := run("ANNC_SIMD=on", "ANNC_PERPRE=off"); perSyn != scalar {
+		t.Errorf("vector kernels with ANNC_PERPRE=off differ from the scalar loops:\nvector:\n%s\nscalar:\n%s", perSyn, scalar)
 	}
 	if runtime.GOARCH == "amd64" && !cpuHasAVX2() {
 		t.Log("no AVX2 here: only the scalar loops ran")
@@ -357,4 +390,24 @@ func checkRdst(t *testing.T, scalar string) {
 func cpuHasAVX2() bool {
 	b, err := os.ReadFile("/proc/cpuinfo")
 	return err == nil && bytes.Contains(b, []byte(" avx2"))
+}
+
+// TestSIMDHHGammaFloat32 runs the HH gamma example with precision: float32:
+// its neuron kernel calls expPS six times, and the synapse equation's exp
+// runs in the kernel over presynaptic ranks (or over synapses, with
+// ANNC_PERPRE=off); all give the bits of the scalar loops.
+func TestSIMDHHGammaFloat32(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds generated code")
+	}
+	src, err := os.ReadFile("../examples/hh_gamma/model.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(src), "name: hh_gamma\n", "name: simdm\n", 1)
+	s = strings.Replace(s, "\ndt: 0.04\n", "\ndt: 0.04\nprecision: float32\n", 1)
+	if !strings.Contains(s, "precision: float32") || !strings.Contains(s, "name: simdm") {
+		t.Fatal("could not set the name and precision of the HH gamma example")
+	}
+	simdMatches(t, s, simdCOBAProgram, []string{"simdWangBuzsakiPopAVX2", "simdGabaProjPreAVX2", "simdGabaProjAVX2", "expPS(SB)"})
 }

@@ -57,7 +57,7 @@ func (g *generator) structView(pj *proj) *structView {
 		// with an error instead.
 		w("if err := c.GrowthError(len(addPre)); err != nil {\nn.Core.Failf(\"projection %%s: creating: %%v\", pj.Name, err)\nreturn\n}\n")
 		w("if len(addPre) > 0 {\npj.rewire(n, c.Rewire(nil, addPost, addPre, wNew, %d), wNew)\n}\n", pj.p.CreateDelay)
-		sv.Create = body(b.String())
+		sv.Create = stmtsBody(b.String())
 	}
 	if c := st.Pruning; c != nil {
 		var b strings.Builder
@@ -76,7 +76,7 @@ func (g *generator) structView(pj *proj) *structView {
 		}
 		w("if (%s)%s {\nif drop == nil {\ndrop = make([]bool, c.Len())\n}\ndrop[k] = true\n}\n}\n}\n", cond, proba)
 		w("if drop != nil {\npj.rewire(n, c.Rewire(drop, nil, nil, 0, -1), 0)\n}\n")
-		sv.Prune = body(b.String())
+		sv.Prune = stmtsBody(b.String())
 	}
 	var locals []*ir.Var
 	for _, v := range st.Vars {
@@ -84,7 +84,7 @@ func (g *generator) structView(pj *proj) *structView {
 			locals = append(locals, v)
 		}
 	}
-	sv.InitAdded = body(g.initAdded(pj, locals))
+	sv.InitAdded = stmtsBody(g.initAdded(pj, locals))
 	return sv
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -149,5 +150,116 @@ func TestMulAddAVX2(t *testing.T) {
 				t.Fatalf("n %d: dst[%d] = %v, want %v", n, x, dst[x], want[x])
 			}
 		}
+	}
+}
+
+// ulps32 is the distance between two float32 values of the same sign in
+// units in the last place (the number of float32 values between them).
+func ulps32(a, b float32) int64 {
+	d := int64(math.Float32bits(a)) - int64(math.Float32bits(b))
+	if d < 0 {
+		d = -d
+	}
+	return d
+}
+
+// Exp32 is within one unit in the last place of float32(math.Exp(float64(x)))
+// (and equal to it but near ties) for every float32 x of the range that matters
+// (results from the smallest subnormal to overflow), tested over every 101st
+// bit pattern (every one with ANNC_EXP32_ALL=1, about a minute), and exact at
+// the special values.
+func TestExp32(t *testing.T) {
+	stride := uint32(101)
+	switch {
+	case os.Getenv("ANNC_EXP32_ALL") == "1":
+		stride = 1
+	case testing.Short():
+		stride = 997
+	}
+	var worst int64
+	var at float32
+	n, differ := 0, 0
+	for _, sign := range []uint32{0, 1 << 31} {
+		for b := uint32(0); b < 0x7f800000; b += stride {
+			x := math.Float32frombits(b | sign)
+			if x > 89 || x < -105 {
+				break
+			}
+			got, want := Exp32(x), float32(math.Exp(float64(x)))
+			n++
+			if u := ulps32(got, want); u != 0 {
+				differ++
+				if u > worst {
+					worst, at = u, x
+				}
+			}
+		}
+	}
+	if differ > n/100000 { // near ties only
+		t.Errorf("%d of %d values differ from float32(math.Exp(float64(x)))", differ, n)
+	}
+	if worst > 1 {
+		t.Errorf("Exp32(%v) = %v differs from float32(math.Exp) %v by %d ulp", at, Exp32(at), float32(math.Exp(float64(at))), worst)
+	}
+	t.Logf("%d values: %d differ from float32(math.Exp(float64(x))) (largest: %d ulp at %v)", n, differ, worst, at)
+	// A spread of values checked against the exact exponential rounded.
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
+		x := float32(-104 + rng.Float64()*193)
+		if got, want := Exp32(x), float32(refExp(float64(x))); ulps32(got, want) > 1 {
+			t.Errorf("Exp32(%v) = %v, exact %v", x, got, want)
+		}
+	}
+	inf := float32(math.Inf(1))
+	for _, c := range []struct{ x, want float32 }{
+		{0, 1}, {float32(math.Copysign(0, -1)), 1}, {1, float32(math.E)}, {-1, float32(1 / math.E)},
+		{inf, inf}, {-inf, 0}, {1e30, inf}, {-1e30, 0}, {89, inf}, {-105, 0},
+		{88.72283, float32(math.Exp(float64(float32(88.72283))))}, {88.7229, inf},
+		{-103.27893, math.Float32frombits(1)}, // the smallest subnormal
+		{-87.5, float32(math.Exp(-87.5))},     // a subnormal result
+	} {
+		if got := Exp32(c.x); got != c.want {
+			t.Errorf("Exp32(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if got := Exp32(float32(math.NaN())); !math.IsNaN(float64(got)) {
+		t.Errorf("Exp32(NaN) = %v", got)
+	}
+}
+
+// The vector exponential of the float32 kernels (expPS) gives the bits of
+// Exp32 in every lane.
+func TestExpPS(t *testing.T) {
+	if !HasAVX2() {
+		t.Skip("no AVX2 and FMA")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	inf := float32(math.Inf(1))
+	special := []float32{0, float32(math.Copysign(0, -1)), 100, 101, -110, -111, 88.72283, 88.7229, -103.27893, -87.5,
+		inf, -inf, 1e-30, -1e-30, 1e30, -1e30, math.Float32frombits(1)}
+	for i := range 200000 {
+		var src, dst [8]float32
+		for l := range src {
+			switch {
+			case i < len(special):
+				src[l] = special[(i+l)%len(special)]
+			case l%2 == 0:
+				src[l] = float32(-115 + rng.Float64()*220)
+			default:
+				src[l] = float32((rng.Float64() - 0.5) * 40)
+			}
+		}
+		expPS8(&dst, &src)
+		for l, x := range src {
+			if math.Float32bits(dst[l]) != math.Float32bits(Exp32(x)) {
+				t.Fatalf("lane %d: expPS(%v) = %v, Exp32 %v", l, x, dst[l], Exp32(x))
+			}
+		}
+	}
+	var src, dst [8]float32
+	src[5] = float32(math.NaN())
+	expPS8(&dst, &src)
+	if !math.IsNaN(float64(dst[5])) || dst[0] != 1 || dst[7] != 1 {
+		t.Errorf("expPS(0, ..., NaN, 0, 0) = %v", dst)
 	}
 }

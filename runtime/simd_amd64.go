@@ -71,3 +71,24 @@ func expPD()
 //
 //go:noescape
 func expPD4(dst, src *[4]float64)
+
+// expPS computes Exp32 of each of the eight single-precision lanes of Y0
+// into Y0, preserving every other register (simd_amd64.s). Generated float32
+// vector kernels CALL it; it is not callable from Go.
+func expPS()
+
+// expPS8 runs expPS on eight values (for the tests).
+//
+//go:noescape
+func expPS8(dst, src *[8]float32)
+
+// AddTo32AVX2 is AddToAVX2 for float32 values (eight lanes).
+//
+//go:noescape
+func AddTo32AVX2(dst, src *float32, n int)
+
+// MulAdd32AVX2 is MulAddAVX2 for float32 values (eight lanes; a product
+// then a sum, each rounded to float32, as the scalar loop).
+//
+//go:noescape
+func MulAdd32AVX2(dst, src *float32, e float32, n int)

@@ -406,3 +406,184 @@ knext:
 	JMP krow
 kdone:
 	RET
+
+// expPS: Y0 = Exp32(Y0) in each of the eight single-precision lanes, with
+// exactly the operations of Exp32 (exp.go), so the same bits: the clamp in
+// single precision, then each half of the lanes widened to float64 and
+// computed as Exp32 does, then narrowed (one rounding each). The generated
+// float32 kernels CALL it with the argument in Y0; it preserves every other
+// register. Constants: exp32K.
+TEXT ·expPS(SB), NOSPLIT, $256-0
+	VMOVUPD Y1, 0(SP)
+	VMOVUPD Y2, 32(SP)
+	VMOVUPD Y3, 64(SP)
+	VMOVUPD Y4, 96(SP)
+	VMOVUPD Y5, 128(SP)
+	VMOVUPD Y6, 160(SP)
+	VMOVUPD Y7, 192(SP)
+	VMOVUPD Y8, 224(SP)
+	// x = min(x, 100), then max(x, -110); a NaN stays (the second source).
+	VBROADCASTSS exp32K<>+0(SB), Y1
+	VMINPS Y0, Y1, Y0
+	VBROADCASTSS exp32K<>+4(SB), Y1
+	VMAXPS Y0, Y1, Y0
+	// d: lanes 0-3 in Y1, lanes 4-7 in Y2
+	VCVTPS2PD X0, Y1
+	VEXTRACTF128 $1, Y0, X2
+	VCVTPS2PD X2, Y2
+	// t = d*log2e + shift; k = t - shift
+	VBROADCASTSD exp32K<>+8(SB), Y7
+	VMULPD Y7, Y1, Y3
+	VMULPD Y7, Y2, Y4
+	VBROADCASTSD exp32K<>+16(SB), Y8
+	VADDPD Y8, Y3, Y3
+	VADDPD Y8, Y4, Y4
+	VSUBPD Y8, Y3, Y5
+	VSUBPD Y8, Y4, Y6
+	// r = fma(-k, ln2, d)
+	VBROADCASTSD exp32K<>+24(SB), Y7
+	VFNMADD231PD Y7, Y5, Y1
+	VFNMADD231PD Y7, Y6, Y2
+	// p = 1/9!; p = fma(p, r, c) for c = 1/8!, ..., 1/0!
+	VBROADCASTSD exp32K<>+40(SB), Y5
+	VMOVAPD Y5, Y6
+	VBROADCASTSD exp32K<>+48(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+56(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+64(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+72(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+80(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+88(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+96(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+104(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	VBROADCASTSD exp32K<>+112(SB), Y7
+	VFMADD213PD Y7, Y1, Y5
+	VFMADD213PD Y7, Y2, Y6
+	// 2^k: (bits(t) - (bits(shift) - 1023)) << 52; p * 2^k
+	VPBROADCASTQ exp32K<>+32(SB), Y7
+	VPSUBQ Y7, Y3, Y3
+	VPSLLQ $52, Y3, Y3
+	VPSUBQ Y7, Y4, Y4
+	VPSLLQ $52, Y4, Y4
+	VMULPD Y3, Y5, Y5
+	VMULPD Y4, Y6, Y6
+	// narrowed to float32, lanes 0-3 then 4-7
+	VCVTPD2PSY Y5, X0
+	VCVTPD2PSY Y6, X6
+	VINSERTF128 $1, X6, Y0, Y0
+	VMOVUPD 0(SP), Y1
+	VMOVUPD 32(SP), Y2
+	VMOVUPD 64(SP), Y3
+	VMOVUPD 96(SP), Y4
+	VMOVUPD 128(SP), Y5
+	VMOVUPD 160(SP), Y6
+	VMOVUPD 192(SP), Y7
+	VMOVUPD 224(SP), Y8
+	RET
+
+// func expPS8(dst, src *[8]float32): the test's entry to expPS.
+TEXT ·expPS8(SB), NOSPLIT, $0-16
+	MOVQ src+8(FP), AX
+	VMOVUPS (AX), Y0
+	CALL ·expPS(SB)
+	MOVQ dst+0(FP), AX
+	VMOVUPS Y0, (AX)
+	VZEROUPPER
+	RET
+
+DATA exp32K<>+0(SB)/4, $0x42c80000 // hi, float32 100
+DATA exp32K<>+4(SB)/4, $0xc2dc0000 // lo, float32 -110
+DATA exp32K<>+8(SB)/8, $0x3ff71547652b82fe // log2e
+DATA exp32K<>+16(SB)/8, $0x4338000000000000 // shift
+DATA exp32K<>+24(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA exp32K<>+32(SB)/8, $0x4337fffffffffc01 // the bits of shift, less the exponent bias 1023
+DATA exp32K<>+40(SB)/8, $0x3ec71de3a556c734 // 1/9!
+DATA exp32K<>+48(SB)/8, $0x3efa01a01a01a01a // 1/8!
+DATA exp32K<>+56(SB)/8, $0x3f2a01a01a01a01a // 1/7!
+DATA exp32K<>+64(SB)/8, $0x3f56c16c16c16c17 // 1/6!
+DATA exp32K<>+72(SB)/8, $0x3f81111111111111 // 1/5!
+DATA exp32K<>+80(SB)/8, $0x3fa5555555555555 // 1/4!
+DATA exp32K<>+88(SB)/8, $0x3fc5555555555555 // 1/3!
+DATA exp32K<>+96(SB)/8, $0x3fe0000000000000 // 1/2!
+DATA exp32K<>+104(SB)/8, $0x3ff0000000000000 // 1/1!
+DATA exp32K<>+112(SB)/8, $0x3ff0000000000000 // 1/0!
+GLOBL exp32K<>(SB), RODATA|NOPTR, $120
+
+// func AddTo32AVX2(dst, src *float32, n int): dst[x] = dst[x] + src[x].
+TEXT ·AddTo32AVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-16, DX
+floop16:
+	CMPQ AX, DX
+	JGE ftail
+	VMOVUPS (DI)(AX*4), Y0
+	VMOVUPS 32(DI)(AX*4), Y1
+	VADDPS (SI)(AX*4), Y0, Y0
+	VADDPS 32(SI)(AX*4), Y1, Y1
+	VMOVUPS Y0, (DI)(AX*4)
+	VMOVUPS Y1, 32(DI)(AX*4)
+	ADDQ $16, AX
+	JMP floop16
+ftail:
+	CMPQ AX, CX
+	JGE fdone
+	VMOVSS (DI)(AX*4), X0
+	VADDSS (SI)(AX*4), X0, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ AX
+	JMP ftail
+fdone:
+	VZEROUPPER
+	RET
+
+// func MulAdd32AVX2(dst, src *float32, e float32, n int): dst[x] = dst[x] + src[x]*e.
+TEXT ·MulAdd32AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	VBROADCASTSS e+16(FP), Y2
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-16, DX
+m32loop16:
+	CMPQ AX, DX
+	JGE m32tail
+	VMULPS (SI)(AX*4), Y2, Y0
+	VMULPS 32(SI)(AX*4), Y2, Y1
+	VADDPS (DI)(AX*4), Y0, Y0
+	VADDPS 32(DI)(AX*4), Y1, Y1
+	VMOVUPS Y0, (DI)(AX*4)
+	VMOVUPS Y1, 32(DI)(AX*4)
+	ADDQ $16, AX
+	JMP m32loop16
+m32tail:
+	CMPQ AX, CX
+	JGE m32done
+	VMOVSS (SI)(AX*4), X0
+	VMULSS X2, X0, X0
+	VADDSS (DI)(AX*4), X0, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ AX
+	JMP m32tail
+m32done:
+	VZEROUPPER
+	RET

@@ -134,9 +134,13 @@ type Connector struct {
 	// arguments it receives, in order: numbers as float64, integers as int,
 	// booleans as bool, the matrix as [][]float64.
 	Builder string
-	RNG     bool
-	Call    []string
-	Threads bool
+	// PreMajorBuilder, when not "", takes the same arguments and creates
+	// the same synapses, stored presynaptic-major without weights (what
+	// Builder, then Compact would give; for projections stored so).
+	PreMajorBuilder string
+	RNG             bool
+	Call            []string
+	Threads         bool
 	// Grid: the pattern places the neurons of whole populations on a grid
 	// of normalised positions, so pre and post must be whole populations of
 	// the same dimension.
@@ -240,7 +244,7 @@ var Connectors = []Connector{
 		},
 		Doc: "pre rank i to post rank i"},
 	{Name: "fixed_probability", Args: []ConnArg{{Name: "probability", Kind: ArgNumber, Required: true, Check: Probability, Example: 0.5}, argWeights, argDelays, argSelf},
-		Builder: "FixedProbabilityWorkers", RNG: true, Call: []string{"probability", "allow_self_connections"}, Threads: true,
+		Builder: "FixedProbabilityWorkers", PreMajorBuilder: "FixedProbabilityPreMajor", RNG: true, Call: []string{"probability", "allow_self_connections"}, Threads: true,
 		Synapses: func(s Shape) Count {
 			p := s.Args["probability"]
 			n := p * float64(s.Pre) * float64(s.Post)
@@ -360,6 +364,9 @@ type Builtin struct {
 	// runtime package computing it (one float64 per argument): exp, which
 	// the AVX2 kernels compute with the same operations (runtime.Exp).
 	Runtime string
+	// Runtime32 names its float32 twin in float32 models (one float32
+	// argument; runtime.Exp32, which the eight-lane kernels repeat).
+	Runtime32 string
 	// Eval computes the function at constant arguments (the analysis folds
 	// constant expressions with it: values, arguments, and the check for
 	// results that are ±Inf or NaN), with the bits the generated code
@@ -371,7 +378,7 @@ type Builtin struct {
 
 // Builtins lists every built-in function.
 var Builtins = []Builtin{
-	{Name: "exp", Arity: 1, Runtime: "Exp", Eval: func(a []float64) float64 { return fmath.Exp(a[0]) }},
+	{Name: "exp", Arity: 1, Runtime: "Exp", Runtime32: "Exp32", Eval: func(a []float64) float64 { return fmath.Exp(a[0]) }},
 	{Name: "log", Aliases: []string{"ln"}, Arity: 1, Math: "Log", Eval: func(a []float64) float64 { return math.Log(a[0]) }, Doc: "natural logarithm"},
 	{Name: "sqrt", Arity: 1, Math: "Sqrt", Eval: func(a []float64) float64 { return math.Sqrt(a[0]) }},
 	{Name: "sin", Arity: 1, Math: "Sin", Eval: func(a []float64) float64 { return math.Sin(a[0]) }},

@@ -196,7 +196,9 @@ func typeName(kind string) string {
 	return map[string]string{"rate": "Rate", "spiking": "Spiking", "input": "Input"}[kind]
 }
 
-// neuronTypes writes the generated neuron types the populations use.
+// neuronTypes writes the generated neuron types the populations use. Their
+// drive calls exp, which the vector kernels compute with the runtime's
+// exponentials (four float64 lanes, eight float32 ones).
 func (w *writer) neuronTypes() {
 	v := w.v
 	kinds := map[string]bool{v["post"]: true}
@@ -211,7 +213,8 @@ func (w *writer) neuronTypes() {
       tau_a = 20.0
       I = 0.5
     equations: |
-      tau * dv/dt + v = %s + I - a : init = 0.1, %s
+      drive = I * exp(-a)
+      tau * dv/dt + v = %s + drive - a : init = 0.1, %s
       tau_a * da/dt = -a + 0.1 * v : %s
       r = pos(v)
       glob = mean(r) + 0.01 : population
@@ -224,7 +227,8 @@ func (w *writer) neuronTypes() {
       vt = 1.0 : population
       I = 2.0
     equations: |
-      tau * dv/dt = -v + %s + I - u : init = 0.0, %s
+      drive = I * exp(-0.2 * u)
+      tau * dv/dt = -v + %s + drive - u : init = 0.0, %s
       10.0 * du/dt = -u + 0.2 * v : %s
       glob = mean(v) : population
     spike: v > vt
