@@ -229,6 +229,7 @@ type proj struct {
 	targets   []string // the targets it transmits to (ir.Projection.Targets)
 	fusedIn   bool     // delivers in the fused step (transmitRange)
 	storePre  bool     // synapses stored presynaptic-major only (layout.go)
+	oneW      bool     // W may hold one weight for all synapses (layout.go)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -381,6 +382,7 @@ func (g *generator) newProj(p *ir.Projection) {
 		pj.targets = []string{p.Target} // a projection built without analysis
 	}
 	pj.storePre = preMajorOnly(pj) && !g.opt.PostMajorOnly
+	pj.oneW = pj.storePre && oneWeight(p)
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
 		if v.Name == "w" {

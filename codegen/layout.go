@@ -1,6 +1,9 @@
 package codegen
 
-import "github.com/annc/annc/ir"
+import (
+	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/ir"
+)
 
 // preMajorOnly reports whether a projection keeps its synapses in the
 // presynaptic-major layout only (annrt.Conn.Compact: per synapse a post
@@ -29,6 +32,16 @@ func preMajorOnly(pj *proj) bool {
 		}
 	}
 	return true
+}
+
+// oneWeight reports whether a projection stored presynaptic-major only
+// (which nothing writes w in) starts with one weight for all its synapses:
+// its connector draws the weights and they are a plain number. W then holds
+// that number once until something sets the weights per synapse (README,
+// "Synapse storage").
+func oneWeight(p *ir.Projection) bool {
+	row, _ := lang.LookupConnector(p.Connector.Kind)
+	return row.DrawsWeights() && p.Connector.Weights.Kind == ir.NumValue
 }
 
 // preMajor reports whether the generated code keeps pj in the

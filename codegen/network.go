@@ -501,14 +501,33 @@ func (g *generator) buildCode(pj *proj) string {
 	if row.Threads {
 		args = append(args, "n.Core.Threads()")
 	}
-	fmt.Fprintf(&b, "c, err := annrt.%s(%s)\n", row.Builder, strings.Join(args, ", "))
+	builder := row.Builder
+	direct := g.preMajor(pj) && row.PreMajorBuilder != ""
+	if direct {
+		builder = row.PreMajorBuilder // the same synapses, stored presynaptic-major as drawn
+	}
+	fmt.Fprintf(&b, "c, err := annrt.%s(%s)\n", builder, strings.Join(args, ", "))
 	fmt.Fprintf(&b, "if err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", p.Name)
+	if pj.oneW {
+		// One weight for all synapses, held once (README, "Synapse
+		// storage"): none is stored per synapse, and none is moved.
+		b.WriteString("oneW := !annrt.OneWeightOff()\nif oneW {\nc.W = nil\n}\n")
+	}
 	if g.preMajor(pj) {
 		// Before the weights: the post-major weights are then never written.
 		b.WriteString("c.Compact()\n")
 	}
 	if weights {
+		if pj.oneW {
+			b.WriteString("if !oneW {\n")
+		}
+		if direct {
+			b.WriteString("if c.W == nil {\nc.W = annrt.MakeLarge[float64](c.Len()) // none drawn\n}\n")
+		}
 		fmt.Fprintf(&b, "if err := c.SetWeights(%s, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n", g.valueLit(c.Weights), p.Name)
+		if pj.oneW {
+			b.WriteString("}\n")
+		}
 	}
 	if c.DelayMatrix != nil {
 		fmt.Fprintf(&b, "if err := c.SetDelays(annrt.List(annrt.MatrixSynapses(wm, %s)), n.Dt, &r); err != nil {\nreturn fmt.Errorf(\"projection %s: %%w\", err)\n}\n",
@@ -518,6 +537,10 @@ func (g *generator) buildCode(pj *proj) string {
 	} else if !weights {
 		// from_matrix, gaussian and dog draw nothing without random delays.
 		b.WriteString("_ = r\n")
+	}
+	if pj.oneW {
+		// After the delays, which may regroup the synapses.
+		fmt.Fprintf(&b, "if oneW {\nc.W = []float64{%s}\n}\n", g.floatLit64(c.Weights.Num))
 	}
 	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
 	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",

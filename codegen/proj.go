@@ -65,6 +65,7 @@ type projTypeView struct {
 	Float        string
 	F32, Spiking bool
 	StorePre     bool        // stored presynaptic-major only (annrt.Conn.Compact)
+	OneW         bool        // W may hold one weight for all synapses (layout.go)
 	Vars         []fieldView // the synaptic variables except w (Len: what alloc sizes them by)
 	PerPre       []perPreView
 	PerPreNames  string
@@ -142,7 +143,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	v := projTypeView{
 		Type: pj.goName, Name: p.Name, Pre: p.Pre.Pop.Name, Post: p.Post.Pop.Name, Target: p.Target, Kind: "rate-coded", Synapse: st.Name,
 		PreType: pj.pre.nt.goName, PostType: pj.post.nt.goName, Index: p.Index, Float: g.ft, F32: g.f32, Spiking: st.Spiking,
-		StorePre: g.preMajor(pj), PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
+		StorePre: g.preMajor(pj), OneW: pj.oneW, PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
 		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
 		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
 		Body: projBodies{Transmit: stmtsBody(bodies[0]), TransmitRange: stmtsBody(bodies[1]), Learn: stmtsBody(bodies[2]),
@@ -1113,9 +1114,23 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	if body.Len() == 0 {
 		return "", "" // no target the post neuron reads
 	}
+	// With one weight for all synapses held once (W shorter than the
+	// synapses), the same statements read it instead of ws[x].
+	var oneBody strings.Builder
+	if pj.oneW {
+		c.wExpr = "wAll"
+		for _, t := range pj.targets {
+			c.tgt = t
+			c.stmts(&oneBody, pj.low.Spike.Body, nil)
+		}
+		c.tgt, c.wExpr = "", "ws[x]"
+	}
 	var b strings.Builder
 	tw, tpost := g.transmitArrays(pj)
 	fmt.Fprintf(&b, "c := pj.C\nK := len(c.Delays)\ndelayPtr, pw, pp := c.DelayPtr, %s, %s\n", tw, tpost)
+	if pj.oneW {
+		fmt.Fprintf(&b, "one := len(pw) < len(pp) // one weight for all synapses, wAll\nvar wAll %s\nif one {\nwAll = pw[0]\n}\n", g.ft)
+	}
 	b.WriteString("whole := lo == 0 && hi >= c.NPost\n")
 	if !inline {
 		// A range of the post ranks goes straight to its part of each row:
@@ -1125,6 +1140,11 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	}
 	c.outer.write(&b)
 	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	if pj.oneW {
+		b.WriteString("if one {\n")
+		g.oneWeightTransmit(&b, pj, c, oneBody.String())
+		b.WriteString("continue\n}\n")
+	}
 	if f := g.plainAdd(pj); f != "" {
 		// Bound already by the statements above.
 		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
@@ -1224,6 +1244,59 @@ continue
 	t.WriteString("c := pj.C\nwork := 0\nif c.NPre > 0 {\nrow := c.Len() / (c.NPre * len(c.Delays))\nfor _, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\nwork += len(spikes) * row\n}\n}\n")
 	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(work)*%d, pj.transmitRangeFn)\n", 2+loopCost(st.PreSpike))
 	return t.String(), transmitRange
+}
+
+// oneWeightTransmit prints the delivery of one delay's spikes when every
+// synapse has the weight wAll (W holds it once): the loops of
+// staticTransmitCode without the per-synapse weights, adding the same
+// numbers in the same order.
+func (g *generator) oneWeightTransmit(b *strings.Builder, pj *proj, c *exprPrinter, body string) {
+	if f := g.plainAdd(pj); f != "" {
+		dst := c.outer.bind("post."+f, "post_"+f, "pj.post."+f)
+		fmt.Fprintf(b, `if pj.runJ != nil {
+rowRun, runOff, runJ := pj.rowRun, pj.runOff, pj.runJ
+for _, i := range spikes {
+base := int(i)*K + dk
+for r := rowRun[base]; r < rowRun[base+1]; r++ {
+j0 := int(runJ[r])
+j1 := j0 + int(runOff[r+1]-runOff[r])
+if !whole {
+j0, j1 = max(j0, lo), min(j1, hi)
+}
+if j0 < j1 {
+run := %s[j0:j1]
+for x := range run {
+run[x] = run[x] + wAll
+}
+}
+}
+}
+continue
+}
+`, dst)
+		if !g.f32 {
+			fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
+if len(spikes) > 0 && len(pp) > 0 {
+parts := cut.Rows(delayPtr, spikes, K, dk, whole)
+simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
+}
+continue
+}
+`, dst, dst)
+		}
+	}
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
+	if c.usesPi {
+		b.WriteString("pi := int(i)\n")
+	}
+	b.WriteString("for x := range ps {\n")
+	if c.usesJ {
+		b.WriteString("j := int(ps[x])\n")
+	} else {
+		b.WriteString("_ = ps[x]\n")
+	}
+	b.WriteString(body)
+	b.WriteString("}\n}\n")
 }
 
 // splitTransmit reports whether the static transmission of pj may be split

@@ -490,46 +490,195 @@ const probBlockSynapses = 1 << 15
 // its post-major grid, so the cost is proportional to the number of
 // synapses.
 func FixedProbabilityWorkers(r *RNG, pre, post View, p float64, allowSelf bool, workers int) (*Conn, error) {
+	d, c, err := drawProbability(r, pre, post, p, allowSelf, workers)
+	if d == nil {
+		return c, err
+	}
+	total := d.offs[len(d.blocks)]
+	postRanks := MakeLarge[int32](total)
+	preRanks := MakeLarge[int32](total)
+	parallelFor(len(d.blocks), workers, func(b int) {
+		bl := &d.blocks[b]
+		dst, dpost := preRanks[d.offs[b]:d.offs[b+1]], postRanks[d.offs[b]:d.offs[b+1]]
+		x := 0
+		for jj, n := range bl.counts {
+			pj := int32(post.Rank(b*d.bsize + jj))
+			for range n {
+				dpost[x] = pj
+				dst[x] = bl.pre[x]
+				x++
+			}
+		}
+		bl.pre, bl.counts = nil, nil
+	})
+	return newConn(pre.Size, post.Size, postRanks, preRanks, nil, workers)
+}
+
+// FixedProbabilityPreMajor draws the synapses of FixedProbabilityWorkers
+// (the same draws) and stores them presynaptic-major without weights: the
+// Conn that FixedProbabilityWorkers, dropping its weights, then Compact
+// would give, without the post-major lists in between.
+func FixedProbabilityPreMajor(r *RNG, pre, post View, p float64, allowSelf bool, workers int) (*Conn, error) {
+	if !ascending(pre.Ranks) || !ascending(post.Ranks) {
+		// The synapse order is then not the order of the ranks.
+		c, err := FixedProbabilityWorkers(r, pre, post, p, allowSelf, workers)
+		if err == nil {
+			c.W = nil
+			c.Compact()
+		}
+		return c, err
+	}
+	d, c, err := drawProbability(r, pre, post, p, allowSelf, workers)
+	if d == nil {
+		if err == nil {
+			c.W = nil
+			c.Compact()
+		}
+		return c, err
+	}
+	// A stable counting sort of the synapses (in post-major order, post
+	// ranks ascending and, within a post neuron, pre ranks ascending) by
+	// pre rank: chunk k of the blocks places its synapses of one pre
+	// neuron after those of chunks 0..k-1, so the order is the same for
+	// any number of chunks.
+	nb := len(d.blocks)
+	nw := 1
+	if d.offs[nb] >= 1<<20 && workers > 1 {
+		nw = min(workers, MaxChunks, nb)
+	}
+	next := make([][]int32, nw)
+	parallelFor(nw, nw, func(w int) {
+		h := make([]int32, pre.Size)
+		for b := w * nb / nw; b < (w+1)*nb/nw; b++ {
+			for _, i := range d.blocks[b].pre {
+				h[i]++
+			}
+		}
+		next[w] = h
+	})
+	ptr := make([]int32, pre.Size+1)
+	at := int32(0)
+	for i := range pre.Size {
+		ptr[i] = at
+		for w := range nw {
+			cnt := next[w][i]
+			next[w][i] = at
+			at += cnt
+		}
+	}
+	ptr[pre.Size] = at
+	postRanks := MakeLarge[int32](int(at))
+	parallelFor(nw, nw, func(w int) {
+		nx := next[w]
+		for b := w * nb / nw; b < (w+1)*nb/nw; b++ {
+			bl := &d.blocks[b]
+			x := 0
+			for jj, n := range bl.counts {
+				pj := int32(post.Rank(b*d.bsize + jj))
+				for _, i := range bl.pre[x : x+int(n)] {
+					postRanks[nx[i]] = pj
+					nx[i]++
+				}
+				x += int(n)
+			}
+			bl.pre, bl.counts = nil, nil
+		}
+	})
+	return &Conn{NPre: pre.Size, NPost: post.Size, Post: postRanks, Delays: []int32{0},
+		PrePtr: ptr, DelayPtr: ptr, Workers: workers, PreMajor: true}, nil
+}
+
+// consecutive reports whether ranks (nil: a whole population) are
+// consecutive ascending ranks.
+func consecutive(ranks []int) bool {
+	for k := 1; k < len(ranks); k++ {
+		if ranks[k] != ranks[0]+k {
+			return false
+		}
+	}
+	return true
+}
+
+// ascending reports whether ranks (nil: a whole population) ascend strictly.
+func ascending(ranks []int) bool {
+	for k := 1; k < len(ranks); k++ {
+		if ranks[k] <= ranks[k-1] {
+			return false
+		}
+	}
+	return true
+}
+
+// probDraw holds the synapses fixed_probability drew, block by block of
+// postsynaptic neurons.
+type probDraw struct {
+	bsize  int // post neurons per block (the last may have fewer)
+	blocks []probBlock
+	offs   []int // the first synapse of each block, and the total at the end
+}
+
+type probBlock struct {
+	pre    []int32 // pre population ranks, post-major
+	counts []int32 // synapses of each post neuron of the block
+}
+
+// drawProbability draws the synapses of fixed_probability (see
+// FixedProbabilityWorkers). When there is nothing to draw it returns no
+// draw, and the (empty or all-to-all) Conn or an error.
+func drawProbability(r *RNG, pre, post View, p float64, allowSelf bool, workers int) (*probDraw, *Conn, error) {
 	if err := checkViews(pre, post); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !(p >= 0 && p <= 1) {
-		return nil, fmt.Errorf("fixed_probability: probability %g outside [0, 1]", p)
+		return nil, nil, fmt.Errorf("fixed_probability: probability %g outside [0, 1]", p)
 	}
 	if p == 1 {
-		return AllToAll(r, pre, post, allowSelf)
+		c, err := AllToAll(r, pre, post, allowSelf)
+		return nil, c, err
 	}
 	np, nq := pre.Len(), post.Len()
 	expect := float64(count(np, nq)) * p
 	// More than 10 standard deviations above the limit: certainly too many.
 	if sd := math.Sqrt(expect * (1 - p)); expect-10*sd > MaxSynapses {
-		return nil, fmt.Errorf("fixed_probability: %d pre × %d post neurons × probability %g = about %.4g synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
+		return nil, nil, fmt.Errorf("fixed_probability: %d pre × %d post neurons × probability %g = about %.4g synapses, more than the %d (2^31-1) one projection can hold; split it into several projections or connect fewer neurons",
 			np, nq, p, expect, MaxSynapses)
 	}
 	if p == 0 || np == 0 || nq == 0 {
-		return NewConn(pre.Size, post.Size, nil, nil, nil)
+		c, err := NewConn(pre.Size, post.Size, nil, nil, nil)
+		return nil, c, err
 	}
 	base := int64(r.Uint64())
 	perPost := float64(np) * p
 	bsize := int(min(max(math.Ceil(probBlockSynapses/perPost), 1), float64(nq)))
 	nb := (nq + bsize - 1) / bsize
-	type block struct {
-		pre    []int32 // pre view positions, post-major
-		counts []int32 // synapses of each post neuron of the block
+	d := &probDraw{bsize: bsize, blocks: make([]probBlock, nb), offs: make([]int, nb+1)}
+	// Every block's synapses go to its own part of one array (huge pages
+	// where the system allows: fewer page faults than one allocation per
+	// block), big enough for 5 standard deviations above the expected
+	// number; a block that draws more grows its own copy.
+	e := float64(bsize) * perPost
+	room := int(e + 5*math.Sqrt(e) + 16)
+	buf := MakeLarge[int32](nb * room)
+	// The pre rank of view position i is preOff + i when the view's ranks
+	// are consecutive (as those of a slice), which saves a read of
+	// pre.Ranks at every synapse.
+	preOff := -1
+	if consecutive(pre.Ranks) {
+		preOff = pre.Rank(0)
 	}
-	blocks := make([]block, nb)
+	noSelf := !allowSelf && pre.Pop == post.Pop
 	inv := 1 / math.Log1p(-p)
 	draw := func(b int) {
 		rb := NewRNG(base, uint64(b))
 		j0 := b * bsize
 		nj := min(bsize, nq-j0)
-		bl := &blocks[b]
+		bl := &d.blocks[b]
 		bl.counts = make([]int32, nj)
-		e := float64(nj) * perPost
-		bl.pre = make([]int32, 0, int(e+5*math.Sqrt(e)+16))
+		bl.pre = buf[b*room : b*room : (b+1)*room]
 		ftotal := float64(nj) * float64(np)
 		k := -1       // flat index of the last success in the block
 		j, i := 0, -1 // its post (in the block) and pre positions
+		postRank := post.Rank(j0)
 		for {
 			// Number of failures before the next success; 1-U is exact for
 			// U a multiple of 2^-53 in [0, 1), so log(1-U) is the log of a
@@ -544,41 +693,27 @@ func FixedProbabilityWorkers(r *RNG, pre, post View, p float64, allowSelf bool, 
 			if i >= np {
 				j += i / np
 				i %= np
+				postRank = post.Rank(j0 + j)
 			}
-			if !allowSelf && self(pre, post, pre.Rank(i), post.Rank(j0+j)) {
+			pr := preOff + i
+			if preOff < 0 {
+				pr = pre.Ranks[i]
+			}
+			if noSelf && pr == postRank {
 				continue
 			}
-			bl.pre = append(bl.pre, int32(i))
+			bl.pre = append(bl.pre, int32(pr))
 			bl.counts[j]++
 		}
 	}
 	parallelFor(nb, workers, draw)
-	total := 0
-	offs := make([]int, nb+1)
-	for b := range blocks {
-		total += len(blocks[b].pre)
-		offs[b+1] = total
+	for b := range d.blocks {
+		d.offs[b+1] = d.offs[b] + len(d.blocks[b].pre)
 	}
-	if total > MaxSynapses {
-		return nil, tooManyDrawn("fixed_probability")
+	if d.offs[nb] > MaxSynapses {
+		return nil, nil, tooManyDrawn("fixed_probability")
 	}
-	postRanks := MakeLarge[int32](total)
-	preRanks := MakeLarge[int32](total)
-	parallelFor(nb, workers, func(b int) {
-		bl := &blocks[b]
-		dst, dpost := preRanks[offs[b]:offs[b+1]], postRanks[offs[b]:offs[b+1]]
-		x := 0
-		for jj, n := range bl.counts {
-			pj := int32(post.Rank(b*bsize + jj))
-			for range n {
-				dpost[x] = pj
-				dst[x] = int32(pre.Rank(int(bl.pre[x])))
-				x++
-			}
-		}
-		bl.pre, bl.counts = nil, nil
-	})
-	return newConn(pre.Size, post.Size, postRanks, preRanks, nil, workers)
+	return d, nil, nil
 }
 
 // parallelFor calls fn(0), ..., fn(n-1) on up to workers goroutines (the

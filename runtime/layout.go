@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"math"
+	"os"
 	"runtime/debug"
 	"sync"
 )
@@ -241,6 +242,22 @@ func Reorder[T any](x []T, before, after []int32) []T {
 			a = int(after[s])
 		}
 		out[a] = x[b]
+	}
+	return out
+}
+
+// OneWeightOff reports whether ANNC_ONEWEIGHT=off asks generated networks
+// to hold the weights of a projection whose synapses all have one weight
+// per synapse all the same (README, "Synapse storage"; the numbers are the
+// same either way).
+func OneWeightOff() bool { return os.Getenv("ANNC_ONEWEIGHT") == "off" }
+
+// Repeat returns n copies of x: the weights of a projection that holds one
+// weight for all its synapses.
+func Repeat[T any](x T, n int) []T {
+	out := MakeLarge[T](n)
+	for k := range out {
+		out[k] = x
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -166,5 +167,64 @@ func BenchmarkBuildStatic200k(b *testing.B) {
 				c.Compact()
 			}
 		})
+	}
+}
+
+// FixedProbabilityPreMajor gives the Conn of FixedProbabilityWorkers made
+// presynaptic-major by Compact (without weights), array for array, for any
+// number of goroutines, also with views of ranks that do not ascend (which
+// take the way through the post-major lists) and the limiting
+// probabilities, and then draws the same delays and weights.
+func TestFixedProbabilityPreMajor(t *testing.T) {
+	views := [][2]View{
+		{{Pop: 0, Size: 700}, {Pop: 0, Size: 700}},
+		{{Pop: 0, Size: 1000, Ranks: RangeRanks([]int{1000}, []int{100}, []int{600})}, {Pop: 0, Size: 1000, Ranks: RangeRanks([]int{1000}, []int{50}, []int{800})}},
+		{{Pop: 0, Size: 500, Ranks: []int{4, 9, 100, 7, 300}}, {Pop: 0, Size: 500}},
+		{{Pop: 0, Size: 800}, {Pop: 1, Size: 900, Ranks: []int{5, 800, 6}}},
+		{{Pop: 0, Size: 60, Geometry: []int{6, 10}, Ranks: RangeRanks([]int{6, 10}, []int{1, 2}, []int{4, 5})}, {Pop: 1, Size: 30}},
+	}
+	for vi, v := range views {
+		for _, p := range []float64{0, 0.001, 0.05, 0.6, 1} {
+			for _, allowSelf := range []bool{false, true} {
+				r := NewRNG(11, uint64(vi))
+				ref, err := FixedProbabilityWorkers(&r, v[0], v[1], p, allowSelf, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ref.W = nil
+				ref.Compact()
+				for _, workers := range []int{1, 2, 3, 8} {
+					r := NewRNG(11, uint64(vi))
+					c, err := FixedProbabilityPreMajor(&r, v[0], v[1], p, allowSelf, workers)
+					if err != nil {
+						t.Fatal(err)
+					}
+					c.Workers = ref.Workers
+					if !reflect.DeepEqual(c, ref) {
+						t.Fatalf("views %d, p %g, self %v, %d workers: %+v, want %+v", vi, p, allowSelf, workers, *c, *ref)
+					}
+				}
+			}
+		}
+	}
+	// A large one: the sort in several chunks.
+	pre, post := View{Pop: 0, Size: 40000}, View{Pop: 0, Size: 40000}
+	r := NewRNG(5)
+	ref, err := FixedProbabilityWorkers(&r, pre, post, 0.001, false, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref.W = nil
+	ref.Compact()
+	for _, workers := range []int{1, 2, 5} {
+		r := NewRNG(5)
+		c, err := FixedProbabilityPreMajor(&r, pre, post, 0.001, false, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Workers = ref.Workers
+		if !reflect.DeepEqual(c, ref) {
+			t.Fatalf("40000 × 40000, %d workers: another Conn", workers)
+		}
 	}
 }

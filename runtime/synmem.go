@@ -61,12 +61,24 @@ func ProjectionMemory(net any) []ProjMemory {
 	return out
 }
 
-// sliceBytes adds up the capacities of the slice fields of a struct, each
-// array counted once (not again when in seen, as W shared with C.W).
+// sliceBytes adds up the capacities of the slice fields of a struct, and
+// of the structs it holds in fields and arrays (as the cuts of a split
+// delivery), each array counted once (not again when in seen, as W shared
+// with C.W).
 func sliceBytes(v reflect.Value, seen map[uintptr]bool) int64 {
 	var n int64
 	for i := range v.NumField() {
 		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.Struct:
+			n += sliceBytes(f, seen)
+			continue
+		case f.Kind() == reflect.Array && f.Type().Elem().Kind() == reflect.Struct:
+			for k := range f.Len() {
+				n += sliceBytes(f.Index(k), seen)
+			}
+			continue
+		}
 		if f.Kind() != reflect.Slice || f.Cap() == 0 {
 			continue
 		}

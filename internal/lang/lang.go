@@ -134,9 +134,13 @@ type Connector struct {
 	// arguments it receives, in order: numbers as float64, integers as int,
 	// booleans as bool, the matrix as [][]float64.
 	Builder string
-	RNG     bool
-	Call    []string
-	Threads bool
+	// PreMajorBuilder, when not "", takes the same arguments and creates
+	// the same synapses, stored presynaptic-major without weights (what
+	// Builder, then Compact would give; for projections stored so).
+	PreMajorBuilder string
+	RNG             bool
+	Call            []string
+	Threads         bool
 	// Grid: the pattern places the neurons of whole populations on a grid
 	// of normalised positions, so pre and post must be whole populations of
 	// the same dimension.
@@ -240,7 +244,7 @@ var Connectors = []Connector{
 		},
 		Doc: "pre rank i to post rank i"},
 	{Name: "fixed_probability", Args: []ConnArg{{Name: "probability", Kind: ArgNumber, Required: true, Check: Probability, Example: 0.5}, argWeights, argDelays, argSelf},
-		Builder: "FixedProbabilityWorkers", RNG: true, Call: []string{"probability", "allow_self_connections"}, Threads: true,
+		Builder: "FixedProbabilityWorkers", PreMajorBuilder: "FixedProbabilityPreMajor", RNG: true, Call: []string{"probability", "allow_self_connections"}, Threads: true,
 		Synapses: func(s Shape) Count {
 			p := s.Args["probability"]
 			n := p * float64(s.Pre) * float64(s.Post)

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
 	"slices"
 
 	coba "e2e/annarchy/coba"
@@ -15,16 +19,30 @@ type layoutNet interface {
 	Set(path string, value any) error
 	Get(path string) ([]float64, error)
 	Monitors() []*annrt.Monitor
+	Save(path string) error
+	Load(path string) error
 }
 
-// layoutRun simulates COBA with a fixed seed in three parts: as built, after
-// new weights drawn from a distribution, and after delays drawn from one
-// (the presynaptic-major storage regroups its synapses then). It returns
-// the spikes and the weights and delays in synapse order at the end.
-func layoutRun(n layoutNet) (times []float64, ranks []int64, w, d []float64) {
-	n.Simulate(200)
+// layoutRun simulates COBA with a fixed seed in parts: as built (one weight
+// for all synapses of each projection), after one new weight for all, after
+// new weights drawn from a distribution, after loading the state saved as
+// built, after loading the state saved before that load, and after delays
+// drawn from a distribution (the presynaptic-major storage regroups its
+// synapses then). It returns the spikes and the weights and delays in
+// synapse order and the membrane potentials at the end.
+func layoutRun(n layoutNet, dir string) (times []float64, ranks []int64, w, d, v []float64) {
+	built, drawn := filepath.Join(dir, "built.npz"), filepath.Join(dir, "drawn.npz")
+	n.Simulate(100)
+	must(n.Save(built))
+	must(n.Set("exc.w", 0.5))
+	n.Simulate(100)
 	must(n.Set("exc.w", "Uniform(0.3, 0.9)"))
-	n.Simulate(200)
+	n.Simulate(100)
+	must(n.Save(drawn))
+	must(n.Load(built))
+	n.Simulate(100)
+	must(n.Load(drawn))
+	n.Simulate(100)
 	must(n.Set("exc.delays", "Uniform(0.0, 2.0)"))
 	must(n.Set("inh.delays", 1.5))
 	n.Simulate(200)
@@ -33,7 +51,9 @@ func layoutRun(n layoutNet) (times []float64, ranks []int64, w, d []float64) {
 	must(err)
 	d, err = n.Get("exc.delays")
 	must(err)
-	return times, ranks, w, d
+	v, err = n.Get("P.v")
+	must(err)
+	return times, ranks, w, d, v
 }
 
 // layout compares the two layouts on 1 and 2 threads, and reports each
@@ -43,6 +63,10 @@ func layout() any {
 	var ref [][]float64
 	var refRanks []int64
 	same := true
+	dir, err := os.MkdirTemp("", "layout")
+	must(err)
+	defer os.RemoveAll(dir)
+	var all []byte
 	for _, threads := range []int{1, 2} {
 		pre, err := coba.New(coba.WithSeed(7), coba.WithThreads(threads))
 		must(err)
@@ -58,15 +82,24 @@ func layout() any {
 			}
 		}
 		for _, n := range []layoutNet{pre, post} {
-			t, r, w, d := layoutRun(n)
+			t, r, w, d, v := layoutRun(n, dir)
 			if ref == nil {
-				ref, refRanks = [][]float64{t, w, d}, r
+				for _, x := range [][]float64{t, w, d, v} {
+					for _, v := range x {
+						all = binary.LittleEndian.AppendUint64(all, math.Float64bits(v))
+					}
+				}
+				for _, v := range r {
+					all = binary.LittleEndian.AppendUint64(all, uint64(v))
+				}
+				ref, refRanks = [][]float64{t, w, d, v}, r
 				res["spikes"] = len(t)
 				continue
 			}
-			same = same && slices.Equal(t, ref[0]) && slices.Equal(r, refRanks) && slices.Equal(w, ref[1]) && slices.Equal(d, ref[2])
+			same = same && slices.Equal(t, ref[0]) && slices.Equal(r, refRanks) && slices.Equal(w, ref[1]) && slices.Equal(d, ref[2]) && slices.Equal(v, ref[3])
 		}
 	}
 	res["same"] = same
+	res["run"] = hash(all)
 	return res
 }
