@@ -1274,8 +1274,7 @@ run[x] = run[x] + wAll
 continue
 }
 `, dst)
-		if !g.f32 {
-			fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
+		fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
 if len(spikes) > 0 && len(pp) > 0 {
 parts := cut.Rows(delayPtr, spikes, K, dk, whole)
 simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
@@ -1283,7 +1282,6 @@ simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
 continue
 }
 `, dst, dst)
-		}
 	}
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
 	if c.usesPi {
