@@ -1176,14 +1176,13 @@ src = src[:hi-j0]
 continue
 }
 `, g.addCode(dst))
-		if !g.f32 {
-			// Sparse rows: the indexed additions without bounds checks
-			// (the ranks were checked when the copies were made).
-			// With one weight for all synapses, only the ranks are read.
-			if !inline {
-				// The bounds of every spike's row first, then the
-				// deliveries, which prefetch the rows ahead.
-				fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%s) > 0 {
+		// Sparse rows: the indexed additions without bounds checks
+		// (the ranks were checked when the copies were made).
+		// With one weight for all synapses, only the ranks are read.
+		if !inline {
+			// The bounds of every spike's row first, then the
+			// deliveries, which prefetch the rows ahead.
+			fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%s) > 0 {
 if len(spikes) > 0 && len(pp) > 0 {
 parts := cut.Rows(delayPtr, spikes, K, dk, whole)
 if pj.wSame {
@@ -1195,8 +1194,8 @@ simdScatterAddRows(&%s[0], &pp[0], &pw[0], &parts[0], len(spikes))
 continue
 }
 `, dst, dst, dst)
-			} else {
-				fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
+		} else {
+			fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
 for _, i := range spikes {
 base := int(i)*K + dk
 var lo, hi int32
@@ -1217,7 +1216,6 @@ simdScatterAdd(&%s[0], &ps[0], &ws[0], len(ws))
 continue
 }
 `, dst, dst, dst)
-			}
 		}
 	}
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
@@ -1276,8 +1274,7 @@ run[x] = run[x] + wAll
 continue
 }
 `, dst)
-		if !g.f32 {
-			fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
+		fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
 if len(spikes) > 0 && len(pp) > 0 {
 parts := cut.Rows(delayPtr, spikes, K, dk, whole)
 simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
@@ -1285,7 +1282,6 @@ simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
 continue
 }
 `, dst, dst)
-		}
 	}
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
 	if c.usesPi {

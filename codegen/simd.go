@@ -1095,13 +1095,11 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 	var gs, as strings.Builder
 	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
 	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
-	// AddTo and MulAdd have float32 twins (eight lanes); the scattering
-	// helpers serve float64 models only.
-	sfx := ""
+	sfx := "" // the runtime's helpers for the model's float type
 	if g.f32 {
 		sfx = "32"
 	}
-	fmt.Fprintf(&gs, "if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd\nsimdScatterAddConst = annrt.ScatterAddConst\nsimdScatterAddRows = annrt.ScatterAddRows\nsimdScatterAddConstRows = annrt.ScatterAddConstRows\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddTo%sAVX2\nsimdMulAdd = annrt.MulAdd%sAVX2\n", sfx, sfx)
+	fmt.Fprintf(&gs, "if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd%[1]s\nsimdScatterAddConst = annrt.ScatterAddConst%[1]s\nsimdScatterAddRows = annrt.ScatterAddRows%[1]s\nsimdScatterAddConstRows = annrt.ScatterAddConstRows%[1]s\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddTo%[1]sAVX2\nsimdMulAdd = annrt.MulAdd%[1]sAVX2\n", sfx)
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
 	}

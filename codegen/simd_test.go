@@ -257,7 +257,8 @@ func main() {
 `
 
 // TestSIMDCOBAFloat32 runs the COBA example with precision: float32: its
-// eight-lane neuron kernel gives the bits of the scalar loop.
+// eight-lane neuron kernel and its spike delivery by the runtime's float32
+// scattering helpers give the bits of the scalar loops.
 func TestSIMDCOBAFloat32(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
@@ -271,7 +272,7 @@ func TestSIMDCOBAFloat32(t *testing.T) {
 	if !strings.Contains(s, "precision: float32") || !strings.Contains(s, "name: simdm") {
 		t.Fatal("could not set the name and precision of the COBA example")
 	}
-	simdMatches(t, s, simdCOBAProgram, []string{"simdLIFPopAVX2", "VBLENDVPS"})
+	simdMatches(t, s, simdCOBAProgram, []string{"simdLIFPopAVX2", "VBLENDVPS", "annrt.ScatterAddRows32", "annrt.ScatterAddConstRows32"})
 }
 
 // simdMatches builds the model src (named simdm) with the check program,

@@ -92,3 +92,20 @@ func AddTo32AVX2(dst, src *float32, n int)
 //
 //go:noescape
 func MulAdd32AVX2(dst, src *float32, e float32, n int)
+
+// ScatterAdd32, ScatterAddConst32, ScatterAddRows32 and
+// ScatterAddConstRows32 are the float32 twins of ScatterAdd,
+// ScatterAddConst, ScatterAddRows and ScatterAddConstRows (SSE), adding in
+// the same order with float32 rounding.
+//
+//go:noescape
+func ScatterAdd32(dst *float32, idx *int32, src *float32, n int)
+
+//go:noescape
+func ScatterAddConst32(dst *float32, idx *int32, w float32, n int)
+
+//go:noescape
+func ScatterAddRows32(dst *float32, idx *int32, src *float32, parts *int32, n int)
+
+//go:noescape
+func ScatterAddConstRows32(dst *float32, idx *int32, w float32, parts *int32, n int)

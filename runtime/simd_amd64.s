@@ -587,3 +587,213 @@ m32tail:
 m32done:
 	VZEROUPPER
 	RET
+
+// func ScatterAdd32(dst *float32, idx *int32, src *float32, n int):
+// dst[idx[x]] = dst[idx[x]] + src[x], x = 0, 1, ... (SSE).
+TEXT ·ScatterAdd32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVQ src+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, R8
+	ANDQ $-4, R8
+fsloop:
+	CMPQ AX, R8
+	JGE fstail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSS (DI)(R9*4), X0
+	ADDSS (DX)(AX*4), X0
+	MOVSS X0, (DI)(R9*4)
+	MOVSS (DI)(R10*4), X1
+	ADDSS 4(DX)(AX*4), X1
+	MOVSS X1, (DI)(R10*4)
+	MOVSS (DI)(R11*4), X2
+	ADDSS 8(DX)(AX*4), X2
+	MOVSS X2, (DI)(R11*4)
+	MOVSS (DI)(R12*4), X3
+	ADDSS 12(DX)(AX*4), X3
+	MOVSS X3, (DI)(R12*4)
+	ADDQ $4, AX
+	JMP fsloop
+fstail:
+	CMPQ AX, CX
+	JGE fsdone
+	MOVLQSX (SI)(AX*4), R9
+	MOVSS (DI)(R9*4), X0
+	ADDSS (DX)(AX*4), X0
+	MOVSS X0, (DI)(R9*4)
+	INCQ AX
+	JMP fstail
+fsdone:
+	RET
+
+// func ScatterAddConst32(dst *float32, idx *int32, w float32, n int):
+// dst[idx[x]] = dst[idx[x]] + w, x = 0, 1, ... (SSE).
+TEXT ·ScatterAddConst32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVSS w+16(FP), X4
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, R8
+	ANDQ $-4, R8
+fcloop:
+	CMPQ AX, R8
+	JGE fctail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSS (DI)(R9*4), X0
+	ADDSS X4, X0
+	MOVSS X0, (DI)(R9*4)
+	MOVSS (DI)(R10*4), X1
+	ADDSS X4, X1
+	MOVSS X1, (DI)(R10*4)
+	MOVSS (DI)(R11*4), X2
+	ADDSS X4, X2
+	MOVSS X2, (DI)(R11*4)
+	MOVSS (DI)(R12*4), X3
+	ADDSS X4, X3
+	MOVSS X3, (DI)(R12*4)
+	ADDQ $4, AX
+	JMP fcloop
+fctail:
+	CMPQ AX, CX
+	JGE fcdone
+	MOVLQSX (SI)(AX*4), R9
+	MOVSS (DI)(R9*4), X0
+	ADDSS X4, X0
+	MOVSS X0, (DI)(R9*4)
+	INCQ AX
+	JMP fctail
+fcdone:
+	RET
+
+// func ScatterAddRows32(dst *float32, idx *int32, src *float32, parts *int32, n int):
+// for each row q < n, [a, b) = [parts[2q], parts[2q+1]), in order:
+// dst[idx[x]] = dst[idx[x]] + src[x], x = a, a+1, ... (SSE). The rows
+// of four rows later are prefetched: the rows of a step's spikes lie at
+// random places, and a loop over them one at a time would wait for each.
+TEXT ·ScatterAddRows32(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVQ src+16(FP), DX
+	MOVQ parts+24(FP), BX
+	XORQ R13, R13
+fwrow:
+	CMPQ R13, n+32(FP)
+	JGE fwdone
+	LEAQ 4(R13), R9
+	CMPQ R9, n+32(FP)
+	JGE fwnopf
+	MOVLQSX (BX)(R9*8), R9
+	PREFETCHT0 (SI)(R9*4)
+	PREFETCHT0 (DX)(R9*4)
+	PREFETCHT0 64(DX)(R9*4)
+fwnopf:
+	MOVLQSX (BX)(R13*8), AX
+	MOVLQSX 4(BX)(R13*8), CX
+	MOVQ CX, R8
+	SUBQ AX, R8
+	ANDQ $-4, R8
+	ADDQ AX, R8
+fwloop:
+	CMPQ AX, R8
+	JGE fwtail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSS (DI)(R9*4), X0
+	ADDSS (DX)(AX*4), X0
+	MOVSS X0, (DI)(R9*4)
+	MOVSS (DI)(R10*4), X1
+	ADDSS 4(DX)(AX*4), X1
+	MOVSS X1, (DI)(R10*4)
+	MOVSS (DI)(R11*4), X2
+	ADDSS 8(DX)(AX*4), X2
+	MOVSS X2, (DI)(R11*4)
+	MOVSS (DI)(R12*4), X3
+	ADDSS 12(DX)(AX*4), X3
+	MOVSS X3, (DI)(R12*4)
+	ADDQ $4, AX
+	JMP fwloop
+fwtail:
+	CMPQ AX, CX
+	JGE fwnext
+	MOVLQSX (SI)(AX*4), R9
+	MOVSS (DI)(R9*4), X0
+	ADDSS (DX)(AX*4), X0
+	MOVSS X0, (DI)(R9*4)
+	INCQ AX
+	JMP fwtail
+fwnext:
+	INCQ R13
+	JMP fwrow
+fwdone:
+	RET
+
+// func ScatterAddConstRows32(dst *float32, idx *int32, w float32, parts *int32, n int):
+// ScatterAddRows32 with every src[x] = w.
+TEXT ·ScatterAddConstRows32(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), SI
+	MOVSS w+16(FP), X4
+	MOVQ parts+24(FP), BX
+	XORQ R13, R13
+fkrow:
+	CMPQ R13, n+32(FP)
+	JGE fkdone
+	LEAQ 4(R13), R9
+	CMPQ R9, n+32(FP)
+	JGE fknopf
+	MOVLQSX (BX)(R9*8), R9
+	PREFETCHT0 (SI)(R9*4)
+	PREFETCHT0 64(SI)(R9*4)
+fknopf:
+	MOVLQSX (BX)(R13*8), AX
+	MOVLQSX 4(BX)(R13*8), CX
+	MOVQ CX, R8
+	SUBQ AX, R8
+	ANDQ $-4, R8
+	ADDQ AX, R8
+fkloop:
+	CMPQ AX, R8
+	JGE fktail
+	MOVLQSX (SI)(AX*4), R9
+	MOVLQSX 4(SI)(AX*4), R10
+	MOVLQSX 8(SI)(AX*4), R11
+	MOVLQSX 12(SI)(AX*4), R12
+	MOVSS (DI)(R9*4), X0
+	ADDSS X4, X0
+	MOVSS X0, (DI)(R9*4)
+	MOVSS (DI)(R10*4), X1
+	ADDSS X4, X1
+	MOVSS X1, (DI)(R10*4)
+	MOVSS (DI)(R11*4), X2
+	ADDSS X4, X2
+	MOVSS X2, (DI)(R11*4)
+	MOVSS (DI)(R12*4), X3
+	ADDSS X4, X3
+	MOVSS X3, (DI)(R12*4)
+	ADDQ $4, AX
+	JMP fkloop
+fktail:
+	CMPQ AX, CX
+	JGE fknext
+	MOVLQSX (SI)(AX*4), R9
+	MOVSS (DI)(R9*4), X0
+	ADDSS X4, X0
+	MOVSS X0, (DI)(R9*4)
+	INCQ AX
+	JMP fktail
+fknext:
+	INCQ R13
+	JMP fkrow
+fkdone:
+	RET

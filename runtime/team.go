@@ -54,22 +54,39 @@ type team struct {
 	lent    []*helper
 }
 
-// spinFor is how long a goroutine waiting for the other side of a split
-// (a helper for its next chunk, the owner for the helpers' chunks) spins
-// before it blocks: long enough to span the serial part between two splits
-// of a step, which keeps hand-overs at the cost of a few cache-line
-// transfers, and short enough not to keep a core busy for nothing when
-// the machine is shared or the step has long serial phases.
-const spinFor = 30 * time.Microsecond
+// A goroutine waiting for the other side of a split (a helper for its
+// next chunk, the owner for the helpers' chunks) spins before it blocks:
+// a hand-over between spinning goroutines costs a few cache-line
+// transfers, one that wakes a blocked goroutine costs tens of
+// microseconds of system calls and scheduling, paid on every step when
+// the wait is longer than the spin. The wait between two chunks is the
+// difference between the chunks of a split plus the serial part of a
+// step, which grows with the chunks: a goroutine spins for twice the
+// helper's last chunk, at least spinMin (for small chunks, whose steps
+// have relatively longer serial parts) and at most spinMax (so that an
+// idle helper or a long serial phase does not keep a core busy for
+// nothing when the machine is shared).
+const (
+	spinMin = 30 * time.Microsecond
+	spinMax = 500 * time.Microsecond
+)
+
+// spinFor is how long a goroutine waiting for h or for a chunk to run on
+// h spins before it blocks.
+func (h *helper) spinFor() time.Duration {
+	return min(max(2*time.Duration(h.lastChunk.Load()), spinMin), spinMax)
+}
 
 // helper runs the chunks posted to it by one network's owner goroutine.
 type helper struct {
-	seq     atomic.Uint64 // chunks posted
-	done    atomic.Uint64 // chunks finished
-	quit    atomic.Bool
-	idle    atomic.Bool // parked on wake
-	wake    chan struct{}
-	waiting atomic.Bool // the owner is blocked on finished
+	seq  atomic.Uint64 // chunks posted
+	done atomic.Uint64 // chunks finished
+	quit atomic.Bool
+	idle atomic.Bool // parked on wake
+	// lastChunk is how long the last chunk took (nanoseconds).
+	lastChunk atomic.Int64
+	wake      chan struct{}
+	waiting   atomic.Bool // the owner is blocked on finished
 	// finished is signalled when a chunk ends while the owner waits.
 	finished chan struct{}
 
@@ -103,6 +120,7 @@ func (h *helper) signal() {
 // spinFor, then blocks until h signals the end of the chunk.
 func (h *helper) wait() {
 	want := h.seq.Load()
+	spin := h.spinFor()
 	var since time.Time
 	for spins := 0; h.done.Load() != want; spins++ {
 		if spins < 64 {
@@ -114,7 +132,7 @@ func (h *helper) wait() {
 		}
 		if now := time.Now(); since.IsZero() {
 			since = now
-		} else if now.Sub(since) > spinFor {
+		} else if now.Sub(since) > spin {
 			// Either the helper sees waiting after its store of done, or
 			// this goroutine sees done after its store of waiting.
 			h.waiting.Store(true)
@@ -133,6 +151,7 @@ func (h *helper) run() {
 	var seen uint64 // a new helper has seen nothing: chunks may come before run starts
 	for {
 		idleSince := time.Time{}
+		spin := h.spinFor()
 		for spins := 0; h.seq.Load() == seen; spins++ {
 			if h.quit.Load() {
 				return
@@ -147,14 +166,16 @@ func (h *helper) run() {
 			now := time.Now()
 			if idleSince.IsZero() {
 				idleSince = now
-			} else if now.Sub(idleSince) > spinFor {
+			} else if now.Sub(idleSince) > spin {
 				h.park(seen)
 				idleSince = time.Time{}
 				spins = 0
 			}
 		}
 		seen = h.seq.Load()
+		start := time.Now()
 		h.runChunk()
+		h.lastChunk.Store(int64(time.Since(start)))
 		h.done.Store(seen)
 		if h.waiting.Load() {
 			select {
