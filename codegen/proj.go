@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"strings"
 
+	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 	"github.com/annc/annc/lower"
 )
@@ -658,7 +659,12 @@ func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder
 	if len(lp.Decays) == 0 {
 		return
 	}
-	g.use("math")
+	// The language's exp (its table row), as the equations call it.
+	exp, _ := lang.LookupBuiltin("exp")
+	fn := exp.Runtime
+	if g.f32 {
+		fn = exp.Runtime32
+	}
 	now := "n.Core.Step"
 	if atPre && !g.m.ExactDecay {
 		now = "(n.Core.Step - 1)"
@@ -668,8 +674,7 @@ func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
 		rate := c.expr(d.Rate).float()
-		fmt.Fprintf(b, "%s = %s + (%s - %s) * %s\n", x, paren(inf, 5), x, paren(inf, 5),
-			g.conv("math.Exp("+g.arg("-"+paren(rate, 6)+" * el")+")"))
+		fmt.Fprintf(b, "%s = %s + (%s - %s) * annrt.%s(-%s * el)\n", x, paren(inf, 5), x, paren(inf, 5), fn, paren(rate, 6))
 	}
 }
 
