@@ -1223,16 +1223,7 @@ continue
 `, dst, dst, dst)
 		}
 	}
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
-	if c.usesPi {
-		b.WriteString("pi := int(i)\n")
-	}
-	b.WriteString("for x := range ws {\n")
-	if c.usesJ {
-		b.WriteString("j := int(ps[x])\n")
-	} else {
-		b.WriteString("_ = ps[x]\n")
-	}
+	spikeRowLoop(&b, c, true)
 	b.WriteString(body.String())
 	b.WriteString("}\n}\n}\n")
 	transmitRange = b.String()
@@ -1288,16 +1279,7 @@ continue
 }
 `, dst, dst)
 	}
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\nps := pp[lo:hi]\n")
-	if c.usesPi {
-		b.WriteString("pi := int(i)\n")
-	}
-	b.WriteString("for x := range ps {\n")
-	if c.usesJ {
-		b.WriteString("j := int(ps[x])\n")
-	} else {
-		b.WriteString("_ = ps[x]\n")
-	}
+	spikeRowLoop(b, c, false)
 	b.WriteString(body)
 	b.WriteString("}\n}\n")
 }
@@ -1471,4 +1453,29 @@ ptr := c.PostPtr
 	}
 	b.WriteString("}\n}\nreturn\n}\n")
 	return b.String()
+}
+
+// spikeRowLoop opens the loops over the spiking rows of a presynaptic-major
+// layout and over each row's part in the chunk (the whole row when whole),
+// binding pi and j where the body reads them; withW also slices the weights.
+func spikeRowLoop(b *strings.Builder, c *exprPrinter, withW bool) {
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\n")
+	if withW {
+		b.WriteString("ws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
+	} else {
+		b.WriteString("ps := pp[lo:hi]\n")
+	}
+	if c.usesPi {
+		b.WriteString("pi := int(i)\n")
+	}
+	if withW {
+		b.WriteString("for x := range ws {\n")
+	} else {
+		b.WriteString("for x := range ps {\n")
+	}
+	if c.usesJ {
+		b.WriteString("j := int(ps[x])\n")
+	} else {
+		b.WriteString("_ = ps[x]\n")
+	}
 }
