@@ -186,7 +186,7 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	fs.BoolVar(&f.grid, "grid", false, "sweep the Cartesian product of the -sweep lists instead of zipping them")
 	fs.IntVar(&f.workers, "workers", 0, "runs in parallel during a sweep (default GOMAXPROCS)")
 	fs.IntVar(&f.trials, "trials", 1, "run every sweep point `K` times, with the seeds TrialSeed(seed, 0..K-1) (every point has the same seed, unless seed is swept)")
-	fs.Int64Var(&f.chunkWork, "min-chunk-work", minChunkWork, "with -threads: estimated work (operations) of a chunk below which a loop is not split; 1 splits every loop")
+	fs.Int64Var(&f.chunkWork, "min-chunk-work", minChunkWork, "with -threads: estimated work (operations) of a chunk below which a loop is not split; 1 splits every loop, 0 cuts each split into one chunk more than the last (a test of split-independence)")
 	fs.IntVar(&f.threads, "threads", 1, "goroutines computing the steps of each network (same results for every value; a sweep's idle workers help the last runs anyway)")
 	fs.BoolVar(&f.plot, "plot", false, "plot the results with 'annc plot' when the run is done (annc on PATH, or $ANNC_BIN)")
 	fs.BoolVar(&f.stream, "stream", false, "write monitor data straight to the results files while simulating (bounded memory)")
@@ -253,8 +253,8 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	if f.threads < 1 || f.threads > MaxChunks {
 		return usage("-threads %d: must be between 1 and %d", f.threads, MaxChunks)
 	}
-	if f.chunkWork < 1 {
-		return usage("-min-chunk-work %d: must be at least 1", f.chunkWork)
+	if f.chunkWork < 0 {
+		return usage("-min-chunk-work %d: must not be negative", f.chunkWork)
 	}
 	SetMinChunkWork(f.chunkWork)
 	if f.grid && len(f.sweeps) == 0 {

@@ -24,11 +24,15 @@ var minChunkWork int64 = 100000
 // SetMinChunkWork sets the estimated work below which Split does not cut a
 // loop (default 100000) and returns the previous value; 1 cuts
 // every loop into as many chunks as there are goroutines, which tests use
-// to exercise every split path on small networks. Not safe to call while a
-// network runs.
+// to exercise every split path on small networks. 0 cuts each split of a
+// network into one chunk more than the previous one, from 1 up to the
+// goroutines there are, whatever the work: tests use it to check that no
+// state kept by chunk depends on where the previous split was cut (as lent
+// workers joining a run and a changing work estimate make it). Not safe to
+// call while a network runs.
 func SetMinChunkWork(w int64) int64 {
 	old := minChunkWork
-	minChunkWork = max(w, 1)
+	minChunkWork = max(w, 0)
 	return old
 }
 
@@ -271,7 +275,10 @@ func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 		t.admit()
 	}
 	k := min(len(t.active)+1, n, MaxChunks)
-	if w := work / minChunkWork; w < int64(k) {
+	if minChunkWork == 0 {
+		c.splits++
+		k = 1 + int(c.splits%uint64(k))
+	} else if w := work / minChunkWork; w < int64(k) {
 		k = int(max(w, 1))
 	}
 	if k <= 1 {

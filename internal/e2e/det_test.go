@@ -15,6 +15,7 @@ type detOut struct {
 // TestDeterminism: 8 instances (seeds derived from 1) give byte-identical
 // monitor data run one after the other, in ParallelRun on 1 worker and on
 // 4, with their steps split over 2, 3 and 4 goroutines (every loop cut),
+// over 4 with each split cut into one chunk more than the last,
 // in processes with GOMAXPROCS=1 and GOMAXPROCS=2; the HH network gives the
 // same spikes and state on 1, 2 and 3 goroutines and with lent workers.
 func TestDeterminism(t *testing.T) {
@@ -30,7 +31,7 @@ func TestDeterminism(t *testing.T) {
 		}
 		check(t, fmt.Sprintf("GOMAXPROCS=%d: ParallelRun with 1 worker vs sequential", procs), got.W1, got.Seq)
 		check(t, fmt.Sprintf("GOMAXPROCS=%d: ParallelRun with 4 workers vs sequential", procs), got.W4, got.Seq)
-		for _, k := range []string{"2", "3", "4", "w3t2"} {
+		for _, k := range []string{"2", "3", "4", "w3t2", "vary"} {
 			check(t, fmt.Sprintf("GOMAXPROCS=%d: steps split over threads (%s) vs sequential", procs, k), got.Threads[k], got.Seq)
 		}
 		if len(got.HH) != 6 {

@@ -23,7 +23,7 @@ func TestDeterminismRepeated(t *testing.T) {
 			if got.W1[j] != want || got.W4[j] != want {
 				t.Errorf("repetition %d: ParallelRun's run %d differs from the sequential one", i, j)
 			}
-			for _, k := range []string{"2", "3", "4", "w3t2"} {
+			for _, k := range []string{"2", "3", "4", "w3t2", "vary"} {
 				if got.Threads[k][j] != want {
 					t.Errorf("repetition %d: run %d with threads %s differs from the sequential one", i, j, k)
 				}

@@ -287,7 +287,8 @@ func (md *module) make(t *testing.T, n int) error {
 // TestBuildVetRun generates a sample of the models (the first of the
 // covering arrays) into the shared module, which passes one go vet and one
 // go build, then runs each model for Steps steps three times: on one
-// goroutine, split over three (every loop cut) and with the vector kernels
+// goroutine, split over three (each split cut into one chunk more than the
+// last, so that chunks cover other ranges from step to step) and with the vector kernels
 // off, every synapse variable stored per synapse (ANNC_PERPRE=off) and a
 // fused step's phases computed one after the other (ANNC_FUSE=off). The
 // three runs must succeed and write the same bytes.
@@ -302,7 +303,7 @@ func TestBuildVetRun(t *testing.T) {
 		env  []string
 	}{
 		{"one goroutine", nil, nil},
-		{"three goroutines, every loop split", []string{"-threads", "3", "-min-chunk-work", "1"}, nil},
+		{"three goroutines, each split cut into one chunk more than the last (1 to 3)", []string{"-threads", "3", "-min-chunk-work", "0"}, nil},
 		{"vector kernels off, per-synapse storage, phases one after the other", nil, []string{"ANNC_SIMD=off", "ANNC_PERPRE=off", "ANNC_FUSE=off"}},
 	}
 	var wg sync.WaitGroup

@@ -658,6 +658,13 @@ func determinism() any {
 			threads[fmt.Sprint(k)] = append(threads[fmt.Sprint(k)], one(i, newNet(api.WithSeed(annrt.TrialSeed(1, i)), api.WithThreads(k))))
 		}
 	}
+	// The chunks of a split cut elsewhere from one split to the next, as
+	// when lent workers join a run or the work estimate changes.
+	annrt.SetMinChunkWork(0)
+	for i := range runs {
+		threads["vary"] = append(threads["vary"], one(i, newNet(api.WithSeed(annrt.TrialSeed(1, i)), api.WithThreads(4))))
+	}
+	annrt.SetMinChunkWork(1)
 	w3t, e3t := api.ParallelRun(runs, api.RunOptions{Seed: 1, Workers: 3, Options: []api.Option{api.WithThreads(2)}}, one)
 	for _, e := range e3t {
 		must(e)
