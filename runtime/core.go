@@ -45,9 +45,10 @@ type Core struct {
 
 	done int64 `state:"-"` // steps computed, for StepsDone
 
-	threads int    `state:"-"` // goroutines per run (SetThreads)
-	team    *team  `state:"-"` // helpers of the steps, nil until needed
-	splits  uint64 `state:"-"` // splits made with SetMinChunkWork(0)
+	threads int        `state:"-"` // goroutines per run (SetThreads)
+	team    *team      `state:"-"` // helpers of the steps, nil until needed
+	splits  uint64     `state:"-"` // splits made with SetMinChunkWork(0)
+	scan    finiteScan `state:"-"`
 
 	monitors []*Monitor `state:"-"` // sized before each run (Monitor.Reserve)
 	// syncOut and syncIn (SetSync) bring state that the steps keep in a

@@ -18,10 +18,10 @@ import (
 type finiteLeaky struct{ *leaky }
 
 func (n finiteLeaky) CheckFinite() error {
-	if err := CheckNeurons("P", "v", n.v); err != nil {
+	if err := CheckNeurons(nil, "P", "v", n.v); err != nil {
 		return err
 	}
-	return CheckNeurons("P", "I", n.I)
+	return CheckNeurons(nil, "P", "I", n.I)
 }
 
 func finiteProgram(hook func(*leaky)) Program {
@@ -71,7 +71,7 @@ func TestFirstNonFinite(t *testing.T) {
 }
 
 func TestNonFiniteErrorMessage(t *testing.T) {
-	e := CheckSynapses("ee", "w", []float64{0, 0, math.Inf(-1)}).(*NonFiniteError)
+	e := CheckSynapses(nil, "ee", "w", []float64{0, 0, math.Inf(-1)}).(*NonFiniteError)
 	want := "numerical blow-up: projection ee, variable w of synapse 2 is -Inf; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
 	if e.Error() != want {
 		t.Errorf("got  %s\nwant %s", e, want)
@@ -84,10 +84,10 @@ func TestNonFiniteErrorMessage(t *testing.T) {
 }
 
 func TestCheckPostNeurons(t *testing.T) {
-	if err := CheckPostNeurons("ee", "trace", []float32{0, 1}); err != nil {
+	if err := CheckPostNeurons(nil, "ee", "trace", []float32{0, 1}); err != nil {
 		t.Errorf("finite: %v", err)
 	}
-	err := CheckPostNeurons("ee", "trace", []float64{0, 1, math.NaN()})
+	err := CheckPostNeurons(nil, "ee", "trace", []float64{0, 1, math.NaN()})
 	want := "numerical blow-up: projection ee, variable trace of postsynaptic neuron 2 is NaN; try a smaller dt or a more stable numerical method (implicit, exponential, rk4)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
@@ -116,7 +116,7 @@ func TestCoreCheck(t *testing.T) {
 	n := newLeaky(1)
 	n.onStep = poison(25, 2, math.NaN())
 	checks := 0
-	n.SetCheck(10, func() error { checks++; return CheckNeurons("P", "v", n.v) })
+	n.SetCheck(10, func() error { checks++; return CheckNeurons(nil, "P", "v", n.v) })
 	for range 4 {
 		n.Simulate(5) // 20 steps in 4 calls: checks at 10 and 20
 	}
@@ -136,7 +136,7 @@ func TestCoreCheck(t *testing.T) {
 		func() { n.Run(100, n.step) },
 		func() { n.theta = math.Inf(1); n.SimulateUntil(100) }, // no spike ends it
 	} {
-		n.SetCheck(3, func() error { return CheckNeurons("P", "v", n.v) })
+		n.SetCheck(3, func() error { return CheckNeurons(nil, "P", "v", n.v) })
 		start := n.Step
 		run()
 		if n.Step != start+3 || n.CheckErr() == nil {
@@ -165,7 +165,7 @@ func (n varsLeaky) CheckFinite() error {
 	if err := n.finiteLeaky.CheckFinite(); err != nil {
 		return err
 	}
-	return CheckNeurons("P", "par", n.par)
+	return CheckNeurons(nil, "P", "par", n.par)
 }
 
 func (n varsLeaky) CheckFiniteVars() error { *n.vars++; return n.finiteLeaky.CheckFinite() }
@@ -511,4 +511,48 @@ func TestMainSIGTERM(t *testing.T) {
 	if shape, _ := readF64(t, filepath.Join(out, "m.v.npy")); shape[0] != 51 {
 		t.Errorf("%d frames written, want 51", shape[0])
 	}
+}
+
+// The checks scan a long variable in chunks over the goroutines of a run:
+// they find the first non-finite value whatever chunk it is in, in float64
+// and float32, and allocate nothing.
+func TestCheckSplitOverThreads(t *testing.T) {
+	defer SetMinChunkWork(SetMinChunkWork(1))
+	const n = 3*minScanSplit + 5
+	xs := make([]float64, n)
+	ys := make([]float32, n)
+	c := &Core{Dt: 1}
+	c.SetThreads(3)
+	c.Run(1, func() {
+		for _, at := range []int{-1, 0, n / 3, n/3 + 1, 2 * n / 3, n - 1} {
+			clear(xs)
+			clear(ys)
+			if at >= 0 {
+				xs[at], ys[at] = math.NaN(), float32(math.Inf(-1))
+				xs[n-1], ys[n-1] = math.Inf(1), float32(math.NaN()) // a later one
+			}
+			want := at
+			var nf *NonFiniteError
+			err := CheckNeurons(c, "P", "v", xs)
+			if errors.As(err, &nf) {
+				if nf.Index != want {
+					t.Errorf("float64, non-finite at %d: reported %d", at, nf.Index)
+				}
+			} else if want >= 0 {
+				t.Errorf("float64, non-finite at %d: not found", at)
+			}
+			err = CheckSynapses(c, "pj", "w", ys)
+			if errors.As(err, &nf) {
+				if nf.Index != want {
+					t.Errorf("float32, non-finite at %d: reported %d", at, nf.Index)
+				}
+			} else if want >= 0 {
+				t.Errorf("float32, non-finite at %d: not found", at)
+			}
+		}
+		clear(xs)
+		if a := testing.AllocsPerRun(20, func() { _ = CheckNeurons(c, "P", "v", xs) }); a != 0 {
+			t.Errorf("a check of finite values allocated %v times", a)
+		}
+	})
 }
