@@ -7,8 +7,8 @@
 #
 # For each scale S in BENCH_SCALES (default "1 10 50": 4,000, 40,000 and 200,000 neurons, connection
 # probability 0.02/S) it compiles examples/coba scaled by S, runs it BENCH_REPEAT times with -threads 1
-# and with -threads 2 (medians of setup, simulate wall and CPU seconds, peak RSS, and the bytes per
-# synapse the projections hold, from manifest.json), then runs `bench.py coba --mode cpp --scale S` once
+# and with -threads 2, alternately (medians of setup, simulate wall and CPU seconds, peak RSS, and the
+# bytes per synapse the projections hold, from manifest.json; the median of the pairs' speed-ups), then runs `bench.py coba --mode cpp --scale S` once
 # (cold compilation) and its standalone binary BENCH_REPEAT more times (median run time, which Brian2
 # measures with std::clock, and peak RSS).
 set -euo pipefail
@@ -57,16 +57,14 @@ open(out, 'w').write(t)
 PYEOF
 }
 
-# annc_runs TAG BIN FLAGS...: BENCH_REPEAT runs of BIN; appends one record with the medians.
-annc_runs() {
-	local tag=$1 bin=$2 rep m
-	shift 2
-	local recs=()
-	for ((rep = 1; rep <= BENCH_REPEAT; rep++)); do
-		echo "bench: scale: annc $tag, run $rep/$BENCH_REPEAT" >&2
-		rm -rf "$S_WORK/res-$tag"
-		m=$("$JSONPY" "$S_WORK/measure.py" "$S_WORK/$tag-$rep.log" "$bin" -out "$S_WORK/res-$tag" "$@") || die "annc $tag (see $S_WORK/$tag-$rep.log)"
-		recs+=("$("$JSONPY" - "$S_WORK/res-$tag" "$m" <<'PYEOF'
+# annc_run TAG REP BIN FLAGS...: run REP of BIN; prints its record (JSON).
+annc_run() {
+	local tag=$1 rep=$2 bin=$3 m
+	shift 3
+	echo "bench: scale: annc $tag, run $rep/$BENCH_REPEAT" >&2
+	rm -rf "$S_WORK/res-$tag"
+	m=$("$JSONPY" "$S_WORK/measure.py" "$S_WORK/$tag-$rep.log" "$bin" -out "$S_WORK/res-$tag" "$@") || die "annc $tag (see $S_WORK/$tag-$rep.log)"
+	"$JSONPY" - "$S_WORK/res-$tag" "$m" <<'PYEOF' || die "reading the results of annc $tag"
 import glob, json, os, sys
 d, m = sys.argv[1], json.loads(sys.argv[2])
 man = json.load(open(os.path.join(d, 'manifest.json')))
@@ -86,9 +84,13 @@ print(json.dumps({'setup': man['wall_s']['setup'], 'sim': man['wall_s']['simulat
                   'synapses': syn, 'bytes_per_syn': byt / syn if syn else None, 'data_mib': data / 2**20,
                   'projections': projs}))
 PYEOF
-		)") || die "reading the results of annc $tag"
-	done
-	"$JSONPY" - "$tag" "${recs[@]}" >>"$OUT" <<'PYEOF'
+}
+
+# annc_summary TAG RECORDS...: appends one record with the medians of the runs.
+annc_summary() {
+	local tag=$1
+	shift
+	"$JSONPY" - "$tag" "$@" >>"$OUT" <<'PYEOF'
 import json, statistics, sys
 tag, recs = sys.argv[1], [json.loads(x) for x in sys.argv[2:]]
 out = {'peer': 'annc', 'tag': tag}
@@ -97,6 +99,39 @@ for k in ('setup', 'sim', 'cpu', 'rss_mib'):
 for k in ('spikes', 'synapses', 'bytes_per_syn', 'data_mib', 'projections'):
     out[k] = recs[0][k]
 print(json.dumps(out))
+PYEOF
+}
+
+# annc_runs TAG BIN FLAGS...: BENCH_REPEAT runs of BIN; appends one record with the medians.
+annc_runs() {
+	local tag=$1 bin=$2 rep
+	shift 2
+	local recs=()
+	for ((rep = 1; rep <= BENCH_REPEAT; rep++)); do
+		recs+=("$(annc_run "$tag" "$rep" "$bin" "$@")") || exit 1
+	done
+	annc_summary "$tag" "${recs[@]}"
+}
+
+# annc_threads S BIN: BENCH_REPEAT pairs of runs, -threads 1 then -threads 2, so that a
+# slower spell of the machine weighs on both; appends the two records and the median of
+# the pairs' speed-ups (simulate wall, 1 thread / 2 threads).
+annc_threads() {
+	local s=$1 bin=$2 rep
+	local t1=() t2=()
+	for ((rep = 1; rep <= BENCH_REPEAT; rep++)); do
+		t1+=("$(annc_run "annc-$s-t1" "$rep" "$bin" -duration 1000 -seed 1 -threads 1)") || exit 1
+		t2+=("$(annc_run "annc-$s-t2" "$rep" "$bin" -duration 1000 -seed 1 -threads 2)") || exit 1
+	done
+	annc_summary "annc-$s-t1" "${t1[@]}"
+	annc_summary "annc-$s-t2" "${t2[@]}"
+	"$JSONPY" - "$s" "${#t1[@]}" "${t1[@]}" "${t2[@]}" >>"$OUT" <<'PYEOF'
+import json, statistics, sys
+s, n = sys.argv[1], int(sys.argv[2])
+t1 = [json.loads(x) for x in sys.argv[3:3 + n]]
+t2 = [json.loads(x) for x in sys.argv[3 + n:]]
+ratios = [a['sim'] / b['sim'] for a, b in zip(t1, t2)]
+print(json.dumps({'tag': 'annc-%s-speedup' % s, 'speedup': statistics.median(ratios), 'pairs': ratios}))
 PYEOF
 }
 
@@ -146,8 +181,7 @@ for s in $BENCH_SCALES; do
 	echo "bench: scale: compiling COBA x$s" >&2
 	(cd "$d" && "$ANNC" compile model.yaml -d build >"$d/compile.log" 2>&1) || die "annc compile (see $d/compile.log)"
 	bin=$(ls "$d"/build/bin/* | head -n 1)
-	annc_runs "annc-$s-t1" "$bin" -duration 1000 -seed 1 -threads 1
-	annc_runs "annc-$s-t2" "$bin" -duration 1000 -seed 1 -threads 2
+	annc_threads "$s" "$bin"
 	if [[ ${BENCH_SKIP_PEERS:-} != 1 ]]; then
 		brian2_runs "$s"
 	fi
@@ -174,9 +208,10 @@ head = ['neurons', 'synapses', 'annc setup', 'sim wall', 'sim cpu', 'RSS MiB', '
 rows = []
 for s in scales.split():
     a, a2, b = r.get('annc-%s-t1' % s), r.get('annc-%s-t2' % s), r.get('b2-%s' % s)
+    up = r.get('annc-%s-speedup' % s)
     rows.append([str(4000 * int(s)), f(a and a['synapses'], '%d'), f(a and a['setup']), f(a and a['sim']), f(a and a['cpu']),
                  f(a and a['rss_mib'], '%.0f'), f(a and a['bytes_per_syn'], '%.1f'), f(a2 and a2['sim']),
-                 f(a and a2 and a['sim'] / a2['sim'], '%.2f'), f(b and b['setup']), f(b and b['cpu']),
+                 f(up and up['speedup'], '%.2f'), f(b and b['setup']), f(b and b['cpu']),
                  f(b and b['rss_mib'], '%.0f'), f(a and b and b['cpu'] / a['cpu'], '%.2f'),
                  f(a and b and a['rss_mib'] / b['rss_mib'], '%.2f'), f(a and a['spikes'], '%d'), f(b and b['spikes'], '%d')])
 widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
@@ -186,7 +221,7 @@ print(line(head))
 print('  '.join('-' * n for n in widths))
 for row in rows:
     print(line(row))
-print('seconds; annc: median of %s runs, -threads 1 unless "2 thr" (speed-up = sim wall 1 thread / 2 threads); '
+print('seconds; annc: median of %s runs, -threads 1 unless "2 thr" (runs in pairs, 1 thread then 2; speed-up = median over the pairs of sim wall 1 thread / 2 threads); '
       'B/syn = bytes the projections hold per synapse (manifest.json projections); '
       'Brian2: C++ standalone, median of %s runs of its binary, run = std::clock of the simulation loop, '
       'setup = binary wall - run; ratio cpu = b2 run / annc sim cpu; ratio RSS = annc / Brian2 (< 1: annc smaller).'
