@@ -74,8 +74,8 @@ projections:
 	if d := ir.Print(m); !strings.Contains(d, "connector every_kth weights 0.5 delays 1 kth 3 jitter 1.5 wrap true\n") {
 		t.Errorf("IR dump of the connector:\n%s", d)
 	}
-	if n, exact := ir.EstimateSynapses(m.Projs[0]); n != 12 || !exact {
-		t.Errorf("EstimateSynapses = %g %v, want the row's 4 × 3, exact", n, exact)
+	if c := ir.EstimateSynapses(m.Projs[0]); c.N != 12 || !c.Exact {
+		t.Errorf("EstimateSynapses = %g %v, want the row's 4 × 3, exact", c.N, c.Exact)
 	}
 	files, err := Generate(m, testOpt)
 	if err != nil {

@@ -376,14 +376,13 @@ func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, w
 }
 
 // EstimateSynapses is the number of synapses a projection creates, as its
-// connector's row counts them: exact (exact true) or, for the patterns
-// drawn at random or computed from positions, the expected number or an
-// upper bound.
-func EstimateSynapses(p *Projection) (n float64, exact bool) {
+// connector's row counts them: exact (Exact) or, for the patterns drawn at
+// random or computed from positions, the expected number or an upper bound
+// (Bound).
+func EstimateSynapses(p *Projection) lang.Count {
 	row, ok := lang.LookupConnector(p.Connector.Kind)
 	if !ok {
-		return 0, false
+		return lang.Count{}
 	}
-	cnt := row.Synapses(p.Connector.Shape(&p.Pre, &p.Post))
-	return cnt.N, cnt.Exact
+	return row.Synapses(p.Connector.Shape(&p.Pre, &p.Post))
 }

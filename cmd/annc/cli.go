@@ -158,14 +158,18 @@ func summary(path string, m *ir.Model) string {
 	for _, p := range m.Pops {
 		neurons += p.Size
 	}
-	synapses, exact := 0.0, true
+	synapses, exact, bound := 0.0, true, false
 	for _, p := range m.Projs {
-		n, ex := ir.EstimateSynapses(p)
-		synapses += n
-		exact = exact && ex
+		n := ir.EstimateSynapses(p)
+		synapses += n.N
+		exact = exact && n.Exact
+		bound = bound || n.Bound
 	}
 	syn := fmt.Sprintf("%.0f synapse%s", synapses, plural(int(synapses)))
-	if !exact {
+	switch {
+	case bound: // gaussian, dog: every pair counted, the weights decide
+		syn = fmt.Sprintf("up to %.3g synapses", synapses)
+	case !exact:
 		syn = fmt.Sprintf("about %.3g synapses", synapses)
 	}
 	return fmt.Sprintf("%s: ok: model %s, %d population%s (%d neuron%s), %d projection%s (%s), %d monitor%s",
