@@ -1061,23 +1061,29 @@ func FromMatrix(pre, post View, m [][]float64) (*Conn, error) {
 	if len(m) != nq {
 		return nil, fmt.Errorf("from_matrix: %d rows, want one per post neuron (%d)", len(m), nq)
 	}
-	l := newSynList(0)
+	n := 0 // the synapses, counted first so that their lists are allocated once
 	for j, row := range m {
 		if len(row) != np {
 			return nil, fmt.Errorf("from_matrix: row %d has %d columns, want one per pre neuron (%d)", j, len(row), np)
 		}
+		for _, w := range row {
+			if !math.IsNaN(w) {
+				n++
+			}
+		}
+	}
+	if n > MaxSynapses {
+		return nil, tooManyDrawn("from_matrix")
+	}
+	l := newSynList(n)
+	l.w = make([]float64, 0, n)
+	for j, row := range m {
 		for i, w := range row {
 			if !math.IsNaN(w) {
-				if len(l.pre) == MaxSynapses {
-					return nil, tooManyDrawn("from_matrix")
-				}
 				l.add(post.Rank(j), pre.Rank(i))
 				l.w = append(l.w, w)
 			}
 		}
-	}
-	if l.w == nil {
-		l.w = []float64{}
 	}
 	return l.conn(pre, post)
 }
