@@ -260,6 +260,20 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 				cd.Kind, pre.Pop.Name, len(pre.Pop.Geometry), post.Pop.Name, len(post.Pop.Geometry))
 		}
 	}
+	if sized && c.Args["allow_self_connections"] == 0 && pre.Pop == post.Pop && overlap(&pre, &post) {
+		// Without self-connections a neuron in both views has one candidate
+		// less (the runtime builders refuse a number above that).
+		for _, a := range spec.Args {
+			n, side := nPre, "presynaptic"
+			if a.AtMost == lang.PostSide {
+				n, side = nPost, "postsynaptic"
+			}
+			if a.Kind == lang.ArgInteger && a.AtMost != lang.NoSide && c.Args[a.Name] == float64(n) && n > 0 {
+				b.errorf(given[a.Name].Pos, "%s %s is larger than the %d %s neurons a neuron in both views can connect to without self-connections; allow_self_connections: true allows %d",
+					a.Name, fnum(c.Args[a.Name]), n-1, side, n)
+			}
+		}
+	}
 	if spec.SameSize && sized && nPre != nPost {
 		b.errorf(cd.Pos, "%s needs views of the same size (%d pre, %d post)", cd.Kind, nPre, nPost)
 	}
@@ -385,4 +399,32 @@ func EstimateSynapses(p *Projection) lang.Count {
 		return lang.Count{}
 	}
 	return row.Synapses(p.Connector.Shape(&p.Pre, &p.Post))
+}
+
+// overlap reports whether two views of one population share a neuron. Views
+// of more than maxRuns runs of ranks are reported as not overlapping: the
+// runtime checks them when it builds.
+func overlap(a, b *View) bool {
+	const maxRuns = 1 << 16
+	type run struct{ lo, hi int }
+	var ra []run
+	a.Runs(func(lo, hi int) {
+		if len(ra) <= maxRuns {
+			ra = append(ra, run{lo, hi})
+		}
+	})
+	if len(ra) > maxRuns {
+		return false
+	}
+	found, n := false, 0
+	b.Runs(func(lo, hi int) {
+		n++
+		if found || n > maxRuns {
+			return
+		}
+		// The first run of a ending after lo (runs are in order).
+		k := sort.Search(len(ra), func(i int) bool { return ra[i].hi > lo })
+		found = k < len(ra) && ra[k].lo < hi
+	})
+	return found
 }
