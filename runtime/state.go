@@ -62,11 +62,20 @@ type stateLeaf struct {
 // fields in a fixed order. A struct reached through several pointers is
 // walked once, at its first path.
 func stateLeaves(net any) ([]stateLeaf, error) {
+	leaves, _, err := stateWalk(net)
+	return leaves, err
+}
+
+// stateWalk is stateLeaves, and also returns the pointer fields tagged
+// `state:"optional"` (as leaves, the pointer itself in v): pointers that
+// exist only while the network needs them, such as a population's spike
+// ring, kept only while some delay is longer than one step.
+func stateWalk(net any) ([]stateLeaf, []stateLeaf, error) {
 	root := reflect.ValueOf(net)
 	if root.Kind() != reflect.Pointer || root.Elem().Kind() != reflect.Struct {
-		return nil, fmt.Errorf("state: %T is not a pointer to a network", net)
+		return nil, nil, fmt.Errorf("state: %T is not a pointer to a network", net)
 	}
-	var out []stateLeaf
+	var out, optional []stateLeaf
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value, name string)
 	walk = func(v reflect.Value, name string) {
@@ -78,12 +87,16 @@ func stateLeaves(net any) ([]stateLeaf, error) {
 			t := v.Type()
 			for i := range t.NumField() {
 				f := t.Field(i)
-				if f.Tag.Get("state") == "-" {
+				tag := f.Tag.Get("state")
+				if tag == "-" {
 					continue
 				}
 				fname := f.Name
 				if f.Anonymous {
 					fname = ""
+				}
+				if tag == "optional" && f.Type.Kind() == reflect.Pointer {
+					optional = append(optional, stateLeaf{name: join(name, fname), v: v.Field(i)})
 				}
 				walk(v.Field(i), join(name, fname))
 			}
@@ -115,7 +128,7 @@ func stateLeaves(net any) ([]stateLeaf, error) {
 		}
 	}
 	walk(root, "")
-	return out, nil
+	return out, optional, nil
 }
 
 func join(a, b string) string {
@@ -301,6 +314,33 @@ func LoadState(path string, net any, model, modelHash string) error {
 	if info.Model != model {
 		return fmt.Errorf("%s holds the state of model %q, not of %q", path, info.Model, model)
 	}
+	// An optional pointer follows the file: allocated when the file holds
+	// its fields, dropped when it holds none (a ring saved while a delay
+	// was longer than one step, or saved without one: the delays loaded
+	// with it are the file's). Undone if the file does not fit.
+	_, optional, err := stateWalk(net)
+	if err != nil {
+		return err
+	}
+	var undo []func()
+	for _, o := range optional {
+		v := usable(o.v)
+		inFile := false
+		for _, n := range z.Names {
+			if strings.HasPrefix(n, o.name+".") {
+				inFile = true
+				break
+			}
+		}
+		if old := v.Interface(); inFile == v.IsNil() {
+			if inFile {
+				v.Set(reflect.New(v.Type().Elem()))
+			} else {
+				v.SetZero()
+			}
+			undo = append(undo, func() { v.Set(reflect.ValueOf(old)) })
+		}
+	}
 	leaves, err := stateLeaves(net)
 	if err != nil {
 		return err
@@ -378,6 +418,9 @@ func LoadState(path string, net any, model, modelHash string) error {
 		diffs = append(diffs, fmt.Sprintf("%s is in the file, not in this network", n))
 	}
 	if len(diffs) > 0 {
+		for _, u := range undo {
+			u()
+		}
 		what := "this version of the model"
 		if !sameModel {
 			what = fmt.Sprintf("this version of the model (model hash %.12s, the file's %.12s)", modelHash, info.ModelHash)

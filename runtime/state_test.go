@@ -13,7 +13,7 @@ type toyPop struct {
 	V      []float64
 	refr   []int32
 	rng    RNG
-	ring   *SpikeRing
+	ring   *SpikeRing `state:"optional"`
 	fn     func()
 	Name   string
 	scrap  []float64 `state:"-"`
@@ -140,6 +140,49 @@ func TestStateRefusals(t *testing.T) {
 	err = LoadState(path, o, "toy", "h1")
 	if err == nil || !strings.Contains(err.Error(), "P.U is not in the file") || !strings.Contains(err.Error(), "is in the file, not in this network") {
 		t.Errorf("other structure: %v", err)
+	}
+}
+
+// A spike ring (an optional pointer) follows the file: a state saved
+// with a ring loads into a network without one (the ring is allocated and
+// equal), one saved without a ring drops the network's; a refused load
+// leaves the ring as it was.
+func TestStateOptionalRing(t *testing.T) {
+	dir := t.TempDir()
+	a := newToy(1, 5)
+	a.P.ring.Push([]int32{1, 3})
+	a.P.ring.Push([]int32{4})
+	with := filepath.Join(dir, "with.npz")
+	if err := SaveState(with, a, &a.Core, "toy", "h1", "v"); err != nil {
+		t.Fatal(err)
+	}
+	b := newToy(2, 5)
+	b.P.ring = nil
+	if err := LoadState(with, b, "toy", "h1"); err != nil {
+		t.Fatal(err)
+	}
+	if b.P.ring == nil || b.P.ring.Depth() != 3 || !reflect.DeepEqual(b.P.ring.Ago(1), a.P.ring.Ago(1)) || !reflect.DeepEqual(b.P.ring.Ago(2), a.P.ring.Ago(2)) {
+		t.Errorf("ring loaded into a network without one: %+v, want %+v", b.P.ring, a.P.ring)
+	}
+	a.P.ring = nil
+	without := filepath.Join(dir, "without.npz")
+	if err := SaveState(without, a, &a.Core, "toy", "h1", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if err := LoadState(without, b, "toy", "h1"); err != nil {
+		t.Fatal(err)
+	}
+	if b.P.ring != nil {
+		t.Error("a state saved without a ring left the network's")
+	}
+	// Refused (another population size): the ring is not touched.
+	c := newToy(2, 6)
+	ring := c.P.ring
+	if err := LoadState(without, c, "toy", "h2"); err == nil {
+		t.Fatal("a file of another size was loaded")
+	}
+	if c.P.ring != ring {
+		t.Error("a refused load changed the ring")
 	}
 }
 
