@@ -268,7 +268,7 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 			if a.AtMost == lang.PostSide {
 				n, side = nPost, "postsynaptic"
 			}
-			if a.Kind == lang.ArgInteger && a.AtMost != lang.NoSide && c.Args[a.Name] == float64(n) && n > 0 {
+			if a.Kind == lang.ArgInteger && a.AtMost != lang.NoSide && given[a.Name] != nil && c.Args[a.Name] == float64(n) && n > 0 {
 				b.errorf(given[a.Name].Pos, "%s %s is larger than the %d %s neurons a neuron in both views can connect to without self-connections; allow_self_connections: true allows %d",
 					a.Name, fnum(c.Args[a.Name]), n-1, side, n)
 			}
