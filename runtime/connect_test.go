@@ -139,7 +139,7 @@ func TestGaussianByHand(t *testing.T) {
 	p := View{Pop: 0, Size: 9, Geometry: []int{3, 3}}
 	// amp 1, sigma 0.5: w = exp(-2·d²); limit 0.1 keeps d² ∈ {0.25, 0.5, 1}
 	// (0.607, 0.368, 0.135) and drops 1.25 (0.082) and 2; no self.
-	c, err := Gaussian(p, p, 1, 0.5, 0.1, false)
+	c, err := Gaussian(p, p, 1, 0.5, 0.1, false, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestGaussianByHand(t *testing.T) {
 	// pre 3×3 to a separate 2×2 population (coordinates {0, 1}): post (0, 1)
 	// sits on pre (0, 2) = rank 2, and self-connections do not apply.
 	q := View{Pop: 1, Size: 4, Geometry: []int{2, 2}}
-	c, _ = Gaussian(p, q, 2, 0.5, 0.1, false)
+	c, _ = Gaussian(p, q, 2, 0.5, 0.1, false, 1)
 	checkConn(t, c)
 	if got, want := pres(1), []int{0, 1, 2, 4, 5, 8}; !reflect.DeepEqual(got, want) {
 		t.Errorf("2×2 post 1: pre %v, want %v", got, want)
@@ -177,18 +177,18 @@ func TestGaussianByHand(t *testing.T) {
 		t.Errorf("w(2->1) should be amp = 2")
 	}
 	// Errors: views, mismatched dimensions, sigma.
-	if _, err := Gaussian(View{Pop: 0, Size: 9, Geometry: []int{3, 3}, Ranks: []int{0}}, p, 1, 0.5, 0.1, false); err == nil {
+	if _, err := Gaussian(View{Pop: 0, Size: 9, Geometry: []int{3, 3}, Ranks: []int{0}}, p, 1, 0.5, 0.1, false, 1); err == nil {
 		t.Error("gaussian on a view must fail")
 	}
-	if _, err := Gaussian(View{Pop: 2, Size: 9}, p, 1, 0.5, 0.1, false); err == nil {
+	if _, err := Gaussian(View{Pop: 2, Size: 9}, p, 1, 0.5, 0.1, false, 1); err == nil {
 		t.Error("1-D to 2-D must fail")
 	}
-	if _, err := Gaussian(p, p, 1, 0, 0.1, false); err == nil {
+	if _, err := Gaussian(p, p, 1, 0, 0.1, false, 1); err == nil {
 		t.Error("sigma 0 must fail")
 	}
 	// 1-D: coordinates rank/(size-1).
 	l := View{Pop: 3, Size: 5}
-	c, _ = Gaussian(l, l, 1, 0.25, 0.5, true)
+	c, _ = Gaussian(l, l, 1, 0.25, 0.5, true, 1)
 	checkConn(t, c)
 	// d = 0.25 per neighbour: w = exp(-0.0625/(2·0.0625)) = exp(-0.5) > 0.5; d = 0.5: exp(-2) < 0.5.
 	if got, want := pres(2), []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
@@ -200,7 +200,7 @@ func TestDoGByHand(t *testing.T) {
 	p := View{Pop: 0, Size: 9, Geometry: []int{3, 3}}
 	// w(d²) = exp(-2d²) - 0.5·exp(-d²/2); limit 0.1·|1-0.5| = 0.05.
 	// d² = 0: 0.5; 0.25: 0.165; 0.5: -0.0215 (dropped); 1: -0.168; 1.25: -0.186; 2: -0.166.
-	c, err := DoG(p, p, 1, 0.5, 0.5, 1, 0.1, true)
+	c, err := DoG(p, p, 1, 0.5, 0.5, 1, 0.1, true, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +508,7 @@ func BenchmarkFixedNumberPre4000x100(b *testing.B) {
 func BenchmarkGaussian30x30(b *testing.B) {
 	p := View{Pop: 0, Size: 900, Geometry: []int{30, 30}}
 	for b.Loop() {
-		Gaussian(p, p, 1, 0.1, 0.01, false)
+		Gaussian(p, p, 1, 0.1, 0.01, false, 1)
 	}
 }
 
@@ -604,4 +604,37 @@ func findSynapse(c *Conn, pre, post int) int {
 		}
 	}
 	return -1
+}
+
+// gaussian and dog give the same synapses, in the same order, with the
+// post neurons shared out among any number of goroutines.
+func TestProfileWorkersSameConn(t *testing.T) {
+	p := View{Pop: 0, Size: 37 * 23, Geometry: []int{37, 23}}
+	q := View{Pop: 1, Size: 11 * 19, Geometry: []int{11, 19}}
+	builds := []struct {
+		name string
+		fn   func(workers int) (*Conn, error)
+	}{
+		{"gaussian self", func(w int) (*Conn, error) { return Gaussian(p, p, 1, 0.2, 0.05, false, w) }},
+		{"gaussian p->q", func(w int) (*Conn, error) { return Gaussian(p, q, 2, 0.3, 0.01, true, w) }},
+		{"dog self", func(w int) (*Conn, error) { return DoG(p, p, 1, 0.1, 0.5, 0.3, 0.02, false, w) }},
+	}
+	for _, b := range builds {
+		ref, err := b.fn(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref.Len() == 0 {
+			t.Fatalf("%s: no synapses", b.name)
+		}
+		for _, w := range []int{0, 2, 3, 7, 64} {
+			c, err := b.fn(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(c.Pre, ref.Pre) || !reflect.DeepEqual(c.Post, ref.Post) || !reflect.DeepEqual(c.W, ref.W) {
+				t.Errorf("%s: %d workers give other synapses than one", b.name, w)
+			}
+		}
+	}
 }

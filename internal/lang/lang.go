@@ -272,7 +272,7 @@ var Connectors = []Connector{
 		{Name: "amp", Kind: ArgNumber, Required: true, Example: 0.3},
 		{Name: "sigma", Kind: ArgNumber, Required: true, Check: Positive, Example: 0.5},
 		argDelays, argLimit, argSelf},
-		Builder: "Gaussian", Call: []string{"amp", "sigma", "limit", "allow_self_connections"}, Grid: true,
+		Builder: "Gaussian", Call: []string{"amp", "sigma", "limit", "allow_self_connections"}, Threads: true, Grid: true,
 		Synapses: allPairsAtMost, Doc: "weight amp*exp(-d²/2σ²) over normalised positions, pairs below limit*amp left out"},
 	{Name: "dog", Args: []ConnArg{
 		{Name: "amp_pos", Kind: ArgNumber, Required: true, Example: 0.4},
@@ -280,7 +280,7 @@ var Connectors = []Connector{
 		{Name: "amp_neg", Kind: ArgNumber, Required: true, Example: 0.2},
 		{Name: "sigma_neg", Kind: ArgNumber, Required: true, Check: Positive, Example: 0.6},
 		argDelays, argLimit, argSelf},
-		Builder: "DoG", Call: []string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg", "limit", "allow_self_connections"}, Grid: true,
+		Builder: "DoG", Call: []string{"amp_pos", "sigma_pos", "amp_neg", "sigma_neg", "limit", "allow_self_connections"}, Threads: true, Grid: true,
 		Synapses: allPairsAtMost, Doc: "difference of two Gaussians"},
 	{Name: "from_matrix", Args: []ConnArg{{Name: "weights", Kind: ArgMatrix, Required: true}, argDelays, {Name: "pre_post", Kind: ArgTranspose}},
 		Builder: "FromMatrix", Call: []string{"weights"},
