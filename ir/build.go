@@ -840,6 +840,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 	pr.Override = b.overrides(pd.Parameters, st.Vars, 0, true, "projection "+name, projVarHint(name, st.Name))
 	pr.Connector = b.connector(pd.Connector, pre, post)
 	b.checkSynapseCount(pr)
+	b.checkDelayGroups(pr)
 	b.structuralProj(pd, pr)
 	pr.PerPre = perPre(pr)
 	b.projs[name] = pr
