@@ -62,6 +62,12 @@ type kernelView struct {
 	Copies       string
 }
 
+// view describes k for the templates.
+func (k *simdKernel) view() *kernelView {
+	return &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv,
+		Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
+}
+
 // stmtsBody is statements as the templates' "body" prints them: without the
 // final newline.
 func stmtsBody(stmts string) string { return strings.TrimSuffix(stmts, "\n") }
@@ -110,8 +116,7 @@ func (g *generator) neuronView(nt *ntype) neuronView {
 		v.TimedConv, v.TimedField = g.conv("x"), nt.field[rv]
 	}
 	if kern != nil {
-		v.Kernel = &kernelView{Fn: "simd" + nt.goName, Sig: g.kernels[len(g.kernels)-1].sig, Arrays: len(kern.arrays),
-			Invs: kern.lanes() * len(kern.invs), Copies: map[int]string{4: "four", 8: "eight"}[kern.lanes()]}
+		v.Kernel = g.kernels[len(g.kernels)-1].view()
 	}
 
 	var params, vars []*ir.Var

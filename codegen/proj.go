@@ -175,10 +175,10 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		v.Randoms = append(v.Randoms, fieldView{Name: pj.randField[r], Type: g.ft, Slice: r.Loc != ir.Global})
 	}
 	if k := pj.preKern; k != nil {
-		v.PreKernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
+		v.PreKernel = k.view()
 	}
 	if k := g.kernel("simd" + pj.goName); k != nil {
-		v.Kernel = &kernelView{Fn: k.fn, Sig: k.sig, Arrays: k.nptrs, Invs: k.lanes * k.ninv, Copies: map[int]string{4: "four", 8: "eight"}[k.lanes]}
+		v.Kernel = k.view()
 	}
 	for _, r := range pj.rateRings {
 		x := pj.pre.nt.byName[r]
@@ -1207,7 +1207,7 @@ var lo, hi int32
 if whole {
 lo, hi = delayPtr[base], delayPtr[base+1]
 } else {
-lo, hi = cut.Part(delayPtr, base)
+lo, hi = cut.Part(base)
 }
 if lo < hi {
 ws, ps := pw[lo:hi], pp[lo:hi]
@@ -1459,7 +1459,7 @@ ptr := c.PostPtr
 // layout and over each row's part in the chunk (the whole row when whole),
 // binding pi and j where the body reads them; withW also slices the weights.
 func spikeRowLoop(b *strings.Builder, c *exprPrinter, withW bool) {
-	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(delayPtr, base)\n}\n")
+	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\nvar lo, hi int32\nif whole {\nlo, hi = delayPtr[base], delayPtr[base+1]\n} else {\nlo, hi = cut.Part(base)\n}\n")
 	if withW {
 		b.WriteString("ws, ps := pw[lo:hi], pp[lo:hi]\nps = ps[:len(ws)]\n")
 	} else {

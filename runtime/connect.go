@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/annc/annc/runtime/results"
 )
@@ -519,22 +520,21 @@ func FixedProbabilityWorkers(r *RNG, pre, post View, p float64, allowSelf bool, 
 // Conn that FixedProbabilityWorkers, dropping its weights, then Compact
 // would give, without the post-major lists in between.
 func FixedProbabilityPreMajor(r *RNG, pre, post View, p float64, allowSelf bool, workers int) (*Conn, error) {
-	if !ascending(pre.Ranks) || !ascending(post.Ranks) {
-		// The synapse order is then not the order of the ranks.
-		c, err := FixedProbabilityWorkers(r, pre, post, p, allowSelf, workers)
+	// compact makes a post-major Conn presynaptic-major, without weights.
+	compact := func(c *Conn, err error) (*Conn, error) {
 		if err == nil {
 			c.W = nil
 			c.Compact()
 		}
 		return c, err
 	}
+	if !ascending(pre.Ranks) || !ascending(post.Ranks) {
+		// The synapse order is then not the order of the ranks.
+		return compact(FixedProbabilityWorkers(r, pre, post, p, allowSelf, workers))
+	}
 	d, c, err := drawProbability(r, pre, post, p, allowSelf, workers)
 	if d == nil {
-		if err == nil {
-			c.W = nil
-			c.Compact()
-		}
-		return c, err
+		return compact(c, err)
 	}
 	// A stable counting sort of the synapses (in post-major order, post
 	// ranks ascending and, within a post neuron, pre ranks ascending) by
@@ -1005,28 +1005,13 @@ func profile(what string, pre, post View, allowSelf bool, workers int, weight fu
 	}
 	// each calls fn(j) for every post neuron, the neurons cut into blocks
 	// shared out among the workers.
+	blocks := min(max(workers, 1)*4, post.Size)
 	each := func(fn func(j int)) {
-		blocks := min(max(workers, 1)*4, post.Size)
-		if blocks <= 1 {
-			for j := range post.Size {
+		parallelFor(blocks, workers, func(b int) {
+			for j := b * post.Size / blocks; j < (b+1)*post.Size/blocks; j++ {
 				fn(j)
 			}
-			return
-		}
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(max(workers, 1), blocks) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for b := int(next.Add(1) - 1); b < blocks; b = int(next.Add(1) - 1) {
-					for j := b * post.Size / blocks; j < (b+1)*post.Size/blocks; j++ {
-						fn(j)
-					}
-				}
-			}()
-		}
-		wg.Wait()
+		})
 	}
 	start := make([]int64, post.Size+1) // start[j+1]: post neuron j's synapses, then their offsets
 	each(func(j int) {
@@ -1251,22 +1236,6 @@ func RowRange(post []int32, lo, hi, from, to int32) (a, b int32) {
 	return a, b
 }
 
-// TouchRows reads one post rank per cache line of the row of each spike
-// (row of spike i: post[ptr[i*k+dk]:ptr[i*k+dk+1]]). The reads do not
-// depend on one another, so the processor fetches the rows, usually not in
-// the cache, all at once; the searches of RowRange that follow, one row
-// after the other, then find them there.
-func TouchRows(post, ptr, spikes []int32, k, dk int) int32 {
-	var sink int32
-	for _, i := range spikes {
-		b := int(i)*k + dk
-		for x := ptr[b]; x < ptr[b+1]; x += 16 {
-			sink += post[x]
-		}
-	}
-	return sink
-}
-
 // lowerBound returns the first x in [a, e) with post[x] >= v (post[a:e]
 // ascends), or e. The loop has a fixed number of iterations for a given
 // length and no branch on the data, whose outcomes a processor could not
@@ -1301,18 +1270,27 @@ func InRange(idx []int32, n int) bool {
 	return true
 }
 
-// Same reports whether every value of w has the same bits, and that value.
-func Same(w []float64) (float64, bool) {
+// Same reports whether every value of w has the same bits, and that value
+// (ok false when w is empty).
+func Same[F Float](w []F) (F, bool) {
 	if len(w) == 0 {
 		return 0, false
 	}
-	b := math.Float64bits(w[0])
-	for _, x := range w[1:] {
-		if math.Float64bits(x) != b {
-			return 0, false
+	var one F
+	p := unsafe.Pointer(&w[0])
+	if unsafe.Sizeof(one) == 4 {
+		return w[0], allEqual(unsafe.Slice((*uint32)(p), len(w)))
+	}
+	return w[0], allEqual(unsafe.Slice((*uint64)(p), len(w)))
+}
+
+func allEqual[T comparable](xs []T) bool {
+	for _, x := range xs[1:] {
+		if x != xs[0] {
+			return false
 		}
 	}
-	return w[0], true
+	return true
 }
 
 // RangeRanks returns the ranks, in row-major order, of the coordinates

@@ -57,9 +57,8 @@ func (c *RowCuts) Prepare(post, ptr []int32, lo, hi, npost int32) {
 	c.lo, c.hi, c.post, c.ptr, c.nPost, c.nRow, c.ok = lo, hi, pp, rp, len(post), len(ptr), true
 }
 
-// Part returns the part [a, b) of row r in the range Prepare was given
-// (ptr, the row bounds Prepare was given, is not read).
-func (c *RowCuts) Part(ptr []int32, r int) (a, b int32) {
+// Part returns the part [a, b) of row r in the range Prepare was given.
+func (c *RowCuts) Part(r int) (a, b int32) {
 	ab := c.ab[2*r : 2*r+2 : 2*r+2]
 	return ab[0], ab[1]
 }

@@ -30,7 +30,7 @@ func TestRowCutsMatchRowRange(t *testing.T) {
 		c.Prepare(post, ptr, lo, hi, npost)
 		for row := 0; row+1 < len(ptr); row++ {
 			wa, wb := RowRange(post, ptr[row], ptr[row+1], lo, hi)
-			a, b := c.Part(ptr, row)
+			a, b := c.Part(row)
 			if a != wa || b != wb {
 				t.Fatalf("[%d, %d) row %d: part [%d, %d), want [%d, %d)", lo, hi, row, a, b, wa, wb)
 			}
@@ -72,7 +72,7 @@ func TestRowCutsRows(t *testing.T) {
 				r := int(i)*K + dk
 				a, b := ptr[r], ptr[r+1]
 				if !whole {
-					a, b = c.Part(ptr, r)
+					a, b = c.Part(r)
 				}
 				if got[2*q] != a || got[2*q+1] != b {
 					t.Fatalf("whole %v dk %d spike %d: [%d, %d), want [%d, %d)", whole, dk, i, got[2*q], got[2*q+1], a, b)

@@ -69,7 +69,7 @@ func TestSame(t *testing.T) {
 	if _, ok := Same([]float64{0, math.Copysign(0, -1)}); ok {
 		t.Error("+0 and -0 reported the same")
 	}
-	if _, ok := Same(nil); ok {
+	if _, ok := Same[float64](nil); ok {
 		t.Error("no weights reported the same")
 	}
 }

@@ -94,13 +94,13 @@ func TestFloat32Scatter(t *testing.T) {
 		same(t, "ScatterAddRows32", n, gotRS, wantRS)
 		same(t, "ScatterAddConstRows32", n, gotRC, wantRC)
 	}
-	if v, ok := Same32([]float32{0.5, 0.5, 0.5}); !ok || v != 0.5 {
-		t.Errorf("Same32 of equal weights: %v, %v", v, ok)
+	if v, ok := Same([]float32{0.5, 0.5, 0.5}); !ok || v != 0.5 {
+		t.Errorf("Same of float32 equal weights: %v, %v", v, ok)
 	}
-	if _, ok := Same32([]float32{0.5, 0.5, math.Nextafter32(0.5, 1)}); ok {
-		t.Error("Same32 of different weights: ok")
+	if _, ok := Same([]float32{0.5, 0.5, math.Nextafter32(0.5, 1)}); ok {
+		t.Error("Same of float32 different weights: ok")
 	}
-	if _, ok := Same32(nil); ok {
-		t.Error("Same32 of no weights: ok")
+	if _, ok := Same[float32](nil); ok {
+		t.Error("Same of float32 no weights: ok")
 	}
 }
