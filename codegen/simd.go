@@ -41,6 +41,9 @@ type simdKernel struct {
 	ninv  int    // invariant slots
 	lanes int    // values per instruction: 4 (float64) or 8 (float32)
 	ft    string // Go type of the values: float64 or float32
+	// wideFn and wideText: the AVX-512 twin of a neuron kernel (2*lanes
+	// values per instruction), "" when it has none.
+	wideFn, wideText string
 }
 
 // kernel returns the kernel whose function variable is fn, nil if none.
@@ -946,7 +949,8 @@ func (s *vecCompiler) prologuePins(a *strings.Builder) {
 	}
 }
 
-// kernel assembles the function around the compiled iteration.
+// kernel assembles the function around the compiled iteration, and its
+// AVX-512 twin when every instruction has one (simd512.go).
 func (s *vecCompiler) kernel() *simdKernel {
 	name := "simd" + s.nt.goName
 	np, ni := len(s.arrays), len(s.invs)
@@ -957,21 +961,45 @@ func (s *vecCompiler) kernel() *simdKernel {
 		ret:   " int",
 		nptrs: np, ninv: ni, lanes: s.lanes(), ft: s.ft(),
 	}
+	var pins strings.Builder
+	s.prologuePins(&pins)
+	body := s.b.String()
+	k.text = s.frame(k.asmFn, k.sig, pins.String(), "loop:\n\tCMPQ SI, DI\n\tJGE done\n"+body+fmt.Sprintf("\tADDQ $%d, SI\n\tJMP loop\n", s.lanes()))
+	w := &widener{f32: s.f32, expFn: s.expFn}
+	if s.expFn != "" && !s.f32 {
+		w.expWide = strings.TrimSuffix(s.expFn, "expPD(SB)") + "expPDZ(SB)"
+	}
+	widePins, ok1 := w.widen(pins.String())
+	wideBody, ok2 := w.widen(body)
+	if ok1 && ok2 {
+		// Twice the lanes while they fit, then the AVX2 iteration once for
+		// the last lanes of n (a multiple of the AVX2 lanes). Its pinned
+		// invariants are the low halves of the wide ones (broadcasts).
+		k.wideFn = name + "AVX512"
+		tail := strings.NewReplacer("bits:", "tbits:", "JNE bits", "JNE tbits", "next:", "tnext:", "JEQ next", "JEQ tnext").Replace(body)
+		loops := fmt.Sprintf("loop:\n\tLEAQ %d(SI), CX\n\tCMPQ CX, DI\n\tJGT tail\n", 2*s.lanes()) + wideBody +
+			fmt.Sprintf("\tADDQ $%d, SI\n\tJMP loop\n", 2*s.lanes()) +
+			"tail:\n\tCMPQ SI, DI\n\tJGE done\n" + tail
+		k.wideText = s.frame(k.wideFn, k.sig, widePins, loops)
+	}
+	return k
+}
+
+// frame prints the neuron kernel asmFn around its loops (pins: the loads of
+// the invariants kept in registers), which end at the label done.
+func (s *vecCompiler) frame(asmFn, sig, pins, loops string) string {
 	var a strings.Builder
-	fmt.Fprintf(&a, "// func %s(%s) int\n", k.asmFn, k.sig)
-	fmt.Fprintf(&a, "TEXT ·%s(SB), NOSPLIT, $0-48\n", k.asmFn)
+	fmt.Fprintf(&a, "// func %s(%s) int\n", asmFn, sig)
+	fmt.Fprintf(&a, "TEXT ·%s(SB), NOSPLIT, $0-48\n", asmFn)
 	a.WriteString("\tMOVQ ptrs+0(FP), BX\n\tMOVQ inv+8(FP), DX\n\tMOVQ n+16(FP), DI\n\tMOVQ refr+24(FP), R8\n\tMOVQ spk+32(FP), R9\n")
 	a.WriteString("\tXORQ R10, R10\n\tXORQ SI, SI\n")
-	for i := 0; i < np && i < len(arrRegs); i++ {
+	for i := 0; i < len(s.arrays) && i < len(arrRegs); i++ {
 		fmt.Fprintf(&a, "\tMOVQ %d(BX), %s\n", i*8, arrRegs[i])
 	}
-	s.prologuePins(&a)
-	a.WriteString("loop:\n\tCMPQ SI, DI\n\tJGE done\n")
-	a.WriteString(s.b.String())
-	fmt.Fprintf(&a, "\tADDQ $%d, SI\n", s.lanes())
-	a.WriteString("\tJMP loop\ndone:\n\tVZEROUPPER\n\tMOVQ R10, ret+40(FP)\n\tRET\n")
-	k.text = a.String()
-	return k
+	a.WriteString(pins)
+	a.WriteString(loops)
+	a.WriteString("done:\n\tVZEROUPPER\n\tMOVQ R10, ret+40(FP)\n\tRET\n")
+	return a.String()
 }
 
 // ft is the Go type of the kernel's values.
@@ -1094,22 +1122,38 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 	sort.Slice(ks, func(i, j int) bool { return ks[i].fn < ks[j].fn })
 	var gs, as strings.Builder
 	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
-	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off.\nfunc init() {\n")
+	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off; the AVX-512 twins of the neuron\n// kernels where they support AVX-512F and DQ, unless ANNC_SIMD=avx2.\nfunc init() {\n")
 	sfx := "" // the runtime's helpers for the model's float type
 	if g.f32 {
 		sfx = "32"
 	}
 	fmt.Fprintf(&gs, "if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd%[1]s\nsimdScatterAddConst = annrt.ScatterAddConst%[1]s\nsimdScatterAddRows = annrt.ScatterAddRows%[1]s\nsimdScatterAddConstRows = annrt.ScatterAddConstRows%[1]s\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddTo%[1]sAVX2\nsimdMulAdd = annrt.MulAdd%[1]sAVX2\n", sfx)
+	wide := false
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
+		wide = wide || k.wideFn != ""
+	}
+	if wide {
+		gs.WriteString("if !annrt.HasAVX512() || os.Getenv(\"ANNC_SIMD\") == \"avx2\" {\nreturn\n}\n")
+		for _, k := range ks {
+			if k.wideFn != "" {
+				fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.wideFn)
+			}
+		}
 	}
 	gs.WriteString("}\n\n")
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s)%s\n\n", k.asmFn, k.sig, k.ret)
+		if k.wideFn != "" {
+			fmt.Fprintf(&gs, "//go:noescape\nfunc %s(%s)%s\n\n", k.wideFn, k.sig, k.ret)
+		}
 	}
 	as.WriteString(header + "\n\n#include \"textflag.h\"\n\n")
 	for _, k := range ks {
 		as.WriteString(k.text + "\n")
+		if k.wideFn != "" {
+			as.WriteString(k.wideText + "\n")
+		}
 	}
 	src, err := format(pkg+"/simd_amd64.go", []byte(gs.String()))
 	if err != nil {

@@ -208,7 +208,7 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
 	}
-	scalar := simdMatches(t, simdModel, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPD(SB)"})
+	scalar := simdMatches(t, simdModel, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPD(SB)", "simdLIFPopAVX512", "simdEIFPopAVX512", "expPDZ(SB)"})
 	checkRdst(t, scalar)
 }
 
@@ -221,7 +221,7 @@ func TestSIMDMatchesScalarFloat32(t *testing.T) {
 		t.Skip("builds generated code")
 	}
 	src := strings.Replace(simdModel, "dt: 0.1\n", "dt: 0.1\nprecision: float32\n", 1)
-	scalar := simdMatches(t, src, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPS(SB)", "VADDPS", "VBLENDVPS", "annrt.AddTo32AVX2"})
+	scalar := simdMatches(t, src, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPS(SB)", "VADDPS", "VBLENDVPS", "annrt.AddTo32AVX2", "simdLIFPopAVX512", "VBLENDMPS"})
 	checkRdst(t, scalar)
 }
 
@@ -344,6 +344,10 @@ func simdMatches(t *testing.T, src, program string, kernels []string) string {
 		return string(out)
 	}
 	vec, scalar := run("ANNC_SIMD=on"), run("ANNC_SIMD=off")
+	// Where AVX-512 runs, "on" ran the AVX-512 twins: the AVX2 kernels too.
+	if avx2 := run("ANNC_SIMD=avx2"); avx2 != scalar {
+		t.Errorf("AVX2 kernels (ANNC_SIMD=avx2) differ from the scalar loops:\nvector:\n%s\nscalar:\n%s", avx2, scalar)
+	}
 	if !strings.HasPrefix(scalar, "spikes ") || strings.HasPrefix(scalar, "spikes 0\n") {
 		t.Fatalf("the model does not spike:\n%s", scalar)
 	}
@@ -356,6 +360,8 @@ func simdMatches(t *testing.T, src, program string, kernels []string) string {
 	}
 	if runtime.GOARCH == "amd64" && !cpuHasAVX2() {
 		t.Log("no AVX2 here: only the scalar loops ran")
+	} else if runtime.GOARCH == "amd64" && !cpuHas(" avx512dq") {
+		t.Log("no AVX-512 here: the AVX-512 twins did not run")
 	}
 	return scalar
 }
@@ -388,9 +394,12 @@ func checkRdst(t *testing.T, scalar string) {
 }
 
 // cpuHasAVX2 reads /proc/cpuinfo (Linux); false elsewhere.
-func cpuHasAVX2() bool {
+func cpuHasAVX2() bool { return cpuHas(" avx2") }
+
+// cpuHas reports whether /proc/cpuinfo lists the flag (Linux); false elsewhere.
+func cpuHas(flag string) bool {
 	b, err := os.ReadFile("/proc/cpuinfo")
-	return err == nil && bytes.Contains(b, []byte(" avx2"))
+	return err == nil && bytes.Contains(b, []byte(flag))
 }
 
 // TestSIMDHHGammaFloat32 runs the HH gamma example with precision: float32:

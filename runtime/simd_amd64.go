@@ -22,6 +22,20 @@ func HasAVX2() bool {
 	return b7&(1<<5) != 0 // AVX2
 }
 
+// HasAVX512 reports whether the generated AVX-512 kernels can be used: the
+// processor has AVX-512F and AVX-512DQ (CPUID) besides AVX2 and FMA, and the
+// operating system saves the opmask and ZMM registers (XCR0 bits 5 to 7).
+func HasAVX512() bool {
+	if !HasAVX2() {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&0xe0 != 0xe0 {
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<16) != 0 && b7&(1<<17) != 0 // AVX512F, AVX512DQ
+}
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -71,6 +85,15 @@ func expPD()
 //
 //go:noescape
 func expPD4(dst, src *[4]float64)
+
+// expPDZ is expPD on the eight lanes of Z0 (AVX-512): generated AVX-512
+// kernels CALL it; it is not callable from Go.
+func expPDZ()
+
+// expPD8 runs expPDZ on eight values (for the tests).
+//
+//go:noescape
+func expPD8(dst, src *[8]float64)
 
 // expPS computes Exp32 of each of the eight single-precision lanes of Y0
 // into Y0, preserving every other register (simd_amd64.s). Generated float32

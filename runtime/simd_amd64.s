@@ -249,6 +249,92 @@ TEXT ·expPD(SB), NOSPLIT, $160-0
 	VMOVUPD 128(SP), Y5
 	RET
 
+// expPDZ is expPD on the eight lanes of Z0 (AVX-512F): the same operations
+// on wider registers, so the same bits. It preserves every other register
+// (K registers included: it uses none).
+TEXT ·expPDZ(SB), NOSPLIT, $320-0
+	VMOVUPD Z1, 0(SP)
+	VMOVUPD Z2, 64(SP)
+	VMOVUPD Z3, 128(SP)
+	VMOVUPD Z4, 192(SP)
+	VMOVUPD Z5, 256(SP)
+	// x = min(x, 710), then max(x, -746); a NaN stays (the second source).
+	VBROADCASTSD expK<>+0(SB), Z1
+	VMINPD Z0, Z1, Z0
+	VBROADCASTSD expK<>+8(SB), Z1
+	VMAXPD Z0, Z1, Z0
+	// t = x*log2e + shift; k = t - shift
+	VBROADCASTSD expK<>+16(SB), Z1
+	VMULPD Z1, Z0, Z1
+	VBROADCASTSD expK<>+24(SB), Z2
+	VADDPD Z2, Z1, Z1
+	VSUBPD Z2, Z1, Z3
+	// r = fma(-k, ln2hi, x); r = fma(-k, ln2lo, r)
+	VBROADCASTSD expK<>+32(SB), Z4
+	VFNMADD231PD Z4, Z3, Z0
+	VBROADCASTSD expK<>+40(SB), Z4
+	VFNMADD231PD Z4, Z3, Z0
+	// p = 1/13!; p = fma(p, r, c) for c = 1/12!, ..., 1/0!
+	VBROADCASTSD expK<>+64(SB), Z1
+	VBROADCASTSD expK<>+72(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+80(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+88(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+96(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+104(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+112(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+120(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+128(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+136(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+144(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+152(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+160(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	VBROADCASTSD expK<>+168(SB), Z4
+	VFMADD213PD Z4, Z0, Z1
+	// t1 = k*0.5 + shift; k1 = t1 - shift; t2 = (k - k1) + shift
+	VBROADCASTSD expK<>+48(SB), Z4
+	VMULPD Z4, Z3, Z4
+	VADDPD Z2, Z4, Z4
+	VSUBPD Z2, Z4, Z5
+	VSUBPD Z5, Z3, Z5
+	VADDPD Z2, Z5, Z5
+	// 2^k1 and 2^k2: (bits(t) - (bits(shift) - 1023)) << 52
+	VPBROADCASTQ expK<>+56(SB), Z2
+	VPSUBQ Z2, Z4, Z4
+	VPSLLQ $52, Z4, Z4
+	VPSUBQ Z2, Z5, Z5
+	VPSLLQ $52, Z5, Z5
+	// p * 2^k1 * 2^k2
+	VMULPD Z4, Z1, Z1
+	VMULPD Z5, Z1, Z0
+	VMOVUPD 0(SP), Z1
+	VMOVUPD 64(SP), Z2
+	VMOVUPD 128(SP), Z3
+	VMOVUPD 192(SP), Z4
+	VMOVUPD 256(SP), Z5
+	RET
+
+// func expPD8(dst, src *[8]float64): the test's entry to expPDZ.
+TEXT ·expPD8(SB), NOSPLIT, $0-16
+	MOVQ src+8(FP), AX
+	VMOVUPD (AX), Z0
+	CALL ·expPDZ(SB)
+	MOVQ dst+0(FP), AX
+	VMOVUPD Z0, (AX)
+	VZEROUPPER
+	RET
+
 // func expPD4(dst, src *[4]float64): the test's entry to expPD.
 TEXT ·expPD4(SB), NOSPLIT, $0-16
 	MOVQ src+8(FP), AX

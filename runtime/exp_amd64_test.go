@@ -1,0 +1,117 @@
+package runtime
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The vector exponentials of the kernels (expPD, and expPDZ where AVX-512
+// runs) give the bits of Exp in every lane.
+func TestExpPD(t *testing.T) {
+	if !HasAVX2() {
+		t.Skip("no AVX2 and FMA")
+	}
+	t.Run("expPD", func(t *testing.T) {
+		checkVectorExp(t, 4, func(dst, src []float64) { expPD4((*[4]float64)(dst), (*[4]float64)(src)) })
+	})
+	t.Run("expPDZ", func(t *testing.T) {
+		if !HasAVX512() {
+			t.Skip("no AVX-512F and AVX-512DQ")
+		}
+		checkVectorExp(t, 8, func(dst, src []float64) { expPD8((*[8]float64)(dst), (*[8]float64)(src)) })
+	})
+}
+
+// checkVectorExp compares a vector exponential of the given lanes with Exp.
+func checkVectorExp(t *testing.T, lanes int, exp func(dst, src []float64)) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	special := []float64{0, math.Copysign(0, -1), 710, 711, -746, -747, 709.78, -745.13, math.Inf(1), math.Inf(-1), 1e-300, -1e-300}
+	src, dst := make([]float64, lanes), make([]float64, lanes)
+	for i := range 200000 {
+		for l := range src {
+			switch {
+			case i < len(special):
+				src[l] = special[(i+l)%len(special)]
+			case l%2 == 0:
+				src[l] = -750 + rng.Float64()*1465
+			default:
+				src[l] = (rng.Float64() - 0.5) * 40
+			}
+		}
+		exp(dst, src)
+		for l, x := range src {
+			if math.Float64bits(dst[l]) != math.Float64bits(Exp(x)) {
+				t.Fatalf("lane %d: %v gives %v, Exp %v", l, x, dst[l], Exp(x))
+			}
+		}
+	}
+	clear(src)
+	src[2] = math.NaN()
+	exp(dst, src)
+	if !math.IsNaN(dst[2]) || dst[0] != 1 || dst[lanes-1] != 1 {
+		t.Errorf("exp(0, 0, NaN, 0...) = %v", dst)
+	}
+}
+
+// MulAddAVX2 rounds the product and the sum as the scalar loop does.
+func TestMulAddAVX2(t *testing.T) {
+	if !HasAVX2() {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := range 40 {
+		dst, src := make([]float64, n+1), make([]float64, n+1)
+		for x := range dst {
+			dst[x], src[x] = rng.NormFloat64(), rng.NormFloat64()*1e3
+		}
+		e := rng.NormFloat64() / 3
+		want := append([]float64(nil), dst...)
+		for x := range n {
+			want[x] = want[x] + src[x]*e
+		}
+		MulAddAVX2(&dst[0], &src[0], e, n)
+		for x := range dst {
+			if math.Float64bits(dst[x]) != math.Float64bits(want[x]) {
+				t.Fatalf("n %d: dst[%d] = %v, want %v", n, x, dst[x], want[x])
+			}
+		}
+	}
+}
+
+// The vector exponential of the float32 kernels (expPS) gives the bits of
+// Exp32 in every lane.
+func TestExpPS(t *testing.T) {
+	if !HasAVX2() {
+		t.Skip("no AVX2 and FMA")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	inf := float32(math.Inf(1))
+	special := []float32{0, float32(math.Copysign(0, -1)), 100, 101, -110, -111, 88.72283, 88.7229, -103.27893, -87.5,
+		inf, -inf, 1e-30, -1e-30, 1e30, -1e30, math.Float32frombits(1)}
+	for i := range 200000 {
+		var src, dst [8]float32
+		for l := range src {
+			switch {
+			case i < len(special):
+				src[l] = special[(i+l)%len(special)]
+			case l%2 == 0:
+				src[l] = float32(-115 + rng.Float64()*220)
+			default:
+				src[l] = float32((rng.Float64() - 0.5) * 40)
+			}
+		}
+		expPS8(&dst, &src)
+		for l, x := range src {
+			if math.Float32bits(dst[l]) != math.Float32bits(Exp32(x)) {
+				t.Fatalf("lane %d: expPS(%v) = %v, Exp32 %v", l, x, dst[l], Exp32(x))
+			}
+		}
+	}
+	var src, dst [8]float32
+	src[5] = float32(math.NaN())
+	expPS8(&dst, &src)
+	if !math.IsNaN(float64(dst[5])) || dst[0] != 1 || dst[7] != 1 {
+		t.Errorf("expPS(0, ..., NaN, 0, 0) = %v", dst)
+	}
+}
