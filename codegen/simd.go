@@ -1122,23 +1122,19 @@ func (g *generator) simdFiles(pkg, header, runtimeImport string) map[string][]by
 	sort.Slice(ks, func(i, j int) bool { return ks[i].fn < ks[j].fn })
 	var gs, as strings.Builder
 	fmt.Fprintf(&gs, "%s\n\npackage %s\n\nimport (\n\"os\"\n\nannrt %q\n)\n\n", header, pkg, runtimeImport)
-	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off; the AVX-512 twins of the neuron\n// kernels where they support AVX-512F and DQ, unless ANNC_SIMD=avx2.\nfunc init() {\n")
+	gs.WriteString("// The AVX2 kernels are used when the processor and the operating system\n// support AVX2, unless ANNC_SIMD=off; the AVX-512 twins of the neuron\n// kernels and of the weight-run helpers where they support AVX-512F and DQ,\n// unless ANNC_SIMD=avx2.\nfunc init() {\n")
 	sfx := "" // the runtime's helpers for the model's float type
 	if g.f32 {
 		sfx = "32"
 	}
 	fmt.Fprintf(&gs, "if os.Getenv(\"ANNC_SIMD\") == \"off\" {\nreturn\n}\nsimdScatterAdd = annrt.ScatterAdd%[1]s\nsimdScatterAddConst = annrt.ScatterAddConst%[1]s\nsimdScatterAddRows = annrt.ScatterAddRows%[1]s\nsimdScatterAddConstRows = annrt.ScatterAddConstRows%[1]s\nif !annrt.HasAVX2() {\nreturn\n}\nsimdAddTo = annrt.AddTo%[1]sAVX2\nsimdMulAdd = annrt.MulAdd%[1]sAVX2\n", sfx)
-	wide := false
 	for _, k := range ks {
 		fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.asmFn)
-		wide = wide || k.wideFn != ""
 	}
-	if wide {
-		gs.WriteString("if !annrt.HasAVX512() || os.Getenv(\"ANNC_SIMD\") == \"avx2\" {\nreturn\n}\n")
-		for _, k := range ks {
-			if k.wideFn != "" {
-				fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.wideFn)
-			}
+	fmt.Fprintf(&gs, "if !annrt.HasAVX512() || os.Getenv(\"ANNC_SIMD\") == \"avx2\" {\nreturn\n}\nsimdAddTo = annrt.AddTo%[1]sAVX512\nsimdMulAdd = annrt.MulAdd%[1]sAVX512\n", sfx)
+	for _, k := range ks {
+		if k.wideFn != "" {
+			fmt.Fprintf(&gs, "%s = %s\n", k.fn, k.wideFn)
 		}
 	}
 	gs.WriteString("}\n\n")

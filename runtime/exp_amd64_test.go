@@ -54,26 +54,53 @@ func checkVectorExp(t *testing.T, lanes int, exp func(dst, src []float64)) {
 	}
 }
 
-// MulAddAVX2 rounds the product and the sum as the scalar loop does.
-func TestMulAddAVX2(t *testing.T) {
+// The vector additions of runs of weights (AddTo, MulAdd; AVX2 and AVX-512;
+// float64 and float32) round each product and sum as the scalar loop does,
+// and write nothing past n.
+func TestVectorAdds(t *testing.T) {
 	if !HasAVX2() {
 		t.Skip("no AVX2")
 	}
+	t.Run("AVX2", func(t *testing.T) {
+		checkAdds(t, AddToAVX2, MulAddAVX2)
+		checkAdds(t, AddTo32AVX2, MulAdd32AVX2)
+	})
+	t.Run("AVX512", func(t *testing.T) {
+		if !HasAVX512() {
+			t.Skip("no AVX-512F and AVX-512DQ")
+		}
+		checkAdds(t, AddToAVX512, MulAddAVX512)
+		checkAdds(t, AddTo32AVX512, MulAdd32AVX512)
+	})
+}
+
+func checkAdds[T float32 | float64](t *testing.T, addTo func(dst, src *T, n int), mulAdd func(dst, src *T, e T, n int)) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(5, 6))
-	for n := range 40 {
-		dst, src := make([]float64, n+1), make([]float64, n+1)
-		for x := range dst {
-			dst[x], src[x] = rng.NormFloat64(), rng.NormFloat64()*1e3
-		}
-		e := rng.NormFloat64() / 3
-		want := append([]float64(nil), dst...)
-		for x := range n {
-			want[x] = want[x] + src[x]*e
-		}
-		MulAddAVX2(&dst[0], &src[0], e, n)
-		for x := range dst {
-			if math.Float64bits(dst[x]) != math.Float64bits(want[x]) {
-				t.Fatalf("n %d: dst[%d] = %v, want %v", n, x, dst[x], want[x])
+	for n := range 70 {
+		for _, mul := range []bool{false, true} {
+			dst, src := make([]T, n+1), make([]T, n+1)
+			for x := range dst {
+				dst[x], src[x] = T(rng.NormFloat64()), T(rng.NormFloat64()*1e3)
+			}
+			e := T(rng.NormFloat64() / 3)
+			want := append([]T(nil), dst...)
+			for x := range n {
+				if mul {
+					want[x] = want[x] + T(src[x]*e) // the conversion forbids a fused multiply-add
+				} else {
+					want[x] = want[x] + src[x]
+				}
+			}
+			if mul {
+				mulAdd(&dst[0], &src[0], e, n)
+			} else {
+				addTo(&dst[0], &src[0], n)
+			}
+			for x := range dst {
+				if math.Float64bits(float64(dst[x])) != math.Float64bits(float64(want[x])) {
+					t.Fatalf("%T, n %d, multiply %v: dst[%d] = %v, want %v", e, n, mul, x, dst[x], want[x])
+				}
 			}
 		}
 	}

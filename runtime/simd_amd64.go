@@ -86,6 +86,23 @@ func expPD()
 //go:noescape
 func expPD4(dst, src *[4]float64)
 
+// AddToAVX512, MulAddAVX512, AddTo32AVX512 and MulAdd32AVX512 are the
+// AVX-512 twins of AddToAVX2, MulAddAVX2, AddTo32AVX2 and MulAdd32AVX2:
+// eight (float32: sixteen) values per instruction, the last ones under a
+// mask, each result rounded as the scalar loop rounds it.
+//
+//go:noescape
+func AddToAVX512(dst, src *float64, n int)
+
+//go:noescape
+func MulAddAVX512(dst, src *float64, e float64, n int)
+
+//go:noescape
+func AddTo32AVX512(dst, src *float32, n int)
+
+//go:noescape
+func MulAdd32AVX512(dst, src *float32, e float32, n int)
+
 // expPDZ is expPD on the eight lanes of Z0 (AVX-512): generated AVX-512
 // kernels CALL it; it is not callable from Go.
 func expPDZ()

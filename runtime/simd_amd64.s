@@ -172,6 +172,142 @@ mdone:
 	VZEROUPPER
 	RET
 
+// func AddToAVX512(dst, src *float64, n int): dst[x] = dst[x] + src[x], 8 lanes at a time
+// (AVX-512F; the last n mod 8 under a mask), each result rounded as the
+// scalar loop rounds it.
+TEXT ·AddToAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+loop:
+	CMPQ AX, DX
+	JGE tail
+	VMOVUPD (DI)(AX*8), Z0
+	VADDPD (SI)(AX*8), Z0, Z0
+	VMOVUPD Z0, (DI)(AX*8)
+	ADDQ $8, AX
+	JMP loop
+tail:
+	SUBQ AX, CX
+	JEQ done
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	KMOVB BX, K1
+	VMOVUPD.Z (DI)(AX*8), K1, Z0
+	VMOVUPD.Z (SI)(AX*8), K1, Z1
+	VADDPD Z1, Z0, Z0
+	VMOVUPD Z0, K1, (DI)(AX*8)
+done:
+	VZEROUPPER
+	RET
+
+// func MulAddAVX512(dst, src *float64, e float64, n int): dst[x] = dst[x] + src[x]*e, 8 lanes at a time
+// (AVX-512F; the last n mod 8 under a mask), each result rounded as the
+// scalar loop rounds it.
+TEXT ·MulAddAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	VBROADCASTSD e+16(FP), Z2
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+loop:
+	CMPQ AX, DX
+	JGE tail
+	VMULPD (SI)(AX*8), Z2, Z0
+	VADDPD (DI)(AX*8), Z0, Z0
+	VMOVUPD Z0, (DI)(AX*8)
+	ADDQ $8, AX
+	JMP loop
+tail:
+	SUBQ AX, CX
+	JEQ done
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	KMOVB BX, K1
+	VMOVUPD.Z (SI)(AX*8), K1, Z0
+	VMOVUPD.Z (DI)(AX*8), K1, Z1
+	VMULPD Z0, Z2, Z0
+	VADDPD Z1, Z0, Z0
+	VMOVUPD Z0, K1, (DI)(AX*8)
+done:
+	VZEROUPPER
+	RET
+
+// func AddTo32AVX512(dst, src *float32, n int): dst[x] = dst[x] + src[x], 16 lanes at a time
+// (AVX-512F; the last n mod 16 under a mask), each result rounded as the
+// scalar loop rounds it.
+TEXT ·AddTo32AVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-16, DX
+loop:
+	CMPQ AX, DX
+	JGE tail
+	VMOVUPS (DI)(AX*4), Z0
+	VADDPS (SI)(AX*4), Z0, Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP loop
+tail:
+	SUBQ AX, CX
+	JEQ done
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	KMOVW BX, K1
+	VMOVUPS.Z (DI)(AX*4), K1, Z0
+	VMOVUPS.Z (SI)(AX*4), K1, Z1
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+done:
+	VZEROUPPER
+	RET
+
+// func MulAdd32AVX512(dst, src *float32, e float32, n int): dst[x] = dst[x] + src[x]*e, 16 lanes at a time
+// (AVX-512F; the last n mod 16 under a mask), each result rounded as the
+// scalar loop rounds it.
+TEXT ·MulAdd32AVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	VBROADCASTSS e+16(FP), Z2
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-16, DX
+loop:
+	CMPQ AX, DX
+	JGE tail
+	VMULPS (SI)(AX*4), Z2, Z0
+	VADDPS (DI)(AX*4), Z0, Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP loop
+tail:
+	SUBQ AX, CX
+	JEQ done
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	KMOVW BX, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (DI)(AX*4), K1, Z1
+	VMULPS Z0, Z2, Z0
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+done:
+	VZEROUPPER
+	RET
+
 // expPD: Y0 = Exp(Y0) in each of the four lanes, with exactly the
 // operations of Exp (exp.go), so the same bits. The generated vector
 // kernels CALL it with the argument in Y0; it preserves every other
