@@ -41,8 +41,8 @@ type simdKernel struct {
 	ninv  int    // invariant slots
 	lanes int    // values per instruction: 4 (float64) or 8 (float32)
 	ft    string // Go type of the values: float64 or float32
-	// wideFn and wideText: the AVX-512 twin of a neuron kernel (2*lanes
-	// values per instruction), "" when it has none.
+	// wideFn and wideText: the AVX-512 twin of the kernel (2*lanes values
+	// per instruction), "" when it has none.
 	wideFn, wideText string
 }
 
@@ -1269,24 +1269,55 @@ func (s *vecCompiler) synKernel() *simdKernel {
 		sig:   fmt.Sprintf("ptrs *[%d]*%s, inv *[%d]%s, runs *int32, nruns int", np, s.ft(), s.lanes()*ni, s.ft()),
 		nptrs: np, ninv: ni, lanes: s.lanes(), ft: s.ft(),
 	}
-	var a strings.Builder
-	fmt.Fprintf(&a, "// func %s(%s)\n", k.asmFn, k.sig)
-	fmt.Fprintf(&a, "TEXT ·%s(SB), NOSPLIT, $0-32\n", k.asmFn)
-	a.WriteString("\tMOVQ ptrs+0(FP), BX\n\tMOVQ inv+8(FP), DX\n\tMOVQ runs+16(FP), R8\n\tMOVQ nruns+24(FP), R9\n")
-	for i := 0; i < np && i < len(arrRegs); i++ {
-		fmt.Fprintf(&a, "\tMOVQ %d(BX), %s\n", i*8, arrRegs[i])
-	}
-	s.prologuePins(&a)
+	var pins strings.Builder
+	s.prologuePins(&pins)
+	body, l := s.b.String(), s.lanes()
 	shift := 2 // log2 of the lanes
 	if s.f32 {
 		shift = 3
 	}
-	fmt.Fprintf(&a, "run:\n\tTESTQ R9, R9\n\tJEQ done\n\tMOVLQSX 0(R8), SI\n\tMOVLQSX 4(R8), DI\n\tMOVLQSX 8(R8), CX\n\tSHRQ $%d, CX\n", shift)
-	a.WriteString("loop:\n\tTESTQ CX, CX\n\tJEQ next\n")
-	a.WriteString(s.b.String())
-	fmt.Fprintf(&a, "\tADDQ $%d, SI\n\tADDQ $%d, DI\n\tDECQ CX\n\tJMP loop\nnext:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n", s.lanes(), s.lanes())
-	k.text = a.String()
+	step := func(l int) string { return fmt.Sprintf("\tADDQ $%d, SI\n\tADDQ $%d, DI\n", l, l) }
+	k.text = s.synFrame(k.asmFn, k.sig, pins.String(), shift, "loop:\n\tTESTQ CX, CX\n\tJEQ next\n"+body+step(l)+"\tDECQ CX\n\tJMP loop\n")
+	w := &widener{f32: s.f32, expFn: s.expFn}
+	if s.expFn != "" && !s.f32 {
+		w.expWide = strings.TrimSuffix(s.expFn, "expPD(SB)") + "expPDZ(SB)"
+	}
+	widePins, ok1 := w.widen(pins.String())
+	wideBody, ok2 := w.widen(body)
+	if ok1 && ok2 {
+		// Twice the lanes while they fit in the run, then the AVX2
+		// iteration once if the rest holds its lanes (see kernel). The
+		// next run's wide iterations read the pinned registers whole:
+		// the tail calls the wide exponential, which preserves them
+		// (expPD restores only their low halves).
+		k.wideFn = name + "AVX512"
+		tail := body
+		if w.expWide != "" {
+			tail = strings.ReplaceAll(body, w.expFn, w.expWide)
+		}
+		loops := "loop:\n\tTESTQ CX, CX\n\tJEQ tail\n" + wideBody + step(2*l) + "\tDECQ CX\n\tJMP loop\n" +
+			fmt.Sprintf("tail:\n\tMOVLQSX 8(R8), CX\n\tTESTQ $%d, CX\n\tJEQ next\n", l) + tail
+		k.wideText = s.synFrame(k.wideFn, k.sig, widePins, shift+1, loops)
+	}
 	return k
+}
+
+// synFrame prints the synapse kernel asmFn around its loops over one run
+// (pins: the loads of the invariants kept in registers; CX: the run's
+// length >> shift), which end at the label next.
+func (s *vecCompiler) synFrame(asmFn, sig, pins string, shift int, loops string) string {
+	var a strings.Builder
+	fmt.Fprintf(&a, "// func %s(%s)\n", asmFn, sig)
+	fmt.Fprintf(&a, "TEXT ·%s(SB), NOSPLIT, $0-32\n", asmFn)
+	a.WriteString("\tMOVQ ptrs+0(FP), BX\n\tMOVQ inv+8(FP), DX\n\tMOVQ runs+16(FP), R8\n\tMOVQ nruns+24(FP), R9\n")
+	for i := 0; i < len(s.arrays) && i < len(arrRegs); i++ {
+		fmt.Fprintf(&a, "\tMOVQ %d(BX), %s\n", i*8, arrRegs[i])
+	}
+	a.WriteString(pins)
+	fmt.Fprintf(&a, "run:\n\tTESTQ R9, R9\n\tJEQ done\n\tMOVLQSX 0(R8), SI\n\tMOVLQSX 4(R8), DI\n\tMOVLQSX 8(R8), CX\n\tSHRQ $%d, CX\n", shift)
+	a.WriteString(loops)
+	a.WriteString("next:\n\tADDQ $12, R8\n\tDECQ R9\n\tJMP run\ndone:\n\tVZEROUPPER\n\tRET\n")
+	return a.String()
 }
 
 // simdPreLoop compiles the loop over presynaptic ranks of the equations of
@@ -1343,6 +1374,11 @@ func (g *generator) simdPreLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecComp
 	k.fn += "Pre"
 	k.asmFn = k.fn + "AVX2"
 	k.text = strings.ReplaceAll(k.text, old, k.asmFn)
+	if k.wideFn != "" {
+		old = k.wideFn
+		k.wideFn = k.fn + "AVX512"
+		k.wideText = strings.ReplaceAll(k.wideText, old, k.wideFn)
+	}
 	g.kernels = append(g.kernels, k)
 	return k, best
 }

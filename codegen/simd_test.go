@@ -24,7 +24,9 @@ import (
 // length (summed four rows at a time); dense projections whose rows are runs
 // of consecutive post ranks (added with the vector addition); an
 // exponential integrate-and-fire type (exp in a refractory neuron's
-// equations) and a synapse whose equation calls exp.
+// equations) and synapses whose equations call exp, one of them reading
+// more invariants than its kernel has registers to spare (they are pinned
+// down to the registers exp saves, through every run of synapses).
 const simdModel = `name: simdm
 dt: 0.1
 neurons:
@@ -82,6 +84,24 @@ synapses:
     equations: |
       ds/dt = alpha * (1.0 - s) / (1.0 + exp(-(pre.v + 50.0) / 2.0)) - beta * s + 0.01 * pre.v / (2.0 + pre.v^2) : init = 0.1
     psp: w * s
+  Many:
+    parameters: |
+      a1 = 0.5 : projection
+      a2 = -0.2 : projection
+      a3 = 0.07 : projection
+      a4 = 0.01 : projection
+      a5 = -0.03 : projection
+      a6 = 0.002 : projection
+      a7 = 0.04 : projection
+      a8 = -0.001 : projection
+      a9 = 0.006 : projection
+      a10 = 0.3 : projection
+      a11 = -0.05 : projection
+      a12 = 0.02 : projection
+      a13 = 4.0 : projection
+    equations: |
+      dq/dt = (((((((((((q * a1 + a2) * q + a3) * q + a4) * q + a5) * q + a6) * q + a7) * q + a8) * q + a9) * q + a10) * q + a11) * q + a12) + 0.01 * exp(-q / a13) + 0.001 * pre.v - q : init = 0.2
+    psp: w * q
 populations:
   - name: lif
     geometry: 10
@@ -163,6 +183,13 @@ projections:
     synapse: Gate
     connector:
       all_to_all: {weights: "Uniform(0.0, 0.1)"}
+  - name: gm
+    pre: izh
+    post: eif
+    target: exc
+    synapse: Many
+    connector:
+      all_to_all: {weights: 0.01}
   - name: rr
     pre: rate
     post: rate
@@ -208,7 +235,7 @@ func TestSIMDMatchesScalar(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
 	}
-	scalar := simdMatches(t, simdModel, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPD(SB)", "simdLIFPopAVX512", "simdEIFPopAVX512", "expPDZ(SB)"})
+	scalar := simdMatches(t, simdModel, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPD(SB)", "simdLIFPopAVX512", "simdEIFPopAVX512", "expPDZ(SB)", "simdGzProjAVX512", "simdGmProjAVX512"})
 	checkRdst(t, scalar)
 }
 
