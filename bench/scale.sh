@@ -6,7 +6,7 @@
 # it can also be run alone: REPO=. WORK=/tmp/s PEERS_DIR=... bash bench/scale.sh
 #
 # For each scale S in BENCH_SCALES (default "1 10 50": 4,000, 40,000 and 200,000 neurons, connection
-# probability 0.02/S) it compiles examples/coba scaled by S, runs it BENCH_REPEAT times with -threads 1
+# probability 0.02/S) it compiles examples/coba scaled by S, runs it BENCH_PAIRS times with -threads 1
 # and with -threads 2, alternately (medians of setup, simulate wall and CPU seconds, peak RSS, and the
 # bytes per synapse the projections hold, from manifest.json; the median of the pairs' speed-ups), then runs `bench.py coba --mode cpp --scale S` once
 # (cold compilation) and its standalone binary BENCH_REPEAT more times (median run time, which Brian2
@@ -20,6 +20,9 @@ die() {
 : "${REPO:?}" "${WORK:?}" "${PEERS_DIR:?}"
 PY=${PY:-/usr/bin/python3}
 BENCH_REPEAT=${BENCH_REPEAT:-3}
+# Pairs of 1-thread and 2-thread runs: their ratio moves by 10-20 % from minute to minute on a
+# shared 2-core machine, so it gets more samples than the other figures.
+BENCH_PAIRS=${BENCH_PAIRS:-5}
 BENCH_SCALES=${BENCH_SCALES:-1 10 50}
 ANNC=${ANNC:-$REPO/bin/annc}
 JSONPY=$(command -v python3)
@@ -61,7 +64,7 @@ PYEOF
 annc_run() {
 	local tag=$1 rep=$2 bin=$3 m
 	shift 3
-	echo "bench: scale: annc $tag, run $rep/$BENCH_REPEAT" >&2
+	echo "bench: scale: annc $tag, run $rep" >&2
 	rm -rf "$S_WORK/res-$tag"
 	m=$("$JSONPY" "$S_WORK/measure.py" "$S_WORK/$tag-$rep.log" "$bin" -out "$S_WORK/res-$tag" "$@") || die "annc $tag (see $S_WORK/$tag-$rep.log)"
 	"$JSONPY" - "$S_WORK/res-$tag" "$m" <<'PYEOF' || die "reading the results of annc $tag"
@@ -113,13 +116,13 @@ annc_runs() {
 	annc_summary "$tag" "${recs[@]}"
 }
 
-# annc_threads S BIN: BENCH_REPEAT pairs of runs, -threads 1 then -threads 2, so that a
+# annc_threads S BIN: BENCH_PAIRS pairs of runs, -threads 1 then -threads 2, so that a
 # slower spell of the machine weighs on both; appends the two records and the median of
 # the pairs' speed-ups (simulate wall, 1 thread / 2 threads).
 annc_threads() {
 	local s=$1 bin=$2 rep
 	local t1=() t2=()
-	for ((rep = 1; rep <= BENCH_REPEAT; rep++)); do
+	for ((rep = 1; rep <= BENCH_PAIRS; rep++)); do
 		t1+=("$(annc_run "annc-$s-t1" "$rep" "$bin" -duration 1000 -seed 1 -threads 1)") || exit 1
 		t2+=("$(annc_run "annc-$s-t2" "$rep" "$bin" -duration 1000 -seed 1 -threads 2)") || exit 1
 	done
@@ -198,9 +201,9 @@ annc_runs rec-memory "$bin" -duration 1000 -seed 1 -max-memory 0
 annc_runs rec-stream "$bin" -duration 1000 -seed 1 -stream
 echo "bench: scale: load after: $(uptime)" >&2
 
-"$JSONPY" - "$OUT" "$BENCH_SCALES" "$BENCH_REPEAT" "$(uptime)" <<'PYEOF'
+"$JSONPY" - "$OUT" "$BENCH_SCALES" "$BENCH_REPEAT" "$BENCH_PAIRS" "$(uptime)" <<'PYEOF'
 import json, sys
-path, scales, repeat, load = sys.argv[1:]
+path, scales, repeat, pairs, load = sys.argv[1:]
 r = {x['tag']: x for x in (json.loads(l) for l in open(path) if l.strip())}
 f = lambda x, fmt='%.3f': '-' if x is None else fmt % x
 head = ['neurons', 'synapses', 'annc setup', 'sim wall', 'sim cpu', 'RSS MiB', 'B/syn', '2 thr wall', 'speed-up',
@@ -221,11 +224,15 @@ print(line(head))
 print('  '.join('-' * n for n in widths))
 for row in rows:
     print(line(row))
-print('seconds; annc: median of %s runs, -threads 1 unless "2 thr" (runs in pairs, 1 thread then 2; speed-up = median over the pairs of sim wall 1 thread / 2 threads); '
+print('seconds; annc: median of %s runs with -threads 1, and with 2 ("2 thr"), run in pairs, 1 thread then 2 (speed-up = median over the pairs of sim wall 1 thread / 2 threads); '
       'B/syn = bytes the projections hold per synapse (manifest.json projections); '
       'Brian2: C++ standalone, median of %s runs of its binary, run = std::clock of the simulation loop, '
       'setup = binary wall - run; ratio cpu = b2 run / annc sim cpu; ratio RSS = annc / Brian2 (< 1: annc smaller).'
-      % (repeat, repeat))
+      % (pairs, repeat))
+for s in scales.split():
+    up = r.get('annc-%s-speedup' % s)
+    if up:
+        print('speed-up of the pairs at %d neurons: %s' % (4000 * int(s), ' '.join('%.2f' % x for x in up['pairs'])))
 m, s = r.get('rec-memory'), r.get('rec-stream')
 if m and s:
     print()

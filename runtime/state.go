@@ -62,20 +62,21 @@ type stateLeaf struct {
 // fields in a fixed order. A struct reached through several pointers is
 // walked once, at its first path.
 func stateLeaves(net any) ([]stateLeaf, error) {
-	leaves, _, err := stateWalk(net)
+	leaves, _, _, err := stateWalk(net)
 	return leaves, err
 }
 
 // stateWalk is stateLeaves, and also returns the pointer fields tagged
 // `state:"optional"` (as leaves, the pointer itself in v): pointers that
 // exist only while the network needs them, such as a population's spike
-// ring, kept only while some delay is longer than one step.
-func stateWalk(net any) ([]stateLeaf, []stateLeaf, error) {
+// ring, kept only while some delay is longer than one step; and the paths
+// of the fields tagged `state:"-"`.
+func stateWalk(net any) (leaves, optional []stateLeaf, skipped []string, err error) {
 	root := reflect.ValueOf(net)
 	if root.Kind() != reflect.Pointer || root.Elem().Kind() != reflect.Struct {
-		return nil, nil, fmt.Errorf("state: %T is not a pointer to a network", net)
+		return nil, nil, nil, fmt.Errorf("state: %T is not a pointer to a network", net)
 	}
-	var out, optional []stateLeaf
+	var out []stateLeaf
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value, name string)
 	walk = func(v reflect.Value, name string) {
@@ -89,6 +90,7 @@ func stateWalk(net any) ([]stateLeaf, []stateLeaf, error) {
 				f := t.Field(i)
 				tag := f.Tag.Get("state")
 				if tag == "-" {
+					skipped = append(skipped, join(name, f.Name))
 					continue
 				}
 				fname := f.Name
@@ -128,7 +130,19 @@ func stateWalk(net any) ([]stateLeaf, []stateLeaf, error) {
 		}
 	}
 	walk(root, "")
-	return out, optional, nil
+	return out, optional, skipped, nil
+}
+
+// under reports whether the path n lies under one of the paths ps: a
+// file's values of fields a network does not keep in its state (scratch
+// that files written by earlier versions held) are ignored.
+func under(n string, ps []string) bool {
+	for _, p := range ps {
+		if n == p || strings.HasPrefix(n, p+".") {
+			return true
+		}
+	}
+	return false
 }
 
 func join(a, b string) string {
@@ -318,7 +332,7 @@ func LoadState(path string, net any, model, modelHash string) error {
 	// its fields, dropped when it holds none (a ring saved while a delay
 	// was longer than one step, or saved without one: the delays loaded
 	// with it are the file's). Undone if the file does not fit.
-	_, optional, err := stateWalk(net)
+	_, optional, skipped, err := stateWalk(net)
 	if err != nil {
 		return err
 	}
@@ -409,7 +423,7 @@ func LoadState(path string, net any, model, modelHash string) error {
 	}
 	var extra []string
 	for _, n := range z.Names {
-		if !want[n] {
+		if !want[n] && !under(n, skipped) {
 			extra = append(extra, n)
 		}
 	}

@@ -141,6 +141,35 @@ func TestStateRefusals(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "P.U is not in the file") || !strings.Contains(err.Error(), "is in the file, not in this network") {
 		t.Errorf("other structure: %v", err)
 	}
+	// A file holding a field this network tags state:"-" (scratch that an
+	// earlier version saved) loads, the field left as it is.
+	type savedPop struct {
+		V     []float64
+		scrap []float64
+	}
+	type savedNet struct {
+		Core
+		P *savedPop
+	}
+	type scratchPop struct {
+		V     []float64
+		scrap []float64 `state:"-"`
+	}
+	type scratchNet struct {
+		Core
+		P *scratchPop
+	}
+	old := filepath.Join(t.TempDir(), "old.npz")
+	if err := SaveState(old, &savedNet{P: &savedPop{V: []float64{1, 2}, scrap: []float64{7, 8}}}, &a.Core, "toy", "h1", "v"); err != nil {
+		t.Fatal(err)
+	}
+	sn := &scratchNet{P: &scratchPop{V: make([]float64, 2), scrap: []float64{3, 4}}}
+	if err := LoadState(old, sn, "toy", "h1"); err != nil {
+		t.Fatalf("a saved field tagged state:\"-\" here: %v", err)
+	}
+	if sn.P.V[1] != 2 || sn.P.scrap[0] != 3 {
+		t.Errorf("loaded %v, scratch %v", sn.P.V, sn.P.scrap)
+	}
 }
 
 // A spike ring (an optional pointer) follows the file: a state saved
