@@ -185,7 +185,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	t1 := time.Now()
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	cmd.Dir = abs
-	cmd.Env = os.Environ()
+	cmd.Env = goEnv()
 	if mod.nested {
 		cmd.Env = append(cmd.Env, "GOWORK=off", "GOPROXY=off")
 	}
@@ -201,7 +201,7 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 		// library is not used (the Python package declares the functions).
 		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", lib, "./capi")
 		cmd.Dir = abs
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+		cmd.Env = append(goEnv(), "CGO_ENABLED=1")
 		if mod.nested {
 			cmd.Env = append(cmd.Env, "GOWORK=off", "GOPROXY=off")
 		}
@@ -255,6 +255,22 @@ func GenerateFiles(m *ir.Model, opt codegen.Options) (map[string][]byte, error) 
 // InterruptedError is Compile's error when a signal interrupted go build
 // (the signal was forwarded to it and it ended).
 type InterruptedError struct{ Signal os.Signal }
+
+// goEnv is the environment of the go commands that build a model: this
+// process's, except that GOAMD64=v3 or v4 becomes v2. From v3 on, the Go
+// compiler fuses a product and a sum into one multiply-add, rounded once:
+// the scalar loops would then round otherwise than the vector kernels, the
+// constant folding and other builds of the same model (README, "The
+// generated Go package").
+func goEnv() []string {
+	env := os.Environ()
+	for i, kv := range env {
+		if kv == "GOAMD64=v3" || kv == "GOAMD64=v4" {
+			env[i] = "GOAMD64=v2"
+		}
+	}
+	return env
+}
 
 func (e *InterruptedError) Error() string {
 	return "interrupted (" + e.Signal.String() + ") while building"

@@ -380,3 +380,20 @@ func TestCompileUnwritableDir(t *testing.T) {
 		t.Errorf("read-only parent: %v", err)
 	}
 }
+
+// Builds never let the Go compiler fuse multiply-adds (GOAMD64 v3 and v4
+// become v2); other settings pass through.
+func TestGoEnvNoFusedMultiplyAdd(t *testing.T) {
+	for in, want := range map[string]string{"v3": "v2", "v4": "v2", "v2": "v2", "v1": "v1"} {
+		t.Setenv("GOAMD64", in)
+		got := ""
+		for _, kv := range goEnv() {
+			if v, ok := strings.CutPrefix(kv, "GOAMD64="); ok {
+				got = v
+			}
+		}
+		if got != want {
+			t.Errorf("GOAMD64=%s: the build gets %q, want %q", in, got, want)
+		}
+	}
+}
