@@ -965,10 +965,7 @@ func (s *vecCompiler) kernel() *simdKernel {
 	s.prologuePins(&pins)
 	body := s.b.String()
 	k.text = s.frame(k.asmFn, k.sig, pins.String(), "loop:\n\tCMPQ SI, DI\n\tJGE done\n"+body+fmt.Sprintf("\tADDQ $%d, SI\n\tJMP loop\n", s.lanes()))
-	w := &widener{f32: s.f32, expFn: s.expFn}
-	if s.expFn != "" && !s.f32 {
-		w.expWide = strings.TrimSuffix(s.expFn, "expPD(SB)") + "expPDZ(SB)"
-	}
+	w := s.widener()
 	widePins, ok1 := w.widen(pins.String())
 	wideBody, ok2 := w.widen(body)
 	if ok1 && ok2 {
@@ -983,6 +980,17 @@ func (s *vecCompiler) kernel() *simdKernel {
 		k.wideText = s.frame(k.wideFn, k.sig, widePins, loops)
 	}
 	return k
+}
+
+// widener rewrites this kernel's instructions into their AVX-512 twins;
+// its exponential calls become calls of the runtime's wide exponential
+// (expPD to expPDZ, expPS to expPSZ).
+func (s *vecCompiler) widener() *widener {
+	w := &widener{f32: s.f32, expFn: s.expFn}
+	if s.expFn != "" {
+		w.expWide = strings.TrimSuffix(s.expFn, "(SB)") + "Z(SB)"
+	}
+	return w
 }
 
 // frame prints the neuron kernel asmFn around its loops (pins: the loads of
@@ -1278,10 +1286,7 @@ func (s *vecCompiler) synKernel() *simdKernel {
 	}
 	step := func(l int) string { return fmt.Sprintf("\tADDQ $%d, SI\n\tADDQ $%d, DI\n", l, l) }
 	k.text = s.synFrame(k.asmFn, k.sig, pins.String(), shift, "loop:\n\tTESTQ CX, CX\n\tJEQ next\n"+body+step(l)+"\tDECQ CX\n\tJMP loop\n")
-	w := &widener{f32: s.f32, expFn: s.expFn}
-	if s.expFn != "" && !s.f32 {
-		w.expWide = strings.TrimSuffix(s.expFn, "expPD(SB)") + "expPDZ(SB)"
-	}
+	w := s.widener()
 	widePins, ok1 := w.widen(pins.String())
 	wideBody, ok2 := w.widen(body)
 	if ok1 && ok2 {

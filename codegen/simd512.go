@@ -33,7 +33,7 @@ type wideRule func(w *widener, op string, args []string) (lines []string, ok boo
 type widener struct {
 	f32 bool
 	// expFn and expWide: the runtime's vector exponential as the AVX2
-	// kernel calls it, and its AVX-512 twin ("" when there is none).
+	// kernel calls it, and its AVX-512 twin.
 	expFn, expWide string
 }
 
@@ -117,7 +117,7 @@ var wideRules = map[string]wideRule{
 	"VPMOVSXDQ":  same,
 	"VZEROUPPER": same,
 	"CALL": func(w *widener, op string, a []string) ([]string, bool) {
-		if len(a) != 1 || a[0] != w.expFn || w.expWide == "" {
+		if len(a) != 1 || a[0] != w.expFn {
 			return nil, false
 		}
 		return []string{op + " " + w.expWide}, true

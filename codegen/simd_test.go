@@ -430,9 +430,10 @@ func cpuHas(flag string) bool {
 }
 
 // TestSIMDHHGammaFloat32 runs the HH gamma example with precision: float32:
-// its neuron kernel calls expPS six times, and the synapse equation's exp
-// runs in the kernel over presynaptic ranks (or over synapses, with
-// ANNC_PERPRE=off); all give the bits of the scalar loops.
+// its neuron kernel calls expPS six times (its AVX-512 twin, expPSZ), and
+// the synapse equation's exp runs in the kernel over presynaptic ranks (or
+// over synapses, with ANNC_PERPRE=off); all give the bits of the scalar
+// loops.
 func TestSIMDHHGammaFloat32(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
@@ -446,5 +447,5 @@ func TestSIMDHHGammaFloat32(t *testing.T) {
 	if !strings.Contains(s, "precision: float32") || !strings.Contains(s, "name: simdm") {
 		t.Fatal("could not set the name and precision of the HH gamma example")
 	}
-	simdMatches(t, s, simdCOBAProgram, []string{"simdWangBuzsakiPopAVX2", "simdGabaProjPreAVX2", "simdGabaProjAVX2", "expPS(SB)"})
+	simdMatches(t, s, simdCOBAProgram, []string{"simdWangBuzsakiPopAVX2", "simdGabaProjPreAVX2", "simdGabaProjAVX2", "expPS(SB)", "simdWangBuzsakiPopAVX512", "simdGabaProjPreAVX512", "simdGabaProjAVX512", "expPSZ(SB)"})
 }

@@ -106,18 +106,32 @@ func checkAdds[T float32 | float64](t *testing.T, addTo func(dst, src *T, n int)
 	}
 }
 
-// The vector exponential of the float32 kernels (expPS) gives the bits of
-// Exp32 in every lane.
+// The float32 vector exponentials (expPS, and expPSZ where AVX-512 runs)
+// give the bits of Exp32 in every lane.
 func TestExpPS(t *testing.T) {
 	if !HasAVX2() {
 		t.Skip("no AVX2 and FMA")
 	}
+	t.Run("expPS", func(t *testing.T) {
+		checkVectorExp32(t, 8, func(dst, src []float32) { expPS8((*[8]float32)(dst), (*[8]float32)(src)) })
+	})
+	t.Run("expPSZ", func(t *testing.T) {
+		if !HasAVX512() {
+			t.Skip("no AVX-512F and AVX-512DQ")
+		}
+		checkVectorExp32(t, 16, func(dst, src []float32) { expPS16((*[16]float32)(dst), (*[16]float32)(src)) })
+	})
+}
+
+// checkVectorExp32 compares a float32 vector exponential of the given lanes
+// with Exp32.
+func checkVectorExp32(t *testing.T, lanes int, exp func(dst, src []float32)) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	inf := float32(math.Inf(1))
 	special := []float32{0, float32(math.Copysign(0, -1)), 100, 101, -110, -111, 88.72283, 88.7229, -103.27893, -87.5,
 		inf, -inf, 1e-30, -1e-30, 1e30, -1e30, math.Float32frombits(1)}
+	src, dst := make([]float32, lanes), make([]float32, lanes)
 	for i := range 200000 {
-		var src, dst [8]float32
 		for l := range src {
 			switch {
 			case i < len(special):
@@ -128,17 +142,17 @@ func TestExpPS(t *testing.T) {
 				src[l] = float32((rng.Float64() - 0.5) * 40)
 			}
 		}
-		expPS8(&dst, &src)
+		exp(dst, src)
 		for l, x := range src {
 			if math.Float32bits(dst[l]) != math.Float32bits(Exp32(x)) {
-				t.Fatalf("lane %d: expPS(%v) = %v, Exp32 %v", l, x, dst[l], Exp32(x))
+				t.Fatalf("lane %d: %v gives %v, Exp32 %v", l, x, dst[l], Exp32(x))
 			}
 		}
 	}
-	var src, dst [8]float32
+	clear(src)
 	src[5] = float32(math.NaN())
-	expPS8(&dst, &src)
-	if !math.IsNaN(float64(dst[5])) || dst[0] != 1 || dst[7] != 1 {
-		t.Errorf("expPS(0, ..., NaN, 0, 0) = %v", dst)
+	exp(dst, src)
+	if !math.IsNaN(float64(dst[5])) || dst[0] != 1 || dst[lanes-1] != 1 {
+		t.Errorf("exp(0, ..., NaN, 0, ...) = %v", dst)
 	}
 }

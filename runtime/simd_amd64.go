@@ -122,6 +122,15 @@ func expPS()
 //go:noescape
 func expPS8(dst, src *[8]float32)
 
+// expPSZ is expPS on the sixteen lanes of Z0 (AVX-512): generated AVX-512
+// float32 kernels CALL it; it is not callable from Go.
+func expPSZ()
+
+// expPS16 runs expPSZ on sixteen values (for the tests).
+//
+//go:noescape
+func expPS16(dst, src *[16]float32)
+
 // AddTo32AVX2 is AddToAVX2 for float32 values (eight lanes).
 //
 //go:noescape

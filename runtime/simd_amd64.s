@@ -718,6 +718,102 @@ TEXT ·expPS(SB), NOSPLIT, $256-0
 	VMOVUPD 224(SP), Y8
 	RET
 
+// expPSZ is expPS on the sixteen lanes of Z0 (AVX-512F and DQ): the same
+// operations on wider registers (lanes 0-7 and 8-15 widened to float64), so
+// the same bits. It preserves every other register.
+TEXT ·expPSZ(SB), NOSPLIT, $512-0
+	VMOVUPD Z1, 0(SP)
+	VMOVUPD Z2, 64(SP)
+	VMOVUPD Z3, 128(SP)
+	VMOVUPD Z4, 192(SP)
+	VMOVUPD Z5, 256(SP)
+	VMOVUPD Z6, 320(SP)
+	VMOVUPD Z7, 384(SP)
+	VMOVUPD Z8, 448(SP)
+	// x = min(x, 100), then max(x, -110); a NaN stays (the second source).
+	VBROADCASTSS exp32K<>+0(SB), Z1
+	VMINPS Z0, Z1, Z0
+	VBROADCASTSS exp32K<>+4(SB), Z1
+	VMAXPS Z0, Z1, Z0
+	// d: lanes 0-7 in Z1, lanes 8-15 in Z2
+	VCVTPS2PD Y0, Z1
+	VEXTRACTF32X8 $1, Z0, Y2
+	VCVTPS2PD Y2, Z2
+	// t = d*log2e + shift; k = t - shift
+	VBROADCASTSD exp32K<>+8(SB), Z7
+	VMULPD Z7, Z1, Z3
+	VMULPD Z7, Z2, Z4
+	VBROADCASTSD exp32K<>+16(SB), Z8
+	VADDPD Z8, Z3, Z3
+	VADDPD Z8, Z4, Z4
+	VSUBPD Z8, Z3, Z5
+	VSUBPD Z8, Z4, Z6
+	// r = fma(-k, ln2, d)
+	VBROADCASTSD exp32K<>+24(SB), Z7
+	VFNMADD231PD Z7, Z5, Z1
+	VFNMADD231PD Z7, Z6, Z2
+	// p = 1/9!; p = fma(p, r, c) for c = 1/8!, ..., 1/0!
+	VBROADCASTSD exp32K<>+40(SB), Z5
+	VMOVAPD Z5, Z6
+	VBROADCASTSD exp32K<>+48(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+56(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+64(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+72(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+80(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+88(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+96(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+104(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	VBROADCASTSD exp32K<>+112(SB), Z7
+	VFMADD213PD Z7, Z1, Z5
+	VFMADD213PD Z7, Z2, Z6
+	// 2^k: (bits(t) - (bits(shift) - 1023)) << 52; p * 2^k
+	VPBROADCASTQ exp32K<>+32(SB), Z7
+	VPSUBQ Z7, Z3, Z3
+	VPSLLQ $52, Z3, Z3
+	VPSUBQ Z7, Z4, Z4
+	VPSLLQ $52, Z4, Z4
+	VMULPD Z3, Z5, Z5
+	VMULPD Z4, Z6, Z6
+	// narrowed to float32, lanes 0-7 then 8-15
+	VCVTPD2PS Z5, Y0
+	VCVTPD2PS Z6, Y6
+	VINSERTF32X8 $1, Y6, Z0, Z0
+	VMOVUPD 0(SP), Z1
+	VMOVUPD 64(SP), Z2
+	VMOVUPD 128(SP), Z3
+	VMOVUPD 192(SP), Z4
+	VMOVUPD 256(SP), Z5
+	VMOVUPD 320(SP), Z6
+	VMOVUPD 384(SP), Z7
+	VMOVUPD 448(SP), Z8
+	RET
+
+// func expPS16(dst, src *[16]float32): the test's entry to expPSZ.
+TEXT ·expPS16(SB), NOSPLIT, $0-16
+	MOVQ src+8(FP), AX
+	VMOVUPS (AX), Z0
+	CALL ·expPSZ(SB)
+	MOVQ dst+0(FP), AX
+	VMOVUPS Z0, (AX)
+	VZEROUPPER
+	RET
+
 // func expPS8(dst, src *[8]float32): the test's entry to expPS.
 TEXT ·expPS8(SB), NOSPLIT, $0-16
 	MOVQ src+8(FP), AX
