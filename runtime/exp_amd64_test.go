@@ -6,51 +6,72 @@ import (
 	"testing"
 )
 
-// The vector exponentials of the kernels (expPD, and expPDZ where AVX-512
-// runs) give the bits of Exp in every lane.
-func TestExpPD(t *testing.T) {
+// The vector exponentials of the kernels (expPD and expPS, and their AVX-512
+// twins expPDZ and expPSZ where AVX-512 runs) give in every lane the bits of
+// the scalar Exp and Exp32.
+func TestVectorExp(t *testing.T) {
 	if !HasAVX2() {
 		t.Skip("no AVX2 and FMA")
 	}
-	t.Run("expPD", func(t *testing.T) {
-		checkVectorExp(t, 4, func(dst, src []float64) { expPD4((*[4]float64)(dst), (*[4]float64)(src)) })
-	})
-	t.Run("expPDZ", func(t *testing.T) {
-		if !HasAVX512() {
-			t.Skip("no AVX-512F and AVX-512DQ")
-		}
-		checkVectorExp(t, 8, func(dst, src []float64) { expPD8((*[8]float64)(dst), (*[8]float64)(src)) })
-	})
+	inf := math.Inf(1)
+	special64 := []float64{0, math.Copysign(0, -1), 710, 711, -746, -747, 709.78, -745.13, inf, -inf, 1e-300, -1e-300}
+	special32 := []float32{0, float32(math.Copysign(0, -1)), 100, 101, -110, -111, 88.72283, 88.7229, -103.27893, -87.5,
+		float32(inf), float32(-inf), 1e-30, -1e-30, 1e30, -1e30, math.Float32frombits(1)}
+	for _, c := range []struct {
+		name  string
+		wide  bool
+		check func(*testing.T)
+	}{
+		{"expPD", false, expCase[float64]{4, func(d, s []float64) { expPD4((*[4]float64)(d), (*[4]float64)(s)) }, Exp, special64, -750, 715}.check},
+		{"expPDZ", true, expCase[float64]{8, func(d, s []float64) { expPD8((*[8]float64)(d), (*[8]float64)(s)) }, Exp, special64, -750, 715}.check},
+		{"expPS", false, expCase[float32]{8, func(d, s []float32) { expPS8((*[8]float32)(d), (*[8]float32)(s)) }, Exp32, special32, -115, 105}.check},
+		{"expPSZ", true, expCase[float32]{16, func(d, s []float32) { expPS16((*[16]float32)(d), (*[16]float32)(s)) }, Exp32, special32, -115, 105}.check},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.wide && !HasAVX512() {
+				t.Skip("no AVX-512F and AVX-512DQ")
+			}
+			c.check(t)
+		})
+	}
 }
 
-// checkVectorExp compares a vector exponential of the given lanes with Exp.
-func checkVectorExp(t *testing.T, lanes int, exp func(dst, src []float64)) {
+// expCase is a vector exponential under test and what it must equal.
+type expCase[T float32 | float64] struct {
+	lanes   int
+	exp     func(dst, src []T)
+	ref     func(T) T // the scalar exponential whose bits every lane must have
+	special []T       // arguments tried first: limits, zeros, infinities
+	lo, hi  float64   // the range of half the random arguments (the others in ±20)
+}
+
+func (c expCase[T]) check(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	special := []float64{0, math.Copysign(0, -1), 710, 711, -746, -747, 709.78, -745.13, math.Inf(1), math.Inf(-1), 1e-300, -1e-300}
-	src, dst := make([]float64, lanes), make([]float64, lanes)
+	src, dst := make([]T, c.lanes), make([]T, c.lanes)
 	for i := range 200000 {
 		for l := range src {
 			switch {
-			case i < len(special):
-				src[l] = special[(i+l)%len(special)]
+			case i < len(c.special):
+				src[l] = c.special[(i+l)%len(c.special)]
 			case l%2 == 0:
-				src[l] = -750 + rng.Float64()*1465
+				src[l] = T(c.lo + rng.Float64()*(c.hi-c.lo))
 			default:
-				src[l] = (rng.Float64() - 0.5) * 40
+				src[l] = T((rng.Float64() - 0.5) * 40)
 			}
 		}
-		exp(dst, src)
+		c.exp(dst, src)
 		for l, x := range src {
-			if math.Float64bits(dst[l]) != math.Float64bits(Exp(x)) {
-				t.Fatalf("lane %d: %v gives %v, Exp %v", l, x, dst[l], Exp(x))
+			// float32 to float64 is exact: the same bits before, the same after.
+			if want := c.ref(x); math.Float64bits(float64(dst[l])) != math.Float64bits(float64(want)) {
+				t.Fatalf("lane %d: %v gives %v, the scalar exponential %v", l, x, dst[l], want)
 			}
 		}
 	}
 	clear(src)
-	src[2] = math.NaN()
-	exp(dst, src)
-	if !math.IsNaN(dst[2]) || dst[0] != 1 || dst[lanes-1] != 1 {
-		t.Errorf("exp(0, 0, NaN, 0...) = %v", dst)
+	src[2] = T(math.NaN())
+	c.exp(dst, src)
+	if !math.IsNaN(float64(dst[2])) || dst[0] != 1 || dst[c.lanes-1] != 1 {
+		t.Errorf("exp(0, 0, NaN, 0, ...) = %v", dst)
 	}
 }
 
@@ -103,56 +124,5 @@ func checkAdds[T float32 | float64](t *testing.T, addTo func(dst, src *T, n int)
 				}
 			}
 		}
-	}
-}
-
-// The float32 vector exponentials (expPS, and expPSZ where AVX-512 runs)
-// give the bits of Exp32 in every lane.
-func TestExpPS(t *testing.T) {
-	if !HasAVX2() {
-		t.Skip("no AVX2 and FMA")
-	}
-	t.Run("expPS", func(t *testing.T) {
-		checkVectorExp32(t, 8, func(dst, src []float32) { expPS8((*[8]float32)(dst), (*[8]float32)(src)) })
-	})
-	t.Run("expPSZ", func(t *testing.T) {
-		if !HasAVX512() {
-			t.Skip("no AVX-512F and AVX-512DQ")
-		}
-		checkVectorExp32(t, 16, func(dst, src []float32) { expPS16((*[16]float32)(dst), (*[16]float32)(src)) })
-	})
-}
-
-// checkVectorExp32 compares a float32 vector exponential of the given lanes
-// with Exp32.
-func checkVectorExp32(t *testing.T, lanes int, exp func(dst, src []float32)) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	inf := float32(math.Inf(1))
-	special := []float32{0, float32(math.Copysign(0, -1)), 100, 101, -110, -111, 88.72283, 88.7229, -103.27893, -87.5,
-		inf, -inf, 1e-30, -1e-30, 1e30, -1e30, math.Float32frombits(1)}
-	src, dst := make([]float32, lanes), make([]float32, lanes)
-	for i := range 200000 {
-		for l := range src {
-			switch {
-			case i < len(special):
-				src[l] = special[(i+l)%len(special)]
-			case l%2 == 0:
-				src[l] = float32(-115 + rng.Float64()*220)
-			default:
-				src[l] = float32((rng.Float64() - 0.5) * 40)
-			}
-		}
-		exp(dst, src)
-		for l, x := range src {
-			if math.Float32bits(dst[l]) != math.Float32bits(Exp32(x)) {
-				t.Fatalf("lane %d: %v gives %v, Exp32 %v", l, x, dst[l], Exp32(x))
-			}
-		}
-	}
-	clear(src)
-	src[5] = float32(math.NaN())
-	exp(dst, src)
-	if !math.IsNaN(float64(dst[5])) || dst[0] != 1 || dst[lanes-1] != 1 {
-		t.Errorf("exp(0, ..., NaN, 0, ...) = %v", dst)
 	}
 }
