@@ -6,14 +6,16 @@ import (
 	"strings"
 )
 
-// AVX-512 twins of the neuron kernels.
+// AVX-512 twins of the vector kernels.
 //
-// A neuron kernel compiled for AVX2 is also printed for AVX-512 (eight
-// float64 or sixteen float32 lanes in the ZMM registers) by rewriting each
-// of its instructions into the AVX-512 instructions doing the same
-// operation on every lane: the same arithmetic on wider registers, so the
-// same bits as the AVX2 kernel and the scalar loop. The generated code
-// installs the twin where the processor and the operating system support
+// A kernel compiled for AVX2 (neuron, synapse or per-presynaptic equations)
+// is also printed for AVX-512 (eight float64 or sixteen float32 lanes in the
+// ZMM registers) by rewriting each of its instructions into the AVX-512
+// instructions doing the same operation on every lane: the same arithmetic
+// on wider registers, so the same bits as the AVX2 kernel and the scalar
+// loop. The twin runs twice the AVX2 lanes per iteration, then the AVX2
+// iteration once for what is left (kernel, synKernel). The generated code
+// installs the twins where the processor and the operating system support
 // AVX-512F and AVX-512DQ (runtime.HasAVX512), unless ANNC_SIMD=avx2.
 //
 // What changes besides the registers' width:

@@ -76,7 +76,6 @@ func stateWalk(net any) (leaves, optional []stateLeaf, skipped []string, err err
 	if root.Kind() != reflect.Pointer || root.Elem().Kind() != reflect.Struct {
 		return nil, nil, nil, fmt.Errorf("state: %T is not a pointer to a network", net)
 	}
-	var out []stateLeaf
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value, name string)
 	walk = func(v reflect.Value, name string) {
@@ -115,9 +114,9 @@ func stateWalk(net any) (leaves, optional []stateLeaf, skipped []string, err err
 			et := v.Type().Elem()
 			switch {
 			case numericKind(et.Kind()):
-				out = append(out, stateLeaf{name: name, v: v})
+				leaves = append(leaves, stateLeaf{name: name, v: v})
 			case et.Kind() == reflect.Slice && numericKind(et.Elem().Kind()):
-				out = append(out, stateLeaf{name: name, v: v, ragged: true})
+				leaves = append(leaves, stateLeaf{name: name, v: v, ragged: true})
 			case et.Kind() == reflect.Struct || et.Kind() == reflect.Pointer || et.Kind() == reflect.Slice || et.Kind() == reflect.Array:
 				for i := range v.Len() {
 					walk(v.Index(i), join(name, strconv.Itoa(i)))
@@ -125,12 +124,12 @@ func stateWalk(net any) (leaves, optional []stateLeaf, skipped []string, err err
 			}
 		default:
 			if numericKind(v.Kind()) {
-				out = append(out, stateLeaf{name: name, v: v})
+				leaves = append(leaves, stateLeaf{name: name, v: v})
 			}
 		}
 	}
 	walk(root, "")
-	return out, optional, skipped, nil
+	return leaves, optional, skipped, nil
 }
 
 // under reports whether the path n lies under one of the paths ps: a
