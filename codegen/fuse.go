@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"slices"
+
 	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/ir"
 )
@@ -144,10 +146,12 @@ type fusedPopView struct {
 }
 
 // fusedProjView is a projection delivering inside the split: the work of one
-// synapse its spikes reach.
+// synapse its spikes reach, and the index in Pops of the population it
+// delivers to.
 type fusedProjView struct {
 	Field string
 	Cost  int
+	Pop   int
 }
 
 // fusedView describes the fused step, nil when the step is not fused.
@@ -168,7 +172,8 @@ func (g *generator) fusedView() *fusedView {
 	}
 	for _, pj := range g.projs {
 		if pj.fusedIn {
-			f.Projs = append(f.Projs, fusedProjView{Field: pj.field, Cost: 2 + loopCost(pj.st.PreSpike)})
+			at := slices.IndexFunc(f.Pops, func(fp fusedPopView) bool { return fp.Field == pj.post.field })
+			f.Projs = append(f.Projs, fusedProjView{Field: pj.field, Cost: 2 + loopCost(pj.st.PreSpike), Pop: at})
 		}
 	}
 	return f

@@ -100,6 +100,15 @@ type Conn struct {
 // Len returns the number of synapses.
 func (c *Conn) Len() int { return len(c.Post) }
 
+// Divides reports whether delivering a step's spikes gains from being split
+// over ranges of postsynaptic ranks: not when the rows (one per presynaptic
+// neuron and delay) outnumber the synapses, as with delays drawn over many
+// steps. Each goroutine would then go through the row of every spike for
+// every delay, most of them empty, which costs as much as the whole
+// delivery, and the row cuts of its range (RowCuts) would take more memory
+// than the synapses. Such a projection delivers on one goroutine.
+func (c *Conn) Divides() bool { return len(c.DelayPtr)-1 <= c.Len() }
+
 // SynapseDelay returns the delay of synapse s in steps (in the
 // presynaptic-major layout, at the cost of DelaySteps).
 func (c *Conn) SynapseDelay(s int) int32 {

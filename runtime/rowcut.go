@@ -10,21 +10,11 @@ import "unsafe"
 // The cuts are computed once per range and layout: Prepare recomputes them
 // when the range or the arrays change, Reset when their contents change in
 // place (delays or weights set).
-//
-// A layout with more rows than synapses (delays over many steps: one row
-// per presynaptic neuron and delay, most of them empty) gets no table, which
-// would hold 8 bytes per row and range: its parts are searched in the rows
-// instead, short as they are.
 type RowCuts struct {
 	lo, hi      int32
 	post, ptr   unsafe.Pointer // the arrays the cuts were computed for
 	nPost, nRow int
 	ok          bool
-	// search: no table; the parts are searched in postS and ptrS, ranks
-	// below npost.
-	search      bool
-	postS, ptrS []int32
-	npost       int32
 	// ab[2r], ab[2r+1]: the part of row r in [lo, hi), side by side so that
 	// a goroutine reads one cache line per spike (a row's bounds in ptr
 	// and a separate array of cuts would be two misses, at random rows).
@@ -41,7 +31,7 @@ func (c *RowCuts) Reset() { c.ok = false }
 // postsynaptic ranks (every rank is below it).
 func (c *RowCuts) Prepare(post, ptr []int32, lo, hi, npost int32) {
 	if len(ptr) == 0 || len(post) == 0 {
-		c.ok, c.search = false, false
+		c.ok = false
 		c.ab = c.ab[:0]
 		return
 	}
@@ -50,40 +40,25 @@ func (c *RowCuts) Prepare(post, ptr []int32, lo, hi, npost int32) {
 		return
 	}
 	rows := len(ptr) - 1
-	c.search = rows > len(post)
-	if c.search {
-		c.ab, c.postS, c.ptrS, c.npost = nil, post, ptr, npost
-		c.lo, c.hi, c.post, c.ptr, c.nPost, c.nRow, c.ok = lo, hi, pp, rp, len(post), len(ptr), true
-		return
-	}
-	c.postS, c.ptrS = nil, nil
 	if cap(c.ab) < 2*rows {
 		c.ab = make([]int32, 2*rows)
 	}
 	c.ab = c.ab[:2*rows]
 	for r := range rows {
-		c.ab[2*r], c.ab[2*r+1] = cutRow(post, ptr, r, lo, hi, npost)
+		a, b := ptr[r], ptr[r+1]
+		if lo > 0 {
+			a = lowerBound(post, a, b, lo)
+		}
+		if hi < npost {
+			b = lowerBound(post, a, b, hi)
+		}
+		c.ab[2*r], c.ab[2*r+1] = a, b
 	}
 	c.lo, c.hi, c.post, c.ptr, c.nPost, c.nRow, c.ok = lo, hi, pp, rp, len(post), len(ptr), true
 }
 
-// cutRow is the part of row r of post and ptr in [lo, hi).
-func cutRow(post, ptr []int32, r int, lo, hi, npost int32) (a, b int32) {
-	a, b = ptr[r], ptr[r+1]
-	if lo > 0 {
-		a = lowerBound(post, a, b, lo)
-	}
-	if hi < npost {
-		b = lowerBound(post, a, b, hi)
-	}
-	return a, b
-}
-
 // Part returns the part [a, b) of row r in the range Prepare was given.
 func (c *RowCuts) Part(r int) (a, b int32) {
-	if c.search {
-		return cutRow(c.postS, c.ptrS, r, c.lo, c.hi, c.npost)
-	}
 	ab := c.ab[2*r : 2*r+2 : 2*r+2]
 	return ab[0], ab[1]
 }
@@ -105,12 +80,6 @@ func (c *RowCuts) Rows(ptr, spikes []int32, k, dk int, whole bool) []int32 {
 			r := int(i)*k + dk
 			b := ptr[r : r+2 : r+2]
 			out[2*q], out[2*q+1] = b[0], b[1]
-		}
-		return out
-	}
-	if c.search {
-		for q, i := range spikes {
-			out[2*q], out[2*q+1] = cutRow(c.postS, c.ptrS, int(i)*k+dk, c.lo, c.hi, c.npost)
 		}
 		return out
 	}

@@ -7,31 +7,23 @@ import (
 
 // TestRowCutsMatchRowRange: the part of every row RowCuts gives is the one
 // RowRange finds by searching, for ranges at the ends and inside, with
-// empty rows, and after the layout changes in place (Reset); with a table
-// (dense rows) and without (more rows than synapses).
+// empty rows, and after the layout changes in place (Reset).
 func TestRowCutsMatchRowRange(t *testing.T) {
-	for _, every := range []int{4, 200} {
-		testRowCuts(t, every)
-	}
-}
-
-// testRowCuts checks RowCuts on 40 rows holding each of 50 ranks with
-// probability 1/every.
-func testRowCuts(t *testing.T, every int) {
 	r := rand.New(rand.NewSource(3))
 	const npost = 50
 	var post, ptr []int32
-	for len(post) == 0 {
+	build := func() {
 		post, ptr = post[:0], append(ptr[:0], 0)
 		for range 40 {
 			for j := int32(0); j < npost; j++ {
-				if r.Intn(every) == 0 {
+				if r.Intn(4) == 0 {
 					post = append(post, j)
 				}
 			}
 			ptr = append(ptr, int32(len(post)))
 		}
 	}
+	build()
 	var c RowCuts
 	check := func(lo, hi int32) {
 		t.Helper()
@@ -46,9 +38,6 @@ func testRowCuts(t *testing.T, every int) {
 	}
 	for _, rg := range [][2]int32{{0, npost}, {0, 17}, {17, npost}, {10, 11}, {20, 40}, {0, 1}, {49, npost}, {0, 17}} {
 		check(rg[0], rg[1])
-	}
-	if search := len(ptr)-1 > len(post); c.search != search || (c.ab == nil) != search {
-		t.Fatalf("%d rows, %d synapses: searched %v, table of %d", len(ptr)-1, len(post), c.search, len(c.ab))
 	}
 	// New contents in the same arrays (each row now holds the highest
 	// ranks): Reset makes Prepare recompute.
@@ -68,12 +57,6 @@ func TestRowCutsRows(t *testing.T) {
 	const K = 3
 	ptr := []int32{0, 2, 2, 5, 9, 9, 12, 14}
 	post := []int32{1, 4, 0, 2, 7, 1, 3, 5, 6, 2, 4, 8, 0, 9}
-	testRowCutsRows(t, K, ptr, post)
-	// More rows than synapses: the parts are searched.
-	testRowCutsRows(t, K, []int32{0, 0, 2, 2, 2, 3, 3, 3}, []int32{4, 7, 3})
-}
-
-func testRowCutsRows(t *testing.T, K int, ptr, post []int32) {
 	spikes := []int32{1, 0, 1}
 	for _, whole := range []bool{true, false} {
 		var c RowCuts
