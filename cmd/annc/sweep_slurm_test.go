@@ -94,8 +94,10 @@ func TestSlurmCancelResubmit(t *testing.T) {
 	needSlurm(t)
 	root := repoRoot(t)
 	t.Chdir(t.TempDir())
-	// 600 ms per run (about 1 s of wall time): a task takes several seconds.
-	shortHH(t, root, "600.0")
+	// 6000 ms per run (about half a second of simulation): the cancel lands
+	// while task 1 computes its second point (at 600 ms, a point took about
+	// 0.05 s and was sometimes done before scancel took effect).
+	shortHH(t, root, "6000.0")
 	sweep := twentyPoints()
 
 	code, stdout, stderr := annc(t, append([]string{"sweep", "model.yaml", "-out", "cluster", "--slurm", "--array-size", "4", "--submit"}, sweep...)...)
