@@ -158,7 +158,3 @@ func ScatterAddRows32(dst *float32, idx *int32, src *float32, parts *int32, n in
 
 //go:noescape
 func ScatterAddConstRows32(dst *float32, idx *int32, w float32, parts *int32, n int)
-
-// spinPause is one turn of a spinning wait (team.go): a few PAUSE
-// instructions.
-func spinPause()

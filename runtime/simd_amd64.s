@@ -1115,16 +1115,3 @@ fknext:
 	JMP fkrow
 fkdone:
 	RET
-
-// func spinPause(): eight PAUSE instructions, the turn of a spinning wait
-// (team.go): the core slows down and leaves the memory system alone.
-TEXT ·spinPause(SB), NOSPLIT, $0-0
-	PAUSE
-	PAUSE
-	PAUSE
-	PAUSE
-	PAUSE
-	PAUSE
-	PAUSE
-	PAUSE
-	RET

@@ -70,17 +70,9 @@ type team struct {
 // have relatively longer serial parts) and at most spinMax (so that an
 // idle helper or a long serial phase does not keep a core busy for
 // nothing when the machine is shared).
-//
-// Each turn of a spin pauses the core a little (spinPause: PAUSE on amd64),
-// and only every spinTurns turns does the spinner yield to the scheduler
-// and read the clock. Yielding at every turn went through the scheduler's
-// locks all the time, which slowed the goroutine computing on the other
-// core: at 200,000 COBA neurons on 2 threads a step took about 4 % less
-// once the spinner stopped doing so (11 of 16 alternated runs).
 const (
-	spinMin   = 30 * time.Microsecond
-	spinMax   = 500 * time.Microsecond
-	spinTurns = 256
+	spinMin = 30 * time.Microsecond
+	spinMax = 500 * time.Microsecond
 )
 
 // spinFor is how long a goroutine waiting for h or for a chunk to run on
@@ -134,12 +126,14 @@ func (h *helper) wait() {
 	want := h.seq.Load()
 	spin := h.spinFor()
 	var since time.Time
-	for spins := 1; h.done.Load() != want; spins++ {
-		spinPause()
-		if spins%spinTurns != 0 {
+	for spins := 0; h.done.Load() != want; spins++ {
+		if spins < 64 {
 			continue
 		}
 		goruntime.Gosched()
+		if spins%64 != 0 {
+			continue
+		}
 		if now := time.Now(); since.IsZero() {
 			since = now
 		} else if now.Sub(since) > spin {
@@ -162,15 +156,17 @@ func (h *helper) run() {
 	for {
 		idleSince := time.Time{}
 		spin := h.spinFor()
-		for spins := 1; h.seq.Load() == seen; spins++ {
+		for spins := 0; h.seq.Load() == seen; spins++ {
 			if h.quit.Load() {
 				return
 			}
-			spinPause()
-			if spins%spinTurns != 0 {
+			if spins < 256 {
 				continue
 			}
 			goruntime.Gosched()
+			if spins%64 != 0 {
+				continue
+			}
 			now := time.Now()
 			if idleSince.IsZero() {
 				idleSince = now
