@@ -965,10 +965,7 @@ func (s *vecCompiler) kernel() *simdKernel {
 	s.prologuePins(&pins)
 	body := s.b.String()
 	k.text = s.frame(k.asmFn, k.sig, pins.String(), "loop:\n\tCMPQ SI, DI\n\tJGE done\n"+body+fmt.Sprintf("\tADDQ $%d, SI\n\tJMP loop\n", s.lanes()))
-	w := s.widener()
-	widePins, ok1 := w.widen(pins.String())
-	wideBody, ok2 := w.widen(body)
-	if ok1 && ok2 {
+	if _, widePins, wideBody, ok := s.twin(pins.String(), body); ok {
 		// Twice the lanes while they fit, then the AVX2 iteration once for
 		// the last lanes of n (a multiple of the AVX2 lanes). Its pinned
 		// invariants are the low halves of the wide ones (broadcasts).
@@ -982,15 +979,18 @@ func (s *vecCompiler) kernel() *simdKernel {
 	return k
 }
 
-// widener rewrites this kernel's instructions into their AVX-512 twins;
-// its exponential calls become calls of the runtime's wide exponential
-// (expPD to expPDZ, expPS to expPSZ).
-func (s *vecCompiler) widener() *widener {
-	w := &widener{f32: s.f32, expFn: s.expFn}
+// twin rewrites a kernel's loads of pinned invariants and its iteration
+// into their AVX-512 twins (simd512.go), its exponential calls into calls
+// of the runtime's wide exponential (expPD to expPDZ, expPS to expPSZ); ok
+// is false when an instruction has no twin.
+func (s *vecCompiler) twin(pins, body string) (w *widener, widePins, wideBody string, ok bool) {
+	w = &widener{f32: s.f32, expFn: s.expFn}
 	if s.expFn != "" {
 		w.expWide = strings.TrimSuffix(s.expFn, "(SB)") + "Z(SB)"
 	}
-	return w
+	widePins, ok1 := w.widen(pins)
+	wideBody, ok2 := w.widen(body)
+	return w, widePins, wideBody, ok1 && ok2
 }
 
 // frame prints the neuron kernel asmFn around its loops (pins: the loads of
@@ -1227,7 +1227,7 @@ func (g *generator) simdSynLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecComp
 			best = second
 		}
 	}
-	k := best.synKernel()
+	k := best.synKernel("simd" + pj.goName)
 	g.kernels = append(g.kernels, k)
 	return k, best
 }
@@ -1265,11 +1265,11 @@ func (g *generator) synTry(pj *proj, lp *lower.Loop, pinInv map[int]int, pinArr 
 	return s
 }
 
-// synKernel assembles a synapse kernel: for each run (synapse index,
+// synKernel assembles the synapse kernel name (its function variable; the
+// assembly adds AVX2 or AVX512): for each run (synapse index,
 // presynaptic rank, length) it updates the synapses four (float32: eight)
 // at a time; the last length mod 4 (8) synapses of each run are left to Go.
-func (s *vecCompiler) synKernel() *simdKernel {
-	name := "simd" + s.pj.goName
+func (s *vecCompiler) synKernel(name string) *simdKernel {
 	np, ni := len(s.arrays), len(s.invs)
 	k := &simdKernel{
 		fn:    name,
@@ -1286,10 +1286,7 @@ func (s *vecCompiler) synKernel() *simdKernel {
 	}
 	step := func(l int) string { return fmt.Sprintf("\tADDQ $%d, SI\n\tADDQ $%d, DI\n", l, l) }
 	k.text = s.synFrame(k.asmFn, k.sig, pins.String(), shift, "loop:\n\tTESTQ CX, CX\n\tJEQ next\n"+body+step(l)+"\tDECQ CX\n\tJMP loop\n")
-	w := s.widener()
-	widePins, ok1 := w.widen(pins.String())
-	wideBody, ok2 := w.widen(body)
-	if ok1 && ok2 {
+	if w, widePins, wideBody, ok := s.twin(pins.String(), body); ok {
 		// Twice the lanes while they fit in the run, then the AVX2
 		// iteration once if the rest holds its lanes (see kernel). The
 		// next run's wide iterations read the pinned registers whole:
@@ -1374,16 +1371,7 @@ func (g *generator) simdPreLoop(pj *proj, lp *lower.Loop) (*simdKernel, *vecComp
 			best = second
 		}
 	}
-	k := best.synKernel()
-	old := k.asmFn
-	k.fn += "Pre"
-	k.asmFn = k.fn + "AVX2"
-	k.text = strings.ReplaceAll(k.text, old, k.asmFn)
-	if k.wideFn != "" {
-		old = k.wideFn
-		k.wideFn = k.fn + "AVX512"
-		k.wideText = strings.ReplaceAll(k.wideText, old, k.wideFn)
-	}
+	k := best.synKernel("simd" + pj.goName + "Pre")
 	g.kernels = append(g.kernels, k)
 	return k, best
 }
