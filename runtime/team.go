@@ -83,10 +83,14 @@ func (h *helper) spinFor() time.Duration {
 
 // helper runs the chunks posted to it by one network's owner goroutine.
 type helper struct {
-	seq  atomic.Uint64 // chunks posted
-	done atomic.Uint64 // chunks finished
-	quit atomic.Bool
-	idle atomic.Bool // parked on wake
+	seq atomic.Uint64 // chunks posted
+	// claimed is the last chunk taken, by the helper or, when the helper
+	// had not started it by the time the owner finished its own chunk, by
+	// the owner (steal): whichever takes chunk s first moves it from s-1.
+	claimed atomic.Uint64
+	done    atomic.Uint64 // chunks finished
+	quit    atomic.Bool
+	idle    atomic.Bool // parked on wake
 	// lastChunk is how long the last chunk took (nanoseconds).
 	lastChunk atomic.Int64
 	wake      chan struct{}
@@ -177,6 +181,9 @@ func (h *helper) run() {
 			}
 		}
 		seen = h.seq.Load()
+		if !h.claimed.CompareAndSwap(seen-1, seen) {
+			continue // the owner ran it
+		}
 		start := time.Now()
 		h.runChunk()
 		h.lastChunk.Store(int64(time.Since(start)))
@@ -197,6 +204,19 @@ func (h *helper) park(seen uint64) {
 		<-h.wake
 	}
 	h.idle.Store(false)
+}
+
+// steal runs the last posted chunk on the calling goroutine (the owner)
+// unless h has taken it already. A helper that
+// parked because the serial part of a step outlasted its spin takes tens of
+// microseconds to wake, which a short chunk does not repay: the owner then
+// computes the chunk instead of waiting. A chunk's results do not depend
+// on the goroutine that computes it.
+func (h *helper) steal() {
+	if want := h.seq.Load(); h.claimed.CompareAndSwap(want-1, want) {
+		h.runChunk()
+		h.done.Store(want)
+	}
 }
 
 func (h *helper) runChunk() {
@@ -298,6 +318,9 @@ func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 			}
 		}()
 		fn(0, 0, n/k)
+		for _, h := range helpers {
+			h.steal()
+		}
 	}()
 	for _, h := range helpers {
 		if r := h.recovered; r != nil {

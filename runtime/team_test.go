@@ -130,6 +130,40 @@ func TestSplitHelpersParkAndWake(t *testing.T) {
 	})
 }
 
+// The owner computes the chunks of helpers that have not started them by
+// the time its own chunk is done; a helper that comes later skips them and
+// serves the next split.
+func TestSplitOwnerRunsUnstartedChunks(t *testing.T) {
+	defer SetMinChunkWork(SetMinChunkWork(1))
+	c := &Core{Dt: 1}
+	h := newHelper() // not running yet: it cannot take its chunk
+	c.team = &team{active: []*helper{h}}
+	if k := cover(t, c, 10, 1); k != 2 {
+		t.Fatalf("%d chunks, want 2", k)
+	}
+	if h.claimed.Load() != 1 || h.done.Load() != 1 {
+		t.Fatalf("claimed %d, done %d after the owner ran chunk 1, want 1 and 1", h.claimed.Load(), h.done.Load())
+	}
+	go h.run()
+	defer h.stop()
+	// Chunk 0 waits until chunk 1 runs, which only the helper can do then.
+	started := make(chan struct{})
+	c.Split(10, 1, func(chunk, lo, hi int) {
+		if chunk == 1 {
+			close(started)
+			return
+		}
+		select {
+		case <-started:
+		case <-time.After(10 * time.Second):
+			t.Error("the helper did not run chunk 1 of the next split")
+		}
+	})
+	if h.claimed.Load() != 2 || h.done.Load() != 2 {
+		t.Errorf("claimed %d, done %d, want 2 and 2", h.claimed.Load(), h.done.Load())
+	}
+}
+
 // coreNet is a network as ParallelRun sees it.
 type coreNet struct {
 	c      Core
