@@ -151,7 +151,11 @@ func Compile(l *Loaded, opt Options) (*Result, error) {
 	}
 	res.Reasons = reasons(old, &st, opt.Force, exists(res.Binary) && (!python || exists(res.Library)))
 	for _, f := range edited {
-		res.Notes = append(res.Notes, fmt.Sprintf("warning: %s was edited by hand; regenerated it", filepath.Join(dir, f)))
+		done := "regenerated it"
+		if _, ok := files[f]; !ok {
+			done = "removed it (this version of annc does not generate it)"
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("warning: %s was edited by hand; %s", filepath.Join(dir, f), done))
 	}
 
 	// Until the build succeeds, the stamp says what is being written: the

@@ -174,6 +174,35 @@ func TestCompileCache(t *testing.T) {
 		}
 	})
 
+	t.Run("hand edit of a file no longer generated", func(t *testing.T) {
+		// A file an earlier version generated, edited since: it goes, and
+		// the warning says so.
+		old := filepath.Join(dir, "small", "gone.go")
+		if err := os.WriteFile(old, []byte("package small\n// a change by hand\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		abs, _ := filepath.Abs(dir)
+		st, err := readStamp(abs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Files[filepath.Join("small", "gone.go")] = "0"
+		if err := writeStamp(abs, st); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Compile(mustLoad(t, model), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{fmt.Sprintf("warning: %s was edited by hand; removed it (this version of annc does not generate it)", filepath.Join(dir, "small", "gone.go"))}
+		if !reflect.DeepEqual(res.Notes, want) {
+			t.Errorf("notes %q, want %q", res.Notes, want)
+		}
+		if exists(old) {
+			t.Errorf("%s is still there", old)
+		}
+	})
+
 	t.Run("deleted file", func(t *testing.T) {
 		if err := os.Remove(network); err != nil {
 			t.Fatal(err)
