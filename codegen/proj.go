@@ -1189,11 +1189,12 @@ continue
 			// deliveries, which prefetch the rows ahead.
 			fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%s) > 0 {
 if len(spikes) > 0 && len(pp) > 0 {
-parts := cut.Rows(delayPtr, spikes, K, dk, whole)
+if parts := cut.Rows(delayPtr, spikes, K, dk, whole); len(parts) > 0 {
 if pj.wSame {
-simdScatterAddConstRows(&%s[0], &pp[0], pj.wOne, &parts[0], len(spikes))
+simdScatterAddConstRows(&%s[0], &pp[0], pj.wOne, &parts[0], len(parts)/2)
 } else {
-simdScatterAddRows(&%s[0], &pp[0], &pw[0], &parts[0], len(spikes))
+simdScatterAddRows(&%s[0], &pp[0], &pw[0], &parts[0], len(parts)/2)
+}
 }
 }
 continue
@@ -1275,8 +1276,9 @@ continue
 `, dst)
 		fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
 if len(spikes) > 0 && len(pp) > 0 {
-parts := cut.Rows(delayPtr, spikes, K, dk, whole)
-simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(spikes))
+if parts := cut.Rows(delayPtr, spikes, K, dk, whole); len(parts) > 0 {
+simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(parts)/2)
+}
 }
 continue
 }

@@ -21,10 +21,42 @@ type RowCuts struct {
 	ab []int32
 	// rows is the scratch of Rows.
 	rows []int32
+	// The presynaptic ranks [spanLo, spanHi) hold every non-empty row of
+	// the layout spanPtr (spanLen row starts, spanK delays): a projection
+	// from part of a population gets that population's spikes, and Rows
+	// skips the others, whose rows are empty, without reading their bounds.
+	spanPtr        unsafe.Pointer
+	spanLen, spanK int
+	spanLo, spanHi int32
 }
 
 // Reset makes the next Prepare recompute the cuts.
-func (c *RowCuts) Reset() { c.ok = false }
+func (c *RowCuts) Reset() { c.ok, c.spanPtr = false, nil }
+
+// span returns the presynaptic ranks [lo, hi) outside of which every row
+// of ptr (k delays per rank) is empty.
+func (c *RowCuts) span(ptr []int32, k int) (lo, hi int32) {
+	p := unsafe.Pointer(unsafe.SliceData(ptr))
+	if c.spanPtr == p && c.spanLen == len(ptr) && c.spanK == k {
+		return c.spanLo, c.spanHi
+	}
+	lo, hi = 0, 0
+	rows := len(ptr) - 1
+	for r := 0; r < rows; r++ {
+		if ptr[r] < ptr[r+1] {
+			lo = int32(r / k)
+			break
+		}
+	}
+	for r := rows - 1; r >= 0; r-- {
+		if ptr[r] < ptr[r+1] {
+			hi = int32(r/k) + 1
+			break
+		}
+	}
+	c.spanPtr, c.spanLen, c.spanK, c.spanLo, c.spanHi = p, len(ptr), k, lo, hi
+	return lo, hi
+}
 
 // Prepare makes the cuts those of [lo, hi) in the rows of post and ptr,
 // computing them unless they already are. npost is the number of
@@ -65,9 +97,11 @@ func (c *RowCuts) Part(r int) (a, b int32) {
 
 // Rows lists the parts of the rows i*k+dk of the spikes i, as pairs
 // (start, end): within the range Prepare was given, or whole rows of ptr
-// when whole. Reading every bound first, in a loop of independent loads,
-// lets the processor fetch many rows' bounds at once; the deliveries then
-// go through the list (ScatterAddRows). The list is valid until the next
+// when whole. Spikes whose rows are all empty because they lie outside the
+// presynaptic ranks that have synapses (span) are left out. Reading every
+// bound first, in a loop of independent loads, lets the processor fetch
+// many rows' bounds at once; the deliveries then go through the list
+// (ScatterAddRows, over len/2 parts). The list is valid until the next
 // call.
 func (c *RowCuts) Rows(ptr, spikes []int32, k, dk int, whole bool) []int32 {
 	n := 2 * len(spikes)
@@ -75,19 +109,29 @@ func (c *RowCuts) Rows(ptr, spikes []int32, k, dk int, whole bool) []int32 {
 		c.rows = make([]int32, n, max(n, 2*cap(c.rows)))
 	}
 	out := c.rows[:n]
+	lo, hi := c.span(ptr, k)
+	q := 0
 	if whole {
-		for q, i := range spikes {
+		for _, i := range spikes {
+			if i < lo || i >= hi {
+				continue
+			}
 			r := int(i)*k + dk
 			b := ptr[r : r+2 : r+2]
 			out[2*q], out[2*q+1] = b[0], b[1]
+			q++
 		}
-		return out
+		return out[:2*q]
 	}
 	ab := c.ab
-	for q, i := range spikes {
+	for _, i := range spikes {
+		if i < lo || i >= hi {
+			continue
+		}
 		r := 2 * (int(i)*k + dk)
 		b := ab[r : r+2 : r+2]
 		out[2*q], out[2*q+1] = b[0], b[1]
+		q++
 	}
-	return out
+	return out[:2*q]
 }

@@ -81,3 +81,46 @@ func TestRowCutsRows(t *testing.T) {
 		}
 	}
 }
+
+// TestRowCutsRowsSkipsRanksWithoutSynapses: Rows leaves out the spikes of
+// ranks below the first and above the last with a non-empty row (a
+// projection from part of a population), keeps the others in their order
+// (empty rows between included), and sees new contents after Reset.
+func TestRowCutsRowsSkipsRanksWithoutSynapses(t *testing.T) {
+	const K = 2
+	// Ranks 0 and 5 have no synapses, nor has rank 3 (inside the span).
+	ptr := []int32{0, 0, 0, 2, 3, 5, 5, 5, 5, 6, 7, 7, 7}
+	post := []int32{1, 4, 2, 0, 3, 5, 2}
+	spikes := []int32{5, 1, 3, 0, 2}
+	kept := []int32{1, 3, 2}
+	check := func(what string, c *RowCuts, kept []int32) {
+		t.Helper()
+		for _, whole := range []bool{true, false} {
+			if !whole {
+				c.Prepare(post, ptr, 1, 4, 6)
+			}
+			for dk := range K {
+				got := c.Rows(ptr, spikes, K, dk, whole)
+				if len(got) != 2*len(kept) {
+					t.Fatalf("%s, whole %v dk %d: %d bounds, want %d", what, whole, dk, len(got), 2*len(kept))
+				}
+				for q, i := range kept {
+					r := int(i)*K + dk
+					a, b := ptr[r], ptr[r+1]
+					if !whole {
+						a, b = c.Part(r)
+					}
+					if got[2*q] != a || got[2*q+1] != b {
+						t.Fatalf("%s, whole %v dk %d: part %d is [%d, %d), want rank %d's [%d, %d)", what, whole, dk, q, got[2*q], got[2*q+1], i, a, b)
+					}
+				}
+			}
+		}
+	}
+	var c RowCuts
+	check("first layout", &c, kept)
+	// Rank 0 gets the synapses of rank 1 (same arrays, new contents).
+	copy(ptr, []int32{0, 2, 3, 3, 3, 5, 5, 5, 5, 6, 7, 7, 7})
+	c.Reset()
+	check("after Reset", &c, []int32{1, 3, 0, 2})
+}
