@@ -42,3 +42,17 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadAfterRun: a network that ran on 2 threads, every loop split,
+// then loads a state whose rows have the same sizes as its own but other
+// contents, runs exactly as a new network loading that state.
+func TestLoadAfterRun(t *testing.T) {
+	var got map[string]any
+	run(t, &got, nil, "reload")
+	if b, _ := got["bytes"].(float64); b < 1000 {
+		t.Fatalf("the monitors hold %v bytes: too few to compare", got["bytes"])
+	}
+	if got["same"] != true {
+		t.Errorf("after Load, the network that ran differs from a new one")
+	}
+}

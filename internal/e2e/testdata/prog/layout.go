@@ -103,3 +103,36 @@ func layout() any {
 	res["run"] = hash(all)
 	return res
 }
+
+// reload loads, into a network that has run on 2 threads with every loop
+// split, a state whose rows differ from the network's own but have the
+// same sizes (delays drawn again over as many steps): the file's arrays are
+// read in place, and the deliveries must not go on with the row cuts of
+// the old contents. It reports whether the network then runs exactly as a
+// new one that loads the same state.
+func reload() any {
+	defer annrt.SetMinChunkWork(annrt.SetMinChunkWork(1))
+	dir, err := os.MkdirTemp("", "reload")
+	must(err)
+	defer os.RemoveAll(dir)
+	state := filepath.Join(dir, "a.npz")
+	rasters := [2][]byte{}
+	for i, ran := range []bool{true, false} {
+		n, err := coba.New(coba.WithSeed(7), coba.WithThreads(2))
+		must(err)
+		must(n.Set("exc.delays", "Uniform(0.0, 2.0)"))
+		if ran {
+			n.Simulate(20)
+			must(n.Save(state))
+			must(n.Set("exc.delays", "Uniform(0.0, 2.0)"))
+			n.Simulate(20)
+		}
+		must(n.Load(state))
+		for _, m := range n.Monitors() {
+			m.Reset() // what they recorded before the load
+		}
+		n.Simulate(100)
+		rasters[i] = monitorBytes(n.Monitors())
+	}
+	return map[string]any{"same": slices.Equal(rasters[0], rasters[1]), "bytes": len(rasters[0])}
+}

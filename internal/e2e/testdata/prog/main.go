@@ -8,6 +8,7 @@
 //	prog sweep -n N -workers W   the 11-point HH sweep, sequential then parallel, N times
 //	prog threads -n N        500 ms of the HH network on 1 then 2 goroutines, N times
 //	prog layout              COBA with presynaptic-major and post-major synapses (layout.go)
+//	prog reload              COBA loading a state into a network that ran (layout.go)
 //	prog perpre              the HH network's GABA_A s, stored per presynaptic neuron, read and written
 package main
 
@@ -79,6 +80,8 @@ func main() {
 		out = threads(*iters)
 	case "layout":
 		out = layout()
+	case "reload":
+		out = reload()
 	case "perpre":
 		out = perPre()
 	default:
