@@ -207,11 +207,11 @@ func (h *helper) park(seen uint64) {
 }
 
 // steal runs the last posted chunk on the calling goroutine (the owner)
-// unless h has taken it already. A helper that
-// parked because the serial part of a step outlasted its spin takes tens of
-// microseconds to wake, which a short chunk does not repay: the owner then
-// computes the chunk instead of waiting. A chunk's results do not depend
-// on the goroutine that computes it.
+// unless h has taken it already. A helper that parked because the serial
+// part of a step outlasted its spin takes tens of microseconds to wake,
+// which a short chunk does not repay: the owner then computes the chunk
+// instead of waiting. A chunk's results do not depend on the goroutine that
+// computes it.
 func (h *helper) steal() {
 	if want := h.seq.Load(); h.claimed.CompareAndSwap(want-1, want) {
 		h.runChunk()
