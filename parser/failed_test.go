@@ -24,9 +24,9 @@ func TestFailedNames(t *testing.T) {
 	} {
 		var f Failed
 		if tt.param {
-			parseParams(tt.src, nil, &f)
+			parseParams(tt.src, nil, &f, anyOwner)
 		} else {
-			parseEquations(tt.src, nil, &f, true)
+			parseEquations(tt.src, nil, &f, true, anyOwner)
 		}
 		if !slices.Equal(f.Params, tt.params) || !slices.Equal(f.Vars, tt.vars) || f.Unsure != tt.unsure {
 			t.Errorf("%q: params %q vars %q unsure %v; want %q %q %v", tt.src, f.Params, f.Vars, f.Unsure, tt.params, tt.vars, tt.unsure)
@@ -34,7 +34,7 @@ func TestFailedNames(t *testing.T) {
 	}
 	// Statements that declare nothing record only the names they mention.
 	var f Failed
-	parseEquations("g_target += w\nx += A +", nil, &f, false)
+	parseEquations("g_target += w\nx += A +", nil, &f, false, anyOwner)
 	if f.Vars != nil || f.Unsure || !slices.Contains(f.Mentioned, "A") {
 		t.Errorf("pre_spike: %+v", f)
 	}

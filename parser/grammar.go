@@ -164,8 +164,9 @@ var (
 type converter struct {
 	at    PosMapper
 	diags *diag.List
-	depth int  // nesting of the expression being converted
-	deep  bool // ExprDepth was exceeded (reported once)
+	owner flagOwner // the kind of definition parsed (the flags its errors list)
+	depth int       // nesting of the expression being converted
+	deep  bool      // ExprDepth was exceeded (reported once)
 }
 
 // nest enters one level of nesting at p; it reports false (and the error,

@@ -355,6 +355,37 @@ var (
 	}, lang.MethodNames(true)...)
 )
 
+// flagOwner is the kind of definition whose lines are parsed: the lists of
+// known flags an error shows leave out the other kind's (its own checks,
+// after parsing, say which flags apply to which kind).
+type flagOwner int
+
+const (
+	anyOwner flagOwner = iota
+	neuronOwner
+	synapseOwner
+)
+
+// onlyOf returns the flags of allowed that a definition of kind o may use.
+func (o flagOwner) onlyOf(allowed []string) []string {
+	var other []string
+	switch o {
+	case neuronOwner:
+		other = []string{"projection", "postsynaptic", "unless_post", "event-driven"}
+	case synapseOwner:
+		other = []string{"population"}
+	default:
+		return allowed
+	}
+	var out []string
+	for _, f := range allowed {
+		if !contains(other, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -397,10 +428,11 @@ func parseFlags(colon token, toks []token, allowed []string, c *converter) []Fla
 		case !contains(allowed, f.Name) && contains(eqFlags, f.Name):
 			c.diags.Errorf(f.Pos, "flag %q does not apply here (allowed: %s)", f.Name, strings.Join(allowed, ", "))
 		case !contains(allowed, f.Name):
-			if s := suggest(f.Name, allowed); s != "" {
+			known := c.owner.onlyOf(allowed)
+			if s := suggest(f.Name, known); s != "" {
 				c.diags.Errorf(f.Pos, "unknown flag %q; did you mean %q?", f.Name, s)
 			} else {
-				c.diags.Errorf(f.Pos, "unknown flag %q (known: %s)", f.Name, strings.Join(allowed, ", "))
+				c.diags.Errorf(f.Pos, "unknown flag %q (known: %s)", f.Name, strings.Join(known, ", "))
 			}
 		case contains(valueFlags, f.Name) && f.Value == nil:
 			c.diags.Errorf(f.Pos, "flag %q needs a value: %s = ...", f.Name, f.Name)
@@ -505,14 +537,14 @@ func ParseExpr(src string, at PosMapper) (Expr, diag.List) {
 
 // ParseEquations parses an equations, reset, pre_spike or post_spike string.
 func ParseEquations(src string, at PosMapper) ([]Stmt, diag.List) {
-	return parseEquations(src, at, nil, false)
+	return parseEquations(src, at, nil, false, anyOwner)
 }
 
 // parseEquations records in f what the lines with errors would have
 // declared (decl: the lines declare variables, as equations do).
-func parseEquations(src string, at PosMapper, f *Failed, decl bool) ([]Stmt, diag.List) {
+func parseEquations(src string, at PosMapper, f *Failed, decl bool, owner flagOwner) ([]Stmt, diag.List) {
 	var diags diag.List
-	c := &converter{at: at, diags: &diags}
+	c := &converter{at: at, diags: &diags, owner: owner}
 	var out []Stmt
 	for _, s := range splitLines(src, at, &diags) {
 		if s.bad {
@@ -567,12 +599,12 @@ func parseEquations(src string, at PosMapper, f *Failed, decl bool) ([]Stmt, dia
 
 // ParseParams parses a parameters string: one "name = value [: flags]" per line.
 func ParseParams(src string, at PosMapper) ([]Param, diag.List) {
-	return parseParams(src, at, nil)
+	return parseParams(src, at, nil, anyOwner)
 }
 
-func parseParams(src string, at PosMapper, f *Failed) ([]Param, diag.List) {
+func parseParams(src string, at PosMapper, f *Failed, owner flagOwner) ([]Param, diag.List) {
 	var diags diag.List
-	c := &converter{at: at, diags: &diags}
+	c := &converter{at: at, diags: &diags, owner: owner}
 	var out []Param
 	for _, s := range splitLines(src, at, &diags) {
 		if s.bad {

@@ -21,9 +21,10 @@ type loader struct {
 	file       string
 	fl         *fileLines
 	diags      diag.List
-	attributed int  // errors that lie inside a neuron, synapse, population, projection or monitor
-	textBytes  int  // bytes of equation text parsed so far (limits.ModelTextBytes)
-	overBudget bool // textBytes went past the limit: the rest is not parsed, nor analysed
+	attributed int       // errors that lie inside a neuron, synapse, population, projection or monitor
+	textBytes  int       // bytes of equation text parsed so far (limits.ModelTextBytes)
+	overBudget bool      // textBytes went past the limit: the rest is not parsed, nor analysed
+	owner      flagOwner // the kind of definition being read
 }
 
 // budget accounts for the equation text of n before it is parsed, and
@@ -437,7 +438,7 @@ func (l *loader) params(n *yaml.Node, what string, f *Failed) []Param {
 		f.Unsure = f.Unsure || !isNull(n)
 		return nil
 	}
-	ps, d := parseParams(src, l.mapper(n), f)
+	ps, d := parseParams(src, l.mapper(n), f, l.owner)
 	l.diags = append(l.diags, d...)
 	return ps
 }
@@ -450,7 +451,7 @@ func (l *loader) equations(n *yaml.Node, what string, f *Failed, decl bool) []St
 		f.Unsure = f.Unsure || (decl && !isNull(n))
 		return nil
 	}
-	st, d := parseEquations(src, l.mapper(n), f, decl)
+	st, d := parseEquations(src, l.mapper(n), f, decl, l.owner)
 	l.diags = append(l.diags, d...)
 	return st
 }
@@ -754,6 +755,8 @@ func (l *loader) neurons(n *yaml.Node, m *Model) {
 }
 
 func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
+	l.owner = neuronOwner
+	defer func() { l.owner = anyOwner }()
 	key := d.Name
 	if !identRE.MatchString(key) {
 		l.errorf(k, "neuron name %q is not a valid name", key)
@@ -808,6 +811,8 @@ func (l *loader) synapses(n *yaml.Node, m *Model) {
 }
 
 func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
+	l.owner = synapseOwner
+	defer func() { l.owner = anyOwner }()
 	key := d.Name
 	if !identRE.MatchString(key) {
 		l.errorf(k, "synapse name %q is not a valid name", key)
