@@ -1234,15 +1234,11 @@ continue
 	if !splitTransmit(pj) {
 		return "pj.transmitRange(n, 0, 0, pj.C.NPost)\n", transmitRange
 	}
-	// The work of a step is the number of synapses its spikes reach,
-	// estimated from the mean row length: counting them would read the
-	// bounds of every spike's row on one goroutine, before the split.
+	// The work of a step is the number of synapses its spikes reach
+	// (estimated: annrt.Conn.Reach).
 	var t strings.Builder
-	// The mean row is that of one presynaptic neuron and delay: a fraction
-	// of a synapse when delays outnumber a neuron's synapses, so the
-	// product is divided last.
-	t.WriteString("c := pj.C\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\nwork := 0\nif c.NPre > 0 {\nspikes := 0\nfor _, d := range c.Delays {\nif d > 1 {\nspikes += len(pj.pre.ring.Ago(int(d)))\n} else {\nspikes += len(pj.pre.Spiked)\n}\n}\nwork = spikes * c.Len() / (c.NPre * len(c.Delays))\n}\n")
-	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(work)*%d, pj.transmitRangeFn)\n}\n", 2+loopCost(st.PreSpike))
+	t.WriteString("c := pj.C\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\n")
+	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, c.Reach(pj.pre.Spiked, pj.pre.ring)*%d, pj.transmitRangeFn)\n}\n", 2+loopCost(st.PreSpike))
 	return t.String(), transmitRange
 }
 

@@ -109,6 +109,27 @@ func (c *Conn) Len() int { return len(c.Post) }
 // than the synapses. Such a projection delivers on one goroutine.
 func (c *Conn) Divides() bool { return len(c.DelayPtr)-1 <= c.Len() }
 
+// Reach estimates the synapses a step's spikes reach (the work of their
+// delivery): the spikes each delay group reads (spiked for delays up to one
+// step, ring.Ago(d) for longer ones) times the mean row of one presynaptic
+// neuron and delay. That mean is a fraction of a synapse when delays
+// outnumber a neuron's synapses, so the product is divided last. Counting
+// exactly would read the bounds of every spike's row before a split.
+func (c *Conn) Reach(spiked []int32, ring *SpikeRing) int64 {
+	if c.NPre == 0 {
+		return 0
+	}
+	spikes := int64(0)
+	for _, d := range c.Delays {
+		if d > 1 {
+			spikes += int64(len(ring.Ago(int(d))))
+		} else {
+			spikes += int64(len(spiked))
+		}
+	}
+	return spikes * int64(c.Len()) / int64(c.NPre*len(c.Delays))
+}
+
 // SynapseDelay returns the delay of synapse s in steps (in the
 // presynaptic-major layout, at the cost of DelaySteps).
 func (c *Conn) SynapseDelay(s int) int32 {

@@ -638,3 +638,25 @@ func TestProfileWorkersSameConn(t *testing.T) {
 		}
 	}
 }
+
+// Reach counts the spikes each delay group reads (the last step's for a
+// delay of one step, the ring's for longer ones) times the mean row of one
+// presynaptic neuron and delay, dividing last so that a mean below one
+// synapse still counts.
+func TestConnReach(t *testing.T) {
+	c := &Conn{NPre: 4, Post: make([]int32, 6), Delays: []int32{1, 3, 5}}
+	ring := NewSpikeRing(5)
+	ring.Push([]int32{0, 1, 2}) // Ago(5)
+	ring.Push(nil)
+	ring.Push([]int32{3}) // Ago(3)
+	ring.Push(nil)
+	ring.Push([]int32{1, 2}) // Ago(1), not read: delay 1 reads the spikes given
+	// Delay 1: the 2 spikes given; delay 3: Ago(3) = [3]; delay 5: Ago(5) = [0 1 2].
+	// (2+1+3) spikes × 6 synapses / (4 neurons × 3 delays) = 3.
+	if got := c.Reach([]int32{0, 2}, ring); got != 3 {
+		t.Errorf("Reach = %d, want 3", got)
+	}
+	if got := (&Conn{}).Reach([]int32{0}, nil); got != 0 {
+		t.Errorf("no presynaptic neuron: Reach = %d, want 0", got)
+	}
+}

@@ -51,35 +51,42 @@ func TestRowCutsMatchRowRange(t *testing.T) {
 	check(0, 17)
 }
 
-// TestRowCutsRows: Rows lists, per spike, the part of its row (row i*K+dk)
-// that Part gives, or the whole row.
-func TestRowCutsRows(t *testing.T) {
-	const K = 3
-	ptr := []int32{0, 2, 2, 5, 9, 9, 12, 14}
-	post := []int32{1, 4, 0, 2, 7, 1, 3, 5, 6, 2, 4, 8, 0, 9}
-	spikes := []int32{1, 0, 1}
+// checkRows checks that c.Rows lists, for each spike of kept (the spikes
+// given, less those it must leave out) and each delay group dk of K, the
+// part of its row i*K+dk that Part gives, or the whole row when whole; c is
+// prepared for [lo, hi) of npost ranks first when not whole.
+func checkRows(t *testing.T, what string, c *RowCuts, post, ptr, spikes, kept []int32, K int, lo, hi, npost int32) {
+	t.Helper()
 	for _, whole := range []bool{true, false} {
-		var c RowCuts
 		if !whole {
-			c.Prepare(post, ptr, 2, 6, 10)
+			c.Prepare(post, ptr, lo, hi, npost)
 		}
 		for dk := range K {
 			got := c.Rows(ptr, spikes, K, dk, whole)
-			if len(got) != 2*len(spikes) {
-				t.Fatalf("whole %v dk %d: %d bounds for %d spikes", whole, dk, len(got), len(spikes))
+			if len(got) != 2*len(kept) {
+				t.Fatalf("%s, whole %v dk %d: %d bounds, want %d", what, whole, dk, len(got), 2*len(kept))
 			}
-			for q, i := range spikes {
+			for q, i := range kept {
 				r := int(i)*K + dk
 				a, b := ptr[r], ptr[r+1]
 				if !whole {
 					a, b = c.Part(r)
 				}
 				if got[2*q] != a || got[2*q+1] != b {
-					t.Fatalf("whole %v dk %d spike %d: [%d, %d), want [%d, %d)", whole, dk, i, got[2*q], got[2*q+1], a, b)
+					t.Fatalf("%s, whole %v dk %d: part %d is [%d, %d), want rank %d's [%d, %d)", what, whole, dk, q, got[2*q], got[2*q+1], i, a, b)
 				}
 			}
 		}
 	}
+}
+
+// TestRowCutsRows: Rows lists, per spike, the part of its row (row i*K+dk)
+// that Part gives, or the whole row.
+func TestRowCutsRows(t *testing.T) {
+	ptr := []int32{0, 2, 2, 5, 9, 9, 12, 14}
+	post := []int32{1, 4, 0, 2, 7, 1, 3, 5, 6, 2, 4, 8, 0, 9}
+	spikes := []int32{1, 0, 1}
+	checkRows(t, "rows", &RowCuts{}, post, ptr, spikes, spikes, 3, 2, 6, 10)
 }
 
 // TestRowCutsRowsSkipsRanksWithoutSynapses: Rows leaves out the spikes of
@@ -87,40 +94,14 @@ func TestRowCutsRows(t *testing.T) {
 // projection from part of a population), keeps the others in their order
 // (empty rows between included), and sees new contents after Reset.
 func TestRowCutsRowsSkipsRanksWithoutSynapses(t *testing.T) {
-	const K = 2
 	// Ranks 0 and 5 have no synapses, nor has rank 3 (inside the span).
 	ptr := []int32{0, 0, 0, 2, 3, 5, 5, 5, 5, 6, 7, 7, 7}
 	post := []int32{1, 4, 2, 0, 3, 5, 2}
 	spikes := []int32{5, 1, 3, 0, 2}
-	kept := []int32{1, 3, 2}
-	check := func(what string, c *RowCuts, kept []int32) {
-		t.Helper()
-		for _, whole := range []bool{true, false} {
-			if !whole {
-				c.Prepare(post, ptr, 1, 4, 6)
-			}
-			for dk := range K {
-				got := c.Rows(ptr, spikes, K, dk, whole)
-				if len(got) != 2*len(kept) {
-					t.Fatalf("%s, whole %v dk %d: %d bounds, want %d", what, whole, dk, len(got), 2*len(kept))
-				}
-				for q, i := range kept {
-					r := int(i)*K + dk
-					a, b := ptr[r], ptr[r+1]
-					if !whole {
-						a, b = c.Part(r)
-					}
-					if got[2*q] != a || got[2*q+1] != b {
-						t.Fatalf("%s, whole %v dk %d: part %d is [%d, %d), want rank %d's [%d, %d)", what, whole, dk, q, got[2*q], got[2*q+1], i, a, b)
-					}
-				}
-			}
-		}
-	}
 	var c RowCuts
-	check("first layout", &c, kept)
+	checkRows(t, "first layout", &c, post, ptr, spikes, []int32{1, 3, 2}, 2, 1, 4, 6)
 	// Rank 0 gets the synapses of rank 1 (same arrays, new contents).
 	copy(ptr, []int32{0, 2, 3, 3, 3, 5, 5, 5, 5, 6, 7, 7, 7})
 	c.Reset()
-	check("after Reset", &c, []int32{1, 3, 0, 2})
+	checkRows(t, "after Reset", &c, post, ptr, spikes, []int32{1, 3, 0, 2}, 2, 1, 4, 6)
 }
