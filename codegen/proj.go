@@ -89,6 +89,7 @@ type projTypeView struct {
 	Runs              bool   // adding runs of weights (annrt.Runs)
 	PlainAdd          string // the postsynaptic field of g_target += w
 	Cuts              bool   // split, keeping where its rows are cut
+	Filed             bool   // delivering spikes by delay group (delayGroupsLoop)
 
 	Body projBodies
 }
@@ -192,6 +193,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	// The split delivery of spikes through the presynaptic-major layout
 	// (staticTransmitCode) keeps where its rows are cut.
 	v.Cuts = st.Spiking && v.Static && st.Psp == nil && v.Body.TransmitRange != ""
+	v.Filed = strings.Contains(v.Body.Transmit+v.Body.TransmitRange, "pj.due.")
 	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
 		v.Fills = append(v.Fills, fillView{Name: f.name, Body: stmtsBody(f.body)})
@@ -599,6 +601,22 @@ func (g *generator) decodeTransmitCode(pj *proj) string {
 	return fmt.Sprintf("if pj.dec == nil {\npj.dec = annrt.NewDecoder(pj.C, %d, n.Dt)\n}\nannrt.Decode(pj.dec, pj.C, pj.W, pj.pre.Spiked, %s)\n", pj.p.DecodeSteps, dst)
 }
 
+// delayGroupsLoop opens the loop of a spike delivery over the delay groups
+// of c (with K and pj bound): spikes are the ranks that spiked d steps ago
+// (the last step's for d <= 1); when the rows outnumber the synapses, only
+// those with synapses in the group, filed once per step (annrt.DueSpikes).
+const delayGroupsLoop = `filed := pj.due.Sync(pj.pre.ring, c)
+for dk, d := range c.Delays {
+spikes := pj.pre.Spiked
+if d > 1 {
+if filed {
+spikes = pj.due.Ago(int(d), dk)
+} else {
+spikes = pj.pre.ring.Ago(int(d))
+}
+}
+`
+
 func (g *generator) spikeTransmitCode(pj *proj) string {
 	st := pj.st
 	if staticSpiking(st) {
@@ -622,7 +640,7 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
 	c.outer.write(&b)
-	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	b.WriteString(delayGroupsLoop)
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
@@ -1144,7 +1162,7 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 		b.WriteString("cut := &pj.cuts[chunk]\nif !whole {\ncut.Prepare(pp, delayPtr, int32(lo), int32(hi), int32(c.NPost))\n}\n")
 	}
 	c.outer.write(&b)
-	b.WriteString("for dk, d := range c.Delays {\nspikes := pj.pre.Spiked\nif d > 1 {\nspikes = pj.pre.ring.Ago(int(d))\n}\n")
+	b.WriteString(delayGroupsLoop)
 	if pj.oneW {
 		b.WriteString("if one {\n")
 		g.oneWeightTransmit(&b, pj, c, oneBody.String())
@@ -1187,19 +1205,26 @@ continue
 		if !inline {
 			// The bounds of every spike's row first, then the
 			// deliveries, which prefetch the rows ahead.
-			fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%s) > 0 {
-if len(spikes) > 0 && len(pp) > 0 {
-if parts := cut.Rows(delayPtr, spikes, K, dk, whole); len(parts) > 0 {
+			fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%[1]s) > 0 {
+var parts []int32
+if filed {
+parts = pj.due.StepRows(pj.pre.Spiked) // every group at once
+} else if len(spikes) > 0 {
+parts = cut.Rows(delayPtr, spikes, K, dk, whole)
+}
+if len(parts) > 0 && len(pp) > 0 {
 if pj.wSame {
-simdScatterAddConstRows(&%s[0], &pp[0], pj.wOne, &parts[0], len(parts)/2)
+simdScatterAddConstRows(&%[1]s[0], &pp[0], pj.wOne, &parts[0], len(parts)/2)
 } else {
-simdScatterAddRows(&%s[0], &pp[0], &pw[0], &parts[0], len(parts)/2)
+simdScatterAddRows(&%[1]s[0], &pp[0], &pw[0], &parts[0], len(parts)/2)
 }
 }
+if filed {
+break
 }
 continue
 }
-`, dst, dst, dst)
+`, dst)
 		} else {
 			fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
 for _, i := range spikes {
@@ -1270,15 +1295,22 @@ run[x] = run[x] + wAll
 continue
 }
 `, dst)
-		fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%s) > 0 {
-if len(spikes) > 0 && len(pp) > 0 {
-if parts := cut.Rows(delayPtr, spikes, K, dk, whole); len(parts) > 0 {
-simdScatterAddConstRows(&%s[0], &pp[0], wAll, &parts[0], len(parts)/2)
+		fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%[1]s) > 0 {
+var parts []int32
+if filed {
+parts = pj.due.StepRows(pj.pre.Spiked) // every group at once
+} else if len(spikes) > 0 {
+parts = cut.Rows(delayPtr, spikes, K, dk, whole)
 }
+if len(parts) > 0 && len(pp) > 0 {
+simdScatterAddConstRows(&%[1]s[0], &pp[0], wAll, &parts[0], len(parts)/2)
+}
+if filed {
+break
 }
 continue
 }
-`, dst, dst)
+`, dst)
 	}
 	spikeRowLoop(b, c, false)
 	b.WriteString(body)

@@ -95,6 +95,11 @@ type Conn struct {
 	// the synapse order is not implied.
 	PreMajor bool
 	Canon    []int32
+
+	// layouts counts the changes of the delay groups (delayGroups, which
+	// every regrouping of the synapses goes through), for what is derived
+	// from the rows (DueSpikes).
+	layouts uint64 `state:"-"`
 }
 
 // Len returns the number of synapses.
@@ -213,6 +218,7 @@ func (c *Conn) Index() {
 // delayGroups sets Delays (the distinct delays, ascending) and MaxDelay
 // from Delay and UniformDelay.
 func (c *Conn) delayGroups() {
+	c.layouts++
 	if c.Delay == nil {
 		c.Delays = append(c.Delays[:0], c.UniformDelay)
 		c.MaxDelay = c.UniformDelay

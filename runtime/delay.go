@@ -11,6 +11,9 @@ type SpikeRing struct {
 	slots [][]int32
 	head  int // slot of the latest push
 	count int // pushes so far, capped at len(slots)
+	// pushes counts every Push, so that what follows the ring (DueSpikes)
+	// knows whether it saw every push since it last looked.
+	pushes uint64 `state:"-"`
 }
 
 // NewSpikeRing keeps the spikes of the last max(1, maxDelay) steps.
@@ -34,21 +37,30 @@ func (q *SpikeRing) Push(spiked []int32) {
 	if q.count < len(q.slots) {
 		q.count++
 	}
+	q.pushes++
 }
 
 // Ago returns the spikes pushed d pushes ago (d = 1: the latest push); d < 1
 // is read as 1. Before d pushes, or beyond the depth, there are no spikes
 // (nil). The slice is owned by the ring and valid until the next d pushes.
 func (q *SpikeRing) Ago(d int) []int32 {
+	if i := q.slot(d); i >= 0 {
+		return q.slots[i]
+	}
+	return nil
+}
+
+// slot is the slot of Ago(d), -1 when Ago(d) is nil.
+func (q *SpikeRing) slot(d int) int {
 	d = max(1, d)
 	if d > q.count {
-		return nil
+		return -1
 	}
 	i := q.head - (d - 1)
 	if i < 0 {
 		i += len(q.slots)
 	}
-	return q.slots[i]
+	return i
 }
 
 // Reset forgets every recorded spike (keeping the memory).

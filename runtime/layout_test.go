@@ -199,7 +199,7 @@ func TestFixedProbabilityPreMajor(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					c.Workers = ref.Workers
+					c.Workers, c.layouts = ref.Workers, ref.layouts // not the synapses
 					if !reflect.DeepEqual(c, ref) {
 						t.Fatalf("views %d, p %g, self %v, %d workers: %+v, want %+v", vi, p, allowSelf, workers, *c, *ref)
 					}
@@ -222,7 +222,7 @@ func TestFixedProbabilityPreMajor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.Workers = ref.Workers
+		c.Workers, c.layouts = ref.Workers, ref.layouts
 		if !reflect.DeepEqual(c, ref) {
 			t.Fatalf("40000 × 40000, %d workers: another Conn", workers)
 		}
