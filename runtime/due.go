@@ -6,8 +6,9 @@ package runtime
 // synapses (Conn.Divides is false), as with delays drawn over many steps.
 // Going through ring.Ago(d) for every delay group reads the bounds of
 // every spike's row in every group, most of them empty, at random places:
-// O(groups × spikes) misses per step. Filed once per step instead, each
-// spike lists only its non-empty groups (found once per layout), and the
+// O(groups × spikes) misses per step. Filed once per step instead, from
+// the group of each of its synapses (recorded once per layout), a spike
+// is listed in its non-empty groups only, with its row there, and the
 // transmission of group k reads exactly the spikes with synapses there, in
 // the order of ring.Ago(d): the same additions in the same order.
 //
@@ -19,16 +20,16 @@ package runtime
 // Only the goroutine transmitting the projection touches it: a projection
 // that does not divide is delivered whole, on one goroutine.
 type DueSpikes struct {
-	ring            *SpikeRing
-	pushes          uint64
-	conn            *Conn
-	layouts         uint64
-	k               int
-	valid           bool
-	groups, groupAt []int32 // the non-empty groups of neuron i: groups[groupAt[i]:groupAt[i+1]]
-	slots           []dueSlot
-	pos             []int32 // scratch of file
-	step            []int32 // the result of StepRows
+	ring    *SpikeRing
+	pushes  uint64
+	conn    *Conn
+	layouts uint64
+	k       int
+	valid   bool
+	group   []uint16 // the delay group of each position of the layout (index)
+	slots   []dueSlot
+	pos     []int32 // scratch of file
+	step    []int32 // the result of StepRows
 }
 
 // dueSlot holds one push of the ring: the spikes with synapses in group k
@@ -43,10 +44,11 @@ func (q *DueSpikes) Reset() { q.valid = false }
 
 // Sync brings the filed spikes up to date with ring and reports whether
 // Ago may be used: only when c does not divide and has several delay
-// groups (otherwise it changes nothing, and transmission reads the ring).
+// groups, fewer than 65,535 (otherwise it changes nothing, and transmission
+// reads the ring).
 func (q *DueSpikes) Sync(ring *SpikeRing, c *Conn) bool {
 	k := len(c.Delays)
-	if ring == nil || k < 2 || c.Divides() {
+	if ring == nil || k < 2 || k >= noGroup || c.Divides() {
 		return false
 	}
 	switch {
@@ -105,22 +107,28 @@ func (q *DueSpikes) StepRows(spiked []int32) []int32 {
 	return out
 }
 
-// index lists the non-empty delay groups of every presynaptic neuron of c.
+// index records the delay group of every position of c's layout: a
+// neuron's positions (PrePtr) hold its synapses group by group, so that
+// the runs of one group in its row are the rows of the group.
 func (q *DueSpikes) index(c *Conn) {
 	k := len(c.Delays)
 	ptr := c.DelayPtr
-	q.groupAt = append(q.groupAt[:0], 0)
-	q.groups = q.groups[:0]
-	for i := range c.NPre {
-		row := ptr[i*k : i*k+k+1]
-		for g := range k {
-			if row[g] < row[g+1] {
-				q.groups = append(q.groups, int32(g))
-			}
+	q.group = slicesGrow(q.group, int(ptr[len(ptr)-1]))
+	for r := 0; r+1 < len(ptr); r++ {
+		g := uint16(r % k)
+		for x := ptr[r]; x < ptr[r+1]; x++ {
+			q.group[x] = g
 		}
-		q.groupAt = append(q.groupAt, int32(len(q.groups)))
 	}
 	q.conn, q.layouts, q.k, q.valid = c, c.layouts, k, true
+}
+
+// slicesGrow returns s with length n, reallocated if too short.
+func slicesGrow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // refile files every slot of ring.
@@ -134,49 +142,83 @@ func (q *DueSpikes) refile(ring *SpikeRing) {
 	q.ring = ring
 }
 
-// file files the spikes of one push into s, by group (a counting sort that
-// keeps their order within a group). Spikes outside the presynaptic
-// population (none in a valid ring) have no group.
+// file files the spikes of one push into s, by group: a counting sort of
+// the runs of one group in their rows, which keeps the order of the spikes
+// within a group. It reads each spike's row of groups once from memory
+// (two bytes a synapse, in one place), not the bounds of its rows in every
+// group. Runs are mostly one synapse long, at random: the loops have no
+// branch on them.
 func (q *DueSpikes) file(s *dueSlot, spikes []int32) {
 	k := q.k
-	if cap(s.at) < k+1 {
-		s.at = make([]int32, k+1)
-	}
-	at := s.at[:k+1]
+	at := slicesGrow(s.at, k+1)
 	clear(at)
-	n := int32(len(q.groupAt) - 1)
-	total := 0
+	pre, group := q.conn.PrePtr, q.group
+	n := int32(len(pre) - 1)
+	total := int32(0)
 	for _, i := range spikes {
 		if i < 0 || i >= n {
-			continue
+			continue // not a neuron of the layout (none in a valid ring)
 		}
-		gs := q.groups[q.groupAt[i]:q.groupAt[i+1]]
-		for _, g := range gs {
-			at[g+1]++
-		}
-		total += len(gs)
+		total += countRuns(group[pre[i]:pre[i+1]], at)
 	}
 	for g := range k {
 		at[g+1] += at[g]
 	}
-	if cap(s.ranks) < total {
-		s.ranks = make([]int32, total, max(total, 2*cap(s.ranks)))
-		s.rows = make([]int32, 2*total, 2*cap(s.ranks))
-	}
-	s.ranks, s.rows = s.ranks[:total], s.rows[:2*total]
+	ranks := slicesGrow(s.ranks, int(total))
+	rows := slicesGrow(s.rows, 2*int(total))
 	q.pos = append(q.pos[:0], at[:k]...)
-	pos, ptr := q.pos, q.conn.DelayPtr
+	pos := q.pos
 	for _, i := range spikes {
 		if i < 0 || i >= n {
 			continue
 		}
-		row := ptr[int(i)*k : int(i)*k+k+1]
-		for _, g := range q.groups[q.groupAt[i]:q.groupAt[i+1]] {
-			p := pos[g]
-			s.ranks[p] = i
-			s.rows[2*p], s.rows[2*p+1] = row[g], row[g+1]
-			pos[g]++
-		}
+		a := pre[i]
+		fileRuns(group[a:pre[i+1]], a, i, pos, ranks, rows)
 	}
-	s.at = at
+	s.at, s.ranks, s.rows = at, ranks, rows
+}
+
+// countRuns adds to at[g+1] the runs of group g in row, and returns the
+// number of runs.
+func countRuns(row []uint16, at []int32) int32 {
+	runs := int32(0)
+	prev := uint16(noGroup)
+	for _, g := range row {
+		first := b2i(g != prev) // a run starts
+		at[g+1] += first
+		runs += first
+		prev = g
+	}
+	return runs
+}
+
+// fileRuns writes the entries of the runs of row (the groups of the
+// positions from a on, of presynaptic neuron i) at the positions pos of
+// their groups, moving these past them.
+func fileRuns(row []uint16, a, i int32, pos, ranks, rows []int32) {
+	prev, start := uint16(noGroup), a
+	for x, g := range row {
+		// Every synapse of a run writes its entry, the last one with the
+		// run's end, and only the last moves past it.
+		if g != prev {
+			start = a + int32(x)
+		}
+		p := pos[g]
+		ranks[p] = i
+		rows[2*p], rows[2*p+1] = start, a+int32(x)+1
+		last := x+1 == len(row) || row[x+1] != g
+		pos[g] += b2i(last)
+		prev = g
+	}
+}
+
+// noGroup is no delay group's index (Sync refuses more than 65,535 groups).
+const noGroup = 1<<16 - 1
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -224,3 +224,22 @@ func TestParallelRunLendsIdleWorkers(t *testing.T) {
 		t.Error("the lent worker was not sent back")
 	}
 }
+
+// SplitGain takes from the work what the synapses delivered whole cost the
+// chunks (never below zero), except when tests cut every loop.
+func TestSplitGain(t *testing.T) {
+	if got := SplitGain(1_000_000, 100); got != 1_000_000-100*crossCoreSynapse {
+		t.Errorf("SplitGain(1e6, 100) = %d", got)
+	}
+	if got := SplitGain(1_000_000, 10_000); got != 0 {
+		t.Errorf("SplitGain(1e6, 1e4) = %d, want 0", got)
+	}
+	for _, w := range []int64{0, 1} {
+		old := SetMinChunkWork(w)
+		got := SplitGain(1000, 10_000)
+		SetMinChunkWork(old)
+		if got != 1000 {
+			t.Errorf("SetMinChunkWork(%d): SplitGain(1000, 1e4) = %d, want the work", w, got)
+		}
+	}
+}
