@@ -212,7 +212,7 @@ func fileRuns(row []uint16, a, i int32, pos, ranks, rows []int32) {
 	}
 }
 
-// noGroup is no delay group's index (Sync refuses more than 65,535 groups).
+// noGroup is no delay group's index (Sync refuses 65,535 groups and more).
 const noGroup = 1<<16 - 1
 
 // b2i is 1 for true, 0 for false.
