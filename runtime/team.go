@@ -260,6 +260,14 @@ func (h *helper) stop() {
 // draws, global operations) stays on one goroutine.
 func (c *Core) SetThreads(k int) { c.threads = max(1, min(k, MaxChunks)) }
 
+// Splitting reports whether the loops of the running step may be split:
+// helpers are running, or lent ones about to join. Without, the work
+// estimates given to SplitWork are not needed.
+func (c *Core) Splitting() bool {
+	t := c.team
+	return t != nil && (len(t.active) > 0 || t.pending.Load())
+}
+
 // Threads is the number of goroutines set with SetThreads.
 func (c *Core) Threads() int { return max(1, c.threads) }
 
