@@ -54,11 +54,29 @@ func ProjectionMemory(net any) []ProjMemory {
 			if f := pj.FieldByName("preW"); f.IsValid() && f.Kind() == reflect.Slice && f.Cap() > 0 {
 				layout += " + pre-major copies"
 			}
-			out = append(out, ProjMemory{Name: name, Synapses: conn.Len(), Bytes: sliceBytes(pj, seen) + sliceBytes(c.Elem(), seen), Layout: layout})
+			bytes := sliceBytes(pj, seen) + sliceBytes(c.Elem(), seen) + dueIndexBytes(pj, conn)
+			out = append(out, ProjMemory{Name: name, Synapses: conn.Len(), Bytes: bytes, Layout: layout})
 		}
 	}
 	walk(reflect.ValueOf(net))
 	return out
+}
+
+var dueType = reflect.TypeOf(DueSpikes{})
+
+// dueIndexBytes is what the index of a projection's DueSpikes (the delay
+// group of each synapse, 2 bytes) will take at the first step that files
+// spikes beyond what it holds now: the memory check comes before that step.
+func dueIndexBytes(pj reflect.Value, c *Conn) int64 {
+	for i := range pj.NumField() {
+		if f := pj.Field(i); f.Type() == dueType {
+			if k := len(c.Delays); k < 2 || k >= noGroup || c.Divides() {
+				return 0
+			}
+			return 2 * max(int64(c.Len())-int64(f.FieldByName("group").Cap()), 0)
+		}
+	}
+	return 0
 }
 
 // sliceBytes adds up the capacities of the slice fields of a struct, and

@@ -73,3 +73,45 @@ func TestCheckMemoryProjections(t *testing.T) {
 		}
 	}
 }
+
+// A projection whose rows outnumber its synapses counts, before its first
+// step, the index DueSpikes builds then (2 bytes a synapse), and counts it
+// once after.
+func TestProjectionMemoryDueIndex(t *testing.T) {
+	r := NewRNG(3)
+	c, err := fixedProbability(&r, whole(0, 60), whole(1, 40), 0.1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Index()
+	dr := NewRNG(4)
+	if err := c.SetDelays(FromDist(Dist{Name: "Uniform", Args: []float64{0, 3}}), 0.1, &dr); err != nil {
+		t.Fatal(err)
+	}
+	type proj struct {
+		Name string
+		C    *Conn
+		due  DueSpikes
+	}
+	type network struct{ Exc *proj }
+	p := &proj{Name: "exc", C: c}
+	before := ProjectionMemory(&network{Exc: p})[0].Bytes
+	p.due.Sync(NewSpikeRing(int(c.MaxDelay)), c)
+	after := ProjectionMemory(&network{Exc: p})[0].Bytes
+	if idx := int64(2 * cap(p.due.group)); idx < int64(2*c.Len()) || before < idx {
+		t.Errorf("index of %d bytes for %d synapses; counted before the first step: %d bytes in all", idx, c.Len(), before)
+	}
+	// After: the index once (no more than counted before), and the array
+	// of slots and the scratch of the filing.
+	slots := int64(cap(p.due.slots)) * int64(reflect.TypeOf(dueSlot{}).Size())
+	if grown, want := after-before, slots+int64(4*cap(p.due.pos)+4*cap(p.due.step)); grown != want {
+		t.Errorf("after the first step %d bytes more than before, want %d", grown, want)
+	}
+	// A projection that divides will not build one.
+	c2, _ := fixedProbability(&r, whole(0, 10), whole(1, 10), 0.9, true)
+	c2.Index()
+	q := &proj{Name: "d", C: c2}
+	if got := dueIndexBytes(reflect.ValueOf(q).Elem(), c2); got != 0 {
+		t.Errorf("dividing projection: %d bytes of due index", got)
+	}
+}
