@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/scale.sh: COBA at growing sizes (same in-degree), annc against Brian2's C++ standalone mode,
-# and the recording case (v and g_exc of all 4000 neurons every step) in memory and streamed.
+# the recording case (v and g_exc of all 4000 neurons every step) in memory and streamed, and COBA
+# with delays drawn over 20 ms on 1 and 2 threads.
 #
 # Called by bench/run.sh (make bench) with REPO, WORK, PEERS_DIR, PY, BENCH_REPEAT in the environment;
 # it can also be run alone: REPO=. WORK=/tmp/s PEERS_DIR=... bash bench/scale.sh
@@ -199,6 +200,17 @@ grep -q 'variables: \[spike, v, g_exc\]' "$d/model.yaml" || die "cannot add v an
 bin=$(ls "$d"/build/bin/* | head -n 1)
 annc_runs rec-memory "$bin" -duration 1000 -seed 1 -max-memory 0
 annc_runs rec-stream "$bin" -duration 1000 -seed 1 -stream
+
+# Delays drawn over many steps: examples/coba with Uniform(1, 20) ms delays on
+# both projections (191 delay groups, more rows than synapses: README,
+# "Connectors"), -threads 1 and 2 in pairs. annc only: the peer's COBA has no
+# delays.
+d=$S_WORK/delays
+mkdir -p "$d"
+sed 's/allow_self_connections: false}/allow_self_connections: false, delays: "Uniform(1.0, 20.0)"}/' "$REPO/examples/coba/model.yaml" >"$d/model.yaml"
+[ "$(grep -c 'delays: "Uniform(1.0, 20.0)"' "$d/model.yaml")" = 2 ] || die "cannot add delays to the projections of examples/coba"
+(cd "$d" && "$ANNC" compile model.yaml -d build >"$d/compile.log" 2>&1) || die "annc compile (see $d/compile.log)"
+annc_threads delays "$(ls "$d"/build/bin/* | head -n 1)"
 echo "bench: scale: load after: $(uptime)" >&2
 
 "$JSONPY" - "$OUT" "$BENCH_SCALES" "$BENCH_REPEAT" "$BENCH_PAIRS" "$(uptime)" <<'PYEOF'
@@ -240,5 +252,11 @@ if m and s:
     print('  in memory: simulate %.3f s wall, %.3f s cpu, RSS %.0f MiB (%.2f x the data)' % (m['sim'], m['cpu'], m['rss_mib'], m['rss_mib'] / m['data_mib']))
     print('  -stream:   simulate %.3f s wall, %.3f s cpu, RSS %.0f MiB' % (s['sim'], s['cpu'], s['rss_mib']))
     print('  in memory / stream: %.2f x wall, %.2f x cpu' % (m['sim'] / s['sim'], m['cpu'] / s['cpu']))
+a, a2, up = r.get('annc-delays-t1'), r.get('annc-delays-t2'), r.get('annc-delays-speedup')
+if a and a2 and up:
+    print()
+    print('COBA, 4000 neurons, with Uniform(1, 20) ms delays (191 delay groups), 1000 ms, annc only:')
+    print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s); %d spikes'
+          % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']), a['spikes']))
 print('load at the end: %s' % load.strip())
 PYEOF
