@@ -202,8 +202,8 @@ annc_runs rec-memory "$bin" -duration 1000 -seed 1 -max-memory 0
 annc_runs rec-stream "$bin" -duration 1000 -seed 1 -stream
 
 # Delays drawn over many steps: examples/coba with Uniform(1, 20) ms delays on
-# both projections (191 delay groups, more rows than synapses: README,
-# "Connectors"), -threads 1 and 2 in pairs. annc only: the peer's COBA has no
+# both projections (191 delay groups, more rows than synapses: README, "The
+# model file"), -threads 1 and 2 in pairs. annc only: the peer's COBA has no
 # delays.
 d=$S_WORK/delays
 mkdir -p "$d"
