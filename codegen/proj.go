@@ -617,6 +617,26 @@ spikes = pj.pre.ring.Ago(int(d))
 }
 `
 
+// rowParts picks the rows a vector delivery adds through (parts, pairs of
+// positions): every group of the step at once when the spikes are filed,
+// else the parts of this group's spikes in the range. rowPartsDone ends
+// that case: one pass when filed, the next group otherwise.
+const (
+	rowParts = `var parts []int32
+if filed {
+parts = pj.due.StepRows(pj.pre.Spiked) // every group at once
+} else if len(spikes) > 0 {
+parts = cut.Rows(delayPtr, spikes, K, dk, whole)
+}
+`
+	rowPartsDone = `if filed {
+break
+}
+continue
+}
+`
+)
+
 func (g *generator) spikeTransmitCode(pj *proj) string {
 	st := pj.st
 	if staticSpiking(st) {
@@ -1206,25 +1226,14 @@ continue
 			// The bounds of every spike's row first, then the
 			// deliveries, which prefetch the rows ahead.
 			fmt.Fprintf(&b, `if simdScatterAddRows != nil && pj.postOK && len(%[1]s) > 0 {
-var parts []int32
-if filed {
-parts = pj.due.StepRows(pj.pre.Spiked) // every group at once
-} else if len(spikes) > 0 {
-parts = cut.Rows(delayPtr, spikes, K, dk, whole)
-}
-if len(parts) > 0 && len(pp) > 0 {
+%[2]sif len(parts) > 0 && len(pp) > 0 {
 if pj.wSame {
 simdScatterAddConstRows(&%[1]s[0], &pp[0], pj.wOne, &parts[0], len(parts)/2)
 } else {
 simdScatterAddRows(&%[1]s[0], &pp[0], &pw[0], &parts[0], len(parts)/2)
 }
 }
-if filed {
-break
-}
-continue
-}
-`, dst)
+%[3]s`, dst, rowParts, rowPartsDone)
 		} else {
 			fmt.Fprintf(&b, `if simdScatterAdd != nil && pj.postOK && len(%s) > 0 {
 for _, i := range spikes {
@@ -1296,21 +1305,10 @@ continue
 }
 `, dst)
 		fmt.Fprintf(b, `if simdScatterAddConstRows != nil && pj.postOK && len(%[1]s) > 0 {
-var parts []int32
-if filed {
-parts = pj.due.StepRows(pj.pre.Spiked) // every group at once
-} else if len(spikes) > 0 {
-parts = cut.Rows(delayPtr, spikes, K, dk, whole)
-}
-if len(parts) > 0 && len(pp) > 0 {
+%[2]sif len(parts) > 0 && len(pp) > 0 {
 simdScatterAddConstRows(&%[1]s[0], &pp[0], wAll, &parts[0], len(parts)/2)
 }
-if filed {
-break
-}
-continue
-}
-`, dst)
+%[3]s`, dst, rowParts, rowPartsDone)
 	}
 	spikeRowLoop(b, c, false)
 	b.WriteString(body)

@@ -123,7 +123,9 @@ func (q *DueSpikes) index(c *Conn) {
 	q.conn, q.layouts, q.k, q.valid = c, c.layouts, k, true
 }
 
-// slicesGrow returns s with length n, reallocated if too short.
+// slicesGrow returns s with length n, reallocated to exactly n if too short
+// (slices.Grow rounds the capacity up: the index would hold more than the
+// 2 bytes a synapse that ProjectionMemory counts for it ahead).
 func slicesGrow[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n)

@@ -36,24 +36,32 @@ func stepRowsWant(c *Conn, ring *SpikeRing, spiked []int32) []int32 {
 	return out
 }
 
-// DueSpikes follows the ring push by push, and files everything again
-// when it missed pushes, after the ring's Reset, after its own Reset and
-// when the delays are drawn again; it stays out of projections that divide
-// or have one delay group.
-func TestDueSpikes(t *testing.T) {
-	r := NewRNG(3)
-	c, err := fixedProbability(&r, whole(0, 60), whole(1, 40), 0.1, true)
+// manyDelayGroups is 60 × 40 neurons connected with probability 0.1 and
+// delays drawn from Uniform(0, 3) ms at dt 0.1 (r draws the synapses, dr
+// the delays): more rows than synapses, so it does not divide.
+func manyDelayGroups(t *testing.T, r, dr *RNG) *Conn {
+	t.Helper()
+	c, err := fixedProbability(r, whole(0, 60), whole(1, 40), 0.1, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Index()
-	dr := NewRNG(4)
-	if err := c.SetDelays(FromDist(Dist{Name: "Uniform", Args: []float64{0, 3}}), 0.1, &dr); err != nil {
+	if err := c.SetDelays(FromDist(Dist{Name: "Uniform", Args: []float64{0, 3}}), 0.1, dr); err != nil {
 		t.Fatal(err)
 	}
 	if c.Divides() || len(c.Delays) < 20 {
 		t.Fatalf("test connectivity: %d groups, divides %v; want many groups, not dividing", len(c.Delays), c.Divides())
 	}
+	return c
+}
+
+// DueSpikes follows the ring push by push, and files everything again
+// when it missed pushes, after the ring's Reset, after its own Reset and
+// when the delays are drawn again; it stays out of projections that divide
+// or have one delay group.
+func TestDueSpikes(t *testing.T) {
+	r, dr := NewRNG(3), NewRNG(4)
+	c := manyDelayGroups(t, &r, &dr)
 	ring := NewSpikeRing(int(c.MaxDelay))
 	var q DueSpikes
 	check := func(step int, spiked []int32) {

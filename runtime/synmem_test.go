@@ -78,16 +78,8 @@ func TestCheckMemoryProjections(t *testing.T) {
 // step, the index DueSpikes builds then (2 bytes a synapse), and counts it
 // once after.
 func TestProjectionMemoryDueIndex(t *testing.T) {
-	r := NewRNG(3)
-	c, err := fixedProbability(&r, whole(0, 60), whole(1, 40), 0.1, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Index()
-	dr := NewRNG(4)
-	if err := c.SetDelays(FromDist(Dist{Name: "Uniform", Args: []float64{0, 3}}), 0.1, &dr); err != nil {
-		t.Fatal(err)
-	}
+	r, dr := NewRNG(3), NewRNG(4)
+	c := manyDelayGroups(t, &r, &dr)
 	type proj struct {
 		Name string
 		C    *Conn
