@@ -2,7 +2,7 @@ package ir
 
 import (
 	"fmt"
-	editdist "github.com/annc/annc/internal/suggest"
+	"github.com/annc/annc/runtime/spelling"
 	"sort"
 	"strings"
 )
@@ -23,7 +23,7 @@ func suggest(name string, candidates []string) []string {
 			continue
 		}
 		seen[c] = true
-		d := editdist.Distance(name, c)
+		d := spelling.Distance(name, c)
 		if strings.EqualFold(name, c) {
 			d = 0
 		}

@@ -1,7 +1,7 @@
 package parser
 
 import (
-	editdist "github.com/annc/annc/internal/suggest"
+	"github.com/annc/annc/runtime/spelling"
 	"slices"
 	"strings"
 )
@@ -32,7 +32,7 @@ func suggest(word string, candidates []string) string {
 	}
 	best, bestD := "", 0
 	for _, c := range candidates {
-		d := editdist.Distance(word, c)
+		d := spelling.Distance(word, c)
 		if best == "" || d < bestD {
 			best, bestD = c, d
 		}

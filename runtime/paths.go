@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"strings"
+
+	"github.com/annc/annc/runtime/spelling"
 )
 
 // UnknownPathError is the error of a generated network's Set or Get for a
@@ -43,7 +45,7 @@ func UnknownPath(path string, paths []string) error {
 	limit := max(len([]rune(path))/3, 1)
 	best := limit + 1
 	for _, p := range paths {
-		d := editDistance(strings.ToLower(path), strings.ToLower(p))
+		d := spelling.Distance(strings.ToLower(path), strings.ToLower(p))
 		switch {
 		case d > limit || d > best:
 		case d < best:
@@ -64,33 +66,4 @@ func UnknownPath(path string, paths []string) error {
 		e.Object = len(e.Close) > 0
 	}
 	return e
-}
-
-// editDistance is the optimal-string-alignment distance between a and b
-// (insertions, deletions, substitutions and transpositions of neighbours).
-// It repeats internal/suggest.Distance because the runtime is copied into
-// every build directory and may import nothing but the standard library.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }

@@ -1,6 +1,8 @@
-// Package suggest measures how far a misspelt name is from the names it may
-// have meant, for "did you mean" hints in diagnostics.
-package suggest
+// Package spelling measures how far a misspelt name is from the names it may
+// have meant, for "did you mean" hints: annc's diagnostics and the runtime's
+// unknown -set paths. Standard library only: annc copies it into every
+// build directory with the runtime.
+package spelling
 
 // Distance is the optimal-string-alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of adjacent characters each
