@@ -15,6 +15,7 @@ import (
 	"github.com/annc/annc/internal/lang"
 	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/parser"
+	"github.com/annc/annc/runtime/results"
 )
 
 // Library supplies the standard neuron and synapse models that a model file
@@ -31,6 +32,8 @@ type builder struct {
 	diags  diag.List
 	out    *Model
 	method string
+	// monFiles: what writes each results file of the monitors built so far
+	monFiles map[string]string
 
 	consts   map[string]*Constant
 	funcs    map[string]*Function
@@ -1126,7 +1129,49 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		}
 	}
 	if !checkOnly {
+		b.monitorFiles(mon, md)
 		b.out.Monitors = append(b.out.Monitors, mon)
+	}
+}
+
+// monitorFiles refuses a recording of mon whose results file another
+// recording writes too (results.MonitorFile maps several names to one
+// file: "sum(exc)" and sum_exc, monitors m and m_), which would lose one
+// of them. The frames' companions (a monitor's t.npy, pre.npy and
+// post.npy) are shared by the recordings of one monitor.
+func (b *builder) monitorFiles(mon *Monitor, md *parser.MonitorDef) {
+	pos := map[string]diag.Pos{}
+	for _, val := range md.Variables {
+		if name := strings.TrimSpace(val.Str); name != "" {
+			pos[name] = val.Pos
+		}
+	}
+	if b.monFiles == nil {
+		b.monFiles = map[string]string{}
+	}
+	for _, v := range mon.Vars {
+		row := lang.MonitorKinds[v.Kind]
+		files := row.Files
+		if mon.Proj != nil {
+			files = append(slices.Clip(files), row.ProjFiles...)
+		}
+		what := fmt.Sprintf("%q of monitor %q", v.Name, mon.Name)
+		for _, tmpl := range files {
+			owner := what
+			if !strings.Contains(tmpl, "<variable>") && !row.Spikes {
+				owner = fmt.Sprintf("monitor %q", mon.Name)
+			}
+			stem, _ := strings.CutSuffix(strings.TrimPrefix(tmpl, "<monitor>."), ".npy")
+			if stem == "<variable>" {
+				stem = v.Name
+			}
+			file := results.MonitorFile(mon.Name, stem)
+			if o, ok := b.monFiles[file]; ok && o != owner {
+				b.diags.Errorf(pos[v.Name], "%s would be written to %s, as %s is: rename one of them (file names keep letters, digits, '_', '-' and '.', replace other characters by '_' and drop a trailing '_')", what, file, o)
+				break
+			}
+			b.monFiles[file] = owner
+		}
 	}
 }
 

@@ -21,8 +21,8 @@ import (
 func (m *Monitor) Save(dir string) ([]results.File, error) {
 	period := float64(m.PeriodSteps) * m.Dt
 	var files []results.File
-	timesFile := fileSafe(m.Name) + ".spike_times.npy"
-	ranksFile := fileSafe(m.Name) + ".spike_ranks.npy"
+	timesFile := m.FileName(results.VarSpikeTimes)
+	ranksFile := m.FileName(results.VarSpikeRanks)
 	entry := func(file, variable string, shape []int, dtype string, period float64, t0 *float64) {
 		files = append(files, results.File{File: file, Monitor: m.Name, Variable: variable,
 			Shape: shape, Dtype: dtype, PeriodMs: period, T0Ms: t0})
@@ -139,8 +139,8 @@ func (m *Monitor) FileNames() []results.File {
 		add(v.Name, m.FileName(v.Name))
 	}
 	if m.spikes {
-		add(results.VarSpikeTimes, fileSafe(m.Name)+".spike_times.npy")
-		add(results.VarSpikeRanks, fileSafe(m.Name)+".spike_ranks.npy")
+		add(results.VarSpikeTimes, m.FileName(results.VarSpikeTimes))
+		add(results.VarSpikeRanks, m.FileName(results.VarSpikeRanks))
 	}
 	return out
 }

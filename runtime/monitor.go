@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/annc/annc/runtime/results"
 )
@@ -578,24 +577,9 @@ func MeanRate(spikes, neurons int, durationMs float64) float64 {
 	return float64(spikes) / (float64(neurons) * durationMs / 1000)
 }
 
-// FileName is the name of the .npy file of a variable of monitor m:
-// "<monitor>.<variable>.npy", where characters other than letters, digits,
-// '_', '-' and '.' become '_' and trailing '_' are dropped ("sum(exc)" gives
-// "sum_exc").
-func (m *Monitor) FileName(variable string) string {
-	return fileSafe(m.Name) + "." + fileSafe(variable) + ".npy"
-}
-
-func fileSafe(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		ok := c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !ok {
-			b[i] = '_'
-		}
-	}
-	return strings.TrimRight(string(b), "_")
-}
+// FileName is the name of the .npy file of a variable of monitor m
+// (results.MonitorFile).
+func (m *Monitor) FileName(variable string) string { return results.MonitorFile(m.Name, variable) }
 
 // StreamTo makes the monitor write every later frame and spike straight into
 // .npy files in dir (created if needed) instead of memory:
@@ -657,12 +641,12 @@ func (m *Monitor) StreamTo(dir string) error {
 		v.stream = s
 	}
 	if m.spikes {
-		ts, err := results.CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_times.npy"), nil, "float64")
+		ts, err := results.CreateNpyStream(filepath.Join(dir, m.FileName(results.VarSpikeTimes)), nil, "float64")
 		if err != nil {
 			return fail(err)
 		}
 		opened = append(opened, ts)
-		rs, err := results.CreateNpyStream(filepath.Join(dir, fileSafe(m.Name)+".spike_ranks.npy"), nil, "int64")
+		rs, err := results.CreateNpyStream(filepath.Join(dir, m.FileName(results.VarSpikeRanks)), nil, "int64")
 		if err != nil {
 			return fail(err)
 		}

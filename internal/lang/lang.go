@@ -447,9 +447,10 @@ type MonitorKind struct {
 	// population, not as frames of values.
 	Spikes bool
 	// Files are the files of a results directory it writes, as README.md's
-	// "Results on disk" names them.
-	Files []string
-	Doc   string
+	// "Results on disk" names them; ProjFiles those it adds when a
+	// projection's monitor records it.
+	Files, ProjFiles []string
+	Doc              string
 }
 
 // MonitorKinds lists the kinds of recorded quantities, indexed by MonKind;
@@ -465,7 +466,8 @@ var MonitorKinds = []MonitorKind{
 		Doc:   "the weighted sum of a target the neuron type reads, one value per neuron, after the projections transmitted"},
 	MonVar: {Name: "var", Syntax: "v", Projections: true,
 		Match: func(string) (string, bool) { return "", true },
-		Files: []string{"<monitor>.<variable>.npy", "<monitor>.t.npy", "<monitor>.pre.npy", "<monitor>.post.npy"},
+		Files:     []string{"<monitor>.<variable>.npy", "<monitor>.t.npy"},
+		ProjFiles: []string{"<monitor>.pre.npy", "<monitor>.post.npy"},
 		Doc:   "a variable or parameter: one value per neuron, synapse or postsynaptic neuron, or one for the object"},
 }
 

@@ -128,7 +128,7 @@ func TestREADMEListsEveryRow(t *testing.T) {
 		if !strings.Contains(string(readme), "`"+mk.Syntax+"`") {
 			t.Errorf("README.md does not mention `%s`, monitor kind %s", mk.Syntax, mk.Name)
 		}
-		for _, f := range mk.Files {
+		for _, f := range append(mk.Files, mk.ProjFiles...) {
 			if !strings.Contains(string(readme), "`"+f+"`") {
 				t.Errorf("README.md does not describe the file %s that monitor kind %s writes", f, mk.Name)
 			}

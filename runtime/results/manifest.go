@@ -124,6 +124,26 @@ const (
 	VarPost       = "post"        // int64: postsynaptic rank of each recorded synapse
 )
 
+// MonitorFile is the name of the .npy file of a monitor's variable (one of
+// the Var constants, or a recorded name): "<monitor>.<variable>.npy", where
+// characters other than letters, digits, '_', '-' and '.' become '_' and
+// trailing '_' are dropped ("sum(exc)" gives "sum_exc"). Different names
+// can give the same file: annc refuses models where two recordings would.
+func MonitorFile(monitor, variable string) string {
+	return fileStem(monitor) + "." + fileStem(variable) + ".npy"
+}
+
+func fileStem(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	return strings.TrimRight(string(b), "_")
+}
+
 // File describes one results file: its name in the directory, the monitor
 // and variable it holds, its shape and dtype ("float64", "float32",
 // "int64"), and for recorded variables the recording period and the time of
