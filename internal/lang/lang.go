@@ -465,10 +465,10 @@ var MonitorKinds = []MonitorKind{
 		Files: []string{"<monitor>.<variable>.npy", "<monitor>.t.npy"},
 		Doc:   "the weighted sum of a target the neuron type reads, one value per neuron, after the projections transmitted"},
 	MonVar: {Name: "var", Syntax: "v", Projections: true,
-		Match: func(string) (string, bool) { return "", true },
+		Match:     func(string) (string, bool) { return "", true },
 		Files:     []string{"<monitor>.<variable>.npy", "<monitor>.t.npy"},
 		ProjFiles: []string{"<monitor>.pre.npy", "<monitor>.post.npy"},
-		Doc:   "a variable or parameter: one value per neuron, synapse or postsynaptic neuron, or one for the object"},
+		Doc:       "a variable or parameter: one value per neuron, synapse or postsynaptic neuron, or one for the object"},
 }
 
 // matchSum matches "sum(exc)" and "sum()" (spaces allowed inside).
