@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/annc/annc/runtime/spikestats"
 	"io"
 	"math"
 	"os"
@@ -132,9 +133,9 @@ func IsSweepDir(dir string) bool {
 // The manifest must describe a finished run (not "running": a run still
 // going, or killed), each array must exist and match the shape and dtype the
 // manifest gives, and each spiking monitor must have both spike_times and
-// spike_ranks, forming a valid raster (see NewSpikes) over the run. The spike
-// times of Spikes count from the start of the run (manifest start_ms, not 0
-// for a run that loaded a saved state); the files keep the network's time.
+// spike_ranks, forming a valid raster (see NewSpikes) over the run. Spikes
+// keep the network's time, as the files do: the window of a run that loaded
+// a saved state starts at its start_ms.
 func LoadRun(dir string) (*Run, error) {
 	m, err := results.ReadComplete(dir)
 	if err != nil {
@@ -233,28 +234,25 @@ func LoadRun(dir string) (*Run, error) {
 				}
 			}
 		}
-		if n == 0 {
-			for _, r := range rs.ranks {
-				n = max(n, int(r)+1)
-			}
-			n = max(n, 1)
+		// A view's ranks are its population's: per-neuron results are
+		// indexed by them, rates count the neurons recorded.
+		width := n
+		for _, r := range rs.ranks {
+			width = max(width, int(r)+1)
 		}
+		width = max(width, 1)
 		dur := m.SimulatedMs
 		if !(dur > 0) && m.Steps > 0 {
 			dur = float64(m.Steps) * m.Dt
 		}
-		times := rs.times
-		if m.StartMs != 0 {
-			// A run resumed from a saved state records the network's time;
-			// the statistics count from the start of the run.
-			times = make([]float64, len(rs.times))
-			for i, t := range rs.times {
-				times[i] = t - m.StartMs
-			}
-		}
-		sp, err := NewSpikes(times, rs.ranks, n, dur)
+		// A run resumed from a saved state records the network's time:
+		// its window starts there.
+		sp, err := spikestats.NewWindow(rs.times, rs.ranks, width, m.StartMs, m.StartMs+dur)
 		if err != nil {
 			return nil, fmt.Errorf("%s: monitor %q: %w", dir, name, err)
+		}
+		if n > 0 && n < width {
+			sp.Recorded = n
 		}
 		run.Spikes[name] = sp
 	}

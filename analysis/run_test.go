@@ -112,8 +112,8 @@ func TestLoadRunRejects(t *testing.T) {
 		{"unordered spikes", "must be ordered", func(d string) {
 			os.WriteFile(filepath.Join(d, "m.spike_times.npy"), npyBytes("<f8", []int{3}, []float64{4.5, 1, 1}), 0o644)
 		}},
-		{"rank beyond monitor", "outside [0, 2)", func(d string) {
-			os.WriteFile(filepath.Join(d, "m.spike_ranks.npy"), npyBytes("<i8", []int{3}, []int64{0, 1, 2}), 0o644)
+		{"negative rank", "outside [0, 2)", func(d string) {
+			os.WriteFile(filepath.Join(d, "m.spike_ranks.npy"), npyBytes("<i8", []int{3}, []int64{0, 1, -2}), 0o644)
 		}},
 		{"manifest syntax", "manifest.json:3:", func(d string) {
 			os.WriteFile(filepath.Join(d, "manifest.json"), []byte("{\n  \"model\": \"x\",\n  oops\n}"), 0o644)
@@ -336,7 +336,7 @@ func npyBytes(descr string, shape []int, data any) []byte {
 }
 
 // A run resumed from a saved state at 100 ms holds spikes in [100, 110]:
-// its statistics count from the start of the run.
+// its window starts there.
 func TestLoadRunResumed(t *testing.T) {
 	dir := t.TempDir()
 	writeRun(t, dir)
@@ -348,7 +348,30 @@ func TestLoadRunResumed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sm := r.Spikes["m"]; !slices.Equal(sm.Times, []float64{1, 1, 4.5}) || sm.MeanRate() != 150 {
+	sm := r.Spikes["m"]
+	if !slices.Equal(sm.Times, []float64{101, 101, 104.5}) || sm.T0 != 100 || sm.MeanRate() != 150 {
 		t.Fatalf("m raster %+v", sm)
+	}
+	if h, err := sm.Histogram(2); err != nil || !slices.Equal(h, []int{2, 0, 1, 0, 0}) {
+		t.Fatalf("m histogram %v %v, want [2 0 1 0 0]", h, err)
+	}
+}
+
+// A view's monitor records population ranks beyond its size (the manifest's
+// size): per-neuron results are indexed by them, rates count its neurons.
+func TestLoadRunView(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir)
+	os.WriteFile(filepath.Join(dir, "m.spike_ranks.npy"), npyBytes("<i8", []int{3}, []int64{5, 6, 6}), 0o644)
+	r, err := LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm := r.Spikes["m"]
+	if sm.N != 7 || sm.Recorded != 2 || !slices.Equal(sm.NeuronCounts(), []int{0, 0, 0, 0, 0, 1, 2}) {
+		t.Fatalf("view raster %+v, counts %v", sm, sm.NeuronCounts())
+	}
+	if got, want := sm.MeanRate(), 3/(2*sm.Duration/1000); got != want {
+		t.Errorf("view mean rate %v, want %v (3 spikes of 2 neurons)", got, want)
 	}
 }

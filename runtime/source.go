@@ -22,7 +22,7 @@ import (
 // its subpackages so that annc can copy the runtime into each build
 // directory.
 //
-//go:embed *.go *.s results/*.go fmath/*.go spelling/*.go
+//go:embed *.go *.s results/*.go fmath/*.go spelling/*.go spikestats/*.go
 var source embed.FS
 
 // modulePath is the import path of this package inside the annc module.

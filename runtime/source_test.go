@@ -13,7 +13,7 @@ func TestBuildFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"rng.go", "dist.go", "value.go", "connect.go", "delay.go", "core.go", "runner.go", "results/npy.go", "results/manifest.go", "fmath/exp.go", "spelling/spelling.go"} {
+	for _, want := range []string{"rng.go", "dist.go", "value.go", "connect.go", "delay.go", "core.go", "runner.go", "results/npy.go", "results/manifest.go", "fmath/exp.go", "spelling/spelling.go", "spikestats/spikes.go"} {
 		src, ok := files["runtime/"+want]
 		if !ok {
 			t.Errorf("BuildFiles lacks runtime/%s", want)

@@ -1,4 +1,4 @@
-package analysis
+package spikestats
 
 import (
 	"errors"
@@ -399,5 +399,39 @@ func TestSingleSpike(t *testing.T) {
 	checkFloats(t, "ISI", two.ISIs()[0], []float64{3})
 	if !math.IsNaN(two.CV()[0]) {
 		t.Fatal("CV of one interval is not NaN")
+	}
+}
+
+// A window that starts at T0 bins from T0; a view's raster counts its
+// Recorded neurons in rates and pairs, and indexes per-neuron results by
+// population rank.
+func TestWindowAndView(t *testing.T) {
+	s, err := NewWindow([]float64{50, 50.5, 52, 53.9}, []int64{4, 7, 4, 7}, 8, 50, 54)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Recorded = 2
+	if h, err := s.Histogram(1); err != nil || !slices.Equal(h, []int{2, 0, 1, 1}) {
+		t.Errorf("Histogram(1) = %v, %v; want [2 0 1 1]", h, err)
+	}
+	if c, _ := s.BinCentres(2); !slices.Equal(c, []float64{51, 53}) {
+		t.Errorf("BinCentres(2) = %v, want [51 53]", c)
+	}
+	if got := s.MeanRate(); got != 4/(2*0.004) {
+		t.Errorf("MeanRate = %v, want %v (4 spikes, 2 neurons, 4 ms)", got, 4/(2*0.004))
+	}
+	if r, _ := s.PopulationRate(2, 0); !slices.Equal(r, []float64{500, 500}) {
+		t.Errorf("PopulationRate(2, 0) = %v, want [500 500]", r)
+	}
+	if isi := s.ISIs(); !slices.Equal(isi[4], []float64{2}) || len(isi[7]) != 1 || math.Abs(isi[7][0]-3.4) > 1e-12 || isi[0] != nil {
+		t.Errorf("ISIs = %v", isi)
+	}
+	if k, err := s.CrossCorrelation(2); err != nil || math.Abs(k-1) > 1e-12 {
+		t.Errorf("CrossCorrelation(2) = %v, %v; want 1 (both fire in both bins)", k, err)
+	}
+	for _, w := range [][2]float64{{50, 53}, {51, 54}, {54, 54}} {
+		if _, err := NewWindow(s.Times, s.Ranks, 8, w[0], w[1]); err == nil {
+			t.Errorf("window %v accepted", w)
+		}
 	}
 }
