@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/annc/annc/runtime/results"
+	"github.com/annc/annc/runtime/spikestats"
 )
 
 // Monitor records variables of a population, view or projection every
@@ -69,6 +70,12 @@ type Monitor struct {
 	// postsynaptic population rank of each synapse, in the order of the
 	// recorded frames' values.
 	Synapses func() (pre, post []int32)
+
+	// clock is the step counter of the monitor's network (SetClock), and
+	// since the step the spikes held were recorded from (creation, Start,
+	// Reset or TakeRaster): the window of SpikeStats.
+	clock *int64 `state:"-"`
+	since int64  `state:"-"`
 }
 
 // spikeRun is a step of held spikes: their ranks are spikeRanks[start:] up
@@ -386,6 +393,7 @@ func (m *Monitor) flushSpikes() {
 
 // Start starts recording; the period grid is anchored at the next step.
 func (m *Monitor) Start() {
+	m.since = m.now()
 	m.recording = true
 	m.anchored = false
 	m.dueValid = false
@@ -413,6 +421,7 @@ func (m *Monitor) Reset() {
 	m.frameSteps = m.frameSteps[:0]
 	m.spikeRanks = m.spikeRanks[:0]
 	m.spikeRuns = m.spikeRuns[:0]
+	m.since = m.now()
 	m.anchored = false
 	m.dueValid = false
 }
@@ -492,7 +501,96 @@ func (m *Monitor) Raster() (times []float64, ranks []int64) {
 func (m *Monitor) TakeRaster() (times []float64, ranks []int64) {
 	times, ranks = m.Raster()
 	m.spikeRanks, m.spikeRuns = nil, nil
+	m.since = m.now()
 	return times, ranks
+}
+
+// SetClock gives the monitor the step counter of its network, which the
+// generated code does when it creates it: the statistics of its spikes
+// cover the steps from then (or from Start, Reset or TakeRaster) to the
+// network's current step.
+func (m *Monitor) SetClock(step *int64) {
+	m.clock = step
+	m.since = *step
+}
+
+// now is the network's current step (0 without a clock).
+func (m *Monitor) now() int64 {
+	if m.clock == nil {
+		return 0
+	}
+	return *m.clock
+}
+
+// SpikeStats returns the spikes held in memory (Raster) with their
+// statistics (package spikestats): over the window from the step they were
+// recorded from (the monitor's creation, Start, Reset or TakeRaster) to the
+// network's current time; per-neuron results are indexed by population
+// rank, rates count the recorded neurons (those of a view). It changes
+// nothing. A window without a step, or spikes outside it (a clock set back
+// without resetting the monitor), is an error.
+func (m *Monitor) SpikeStats() (*spikestats.Spikes, error) {
+	if !m.spikes {
+		return nil, fmt.Errorf("monitor %s does not record spikes", m.Name)
+	}
+	if m.Streaming() {
+		return nil, fmt.Errorf("monitor %s streams its spikes to %s: read them there (annc's analysis package)", m.Name, m.streamDir)
+	}
+	times, ranks := m.Raster()
+	width := max(m.Neurons, len(m.spikeMask), 1)
+	for _, r := range ranks {
+		width = max(width, int(r)+1)
+	}
+	s, err := spikestats.NewWindow(times, ranks, width, float64(m.since)*m.Dt, float64(m.now())*m.Dt)
+	if err != nil {
+		return nil, fmt.Errorf("monitor %s: %w", m.Name, err)
+	}
+	if m.Neurons > 0 && m.Neurons < width {
+		s.Recorded = m.Neurons
+	}
+	return s, nil
+}
+
+// Histogram counts the spikes held (SpikeStats) in bins of binMs ms from the
+// start of the window.
+func (m *Monitor) Histogram(binMs float64) ([]int, error) {
+	s, err := m.SpikeStats()
+	if err != nil {
+		return nil, err
+	}
+	return s.Histogram(binMs)
+}
+
+// PopulationRate is the firing rate in Hz of the recorded neurons in bins
+// of binMs ms, smoothed by a Gaussian of standard deviation smoothMs ms (0:
+// none), from the spikes held (SpikeStats).
+func (m *Monitor) PopulationRate(binMs, smoothMs float64) ([]float64, error) {
+	s, err := m.SpikeStats()
+	if err != nil {
+		return nil, err
+	}
+	return s.PopulationRate(binMs, smoothMs)
+}
+
+// ISI returns the inter-spike intervals in ms of each neuron (index:
+// population rank; nil below two spikes), from the spikes held.
+func (m *Monitor) ISI() ([][]float64, error) {
+	s, err := m.SpikeStats()
+	if err != nil {
+		return nil, err
+	}
+	return s.ISIs(), nil
+}
+
+// CV returns each neuron's coefficient of variation of its inter-spike
+// intervals (index: population rank; NaN below two intervals), from the
+// spikes held.
+func (m *Monitor) CV() ([]float64, error) {
+	s, err := m.SpikeStats()
+	if err != nil {
+		return nil, err
+	}
+	return s.CV(), nil
 }
 
 // spikeTimes returns the time in ms of each held spike, in raster order.

@@ -216,15 +216,21 @@ func TestLearning(t *testing.T) {
 
 // TestMemory: one long Simulate equals many short ones (and single Steps);
 // a monitor streaming to disk writes what memory would hold and holds
-// nothing; Get drains, so two Gets cover one run.
+// nothing; Get drains, so two Gets cover one run; the statistics of the
+// spikes held after a TakeRaster cover the window since it.
 func TestMemory(t *testing.T) {
 	var got struct {
 		SplitSame, StepsSame, StreamSame, DrainSame bool
 		StreamHeld, Spikes                          int
 		StreamShape                                 []int
 		DrainShapes                                 [][]int
+		StatsWindow                                 []float64
+		StatsBins                                   int
+		StatsBinned, StatsCount                     bool
 	}
 	apiResult(t, "memory", &got)
+	check(t, "spike statistics window (T0, Duration) after Simulate(50), TakeRaster, Simulate(50)", got.StatsWindow, []float64{50, 50})
+	check(t, "spike statistics", []any{got.StatsBins, got.StatsBinned, got.StatsCount}, []any{5, true, true})
 	check(t, "split runs", []bool{got.SplitSame, got.StepsSame, got.StreamSame, got.DrainSame}, []bool{true, true, true, true})
 	check(t, "values held while streaming", got.StreamHeld, 0)
 	check(t, "streamed shape", got.StreamShape, []int{200, 40})

@@ -481,7 +481,19 @@ func memory() any {
 	t1, r1 := d.MN.TakeRaster()
 	d.Simulate(50)
 	p2, s2 := d.MN.Get("v")
+	st, err := d.MN.SpikeStats()
+	must(err)
+	h, err := d.MN.Histogram(10)
+	must(err)
+	binned := 0
+	for _, c := range h {
+		binned += c
+	}
+	res["statsWindow"] = []float64{st.T0, st.Duration}
+	res["statsBins"] = len(h)
+	res["statsBinned"] = binned == st.Count()
 	t2, r2 := d.MN.TakeRaster()
+	res["statsCount"] = st.Count() == len(t2) && len(t2) > 0
 	res["drainShapes"] = [][]int{s1, s2}
 	res["drainSame"] = slices.Equal(append(p1, p2...), refV) && slices.Equal(append(t1, t2...), refT) && slices.Equal(append(r1, r2...), refR)
 	return res
