@@ -543,7 +543,7 @@ func (g *generator) buildCode(pj *proj) string {
 		fmt.Fprintf(&b, "if oneW {\nc.W = []float64{%s}\n}\n", g.floatLit64(c.Weights.Num))
 	}
 	fmt.Fprintf(&b, "pj := n.%s\nif pj == nil {\npj = new(%s)\nn.%s = pj\n}\n", pj.field, pj.goName, pj.field)
-	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\npj.alloc()\n",
+	fmt.Fprintf(&b, "*pj = %s{Name: %q, Index: %d, Target: %q, C: c, pre: n.%s, post: n.%s}\nif err := pj.alloc(); err != nil {\nreturn err\n}\n",
 		pj.goName, p.Name, p.Index, p.Target, pj.pre.field, pj.post.field)
 	return b.String()
 }

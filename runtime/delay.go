@@ -1,5 +1,10 @@
 package runtime
 
+import (
+	"fmt"
+	"math"
+)
+
 // SpikeRing keeps the spikes (population ranks) of the last few steps for
 // delayed spike transmission. Push is called once per step after the
 // neurons have been updated (step 6 of the step order); during the next
@@ -80,6 +85,19 @@ type RateRing struct {
 	n, depth int
 	data     []float64
 	head     int // frame of the latest push
+}
+
+// RateRingFits refuses a RateRing of depth frames of n values larger than
+// this machine's memory (the delayed values of projection proj): it would
+// end the process when filled. A rate-coded projection with delays keeps
+// the presynaptic values of every step of its longest delay.
+func RateRingFits(proj string, n, depth int) error {
+	bytes := float64(n) * float64(max(depth, 1)) * 8
+	if total := MemTotal("/proc/meminfo"); total > 0 && bytes > float64(total) {
+		return fmt.Errorf("projection %s: its delays keep %d values for each of %d steps, %s, more than this machine's memory (%s)",
+			proj, n, depth, FormatBytes(int64(min(bytes, math.MaxInt64))), FormatBytes(total))
+	}
+	return nil
 }
 
 // NewRateRing allocates depth frames of n values (depth at least 1).

@@ -62,7 +62,10 @@ func ProjectionMemory(net any) []ProjMemory {
 	return out
 }
 
-var dueType = reflect.TypeOf(DueSpikes{})
+var (
+	dueType      = reflect.TypeOf(DueSpikes{})
+	rateRingType = reflect.TypeOf(&RateRing{})
+)
 
 // dueIndexBytes is what the index of a projection's DueSpikes (the delay
 // group of each synapse, 2 bytes) will take at the first step that files
@@ -95,6 +98,11 @@ func sliceBytes(v reflect.Value, seen map[uintptr]bool) int64 {
 			for k := range f.Len() {
 				n += sliceBytes(f.Index(k), seen)
 			}
+			continue
+		}
+		if f.Type() == rateRingType && !f.IsNil() {
+			// a rate-coded projection's delayed values
+			n += sliceBytes(f.Elem(), seen)
 			continue
 		}
 		if f.Kind() != reflect.Slice || f.Cap() == 0 {

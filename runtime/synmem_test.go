@@ -49,6 +49,33 @@ func TestProjectionMemory(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ProjectionMemory = %+v, want %+v", got, want)
 	}
+
+	// A rate-coded projection's delayed values: 5 frames of 3 values.
+	type rateProj struct {
+		Name   string
+		C      *Conn
+		W      []float64
+		ring_r *RateRing
+	}
+	type rateNet struct{ Exc *rateProj }
+	got = ProjectionMemory(&rateNet{&rateProj{Name: "exc", C: c, W: p.W, ring_r: NewRateRing(3, 5)}})
+	if want := int64(4*(3+4+cap(c.Delays))) + 24 + 8*15; len(got) != 1 || got[0].Bytes != want {
+		t.Errorf("ProjectionMemory with a rate ring = %+v, want %d bytes", got, want)
+	}
+}
+
+// A rate ring larger than the machine's memory is refused before it is
+// filled (which would end the process).
+func TestRateRingFits(t *testing.T) {
+	if err := RateRingFits("p", 1000, 100); err != nil {
+		t.Errorf("800 kB refused: %v", err)
+	}
+	if MemTotal("/proc/meminfo") <= 0 {
+		t.Skip("no /proc/meminfo")
+	}
+	if err := RateRingFits("p", 1<<30, 1<<20); err == nil || !strings.Contains(err.Error(), "projection p: its delays keep 1073741824 values for each of 1048576 steps") {
+		t.Errorf("8 PiB: %v", err)
+	}
 }
 
 // -max-memory's estimate counts the synapses and lists each projection with
