@@ -34,6 +34,9 @@ type builder struct {
 	method string
 	// monFiles: what writes each results file of the monitors built so far
 	monFiles map[string]string
+	// sideSums: checks of pre.sum(target) and post.sum(target), run once
+	// every projection is built
+	sideSums []func()
 
 	consts   map[string]*Constant
 	funcs    map[string]*Function
@@ -164,6 +167,9 @@ func Build(m *parser.Model, lib Library) (*Model, diag.List) {
 	}
 	for i, pd := range m.Projs {
 		b.projection(i, pd)
+	}
+	for _, check := range b.sideSums {
+		check()
 	}
 	for _, sy := range b.synOrder {
 		if !sy.decided {
@@ -969,7 +975,13 @@ func (b *builder) checkSideRefs(sy *synType, pr *Projection) {
 			if nt.Spiking {
 				b.diags.Errorf(r.pos, "%s.sum(%s): population %s is spiking and has no weighted sums (projection %s)", obj, r.name, pop.Name, pr.Name)
 			} else if r.name != "" && !contains(nt.Targets, r.name) {
-				b.diags.Errorf(r.pos, "%s.sum(%s): neuron type %s of population %s does not read sum(%s) (projection %s)%s", obj, r.name, nt.Name, pop.Name, r.name, pr.Name, didYouMean(r.name, nt.Targets))
+				// Held too when a projection fills it (a type reading
+				// sum() of all targets): known once all are built.
+				b.sideSums = append(b.sideSums, func() {
+					if !b.fillsSum(pop, r.name) {
+						b.diags.Errorf(r.pos, "%s.sum(%s): neuron type %s of population %s does not read sum(%s) and no projection fills it (projection %s)%s", obj, r.name, nt.Name, pop.Name, r.name, pr.Name, didYouMean(r.name, nt.Targets))
+					}
+				})
 			}
 			continue
 		}
