@@ -41,3 +41,20 @@ func TestFoldedExpIsTheRuntimes(t *testing.T) {
 	}
 	t.Logf("%d of 4000 arguments where math.Exp differs", differ)
 }
+
+// modulo of constant arguments folds to the bits the generated code
+// computes (runtime.Modulo), NaN included.
+func TestFoldedModulo(t *testing.T) {
+	b := &builder{}
+	for _, c := range [][2]float64{{-7, 3}, {7.5, 2}, {7, -3}, {-6, 3}, {-0.5, 3}, {-7.9, 2.9}, {1e19, 3}} {
+		call := &parser.Call{Fun: "modulo", Args: []parser.Expr{&parser.Num{Value: c[0]}, &parser.Num{Value: c[1]}}}
+		got, ok := b.constNumber(call)
+		if !ok {
+			t.Fatalf("modulo(%v, %v) is not folded", c[0], c[1])
+		}
+		want := runtime.Modulo(c[0], c[1])
+		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("modulo(%v, %v) folds to %v, the runtime computes %v", c[0], c[1], got, want)
+		}
+	}
+}

@@ -67,3 +67,11 @@ populations:
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// modulo of constants whose divisor truncates to 0 is NaN: an error.
+func TestFoldedModuloByZero(t *testing.T) {
+	_, ds := buildSrc(t, "name: m\nneurons:\n  N:\n    parameters: |\n      a = modulo(-7, 3)\n      b = modulo(1.0, 0.5)\n    equations: r = a + b\npopulations:\n  - {name: P, geometry: 2, neuron: N}\n")
+	if len(ds) != 1 || ds[0].String() != "m.yaml:6:11: modulo(1.0, 0.5) evaluates to NaN" {
+		t.Errorf("got %v, want one error: modulo(1.0, 0.5) evaluates to NaN", ds)
+	}
+}

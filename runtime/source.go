@@ -3,7 +3,7 @@
 // delay queues, the simulation clock with callbacks, monitors, parallel runs
 // and the command-line runner. Its subpackage results owns the files a run
 // writes (.npy, .npz, manifest.json); fmath the numerical kernels annc's
-// analysis computes too (exp).
+// analysis computes too (exp, modulo).
 //
 // It uses the standard library only, because annc copies these sources
 // verbatim into every build directory (see BuildFiles), where they must

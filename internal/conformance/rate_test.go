@@ -96,6 +96,15 @@ func TestFunctions(t *testing.T) {
 		{"ro", constant(-3, -1, 1, 3)},                                           // round: C's round, halves away from zero
 		{"mn", constant(-2.5, -0.5, 0, 0)},                                       // min(x, 0)
 		{"mx", constant(0, 0, 0.5, 2.5)},                                         // max(x, 0)
+		// modulo is ANNarchy's long(a) % long(b): truncated operands, C's %
+		// (the sign of a), NaN (here 99) for a divisor truncating to 0, an
+		// operand NaN or beyond int64. m1 = modulo(ma, mb), ma = -7, 7.5, 7,
+		// -7.9, mb = 3, 2, -3, 2.9.
+		{"m1", constant(-1, 1, 1, -1)},
+		{"m2", constant(-1, 99, 99, -1)}, // modulo(ma, x): x truncates to -2, 0, 0, 2
+		// modulo(4e18 x, 7): -1e19 and 1e19 are beyond int64
+		{"m3", constant(99, float64(int64(-2e18)%7), float64(int64(2e18)%7), 99)},
+		{"m4", constant(99, 99, 0, 1)}, // modulo(sqrt(x), 2)
 		{"at", per(func(x float64) float64 { return math.Atan2(x, 2) })},
 		// isfinite(1/(x+2.5)): 1/0 = +Inf for x = -2.5
 		{"fi", constant(0, 1, 1, 1)},
@@ -111,6 +120,21 @@ func TestFunctions(t *testing.T) {
 	for _, c := range cases {
 		expect(t, trace(t, r, "fn", c.name, T, n), c.want)
 	}
+}
+
+// TestModuloFloat32: modulo in a float32 model gives the values of the
+// float64 one (the remainder of two float32 integers is one).
+func TestModuloFloat32(t *testing.T) {
+	t.Parallel()
+	r := run(t, "testdata/modulo32.yaml")
+	T, n := 4, 4
+	// a = -7, 7.5, 7, -0.5; b = 3, 2, -3, 8
+	expect(t, trace(t, r, "p", "m1", T, n), constant(-1, 1, 1, 0))
+	// b/4 = 0.75, 0.5, -0.75 truncate to 0 (NaN, here 99); 8/4 = 2
+	expect(t, trace(t, r, "p", "m2", T, n), constant(99, 99, 99, 0))
+	// 2e18 a: -1.4e19, 1.5e19 and 1.4e19 are beyond int64; -1e18 (in
+	// float32) is not.
+	expect(t, trace(t, r, "p", "m3", T, n), constant(99, 99, 99, float64(int64(float32(-0.5)*float32(2e18))%7)))
 }
 
 func TestTimeAndGlobalEquations(t *testing.T) {

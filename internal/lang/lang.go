@@ -362,9 +362,10 @@ type Builtin struct {
 	Helper string
 	// Runtime, when set instead of Math, names the function of annc's
 	// runtime package computing it (one float64 per argument): exp, which
-	// the AVX2 kernels compute with the same operations (runtime.Exp).
+	// the AVX2 kernels compute with the same operations (runtime.Exp), and
+	// modulo, whose definition the folding must share.
 	Runtime string
-	// Runtime32 names its float32 twin in float32 models (one float32
+	// Runtime32 names its float32 twin in float32 models (one float32 per
 	// argument; runtime.Exp32, which the eight-lane kernels repeat).
 	Runtime32 string
 	// Eval computes the function at constant arguments (the analysis folds
@@ -400,7 +401,8 @@ var Builtins = []Builtin{
 	{Name: "pos", Aliases: []string{"positive"}, Arity: 1, Helper: "pos", Doc: "max(x, 0)"},
 	{Name: "neg", Aliases: []string{"negative"}, Arity: 1, Helper: "neg", Doc: "min(x, 0)"},
 	{Name: "clip", Arity: 3, Helper: "clip", Doc: "clip(x, lo, hi)"},
-	{Name: "modulo", Arity: 2, Helper: "modulo", Doc: "remainder with the sign of the divisor"},
+	{Name: "modulo", Arity: 2, Runtime: "Modulo", Runtime32: "Modulo32", Eval: func(a []float64) float64 { return fmath.Modulo(a[0], a[1]) },
+		Doc: "ANNarchy's long(a) % long(b): truncated operands, the sign of a; NaN for b truncating to 0 or operands NaN or beyond int64"},
 	{Name: "min", Arity: 2, Helper: "min"},
 	{Name: "max", Arity: 2, Helper: "max"},
 	{Name: "isfinite", Arity: 1, Bool: true, Helper: "isFinite"},
