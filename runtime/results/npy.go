@@ -240,7 +240,9 @@ func ReadNpyFile(path string) (*Array, error) {
 }
 
 // ReadNpy reads a .npy stream (format versions 1.0, 2.0 and 3.0) of
-// little-endian float64, float32, int64, int32 or uint64 values in C order.
+// little-endian float64, float32, int64, int32 or uint64 values, in C order
+// or in Fortran order (numpy.save of a transposed array), which it returns
+// in C order.
 // Like numpy.load, it reads what the header announces and ignores what
 // follows (the frames a killed stream wrote after its last header update).
 func ReadNpy(r io.Reader) (*Array, error) { return readNpy(r, -1) }
@@ -251,6 +253,9 @@ type NpyInfo struct {
 	Shape      []int
 	DataOffset int64 // where the data starts
 	DataBytes  int64 // bytes of data the shape needs
+	// Fortran: the data is in column-major order (ReadNpy returns it in C
+	// order).
+	Fortran bool
 }
 
 // ReadNpyHeader reads the header of a .npy stream.
@@ -291,9 +296,6 @@ func ReadNpyHeader(r io.Reader) (*NpyInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("npy: header %q: %w", strings.TrimSpace(string(hdr)), err)
 	}
-	if h.fortran {
-		return nil, errors.New("npy: Fortran-ordered arrays are not supported")
-	}
 	_, item, err := Descr(h.descr)
 	if err != nil || !strings.HasPrefix(h.descr, "<") {
 		return nil, fmt.Errorf("npy: unsupported dtype %q (want <f8, <f4, <i8, <i4 or <u8)", h.descr)
@@ -302,7 +304,7 @@ func ReadNpyHeader(r io.Reader) (*NpyInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &NpyInfo{Dtype: h.descr, Shape: h.shape, DataOffset: prefix + hlen, DataBytes: int64(n) * int64(item)}, nil
+	return &NpyInfo{Dtype: h.descr, Shape: h.shape, DataOffset: prefix + hlen, DataBytes: int64(n) * int64(item), Fortran: h.fortran}, nil
 }
 
 // ReadNpyFileHeader reads the header of a .npy file and checks that the
@@ -374,7 +376,46 @@ func readNpy(r io.Reader, size int64) (*Array, error) {
 			a.Uint[i] = le.Uint64(raw[8*i:])
 		}
 	}
+	if h.Fortran && len(h.Shape) > 1 {
+		a.Float, a.Int, a.Uint = toCOrder(a.Float, h.Shape), toCOrder(a.Int, h.Shape), toCOrder(a.Uint, h.Shape)
+	}
 	return a, nil
+}
+
+// toCOrder returns the values of an array of the shape stored in Fortran
+// (column-major) order in C (row-major) order; nil stays nil.
+func toCOrder[T any](f []T, shape []int) []T {
+	if f == nil {
+		return nil
+	}
+	c := make([]T, len(f))
+	if len(c) == 0 {
+		return c
+	}
+	// Walk C order, the last index fastest, keeping the Fortran offset of
+	// the index, where the first index moves by 1 and index k by the
+	// product of the dimensions before it.
+	stride := make([]int, len(shape))
+	s := 1
+	for k, d := range shape {
+		stride[k] = s
+		s *= d
+	}
+	idx := make([]int, len(shape))
+	off := 0
+	for i := range c {
+		c[i] = f[off]
+		for k := len(shape) - 1; k >= 0; k-- {
+			idx[k]++
+			off += stride[k]
+			if idx[k] < shape[k] {
+				break
+			}
+			off -= idx[k] * stride[k]
+			idx[k] = 0
+		}
+	}
+	return c
 }
 
 func noEOF(err error) error {
