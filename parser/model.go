@@ -970,8 +970,12 @@ func (l *loader) geometry(n *yaml.Node, what string) []int {
 		if !ok {
 			return 0, false
 		}
-		if i < 1 || i > 1<<31 {
+		if i < 1 {
 			l.errorf(c, "%s must be a positive size, got %d", what, i)
+			return 0, false
+		}
+		if i > limits.Neurons {
+			l.errorf(c, "%s is %d, more than the %d (2^30) neurons a population may have", what, i, limits.Neurons)
 			return 0, false
 		}
 		return int(i), true

@@ -165,12 +165,20 @@ func summary(path string, m *ir.Model) string {
 		exact = exact && n.Exact
 		bound = bound || n.Bound
 	}
-	syn := fmt.Sprintf("%.0f synapse%s", synapses, plural(int(synapses)))
+	// The noun agrees with the number as printed ("about 1 synapse").
+	count := func(format string) string {
+		n := fmt.Sprintf(format, synapses)
+		if n == "1" {
+			return n + " synapse"
+		}
+		return n + " synapses"
+	}
+	syn := count("%.0f")
 	switch {
 	case bound: // gaussian, dog: every pair counted, the weights decide
-		syn = fmt.Sprintf("up to %.3g synapses", synapses)
+		syn = "up to " + count("%.3g")
 	case !exact:
-		syn = fmt.Sprintf("about %.3g synapses", synapses)
+		syn = "about " + count("%.3g")
 	}
 	return fmt.Sprintf("%s: ok: model %s, %d population%s (%d neuron%s), %d projection%s (%s), %d monitor%s",
 		path, m.Name, len(m.Pops), plural(len(m.Pops)), neurons, plural(neurons),
