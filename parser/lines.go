@@ -37,8 +37,9 @@ func (s segment) flags() []token {
 
 // splitLines scans src and cuts it into logical lines. A line continues on
 // the next one inside parentheses, after an operator, ',' ':' or a keyword,
-// before a line that starts with a binary operator, 'else' or ':', and after
-// a trailing backslash.
+// before a line that starts with a binary operator, 'else' or ':' (but not
+// with a sign and its own '=' after a complete statement: "-du/dt = u"), and
+// after a trailing backslash.
 func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 	if len(src) > limits.ScalarBytes {
 		diags.Errorf(at.pos(1, 1), "this string is %s long; annc reads at most %s in one equation string (larger data belongs in a .npy file)",
@@ -94,6 +95,10 @@ func splitLines(src string, at PosMapper, diags *diag.List) []segment {
 			}
 			if j < len(toks) && startsStatement(toks[j:]) && !continuesBefore(toks[j]) {
 				flush() // "x = a +" then a new statement: report the dangling operator here
+				continue
+			}
+			if j < len(toks) && !continuesAfter(cur[last]) && hasAssignOp(cur) && signedStatement(toks[j:]) {
+				flush() // "dv/dt = -v" then "-du/dt = u": a second '=' cannot continue the first
 				continue
 			}
 			if continuesAfter(cur[last]) || (j < len(toks) && continuesBefore(toks[j])) {
@@ -218,6 +223,34 @@ func startsStatement(toks []token) bool {
 			return true
 		}
 		if i == 1 && toks[0].kind == tokIdent && isPunct(t, "=", "+=", "-=", "*=", "/=") {
+			return true
+		}
+	}
+	return false
+}
+
+// signedStatement reports whether toks begin a line that starts with a sign
+// and has its own top-level '=' (or compound assignment) before any flag
+// ':', as the negated derivative "-du/dt = u" does. After a complete
+// statement, such a line starts a new one: read as a continuation, the
+// statement would hold two '='.
+func signedStatement(toks []token) bool {
+	if !isPunct(toks[0], "-", "+") {
+		return false
+	}
+	line, depth := toks[0].line, 0
+	for _, t := range toks[1:] {
+		if t.line != line || t.kind == tokNewline {
+			break
+		}
+		switch {
+		case isPunct(t, "("):
+			depth++
+		case isPunct(t, ")"):
+			depth--
+		case depth == 0 && isPunct(t, ":"):
+			return false // flags (or an "if c:"), whose '=' is a flag's
+		case depth == 0 && isPunct(t, "=", "+=", "-=", "*=", "/="):
 			return true
 		}
 	}

@@ -184,6 +184,13 @@ func TestParseEquations(t *testing.T) {
 		{"x = (a +\n     b) * c\ny = 2", []st{{Assign, "x", "", "=", "x = (a + b) * c"}, {Assign, "y", "", "=", "y = 2"}}},
 		{"x = a +\n    b\ny = a\n    - b", []st{{Assign, "x", "", "=", "x = a + b"}, {Assign, "y", "", "=", "y = a - b"}}},
 		{"x = a \\\n  * b", []st{{Assign, "x", "", "=", "x = a * b"}}},
+		// A negated derivative after a complete equation starts a new one; a
+		// line starting with '-' without its own '=' still continues.
+		{"dv/dt = -v\n-du/dt = u", []st{{ODE, "v", "", "=", "dv/dt = -v"}, {ODE, "u", "", "=", "-du/dt = u"}}},
+		{"x = 1\n  -tau * du/dt = u - 1 : init = 2", []st{{Assign, "x", "", "=", "x = 1"}, {ODE, "u", "", "=", "-tau * du/dt = u - 1 : init = 2"}}},
+		{"-dc/dt = c - 1", []st{{ODE, "c", "", "=", "-dc/dt = c - 1"}}},
+		{"x = a\n  - b : init = 1", []st{{Assign, "x", "", "=", "x = a - b : init = 1"}}},
+		{"tau * v\n  - dv/dt = 0", []st{{ODE, "v", "", "=", "tau * v - dv/dt = 0"}}},
 		{"tau * dv/dt = -v\n  : init = 1", []st{{ODE, "v", "", "=", "tau * dv/dt = -v : init = 1"}}},
 		{"w = clip(w + x,\n         0.0, 1.0)", []st{{Assign, "w", "", "=", "w = clip(w + x, 0.0, 1.0)"}}},
 		{"v = 1 : population, int", []st{{Assign, "v", "", "=", "v = 1 : population, int"}}},
