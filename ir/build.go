@@ -504,6 +504,8 @@ func (b *builder) rateWindow(pop *Population, pd *parser.PopDef) {
 		b.errorf(pd.RateWindowPos, "firing_rate_window needs a population of spiking neurons (its rate r is computed from their spikes)")
 	case !pop.Type.RateR:
 		b.errorf(pd.RateWindowPos, "firing_rate_window computes r, but neuron type %s defines r itself", pop.Type.Name)
+	case Steps(w, b.out.Dt) > limits.Steps:
+		b.steps(pd.RateWindowPos, "firing_rate_window", w)
 	case !(w > 0) || Steps(w, b.out.Dt) < 1:
 		b.errorf(pd.RateWindowPos, "firing_rate_window must be at least one step (%v ms), got %v", b.out.Dt, w)
 	default:
@@ -784,7 +786,7 @@ func (b *builder) projection(i int, pd *parser.ProjDef) {
 		if w == 0 {
 			w = b.out.Dt
 		}
-		pr.DecodeSteps = max(Steps(w, b.out.Dt), 1)
+		pr.DecodeSteps = max(b.steps(pd.Pos, "decoding window", w), 1)
 		if len(targets) > 1 {
 			b.diags.Errorf(pd.TargetPos, "a decoding projection has one target")
 		}
@@ -1074,7 +1076,7 @@ func (b *builder) monitor(md *parser.MonitorDef) {
 		} else if s := Steps(*md.Period, b.out.Dt); s < 1 {
 			b.diags.Errorf(md.PeriodPos, "monitor period %s ms is shorter than dt (%s ms)", fnum(*md.Period), fnum(b.out.Dt))
 		} else {
-			mon.PeriodSteps = s
+			mon.PeriodSteps = max(b.steps(md.PeriodPos, "monitor period", *md.Period), 1)
 		}
 	}
 	seen := map[string]bool{}
@@ -1248,14 +1250,14 @@ func (b *builder) simulation() {
 		if *sd.Duration < 0 {
 			b.diags.Errorf(sd.Pos, "duration must not be negative")
 		}
-		sim.DurationSteps = Steps(*sd.Duration, b.out.Dt)
+		sim.DurationSteps = b.steps(sd.DurationPos, "duration", *sd.Duration)
 	}
 	if sd.MaxDuration != nil {
 		if sd.Duration != nil {
 			b.diags.Errorf(sd.Pos, "simulation takes either duration or until, not both")
 		}
 		sim.Until = true
-		sim.MaxSteps = Steps(*sd.MaxDuration, b.out.Dt)
+		sim.MaxSteps = b.steps(sd.MaxDurationPos, "max_duration", *sd.MaxDuration)
 		switch sd.Operator {
 		case "", "and":
 		case "or":
@@ -1306,6 +1308,19 @@ func (b *builder) errorf(pos diag.Pos, format string, args ...any) {
 
 var _ = fmt.Sprintf
 
+// steps converts a duration of the model (what names it, at pos) to steps
+// of dt, reporting one of more steps than the runtime's int64 step counter
+// and float64 times hold (limits.Steps): such a duration would overflow
+// into a negative or empty run.
+func (b *builder) steps(pos diag.Pos, what string, ms float64) int {
+	s := Steps(ms, b.out.Dt)
+	if s > limits.Steps {
+		b.errorf(pos, "%s of %s ms is more than 2^53 steps of dt %s ms", what, fnum(ms), fnum(b.out.Dt))
+		return 0
+	}
+	return s
+}
+
 // objectNames lists the populations and projections, sorted, for
 // did-you-mean hints of an unknown target.
 func (b *builder) objectNames() []string {
@@ -1333,7 +1348,8 @@ func (b *builder) structuralProj(pd *parser.ProjDef, pr *Projection) {
 			b.diags.Errorf(ss.Pos, "start_%s: synapse type %s has no %s condition", what, st.Name, what)
 			return nil
 		}
-		return &StructStart{PeriodSteps: max(Steps(ss.Period, b.out.Dt), 1), OffsetSteps: Steps(ss.Offset, b.out.Dt)}
+		return &StructStart{PeriodSteps: max(b.steps(ss.Pos, "start_"+what+" period", ss.Period), 1),
+			OffsetSteps: b.steps(ss.Pos, "start_"+what+" offset", ss.Offset)}
 	}
 	pr.PruneStart = start(pd.StartPruning, st.Pruning, "pruning")
 	pr.CreateStart = start(pd.StartCreating, st.Creating, "creating")

@@ -185,12 +185,12 @@ func (b *builder) timedArray(pop *Population, pd *parser.PopDef) {
 			return
 		}
 	}
-	timed := &TimedArray{Rates: rows, ScheduleSteps: max(1, Steps(ta.Schedule, b.out.Dt)), PeriodSteps: -1}
+	timed := &TimedArray{Rates: rows, ScheduleSteps: max(1, b.steps(ta.Pos, "schedule", ta.Schedule)), PeriodSteps: -1}
 	if ta.Schedule < 0 {
 		b.errorf(ta.Pos, "schedule must not be negative")
 	}
 	if ta.Period > 0 {
-		timed.PeriodSteps = Steps(ta.Period, b.out.Dt)
+		timed.PeriodSteps = b.steps(ta.Pos, "period", ta.Period)
 	}
 	pop.Timed = timed
 	pop.Type = b.inputType("TimedArray", TimedArrayInput, false, &Var{Name: "r", Loc: Local})

@@ -5,6 +5,7 @@ package ir
 import (
 	"github.com/annc/annc/internal/diag"
 	"github.com/annc/annc/internal/lang"
+	"github.com/annc/annc/internal/limits"
 )
 
 // Locality says how many values a variable has.
@@ -555,9 +556,15 @@ type Model struct {
 }
 
 // Steps converts milliseconds to steps, rounding to the nearest step (README, "Differences from ANNarchy").
+// A duration of more than limits.Steps steps (or NaN) gives limits.Steps+1,
+// never an overflowed int: the analysis reports it (builder.steps).
 func Steps(ms, dt float64) int {
 	if ms <= 0 {
 		return 0
 	}
-	return int(ms/dt + 0.5)
+	s := ms/dt + 0.5
+	if !(s < limits.Steps+1) {
+		return limits.Steps + 1
+	}
+	return int(s)
 }

@@ -3,6 +3,7 @@ package ir
 import (
 	"testing"
 
+	"github.com/annc/annc/internal/limits"
 	"github.com/annc/annc/runtime"
 )
 
@@ -10,5 +11,12 @@ import (
 func TestMaxSynapsesMatchesRuntime(t *testing.T) {
 	if MaxSynapses != runtime.MaxSynapses {
 		t.Errorf("ir.MaxSynapses = %d, runtime.MaxSynapses = %d", MaxSynapses, runtime.MaxSynapses)
+	}
+}
+
+// A duration annc check accepts is one the runner accepts.
+func TestMaxStepsMatchesRuntime(t *testing.T) {
+	if limits.Steps != runtime.MaxSteps {
+		t.Errorf("limits.Steps = %d, runtime.MaxSteps = %d", limits.Steps, runtime.MaxSteps)
 	}
 }

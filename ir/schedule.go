@@ -162,7 +162,7 @@ func (b *builder) schedSteps(in []*parser.SchedStep, inRepeat bool) []*SchedStep
 		st := &SchedStep{Pos: ps.Pos}
 		switch ps.Kind {
 		case "simulate":
-			st.Kind, st.Steps = SchedSimulate, Steps(ps.Ms, b.out.Dt)
+			st.Kind, st.Steps = SchedSimulate, b.steps(ps.MsPos["simulate"], "simulate", ps.Ms)
 		case "simulate_until":
 			st.Kind = SchedSimulateUntil
 			b.until(ps.Until, &st.Until)
@@ -172,6 +172,9 @@ func (b *builder) schedSteps(in []*parser.SchedStep, inRepeat bool) []*SchedStep
 		case "every":
 			st.Kind = SchedEvery
 			st.Period, st.Offset, st.Wait = ps.Period, ps.Offset, ps.Wait
+			b.steps(ps.MsPos["period"], "period", ps.Period)
+			b.steps(ps.MsPos["offset"], "offset", ps.Offset)
+			b.steps(ps.MsPos["wait"], "wait", ps.Wait)
 			st.Sets = b.schedSets(ps.Sets, true, "")
 		case "enable_learning", "disable_learning", "start_pruning", "stop_pruning", "start_creating", "stop_creating":
 			st.Kind = SchedEnableLearning
@@ -182,6 +185,8 @@ func (b *builder) schedSteps(in []*parser.SchedStep, inRepeat bool) []*SchedStep
 				st.Kind = k
 			}
 			st.LearnPeriod, st.LearnOffset = ps.LearnPeriod, ps.LearnOffset
+			b.steps(ps.MsPos["period"], "period", ps.LearnPeriod)
+			b.steps(ps.MsPos["offset"], "offset", ps.LearnOffset)
 			for i, name := range ps.Projs {
 				pj, ok := b.projs[name]
 				if !ok {
@@ -234,7 +239,7 @@ func (b *builder) until(sd *parser.SimDef, sim *Simulation) {
 		if *sd.MaxDuration < 0 {
 			b.errorf(sd.Pos, "max_duration must not be negative")
 		}
-		sim.MaxSteps = Steps(*sd.MaxDuration, b.out.Dt)
+		sim.MaxSteps = b.steps(sd.MaxDurationPos, "max_duration", *sd.MaxDuration)
 	}
 	sim.Or = sd.Operator == "or"
 	if len(sd.Populations) == 0 {

@@ -396,10 +396,11 @@ type MonitorDef struct {
 
 // SimDef is the simulation section.
 type SimDef struct {
-	Pos         diag.Pos
-	Duration    *float64
-	MaxDuration *float64
-	Populations []string
+	Pos                         diag.Pos
+	Duration                    *float64
+	MaxDuration                 *float64
+	DurationPos, MaxDurationPos diag.Pos
+	Populations                 []string
 	// PopulationsPos are the positions of Populations' names (one each).
 	PopulationsPos []diag.Pos
 	Operator       string // "and" | "or"
@@ -423,10 +424,13 @@ type SchedStep struct {
 	// LearnPeriod and LearnOffset of enable_learning (and of
 	// start_pruning/start_creating), in ms.
 	LearnPeriod, LearnOffset float64
-	Reset                    ResetDef
-	Count                    int          // repeat
-	Body                     []*SchedStep // repeat
-	Callbacks                string       // enable | disable | clear
+	// MsPos holds the positions of the durations above by key (simulate,
+	// period, offset, wait), for the checks that need dt.
+	MsPos     map[string]diag.Pos
+	Reset     ResetDef
+	Count     int          // repeat
+	Body      []*SchedStep // repeat
+	Callbacks string       // enable | disable | clear
 }
 
 // ResetDef says what a reset step resets (ANNarchy's reset() arguments).

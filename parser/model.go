@@ -1241,7 +1241,7 @@ func (l *loader) simulation(n *yaml.Node) *SimDef {
 		switch key {
 		case "duration":
 			if f, ok := l.number(v, "duration"); ok {
-				s.Duration = &f
+				s.Duration, s.DurationPos = &f, l.pos(v)
 				if f < 0 {
 					l.errorf(v, "duration must not be negative, got %v", f)
 				}
@@ -1268,7 +1268,7 @@ func (l *loader) until(v *yaml.Node, s *SimDef, what string) {
 		switch key {
 		case "max_duration":
 			if f, ok := l.number(v, "max_duration"); ok {
-				s.MaxDuration = &f
+				s.MaxDuration, s.MaxDurationPos = &f, l.pos(v)
 			}
 		case "populations":
 			l.list(v, "populations of "+what, func(c *yaml.Node) {

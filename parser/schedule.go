@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/annc/annc/internal/diag"
 )
 
 // schedKinds are the keys a schedule entry may have (exactly one).
@@ -45,11 +47,11 @@ func (l *loader) schedEntry(c *yaml.Node, what string) *SchedStep {
 }
 
 func (l *loader) schedStep(kind string, k, v *yaml.Node) *SchedStep {
-	st := &SchedStep{Pos: l.pos(k), Kind: kind}
+	st := &SchedStep{Pos: l.pos(k), Kind: kind, MsPos: map[string]diag.Pos{}}
 	switch kind {
 	case "simulate":
 		if f, ok := l.number(v, "simulate"); ok {
-			st.Ms = f
+			st.Ms, st.MsPos[kind] = f, l.pos(v)
 			if !(f >= 0) {
 				l.errorf(v, "simulate must not be negative, got %v", f)
 			}
@@ -68,6 +70,7 @@ func (l *loader) schedStep(kind string, k, v *yaml.Node) *SchedStep {
 				if f, ok = l.number(v, key); !ok {
 					return
 				}
+				st.MsPos[key] = l.pos(v)
 			}
 			switch key {
 			case "period":
@@ -141,14 +144,14 @@ func (l *loader) learning(st *SchedStep, v *yaml.Node) {
 				projs(v)
 			case "period":
 				if f, ok := l.number(v, "period"); ok {
-					st.LearnPeriod = f
+					st.LearnPeriod, st.MsPos[key] = f, l.pos(v)
 					if f < 0 {
 						l.errorf(v, "period must not be negative, got %v", f)
 					}
 				}
 			case "offset":
 				if f, ok := l.number(v, "offset"); ok {
-					st.LearnOffset = f
+					st.LearnOffset, st.MsPos[key] = f, l.pos(v)
 				}
 			}
 		})

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"math"
 	"sync/atomic"
 	"time"
@@ -91,7 +92,36 @@ func StepsOf(ms, dt float64) int64 {
 	if dt <= 0 || math.IsNaN(ms) {
 		return 0
 	}
-	return int64(math.Round(ms / dt))
+	// Beyond MaxSteps the conversion to int64 could overflow into a
+	// negative count; saturating keeps such a duration too long, as asked
+	// (the runner refuses it: CheckDuration).
+	s := math.Round(ms / dt)
+	switch {
+	case s > MaxSteps:
+		return MaxSteps + 1
+	case s < -MaxSteps:
+		return -MaxSteps - 1
+	}
+	return int64(s)
+}
+
+// MaxSteps is the most steps one duration may take: steps are counted in an
+// int64 and times computed as steps × dt, exact in float64 up to 2^53.
+// annc check refuses longer durations of the model (limits.Steps).
+const MaxSteps = 1 << 53
+
+// CheckDuration reports a duration in ms that is not a finite, non-negative
+// number of at most MaxSteps steps of dt.
+func CheckDuration(ms, dt float64) error {
+	switch {
+	case math.IsNaN(ms) || math.IsInf(ms, 0):
+		return fmt.Errorf("%g: must be a finite number of ms", ms)
+	case ms < 0:
+		return fmt.Errorf("%g: must not be negative", ms)
+	case StepsOf(ms, dt) > MaxSteps:
+		return fmt.Errorf("%g: more than 2^53 steps of dt %g ms", ms, dt)
+	}
+	return nil
 }
 
 // Steps converts a duration in ms to steps of this network's dt (rounded to

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -87,6 +88,11 @@ func TestEveryRounding(t *testing.T) {
 	// 0.29 ms is 3 steps, 0.24 ms is 2.
 	if StepsOf(0.29, 0.1) != 3 || StepsOf(0.24, 0.1) != 2 || StepsOf(0.3, 0.1) != 3 {
 		t.Errorf("StepsOf rounding wrong")
+	}
+	// Durations past MaxSteps saturate instead of overflowing int64 into
+	// a negative count.
+	if StepsOf(1e300, 1) != MaxSteps+1 || StepsOf(10, 1e-300) != MaxSteps+1 || StepsOf(math.Inf(-1), 1) != -MaxSteps-1 {
+		t.Errorf("StepsOf of huge durations: %d %d %d", StepsOf(1e300, 1), StepsOf(10, 1e-300), StepsOf(math.Inf(-1), 1))
 	}
 }
 

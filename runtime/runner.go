@@ -241,8 +241,8 @@ func parseRunnerFlags(prog Program, args []string, stderr io.Writer) (runnerFlag
 	if prog.Schedule != nil && f.durationSet {
 		return usage("-duration: the model's schedule says how long it runs (edit its simulate steps)")
 	}
-	if f.duration < 0 {
-		return usage("-duration %g: must not be negative", f.duration)
+	if err := CheckDuration(f.duration, prog.Dt); err != nil {
+		return usage("-duration %v", err)
 	}
 	if f.trials < 1 {
 		return usage("-trials %d: must be at least 1", f.trials)

@@ -325,6 +325,9 @@ func TestMainUsageErrors(t *testing.T) {
 		{"-nosuchflag"},
 		{"extra"},
 		{"-duration", "-1"},
+		{"-duration", "NaN"},
+		{"-duration", "Inf"},
+		{"-duration", "1e300"}, // more than MaxSteps steps of dt 1
 		{"-set", "P.tau"},
 		{"-set", "P.tau=Uniform(1"},
 		{"-set", "Q.x=1", "-out", out},
@@ -345,6 +348,9 @@ func TestMainUsageErrors(t *testing.T) {
 	}
 	if code, msg := runMain(t, leakyProgram(nil), nil, "-set", "Q.x=1", "-out", out); !strings.Contains(msg, "settable paths: P.tau P.theta P.I sigma") || code != 2 {
 		t.Errorf("unknown path message: %s", msg)
+	}
+	if code, msg := runMain(t, leakyProgram(nil), nil, "-duration", "NaN"); !strings.Contains(msg, "-duration NaN: must be a finite number of ms") || code != 2 {
+		t.Errorf("-duration NaN message: %s", msg)
 	}
 	if code, _ := runMain(t, leakyProgram(nil), nil, "-help"); code != 0 {
 		t.Errorf("-help exit %d", code)

@@ -62,4 +62,11 @@ const (
 	// data (spike times, per-neuron lists, matrices: ~20 bytes a number)
 	// included.
 	CodeBytes = 8 << 20
+
+	// Steps caps the steps of one duration of the model (a simulation, a
+	// schedule's simulate, a period, an offset), duration/dt rounded: the
+	// runtime counts steps in an int64 and computes times as steps × dt,
+	// exact in float64 up to 2^53 (runtime.MaxSteps). At a microsecond a
+	// step, 2^53 steps take 285 years.
+	Steps = 1 << 53
 )
