@@ -1396,6 +1396,8 @@ func largestDelay(c Connector, dt float64) (int, bool) {
 		return most, true
 	}
 	switch v := c.Delays; v.Kind {
+	case NumValue:
+		return Steps(v.Num, dt), true
 	case ListValue:
 		for _, x := range v.List {
 			most = max(most, Steps(x, dt))

@@ -20,3 +20,10 @@ func TestMaxStepsMatchesRuntime(t *testing.T) {
 		t.Errorf("limits.Steps = %d, runtime.MaxSteps = %d", limits.Steps, runtime.MaxSteps)
 	}
 }
+
+// The analysis refuses the delays the runtime's queues cannot hold.
+func TestMaxDelayStepsMatchesRuntime(t *testing.T) {
+	if MaxDelaySteps != runtime.MaxDelaySteps {
+		t.Errorf("ir.MaxDelaySteps = %d, runtime.MaxDelaySteps = %d", MaxDelaySteps, runtime.MaxDelaySteps)
+	}
+}

@@ -152,6 +152,10 @@ func (b *builder) checkDist(pos diag.Pos, dist string, a []float64) bool {
 // indexed by int32 in the runtime: runtime.MaxSynapses).
 const MaxSynapses = math.MaxInt32
 
+// MaxDelaySteps is the longest delay in steps the runtime's delay queues
+// take (runtime.MaxDelaySteps).
+const MaxDelaySteps = math.MaxInt32 / 2
+
 func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 	c := Connector{Pos: cd.Pos, Kind: cd.Kind, Weights: Value{Num: 1}, Args: map[string]float64{}}
 	spec, ok := lang.LookupConnector(cd.Kind)
@@ -325,6 +329,12 @@ func (b *builder) connector(cd parser.ConnDef, pre, post View) Connector {
 			}
 		}
 	}
+	if v := given["delays"]; v != nil {
+		if most, known := largestDelay(c, b.out.Dt); known && most > MaxDelaySteps {
+			b.errorf(v.Pos, "delays must be at most %s ms (%d steps of dt %s ms, the longest delay the runtime holds)",
+				fnum(MaxDelaySteps*b.out.Dt), MaxDelaySteps, fnum(b.out.Dt))
+		}
+	}
 	return c
 }
 
@@ -357,6 +367,15 @@ func (b *builder) matrixValues(v *parser.Value, nPre, nPost int, prePost bool, w
 	default:
 		b.errorf(v.Pos, "%s are a list of rows (post x pre) or a .npy file name", what)
 		return nil, ""
+	}
+	for _, row := range rows {
+		for _, x := range row {
+			// NaN is "no synapse"; an infinite weight or delay is no value
+			if math.IsInf(x, 0) {
+				b.errorf(v.Pos, "%s: %s is not a finite number", what, fnum(x))
+				return nil, file
+			}
+		}
 	}
 	nRows, nCols, rowWhat, colWhat := nPost, nPre, "postsynaptic", "presynaptic"
 	if prePost {

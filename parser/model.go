@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"math"
 	gotoken "go/token"
 	"regexp"
 	"strconv"
@@ -362,11 +363,29 @@ func (l *loader) require(n *yaml.Node, what string, keys ...string) {
 	}
 }
 
+// number reads a finite number: every number of a model file is read here,
+// so that .nan, .inf and literals beyond float64 are refused where they are
+// written instead of breaking the run (durations, parameters, initial
+// values, weights, rates, delays, ...).
 func (l *loader) number(n *yaml.Node, what string) (float64, bool) {
+	return l.numberOrNaN(n, what, false)
+}
+
+// numberOrNaN is number that also takes NaN when nanOK (from_matrix's "no
+// synapse").
+func (l *loader) numberOrNaN(n *yaml.Node, what string, nanOK bool) (float64, bool) {
 	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
 		var f float64
-		if err := n.Decode(&f); err == nil {
+		err := n.Decode(&f)
+		switch {
+		case err == nil && (!math.IsInf(f, 0) && (nanOK || !math.IsNaN(f))):
 			return f, true
+		case err == nil && nanOK:
+			l.errorf(n, "%s must be a finite number or .nan (no synapse), got %s", what, n.Value)
+			return 0, false
+		case err == nil || n.Tag == "!!float":
+			l.errorf(n, "%s must be a finite number, got %s", what, n.Value)
+			return 0, false
 		}
 	}
 	l.errorf(n, "%s must be a number, got %s", what, kindName(n))
@@ -507,6 +526,11 @@ func looksLikeFile(s string) bool {
 // value reads a number, boolean, (nested) list or string; strings that are
 // not file names are parsed as expressions.
 func (l *loader) value(n *yaml.Node, what string) Value {
+	return l.valueOrNaN(n, what, false)
+}
+
+// valueOrNaN is value whose numbers may be NaN when nanOK (see numberOrNaN).
+func (l *loader) valueOrNaN(n *yaml.Node, what string, nanOK bool) Value {
 	n = deref(n)
 	v := Value{Pos: l.pos(n)}
 	switch n.Kind {
@@ -518,13 +542,13 @@ func (l *loader) value(n *yaml.Node, what string) Value {
 		}
 		v.List = []Value{}
 		for _, c := range n.Content {
-			v.List = append(v.List, l.value(c, what))
+			v.List = append(v.List, l.valueOrNaN(c, what, nanOK))
 		}
 		return v
 	case yaml.ScalarNode:
 		switch n.Tag {
 		case "!!int", "!!float":
-			f, _ := l.number(n, what)
+			f, _ := l.numberOrNaN(n, what, nanOK)
 			v.IsNum, v.Num = true, f
 			return v
 		case "!!bool":
@@ -1173,7 +1197,12 @@ func (l *loader) connectorArg(row lang.Connector, arg string, n *yaml.Node) Valu
 	// weights, delays: a number or a distribution; a connector with a
 	// matrix also takes lists and files
 	matrix := row.Has(lang.ArgMatrix)
-	v := l.value(n, what)
+	var v Value
+	if matrix && deref(n).Kind == yaml.SequenceNode {
+		v = l.valueOrNaN(n, what, true)
+	} else {
+		v = l.value(n, what)
+	}
 	if v.Bool != nil || (v.List != nil && !matrix) {
 		l.errorf(n, "%s must be a number or a distribution such as \"Uniform(0, 1)\", got %s", what, kindName(n))
 	}

@@ -397,13 +397,18 @@ func (c *Conn) SetDelays(v Value, dt float64, r *RNG) error {
 	return nil
 }
 
+// MaxDelaySteps is the longest delay in steps: delays are int32 and the
+// delay queues add a step count to them. annc check refuses longer delays
+// it can see (ir.MaxDelaySteps).
+const MaxDelaySteps = math.MaxInt32 / 2
+
 // msToSteps rounds a delay in ms to the nearest number of steps.
 func msToSteps(ms, dt float64) (int32, error) {
 	if math.IsNaN(ms) || ms < 0 {
 		return 0, fmt.Errorf("delays: %g ms is not a delay (must be >= 0)", ms)
 	}
 	d := math.Round(ms / dt)
-	if d > math.MaxInt32/2 {
+	if d > MaxDelaySteps {
 		return 0, fmt.Errorf("delays: %g ms is too long", ms)
 	}
 	return int32(d), nil
