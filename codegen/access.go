@@ -109,7 +109,8 @@ type finiteObj struct {
 }
 
 // finiteCheck calls annrt's Func ("CheckNeurons", "CheckScalar",
-// "CheckPostNeurons", "CheckSynapses") on a variable's field.
+// "CheckPostNeurons", "CheckSynapses", "CheckRefractory",
+// "CheckRefractoryScalar") on a variable's field.
 type finiteCheck struct {
 	Func, Obj, Var, Field string
 	Proj                  bool // CheckScalar's projection flag
@@ -118,7 +119,8 @@ type finiteCheck struct {
 // finiteChecks lists what Network.CheckFinite (params true) or
 // CheckFiniteVars checks: populations, then projections, in creation order,
 // their float parameters (with params) and variables in declaration order,
-// skipping objects WithOnly left out. No equation writes a parameter (a
+// skipping objects WithOnly left out; with params, a population's parameter
+// read as its refractory period comes first (CheckRefractory). No equation writes a parameter (a
 // weight that learning changes is a variable), so CheckFiniteVars sees
 // everything a step can change. Each check is a call on a slice or a
 // value, so a network whose state is finite allocates nothing.
@@ -135,6 +137,16 @@ func (g *generator) finiteChecks(params bool) []finiteObj {
 				fn = "CheckScalar"
 			}
 			o.Checks = append(o.Checks, finiteCheck{Func: fn, Obj: p.p.Name, Var: vr.Name, Field: p.nt.field[vr]})
+		}
+		if ref, ok := p.nt.t.Refractory.(*ir.VarRef); ok && params && p.nt.t.Spiking {
+			// a parameter read as the refractory period: one that the
+			// counter cannot hold is refused with the initial state
+			fn := "CheckRefractory"
+			if ref.Var.Loc == ir.Global {
+				fn = "CheckRefractoryScalar"
+			}
+			// first: a NaN period is not a numerical blow-up
+			o.Checks = append([]finiteCheck{{Func: fn, Obj: p.p.Name, Var: ref.Var.Name, Field: p.nt.field[ref.Var]}}, o.Checks...)
 		}
 		if len(o.Checks) > 0 {
 			out = append(out, o)

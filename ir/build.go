@@ -413,6 +413,13 @@ func (b *builder) population(i int, pd *parser.PopDef) {
 	pop.Override = append(pop.Override, b.refractoryOverride(pop, pd)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Parameters, pop.Type.Vars, pop.Size, true, "population "+pop.Name, popVarHint)...)
 	pop.Override = append(pop.Override, b.overrides(pd.Init, pop.Type.Vars, pop.Size, false, "population "+pop.Name, popVarHint)...)
+	if r, ok := pop.Type.Refractory.(*VarRef); ok {
+		for _, o := range pop.Override {
+			if o.Var == r.Var {
+				b.checkRefractory(o.Value, "")
+			}
+		}
+	}
 	pop.Stop = b.stopCondition(pd, pop.Type)
 }
 

@@ -27,3 +27,10 @@ func TestMaxDelayStepsMatchesRuntime(t *testing.T) {
 		t.Errorf("ir.MaxDelaySteps = %d, runtime.MaxDelaySteps = %d", MaxDelaySteps, runtime.MaxDelaySteps)
 	}
 }
+
+// The analysis refuses the refractory periods the neurons' counters cannot hold.
+func TestMaxRefractoryStepsMatchesRuntime(t *testing.T) {
+	if MaxRefractorySteps != runtime.MaxRefractorySteps {
+		t.Errorf("ir.MaxRefractorySteps = %d, runtime.MaxRefractorySteps = %d", MaxRefractorySteps, runtime.MaxRefractorySteps)
+	}
+}

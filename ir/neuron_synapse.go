@@ -6,6 +6,7 @@ package ir
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/annc/annc/internal/diag"
@@ -543,9 +544,7 @@ func (b *builder) refractory(s *scope, nt *NeuronType, v *parser.Value) Expr {
 	case v.List != nil || (v.Str != "" && isCall):
 		return b.refractoryParam(s, nt, v)
 	case v.IsNum:
-		if v.Num < 0 {
-			b.diags.Errorf(v.Pos, "refractory period must not be negative")
-		}
+		b.checkRefractory(Value{Pos: v.Pos, Num: v.Num}, "")
 		return num(v.Num)
 	case v.Str != "":
 		p, ok := s.vars[v.Str]
@@ -553,10 +552,53 @@ func (b *builder) refractory(s *scope, nt *NeuronType, v *parser.Value) Expr {
 			b.diags.Errorf(v.Pos, "refractory must be a number of ms or the name of a parameter; unknown parameter %q%s", v.Str, didYouMean(v.Str, s.names()))
 			return nil
 		}
+		if c, ok := Simplify(p.Init).(*Const); ok || p.Init == nil {
+			x := 0.0
+			if ok {
+				x = c.Value
+			}
+			b.checkRefractory(Value{Pos: v.Pos, Num: x}, "its default "+p.Name+" = ")
+		}
 		return ref(p)
 	}
 	b.diags.Errorf(v.Pos, "refractory must be a number of ms, the name of a parameter, a distribution or a list (one per neuron)")
 	return nil
+}
+
+// checkRefractory reports a refractory period known at check time (a
+// number, a list, a distribution's bounds) that is negative or longer than
+// the int32 counter of refractory steps holds (MaxRefractorySteps): the
+// neurons would behave as if they had none. what prefixes the value in the
+// message ("its default tref = ").
+func (b *builder) checkRefractory(v Value, what string) bool {
+	lo, hi := math.NaN(), math.NaN()
+	switch v.Kind {
+	case NumValue:
+		lo, hi = v.Num, v.Num
+	case ListValue:
+		for _, x := range v.List {
+			lo, hi = min(x, lo), max(x, hi)
+			if math.IsNaN(lo) {
+				lo, hi = x, x
+			}
+		}
+	case DistValue:
+		switch a := v.Args; {
+		case v.Dist == "Uniform" || v.Dist == "DiscreteUniform":
+			lo, hi = a[0], a[1]
+		case len(a) == 4 || (v.Dist == "Exponential" && len(a) == 3):
+			lo, hi = a[len(a)-2], a[len(a)-1] // min, max; NaN when absent
+		}
+	}
+	switch {
+	case lo < 0:
+		b.errorf(v.Pos, "refractory period must not be negative, got %s%s ms", what, fnum(lo))
+		return false
+	case Steps(hi, b.out.Dt) > MaxRefractorySteps:
+		b.errorf(v.Pos, "refractory period %s%s ms is more than %d steps of dt %s ms, the longest a neuron counts", what, fnum(hi), MaxRefractorySteps, fnum(b.out.Dt))
+		return false
+	}
+	return true
 }
 
 // refractoryParam makes a refractory period given as a distribution or a
@@ -572,13 +614,8 @@ func (b *builder) refractoryParam(s *scope, nt *NeuronType, v *parser.Value) Exp
 	if !ok {
 		return nil
 	}
-	if init.Kind == ListValue {
-		for _, x := range init.List {
-			if x < 0 {
-				b.diags.Errorf(v.Pos, "refractory period must not be negative")
-				return nil
-			}
-		}
+	if !b.checkRefractory(init, "") {
+		return nil
 	}
 	p := &Var{Name: "refractory", Pos: v.Pos, IsParam: true, Loc: Local, Type: Float}
 	last := 0

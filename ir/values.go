@@ -152,6 +152,10 @@ func (b *builder) checkDist(pos diag.Pos, dist string, a []float64) bool {
 // indexed by int32 in the runtime: runtime.MaxSynapses).
 const MaxSynapses = math.MaxInt32
 
+// MaxRefractorySteps is the longest refractory period in steps: neurons
+// count the steps left in an int32 (runtime.MaxRefractorySteps).
+const MaxRefractorySteps = math.MaxInt32
+
 // MaxDelaySteps is the longest delay in steps the runtime's delay queues
 // take (runtime.MaxDelaySteps).
 const MaxDelaySteps = math.MaxInt32 / 2

@@ -253,3 +253,41 @@ func (c *Core) runCheck() bool {
 	c.checkErr = err
 	return true
 }
+
+// CheckRefractory reports the first neuron of population pop whose
+// refractory period xs[i] (ms, the parameter named variable) the step's
+// int32 counter of refractory steps cannot hold: negative, NaN, or more
+// than MaxInt32 steps of dt. Such a period would silently give wrong
+// dynamics (no refractory period at all), so networks check it with the
+// initial state (CheckFinite), after -set and -load.
+func CheckRefractory[F Float](c *Core, pop, variable string, xs []F) error {
+	for i, x := range xs {
+		if err := refractoryOK(float64(x), c.Dt); err != nil {
+			return fmt.Errorf("population %s, refractory period %s of neuron %d: %v", pop, variable, i, err)
+		}
+	}
+	return nil
+}
+
+// CheckRefractoryScalar is CheckRefractory for a period of the whole
+// population (a parameter flagged population).
+func CheckRefractoryScalar[F Float](c *Core, pop, variable string, x F) error {
+	if err := refractoryOK(float64(x), c.Dt); err != nil {
+		return fmt.Errorf("population %s, refractory period %s: %v", pop, variable, err)
+	}
+	return nil
+}
+
+// MaxRefractorySteps is the longest refractory period in steps: neurons
+// count the steps left in an int32.
+const MaxRefractorySteps = math.MaxInt32
+
+func refractoryOK(ms, dt float64) error {
+	switch {
+	case math.IsNaN(ms) || ms < 0:
+		return fmt.Errorf("%g ms is not a period (must be >= 0)", ms)
+	case dt > 0 && math.Round(ms/dt) > MaxRefractorySteps:
+		return fmt.Errorf("%g ms is more than %d steps of dt %g ms", ms, MaxRefractorySteps, dt)
+	}
+	return nil
+}

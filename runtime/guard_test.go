@@ -556,3 +556,24 @@ func TestCheckSplitOverThreads(t *testing.T) {
 		}
 	})
 }
+
+// A refractory period the int32 step counter cannot hold is refused, not
+// run as no refractory period at all.
+func TestCheckRefractory(t *testing.T) {
+	c := &Core{Dt: 1}
+	if err := CheckRefractory(c, "P", "tref", []float64{0, 2, math.MaxInt32}); err != nil {
+		t.Errorf("valid periods: %v", err)
+	}
+	for _, x := range []float64{-2, math.NaN(), 1 << 31, math.Inf(1)} {
+		err := CheckRefractory(c, "P", "tref", []float32{1, float32(x)})
+		if err == nil || !strings.Contains(err.Error(), "population P, refractory period tref of neuron 1:") {
+			t.Errorf("%v ms: %v", x, err)
+		}
+		if err := CheckRefractoryScalar(c, "P", "tref", x); err == nil {
+			t.Errorf("%v ms (population-wide) accepted", x)
+		}
+	}
+	if err := CheckRefractoryScalar(&Core{Dt: 0.1}, "P", "tref", 3e8); err == nil || !strings.Contains(err.Error(), "more than 2147483647 steps of dt 0.1 ms") {
+		t.Errorf("3e8 ms at dt 0.1: %v", err)
+	}
+}
