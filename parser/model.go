@@ -2,8 +2,8 @@ package parser
 
 import (
 	"fmt"
-	"math"
 	gotoken "go/token"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
