@@ -138,7 +138,14 @@ func scan(src string, at PosMapper, diags *diag.List) []token {
 				j++
 			}
 			word := src[i:j]
-			if end, ok := derivEnd(src, i, j); ok {
+			end, deriv := derivEnd(src, i, j)
+			if deriv {
+				word = word[1:] // the variable of dx/dt
+			}
+			if msg := longName(word, "name"); msg != "" {
+				diags.Errorf(at.pos(line, col(i)), "%s", msg)
+			}
+			if deriv {
 				emit(tokDeriv, i, end)
 				i = end
 				continue

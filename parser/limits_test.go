@@ -209,3 +209,14 @@ func TestListAndObjectLimits(t *testing.T) {
 	_, diags = ParseModel("m.yaml", []byte(b.String()))
 	onlyError(t, diags, 6+limits.ModelStatements, 5, fmt.Sprintf("more than %d populations", limits.ModelStatements))
 }
+
+// Names of limits.NameBytes characters are accepted, one more is refused
+// (the longest is also a derivative's variable, whose "d" does not count).
+func TestNameBytes(t *testing.T) {
+	v := "v" + strings.Repeat("x", limits.NameBytes-1)
+	if _, diags := ParseModel("m.yaml", []byte(modelWith("d"+v+"/dt = -"+v))); len(diags) > 0 {
+		t.Errorf("a name of %d characters: %v", limits.NameBytes, diags)
+	}
+	_, diags := ParseModel("m.yaml", []byte(modelWith("r = "+v+"x")))
+	onlyError(t, diags, 5, 11, fmt.Sprintf("is %d characters long; a name has at most %d", limits.NameBytes+1, limits.NameBytes))
+}

@@ -434,7 +434,25 @@ func (l *loader) name(n *yaml.Node, what string) (string, bool) {
 		l.errorf(n, "%s %q is not a valid name (letters, digits and '_', not starting with a digit)", what, s)
 		return s, false
 	}
-	return s, true
+	return s, l.nameLength(n, s, what)
+}
+
+// nameLength reports a name longer than limits.NameBytes.
+func (l *loader) nameLength(n *yaml.Node, s, what string) bool {
+	if msg := longName(s, what); msg != "" {
+		l.errorf(n, "%s", msg)
+		return false
+	}
+	return true
+}
+
+// longName is the error for a name longer than limits.NameBytes, or "".
+func longName(s, what string) string {
+	if len(s) <= limits.NameBytes {
+		return ""
+	}
+	return fmt.Sprintf("%s %q... is %d characters long; a name has at most %d (it names files of the build and results directories)",
+		what, s[:20], len(s), limits.NameBytes)
 }
 
 // source returns the text of an equation string, or false for null.
@@ -597,6 +615,9 @@ func (l *loader) namedValues(n *yaml.Node, what string) []Named {
 			l.errorf(k, "%q in %s is not a valid name", key, what)
 			return
 		}
+		if !l.nameLength(k, key, "name in "+what) {
+			return
+		}
 		out = append(out, Named{Pos: l.pos(k), Name: key, Value: l.value(v, fmt.Sprintf("%s of %s", key, what))})
 	})
 	return out
@@ -634,6 +655,8 @@ func (l *loader) model(root *yaml.Node, m *Model) {
 				m.Name = s
 				if !modelNameRE.MatchString(s) || gotoken.IsKeyword(s) {
 					l.errorf(v, "name %q must match [a-z][a-z0-9_]* and not be a Go keyword (it becomes the Go package name)", s)
+				} else {
+					l.nameLength(v, s, "model name")
 				}
 			}
 		case "dt":
@@ -784,6 +807,8 @@ func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 	key := d.Name
 	if !identRE.MatchString(key) {
 		l.errorf(k, "neuron name %q is not a valid name", key)
+	} else {
+		l.nameLength(k, key, "neuron name")
 	}
 	what := fmt.Sprintf("neuron %q", key)
 	if isNull(v) {
@@ -840,6 +865,8 @@ func (l *loader) synapse(d *SynapseDef, k, v *yaml.Node) {
 	key := d.Name
 	if !identRE.MatchString(key) {
 		l.errorf(k, "synapse name %q is not a valid name", key)
+	} else {
+		l.nameLength(k, key, "synapse name")
 	}
 	what := fmt.Sprintf("synapse %q", key)
 	if isNull(v) {

@@ -69,4 +69,10 @@ const (
 	// exact in float64 up to 2^53 (runtime.MaxSteps). At a microsecond a
 	// step, 2^53 steps take 285 years.
 	Steps = 1 << 53
+
+	// NameBytes caps a name (the model, a type, an object, a variable, a
+	// constant). Names become Go identifiers, the build directory and the
+	// results files ("monitor.variable.npy", "monitor.sum(target).npy" and
+	// their temporary names), which file systems cap at 255 bytes.
+	NameBytes = 100
 )
