@@ -14,8 +14,9 @@ type accessCase struct {
 	// "spikeTimes", "rates", "schedule", "period", "const".
 	Op    string
 	Field string // the object's field (Const's for a constant) holding the values
-	// Global and Bool give the shape and type of a variable.
-	Global, Bool bool
+	// Global, Bool and Int give the shape and type of a variable (an int
+	// is stored as a float; Set refuses fractions).
+	Global, Bool, Int bool
 	// Sync: the weights of a static spiking projection, whose presynaptic
 	// copy follows after a Set (SyncWeights).
 	Sync bool
@@ -30,7 +31,7 @@ type accessCases struct {
 
 // varCase is the case of variable vr held in field f of object obj.
 func varCase(path, obj, f string, vr *ir.Var) accessCase {
-	return accessCase{Path: path, Obj: obj, Op: "var", Field: f, Global: vr.Loc == ir.Global, Bool: vr.Type == ir.Bool}
+	return accessCase{Path: path, Obj: obj, Op: "var", Field: f, Global: vr.Loc == ir.Global, Bool: vr.Type == ir.Bool, Int: vr.Type == ir.Int}
 }
 
 // add appends a case to Set and to Get.

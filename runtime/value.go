@@ -222,3 +222,21 @@ func (v Value) Scalar() (float64, error) {
 	}
 	return math.NaN(), fmt.Errorf("want a single number, got a %s (%s)", v.Kind, v)
 }
+
+// CheckInt refuses a value for an int parameter or variable that is not a
+// whole number (Set would otherwise keep its fraction).
+func CheckInt(x float64) error {
+	if x != math.Trunc(x) || math.IsInf(x, 0) {
+		return fmt.Errorf("%g: an int takes whole numbers", x)
+	}
+	return nil
+}
+
+// CheckBool refuses a value for a bool parameter or variable other than 0
+// (false) and 1 (true).
+func CheckBool(x float64) error {
+	if x != 0 && x != 1 {
+		return fmt.Errorf("%g: a bool takes 0 (false) or 1 (true)", x)
+	}
+	return nil
+}

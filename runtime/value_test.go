@@ -103,3 +103,25 @@ func TestValueFill(t *testing.T) {
 		t.Error("Scalar of a 2-list must fail")
 	}
 }
+
+// Set refuses what an int or bool would silently round or take as true.
+func TestCheckIntBool(t *testing.T) {
+	for _, x := range []float64{0, -3, 2, 1e15} {
+		if err := CheckInt(x); err != nil {
+			t.Errorf("CheckInt(%v): %v", x, err)
+		}
+	}
+	for _, x := range []float64{2.7, math.NaN(), math.Inf(1)} {
+		if err := CheckInt(x); err == nil || !strings.Contains(err.Error(), "an int takes whole numbers") {
+			t.Errorf("CheckInt(%v): %v", x, err)
+		}
+	}
+	for _, x := range []float64{0.5, 2, -1, math.NaN()} {
+		if err := CheckBool(x); err == nil || !strings.Contains(err.Error(), "a bool takes 0 (false) or 1 (true)") {
+			t.Errorf("CheckBool(%v): %v", x, err)
+		}
+	}
+	if CheckBool(0) != nil || CheckBool(1) != nil {
+		t.Error("CheckBool refuses 0 or 1")
+	}
+}
