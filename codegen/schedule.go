@@ -16,6 +16,17 @@ type scheduleView struct {
 	Body    string
 	Tables  []schedTable
 	UsesRow bool // some setting reads its table through schedRow
+	// Lens are the lists set on projections' paths, whose lengths the
+	// connectivity decides: RunSchedule checks them before its first step
+	// instead of failing when it reaches them.
+	Lens []schedLen
+}
+
+// schedLen is the lengths of the lists (or rows) a setting at Where sets
+// Path to.
+type schedLen struct {
+	Where, Path string
+	Lens        []int
 }
 
 // schedTable is the rows a setting of Path (at Where, read from the file
@@ -32,7 +43,7 @@ func (g *generator) scheduleView() *scheduleView {
 	}
 	s := &schedPrinter{g: g}
 	s.steps(g.m.Schedule, 0)
-	return &scheduleView{Body: stmtsBody(s.b.String()), Tables: s.tables, UsesRow: s.usesRow}
+	return &scheduleView{Body: stmtsBody(s.b.String()), Tables: s.tables, UsesRow: s.usesRow, Lens: s.lens}
 }
 
 type schedPrinter struct {
@@ -40,6 +51,32 @@ type schedPrinter struct {
 	b       strings.Builder
 	tables  []schedTable
 	usesRow bool
+	lens    []schedLen
+}
+
+// checkLen records the list lengths of a setting of a projection's path
+// (see scheduleView.Lens); one value, or none, is always accepted.
+func (s *schedPrinter) checkLen(set ir.SchedSetting) {
+	obj, _, _ := strings.Cut(set.Path, ".")
+	isProj := false
+	for _, pj := range s.g.m.Projs {
+		isProj = isProj || (pj.Name == obj && !pj.Structural())
+	}
+	if !isProj || set.Nested != nil || set.RowsNested {
+		return
+	}
+	var lens []int
+	for _, row := range set.Rows {
+		if len(row) != 1 {
+			lens = append(lens, len(row))
+		}
+	}
+	if set.Rows == nil && set.Value.Kind == ir.ListValue {
+		lens = append(lens, len(set.Value.List))
+	}
+	if len(lens) > 0 {
+		s.lens = append(s.lens, schedLen{Where: s.where(set.Pos) + ": set " + set.Path, Path: set.Path, Lens: lens})
+	}
 }
 
 func (s *schedPrinter) p(depth int, format string, a ...any) {
@@ -140,6 +177,7 @@ func (s *schedPrinter) projArgs(projs []*ir.Projection) string {
 // setting's position; index is the row index of rows.
 func (s *schedPrinter) setCall(set ir.SchedSetting, index string) string {
 	g := s.g
+	s.checkLen(set)
 	var val string
 	switch {
 	case set.Rows != nil:

@@ -73,10 +73,11 @@ type SchedSetting struct {
 
 // settable describes what a path of Set accepts.
 type settable struct {
-	size   int  // values a list must have (0: any number, the runtime checks)
-	scalar bool // only a number
-	rows   bool // a list of rows (spike times, timed array rates)
-	single bool // rows: a spike source of one neuron (a row of rows is its times)
+	size   int    // values a list must have (0: any number, the runtime checks)
+	scalar bool   // only a number
+	rows   bool   // a list of rows (spike times, timed array rates)
+	single bool   // rows: a spike source of one neuron (a row of rows is its times)
+	per    string // what one of size values is for: "" (a neuron), "synapse", "postsynaptic neuron"
 }
 
 // settablePath resolves a path of Set ("P.tau", "ee.w", "inp.rates",
@@ -125,11 +126,17 @@ func (b *builder) settablePath(path string) (settable, string, bool) {
 	if pj, ok := b.projs[obj]; ok && pj.Type != nil {
 		names := []string{"w", "delays"}
 		if field == "w" || field == "delays" {
-			return settable{}, "", true
+			return settable{size: synapseCount(pj), per: "synapse"}, "", true
 		}
 		for _, v := range pj.Type.Vars {
 			if v.Name == field {
-				return settable{scalar: v.Loc == Global}, "", true
+				switch v.Loc {
+				case Global:
+					return settable{scalar: true}, "", true
+				case Post:
+					return settable{size: pj.Post.Len(), per: "postsynaptic neuron"}, "", true
+				}
+				return settable{size: synapseCount(pj), per: "synapse"}, "", true
 			}
 			names = append(names, v.Name)
 		}
@@ -142,6 +149,20 @@ func (b *builder) settablePath(path string) (settable, string, bool) {
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// synapseCount is the number of values of a per-synapse path of pj when
+// its connector fixes it and no structural plasticity changes it, so that
+// a list of another length is reported here rather than when the schedule
+// reaches it; 0 when the seed decides (the runtime checks).
+func synapseCount(pj *Projection) int {
+	if pj.Structural() || pj.Pre.Pop == nil || pj.Post.Pop == nil {
+		return 0
+	}
+	if n := EstimateSynapses(pj); n.Exact && n.N >= 1 && n.N <= MaxSynapses {
+		return int(n.N)
+	}
+	return 0
+}
 
 // schedule analyses the model's schedule.
 func (b *builder) schedule() {
@@ -320,7 +341,11 @@ func (b *builder) fits(pos diag.Pos, path string, kind settable, n, row int) boo
 		b.errorf(pos, "set %s: row %d has %d values; %s takes one number", path, row, n, path)
 		return false
 	case kind.size > 0 && n != 1 && n != kind.size:
-		b.errorf(pos, "set %s: row %d has %d values; expected 1 or %d (one per neuron)", path, row, n, kind.size)
+		per := kind.per
+		if per == "" {
+			per = "neuron"
+		}
+		b.errorf(pos, "set %s: row %d has %d values; expected 1 or %d (one per %s)", path, row, n, kind.size, per)
 		return false
 	}
 	return true
