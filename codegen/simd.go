@@ -80,9 +80,11 @@ type vecArray struct{ key, name, init string }
 
 // vecInv is a loop-invariant value of a kernel: an operand of the lowered
 // loop (a slot or a value read in place), or a constant bit pattern (lit).
+// mask: e is a boolean, passed as a lane mask (all ones when true).
 type vecInv struct {
-	e   ir.Expr
-	lit string
+	e    ir.Expr
+	lit  string
+	mask bool
 }
 
 // vecCompiler compiles one lowered loop into an AVX2 kernel. It reads only
@@ -290,6 +292,19 @@ func (s *vecCompiler) inv(u *lower.Use) vecOperand {
 		key = "slot." + u.Slot.Name
 	}
 	return s.invAt(key, vecInv{e: u})
+}
+
+// invMask registers a boolean operand read in place as a lane mask.
+func (s *vecCompiler) invMask(u *lower.Use) vecOperand {
+	return s.invAt("mask."+lower.Key(u.Expr), vecInv{e: u, mask: true})
+}
+
+// allOnes is the Go expression of a lane with every bit set.
+func (s *vecCompiler) allOnes() string {
+	if s.f32 {
+		return "math.Float32frombits(1<<32 - 1)"
+	}
+	return "math.Float64frombits(1<<64 - 1)"
 }
 
 // invLit registers a constant bit pattern (a Go expression).
@@ -529,7 +544,8 @@ func (s *vecCompiler) expr(e ir.Expr) vecOperand {
 // compared, except for !=).
 var cmpPred = map[string]int{">": 0x1e, ">=": 0x1d, "<": 0x11, "<=": 0x12, "==": 0x00, "!=": 0x04}
 
-// cond compiles a boolean expression to a lane mask in a register.
+// cond compiles a boolean expression to a lane mask in a register (the
+// callers use it as a register operand).
 func (s *vecCompiler) cond(e ir.Expr) vecOperand {
 	switch x := e.(type) {
 	case *lower.Use:
@@ -538,7 +554,13 @@ func (s *vecCompiler) cond(e ir.Expr) vecOperand {
 		if x.Slot != nil && x.Slot.Place != lower.Invariant {
 			s.fail("condition slot %s", x.Slot.Name)
 		}
-		return s.cond(invOperands(x.Expr))
+		e := invOperands(x.Expr)
+		if u, ok := e.(*lower.Use); ok {
+			// A boolean leaf (a bool parameter, True): invOperands
+			// would wrap it again; the mask is computed in Go.
+			return s.inReg(s.invMask(u))
+		}
+		return s.cond(e)
 	case *ir.Binary:
 		switch x.Op {
 		case "&&", "||":
@@ -564,11 +586,7 @@ func (s *vecCompiler) cond(e ir.Expr) vecOperand {
 	case *ir.Unary:
 		if x.Op == "!" {
 			a := s.cond(x.X)
-			ones := "math.Float64frombits(1<<64 - 1)"
-			if s.f32 {
-				ones = "math.Float32frombits(1<<32 - 1)"
-			}
-			return s.op("VXORPD", true, a, s.invLit(ones))
+			return s.op("VXORPD", true, a, s.invLit(s.allOnes()))
 		}
 	}
 	s.fail("condition %T", e)
@@ -1067,7 +1085,10 @@ func (c *exprPrinter) kernelOperands(s *vecCompiler) (invs, arrays []string) {
 	}
 	for _, v := range s.invs {
 		e := v.lit
-		if v.e != nil {
+		switch {
+		case v.mask:
+			e = "ite(" + c.expr(v.e).boolean().s + ", " + s.allOnes() + ", 0)"
+		case v.e != nil:
 			e = c.expr(v.e).s
 		}
 		c.g.useIn(e)

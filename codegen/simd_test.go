@@ -449,3 +449,106 @@ func TestSIMDHHGammaFloat32(t *testing.T) {
 	}
 	simdMatches(t, s, simdCOBAProgram, []string{"simdWangBuzsakiPopAVX2", "simdGabaProjPreAVX2", "simdGabaProjAVX2", "expPS(SB)", "simdWangBuzsakiPopAVX512", "simdGabaProjPreAVX512", "simdGabaProjAVX512", "expPSZ(SB)"})
 }
+
+// simdBoolModel uses bool parameters as conditions, bare and combined with
+// not, and, or and comparisons, and the literal True, in a neuron kernel and
+// a synapse kernel: each is one lane mask computed in Go.
+const simdBoolModel = `name: simdm
+dt: 0.1
+neurons:
+  B:
+    parameters: |
+      on = True : bool, population
+      off = False : bool, population
+      tau = 10.0 : population
+      I = 22.0
+    equations: |
+      tau * dv/dt = if on: I - (v + 65.0) else: -(v + 65.0) : init = -65.0
+      tau * du/dt = if not on: I - u else: -u
+      tau * dx/dt = if on or off: I - x else: -x
+      tau * dy/dt = if t > 5.0 and on: I - y else: -y
+      z = ite(True, 5.0, v)
+      q = if True: v * 2.0 else: 1.0
+      s = if not off and (t > 2.0 or off): u + x else: y
+    spike: v > -50.0
+    reset: v = -70.0
+synapses:
+  Gated:
+    parameters: |
+      plastic = True : bool, projection
+      frozen = False : bool, projection
+    equations: |
+      dq/dt = if plastic: 0.01 * pre.v - q else: 0.0 : init = 0.1
+      ds/dt = if not frozen and plastic: 0.1 - s else: -s : init = 0.2
+    psp: w * q
+populations:
+  - name: b
+    geometry: 11
+    neuron: B
+  - name: boff
+    geometry: 9
+    neuron: B
+    parameters:
+      on: False
+      off: True
+projections:
+  - name: bb
+    pre: b
+    post: boff
+    target: exc
+    synapse: Gated
+    connector:
+      all_to_all: {weights: 0.01}
+  - name: bo
+    pre: boff
+    post: b
+    target: exc
+    synapse: Gated
+    parameters:
+      plastic: False
+    connector:
+      all_to_all: {weights: 0.01}
+`
+
+const simdBoolProgram = `package main
+
+import (
+	"fmt"
+
+	m "annarchy/simdm"
+)
+
+func main() {
+	n, err := m.New(m.WithSeed(5))
+	if err != nil {
+		panic(err)
+	}
+	spikes := 0
+	for s := 0; s < 200; s++ {
+		n.Step()
+		spikes += len(n.B.Spiked) + len(n.Boff.Spiked)
+	}
+	fmt.Println("spikes", spikes)
+	for _, p := range m.Paths() {
+		v, err := n.Get(p)
+		if err != nil {
+			continue
+		}
+		fmt.Printf("%s %v\n", p, v)
+	}
+}
+`
+
+// TestSIMDBoolConditions checks the kernels of loops whose conditions read
+// bool parameters (compiling them overflowed the stack) against the scalar
+// loops, in both precisions.
+func TestSIMDBoolConditions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds generated code")
+	}
+	simdMatches(t, simdBoolModel, simdBoolProgram, []string{"simdBPopAVX2", "simdBbProj"})
+	t.Run("float32", func(t *testing.T) {
+		src := strings.Replace(simdBoolModel, "dt: 0.1\n", "dt: 0.1\nprecision: float32\n", 1)
+		simdMatches(t, src, simdBoolProgram, []string{"simdBPopAVX2", "simdBbProj", "VBLENDVPS"})
+	})
+}

@@ -50,6 +50,7 @@ func Factors() []Factor {
 		{"stop", []string{"none", "any", "all"}},
 		{"geometry", []string{"1d", "2d"}},
 		{"structural", []string{"none", "prune", "create", "both"}},
+		{"bool_cond", []string{"none", "bare", "not", "compound"}},
 	}
 }
 

@@ -196,6 +196,39 @@ func typeName(kind string) string {
 	return map[string]string{"rate": "Rate", "spiking": "Spiking", "input": "Input"}[kind]
 }
 
+// boolCond is the condition the row's bool_cond asks for over the bool
+// parameters on (True) and off (False), v a variable of the loop ("" for
+// none): a parameter alone, negated, or with and/or beside comparisons.
+func (w *writer) boolCond(v string) string {
+	switch w.v["bool_cond"] {
+	case "bare":
+		return "on"
+	case "not":
+		return "not off"
+	case "compound":
+		return "(on and t > 2.0) or (off and " + v + " > 0.5)"
+	}
+	return ""
+}
+
+// boolParams are the bool parameters boolCond reads, of locality loc.
+func (w *writer) boolParams(loc string) string {
+	if w.v["bool_cond"] == "none" {
+		return ""
+	}
+	return fmt.Sprintf("      on = True : bool, %[1]s\n      off = False : bool, %[1]s\n", loc)
+}
+
+// drive is a neuron's drive I * exp(e), taken down by 0.01 where the
+// row's bool condition is false.
+func (w *writer) drive(e string) string {
+	d := "I * exp(" + e + ")"
+	if c := w.boolCond("v"); c != "" {
+		return "if " + c + ": " + d + " else: " + d + " - 0.01"
+	}
+	return d
+}
+
 // neuronTypes writes the generated neuron types the populations use. Their
 // drive calls exp, which the vector kernels compute with the runtime's
 // exponentials (four float64 lanes, eight float32 ones).
@@ -212,13 +245,13 @@ func (w *writer) neuronTypes() {
       tau = 10.0 : population
       tau_a = 20.0
       I = 0.5
-    equations: |
-      drive = I * exp(-a)
+%s    equations: |
+      drive = %s
       tau * dv/dt + v = %s + drive - a : init = 0.1, %s
       tau_a * da/dt = -a + 0.1 * v : %s
       r = pos(v)
       glob = mean(r) + 0.01 : population
-`, w.input(), m, m)
+`, w.boolParams("population"), w.drive("-a"), w.input(), m, m)
 	}
 	if kinds["spiking"] {
 		w.p(`  Spiking:
@@ -226,8 +259,8 @@ func (w *writer) neuronTypes() {
       tau = 5.0 : population
       vt = 1.0 : population
       I = 2.0
-    equations: |
-      drive = I * exp(-0.2 * u)
+%s    equations: |
+      drive = %s
       tau * dv/dt = -v + %s + drive - u : init = 0.0, %s
       10.0 * du/dt = -u + 0.2 * v : %s
       glob = mean(v) : population
@@ -236,7 +269,7 @@ func (w *writer) neuronTypes() {
       v = 0.0
       u += 0.05
     refractory: 1.0
-`, w.input(), m, m)
+`, w.boolParams("population"), w.drive("-0.2 * u"), w.input(), m, m)
 	}
 	if kinds["input"] {
 		// ANNarchy's input neuron: only parameters.
@@ -268,7 +301,12 @@ func (w *writer) synapseType() {
 	var params, eqs, pre, post []string
 	switch v["syn_var"] {
 	case "local":
-		eqs = append(eqs, "el = w * post.v")
+		if c := w.boolCond("post.v"); c != "" {
+			// A synapse loop reading bool projection parameters.
+			eqs = append(eqs, "el = if "+c+": w * post.v else: 0.5 * w")
+		} else {
+			eqs = append(eqs, "el = w * post.v")
+		}
 	case "projection":
 		eqs = append(eqs, "k = 0.5 * k + 1.0 : projection")
 	case "postsynaptic":
@@ -319,6 +357,9 @@ func (w *writer) synapseType() {
 		for _, l := range lines {
 			w.p("      %s\n", l)
 		}
+	}
+	if v["syn_var"] == "local" && v["bool_cond"] != "none" {
+		params = append(params, "on = True : bool, projection", "off = False : bool, projection")
 	}
 	block("parameters", params)
 	block("equations", eqs)
