@@ -56,14 +56,26 @@ func ident(name string) string {
 }
 
 // Names of the Network's own fields and methods, and of the embedded Core's,
-// that model objects must not shadow.
-var networkReserved = []string{
-	"Core", "Dt", "Step", "Seed", "Learning", "Time", "SetTime", "CurrentStep", "SetCurrentStep",
-	"Steps", "Every", "Callbacks", "EnableCallbacks", "DisableCallbacks", "CallbacksEnabled",
-	"ClearCallbacks", "SetProgress", "SetStopFlag", "Interrupted", "Run", "Simulate", "SimulateUntil",
-	"SimulateUntilPops", "Reset", "Set", "Get", "Monitors", "Base", "Const", "SetSeed",
-	"EnableLearning", "DisableLearning", "Paths", "ResetWith", "EnableLearningPeriod", "CheckFinite", "CheckFiniteVars",
-	"BeginSimulate",
+// that model objects must not shadow (an object's field would hide a
+// promoted method, or collide with a method of the Network). Kept complete by
+// TestNetworkReservedNames, which reads runtime.Core's method set and the
+// Network methods of the templates and of generated code.
+var networkReserved = append([]string{
+	"Core", "Base", "BeginSimulate", "CheckFinite", "CheckFiniteVars", "Const", "DisableLearning",
+	"EnableLearning", "EnableLearningPeriod", "Get", "Load", "Monitors", "Paths", "Reset", "ResetWith",
+	"RunSchedule", "Save", "Set", "SetSeed", "Simulate", "SimulateThrough", "SimulateUntil",
+	"SimulateUntilPops", "StartCreating", "StartPruning", "Step", "StopCreating", "StopPruning",
+}, coreReserved...)
+
+// coreReserved are the exported fields and methods of runtime.Core, which
+// the Network embeds.
+var coreReserved = []string{
+	"Dt", "Step", "Seed", "Learning",
+	"BeginSimulate", "Callbacks", "CallbacksEnabled", "CheckErr", "CheckNow", "ClearCallbacks",
+	"CurrentStep", "DisableCallbacks", "EnableCallbacks", "Every", "Failf", "Halted", "Interrupted",
+	"Run", "SetCheck", "SetCurrentStep", "SetMonitors", "SetProgress", "SetStopFlag", "SetSync",
+	"SetThreads", "SetTime", "Simulate", "SimulateThrough", "SimulateUntil", "Split", "SplitWork",
+	"Splitting", "Steps", "StepsDone", "StoppedByCondition", "Threads", "Time",
 }
 
 // Exported fields and methods of a generated population type.
