@@ -114,6 +114,12 @@ var reserved = map[string]bool{
 	"sum": true, "spike": true, "g_target": true, "ite": true,
 }
 
+// synReserved names cannot be declared in a synapse type: they are paths of
+// every projection (proj.delays, its delays), beside its variables' paths.
+var synReserved = map[string]string{
+	"delays": "the path of a projection's delays",
+}
+
 // sideRef is a pre.x / post.x / pre.sum(x) / mean(post.x) use in a synapse
 // type, checked against every projection that uses the type.
 type sideRef struct {
@@ -215,6 +221,10 @@ func (s *scope) declare(v *Var) bool {
 	}
 	if reserved[v.Name] {
 		s.errorf(v.Pos, "%q is a reserved name and cannot be declared", v.Name)
+		return false
+	}
+	if why := synReserved[v.Name]; s.isSyn && why != "" {
+		s.errorf(v.Pos, "%q is a reserved name in a synapse (%s) and cannot be declared", v.Name, why)
 		return false
 	}
 	s.vars[v.Name] = v
