@@ -77,8 +77,31 @@ func (em *emitter) temp(name string) *Temp {
 	return &Temp{Name: name}
 }
 
+// assign emits lhs = value, nothing for x = x (which changes nothing, and
+// which go vet refuses in the generated code); the bounds of x, if any, are
+// still emitted after it.
 func (em *emitter) assign(pos diag.Pos, lhs, value Expr) {
+	if selfAssign(lhs, value) {
+		return
+	}
 	em.out = append(em.out, &Assign{Pos: pos, LHS: lhs, Value: value})
+}
+
+// selfAssign reports whether value is the variable or temporary lhs (post.x
+// in synapse events: lhs a TargetRef, value read by name).
+func selfAssign(lhs, value Expr) bool {
+	switch l := lhs.(type) {
+	case *TargetRef:
+		r, ok := value.(*VarRef)
+		return ok && l.Name != "" && r.Side == PostSide && r.Name == l.Name
+	case *VarRef:
+		r, ok := value.(*VarRef)
+		return ok && l.Var != nil && r.Var == l.Var && r.Side == l.Side
+	case *Temp:
+		r, ok := value.(*Temp)
+		return ok && r.Name == l.Name
+	}
+	return false
 }
 
 // clamp emits the min/max bounds of v after its update.

@@ -232,6 +232,8 @@ func (w *writer) drive(e string) string {
 // neuronTypes writes the generated neuron types the populations use. Their
 // drive calls exp, which the vector kernels compute with the runtime's
 // exponentials (four float64 lanes, eight float32 ones).
+// The spiking reset ends with v = v, a self-assignment, which must print
+// nothing (go vet refuses x = x).
 func (w *writer) neuronTypes() {
 	v := w.v
 	kinds := map[string]bool{v["post"]: true}
@@ -268,6 +270,7 @@ func (w *writer) neuronTypes() {
     reset: |
       v = 0.0
       u += 0.05
+      v = v
     refractory: 1.0
 `, w.boolParams("population"), w.drive("-0.2 * u"), w.input(), m, m)
 	}
@@ -324,7 +327,8 @@ func (w *writer) synapseType() {
 		post = append(post, "y += 0.1", "w = clip(w + 0.5 * x, 0.0, 1.0)")
 	case "pre_post_spike":
 		pre = append(pre, "w = clip(w + 0.01, 0.0, 1.0)")
-		post = append(post, "w = clip(w - 0.005, 0.0, 1.0)")
+		// A self-assignment with bounds: the clamp alone.
+		post = append(post, "w -= 0.005", "w = w : min = 0.0, max = 1.0")
 	}
 	pv := w.preVar()
 	switch v["proj"] {
