@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -198,8 +199,20 @@ projections:
       all_to_all: {weights: "Uniform(0.0, 0.4)"}
 `
 
-// simdProgram prints every variable after 300 steps.
-const simdProgram = `package main
+// simdCheckProgram is a program for simdMatches: it steps the network of
+// seed steps times, prints the spikes of the spiking populations (fields)
+// and then extra and the value of every path.
+func simdCheckProgram(seed, steps int, spiking []string, extra string) string {
+	count := "0"
+	for i, f := range spiking {
+		if i == 0 {
+			count = ""
+		} else {
+			count += " + "
+		}
+		count += "len(n." + f + ".Spiked)"
+	}
+	return fmt.Sprintf(`package main
 
 import (
 	"fmt"
@@ -208,26 +221,36 @@ import (
 )
 
 func main() {
-	n, err := m.New(m.WithSeed(11))
+	n, err := m.New(m.WithSeed(%d))
 	if err != nil {
 		panic(err)
 	}
 	spikes := 0
-	for s := 0; s < 300; s++ {
+	for s := 0; s < %d; s++ {
 		n.Step()
-		spikes += len(n.Lif.Spiked) + len(n.Izh.Spiked) + len(n.Cross.Spiked) + len(n.Eif.Spiked)
+		spikes += %s
 	}
 	fmt.Println("spikes", spikes)
-	fmt.Println("rdst", n.Rdst.R)
+	%s
 	for _, p := range m.Paths() {
 		v, err := n.Get(p)
 		if err != nil {
 			continue
 		}
-		fmt.Printf("%s %v\n", p, v)
+		fmt.Printf("%%s %%v\n", p, v)
 	}
 }
-`
+`, seed, steps, count, extra)
+}
+
+// The check programs of the tests below: simdProgram (the feature model,
+// with the rates of rdst), simdCOBAProgram (examples whose population is P),
+// simdBoolProgram (the bool conditions' model).
+var (
+	simdProgram     = simdCheckProgram(11, 300, []string{"Lif", "Izh", "Cross", "Eif"}, `fmt.Println("rdst", n.Rdst.R)`)
+	simdCOBAProgram = simdCheckProgram(3, 300, []string{"P"}, "")
+	simdBoolProgram = simdCheckProgram(5, 200, []string{"B", "Boff"}, "")
+)
 
 // TestSIMDMatchesScalar checks that the vector kernels give bit-identical
 // results to the scalar loops.
@@ -251,37 +274,6 @@ func TestSIMDMatchesScalarFloat32(t *testing.T) {
 	scalar := simdMatches(t, src, simdProgram, []string{"simdLIFPopAVX2", "simdIzhikevichPop", "simdCrossPop", "simdRatePop", "simdEIFPopAVX2", "simdGzProj", "expPS(SB)", "VADDPS", "VBLENDVPS", "annrt.AddTo32AVX2", "simdLIFPopAVX512", "VBLENDMPS"})
 	checkRdst(t, scalar)
 }
-
-// simdCOBAProgram prints the spike count and every variable of the COBA
-// example (renamed simdm) after 300 steps.
-const simdCOBAProgram = `package main
-
-import (
-	"fmt"
-
-	m "annarchy/simdm"
-)
-
-func main() {
-	n, err := m.New(m.WithSeed(3))
-	if err != nil {
-		panic(err)
-	}
-	spikes := 0
-	for s := 0; s < 300; s++ {
-		n.Step()
-		spikes += len(n.P.Spiked)
-	}
-	fmt.Println("spikes", spikes)
-	for _, p := range m.Paths() {
-		v, err := n.Get(p)
-		if err != nil {
-			continue
-		}
-		fmt.Printf("%s %v\n", p, v)
-	}
-}
-`
 
 // TestSIMDCOBAFloat32 runs the COBA example with precision: float32: its
 // eight-lane neuron kernel and its spike delivery by the runtime's float32
@@ -508,35 +500,6 @@ projections:
       plastic: False
     connector:
       all_to_all: {weights: 0.01}
-`
-
-const simdBoolProgram = `package main
-
-import (
-	"fmt"
-
-	m "annarchy/simdm"
-)
-
-func main() {
-	n, err := m.New(m.WithSeed(5))
-	if err != nil {
-		panic(err)
-	}
-	spikes := 0
-	for s := 0; s < 200; s++ {
-		n.Step()
-		spikes += len(n.B.Spiked) + len(n.Boff.Spiked)
-	}
-	fmt.Println("spikes", spikes)
-	for _, p := range m.Paths() {
-		v, err := n.Get(p)
-		if err != nil {
-			continue
-		}
-		fmt.Printf("%s %v\n", p, v)
-	}
-}
 `
 
 // TestSIMDBoolConditions checks the kernels of loops whose conditions read
