@@ -105,12 +105,14 @@ type projView struct {
 // value the model gives it, drawn from stream RNG ("r" for parameters, "rv"
 // for variables) when a distribution.
 type overrideView struct {
-	Recv, Field  string
-	Global, Bool bool
-	Value        valueView
-	RNG          string
-	What         string // "population P" or "projection pj", for the error
-	Var          string
+	Recv, Field string
+	// Int: stored through the setters that refuse fractions, as Set does
+	// (check refuses them first; a fraction would otherwise be kept).
+	Global, Bool, Int bool
+	Value             valueView
+	RNG               string
+	What              string // "population P" or "projection pj", for the error
+	Var               string
 }
 
 // valueView is an annrt.Value: a number (Num), a list (List) or a
@@ -361,7 +363,7 @@ func (g *generator) popView(p *pop) popView {
 		if f == "" {
 			g.fail("population %s: override of unknown variable %s", p.p.Name, o.Var.Name)
 		}
-		ov := overrideView{Recv: "p", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool,
+		ov := overrideView{Recv: "p", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool, Int: o.Var.Type == ir.Int,
 			Value: g.valueOf(o.Value), RNG: "rv", What: "population " + p.p.Name, Var: o.Var.Name}
 		if o.Var.IsParam {
 			ov.RNG = "r"
@@ -417,7 +419,7 @@ func (g *generator) projView(pj *proj) projView {
 		if f == "" {
 			g.fail("projection %s: override of unknown variable %s", pj.p.Name, o.Var.Name)
 		}
-		ov := overrideView{Recv: "pj", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool,
+		ov := overrideView{Recv: "pj", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool, Int: o.Var.Type == ir.Int,
 			Value: g.valueOf(o.Value), RNG: "rv", What: "projection " + pj.p.Name, Var: o.Var.Name}
 		if o.Var.IsParam {
 			ov.RNG = "r"

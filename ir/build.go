@@ -599,6 +599,9 @@ func (b *builder) overrides(ns []parser.Named, vars []*Var, size int, params boo
 			b.diags.Errorf(n.Value.Pos, "%q has one value per %s; give a single number", v.Name, strings.Fields(owner)[0])
 			continue
 		}
+		if !b.checkTyped(&n.Value, val, v.Type, n.Name) {
+			continue
+		}
 		out = append(out, Override{Var: v, Value: val})
 	}
 	return out

@@ -78,6 +78,7 @@ type settable struct {
 	rows   bool   // a list of rows (spike times, timed array rates)
 	single bool   // rows: a spike source of one neuron (a row of rows is its times)
 	per    string // what one of size values is for: "" (a neuron), "synapse", "postsynaptic neuron"
+	typ    Type   // of the variable: Set refuses fractions for an Int, all but 0 and 1 for a Bool
 }
 
 // settablePath resolves a path of Set ("P.tau", "ee.w", "inp.rates",
@@ -109,9 +110,9 @@ func (b *builder) settablePath(path string) (settable, string, bool) {
 		for _, v := range p.Type.Vars {
 			if v.Name == field {
 				if v.Loc == Global {
-					return settable{scalar: true}, "", true
+					return settable{scalar: true, typ: v.Type}, "", true
 				}
-				return settable{size: p.Size}, "", true
+				return settable{size: p.Size, typ: v.Type}, "", true
 			}
 			names = append(names, v.Name)
 		}
@@ -132,11 +133,11 @@ func (b *builder) settablePath(path string) (settable, string, bool) {
 			if v.Name == field {
 				switch v.Loc {
 				case Global:
-					return settable{scalar: true}, "", true
+					return settable{scalar: true, typ: v.Type}, "", true
 				case Post:
-					return settable{size: pj.Post.Len(), per: "postsynaptic neuron"}, "", true
+					return settable{size: pj.Post.Len(), per: "postsynaptic neuron", typ: v.Type}, "", true
 				}
-				return settable{size: synapseCount(pj), per: "synapse"}, "", true
+				return settable{size: synapseCount(pj), per: "synapse", typ: v.Type}, "", true
 			}
 			names = append(names, v.Name)
 		}
@@ -296,10 +297,19 @@ func (b *builder) schedSets(in []parser.SchedSet, rowsOK bool, rowsWhere string)
 				b.errorf(ps.Rows.Pos, "set %s: rows is empty", ps.Path)
 				continue
 			}
+			typed := true
 			for r, row := range rows {
 				if !b.fits(ps.Rows.Pos, ps.Path, kind, len(row), r) {
 					break
 				}
+				if ps.Rows.List != nil && r < len(ps.Rows.List) {
+					typed = b.checkTyped(&ps.Rows.List[r], Value{Pos: ps.Rows.List[r].Pos, Kind: ListValue, List: row}, kind.typ, "set "+ps.Path) && typed
+				} else {
+					typed = b.checkTypedNums(ps.Rows.Pos, row, kind.typ, "set "+ps.Path) && typed
+				}
+			}
+			if !typed {
+				continue
 			}
 			s.Rows, s.Source, s.RowsNested = rows, src, kind.rows
 			out = append(out, s)
@@ -320,6 +330,9 @@ func (b *builder) schedSets(in []parser.SchedSet, rowsOK bool, rowsWhere string)
 		}
 		if kind.scalar && v.Kind != NumValue {
 			b.errorf(ps.Value.Pos, "set %s: expected a number", ps.Path)
+			continue
+		}
+		if !b.checkTyped(&ps.Value, v, kind.typ, "set "+ps.Path) {
 			continue
 		}
 		s.Value = v

@@ -451,3 +451,65 @@ func overlap(a, b *View) bool {
 	})
 	return found
 }
+
+// checkTyped reports the values of an int or bool parameter or variable
+// that the model file gives (population and projection overrides, schedule
+// settings) and that Set would refuse at run time (runtime.CheckInt,
+// CheckBool), with the runtime's wording; a schedule would otherwise fail
+// only when it reaches the setting. pv is the value as written, for the
+// position of each number of a list; val is what b.value made of it. A
+// distribution passes only when it draws nothing else: DiscreteUniform and
+// Binomial for an int, and within 0 and 1 for a bool.
+func (b *builder) checkTyped(pv *parser.Value, val Value, t Type, what string) bool {
+	if t != Int && t != Bool {
+		return true
+	}
+	if val.Kind == DistValue {
+		a := val.Args
+		switch {
+		case t == Int && (val.Dist == "DiscreteUniform" || val.Dist == "Binomial"):
+			return true
+		case t == Bool && val.Dist == "DiscreteUniform" && math.Ceil(a[0]) >= 0 && math.Floor(a[1]) <= 1:
+			return true
+		case t == Bool && val.Dist == "Binomial" && math.Round(a[0]) <= 1:
+			return true
+		case t == Int:
+			b.errorf(val.Pos, "%s: %s draws fractions: an int takes whole numbers (DiscreteUniform and Binomial draw them)", what, val.Dist)
+		default:
+			b.errorf(val.Pos, "%s: %s draws other values: a bool takes 0 (false) or 1 (true), or true/false (DiscreteUniform(0, 1) and Binomial(1, p) draw them)", what, val.Dist)
+		}
+		return false
+	}
+	if pv == nil || (!pv.IsNum && pv.List == nil) {
+		// a constant expression, a .npy file's rows: one position for all
+		xs := val.List
+		if val.Kind == NumValue {
+			xs = []float64{val.Num}
+		}
+		return b.checkTypedNums(val.Pos, xs, t, what)
+	}
+	if pv.List != nil {
+		ok := true
+		for i := range pv.List {
+			ok = b.checkTyped(&pv.List[i], Value{Pos: pv.List[i].Pos, Num: pv.List[i].Num}, t, what) && ok
+		}
+		return ok
+	}
+	return b.checkTypedNums(pv.Pos, []float64{pv.Num}, t, what)
+}
+
+// checkTypedNums reports the first of xs that an int (t Int) or a bool
+// does not take, at pos.
+func (b *builder) checkTypedNums(pos diag.Pos, xs []float64, t Type, what string) bool {
+	for _, x := range xs {
+		switch {
+		case t == Int && (x != math.Trunc(x) || math.IsInf(x, 0)):
+			b.errorf(pos, "%s: %s: an int takes whole numbers", what, fnum(x))
+			return false
+		case t == Bool && x != 0 && x != 1:
+			b.errorf(pos, "%s: %s: a bool takes 0 (false) or 1 (true), or true/false", what, fnum(x))
+			return false
+		}
+	}
+	return true
+}
