@@ -245,11 +245,18 @@ func TestMainNonFiniteEnd(t *testing.T) {
 	}
 }
 
-// A state that is not finite before the run starts (here from -set) is
-// reported before simulating.
+// A state that is not finite before the run starts (here from the
+// constructor; -set refuses NaN) is reported before simulating.
 func TestMainNonFiniteInitial(t *testing.T) {
 	out := t.TempDir()
-	code, msg := runMain(t, finiteProgram(nil), nil, "-out", out, "-set", "P.I=[1, NaN, 1]")
+	prog := finiteProgram(nil)
+	newNet := prog.New
+	prog.New = func(seed int64) (Instance, error) {
+		inst, err := newNet(seed)
+		inst.(finiteLeaky).I[1] = math.NaN()
+		return inst, err
+	}
+	code, msg := runMain(t, prog, nil, "-out", out)
 	want := "leaky: numerical blow-up: population P, variable I of neuron 1 is NaN at t = 0 ms (step 0); try a smaller dt or a more stable numerical method (implicit, exponential, rk4) (in the initial state, before simulating)\n"
 	if code != ExitError || msg != want {
 		t.Fatalf("exit %d\n got %s\nwant %s", code, msg, want)
@@ -264,11 +271,12 @@ func TestMainNonFiniteInitial(t *testing.T) {
 // others complete.
 func TestSweepNonFinite(t *testing.T) {
 	out := t.TempDir()
-	// With tau = 0.5 (dt 1) a step is v = 2I - v and theta = Inf never resets:
-	// v of neuron 1 (I = 1e308)
-	// overflows to +Inf at once, then NaN; the others stay finite.
-	code, msg := runMain(t, finiteProgram(nil), nil, "-out", out, "-duration", "20",
-		"-set", "P.theta=Inf", "-set", "P.I=[1,1e308,1]", "-sweep", "P.tau=2,0.5,2", "-workers", "2")
+	// With tau = 0.5 (dt 1) a step is v = 2I - v and theta = Inf (from the
+	// end of step 0; -set refuses Inf) never resets: v of neuron 1
+	// (I = 1e308) overflows to +Inf, then NaN; the others stay finite.
+	noReset := func(n *leaky) { n.theta = math.Inf(1) }
+	code, msg := runMain(t, finiteProgram(noReset), nil, "-out", out, "-duration", "20",
+		"-set", "P.I=[1,1e308,1]", "-sweep", "P.tau=2,0.5,2", "-workers", "2")
 	if code != ExitError || !strings.Contains(msg, "run-0001: numerical blow-up: population P, variable v of neuron 1 is NaN at t = 20 ms (step 20; all state was finite at t = 0 ms)") {
 		t.Fatalf("exit %d: %s", code, msg)
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -282,10 +283,33 @@ func parseSetting(s string) (setting, error) {
 	if path == SeedPath {
 		return setting{}, fmt.Errorf("the seed is set with -seed N (or swept with -sweep seed=1,2,3)")
 	}
-	if _, err := ParseValue(value); err != nil {
+	if v, err := ParseValue(value); err != nil {
+		return setting{}, fmt.Errorf("%s: %v", path, err)
+	} else if err := finiteSetting(v); err != nil {
 		return setting{}, fmt.Errorf("%s: %v", path, err)
 	}
 	return setting{path, value}, nil
+}
+
+// finiteSetting refuses a NaN or infinite number of a -set or -sweep value:
+// none is a parameter or initial value, and the state check would report it
+// as a numerical blow-up (or, with -check-every 0, the run would go on with
+// it). ParseValue itself reads NaN and Inf, as the Go API's Set takes them;
+// a distribution's arguments are already finite (ParseDist).
+func finiteSetting(v Value) error {
+	xs := v.List
+	if v.Kind == NumValue {
+		xs = []float64{v.Num}
+	}
+	for i, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			if v.Kind == ListValue {
+				return fmt.Errorf("element %d is %g: values must be finite numbers", i, x)
+			}
+			return fmt.Errorf("%g: values must be finite numbers", x)
+		}
+	}
+	return nil
 }
 
 // parseSweep reads PATH=V1,V2,... where the values are split at commas outside
@@ -324,7 +348,9 @@ func parseSweep(s string) (sweepAxis, error) {
 			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
 				return sweepAxis{}, fmt.Errorf("seed: %q is not an integer", v)
 			}
-		} else if _, err := ParseValue(v); err != nil {
+		} else if pv, err := ParseValue(v); err != nil {
+			return sweepAxis{}, fmt.Errorf("%s: %v", path, err)
+		} else if err := finiteSetting(pv); err != nil {
 			return sweepAxis{}, fmt.Errorf("%s: %v", path, err)
 		}
 		ax.values = append(ax.values, v)

@@ -352,6 +352,18 @@ func TestMainUsageErrors(t *testing.T) {
 	if code, msg := runMain(t, leakyProgram(nil), nil, "-duration", "NaN"); !strings.Contains(msg, "-duration NaN: must be a finite number of ms") || code != 2 {
 		t.Errorf("-duration NaN message: %s", msg)
 	}
+	// NaN and Inf are no parameter or initial value: a usage error naming
+	// the path, not a numerical blow-up reported by the state check
+	for _, c := range []struct{ flag, arg, want string }{
+		{"-set", "P.tau=NaN", `"P.tau=NaN" for flag -set: P.tau: NaN: values must be finite numbers`},
+		{"-set", "P.tau=-Inf", `"P.tau=-Inf" for flag -set: P.tau: -Inf: values must be finite numbers`},
+		{"-set", "P.I=[1, inf]", "P.I: element 1 is +Inf: values must be finite numbers"},
+		{"-sweep", "P.tau=1,NaN", `"P.tau=1,NaN" for flag -sweep: P.tau: NaN: values must be finite numbers`},
+	} {
+		if code, msg := runMain(t, leakyProgram(nil), nil, c.flag, c.arg, "-out", out); !strings.Contains(msg, c.want) || code != ExitUsage {
+			t.Errorf("%s %s: exit %d, message %s", c.flag, c.arg, code, msg)
+		}
+	}
 	if code, _ := runMain(t, leakyProgram(nil), nil, "-help"); code != 0 {
 		t.Errorf("-help exit %d", code)
 	}
