@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"strings"
+
 	"github.com/annc/annc/ir"
 )
 
@@ -17,6 +19,9 @@ type accessCase struct {
 	// Global, Bool and Int give the shape and type of a variable (an int
 	// is stored as a float; Set refuses fractions).
 	Global, Bool, Int bool
+	// RefPop and RefVar: the variable is read as the refractory period of
+	// population RefPop's neurons; Set refuses what their counter cannot hold.
+	RefPop, RefVar string
 	// Sync: the weights of a static spiking projection, whose presynaptic
 	// copy follows after a Set (SyncWeights).
 	Sync bool
@@ -49,8 +54,13 @@ func (a *accessCases) get(c accessCase) {
 // popAccess adds the paths of a population's variables and sums.
 func (a *accessCases) popAccess(p *pop) {
 	nt := p.nt
+	ref, _ := nt.t.Refractory.(*ir.VarRef)
 	for _, vr := range nt.t.Vars {
-		a.add(varCase(p.p.Name+"."+vr.Name, p.field, nt.field[vr], vr))
+		c := varCase(p.p.Name+"."+vr.Name, p.field, nt.field[vr], vr)
+		if ref != nil && ref.Var == vr && nt.t.Spiking {
+			c.RefPop, c.RefVar = p.p.Name, vr.Name
+		}
+		a.add(c)
 	}
 	for _, t := range nt.targets {
 		a.get(accessCase{Path: p.p.Name + ".sum(" + t + ")", Obj: p.field, Op: "var", Field: nt.sumField[t]})
@@ -125,6 +135,20 @@ type finiteCheck struct {
 // weight that learning changes is a variable), so CheckFiniteVars sees
 // everything a step can change. Each check is a call on a slice or a
 // value, so a network whose state is finite allocates nothing.
+// refractoryChecks are the CheckRefractory calls of finiteChecks alone,
+// which Load makes (a loaded state is not checked otherwise with
+// -check-every 0).
+func (g *generator) refractoryChecks() []finiteObj {
+	var out []finiteObj
+	for _, o := range g.finiteChecks(true) {
+		if c := o.Checks[0]; strings.HasPrefix(c.Func, "CheckRefractory") {
+			o.Checks = o.Checks[:1]
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 func (g *generator) finiteChecks(params bool) []finiteObj {
 	var out []finiteObj
 	for _, p := range g.pops {

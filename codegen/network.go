@@ -43,19 +43,21 @@ type view struct {
 	SetCases      []accessCase
 	RowsSetCases  []accessCase
 	GetCases      []accessCase
-	FiniteChecks  []finiteObj    // what CheckFinite checks
-	FiniteVars    []finiteObj    // what CheckFiniteVars checks
-	Learns        bool           // some projection has synapse equations or post_spike code
-	Structural    *structNetView // the projections that prune or create synapses (nil: none)
-	Sync          bool           // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
-	Fused         *fusedView     // the fused step (fuse.go), nil when the step is not fused
-	GenVersion    int            // the runtime interface version this code is written for
-	Paths         []string
-	Neurons       []neuronView   // the neuron types (templates/neuron.go.tmpl)
-	Projections   []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
-	Funcs         []funcView     // the model's functions
-	Embeds        []embedView    // the files embedded in the package
-	Schedule      *scheduleView  // RunSchedule (nil when the model has no schedule)
+	FiniteChecks  []finiteObj // what CheckFinite checks
+	FiniteVars    []finiteObj // what CheckFiniteVars checks
+	// RefractoryChecks: the refractory periods Load checks.
+	RefractoryChecks []finiteObj
+	Learns           bool           // some projection has synapse equations or post_spike code
+	Structural       *structNetView // the projections that prune or create synapses (nil: none)
+	Sync             bool           // some projection stores variables per presynaptic neuron: Core.SetSync, syncOut, syncIn
+	Fused            *fusedView     // the fused step (fuse.go), nil when the step is not fused
+	GenVersion       int            // the runtime interface version this code is written for
+	Paths            []string
+	Neurons          []neuronView   // the neuron types (templates/neuron.go.tmpl)
+	Projections      []projTypeView // the projections' types (templates/projection.go.tmpl), in the order of Projs
+	Funcs            []funcView     // the model's functions
+	Embeds           []embedView    // the files embedded in the package
+	Schedule         *scheduleView  // RunSchedule (nil when the model has no schedule)
 }
 
 type constView struct{ Field, Name, Value string }
@@ -301,6 +303,7 @@ func (g *generator) buildView() *view {
 	}
 	v.OnlyCases, v.Names = g.onlyCases()
 	v.FiniteChecks, v.FiniteVars = g.finiteChecks(true), g.finiteChecks(false)
+	v.RefractoryChecks = g.refractoryChecks()
 	// Stop conditions of SimulateUntil.
 	pops := m.Sim.Pops
 	if len(pops) == 0 {
