@@ -22,7 +22,12 @@ type loader struct {
 	file       string
 	fl         *fileLines
 	diags      diag.List
-	attributed int       // errors that lie inside a neuron, synapse, population, projection or monitor
+	attributed int // errors that lie inside a neuron, synapse, population, projection or monitor
+	// skipped counts the errors of top-level keys that were left out without
+	// changing what the rest of the model means (see skippable), so that
+	// they do not stop the analysis of the rest either.
+	skipped    int
+	root       *yaml.Node
 	textBytes  int       // bytes of equation text parsed so far (limits.ModelTextBytes)
 	overBudget bool      // textBytes went past the limit: the rest is not parsed, nor analysed
 	owner      flagOwner // the kind of definition being read
@@ -92,7 +97,7 @@ func ParseModel(file string, src []byte) (*Model, diag.List) {
 			m.ObjectHashes = objectHashes(root)
 		}
 	}
-	m.Unattributed = len(l.diags.Errors()) > l.attributed || l.overBudget
+	m.Unattributed = len(l.diags.Errors()) > l.attributed+l.skipped || l.overBudget
 	l.diags.Sort()
 	return m, l.diags
 }
@@ -328,6 +333,9 @@ func (l *loader) fields(n *yaml.Node, what string, allowed []string, each func(k
 		key := k.Value
 		if seen[key] {
 			l.errorf(k, "key %q given twice in %s", key, what)
+			if n == l.root && unreadTopKeys[key] {
+				l.skipped++
+			}
 			continue
 		}
 		seen[key] = true
@@ -336,6 +344,9 @@ func (l *loader) fields(n *yaml.Node, what string, allowed []string, each func(k
 				l.errorf(k, "unknown key %q in %s; did you mean %q?", key, what, s)
 			} else {
 				l.errorf(k, "unknown key %q in %s (allowed: %s)", key, what, strings.Join(allowed, ", "))
+				if n == l.root && plainScalar(v) {
+					l.skipped++
+				}
 			}
 			continue
 		}
@@ -646,7 +657,22 @@ func (l *loader) oneOf(n *yaml.Node, what string, words []string) (string, bool)
 	return "", false
 }
 
+// unreadTopKeys are the top-level keys whose value no check of the rest of
+// the model reads: when one is given twice, the first is kept and the rest
+// can still be analysed.
+var unreadTopKeys = map[string]bool{"name": true, "seed": true}
+
+// plainScalar reports whether an unknown top-level key's value could not
+// have been meant as one of the model's lists, mappings or equation
+// strings: skipping it loses no object, so the rest can still be analysed
+// without follow-on errors about something the key should have declared.
+// (A key close to a known one is never skipped: it is probably that key.)
+func plainScalar(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float" || n.Tag == "!!bool" || n.Tag == "!!null")
+}
+
 func (l *loader) model(root *yaml.Node, m *Model) {
+	l.root = deref(root)
 	ok := l.fields(root, "the model", modelKeys, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "name":
