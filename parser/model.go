@@ -26,11 +26,11 @@ type loader struct {
 	// skipped counts the errors of top-level keys that were left out without
 	// changing what the rest of the model means (unreadTopKeys, plainScalar),
 	// so that they do not stop the analysis of the rest either.
-	skipped int
-	root    *yaml.Node // the model's mapping, whose keys may be skipped
-	textBytes  int       // bytes of equation text parsed so far (limits.ModelTextBytes)
-	overBudget bool      // textBytes went past the limit: the rest is not parsed, nor analysed
-	owner      flagOwner // the kind of definition being read
+	skipped    int
+	root       *yaml.Node // the model's mapping, whose keys may be skipped
+	textBytes  int        // bytes of equation text parsed so far (limits.ModelTextBytes)
+	overBudget bool       // textBytes went past the limit: the rest is not parsed, nor analysed
+	owner      flagOwner  // the kind of definition being read
 }
 
 // budget accounts for the equation text of n before it is parsed, and
