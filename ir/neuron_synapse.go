@@ -21,6 +21,7 @@ func (b *builder) newScope(typeName string, isSyn, spiking bool) *scope {
 		isSyn:    isSyn,
 		spiking:  spiking,
 		vars:     map[string]*Var{},
+		refused:  map[string]bool{},
 		funcs:    map[string]*Function{},
 		targets:  map[string]bool{},
 		sideRefs: new([]sideRef),
@@ -288,7 +289,9 @@ func (b *builder) assignTarget(s *scope, name string, pos diag.Pos) *Var {
 			s.targets[name[2:]] = true
 			return v
 		}
-		b.diags.Errorf(pos, "unknown variable %q%s", name, didYouMean(name, s.names()))
+		if !s.refused[name] {
+			b.diags.Errorf(pos, "unknown variable %q%s", name, didYouMean(name, s.names()))
+		}
 		return nil
 	}
 	return v
@@ -774,7 +777,9 @@ func (b *builder) spikeStmts(s *scope, stmts []parser.Stmt, pre bool) []Stmt {
 		default:
 			v, ok := s.vars[st.Target]
 			if !ok {
-				b.diags.Errorf(st.TargetPos, "unknown variable %q%s", st.Target, didYouMean(st.Target, s.names()))
+				if !s.refused[st.Target] {
+					b.diags.Errorf(st.TargetPos, "unknown variable %q%s", st.Target, didYouMean(st.Target, s.names()))
+				}
 				continue
 			}
 			if v.IsParam {

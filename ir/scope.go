@@ -139,6 +139,9 @@ type scope struct {
 	spiking  bool
 	vars     map[string]*Var
 	varList  *[]*Var
+	// refused are the names whose declaration was refused (reserved,
+	// reported): uses of them are not reported again as unknown.
+	refused  map[string]bool
 	funcs    map[string]*Function // type-local functions
 	fparams  map[string]bool      // inside a function body: its parameters
 	inFunc   bool
@@ -221,10 +224,12 @@ func (s *scope) declare(v *Var) bool {
 	}
 	if reserved[v.Name] {
 		s.errorf(v.Pos, "%q is a reserved name and cannot be declared", v.Name)
+		s.refused[v.Name] = true
 		return false
 	}
 	if why := synReserved[v.Name]; s.isSyn && why != "" {
 		s.errorf(v.Pos, "%q is a reserved name in a synapse (%s) and cannot be declared", v.Name, why)
+		s.refused[v.Name] = true
 		return false
 	}
 	s.vars[v.Name] = v
@@ -382,7 +387,9 @@ func (s *scope) ident(pos diag.Pos, name string) (Expr, Type) {
 			return ref(v), Float
 		}
 	}
-	s.errorf(pos, "unknown name %q%s", name, didYouMean(name, s.names()))
+	if !s.refused[name] {
+		s.errorf(pos, "unknown name %q%s", name, didYouMean(name, s.names()))
+	}
 	return s.bad()
 }
 
@@ -636,7 +643,9 @@ func (s *scope) globalOp(n *parser.Call) (Expr, Type) {
 	}
 	v, ok := s.vars[name]
 	if !ok {
-		s.errorf(pos, "unknown variable %q%s", name, didYouMean(name, s.names()))
+		if !s.refused[name] {
+			s.errorf(pos, "unknown variable %q%s", name, didYouMean(name, s.names()))
+		}
 		return s.bad()
 	}
 	if v.Loc != Local {
