@@ -40,10 +40,7 @@ func (b *builder) function(s *scope, fd parser.FuncDef, scopeName string, later 
 	fs.later = later
 	fs.fparams = map[string]bool{}
 	for _, p := range fd.Params {
-		if fs.fparams[p] {
-			b.diags.Errorf(fd.Pos, "parameter %q of %s appears twice", p, fd.Name)
-		}
-		fs.fparams[p] = true
+		fs.fparams[p] = true // a parameter given twice is the parser's error
 	}
 	x, t := fs.expr(fd.Body)
 	f.Body = fs.numeric(x, t)

@@ -679,9 +679,15 @@ func parseParams(src string, at PosMapper, f *Failed, owner flagOwner) ([]Param,
 
 // ParseFunctions parses a functions string: one "f(x, y) = expr" per line.
 func ParseFunctions(src string, at PosMapper) ([]FuncDef, diag.List) {
-	var diags diag.List
+	fs, diags, _ := parseFunctions(src, at)
+	return fs, diags
+}
+
+// parseFunctions is ParseFunctions that also counts the errors after which
+// the definition was kept whole (a parameter given twice: its name, arity
+// and body are known), so that calls to it can still be analysed.
+func parseFunctions(src string, at PosMapper) (out []FuncDef, diags diag.List, kept int) {
 	c := &converter{at: at, diags: &diags}
-	var out []FuncDef
 	for _, s := range splitLines(src, at, &diags) {
 		if s.bad {
 			continue
@@ -701,8 +707,10 @@ func ParseFunctions(src string, at PosMapper) ([]FuncDef, diag.List) {
 			diags.Errorf(lhs.Position(), "a function definition looks like \"f(x, y) = expression\"")
 			continue
 		}
+		before := len(diags)
 		fd := FuncDef{Pos: call.Pos, Name: call.Fun, Body: c.expr(g.RHS)}
 		ok = true
+		dups := 0
 		for i, a := range call.Args {
 			if call.Keys != nil && call.Keys[i] != "" {
 				diags.Errorf(call.KeyPos[i], "parameters of function %q must be names, not name=value", call.Fun)
@@ -717,16 +725,19 @@ func ParseFunctions(src string, at PosMapper) ([]FuncDef, diag.List) {
 			}
 			if contains(fd.Params, id.Name) {
 				diags.Errorf(a.Position(), "parameter %q of function %q given twice", id.Name, call.Fun)
-				ok = false
+				dups++
 			}
 			fd.Params = append(fd.Params, id.Name)
 		}
 		noDerivs(fd.Body, "a function", &diags)
 		if ok {
 			out = append(out, fd)
+			if len(diags)-before == dups {
+				kept += dups
+			}
 		}
 	}
-	return out, diags
+	return out, diags, kept
 }
 
 // parseCondition parses a one-line condition "expr [: flags]" (what names it

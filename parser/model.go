@@ -509,8 +509,12 @@ func (l *loader) functions(n *yaml.Node, what string) []FuncDef {
 	if !ok || !l.budget(n) {
 		return nil
 	}
-	fs, d := ParseFunctions(src, l.mapper(n))
+	fs, d, kept := parseFunctions(src, l.mapper(n))
 	l.diags = append(l.diags, d...)
+	if what == "functions" {
+		// the model's functions, outside any object (see loader.skipped)
+		l.skipped += kept
+	}
 	return fs
 }
 
