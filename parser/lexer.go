@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -77,6 +78,11 @@ func scan(src string, at PosMapper, diags *diag.List) []token {
 	emit := func(kind lexer.TokenType, start, end int) {
 		toks = append(toks, token{kind: kind, text: src[start:end], off: start, line: line, col: col(start)})
 	}
+	badWord := func(start, end int) {
+		emit(tokBad, start, end)
+		r, _ := utf8.DecodeRuneInString(src[start+strings.IndexFunc(src[start:end], func(r rune) bool { return r >= utf8.RuneSelf }):])
+		diags.Errorf(at.pos(line, col(start)), "name %q contains %q: names are ASCII letters, digits and '_'", src[start:end], r)
+	}
 	i := 0
 	for i < len(src) {
 		c := src[i]
@@ -137,6 +143,11 @@ func scan(src string, at PosMapper, diags *diag.List) []token {
 			for j < len(src) && isIdentChar(src[j]) {
 				j++
 			}
+			if k := wordEnd(src, j); k > j {
+				badWord(i, k)
+				i = k
+				continue
+			}
 			word := src[i:j]
 			end, deriv := derivEnd(src, i, j)
 			if deriv {
@@ -162,6 +173,11 @@ func scan(src string, at PosMapper, diags *diag.List) []token {
 				i += n
 				continue
 			}
+			if k := wordEnd(src, i); k > i {
+				badWord(i, k)
+				i = k
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(src[i:])
 			emit(tokBad, i, i+size)
 			if r == utf8.RuneError && size <= 1 {
@@ -173,6 +189,29 @@ func scan(src string, at PosMapper, diags *diag.List) []token {
 		}
 	}
 	return toks
+}
+
+// wordEnd is the end of the name that goes on at i with a letter or digit
+// outside ASCII (and any ASCII name characters around them), or i when
+// there is none: such a name is one error, not one per character.
+func wordEnd(src string, i int) int {
+	j, foreign := i, false
+	for j < len(src) {
+		if isIdentChar(src[j]) {
+			j++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(src[j:])
+		if r == utf8.RuneError || !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+			break
+		}
+		j += size
+		foreign = true
+	}
+	if !foreign {
+		return i
+	}
+	return j
 }
 
 // derivEnd reports whether the word src[start:wordEnd] begins a derivative
