@@ -946,9 +946,10 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 	kinds := 0
 	ok := l.fields(n, what, popKeys, func(key string, k, v *yaml.Node) {
 		before := len(l.diags.Errors())
+		part := key
 		defer func() {
 			if len(l.diags.Errors()) > before {
-				p.BadParts = append(p.BadParts, key)
+				p.BadParts = append(p.BadParts, part)
 			}
 		}()
 		switch key {
@@ -977,6 +978,11 @@ func (l *loader) population(n *yaml.Node) *PopDef {
 			sc, d := ParseStopCond(src, l.mapper(v))
 			l.diags = append(l.diags, d...)
 			p.StopCondition = sc
+			if sc != nil {
+				// only its mode or a second line is wrong: its expression
+				// is whole and still analysed
+				part = "stop_condition mode"
+			}
 		case "poisson":
 			kinds++
 			pd := &PoissonDef{Pos: l.pos(v)}
