@@ -193,3 +193,108 @@ func TestObjectsNamedLikeMethods(t *testing.T) {
 		t.Errorf("fields %v: want Save_ and SetThreads_", fields)
 	}
 }
+
+// modelNamed reports whether a field of a generated population or
+// projection is named after the model: a neuron's variable or parameter
+// ("variable v", "parameter tau"), a weighted sum ("sum(exc): ..."), a
+// synapse's variable or parameter ("q, per synapse", "tau_q
+// (projection-wide)").
+func modelNamed(fl *ast.Field) bool {
+	c := fl.Comment.Text()
+	if strings.HasPrefix(c, "variable ") || strings.HasPrefix(c, "parameter ") || strings.HasPrefix(c, "sum(") {
+		return true
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(c), " ")
+	first = strings.TrimSuffix(first, ",")
+	for _, n := range fl.Names {
+		if first != "" && strings.TrimRight(n.Name, "_") == strings.ToUpper(first[:1])+first[1:] {
+			return true
+		}
+	}
+	return false
+}
+
+// TestObjectReservedNames keeps popReserved and projReserved complete: every
+// exported method of a generated population or projection type, and every
+// exported field that is not named after the model (a variable, a parameter
+// or a weighted sum, commented so), must be in them, or a variable of that
+// name would collide with it.
+func TestObjectReservedNames(t *testing.T) {
+	want := map[string]map[string]bool{"pop": {}, "proj": {}}
+	for _, p := range []string{structuralSchedule, "../examples/synaptic_transmission/model.yaml", "../internal/conformance/testdata/hybrid.yaml", "../internal/conformance/testdata/rate.yaml", "../examples/coba/model.yaml"} {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := buildYAML(t, "model.yaml", string(src))
+		files, err := Generate(m, testOpt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "network.go", files[m.Name+"/network.go"], parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A population type has a Geometry field, a projection type a C.
+		kind := map[string]string{}
+		ast.Inspect(f, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSpec)
+			if !ok {
+				return true
+			}
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok {
+				return false
+			}
+			var fields []string
+			for _, fl := range st.Fields.List {
+				if modelNamed(fl) {
+					continue
+				}
+				for _, n := range fl.Names {
+					if n.Name == "Geometry" {
+						kind[ts.Name.Name] = "pop"
+					} else if n.Name == "C" {
+						kind[ts.Name.Name] = "proj"
+					}
+					if n.IsExported() {
+						fields = append(fields, n.Name)
+					}
+				}
+			}
+			if k := kind[ts.Name.Name]; k != "" {
+				for _, n := range fields {
+					want[k][n] = true
+				}
+			}
+			return false
+		})
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Name.IsExported() {
+				if st, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
+					if id, ok := st.X.(*ast.Ident); ok && kind[id.Name] != "" {
+						want[kind[id.Name]][fd.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	for _, n := range []string{"SetSpikeTimes", "SetTimedArray", "TLast"} {
+		if !want["pop"][n] {
+			t.Fatalf("population name %s not found: the test no longer sees every generated type (%v)", n, want["pop"])
+		}
+	}
+	if !want["proj"]["SetDelays"] {
+		t.Fatalf("projection method SetDelays not found: the test no longer sees the generated types (%v)", want["proj"])
+	}
+	for n := range want["pop"] {
+		if !slices.Contains(popReserved, n) {
+			t.Errorf("popReserved misses %s, exported by a generated population type", n)
+		}
+	}
+	for n := range want["proj"] {
+		if !slices.Contains(projReserved, n) {
+			t.Errorf("projReserved misses %s, exported by a generated projection type", n)
+		}
+	}
+}
