@@ -48,7 +48,12 @@ func (b *builder) partialNeuron(def *parser.NeuronDef) *partialType {
 		d.Spike = &parser.Bool{Pos: def.Pos} // spiking; its condition is reported
 	}
 	var nt *NeuronType
-	b.quiet(func() { nt = b.neuronType(&d) })
+	if def.Failed.OnlySpike {
+		// Nothing else is missing: the rest's errors are its own.
+		nt = b.neuronType(&d)
+	} else {
+		b.quiet(func() { nt = b.neuronType(&d) })
+	}
 	p := &partialType{nt: nt, failed: &def.Failed}
 	p.exact = p.addVars(&nt.Vars, nt.Spiking)
 	return p

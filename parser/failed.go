@@ -17,6 +17,9 @@ type Failed struct {
 	// Spike is set when a spike condition was given but did not parse:
 	// the neuron is spiking.
 	Spike bool
+	// OnlySpike is set when the spike condition is the only part of the
+	// neuron type with errors: the rest is analysed and checked as usual.
+	OnlySpike bool
 	// Unsure is set when some part with errors may declare names that
 	// cannot be told (a misspelt key, a line without a readable left-hand
 	// side): no name can then be checked against the type.

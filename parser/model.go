@@ -834,6 +834,10 @@ func (l *loader) neurons(n *yaml.Node, m *Model) {
 func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 	l.owner = neuronOwner
 	defer func() { l.owner = anyOwner }()
+	start, spikeErrs := len(l.diags.Errors()), 0
+	defer func() {
+		d.Failed.OnlySpike = d.Failed.Spike && len(l.diags.Errors())-start == spikeErrs
+	}()
 	key := d.Name
 	if !identRE.MatchString(key) {
 		l.errorf(k, "neuron name %q is not a valid name", key)
@@ -852,8 +856,10 @@ func (l *loader) neuron(d *NeuronDef, k, v *yaml.Node) {
 		case "equations":
 			d.Equations = l.equations(v, "equations of "+what, &d.Failed, true)
 		case "spike":
+			before := len(l.diags.Errors())
 			d.Spike = l.failedExpr(v, "spike of "+what, &d.Failed)
 			d.Failed.Spike = d.Spike == nil
+			spikeErrs = len(l.diags.Errors()) - before
 		case "reset":
 			d.Reset = l.equations(v, "reset of "+what, &d.Failed, false)
 		case "refractory":
