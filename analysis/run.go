@@ -234,25 +234,15 @@ func LoadRun(dir string) (*Run, error) {
 				}
 			}
 		}
-		// A view's ranks are its population's: per-neuron results are
-		// indexed by them, rates count the neurons recorded.
-		width := n
-		for _, r := range rs.ranks {
-			width = max(width, int(r)+1)
-		}
-		width = max(width, 1)
 		dur := m.SimulatedMs
 		if !(dur > 0) && m.Steps > 0 {
 			dur = float64(m.Steps) * m.Dt
 		}
 		// A run resumed from a saved state records the network's time:
-		// its window starts there.
-		sp, err := spikestats.NewWindow(rs.times, rs.ranks, width, m.StartMs, m.StartMs+dur)
+		// its window starts there. A view's ranks are its population's.
+		sp, err := spikestats.NewRecorded(rs.times, rs.ranks, n, n, m.StartMs, m.StartMs+dur)
 		if err != nil {
 			return nil, fmt.Errorf("%s: monitor %q: %w", dir, name, err)
-		}
-		if n > 0 && n < width {
-			sp.Recorded = n
 		}
 		run.Spikes[name] = sp
 	}

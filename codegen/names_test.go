@@ -17,8 +17,9 @@ import (
 	annrt "github.com/annc/annc/runtime"
 )
 
-// buildYAML analyses a model file for the tests.
-func buildYAML(t *testing.T, name, src string) *ir.Model {
+// generateYAML analyses a model file and generates its package for the
+// tests.
+func generateYAML(t *testing.T, name, src string) (*ir.Model, map[string][]byte) {
 	t.Helper()
 	a, ds := annparser.ParseModel(name, []byte(src))
 	if ds.HasErrors() {
@@ -32,7 +33,22 @@ func buildYAML(t *testing.T, name, src string) *ir.Model {
 	if ids.HasErrors() {
 		t.Fatal(ids)
 	}
-	return m
+	files, err := Generate(m, testOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, files
+}
+
+// networkOf is the generated network.go of the model file at path.
+func networkOf(t *testing.T, path string) []byte {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, files := generateYAML(t, "model.yaml", string(src))
+	return files[m.Name+"/network.go"]
 }
 
 // networkDecls parses a generated network.go and returns the exported
@@ -104,16 +120,7 @@ func TestNetworkReservedNames(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^func \(n \*Network\) ([A-Z]\w*)`).FindAllSubmatch(tmpl, -1) {
 		want[string(m[1])] = "a Network method of templates/network.go.tmpl"
 	}
-	src, err := os.ReadFile(structuralSchedule)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := buildYAML(t, "model.yaml", string(src))
-	files, err := Generate(m, testOpt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	methods, fields := networkDecls(t, files[m.Name+"/network.go"])
+	methods, fields := networkDecls(t, networkOf(t, structuralSchedule))
 	for _, n := range methods {
 		want[n] = "a method of the generated Network"
 	}
@@ -162,11 +169,7 @@ func TestObjectsNamedLikeMethods(t *testing.T) {
 		}
 		s = strings.ReplaceAll(s, r[0], r[1])
 	}
-	m := buildYAML(t, "model.yaml", s)
-	files, err := Generate(m, testOpt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, files := generateYAML(t, "model.yaml", s)
 	f, err := parser.ParseFile(token.NewFileSet(), "network.go", files[m.Name+"/network.go"], 0)
 	if err != nil {
 		t.Fatal(err)
@@ -222,16 +225,7 @@ func modelNamed(fl *ast.Field) bool {
 func TestObjectReservedNames(t *testing.T) {
 	want := map[string]map[string]bool{"pop": {}, "proj": {}}
 	for _, p := range []string{structuralSchedule, "../examples/synaptic_transmission/model.yaml", "../internal/conformance/testdata/hybrid.yaml", "../internal/conformance/testdata/rate.yaml", "../examples/coba/model.yaml"} {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := buildYAML(t, "model.yaml", string(src))
-		files, err := Generate(m, testOpt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), "network.go", files[m.Name+"/network.go"], parser.ParseComments)
+		f, err := parser.ParseFile(token.NewFileSet(), "network.go", networkOf(t, p), parser.ParseComments)
 		if err != nil {
 			t.Fatal(err)
 		}

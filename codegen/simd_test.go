@@ -9,10 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/annc/annc/ir"
-	"github.com/annc/annc/models"
-	"github.com/annc/annc/parser"
 )
 
 // simdModel exercises the vector kernels: a conductance LIF with
@@ -300,22 +296,7 @@ func TestSIMDCOBAFloat32(t *testing.T) {
 // presynaptic neuron where they can be, and per synapse) to the run with the
 // scalar loops only; it returns the latter.
 func simdMatches(t *testing.T, src, program string, kernels []string) string {
-	ast, ds := parser.ParseModel("simdm.yaml", []byte(src))
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	lib, lds := models.Load()
-	if lds.HasErrors() {
-		t.Fatal(lds)
-	}
-	m, ids := ir.Build(ast, lib)
-	if ids.HasErrors() {
-		t.Fatal(ids)
-	}
-	files, err := Generate(m, testOpt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, files := generateYAML(t, "simdm.yaml", src)
 	asm := string(files["simdm/simd_amd64.s"]) + string(files["simdm/simd_amd64.go"])
 	for _, k := range kernels {
 		if !strings.Contains(asm, k) {

@@ -537,16 +537,9 @@ func (m *Monitor) SpikeStats() (*spikestats.Spikes, error) {
 		return nil, fmt.Errorf("monitor %s streams its spikes to %s: read them there (annc's analysis package)", m.Name, m.streamDir)
 	}
 	times, ranks := m.Raster()
-	width := max(m.Neurons, len(m.spikeMask), 1)
-	for _, r := range ranks {
-		width = max(width, int(r)+1)
-	}
-	s, err := spikestats.NewWindow(times, ranks, width, float64(m.since)*m.Dt, float64(m.now())*m.Dt)
+	s, err := spikestats.NewRecorded(times, ranks, m.Neurons, len(m.spikeMask), float64(m.since)*m.Dt, float64(m.now())*m.Dt)
 	if err != nil {
 		return nil, fmt.Errorf("monitor %s: %w", m.Name, err)
-	}
-	if m.Neurons > 0 && m.Neurons < width {
-		s.Recorded = m.Neurons
 	}
 	return s, nil
 }

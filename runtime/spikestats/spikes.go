@@ -62,6 +62,21 @@ func NewSpikes(times []float64, ranks []int64, n int, duration float64) (*Spikes
 	return NewWindow(times, ranks, n, 0, duration)
 }
 
+// NewRecorded is NewWindow for the raster of recorded neurons (0: not
+// known) whose ranks are their population's, as a view's are: N covers
+// span and every rank, and Recorded is recorded when that is fewer.
+func NewRecorded(times []float64, ranks []int64, recorded, span int, t0, t1 float64) (*Spikes, error) {
+	n := max(recorded, span, 1)
+	for _, r := range ranks {
+		n = max(n, int(r)+1)
+	}
+	s, err := NewWindow(times, ranks, n, t0, t1)
+	if err == nil && recorded > 0 && recorded < n {
+		s.Recorded = recorded
+	}
+	return s, err
+}
+
 // NewWindow is NewSpikes for a raster recorded over [t0, t1].
 func NewWindow(times []float64, ranks []int64, n int, t0, t1 float64) (*Spikes, error) {
 	if len(times) != len(ranks) {
