@@ -76,6 +76,7 @@ type popView struct {
 	RateMs            string
 	Stop              *stopView // nil: none
 	Sums, Draw        bool
+	BlockDraw         bool // per-neuron random variables, drawn block by block
 	GlobalOps         bool
 	RingProjs         []string // Network fields of the spiking projections leaving the population
 	RateField         string   // field of r computed over the firing_rate_window ("" if none)
@@ -91,6 +92,7 @@ type projView struct {
 	Structural        *structStartView // the schedule of structural plasticity, started after Vars (nil: none)
 	SyncIn            bool             // per-presynaptic variables are copied in after Vars (syncIn)
 	Draw              bool
+	BlockDraw         bool // per-synapse random variables, drawn block by block
 	Learn, PostSpike  bool
 	Frozen            bool // the synapse equations run (except w's) while learning is disabled
 	Rings             bool
@@ -346,12 +348,22 @@ func (g *generator) buildView() *view {
 	return v
 }
 
+// localRandoms reports whether some of rvs are drawn per element.
+func localRandoms(rvs []*ir.RandomVar) bool {
+	for _, rv := range rvs {
+		if rv.Loc != ir.Global {
+			return true
+		}
+	}
+	return false
+}
+
 func (g *generator) popView(p *pop) popView {
 	nt := p.nt
 	pv := popView{
 		Field: p.field, Type: nt.goName, Name: p.p.Name, Index: p.p.Index, Size: p.p.Size, NeuronType: nt.t.Name,
 		Geometry: intsLit(p.p.Geometry), Sums: len(nt.targets) > 0,
-		Draw: len(nt.t.Randoms) > 0, GlobalOps: len(nt.t.GlobalOps) > 0, Ranged: nt.ranged,
+		Draw: len(nt.t.Randoms) > 0, BlockDraw: localRandoms(nt.t.Randoms), GlobalOps: len(nt.t.GlobalOps) > 0, Ranged: nt.ranged,
 	}
 	if len(p.p.Geometry) == 0 {
 		pv.Geometry = intsLit([]int{p.p.Size})
@@ -407,6 +419,7 @@ func (g *generator) projView(pj *proj) projView {
 		Field: pj.field, Type: pj.goName, Name: pj.p.Name, Target: pj.p.Target, Index: pj.p.Index,
 		PreIndex: pj.pre.p.Index, PostIndex: pj.post.p.Index, PreName: pj.pre.p.Name, PostName: pj.post.p.Name,
 		Draw:      len(st.Randoms) > 0,
+		BlockDraw: localRandoms(st.Randoms),
 		Learn:     len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0,
 		PostSpike: st.Spiking && len(st.PostSpike) > 0,
 		Frozen:    runsFrozen(st),

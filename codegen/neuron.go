@@ -36,7 +36,7 @@ type neuronView struct {
 // input type), UpdateRange (the loop over one chunk of neurons) and
 // GlobalOps.
 type neuronBodies struct {
-	InitParams, InitVars, Draw, UpdateBegin, Update, UpdateRange, GlobalOps string
+	InitParams, InitVars, Draw, DrawBlocks, UpdateBegin, Update, UpdateRange, GlobalOps string
 }
 
 // fieldView is a field of a generated struct: a value of type Type, or a
@@ -130,7 +130,8 @@ func (g *generator) neuronView(nt *ntype) neuronView {
 	v.Body.InitParams = stmtsBody(g.initCode(nt, params))
 	v.Body.InitVars = stmtsBody(g.initCode(nt, vars))
 	if len(t.Randoms) > 0 {
-		v.Body.Draw = stmtsBody(g.drawCode(nt))
+		draw, blocks := g.drawCode(nt)
+		v.Body.Draw, v.Body.DrawBlocks = stmtsBody(draw), stmtsBody(blocks)
 	}
 	if updateRange != "" {
 		begin, rest, _ := strings.Cut(update, updateSplitMark)
@@ -178,31 +179,68 @@ func (g *generator) initCode(nt *ntype, vs []*ir.Var) string {
 	return b.String()
 }
 
-// drawCode draws the random variables of a neuron type for one step.
-func (g *generator) drawCode(nt *ntype) string {
-	var b strings.Builder
-	b.WriteString("r := &p.rng\n")
-	for _, rv := range nt.t.Randoms {
+// drawCode draws the random variables of a neuron type for one step
+// (drawBodies).
+func (g *generator) drawCode(nt *ntype) (draw, blocks string) {
+	return g.drawBodies("p", nt.t.Randoms, nt.randField, func() *exprPrinter {
 		c := g.newCtx(mNeuronGlobal)
 		c.nt = nt
+		return c
+	})
+}
+
+// drawBodies prints the bodies of the methods drawing one step's random
+// variables rvs of the object recv ("p", "pj"), stored in its fields
+// field: draw draws the object-wide ones from recv.rng, in their order, then
+// has drawBlocks draw the per-element ones block by block of
+// annrt.DrawBlock elements, each block from its own stream (recv.rngBlocks,
+// block 0 from recv.rng), over the goroutines of the step. The blocks body
+// is "" when every variable is object-wide.
+func (g *generator) drawBodies(recv string, rvs []*ir.RandomVar, field map[*ir.RandomVar]string, newCtx func() *exprPrinter) (draw, blocks string) {
+	var d, bl strings.Builder
+	first, locals, globals := "", 0, 0
+	for _, rv := range rvs {
+		c := newCtx()
 		args := make([]string, len(rv.Args))
 		for i, a := range rv.Args {
 			args[i] = g.arg(c.expr(a).float().s)
 		}
-		draw := g.drawExpr(rv, args)
-		b.WriteString("{\n")
-		c.outer.write(&b)
-		f := nt.randField[rv]
+		f := recv + "." + field[rv]
 		if rv.Loc == ir.Global {
-			fmt.Fprintf(&b, "p.%s = %s\n}\n", f, g.conv(draw))
-		} else if fill := g.fillCall(rv, args, "p."+f); fill != "" {
-			b.WriteString(fill + "\n}\n")
+			if globals++; globals == 1 {
+				d.WriteString("r := &" + recv + ".rng\n")
+			}
+			d.WriteString("{\n")
+			c.outer.write(&d)
+			fmt.Fprintf(&d, "%s = %s\n}\n", f, g.conv(g.drawExpr(rv, args)))
+			continue
+		}
+		if first == "" {
+			first = f
+		}
+		locals++
+		bl.WriteString("{\n")
+		c.outer.write(&bl)
+		if fill := g.fillCall(rv, args, f+"[a:e]"); fill != "" {
+			bl.WriteString(fill + "\n}\n")
 		} else {
-			fmt.Fprintf(&b, "dst := p.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", f, g.conv(draw))
+			fmt.Fprintf(&bl, "dst := %s[a:e]\nfor i := range dst {\ndst[i] = %s\n}\n}\n", f, g.conv(g.drawExpr(rv, args)))
 		}
 	}
-	return b.String()
+	if first == "" {
+		return d.String(), ""
+	}
+	fmt.Fprintf(&d, "ne := len(%s)\n%s.rngBlocks.Grow(ne)\n", first, recv)
+	fmt.Fprintf(&d, "if %[1]s.drawBlocksFn == nil {\n%[1]s.drawBlocksFn = %[1]s.drawBlocks\n}\n", recv)
+	fmt.Fprintf(&d, "n.Core.Split(annrt.DrawBlocks(ne), annrt.DrawBlock*%d, %s.drawBlocksFn)\n", drawCost*locals, recv)
+	blocks = fmt.Sprintf("ne := len(%s)\nfor b := lo; b < hi; b++ {\na, e := b*annrt.DrawBlock, min((b+1)*annrt.DrawBlock, ne)\nr := %[2]s.rngBlocks.Get(b, &%[2]s.rng)\n%[3]s%[2]s.rngBlocks.Put(b, &%[2]s.rng, r)\n}\n",
+		first, recv, bl.String())
+	return d.String(), blocks
 }
+
+// drawCost is the estimated cost of drawing one random number, in the
+// units of annrt's minChunkWork (a Normal draw takes a few nanoseconds).
+const drawCost = 100
 
 // fillCall is the RNG call filling the slice dst with a whole step of a
 // local random variable (the same numbers as one drawExpr per element, with

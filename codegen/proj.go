@@ -97,7 +97,7 @@ type projTypeView struct {
 // projBodies are the statements of a projection's methods ("" when it has
 // none).
 type projBodies struct {
-	InitParams, InitVars, Draw, Transmit, TransmitRange, Learn, LearnRange, PostSpike string
+	InitParams, InitVars, Draw, DrawBlocks, Transmit, TransmitRange, Learn, LearnRange, PostSpike string
 }
 
 // perPreView is a synaptic variable stored per presynaptic neuron while
@@ -213,35 +213,21 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	v.Body.InitParams = stmtsBody(g.synInitCode(pj, params))
 	v.Body.InitVars = stmtsBody(g.synInitCode(pj, vars))
 	if len(st.Randoms) > 0 {
-		v.Body.Draw = stmtsBody(g.synDrawCode(pj))
+		draw, blocks := g.synDrawCode(pj)
+		v.Body.Draw, v.Body.DrawBlocks = stmtsBody(draw), stmtsBody(blocks)
 	}
 	v.Structural = g.structView(pj)
 	return v
 }
 
-// synDrawCode draws the random variables of a projection for one step.
-func (g *generator) synDrawCode(pj *proj) string {
-	var b strings.Builder
-	b.WriteString("r := &pj.rng\n")
-	for _, rv := range pj.st.Randoms {
+// synDrawCode draws the random variables of a projection for one step
+// (drawBodies).
+func (g *generator) synDrawCode(pj *proj) (draw, blocks string) {
+	return g.drawBodies("pj", pj.st.Randoms, pj.randField, func() *exprPrinter {
 		c := g.newCtx(mSynGlobal)
 		c.pj = pj
-		args := make([]string, len(rv.Args))
-		for i, a := range rv.Args {
-			args[i] = g.arg(c.expr(a).float().s)
-		}
-		b.WriteString("{\n")
-		c.outer.write(&b)
-		d := g.conv(g.drawExpr(rv, args))
-		if rv.Loc == ir.Global {
-			fmt.Fprintf(&b, "pj.%s = %s\n}\n", pj.randField[rv], d)
-		} else if fill := g.fillCall(rv, args, "pj."+pj.randField[rv]); fill != "" {
-			b.WriteString(fill + "\n}\n")
-		} else {
-			fmt.Fprintf(&b, "dst := pj.%s\nfor i := range dst {\ndst[i] = %s\n}\n}\n", pj.randField[rv], d)
-		}
-	}
-	return b.String()
+		return c
+	})
 }
 
 // ringSize prints the number of values a ring of the presynaptic variable v

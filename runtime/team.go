@@ -255,9 +255,11 @@ func (h *helper) stop() {
 // split the loops of its steps over k goroutines (k <= 1: one, the
 // default). Results are bit-identical for every k: a loop is cut only where
 // each element's computation is independent of the others (neuron updates,
-// synapse equations, rate-coded weighted sums per postsynaptic neuron), and
-// everything whose result depends on order (spike propagation, random
-// draws, global operations) stays on one goroutine.
+// synapse equations, rate-coded weighted sums per postsynaptic neuron, spike
+// delivery to ranges of postsynaptic neurons, random draws block by block of
+// DrawBlock elements), and everything whose result depends on order
+// (delivery through plastic synapses, global operations) stays on one
+// goroutine.
 func (c *Core) SetThreads(k int) { c.threads = max(1, min(k, MaxChunks)) }
 
 // Splitting reports whether the loops of the running step may be split:

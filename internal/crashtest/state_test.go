@@ -152,7 +152,11 @@ func checkSecondHalf(t *testing.T, name, wholeDir, secondDir string, whole *resu
 			want = w.Floats()[k*width:]
 		}
 		if got := s.Floats(); !slices.Equal(got, want) {
-			t.Errorf("%s: %s after %g ms: %d values, want %d", name, f.File, t0, len(got), len(want))
+			first := 0
+			for first < min(len(got), len(want)) && got[first] == want[first] {
+				first++
+			}
+			t.Errorf("%s: %s after %g ms: %d values, want %d; the first difference at value %d", name, f.File, t0, len(got), len(want), first)
 		}
 		compared++
 	}
