@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/scale.sh: COBA at growing sizes (same in-degree), annc against Brian2's C++ standalone mode,
 # the recording case (v and g_exc of all 4000 neurons every step) in memory and streamed, COBA
-# with delays drawn over 20 ms on 1 and 2 threads, and a noise-driven network of 200,000 neurons
-# (bench/noisy.yaml) on 1 and 2 threads.
+# with delays drawn over 20 ms on 1 and 2 threads, and on 1 and 2 threads a noise-driven network of
+# 200,000 neurons (bench/noisy.yaml) and a plastic one with 1 M STDP synapses (bench/plastic.yaml).
 #
 # Called by bench/run.sh (make bench) with REPO, WORK, PEERS_DIR, PY, BENCH_REPEAT in the environment;
 # it can also be run alone: REPO=. WORK=/tmp/s PEERS_DIR=... bash bench/scale.sh
@@ -220,6 +220,14 @@ mkdir -p "$d"
 cp "$REPO/bench/noisy.yaml" "$d/model.yaml"
 (cd "$d" && "$ANNC" compile model.yaml -d build >"$d/compile.log" 2>&1) || die "annc compile (see $d/compile.log)"
 annc_threads noisy "$(ls "$d"/build/bin/* | head -n 1)"
+
+# Plastic synapses: bench/plastic.yaml (examples/stdp scaled to 5,000 inputs,
+# 20,000 neurons and 1 M STDP synapses), -threads 1 and 2 in pairs. annc only.
+d=$S_WORK/plastic
+mkdir -p "$d"
+cp "$REPO/bench/plastic.yaml" "$d/model.yaml"
+(cd "$d" && "$ANNC" compile model.yaml -d build >"$d/compile.log" 2>&1) || die "annc compile (see $d/compile.log)"
+annc_threads plastic "$(ls "$d"/build/bin/* | head -n 1)"
 echo "bench: scale: load after: $(uptime)" >&2
 
 "$JSONPY" - "$OUT" "$BENCH_SCALES" "$BENCH_REPEAT" "$BENCH_PAIRS" "$(uptime)" <<'PYEOF'
@@ -267,11 +275,13 @@ if a and a2 and up:
     print('COBA, 4000 neurons, with Uniform(1, 20) ms delays (191 delay groups), 1000 ms, annc only:')
     print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s); %d spikes'
           % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']), a['spikes']))
-a, a2, up = r.get('annc-noisy-t1'), r.get('annc-noisy-t2'), r.get('annc-noisy-speedup')
-if a and a2 and up:
-    print()
-    print('Noise-driven network (bench/noisy.yaml: 200,000 neurons, a Normal draw per neuron and step), 1000 ms, annc only:')
-    print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s); %d spikes'
-          % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']), a['spikes']))
+for tag, what in (('noisy', 'Noise-driven network (bench/noisy.yaml: 200,000 neurons, a Normal draw per neuron and step)'),
+                  ('plastic', 'Plastic network (bench/plastic.yaml: 5,000 Poisson inputs, 20,000 neurons, 1 M STDP synapses)')):
+    a, a2, up = r.get('annc-%s-t1' % tag), r.get('annc-%s-t2' % tag), r.get('annc-%s-speedup' % tag)
+    if a and a2 and up:
+        print()
+        print('%s, 1000 ms, annc only:' % what)
+        print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s); %d spikes'
+              % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']), a['spikes']))
 print('load at the end: %s' % load.strip())
 PYEOF

@@ -12,8 +12,9 @@ import (
 )
 
 // projBodies prints the bodies of a projection's step methods: transmit,
-// transmitRange, learn, learnRange and postSpike ("" when it has none).
-func (g *generator) projBodies(pj *proj) [5]string {
+// transmitRange, learn, learnRange, postSpike and postSpikeRange ("" when
+// it has none).
+func (g *generator) projBodies(pj *proj) [6]string {
 	st, p := pj.st, pj.p
 	// The loops of both storages are lowered together (they share the
 	// per-presynaptic arrays of equal expressions).
@@ -25,17 +26,19 @@ func (g *generator) projBodies(pj *proj) [5]string {
 	if pj.compact {
 		pj.low = pj.lowered.PerPre
 	}
-	var transmit, transmitRange, learn, learnRange, postSpike string
+	var transmit, transmitRange, learn, learnRange, postSpike, postSpikeRange string
 	if st.Spiking {
 		if staticSpiking(st) {
 			// With continuous transmission too, transmitRange is the
 			// continuous one and the spikes are delivered unsplit.
 			transmit, transmitRange = g.staticTransmitCode(pj, st.Psp != nil)
+		} else if st.Psp == nil && splitPlastic(pj) {
+			transmit, transmitRange = g.spikeTransmitSplit(pj)
 		} else {
-			transmit = g.spikeTransmitCode(pj)
+			transmit = g.spikeTransmitCode(pj, false)
 		}
 		if len(st.PostSpike) > 0 {
-			postSpike = g.postSpikeCode(pj)
+			postSpike, postSpikeRange = g.postSpikeCode(pj)
 		}
 		if st.Psp != nil {
 			// Continuous transmission after the events, as ANNarchy.
@@ -51,7 +54,7 @@ func (g *generator) projBodies(pj *proj) [5]string {
 	if len(st.GlobalUpdate)+len(st.PostUpdate)+len(st.LocalUpdate) > 0 {
 		learn, learnRange = g.learnCode(pj)
 	}
-	return [5]string{transmit, transmitRange, learn, learnRange, postSpike}
+	return [6]string{transmit, transmitRange, learn, learnRange, postSpike, postSpikeRange}
 }
 
 // projTypeView is a projection as templates/projection.go.tmpl prints it:
@@ -97,7 +100,7 @@ type projTypeView struct {
 // projBodies are the statements of a projection's methods ("" when it has
 // none).
 type projBodies struct {
-	InitParams, InitVars, Draw, DrawBlocks, Transmit, TransmitRange, Learn, LearnRange, PostSpike string
+	InitParams, InitVars, Draw, DrawBlocks, Transmit, TransmitRange, Learn, LearnRange, PostSpike, PostSpikeRange string
 }
 
 // perPreView is a synaptic variable stored per presynaptic neuron while
@@ -149,7 +152,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
 		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
 		Body: projBodies{Transmit: stmtsBody(bodies[0]), TransmitRange: stmtsBody(bodies[1]), Learn: stmtsBody(bodies[2]),
-			LearnRange: stmtsBody(bodies[3]), PostSpike: stmtsBody(bodies[4])},
+			LearnRange: stmtsBody(bodies[3]), PostSpike: stmtsBody(bodies[4]), PostSpikeRange: stmtsBody(bodies[5])},
 	}
 	if st.Spiking {
 		v.Kind = "spiking"
@@ -191,8 +194,9 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 		v.Runs = v.PlainAdd != ""
 	}
 	// The split delivery of spikes through the presynaptic-major layout
-	// (staticTransmitCode) keeps where its rows are cut.
-	v.Cuts = st.Spiking && v.Static && st.Psp == nil && v.Body.TransmitRange != ""
+	// (staticTransmitCode) or index (spikeTransmitSplit) keeps where its
+	// rows are cut.
+	v.Cuts = st.Spiking && st.Psp == nil && v.Body.TransmitRange != ""
 	v.Filed = strings.Contains(v.Body.Transmit+v.Body.TransmitRange, "pj.due.")
 	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
@@ -574,9 +578,6 @@ func renameIdents(src string, fn func(string) string) string {
 	return b.String()
 }
 
-// spikeTransmitCode delivers the spikes emitted max(1, d) steps ago through
-// the synapses of delay d: event-driven variables decay to now, then the
-// g_target statements, then (when learning) the other pre_spike statements.
 // decodeTransmitCode adds the decoded rates of a decoding projection to
 // the weighted sum of its target (annrt.Decoder).
 func (g *generator) decodeTransmitCode(pj *proj) string {
@@ -623,7 +624,12 @@ continue
 `
 )
 
-func (g *generator) spikeTransmitCode(pj *proj) string {
+// spikeTransmitCode delivers the spikes emitted max(1, d) steps ago through
+// the synapses of delay d: event-driven variables decay to now, then the
+// g_target statements, then (when learning) the other pre_spike statements.
+// Ranged, it is the body of transmitRange, which delivers to the
+// postsynaptic neurons [lo, hi) only.
+func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	st := pj.st
 	if staticSpiking(st) {
 		panic("spikeTransmitCode: static projections go through staticTransmitCode")
@@ -646,12 +652,23 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
 	c.outer.write(&b)
+	row := "delayPtr[base]:delayPtr[base+1]"
+	if ranged {
+		// The part of each row whose synapses (ascending in the
+		// postsynaptic-major storage, so in postsynaptic rank) end on the
+		// neurons [lo, hi): those from PostPtr[lo] to PostPtr[hi].
+		b.WriteString("whole := lo == 0 && hi >= c.NPost\ncut := &pj.cuts[chunk]\nif !whole {\ncut.Prepare(preIdx, delayPtr, c.PostPtr[lo], c.PostPtr[hi], int32(c.Len()))\n}\n")
+		row = "r0:r1"
+	}
 	b.WriteString(delayGroupsLoop)
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
 	}
-	b.WriteString("for _, k32 := range preIdx[delayPtr[base]:delayPtr[base+1]] {\nk := int(k32)\n")
+	if ranged {
+		b.WriteString("r0, r1 := delayPtr[base], delayPtr[base+1]\nif !whole {\nr0, r1 = cut.Part(base)\n}\n")
+	}
+	b.WriteString("for _, k32 := range preIdx[" + row + "] {\nk := int(k32)\n")
 	if c.usesJ {
 		b.WriteString("j := int(postOf[k])\n")
 	}
@@ -672,6 +689,28 @@ func (g *generator) spikeTransmitCode(pj *proj) string {
 		out = strings.Replace(out, ", postOf := c.PreIdx, c.DelayPtr, c.Post", " := c.PreIdx, c.DelayPtr", 1)
 	}
 	return out
+}
+
+// spikeTransmitSplit is spikeTransmitCode for the projections whose
+// pre_spike statements may run range by range of postsynaptic neurons
+// (splitPlastic): transmitRange delivers to the neurons [lo, hi), and
+// transmit splits the delivery over the step's goroutines when the
+// projection divides (annrt.Conn.Divides). Each postsynaptic neuron
+// receives its synapses' events in the same order as unsplit.
+func (g *generator) spikeTransmitSplit(pj *proj) (transmit, transmitRange string) {
+	transmitRange = g.spikeTransmitCode(pj, true)
+	cost := 2 + loopCost(pj.st.PreSpike) + 20*len(pj.st.Decays)
+	transmit = fmt.Sprintf("c := pj.C\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\nif pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, c.Reach(pj.pre.Spiked, pj.pre.ring)*%d, pj.transmitRangeFn)\n}\n", cost)
+	return transmit, transmitRange
+}
+
+// splitPlastic reports whether the pre_spike statements of a plastic
+// spiking projection may run range by range of postsynaptic neurons: they
+// write only what belongs to one postsynaptic neuron (ownWrites), no
+// population-wide variable of the postsynaptic population, and read no
+// presynaptic variable they write (splitTransmit).
+func splitPlastic(pj *proj) bool {
+	return pj.p.DecodeSteps == 0 && splitTransmit(pj) && !writesPostGlobal(pj) && ownWrites(pj.st.PreSpike)
 }
 
 // decayCode brings the event-driven variables of synapse k from the step of
@@ -938,7 +977,7 @@ func (g *generator) fillSplit(pj *proj, name, fill string, cost int) string {
 
 // postSpikeCode runs post_spike for every synapse of each postsynaptic
 // neuron that spiked in this step.
-func (g *generator) postSpikeCode(pj *proj) string {
+func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 	st := pj.st
 	c := g.newCtx(mSynLocal)
 	c.pj = pj
@@ -953,7 +992,13 @@ func (g *generator) postSpikeCode(pj *proj) string {
 		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
 	c.outer.write(&b)
-	b.WriteString("for _, j32 := range pj.post.Spiked {\nj := int(j32)\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
+	split := ownWrites(st.PostSpike)
+	if split {
+		b.WriteString("for _, j32 := range annrt.RanksIn(pj.post.Spiked, lo, hi) {\n")
+	} else {
+		b.WriteString("for _, j32 := range pj.post.Spiked {\n")
+	}
+	b.WriteString("j := int(j32)\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
 	if c.usesPi {
 		b.WriteString("pi := int(pre[k])\n")
 	} else {
@@ -964,7 +1009,40 @@ func (g *generator) postSpikeCode(pj *proj) string {
 		b.WriteString("pj.lastEv[k] = n.Core.Step\n")
 	}
 	b.WriteString("}\n}\n")
-	return b.String()
+	if !split {
+		return b.String(), ""
+	}
+	// The work: the synapses of the neurons that spiked (estimated from
+	// the mean in-degree).
+	postSpike = fmt.Sprintf("c := pj.C\nif pj.postSpikeRangeFn == nil {\npj.postSpikeRangeFn = func(chunk, lo, hi int) { pj.postSpikeRange(n, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(len(pj.post.Spiked))*int64(c.Len()/max(c.NPost, 1)+1)*%d, pj.postSpikeRangeFn)\n",
+		2+loopCost(st.PostSpike)+20*len(st.Decays))
+	return postSpike, b.String()
+}
+
+// ownWrites reports whether the event statements ss write only what
+// belongs to one postsynaptic neuron: the synapse's variables, its
+// postsynaptic neuron's per-neuron ones and the projection's
+// per-postsynaptic ones. They may then run range by range of postsynaptic
+// neurons, each neuron's events in their order; a statement writing a
+// projection-wide or presynaptic variable depends on the order of all the
+// synapses.
+func ownWrites(ss []ir.Stmt) bool {
+	for _, s := range ss {
+		a, ok := s.(*ir.Assign)
+		if !ok {
+			return false
+		}
+		switch l := a.LHS.(type) {
+		case *ir.TargetRef, *ir.Temp:
+		case *ir.VarRef:
+			if l.Side != ir.Self || l.Var == nil || l.Var.Loc == ir.Global {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // weightGated prints event statements, those that write w inside

@@ -1,6 +1,9 @@
 package runtime
 
-import "unsafe"
+import (
+	"slices"
+	"unsafe"
+)
 
 // RowCuts holds, for one range [lo, hi) of postsynaptic ranks, where every
 // row of a presynaptic-major layout (row r: post[ptr[r]:ptr[r+1]], ranks
@@ -134,4 +137,11 @@ func (c *RowCuts) Rows(ptr, spikes []int32, k, dk int, whole bool) []int32 {
 		q++
 	}
 	return out[:2*q]
+}
+
+// RanksIn returns the part of ranks (ascending) that lies in [lo, hi).
+func RanksIn(ranks []int32, lo, hi int) []int32 {
+	a, _ := slices.BinarySearch(ranks, int32(lo))
+	b, _ := slices.BinarySearch(ranks[a:], int32(hi))
+	return ranks[a : a+b]
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -104,4 +105,22 @@ func TestRowCutsRowsSkipsRanksWithoutSynapses(t *testing.T) {
 	copy(ptr, []int32{0, 2, 3, 3, 3, 5, 5, 5, 5, 6, 7, 7, 7})
 	c.Reset()
 	checkRows(t, "after Reset", &c, post, ptr, spikes, []int32{1, 3, 0, 2}, 2, 1, 4, 6)
+}
+
+func TestRanksIn(t *testing.T) {
+	ranks := []int32{1, 3, 3, 7, 9, 12}
+	for _, c := range []struct {
+		lo, hi int
+		want   []int32
+	}{
+		{0, 20, ranks}, {0, 1, nil}, {1, 2, []int32{1}}, {2, 8, []int32{3, 3, 7}},
+		{3, 4, []int32{3, 3}}, {8, 9, nil}, {9, 13, []int32{9, 12}}, {13, 20, nil},
+	} {
+		if got := RanksIn(ranks, c.lo, c.hi); !slices.Equal(got, c.want) {
+			t.Errorf("RanksIn(%v, %d, %d) = %v, want %v", ranks, c.lo, c.hi, got, c.want)
+		}
+	}
+	if got := RanksIn(nil, 0, 5); len(got) != 0 {
+		t.Errorf("RanksIn(nil) = %v", got)
+	}
 }
