@@ -668,7 +668,23 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	if ranged {
 		b.WriteString("r0, r1 := delayPtr[base], delayPtr[base+1]\nif !whole {\nr0, r1 = cut.Part(base)\n}\n")
 	}
-	b.WriteString("for _, k32 := range preIdx[" + row + "] {\nk := int(k32)\n")
+	b.WriteString("ks := preIdx[" + row + "]\n")
+	// The synapses of a row lie apart in the postsynaptic-major storage:
+	// their lines in every array the statements read are fetched at once
+	// first (annrt.Prefetch).
+	stmts := decay.String() + body.String() + plastic.String()
+	arrays := synapseArrays(stmts)
+	if c.usesJ {
+		arrays = append([]string{"postOf"}, arrays...)
+	}
+	if len(arrays) > 0 {
+		b.WriteString("if len(ks) >= annrt.PrefetchMin {\n")
+		for _, a := range arrays {
+			fmt.Fprintf(&b, "annrt.Prefetch(ks, %s)\n", a)
+		}
+		b.WriteString("}\n")
+	}
+	b.WriteString("for _, k32 := range ks {\nk := int(k32)\n")
 	if c.usesJ {
 		b.WriteString("j := int(postOf[k])\n")
 	}
@@ -680,7 +696,7 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	if len(st.Decays) > 0 {
 		b.WriteString("pj.lastEv[k] = n.Core.Step\n")
 	}
-	if !strings.Contains(plastic.String()+body.String()+decay.String(), "[k]") && len(st.Decays) == 0 {
+	if !strings.Contains(stmts, "[k]") && len(st.Decays) == 0 {
 		b.WriteString("_ = k\n")
 	}
 	b.WriteString("}\n}\n}\n")
@@ -689,6 +705,34 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 		out = strings.Replace(out, ", postOf := c.PreIdx, c.DelayPtr, c.Post", " := c.PreIdx, c.DelayPtr", 1)
 	}
 	return out
+}
+
+// synapseArrays lists, in order of first use, the arrays the printed
+// statements index by synapse ("s_w[k]", "pj.lastEv[k]").
+func synapseArrays(stmts string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for rest := stmts; ; {
+		i := strings.Index(rest, "[k]")
+		if i < 0 {
+			return out
+		}
+		j := i
+		for j > 0 && (isIdentByte(rest[j-1]) || rest[j-1] == '.') {
+			j--
+		}
+		if name := rest[j:i]; name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+		rest = rest[i+3:]
+	}
+}
+
+// isIdentByte reports whether c may appear in a Go identifier printed by
+// the generator (ASCII letters, digits and underscores).
+func isIdentByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // spikeTransmitSplit is spikeTransmitCode for the projections whose

@@ -1,5 +1,7 @@
 package runtime
 
+import "unsafe"
+
 // HasAVX2 reports whether AVX2 can be used: the processor has it and FMA
 // (CPUID) and the operating system saves the YMM registers (XCR0).
 // Generated networks install their AVX2 kernels only then.
@@ -158,3 +160,9 @@ func ScatterAddRows32(dst *float32, idx *int32, src *float32, parts *int32, n in
 
 //go:noescape
 func ScatterAddConstRows32(dst *float32, idx *int32, w float32, parts *int32, n int)
+
+// prefetchIdx issues a prefetch of every element idx[0:n] of the array at
+// base (elements of 1<<shift bytes).
+//
+//go:noescape
+func prefetchIdx(idx *int32, n int, base unsafe.Pointer, shift uint)

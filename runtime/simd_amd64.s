@@ -1115,3 +1115,21 @@ fknext:
 	JMP fkrow
 fkdone:
 	RET
+
+// func prefetchIdx(idx *int32, n int, base unsafe.Pointer, shift uint)
+TEXT ·prefetchIdx(SB), NOSPLIT, $0-32
+	MOVQ idx+0(FP), SI
+	MOVQ n+8(FP), BX
+	MOVQ base+16(FP), DI
+	MOVQ shift+24(FP), CX
+	TESTQ BX, BX
+	JZ prefetchdone
+prefetchloop:
+	MOVLQSX (SI), AX
+	SHLQ CX, AX
+	PREFETCHT0 (DI)(AX*1)
+	ADDQ $4, SI
+	DECQ BX
+	JNZ prefetchloop
+prefetchdone:
+	RET
