@@ -222,12 +222,22 @@ cp "$REPO/bench/noisy.yaml" "$d/model.yaml"
 annc_threads noisy "$(ls "$d"/build/bin/* | head -n 1)"
 
 # Plastic synapses: bench/plastic.yaml (examples/stdp scaled to 5,000 inputs,
-# 20,000 neurons and 1 M STDP synapses), -threads 1 and 2 in pairs. annc only.
+# 20,000 neurons and 1 M STDP synapses), -threads 1 and 2 in pairs, and in Brian2 (bench/plastic_brian2.py).
 d=$S_WORK/plastic
 mkdir -p "$d"
 cp "$REPO/bench/plastic.yaml" "$d/model.yaml"
 (cd "$d" && "$ANNC" compile model.yaml -d build >"$d/compile.log" 2>&1) || die "annc compile (see $d/compile.log)"
 annc_threads plastic "$(ls "$d"/build/bin/* | head -n 1)"
+if [[ ${BENCH_SKIP_PEERS:-} != 1 ]]; then
+	echo "bench: scale: Brian2 cpp, plastic (build and $BENCH_REPEAT runs)" >&2
+	"$PY" "$REPO/bench/plastic_brian2.py" "$d/brian2" "$BENCH_REPEAT" >"$d/brian2.log" 2>&1 || {
+		tail -n 20 "$d/brian2.log" >&2
+		die "Brian2 plastic (log: $d/brian2.log)"
+	}
+	line=$(grep '^RESULT ' "$d/brian2.log" | tail -n 1) || die "Brian2 plastic printed no RESULT line"
+	echo "{\"tag\": \"b2-plastic\", ${line#RESULT \{}" >>"$OUT"
+	rm -rf "$d/brian2"
+fi
 echo "bench: scale: load after: $(uptime)" >&2
 
 "$JSONPY" - "$OUT" "$BENCH_SCALES" "$BENCH_REPEAT" "$BENCH_PAIRS" "$(uptime)" <<'PYEOF'
@@ -280,8 +290,12 @@ for tag, what in (('noisy', 'Noise-driven network (bench/noisy.yaml: 200,000 neu
     a, a2, up = r.get('annc-%s-t1' % tag), r.get('annc-%s-t2' % tag), r.get('annc-%s-speedup' % tag)
     if a and a2 and up:
         print()
-        print('%s, 1000 ms, annc only:' % what)
+        print('%s, 1000 ms:' % what)
         print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s); %d spikes'
               % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']), a['spikes']))
+        b = r.get('b2-%s' % tag)
+        if b:
+            print('  Brian2 C++ standalone, one thread: run %.3f s (%d synapses, %d spikes); ratio to annc on one thread %.2f, on two %.2f'
+                  % (b['run_s'], b['synapses'], b['spikes'], b['run_s'] / a['sim'], b['run_s'] / a2['sim']))
 print('load at the end: %s' % load.strip())
 PYEOF
