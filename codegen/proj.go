@@ -77,6 +77,7 @@ type projTypeView struct {
 	Decoder      bool // spikes decoded into rates (annrt.Decoder)
 	Decays       bool // synapses keep the step of their last event
 	ExactDecay   bool
+	DecayTabs    int // event-driven variables whose decay factors come from tables (annrt.DecayTable), 0: none
 	Randoms      []fieldView
 	PreKernel    *kernelView // vector kernels of the per-presynaptic and the synapse equations
 	Kernel       *kernelView
@@ -197,6 +198,9 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	// (staticTransmitCode) or index (spikeTransmitSplit) keeps where its
 	// rows are cut.
 	v.Cuts = st.Spiking && st.Psp == nil && v.Body.TransmitRange != ""
+	if strings.Contains(v.Body.Transmit+v.Body.TransmitRange+v.Body.PostSpike+v.Body.PostSpikeRange, "pj.decayTabs[") {
+		v.DecayTabs = len(st.Decays)
+	}
 	v.Filed = strings.Contains(v.Body.Transmit+v.Body.TransmitRange, "pj.due.")
 	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
@@ -639,7 +643,11 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	c.written = ir.WrittenVars(st.PreSpike)
 	lp := pj.low.Spike
 	var decay, body, plastic strings.Builder
-	g.decayCode(c, lp, &decay, true)
+	chunk := "0"
+	if ranged {
+		chunk = "chunk"
+	}
+	g.decayCode(pj, c, lp, &decay, true, chunk)
 	for _, t := range pj.targets {
 		c.tgt = t
 		c.stmts(&body, lp.Body, nil)
@@ -762,7 +770,7 @@ func splitPlastic(pj *proj) bool {
 // default a presynaptic event decays them as ANNarchy 5 does, over one step
 // less than has elapsed (to the step the spike was emitted in, although the
 // event is stamped with the current step); with ExactDecay over every step.
-func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool) {
+func (g *generator) decayCode(pj *proj, c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool, chunk string) {
 	if len(lp.Decays) == 0 {
 		return
 	}
@@ -776,13 +784,30 @@ func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder
 	if atPre && !g.m.ExactDecay {
 		now = "(n.Core.Step - 1)"
 	}
-	fmt.Fprintf(b, "el := %s\n", g.conv("float64("+now+"-pj.lastEv[k]) * n.Dt"))
+	fmt.Fprintf(b, "ev := %s-pj.lastEv[k]\nel := %s\n", now, g.conv("float64(ev) * n.Dt"))
 	for _, d := range lp.Decays {
 		x, _ := c.ref(&ir.VarRef{Var: d.Var, Name: d.Var.Name}, true)
 		inf := c.expr(d.Inf).float()
 		rate := c.expr(d.Rate).float()
-		fmt.Fprintf(b, "%s = %s + (%s - %s) * annrt.%s(-%s * el)\n", x, paren(inf, 5), x, paren(inf, 5), fn, paren(rate, 6))
+		factor := fmt.Sprintf("annrt.%s(-%s * el)", fn, paren(rate, 6))
+		// A rate the same for every synapse (no indexed value in it) reads
+		// its factors from a table of the elapsed steps, one per goroutine.
+		if i := decayIndex(pj.st, d.Var); !g.f32 && i >= 0 && !strings.Contains(rate.s, "[") {
+			factor = fmt.Sprintf("pj.decayTabs[%s][%d].Factor(%s, n.Dt, ev, el)", chunk, i, rate.s)
+		}
+		fmt.Fprintf(b, "%s = %s + (%s - %s) * %s\n", x, paren(inf, 5), x, paren(inf, 5), factor)
 	}
+}
+
+// decayIndex is the position of the event-driven variable v among the
+// decays of st (-1: none).
+func decayIndex(st *ir.SynapseType, v *ir.Var) int {
+	for i, d := range st.Decays {
+		if d.Var == v {
+			return i
+		}
+	}
+	return -1
 }
 
 // learnCode runs the projection-wide, per-postsynaptic-neuron and
@@ -1028,7 +1053,12 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 	c.written = ir.WrittenVars(st.PostSpike)
 	lp := pj.low.PostSpike
 	var body strings.Builder
-	g.decayCode(c, lp, &body, false)
+	split := ownWrites(st.PostSpike)
+	chunk := "0"
+	if split {
+		chunk = "chunk"
+	}
+	g.decayCode(pj, c, lp, &body, false, chunk)
 	usesLearning := c.weightGated(&body, lp.Body)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
@@ -1036,7 +1066,6 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
 	c.outer.write(&b)
-	split := ownWrites(st.PostSpike)
 	if split {
 		b.WriteString("for _, j32 := range annrt.RanksIn(pj.post.Spiked, lo, hi) {\n")
 	} else {
@@ -1058,7 +1087,7 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 	}
 	// The work: the synapses of the neurons that spiked (estimated from
 	// the mean in-degree).
-	postSpike = fmt.Sprintf("c := pj.C\nif pj.postSpikeRangeFn == nil {\npj.postSpikeRangeFn = func(chunk, lo, hi int) { pj.postSpikeRange(n, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(len(pj.post.Spiked))*int64(c.Len()/max(c.NPost, 1)+1)*%d, pj.postSpikeRangeFn)\n",
+	postSpike = fmt.Sprintf("c := pj.C\nif pj.postSpikeRangeFn == nil {\npj.postSpikeRangeFn = func(chunk, lo, hi int) { pj.postSpikeRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, int64(len(pj.post.Spiked))*int64(c.Len()/max(c.NPost, 1)+1)*%d, pj.postSpikeRangeFn)\n",
 		2+loopCost(st.PostSpike)+20*len(st.Decays))
 	return postSpike, b.String()
 }
