@@ -647,7 +647,7 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	if ranged {
 		chunk = "chunk"
 	}
-	g.decayCode(pj, c, lp, &decay, true, chunk)
+	g.decayCode(c, lp, &decay, true, chunk)
 	for _, t := range pj.targets {
 		c.tgt = t
 		c.stmts(&body, lp.Body, nil)
@@ -770,7 +770,10 @@ func splitPlastic(pj *proj) bool {
 // default a presynaptic event decays them as ANNarchy 5 does, over one step
 // less than has elapsed (to the step the spike was emitted in, although the
 // event is stamped with the current step); with ExactDecay over every step.
-func (g *generator) decayCode(pj *proj, c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool, chunk string) {
+// chunk is the goroutine's index ("0" unsplit), whose tables of decay
+// factors (annrt.DecayTable) the variables with a rate the same for every
+// synapse read.
+func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder, atPre bool, chunk string) {
 	if len(lp.Decays) == 0 {
 		return
 	}
@@ -792,7 +795,7 @@ func (g *generator) decayCode(pj *proj, c *exprPrinter, lp *lower.Loop, b *strin
 		factor := fmt.Sprintf("annrt.%s(-%s * el)", fn, paren(rate, 6))
 		// A rate the same for every synapse (no indexed value in it) reads
 		// its factors from a table of the elapsed steps, one per goroutine.
-		if i := decayIndex(pj.st, d.Var); !g.f32 && i >= 0 && !strings.Contains(rate.s, "[") {
+		if i := decayIndex(c.pj.st, d.Var); !g.f32 && i >= 0 && !strings.Contains(rate.s, "[") {
 			factor = fmt.Sprintf("pj.decayTabs[%s][%d].Factor(%s, n.Dt, ev, el)", chunk, i, rate.s)
 		}
 		fmt.Fprintf(b, "%s = %s + (%s - %s) * %s\n", x, paren(inf, 5), x, paren(inf, 5), factor)
@@ -1058,7 +1061,7 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 	if split {
 		chunk = "chunk"
 	}
-	g.decayCode(pj, c, lp, &body, false, chunk)
+	g.decayCode(c, lp, &body, false, chunk)
 	usesLearning := c.weightGated(&body, lp.Body)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
