@@ -24,6 +24,7 @@ import (
 	_ "gonum.org/v1/plot/vg/vgsvg" // registers svg
 
 	"github.com/annc/annc/analysis"
+	"github.com/annc/annc/runtime/results"
 )
 
 // Options controls Dir. The zero value gives PNG files with default binning.
@@ -128,7 +129,7 @@ func Dir(dir string, opt Options) ([]string, error) {
 func runFigures(r *analysis.Run, opt Options, format string) ([]string, error) {
 	var written []string
 	for _, name := range r.Spiking {
-		path := filepath.Join(r.Dir, fileSafe(name)+".raster."+format)
+		path := filepath.Join(r.Dir, results.FileStem(name)+".raster."+format)
 		if err := rasterFigure(path, format, r, name, opt); err != nil {
 			return written, err
 		}
@@ -138,7 +139,7 @@ func runFigures(r *analysis.Run, opt Options, format string) ([]string, error) {
 		// Named as the data file: m.sum_exc.npy is drawn in m.sum_exc.png.
 		base := strings.TrimSuffix(filepath.Base(tr.File), ".npy")
 		if tr.File == "" {
-			base = fileSafe(tr.Monitor) + "." + fileSafe(tr.Variable)
+			base = results.FileStem(tr.Monitor) + "." + results.FileStem(tr.Variable)
 		}
 		path := filepath.Join(r.Dir, base+"."+format)
 		if err := traceFigure(path, format, r, tr, opt); err != nil {
@@ -479,9 +480,9 @@ func sweepFigures(s *analysis.Sweep, opt Options, format string) ([]string, erro
 					nominal = append(nominal, r.Raw[j])
 				}
 			}
-			name := "sweep." + fileSafe(m.name)
+			name := "sweep." + results.FileStem(m.name)
 			if len(params) > 1 {
-				name += ".vs." + fileSafe(param)
+				name += ".vs." + results.FileStem(param)
 			}
 			path := filepath.Join(s.Dir, name+"."+format)
 			pts := overTrials(s, x, m.values)
@@ -648,20 +649,4 @@ func render(path, format string, w, h vg.Length, drawFn func(draw.Canvas)) (err 
 		return err
 	}
 	return os.Rename(f.Name(), path)
-}
-
-// fileSafe keeps letters, digits, '_', '-' and '.', replacing anything else
-// by '_', so a monitor or metric name is a safe file-name part.
-func fileSafe(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		ok := c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !ok {
-			b[i] = '_'
-		}
-	}
-	if len(b) == 0 {
-		return "_"
-	}
-	return string(b)
 }

@@ -127,13 +127,16 @@ const (
 // MonitorFile is the name of the .npy file of a monitor's variable (one of
 // the Var constants, or a recorded name): "<monitor>.<variable>.npy", where
 // characters other than letters, digits, '_', '-' and '.' become '_' and
-// trailing '_' are dropped ("sum(exc)" gives "sum_exc"). Different names
-// can give the same file: annc refuses models where two recordings would.
+// trailing '_' are dropped ("sum(exc)" gives "sum_exc"; a name of only
+// '_' gives "_", not a hidden file). Different names can give the same
+// file: annc refuses models where two recordings would.
 func MonitorFile(monitor, variable string) string {
-	return fileStem(monitor) + "." + fileStem(variable) + ".npy"
+	return FileStem(monitor) + "." + FileStem(variable) + ".npy"
 }
 
-func fileStem(s string) string {
+// FileStem is a name as MonitorFile writes it in file names; plots are
+// named with it too.
+func FileStem(s string) string {
 	b := []byte(s)
 	for i, c := range b {
 		ok := c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
@@ -141,7 +144,10 @@ func fileStem(s string) string {
 			b[i] = '_'
 		}
 	}
-	return strings.TrimRight(string(b), "_")
+	if t := strings.TrimRight(string(b), "_"); t != "" {
+		return t
+	}
+	return "_"
 }
 
 // File describes one results file: its name in the directory, the monitor

@@ -87,3 +87,20 @@ func TestManifestWriteFileDiskFull(t *testing.T) {
 		t.Errorf("directory holds %q, want only manifest.json", names)
 	}
 }
+
+// TestMonitorFile: names become file names as the README says, and a name
+// of underscores does not become a hidden file.
+func TestMonitorFile(t *testing.T) {
+	for _, c := range []struct{ mon, v, want string }{
+		{"P", "v", "P.v.npy"},
+		{"m", "sum(exc)", "m.sum_exc.npy"},
+		{"a b", "g_exc", "a_b.g_exc.npy"},
+		{"m_", "x__", "m.x.npy"},
+		{"_", "r", "_.r.npy"},
+		{"__", "t", "_.t.npy"},
+	} {
+		if got := MonitorFile(c.mon, c.v); got != c.want {
+			t.Errorf("MonitorFile(%q, %q) = %q, want %q", c.mon, c.v, got, c.want)
+		}
+	}
+}
