@@ -1,7 +1,9 @@
 package crashtest
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -162,5 +164,87 @@ func checkSecondHalf(t *testing.T, name, wholeDir, secondDir string, whole *resu
 	}
 	if compared < 3 {
 		t.Errorf("%s: compared only %d arrays", name, compared)
+	}
+}
+
+// TestLoadRefusesRefractory: a state file whose refractory period (a
+// parameter, tref) the neurons' step counter cannot hold, negative here,
+// is refused by -load before any step, even with -check-every 0, as -set
+// refuses it.
+func TestLoadRefusesRefractory(t *testing.T) {
+	setup(t)
+	dir := t.TempDir()
+	model := `name: rf
+dt: 0.1
+neurons:
+  LIF:
+    parameters: |
+      tref = 2.0 : population
+    equations: |
+      dv/dt = (1.5 - v) / 10.0
+    spike: v > 1.0
+    reset: v = 0.0
+    refractory: tref
+populations:
+  - {name: P, geometry: 3, neuron: LIF}
+monitors:
+  - {name: P, target: P, variables: [spike]}
+simulation: {duration: 5.0}
+`
+	os.WriteFile(filepath.Join(dir, "model.yaml"), []byte(model), 0o644)
+	cmd := exec.Command(anncBin, "compile", "model.yaml", "-d", "b")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("compile: %v\n%s", err, out)
+	}
+	bin, good, bad := filepath.Join(dir, "b", "bin", "rf"), filepath.Join(dir, "good.npz"), filepath.Join(dir, "bad.npz")
+	if out, err := exec.Command(bin, "-out", filepath.Join(dir, "r1"), "-save", good).CombinedOutput(); err != nil {
+		t.Fatalf("save: %v\n%s", err, out)
+	}
+	// The same file with P.Tref = -2.
+	zr, err := zip.OpenReader(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	found := false
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "P.Tref.npy" {
+			found = true
+			if err := results.WriteNpy(w, nil, []float64{-2}); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, r)
+		r.Close()
+	}
+	if !found {
+		t.Fatal("the state has no P.Tref.npy")
+	}
+	zw.Close()
+	os.WriteFile(bad, buf.Bytes(), 0o644)
+	if out, err := exec.Command(bin, "-out", filepath.Join(dir, "r2"), "-load", good, "-check-every", "0").CombinedOutput(); err != nil {
+		t.Fatalf("the saved state is refused: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r2", "P.spike_times.npy")); err != nil {
+		t.Fatalf("the run from the saved state wrote no spikes: %v", err)
+	}
+	out, err := exec.Command(bin, "-out", filepath.Join(dir, "r3"), "-load", bad, "-check-every", "0").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "tref") || !strings.Contains(string(out), "-2") {
+		t.Fatalf("a state with tref = -2 was not refused: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r3", "P.spike_times.npy")); err == nil {
+		t.Error("the refused run wrote results")
 	}
 }
