@@ -82,6 +82,23 @@ func dueIndexBytes(pj reflect.Value, c *Conn) int64 {
 	return 0
 }
 
+// arrayBytes is sliceBytes of the structs an array holds, in arrays of
+// arrays too (the decay tables of each goroutine).
+func arrayBytes(a reflect.Value, seen map[uintptr]bool) int64 {
+	var n int64
+	switch a.Type().Elem().Kind() {
+	case reflect.Struct:
+		for k := range a.Len() {
+			n += sliceBytes(a.Index(k), seen)
+		}
+	case reflect.Array:
+		for k := range a.Len() {
+			n += arrayBytes(a.Index(k), seen)
+		}
+	}
+	return n
+}
+
 // sliceBytes adds up the capacities of the slice fields of a struct, and
 // of the structs it holds in fields and arrays (as the cuts of a split
 // delivery), each array counted once (not again when in seen, as W shared
@@ -94,10 +111,8 @@ func sliceBytes(v reflect.Value, seen map[uintptr]bool) int64 {
 		case f.Kind() == reflect.Struct:
 			n += sliceBytes(f, seen)
 			continue
-		case f.Kind() == reflect.Array && f.Type().Elem().Kind() == reflect.Struct:
-			for k := range f.Len() {
-				n += sliceBytes(f.Index(k), seen)
-			}
+		case f.Kind() == reflect.Array:
+			n += arrayBytes(f, seen)
 			continue
 		}
 		if f.Type() == rateRingType && !f.IsNil() {

@@ -62,6 +62,20 @@ func TestProjectionMemory(t *testing.T) {
 	if want := int64(4*(3+4+cap(c.Delays))) + 24 + 8*15; len(got) != 1 || got[0].Bytes != want {
 		t.Errorf("ProjectionMemory with a rate ring = %+v, want %d bytes", got, want)
 	}
+	// The decay tables of the goroutines that used them (arrays of arrays).
+	type plastic struct {
+		Name      string
+		C         *Conn
+		W         []float64
+		decayTabs [MaxChunks][2]DecayTable
+	}
+	pl := &plastic{Name: "exc", C: c, W: p.W}
+	pl.decayTabs[0][1].Factor(0.1, 0.1, 3, 0.3)
+	pl.decayTabs[1][0].Factor(0.1, 0.1, 3, 0.3)
+	got = ProjectionMemory(&struct{ Exc *plastic }{pl})
+	if want := int64(4*(3+4+cap(c.Delays))) + 24 + 2*8*DecayTableLen; len(got) != 1 || got[0].Bytes != want {
+		t.Errorf("ProjectionMemory with two decay tables = %+v, want %d bytes", got, want)
+	}
 }
 
 // A rate ring larger than the machine's memory is refused before it is
