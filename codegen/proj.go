@@ -750,10 +750,7 @@ func isIdentByte(c byte) bool {
 // projection divides (annrt.Conn.Divides). Each postsynaptic neuron
 // receives its synapses' events in the same order as unsplit.
 func (g *generator) spikeTransmitSplit(pj *proj) (transmit, transmitRange string) {
-	transmitRange = g.spikeTransmitCode(pj, true)
-	cost := 2 + loopCost(pj.st.PreSpike) + 20*len(pj.st.Decays)
-	transmit = fmt.Sprintf("c := pj.C\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\nif pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, c.Reach(pj.pre.Spiked, pj.pre.ring)*%d, pj.transmitRangeFn)\n}\n", cost)
-	return transmit, transmitRange
+	return splitTransmitCall(2 + loopCost(pj.st.PreSpike) + 20*len(pj.st.Decays)), g.spikeTransmitCode(pj, true)
 }
 
 // splitPlastic reports whether the pre_spike statements of a plastic
@@ -1408,12 +1405,16 @@ continue
 	if !splitTransmit(pj) {
 		return "pj.transmitRange(n, 0, 0, pj.C.NPost)\n", transmitRange
 	}
-	// The work of a step is the number of synapses its spikes reach
-	// (estimated: annrt.Conn.Reach).
-	var t strings.Builder
-	t.WriteString("c := pj.C\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\n")
-	fmt.Fprintf(&t, "if pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, c.Reach(pj.pre.Spiked, pj.pre.ring)*%d, pj.transmitRangeFn)\n}\n", 2+loopCost(st.PreSpike))
-	return t.String(), transmitRange
+	return splitTransmitCall(2 + loopCost(st.PreSpike)), transmitRange
+}
+
+// splitTransmitCall is the body of transmit for a spike delivery printed as
+// transmitRange: split over ranges of postsynaptic neurons when the
+// projection divides (annrt.Conn.Divides), the work of a step estimated as
+// the synapses its spikes reach (annrt.Conn.Reach) times cost; whole
+// otherwise.
+func splitTransmitCall(cost int) string {
+	return fmt.Sprintf("c := pj.C\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\nif pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, c.Reach(pj.pre.Spiked, pj.pre.ring)*%d, pj.transmitRangeFn)\n}\n", cost)
 }
 
 // oneWeightTransmit prints the delivery of one delay's spikes when every

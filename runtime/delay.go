@@ -100,6 +100,15 @@ func RateRingFits(proj string, n, depth int) error {
 	return nil
 }
 
+// RateRingFor is NewRateRing for the delayed values of projection proj,
+// refused (RateRingFits) when larger than this machine's memory.
+func RateRingFor(proj string, n, depth int) (*RateRing, error) {
+	if err := RateRingFits(proj, n, depth); err != nil {
+		return nil, err
+	}
+	return NewRateRing(n, depth), nil
+}
+
 // NewRateRing allocates depth frames of n values (depth at least 1).
 func NewRateRing(n, depth int) *RateRing {
 	depth = max(1, depth)
