@@ -25,6 +25,9 @@ type accessCase struct {
 	// Sync: the weights of a static spiking projection, whose presynaptic
 	// copy follows after a Set (SyncWeights).
 	Sync bool
+	// At: a per-synapse variable of a projection stored in presynaptic
+	// rows, read and set in synapse order through Obj.at (rowStored).
+	At bool
 }
 
 // accessCases are the cases of Set (Rows: the paths that take rows, read
@@ -74,10 +77,13 @@ func (a *accessCases) projAccess(pj *proj) {
 		// W is in storage order: Weights and SetWeights put it in synapse order.
 		w = accessCase{Path: w.Path, Obj: pj.field, Op: "weights"}
 	}
+	w.At = pj.rows
 	a.add(w)
 	for _, vr := range pj.st.Vars {
 		if vr.Name != "w" {
-			a.add(varCase(pj.p.Name+"."+vr.Name, pj.field, pj.fld[vr], vr))
+			c := varCase(pj.p.Name+"."+vr.Name, pj.field, pj.fld[vr], vr)
+			c.At = pj.rows && vr.Loc == ir.Local
+			a.add(c)
 		}
 	}
 }
@@ -124,6 +130,7 @@ type finiteObj struct {
 // "CheckRefractoryScalar") on a variable's field.
 type finiteCheck struct {
 	Func, Obj, Var, Field string
+	At                    bool // CheckSynapsesAt: stored in presynaptic rows (rowStored)
 	Proj                  bool // CheckScalar's projection flag
 }
 
@@ -190,7 +197,11 @@ func (g *generator) finiteChecks(params bool) []finiteObj {
 			case ir.Post:
 				fn = "CheckPostNeurons"
 			}
-			o.Checks = append(o.Checks, finiteCheck{Func: fn, Obj: pj.p.Name, Var: vr.Name, Field: pj.fld[vr], Proj: true})
+			ck := finiteCheck{Func: fn, Obj: pj.p.Name, Var: vr.Name, Field: pj.fld[vr], Proj: true}
+			if fn == "CheckSynapses" && pj.rows {
+				ck.Func, ck.At = "CheckSynapsesAt", true
+			}
+			o.Checks = append(o.Checks, ck)
 		}
 		if len(o.Checks) > 0 {
 			out = append(out, o)

@@ -41,8 +41,9 @@ type Options struct {
 	SourceName string // model file base name, for the header
 	CAPI       bool   // also write capi/, the C API of a shared library (annc compile --python)
 
-	// PostMajorOnly keeps every projection in the post-major layout (the
-	// tests compare it with the presynaptic-major one).
+	// PostMajorOnly keeps every projection in the post-major layout, its
+	// per-synapse variables in synapse order (the tests compare it with
+	// the presynaptic-major one).
 	PostMajorOnly bool
 }
 
@@ -230,6 +231,7 @@ type proj struct {
 	fusedIn   bool     // delivers in the fused step (transmitRange)
 	storePre  bool     // synapses stored presynaptic-major only (layout.go)
 	oneW      bool     // W may hold one weight for all synapses (layout.go)
+	rows      bool     // per-synapse variables stored in presynaptic rows (rowStored)
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic
@@ -383,6 +385,7 @@ func (g *generator) newProj(p *ir.Projection) {
 	}
 	pj.storePre = preMajorOnly(pj) && !g.opt.PostMajorOnly
 	pj.oneW = pj.storePre && oneWeight(p)
+	pj.rows = rowStored(pj) && !g.opt.PostMajorOnly
 	nm := newNamer(projReserved...)
 	for _, v := range st.Vars {
 		if v.Name == "w" {

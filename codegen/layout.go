@@ -57,3 +57,38 @@ func (g *generator) transmitArrays(pj *proj) (w, post string) {
 	}
 	return "pj.preW", "pj.prePost"
 }
+
+// rowStored reports whether a projection keeps its per-synapse variables
+// in the order of its presynaptic index (annrt.RowStorage, README "Synapse
+// storage"): a plastic spiking projection whose pre_spike statements, run
+// for every synapse a spike reaches, then read and write contiguous
+// memory. Its post_spike statements go through the synapse's position.
+// Per-synapse loops (synapse equations, random numbers drawn per synapse),
+// continuous psp, decoding and structural plasticity keep synapse order,
+// as do projection-wide and postsynaptic equations reading a synapse
+// variable.
+func rowStored(pj *proj) bool {
+	st, p := pj.st, pj.p
+	if !st.Spiking || staticSpiking(st) || len(st.PreSpike) == 0 || st.Psp != nil || p.DecodeSteps > 0 || p.Structural() {
+		return false
+	}
+	if len(st.LocalUpdate) > 0 || len(p.PerPre) > 0 {
+		return false
+	}
+	for _, r := range st.Randoms {
+		if r.Loc != ir.Global {
+			return false
+		}
+	}
+	local := false
+	for _, list := range [][]ir.Stmt{st.GlobalUpdate, st.PostUpdate} {
+		for _, s := range list {
+			ir.Walk(s.(*ir.Assign).Value, func(e ir.Expr) {
+				if r, ok := e.(*ir.VarRef); ok && r.Side == ir.Self && r.Var != nil && r.Var.Loc == ir.Local {
+					local = true
+				}
+			})
+		}
+	}
+	return !local
+}

@@ -82,4 +82,4 @@ var coreReserved = []string{
 var popReserved = []string{"Name", "Index", "Size", "Geometry", "Spiked", "TLast", "StopConditionMet", "SetSpikeTimes", "SetTimedArray", "SpikeTimes", "TimedArray"}
 
 // Exported fields and methods of a generated projection type.
-var projReserved = []string{"Name", "Index", "Target", "C", "W", "Size", "Delays", "SetDelays", "SyncWeights", "Weights", "SetWeights"}
+var projReserved = []string{"Name", "Index", "Target", "C", "W", "Size", "Delays", "SetDelays", "SyncWeights", "Weights", "SetWeights", "Position"}

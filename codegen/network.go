@@ -117,6 +117,7 @@ type overrideView struct {
 	RNG               string
 	What              string // "population P" or "projection pj", for the error
 	Var               string
+	At                bool // per synapse, stored in presynaptic rows: set in synapse order through Recv.at
 }
 
 // valueView is an annrt.Value: a number (Num), a list (List) or a
@@ -172,6 +173,7 @@ type monVarView struct {
 	Ranks        string // the view's ranks variable ("" for the whole population)
 	F32          bool   // the values are float32
 	Sync         bool   // stored per presynaptic neuron: Obj.syncOut() writes Field first
+	At           bool   // per synapse, stored in presynaptic rows: recorded in synapse order through Obj.at
 }
 
 // viewRanksLit is the Go expression of the ranks of a view: the runtime
@@ -436,7 +438,7 @@ func (g *generator) projView(pj *proj) projView {
 			g.fail("projection %s: override of unknown variable %s", pj.p.Name, o.Var.Name)
 		}
 		ov := overrideView{Recv: "pj", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool, Int: o.Var.Type == ir.Int,
-			Value: g.valueOf(o.Value), RNG: "rv", What: "projection " + pj.p.Name, Var: o.Var.Name}
+			Value: g.valueOf(o.Value), RNG: "rv", What: "projection " + pj.p.Name, Var: o.Var.Name, At: pj.rows && o.Var.Loc == ir.Local}
 		if o.Var.IsParam {
 			ov.RNG = "r"
 			pv.Params = append(pv.Params, ov)
@@ -648,7 +650,7 @@ func (g *generator) monView(mo *mon) monView {
 			v.Obj, v.Field, v.Early = p.field, p.nt.field[vr.Var], vr.Var.Conductance
 			v.Global, v.Bool = vr.Var.Loc == ir.Global, vr.Var.Type == ir.Bool
 		default:
-			v.Obj, v.Field, v.ShapeOf = pj.field, "W", "synapses"
+			v.Obj, v.Field, v.ShapeOf, v.At = pj.field, "W", "synapses", pj.rows
 			if pj.storePre {
 				v.Field = "Weights()" // in synapse order (W is in storage order)
 			}
@@ -661,6 +663,7 @@ func (g *generator) monView(mo *mon) monView {
 				if vr.Var.Loc == ir.Post {
 					v.ShapeOf = "post"
 				}
+				v.At = pj.rows && vr.Var.Loc == ir.Local
 				v.Sync = pj.byPre[vr.Var] != ""
 			}
 		}

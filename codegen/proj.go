@@ -69,6 +69,9 @@ type projTypeView struct {
 	Float        string
 	F32, Spiking bool
 	StorePre     bool        // stored presynaptic-major only (annrt.Conn.Compact)
+	Rows         bool        // per-synapse variables in presynaptic rows (rowStored)
+	RowVars      []string    // the per-synapse variables initVars puts in that order
+	RowParams    []string    // the per-synapse parameters initParams puts in that order
 	OneW         bool        // W may hold one weight for all synapses (layout.go)
 	Vars         []fieldView // the synaptic variables except w (Len: what alloc sizes them by)
 	PerPre       []perPreView
@@ -149,7 +152,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	v := projTypeView{
 		Type: pj.goName, Name: p.Name, Pre: p.Pre.Pop.Name, Post: p.Post.Pop.Name, Target: p.Target, Kind: "rate-coded", Synapse: st.Name,
 		PreType: pj.pre.nt.goName, PostType: pj.post.nt.goName, Index: p.Index, Float: g.ft, F32: g.f32, Spiking: st.Spiking,
-		StorePre: g.preMajor(pj), OneW: pj.oneW, PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
+		StorePre: g.preMajor(pj), Rows: pj.rows, OneW: pj.oneW, PerPreNames: perPreNames(pj), PreMajorSum: pj.preMajor,
 		Decoder: p.DecodeSteps > 0, Decays: len(st.Decays) > 0, ExactDecay: g.m.ExactDecay,
 		PreArrays: pj.preArrays, Static: staticSpiking(st), Frozen: gatesWeight(st),
 		Body: projBodies{Transmit: stmtsBody(bodies[0]), TransmitRange: stmtsBody(bodies[1]), Learn: stmtsBody(bodies[2]),
@@ -170,6 +173,13 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 			f.Len, f.Comment = "pj.C.NPost", x.Name+", per postsynaptic neuron"
 		default:
 			f.Len, f.Comment = "ns", x.Name+", per synapse"
+			switch {
+			case !pj.rows:
+			case x.IsParam:
+				v.RowParams = append(v.RowParams, f.Name)
+			default:
+				v.RowVars = append(v.RowVars, f.Name)
+			}
 		}
 		v.Vars = append(v.Vars, f)
 	}
@@ -668,6 +678,12 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 		b.WriteString("whole := lo == 0 && hi >= c.NPost\ncut := &pj.cuts[chunk]\nif !whole {\ncut.Prepare(preIdx, delayPtr, c.PostPtr[lo], c.PostPtr[hi], int32(c.Len()))\n}\n")
 		row = "r0:r1"
 	}
+	if pj.rows {
+		b.WriteString("rows := len(pj.at) != 0\n")
+		if c.usesJ {
+			b.WriteString("postAt := pj.postAt\n")
+		}
+	}
 	b.WriteString(delayGroupsLoop)
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\n")
 	if c.usesPi {
@@ -676,11 +692,31 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	if ranged {
 		b.WriteString("r0, r1 := delayPtr[base], delayPtr[base+1]\nif !whole {\nr0, r1 = cut.Part(base)\n}\n")
 	}
-	b.WriteString("ks := preIdx[" + row + "]\n")
-	// The synapses of a row lie apart in the postsynaptic-major storage:
-	// their lines in every array the statements read are fetched at once
-	// first (annrt.Prefetch).
+	// Decays, then the g_target statements, then the other statements
+	// (those writing w only while learning, as ANNarchy).
 	stmts := decay.String() + body.String() + plastic.String()
+	if len(st.Decays) > 0 {
+		stmts += "pj.lastEv[k] = n.Core.Step\n"
+	}
+	if !strings.Contains(stmts, "[k]") {
+		stmts += "_ = k\n"
+	}
+	if pj.rows {
+		// Stored in presynaptic rows: the row's synapses are its positions.
+		b.WriteString("if rows {\n")
+		if !ranged {
+			b.WriteString("r0, r1 := delayPtr[base], delayPtr[base+1]\n")
+		}
+		b.WriteString("for k := int(r0); k < int(r1); k++ {\n")
+		if c.usesJ {
+			b.WriteString("j := int(postAt[k])\n")
+		}
+		b.WriteString(stmts + "}\ncontinue\n}\n")
+	}
+	b.WriteString("ks := preIdx[" + row + "]\n")
+	// The synapses of a row lie apart in synapse order: their lines in
+	// every array the statements read are fetched at once first
+	// (annrt.Prefetch).
 	arrays := synapseArrays(stmts)
 	if c.usesJ {
 		arrays = append([]string{"postOf"}, arrays...)
@@ -696,17 +732,7 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	if c.usesJ {
 		b.WriteString("j := int(postOf[k])\n")
 	}
-	// Decays, then the g_target statements, then the other statements
-	// (those writing w only while learning, as ANNarchy).
-	b.WriteString(decay.String())
-	b.WriteString(body.String())
-	b.WriteString(plastic.String())
-	if len(st.Decays) > 0 {
-		b.WriteString("pj.lastEv[k] = n.Core.Step\n")
-	}
-	if !strings.Contains(stmts, "[k]") && len(st.Decays) == 0 {
-		b.WriteString("_ = k\n")
-	}
+	b.WriteString(stmts)
 	b.WriteString("}\n}\n}\n")
 	out := b.String()
 	if !c.usesJ {
@@ -1062,6 +1088,9 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 	usesLearning := c.weightGated(&body, lp.Body)
 	var b strings.Builder
 	b.WriteString("c := pj.C\nptr, pre := c.PostPtr, c.Pre\n")
+	if pj.rows {
+		b.WriteString("at := pj.at\n")
+	}
 	if usesLearning {
 		b.WriteString("learning := n.learnOn(pj.Index)\n")
 	}
@@ -1071,9 +1100,19 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 	} else {
 		b.WriteString("for _, j32 := range pj.post.Spiked {\n")
 	}
-	b.WriteString("j := int(j32)\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
+	s := "k" // the synapse, in synapse order; k is where its variables are
+	if pj.rows {
+		// Stored in presynaptic rows: synapse s is at position at[s].
+		s = "s"
+		b.WriteString("j := int(j32)\nfor s := int(ptr[j]); s < int(ptr[j+1]); s++ {\nk := s\nif len(at) != 0 {\nk = int(at[s])\n}\n")
+		if !strings.Contains(body.String(), "[k]") && len(st.Decays) == 0 {
+			b.WriteString("_ = k\n")
+		}
+	} else {
+		b.WriteString("j := int(j32)\nfor k := int(ptr[j]); k < int(ptr[j+1]); k++ {\n")
+	}
 	if c.usesPi {
-		b.WriteString("pi := int(pre[k])\n")
+		b.WriteString("pi := int(pre[" + s + "])\n")
 	} else {
 		b.WriteString("_ = pre\n")
 	}

@@ -113,6 +113,26 @@ func CheckSynapses[F Float](c *Core, proj, variable string, xs []F) error {
 	return nil
 }
 
+// CheckSynapsesAt is CheckSynapses for a variable held in storage order
+// (RowStorage): position p holds synapse order[p] (C.PreIdx). The error
+// names the first synapse in synapse order whose value is not finite, as
+// CheckSynapses does in that order. With at empty, xs is in synapse order.
+func CheckSynapsesAt[F Float](c *Core, proj, variable string, xs []F, at, order []int32) error {
+	err := CheckSynapses(c, proj, variable, xs)
+	e, ok := err.(*NonFiniteError)
+	if !ok || len(at) == 0 {
+		return err
+	}
+	first := e.Index // the first position: the first synapse may lie further
+	e.Index = int(order[first])
+	for p := first + 1; p < len(xs); p++ {
+		if s := int(order[p]); s < e.Index && xs[p]-xs[p] != xs[p]-xs[p] {
+			e.Index, e.Value = s, float64(xs[p])
+		}
+	}
+	return err
+}
+
 // CheckPostNeurons is CheckNeurons for the variable xs of projection proj
 // that has one value per postsynaptic neuron (": postsynaptic").
 func CheckPostNeurons[F Float](c *Core, proj, variable string, xs []F) error {

@@ -204,12 +204,7 @@ func InSynapseOrder[T any](c *Conn, x []T) []T {
 	if !c.PreMajor || x == nil {
 		return x
 	}
-	order := c.Order()
-	out := make([]T, len(order))
-	for s, p := range order {
-		out[s] = x[p]
-	}
-	return out
+	return InOrder(x, c.Order())
 }
 
 // FromSynapseOrder stores the per-synapse values src, given in synapse
@@ -219,26 +214,24 @@ func FromSynapseOrder[T any](c *Conn, dst, src []T) {
 		copy(dst, src)
 		return
 	}
-	for s, p := range c.Order() {
-		dst[p] = src[s]
-	}
+	FromOrder(dst, src, c.Order())
 }
 
 // Reorder returns x, held in the storage order before (as given by Order
 // then), in the storage order after: what a change of delays, which
 // regroups the synapses of a presynaptic-major Conn, does to its
-// per-synapse arrays.
+// per-synapse arrays (an empty order is synapse order).
 func Reorder[T any](x []T, before, after []int32) []T {
-	if before == nil && after == nil {
+	if len(before) == 0 && len(after) == 0 {
 		return x
 	}
 	out := MakeLarge[T](len(x))
 	for s := range x {
 		b, a := s, s
-		if before != nil {
+		if len(before) != 0 {
 			b = int(before[s])
 		}
-		if after != nil {
+		if len(after) != 0 {
 			a = int(after[s])
 		}
 		out[a] = x[b]

@@ -243,23 +243,7 @@ func (m *Monitor) Append(i int, vals []float64) {
 }
 
 // AppendGather records one frame of variable i made of vals[r] for r in ranks.
-func (m *Monitor) AppendGather(i int, vals []float64, ranks []int) {
-	v := &m.Vars[i]
-	if v.stream != nil {
-		buf := v.frameBuf(len(ranks))
-		for k, r := range ranks {
-			buf[k] = vals[r]
-		}
-		m.streamErr(v.stream.Append(buf))
-		return
-	}
-	n := len(v.Data)
-	v.Data = slices.Grow(v.Data, len(ranks))[:n+len(ranks)]
-	dst := v.Data[n:]
-	for k, r := range ranks {
-		dst[k] = vals[r]
-	}
-}
+func (m *Monitor) AppendGather(i int, vals []float64, ranks []int) { appendGather(m, i, vals, ranks) }
 
 // Append32 records one frame of a float32 variable.
 func (m *Monitor) Append32(i int, vals []float32) {
@@ -278,21 +262,45 @@ func (m *Monitor) Append32(i int, vals []float32) {
 
 // AppendGather32 records one frame of a float32 variable made of vals[r] for
 // r in ranks.
-func (m *Monitor) AppendGather32(i int, vals []float32, ranks []int) {
-	v := &m.Vars[i]
-	if v.stream != nil {
-		buf := v.frameBuf(len(ranks))
-		for k, r := range ranks {
-			buf[k] = float64(vals[r])
-		}
-		m.streamErr(v.stream.Append(buf))
+func (m *Monitor) AppendGather32(i int, vals []float32, ranks []int) { appendGather(m, i, vals, ranks) }
+
+// AppendAt records one frame of a per-synapse variable held in storage
+// order: vals[at[s]] for every synapse s (RowStorage), or vals itself when
+// at is empty.
+func (m *Monitor) AppendAt(i int, vals []float64, at []int32) {
+	if len(at) == 0 {
+		m.Append(i, vals)
 		return
 	}
-	n := len(v.Data)
-	v.Data = slices.Grow(v.Data, len(ranks))[:n+len(ranks)]
-	dst := v.Data[n:]
+	appendGather(m, i, vals, at)
+}
+
+// AppendAt32 is AppendAt for a float32 variable.
+func (m *Monitor) AppendAt32(i int, vals []float32, at []int32) {
+	if len(at) == 0 {
+		m.Append32(i, vals)
+		return
+	}
+	appendGather(m, i, vals, at)
+}
+
+// appendGather records one frame of variable i made of vals[r] for r in
+// ranks.
+func appendGather[F Float, I int | int32](m *Monitor, i int, vals []F, ranks []I) {
+	v := &m.Vars[i]
+	var dst []float64
+	if v.stream != nil {
+		dst = v.frameBuf(len(ranks))
+	} else {
+		n := len(v.Data)
+		v.Data = slices.Grow(v.Data, len(ranks))[:n+len(ranks)]
+		dst = v.Data[n:]
+	}
 	for k, r := range ranks {
 		dst[k] = float64(vals[r])
+	}
+	if v.stream != nil {
+		m.streamErr(v.stream.Append(dst))
 	}
 }
 

@@ -54,6 +54,9 @@ func ProjectionMemory(net any) []ProjMemory {
 			if f := pj.FieldByName("preW"); f.IsValid() && f.Kind() == reflect.Slice && f.Cap() > 0 {
 				layout += " + pre-major copies"
 			}
+			if f := pj.FieldByName("at"); f.IsValid() && f.Kind() == reflect.Slice && f.Len() > 0 {
+				layout += ", variables in pre rows" // RowStorage
+			}
 			bytes := sliceBytes(pj, seen) + sliceBytes(c.Elem(), seen) + dueIndexBytes(pj, conn)
 			out = append(out, ProjMemory{Name: name, Synapses: conn.Len(), Bytes: bytes, Layout: layout})
 		}

@@ -39,6 +39,25 @@ func TestProjectionMemory(t *testing.T) {
 		t.Errorf("ProjectionMemory = %+v, want %+v", got, want)
 	}
 
+	// Variables in presynaptic rows: the positions and post ranks (int32
+	// per synapse each) besides W, which the projection alone holds.
+	type rowProj struct {
+		Name       string
+		C          *Conn
+		W          []float64
+		at, postAt []int32
+	}
+	t.Setenv("ANNC_ROWS", "")
+	rp := &rowProj{Name: "exc", C: c, W: c.W}
+	rp.at, rp.postAt = RowStorage(c)
+	c.W = nil
+	got = ProjectionMemory(&struct{ Exc *rowProj }{rp})
+	want = []ProjMemory{{Name: "exc", Synapses: 3, Bytes: conn + 24 + 12 + 12, Layout: "post-major + pre index, variables in pre rows"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ProjectionMemory = %+v, want %+v", got, want)
+	}
+	c.W = rp.W
+
 	// The presynaptic-major layout: Post (pre-major) and DelayPtr, with the
 	// weights held by the projection alone.
 	c.Compact()

@@ -10,8 +10,9 @@ import (
 )
 
 // layouts returns the projections of a model's generated package stored
-// presynaptic-major and post-major, by projection type.
-func layouts(t *testing.T, path string, opt codegen.Options) (pre, post []string) {
+// presynaptic-major, post-major with their variables in presynaptic rows,
+// and post-major in synapse order, by projection type.
+func layouts(t *testing.T, path string, opt codegen.Options) (pre, rows, post []string) {
 	t.Helper()
 	l := mustLoad(t, path)
 	files, err := GenerateFiles(l.Model, opt)
@@ -19,15 +20,18 @@ func layouts(t *testing.T, path string, opt codegen.Options) (pre, post []string
 		t.Fatal(err)
 	}
 	src := files[l.Model.Name+"/network.go"]
-	re := regexp.MustCompile(`// Its synapses are C(, stored presynaptic-major only| \(post-major CSR\)).*\ntype (\w+) struct`)
+	re := regexp.MustCompile(`// Its synapses are C(, stored presynaptic-major only| \(post-major CSR\); W and every per-synapse variable are\n// in presynaptic rows| \(post-major CSR\)).*\n(?://.*\n)?type (\w+) struct`)
 	for _, m := range re.FindAllSubmatch(src, -1) {
-		if string(m[1]) == ", stored presynaptic-major only" {
+		switch string(m[1]) {
+		case ", stored presynaptic-major only":
 			pre = append(pre, string(m[2]))
-		} else {
+		case " (post-major CSR)":
 			post = append(post, string(m[2]))
+		default:
+			rows = append(rows, string(m[2]))
 		}
 	}
-	return pre, post
+	return pre, rows, post
 }
 
 const layoutModel = `name: lay
@@ -69,35 +73,37 @@ projections:
 
 // TestLayoutChoice: static spiking projections with nothing else per
 // synapse (a projection-wide parameter and per-synapse delays need nothing)
-// are stored presynaptic-major; a per-synapse variable, synapse equations,
-// plasticity and continuous transmission keep the post-major layout.
+// are stored presynaptic-major; plastic spiking ones keep their variables
+// in presynaptic rows; a per-synapse variable of a static projection,
+// synapse equations and continuous transmission keep the post-major
+// layout in synapse order.
 func TestLayoutChoice(t *testing.T) {
 	opt := codegen.Options{ImportBase: "example.com/sim", Version: "test"}
 	for _, c := range []struct {
-		path      string
-		pre, post []string
+		path            string
+		pre, rows, post []string
 	}{
-		{writeModel(t, t.TempDir(), layoutModel), []string{"PlainProj", "ScaledProj"}, []string{"TaggedProj", "CountingProj", "LearningProj"}},
-		{"coba", []string{"ExcProj", "InhProj"}, nil},
-		{"stdp", nil, []string{"PlasticProj"}},                                             // STDP
-		{"hh_gamma", nil, []string{"GabaProj"}},                                            // continuous psp
-		{"gap_junctions", nil, []string{"ProjProj"}},                                       // rate-coded
-		{"stp", nil, []string{"Proj_eeProj", "Proj_eiProj", "Proj_ieProj", "Proj_iiProj"}}, // synapse equations
+		{writeModel(t, t.TempDir(), layoutModel), []string{"PlainProj", "ScaledProj"}, []string{"LearningProj"}, []string{"TaggedProj", "CountingProj"}},
+		{"coba", []string{"ExcProj", "InhProj"}, nil, nil},
+		{"stdp", nil, []string{"PlasticProj"}, nil},                                             // STDP
+		{"hh_gamma", nil, nil, []string{"GabaProj"}},                                            // continuous psp
+		{"gap_junctions", nil, nil, []string{"ProjProj"}},                                       // rate-coded
+		{"stp", nil, []string{"Proj_eeProj", "Proj_eiProj", "Proj_ieProj", "Proj_iiProj"}, nil}, // event-driven equations
 	} {
 		path := c.path
 		if filepath.Base(path) != "model.yaml" {
 			path = filepath.Join("..", "..", "examples", c.path, "model.yaml")
 		}
-		pre, post := layouts(t, path, opt)
-		if !slices.Equal(pre, c.pre) || !slices.Equal(post, c.post) {
-			t.Errorf("%s: presynaptic-major %v, post-major %v; want %v and %v", c.path, pre, post, c.pre, c.post)
+		pre, rows, post := layouts(t, path, opt)
+		if !slices.Equal(pre, c.pre) || !slices.Equal(rows, c.rows) || !slices.Equal(post, c.post) {
+			t.Errorf("%s: presynaptic-major %v, rows %v, post-major %v; want %v, %v and %v", c.path, pre, rows, post, c.pre, c.rows, c.post)
 		}
-		// PostMajorOnly keeps all of them post-major.
+		// PostMajorOnly keeps all of them post-major, in synapse order.
 		opt.PostMajorOnly = true
-		pre, post = layouts(t, path, opt)
+		pre, rows, post = layouts(t, path, opt)
 		opt.PostMajorOnly = false
-		if len(pre) != 0 || len(post) != len(c.pre)+len(c.post) {
-			t.Errorf("%s with PostMajorOnly: presynaptic-major %v, post-major %v", c.path, pre, post)
+		if len(pre)+len(rows) != 0 || len(post) != len(c.pre)+len(c.rows)+len(c.post) {
+			t.Errorf("%s with PostMajorOnly: presynaptic-major %v, rows %v, post-major %v", c.path, pre, rows, post)
 		}
 	}
 }

@@ -290,7 +290,8 @@ func (md *module) make(t *testing.T, n int) error {
 // goroutine (AVX-512 kernels where the machine has AVX-512), split over
 // three (each split cut into one chunk more than the last, so that chunks
 // cover other ranges from step to step; AVX2 kernels) and with the vector kernels
-// off, every synapse variable stored per synapse (ANNC_PERPRE=off) and a
+// off, every synapse variable stored per synapse (ANNC_PERPRE=off) in
+// synapse order (ANNC_ROWS=off) and a
 // fused step's phases computed one after the other (ANNC_FUSE=off). The
 // three runs must succeed and write the same bytes.
 func TestBuildVetRun(t *testing.T) {
@@ -305,7 +306,7 @@ func TestBuildVetRun(t *testing.T) {
 	}{
 		{"one goroutine", nil, nil},
 		{"three goroutines, each split cut into one chunk more than the last (1 to 3), AVX2 kernels where AVX-512 runs", []string{"-threads", "3", "-min-chunk-work", "0"}, []string{"ANNC_SIMD=avx2"}},
-		{"vector kernels off, per-synapse storage, phases one after the other", nil, []string{"ANNC_SIMD=off", "ANNC_PERPRE=off", "ANNC_FUSE=off"}},
+		{"vector kernels off, per-synapse storage in synapse order, phases one after the other", nil, []string{"ANNC_SIMD=off", "ANNC_PERPRE=off", "ANNC_ROWS=off", "ANNC_FUSE=off"}},
 	}
 	var wg sync.WaitGroup
 	sem := make(chan bool, 2)

@@ -558,9 +558,9 @@ func finite() any {
 	}
 	plant(func() { n.N.V[3] = math.NaN() }, func() { n.N.V[3] = -60 })
 	plant(func() { n.A.Thr = math.Inf(1) }, func() { n.A.Thr = 10 })
-	plant(func() { n.Nn.W[2] = math.Inf(-1) }, func() { n.Nn.W[2] = 0.5 })
+	plant(func() { n.Nn.W[n.Nn.Position(2)] = math.Inf(-1) }, func() { n.Nn.W[n.Nn.Position(2)] = 0.5 })
 	plant(func() { n.Nn.Tau_t = math.NaN() }, func() { n.Nn.Tau_t = 10 })
-	plant(func() { n.Nn.X[0], n.Acc.Tot[1] = math.NaN(), math.Inf(1) }, func() { n.Nn.X[0], n.Acc.Tot[1] = 0, 0 })
+	plant(func() { n.Nn.X[n.Nn.Position(0)], n.Acc.Tot[1] = math.NaN(), math.Inf(1) }, func() { n.Nn.X[n.Nn.Position(0)], n.Acc.Tot[1] = 0, 0 })
 	res["planted"] = msgs
 	res["after"] = errText(n.CheckFinite())
 	var nf *annrt.NonFiniteError
@@ -575,7 +575,7 @@ func finite() any {
 	for _, set := range [][2]func(){
 		{func() { v.A.Thr = math.Inf(1) }, func() { v.A.Thr = 10 }},
 		{func() { v.In_n.W[0] = math.NaN() }, func() { v.In_n.W[0] = 1 }},
-		{func() { v.Nn.W[1] = math.NaN() }, func() { v.Nn.W[1] = 0.5 }},
+		{func() { v.Nn.W[v.Nn.Position(1)] = math.NaN() }, func() { v.Nn.W[v.Nn.Position(1)] = 0.5 }},
 	} {
 		set[0]()
 		vars = append(vars, errText(v.CheckFiniteVars()), errText(v.CheckFinite()))

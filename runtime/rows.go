@@ -1,0 +1,69 @@
+package runtime
+
+import "os"
+
+// Storage by presynaptic rows: a plastic spiking projection keeps its
+// connectivity post-major (C.PostPtr, C.Pre, C.Post in synapse order), but
+// its per-synapse variables in the order of the presynaptic index C.PreIdx,
+// so that the synapses a presynaptic spike reaches are contiguous in every
+// array pre_spike reads and writes. Synapse s is stored at position at[s];
+// position p holds synapse C.PreIdx[p] and ends on post neuron postAt[p].
+// An empty at means the variables are in synapse order (ANNC_ROWS=off).
+
+// RowsOff reports whether ANNC_ROWS=off asks generated networks to keep
+// every per-synapse variable in synapse order (the numbers are the same;
+// tests compare both).
+func RowsOff() bool { return os.Getenv("ANNC_ROWS") == "off" }
+
+// RowStorage returns the storage position of every synapse of c (the
+// inverse of c.PreIdx, which Index builds) and the post rank at every
+// position: both nil with ANNC_ROWS=off.
+func RowStorage(c *Conn) (at, postAt []int32) {
+	if RowsOff() {
+		return nil, nil
+	}
+	n := len(c.PreIdx)
+	at, postAt = MakeLarge[int32](n), MakeLarge[int32](n)
+	for p, s := range c.PreIdx {
+		at[s] = int32(p)
+		postAt[p] = c.Post[s]
+	}
+	return at, postAt
+}
+
+// InOrder returns a copy of x, held in the storage order at, in synapse
+// order (a plain copy when at is empty).
+func InOrder[T any](x []T, at []int32) []T {
+	out := make([]T, len(x))
+	if len(at) == 0 {
+		copy(out, x)
+		return out
+	}
+	for s, p := range at {
+		out[s] = x[p]
+	}
+	return out
+}
+
+// FromOrder stores src, given in synapse order, into dst held in the
+// storage order at.
+func FromOrder[T any](dst, src []T, at []int32) {
+	if len(at) == 0 {
+		copy(dst, src)
+		return
+	}
+	for s, p := range at {
+		dst[p] = src[s]
+	}
+}
+
+// ToStorage returns x, given in synapse order, in the storage order at (x
+// itself when at is empty).
+func ToStorage[T any](x []T, at []int32) []T {
+	if len(at) == 0 || len(x) != len(at) {
+		return x
+	}
+	out := MakeLarge[T](len(x))
+	FromOrder(out, x, at)
+	return out
+}
