@@ -819,7 +819,8 @@ func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder
 		// A rate the same for every synapse (no indexed value in it) reads
 		// its factors from a table of the elapsed steps, one per goroutine.
 		if i := decayIndex(c.pj.st, d.Var); !g.f32 && i >= 0 && !strings.Contains(rate.s, "[") {
-			factor = fmt.Sprintf("pj.decayTabs[%s][%d].Factor(%s, n.Dt, ev, el)", chunk, i, rate.s)
+			tab := c.outer.bind(fmt.Sprintf("decayTab%d", i), fmt.Sprintf("dtab%d", i), fmt.Sprintf("pj.decayTabs[%s][%d].For(%s, n.Dt)", chunk, i, rate.s))
+			factor = fmt.Sprintf("annrt.DecayFactor(%s, %s, ev, el)", tab, rate.s)
 		}
 		fmt.Fprintf(b, "%s = %s + (%s - %s) * %s\n", x, paren(inf, 5), x, paren(inf, 5), factor)
 	}

@@ -21,7 +21,7 @@ func TestDecayTableExact(t *testing.T) {
 				steps = -int64(r.Intn(5)) // a state loaded with events ahead of the clock
 			}
 			el := float64(steps) * c.dt
-			got, want := tab.Factor(c.rate, c.dt, steps, el), Exp(-c.rate*el)
+			got, want := DecayFactor(tab.For(c.rate, c.dt), c.rate, steps, el), Exp(-c.rate*el)
 			if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
 				t.Fatalf("rate %v dt %v, %d steps: %v, want %v", c.rate, c.dt, steps, got, want)
 			}

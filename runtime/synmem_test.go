@@ -89,8 +89,8 @@ func TestProjectionMemory(t *testing.T) {
 		decayTabs [MaxChunks][2]DecayTable
 	}
 	pl := &plastic{Name: "exc", C: c, W: p.W}
-	pl.decayTabs[0][1].Factor(0.1, 0.1, 3, 0.3)
-	pl.decayTabs[1][0].Factor(0.1, 0.1, 3, 0.3)
+	pl.decayTabs[0][1].For(0.1, 0.1)
+	pl.decayTabs[1][0].For(0.1, 0.1)
 	got = ProjectionMemory(&struct{ Exc *plastic }{pl})
 	if want := int64(4*(3+4+cap(c.Delays))) + 24 + 2*8*DecayTableLen; len(got) != 1 || got[0].Bytes != want {
 		t.Errorf("ProjectionMemory with two decay tables = %+v, want %d bytes", got, want)
