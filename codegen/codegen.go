@@ -232,6 +232,9 @@ type proj struct {
 	storePre  bool     // synapses stored presynaptic-major only (layout.go)
 	oneW      bool     // W may hold one weight for all synapses (layout.go)
 	rows      bool     // per-synapse variables stored in presynaptic rows (rowStored)
+	// wholeReach: transmit keeps the synapses it delivered whole
+	// (splitTransmitCall), set when its body is printed.
+	wholeReach bool
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic

@@ -133,7 +133,8 @@ func (g *generator) fusedPops() []*pop {
 type fusedView struct {
 	Pops    []fusedPopView
 	Projs   []fusedProjView
-	Spiking bool // some population of the split spikes (updateEnd)
+	Before  []string // projections transmitting before the split into its populations that keep wholeReach
+	Spiking bool     // some population of the split spikes (updateEnd)
 }
 
 // fusedPopView is a population of the split: the work of one neuron, and
@@ -171,9 +172,12 @@ func (g *generator) fusedView() *fusedView {
 		f.Spiking = f.Spiking || fp.Spiking
 	}
 	for _, pj := range g.projs {
-		if pj.fusedIn {
-			at := slices.IndexFunc(f.Pops, func(fp fusedPopView) bool { return fp.Field == pj.post.field })
+		at := slices.IndexFunc(f.Pops, func(fp fusedPopView) bool { return fp.Field == pj.post.field })
+		switch {
+		case pj.fusedIn:
 			f.Projs = append(f.Projs, fusedProjView{Field: pj.field, Cost: 2 + loopCost(pj.st.PreSpike), Pop: at})
+		case at >= 0 && pj.wholeReach:
+			f.Before = append(f.Before, pj.field)
 		}
 	}
 	return f

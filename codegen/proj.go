@@ -96,6 +96,7 @@ type projTypeView struct {
 	Runs              bool   // adding runs of weights (annrt.Runs)
 	PlainAdd          string // the postsynaptic field of g_target += w
 	Cuts              bool   // split, keeping where its rows are cut
+	WholeReach        bool   // transmit keeps wholeReach (splitTransmitCall)
 	Filed             bool   // delivering spikes by delay group (delayGroupsLoop)
 
 	Body projBodies
@@ -208,6 +209,7 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	// (staticTransmitCode) or index (spikeTransmitSplit) keeps where its
 	// rows are cut.
 	v.Cuts = st.Spiking && st.Psp == nil && v.Body.TransmitRange != ""
+	v.WholeReach = pj.wholeReach
 	if strings.Contains(v.Body.Transmit+v.Body.TransmitRange+v.Body.PostSpike+v.Body.PostSpikeRange, "pj.decayTabs[") {
 		v.DecayTabs = len(st.Decays)
 	}
@@ -776,7 +778,12 @@ func isIdentByte(c byte) bool {
 // projection divides (annrt.Conn.Divides). Each postsynaptic neuron
 // receives its synapses' events in the same order as unsplit.
 func (g *generator) spikeTransmitSplit(pj *proj) (transmit, transmitRange string) {
-	return splitTransmitCall(2 + loopCost(pj.st.PreSpike) + 20*len(pj.st.Decays)), g.spikeTransmitCode(pj, true)
+	cost := fmt.Sprint(2 + loopCost(pj.st.PreSpike) + 20*len(pj.st.Decays))
+	if pj.rows {
+		// Stored in presynaptic rows, the synapses of a row are contiguous.
+		cost = "annrt.RowsCost(pj.at, " + cost + ")"
+	}
+	return splitTransmitCall(pj, cost), g.spikeTransmitCode(pj, true)
 }
 
 // splitPlastic reports whether the pre_spike statements of a plastic
@@ -1105,7 +1112,21 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 	if pj.rows {
 		// Stored in presynaptic rows: synapse s is at position at[s].
 		s = "s"
-		b.WriteString("j := int(j32)\nfor s := int(ptr[j]); s < int(ptr[j+1]); s++ {\nk := s\nif len(at) != 0 {\nk = int(at[s])\n}\n")
+		b.WriteString("j := int(j32)\n")
+		// The synapses of a post neuron lie apart in the rows: their lines
+		// are fetched at once first, as pre_spike's are in synapse order.
+		stmts := body.String()
+		if len(st.Decays) > 0 {
+			stmts += "pj.lastEv[k]"
+		}
+		if arrays := synapseArrays(stmts); len(arrays) > 0 {
+			b.WriteString("if len(at) != 0 && ptr[j+1]-ptr[j] >= annrt.PrefetchMin {\nks := at[ptr[j]:ptr[j+1]]\n")
+			for _, a := range arrays {
+				fmt.Fprintf(&b, "annrt.Prefetch(ks, %s)\n", a)
+			}
+			b.WriteString("}\n")
+		}
+		b.WriteString("for s := int(ptr[j]); s < int(ptr[j+1]); s++ {\nk := s\nif len(at) != 0 {\nk = int(at[s])\n}\n")
 		if !strings.Contains(body.String(), "[k]") && len(st.Decays) == 0 {
 			b.WriteString("_ = k\n")
 		}
@@ -1445,16 +1466,19 @@ continue
 	if !splitTransmit(pj) {
 		return "pj.transmitRange(n, 0, 0, pj.C.NPost)\n", transmitRange
 	}
-	return splitTransmitCall(2 + loopCost(st.PreSpike)), transmitRange
+	return splitTransmitCall(pj, fmt.Sprint(2+loopCost(st.PreSpike))), transmitRange
 }
 
 // splitTransmitCall is the body of transmit for a spike delivery printed as
 // transmitRange: split over ranges of postsynaptic neurons when the
 // projection divides (annrt.Conn.Divides), the work of a step estimated as
-// the synapses its spikes reach (annrt.Conn.Reach) times cost; whole
-// otherwise.
-func splitTransmitCall(cost int) string {
-	return fmt.Sprintf("c := pj.C\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\nif pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nn.Core.SplitWork(c.NPost, c.Reach(pj.pre.Spiked, pj.pre.ring)*%d, pj.transmitRangeFn)\n}\n", cost)
+// the synapses its spikes reach (annrt.Conn.Reach) times cost (a Go
+// expression); whole otherwise. It keeps in wholeReach the synapses it
+// delivered on the calling goroutine (0 when split), which a fused step
+// after it counts as lost to its split (fusedItems).
+func splitTransmitCall(pj *proj, cost string) string {
+	pj.wholeReach = true
+	return fmt.Sprintf("c := pj.C\nreach := c.Reach(pj.pre.Spiked, pj.pre.ring)\npj.wholeReach = reach\nif !c.Divides() {\npj.transmitRange(n, 0, 0, c.NPost)\n} else {\nif pj.transmitRangeFn == nil {\npj.transmitRangeFn = func(chunk, lo, hi int) { pj.transmitRange(n, chunk, lo, hi) }\n}\nif n.Core.SplitWork(c.NPost, reach*%s, pj.transmitRangeFn) > 1 {\npj.wholeReach = 0\n}\n}\n", cost)
 }
 
 // oneWeightTransmit prints the delivery of one delay's spikes when every

@@ -104,16 +104,16 @@ func run(t *testing.T, path string, args ...string) *analysis.Run {
 	}
 	sameFiles(t, out, split, "when the steps are split over 3 goroutines")
 	// The small models of testdata/ also run with the vector kernels off
-	// and every synapse variable per synapse: the scalar per-synapse loops
-	// must give the same bytes.
+	// and every synapse variable per synapse, in synapse order: the scalar
+	// per-synapse loops must give the same bytes.
 	if strings.HasPrefix(path, "testdata"+string(filepath.Separator)) || strings.HasPrefix(path, "testdata/") {
 		scalar := t.TempDir()
 		cmd = exec.Command(res.Binary, append([]string{"-out", scalar, "-seed", fmt.Sprint(r.Manifest.Seed)}, args...)...)
-		cmd.Env = append(os.Environ(), "ANNC_SIMD=off", "ANNC_PERPRE=off")
+		cmd.Env = append(os.Environ(), "ANNC_SIMD=off", "ANNC_PERPRE=off", "ANNC_ROWS=off")
 		if msg, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s %s with ANNC_SIMD=off ANNC_PERPRE=off: %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
+			t.Fatalf("%s %s with ANNC_SIMD=off ANNC_PERPRE=off ANNC_ROWS=off: %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
 		}
-		sameFiles(t, out, scalar, "with the vector kernels off and per-synapse storage")
+		sameFiles(t, out, scalar, "with the vector kernels off and per-synapse storage in synapse order")
 	}
 	return r
 }
