@@ -117,8 +117,17 @@ func CheckSynapses[F Float](c *Core, proj, variable string, xs []F) error {
 // (RowStorage): position p holds synapse order[p] (C.PreIdx). The error
 // names the first synapse in synapse order whose value is not finite, as
 // CheckSynapses does in that order. With at empty, xs is in synapse order.
+//
+// The scan stays on the calling goroutine: split by position, it would
+// hand each goroutine whole rows, which the step's goroutines share out by
+// postsynaptic range, and every line one of them reads would then cost the
+// one writing it a transfer (1 M STDP synapses checked every 100 steps on
+// two goroutines: 0.30 s instead of 0.17 s over 1000 steps).
 func CheckSynapsesAt[F Float](c *Core, proj, variable string, xs []F, at, order []int32) error {
-	err := CheckSynapses(c, proj, variable, xs)
+	if len(at) == 0 {
+		return CheckSynapses(c, proj, variable, xs)
+	}
+	err := CheckSynapses(nil, proj, variable, xs)
 	e, ok := err.(*NonFiniteError)
 	if !ok || len(at) == 0 {
 		return err

@@ -73,11 +73,13 @@ func ToStorage[T any](x []T, at []int32) []T {
 // statements' own estimate, when the variables are in synapse order (at
 // empty), else rowsSynapseCost. A row's synapses are contiguous there, so
 // one goroutine delivers them at memory speed, and splitting the rows by
-// postsynaptic range hands each goroutine half of every row: on the
-// two-core machine of the README's benchmarks, 1 M STDP synapses reached
-// by 15,000 synapses a step ran 1.6x slower split over two goroutines than
-// on one, 4 M (60,000 a step) as fast, and 64 M (about 1 M a step) 1.7x
-// faster.
+// postsynaptic range hands each goroutine half of every row. On the
+// two-core machine of the README's benchmarks (bench/plastic.yaml scaled,
+// 300 steps on two goroutines), split at the statements' estimate against
+// kept whole below 100,000 synapses a step: 1 M synapses (15,000 reached a
+// step) 83-85 ms against 73-78, 4 M (60,000) 266-271 against 256-263; at
+// 16 M (240,000) the split one runs in 0.73-0.83 s against 1.05-1.32 s on
+// one goroutine.
 func RowsCost(at []int32, cost int64) int64 {
 	if len(at) == 0 {
 		return cost
