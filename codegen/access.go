@@ -82,7 +82,7 @@ func (a *accessCases) projAccess(pj *proj) {
 	for _, vr := range pj.st.Vars {
 		if vr.Name != "w" {
 			c := varCase(pj.p.Name+"."+vr.Name, pj.field, pj.fld[vr], vr)
-			c.At = pj.rows && vr.Loc == ir.Local
+			c.At = pj.inRows(vr)
 			a.add(c)
 		}
 	}

@@ -58,6 +58,11 @@ func (g *generator) transmitArrays(pj *proj) (w, post string) {
 	return "pj.preW", "pj.prePost"
 }
 
+// inRows reports whether the generated code keeps the synapse variable v
+// of pj in presynaptic rows: every per-synapse one (w included) of a
+// projection that rowStored chose.
+func (pj *proj) inRows(v *ir.Var) bool { return pj.rows && v.Loc == ir.Local }
+
 // rowStored reports whether a projection keeps its per-synapse variables
 // in the order of its presynaptic index (annrt.RowStorage, README "Synapse
 // storage"): a plastic spiking projection whose pre_spike statements, run

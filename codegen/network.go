@@ -102,9 +102,6 @@ type projView struct {
 	PreName, PostName string
 }
 
-// monView is a monitor: network.go.tmpl creates it (newMon<Field>) and
-// records its variables in the step, the early ones after the projections
-// transmitted (sums and conductances), the others at its end.
 // overrideView sets a variable of an object (Recv: "p" or "pj") to the
 // value the model gives it, drawn from stream RNG ("r" for parameters, "rv"
 // for variables) when a distribution.
@@ -136,6 +133,9 @@ type timedView struct {
 	Schedule, Period string
 }
 
+// monView is a monitor: network.go.tmpl creates it (newMon<Field>) and
+// records its variables in the step, the early ones after the projections
+// transmitted (sums and conductances), the others at its end.
 type monView struct {
 	Field, Name string
 	Target      string // as the results name it: the population, view or projection
@@ -438,7 +438,7 @@ func (g *generator) projView(pj *proj) projView {
 			g.fail("projection %s: override of unknown variable %s", pj.p.Name, o.Var.Name)
 		}
 		ov := overrideView{Recv: "pj", Field: f, Global: o.Var.Loc == ir.Global, Bool: o.Var.Type == ir.Bool, Int: o.Var.Type == ir.Int,
-			Value: g.valueOf(o.Value), RNG: "rv", What: "projection " + pj.p.Name, Var: o.Var.Name, At: pj.rows && o.Var.Loc == ir.Local}
+			Value: g.valueOf(o.Value), RNG: "rv", What: "projection " + pj.p.Name, Var: o.Var.Name, At: pj.inRows(o.Var)}
 		if o.Var.IsParam {
 			ov.RNG = "r"
 			pv.Params = append(pv.Params, ov)
@@ -663,7 +663,7 @@ func (g *generator) monView(mo *mon) monView {
 				if vr.Var.Loc == ir.Post {
 					v.ShapeOf = "post"
 				}
-				v.At = pj.rows && vr.Var.Loc == ir.Local
+				v.At = pj.inRows(vr.Var)
 				v.Sync = pj.byPre[vr.Var] != ""
 			}
 		}

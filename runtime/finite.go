@@ -129,7 +129,7 @@ func CheckSynapsesAt[F Float](c *Core, proj, variable string, xs []F, at, order 
 	}
 	err := CheckSynapses(nil, proj, variable, xs)
 	e, ok := err.(*NonFiniteError)
-	if !ok || len(at) == 0 {
+	if !ok {
 		return err
 	}
 	first := e.Index // the first position: the first synapse may lie further
