@@ -15,13 +15,18 @@ import "os"
 // tests compare both).
 func RowsOff() bool { return os.Getenv("ANNC_ROWS") == "off" }
 
-// RowStorage returns the storage position of every synapse of c (the
-// inverse of c.PreIdx, which Index builds) and the post rank at every
-// position: both nil with ANNC_ROWS=off.
+// RowStorage returns the storage position of every synapse of c and the
+// post rank at every position (RowOrder): both nil with ANNC_ROWS=off.
 func RowStorage(c *Conn) (at, postAt []int32) {
 	if RowsOff() {
 		return nil, nil
 	}
+	return RowOrder(c)
+}
+
+// RowOrder returns the storage position of every synapse of c (the inverse
+// of c.PreIdx, which Index builds) and the post rank at every position.
+func RowOrder(c *Conn) (at, postAt []int32) {
 	n := len(c.PreIdx)
 	at, postAt = MakeLarge[int32](n), MakeLarge[int32](n)
 	for p, s := range c.PreIdx {
@@ -29,6 +34,57 @@ func RowStorage(c *Conn) (at, postAt []int32) {
 		postAt[p] = c.Post[s]
 	}
 	return at, postAt
+}
+
+// RowsChoice picks the storage of a projection whose synapses see events
+// from both sides: presynaptic rows make a presynaptic spike's synapses
+// contiguous and scatter a postsynaptic spike's, synapse order the other
+// way round. Over each window of steps it compares the cost of the events
+// in either storage and tells the projection to move its variables when
+// the other one would have cost less than 70 % (the numbers are the same
+// in both). Its fields are state, so that a resumed run chooses as the
+// whole run does.
+type RowsChoice struct {
+	Pre, Post int64 // synapse events of the window: reached by presynaptic spikes, of postsynaptic neurons that spiked
+	Steps     int64
+}
+
+// rowsWindow is the number of steps over which RowsChoice counts events.
+const rowsWindow = 100
+
+// Estimated cost of one synapse event (ns, one goroutine, 1 M STDP
+// synapses, README "Synapse storage"): a presynaptic event reads contiguous
+// memory in rows, scattered memory in synapse order; a postsynaptic one the
+// other way round (prefetched).
+const (
+	rowsPreCost, rowsPostCost = 10, 10
+	synPreCost, synPostCost   = 38, 4
+)
+
+// Step counts one step's synapse events and reports whether the variables
+// should be in rows from now on, rows telling whether they are. With
+// ANNC_ROWS=off they should not; with ANNC_ROWS=flip (tests) they move
+// every third step.
+func (r *RowsChoice) Step(pre, post int64, rows bool) bool {
+	r.Steps++
+	switch os.Getenv("ANNC_ROWS") {
+	case "off":
+		return false
+	case "flip":
+		return rows != (r.Steps%3 == 0)
+	}
+	r.Pre += pre
+	r.Post += post
+	if r.Steps < rowsWindow {
+		return rows
+	}
+	inRows := rowsPreCost*r.Pre + rowsPostCost*r.Post
+	inOrder := synPreCost*r.Pre + synPostCost*r.Post
+	r.Pre, r.Post, r.Steps = 0, 0, 0
+	if rows {
+		return 10*inOrder >= 7*inRows
+	}
+	return 10*inRows < 7*inOrder
 }
 
 // InOrder returns a copy of x, held in the storage order at, in synapse

@@ -72,3 +72,56 @@ func TestCheckSynapsesAt(t *testing.T) {
 		t.Errorf("finite values: %v", err)
 	}
 }
+
+// TestRowsChoice: over each window of rowsWindow steps, the storage whose
+// events would have cost less than 70 % of the current one's is chosen.
+func TestRowsChoice(t *testing.T) {
+	t.Setenv("ANNC_ROWS", "")
+	run := func(pre, post int64, rows bool) (bool, int64) {
+		var r RowsChoice
+		for s := int64(1); s <= rowsWindow; s++ {
+			next := r.Step(pre, post, rows)
+			if s < rowsWindow && next != rows {
+				t.Fatalf("moved within the window, at step %d", s)
+			}
+			if s == rowsWindow {
+				return next, r.Pre + r.Post + r.Steps
+			}
+		}
+		return rows, 0
+	}
+	for _, c := range []struct {
+		pre, post int64
+		rows, want bool
+	}{
+		{15000, 0, true, true},        // presynaptic events only
+		{15000, 500000, true, false},  // outputs at 500 Hz: synapse order
+		{15000, 500000, false, false}, // and it stays there
+		{15000, 3000, false, true},    // outputs at 3 Hz: rows
+		// Rows cost 10·(pre+post), synapse order 38·pre + 4·post: with
+		// post = 4·pre they are 50 against 54, too close to move either way.
+		{1000, 4000, true, true},
+		{1000, 4000, false, false},
+	} {
+		got, left := run(c.pre, c.post, c.rows)
+		if got != c.want || left != 0 {
+			t.Errorf("pre %d, post %d, rows %v: %v (counts left %d), want %v", c.pre, c.post, c.rows, got, left, c.want)
+		}
+	}
+	t.Setenv("ANNC_ROWS", "off")
+	var r RowsChoice
+	if r.Step(15000, 0, true) {
+		t.Error("ANNC_ROWS=off kept rows")
+	}
+	t.Setenv("ANNC_ROWS", "flip")
+	r = RowsChoice{}
+	rows, moves := true, 0
+	for range 9 {
+		if next := r.Step(0, 0, rows); next != rows {
+			rows, moves = next, moves+1
+		}
+	}
+	if moves != 3 {
+		t.Errorf("ANNC_ROWS=flip moved %d times in 9 steps, want 3", moves)
+	}
+}

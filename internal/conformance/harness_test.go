@@ -95,14 +95,16 @@ func run(t *testing.T, path string, args ...string) *analysis.Run {
 		t.Fatalf("run status %q: %s", r.Manifest.Status, r.Manifest.Error)
 	}
 	// The same run (same seed) with every loop of the step split over 3
-	// goroutines must give the same bytes.
+	// goroutines, and plastic synapses moved between presynaptic rows and
+	// synapse order every third step, must give the same bytes.
 	split := t.TempDir()
 	cmd = exec.Command(res.Binary, append([]string{"-out", split, "-threads", "3", "-min-chunk-work", "1",
 		"-seed", fmt.Sprint(r.Manifest.Seed)}, args...)...)
+	cmd.Env = append(os.Environ(), "ANNC_ROWS=flip")
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s -threads 3: %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
+		t.Fatalf("%s %s -threads 3 (ANNC_ROWS=flip): %v\n%s", filepath.Base(res.Binary), strings.Join(args, " "), err, msg)
 	}
-	sameFiles(t, out, split, "when the steps are split over 3 goroutines")
+	sameFiles(t, out, split, "when the steps are split over 3 goroutines and plastic synapses move between storages (ANNC_ROWS=flip)")
 	// The small models of testdata/ also run with the vector kernels off
 	// and every synapse variable per synapse, in synapse order: the scalar
 	// per-synapse loops must give the same bytes.

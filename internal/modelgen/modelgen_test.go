@@ -289,7 +289,9 @@ func (md *module) make(t *testing.T, n int) error {
 // go build, then runs each model for Steps steps three times: on one
 // goroutine (AVX-512 kernels where the machine has AVX-512), split over
 // three (each split cut into one chunk more than the last, so that chunks
-// cover other ranges from step to step; AVX2 kernels) and with the vector kernels
+// cover other ranges from step to step; AVX2 kernels; the variables of
+// plastic synapses with post_spike moved between presynaptic rows and
+// synapse order every third step, ANNC_ROWS=flip) and with the vector kernels
 // off, every synapse variable stored per synapse (ANNC_PERPRE=off) in
 // synapse order (ANNC_ROWS=off) and a
 // fused step's phases computed one after the other (ANNC_FUSE=off). The
@@ -305,7 +307,7 @@ func TestBuildVetRun(t *testing.T) {
 		env  []string
 	}{
 		{"one goroutine", nil, nil},
-		{"three goroutines, each split cut into one chunk more than the last (1 to 3), AVX2 kernels where AVX-512 runs", []string{"-threads", "3", "-min-chunk-work", "0"}, []string{"ANNC_SIMD=avx2"}},
+		{"three goroutines, each split cut into one chunk more than the last (1 to 3), AVX2 kernels where AVX-512 runs, plastic synapses moved between rows and synapse order every third step", []string{"-threads", "3", "-min-chunk-work", "0"}, []string{"ANNC_SIMD=avx2", "ANNC_ROWS=flip"}},
 		{"vector kernels off, per-synapse storage in synapse order, phases one after the other", nil, []string{"ANNC_SIMD=off", "ANNC_PERPRE=off", "ANNC_ROWS=off", "ANNC_FUSE=off"}},
 	}
 	var wg sync.WaitGroup
