@@ -1,7 +1,8 @@
 """bench/plastic.yaml in Brian2's C++ standalone mode, single-threaded: 5,000
 Poisson inputs at 15 Hz onto 20,000 integrate-and-fire neurons through STDP
 synapses drawn with probability 0.01, dt = 1 ms, 1000 ms; the equations and
-event statements of examples/stdp and models/stdp.yaml.
+event statements of examples/stdp and models/stdp.yaml, with weights up to
+0.1 (ten times the example's) as bench/plastic.yaml.
 
     /usr/bin/python3 bench/plastic_brian2.py WORKDIR [REPEAT]
 
@@ -26,7 +27,7 @@ defaultclock.dt = 1 * ms
 seed(1)
 t0 = time.time()
 ns = dict(tau_m=10 * ms, tau_e=5 * ms, vt=-54 * mV, vr=-60 * mV, El=-74 * mV, Ee=0 * mV,
-          tau_plus=20 * ms, tau_minus=20 * ms, A_plus=0.01, A_minus=0.0105, w_min=0.0, w_max=0.01)
+          tau_plus=20 * ms, tau_minus=20 * ms, A_plus=0.01, A_minus=0.0105, w_min=0.0, w_max=0.1)
 inp = PoissonGroup(5000, rates=15 * Hz)
 out = NeuronGroup(20000, '''dv/dt = (El - v + g_exc * (Ee - vr)) / tau_m : volt
 dg_exc/dt = -g_exc / tau_e : 1''', threshold='v > vt', reset='v = vr', method='euler', namespace=ns)
