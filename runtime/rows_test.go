@@ -91,11 +91,11 @@ func TestRowsChoice(t *testing.T) {
 		return rows, 0
 	}
 	for _, c := range []struct {
-		pre, post int64
+		pre, post  int64
 		rows, want bool
 	}{
 		{15000, 0, true, true},        // presynaptic events only
-		{15000, 500000, true, false},  // outputs at 500 Hz: synapse order
+		{15000, 500000, true, false},  // 20,000 outputs at 500 Hz, 50 synapses each: synapse order
 		{15000, 500000, false, false}, // and it stays there
 		{15000, 3000, false, true},    // outputs at 3 Hz: rows
 		// Rows cost 10·(pre+post), synapse order 38·pre + 4·post: with
