@@ -47,6 +47,8 @@ func RowOrder(c *Conn) (at, postAt []int32) {
 type RowsChoice struct {
 	Pre, Post int64 // synapse events of the window: reached by presynaptic spikes, of postsynaptic neurons that spiked
 	Steps     int64
+	mode      string `state:"-"` // ANNC_ROWS, read at the first step (the step reads no environment)
+	modeRead  bool   `state:"-"`
 }
 
 // rowsWindow is the number of steps over which RowsChoice counts events.
@@ -66,8 +68,11 @@ const (
 // ANNC_ROWS=off they should not; with ANNC_ROWS=flip (tests) they move
 // every third step.
 func (r *RowsChoice) Step(pre, post int64, rows bool) bool {
+	if !r.modeRead {
+		r.mode, r.modeRead = os.Getenv("ANNC_ROWS"), true
+	}
 	r.Steps++
-	switch os.Getenv("ANNC_ROWS") {
+	switch r.mode {
 	case "off":
 		return false
 	case "flip":
