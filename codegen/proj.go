@@ -723,13 +723,7 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	if c.usesJ {
 		arrays = append([]string{"postOf"}, arrays...)
 	}
-	if len(arrays) > 0 {
-		b.WriteString("if len(ks) >= annrt.PrefetchMin {\n")
-		for _, a := range arrays {
-			fmt.Fprintf(&b, "annrt.Prefetch(ks, %s)\n", a)
-		}
-		b.WriteString("}\n")
-	}
+	prefetchCode(&b, "len(ks) >= annrt.PrefetchMin", "", arrays)
 	b.WriteString("for _, k32 := range ks {\nk := int(k32)\n")
 	if c.usesJ {
 		b.WriteString("j := int(postOf[k])\n")
@@ -763,6 +757,20 @@ func synapseArrays(stmts string) []string {
 		}
 		rest = rest[i+3:]
 	}
+}
+
+// prefetchCode prints, when cond holds, the prefetch of the lines of
+// every array in arrays for the synapses ks (declared by decl, if not
+// before): nothing when arrays is empty.
+func prefetchCode(b *strings.Builder, cond, decl string, arrays []string) {
+	if len(arrays) == 0 {
+		return
+	}
+	b.WriteString("if " + cond + " {\n" + decl)
+	for _, a := range arrays {
+		fmt.Fprintf(b, "annrt.Prefetch(ks, %s)\n", a)
+	}
+	b.WriteString("}\n")
 }
 
 // isIdentByte reports whether c may appear in a Go identifier printed by
@@ -1119,13 +1127,7 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 		if len(st.Decays) > 0 {
 			stmts += "pj.lastEv[k]"
 		}
-		if arrays := synapseArrays(stmts); len(arrays) > 0 {
-			b.WriteString("if len(at) != 0 && ptr[j+1]-ptr[j] >= annrt.PrefetchMin {\nks := at[ptr[j]:ptr[j+1]]\n")
-			for _, a := range arrays {
-				fmt.Fprintf(&b, "annrt.Prefetch(ks, %s)\n", a)
-			}
-			b.WriteString("}\n")
-		}
+		prefetchCode(&b, "len(at) != 0 && ptr[j+1]-ptr[j] >= annrt.PrefetchMin", "ks := at[ptr[j]:ptr[j+1]]\n", synapseArrays(stmts))
 		b.WriteString("for s := int(ptr[j]); s < int(ptr[j+1]); s++ {\nk := s\nif len(at) != 0 {\nk = int(at[s])\n}\n")
 		if !strings.Contains(body.String(), "[k]") && len(st.Decays) == 0 {
 			b.WriteString("_ = k\n")

@@ -118,17 +118,6 @@ func FromOrder[T any](dst, src []T, at []int32) {
 	}
 }
 
-// ToStorage returns x, given in synapse order, in the storage order at (x
-// itself when at is empty).
-func ToStorage[T any](x []T, at []int32) []T {
-	if len(at) == 0 || len(x) != len(at) {
-		return x
-	}
-	out := MakeLarge[T](len(x))
-	FromOrder(out, x, at)
-	return out
-}
-
 // RowsCost is the estimated work (Core.SplitWork's units) per synapse a
 // spike reaches in a delivery through presynaptic rows: cost, the
 // statements' own estimate, when the variables are in synapse order (at

@@ -33,7 +33,7 @@ func TestRowStorage(t *testing.T) {
 		t.Errorf("postAt %v, want %v", postAt, want)
 	}
 	syn := []float64{10, 11, 12, 13, 14} // value 10+s for synapse s
-	stored := ToStorage(syn, at)
+	stored := Reorder(syn, nil, at)
 	for p, s := range c.PreIdx {
 		if stored[p] != syn[s] {
 			t.Errorf("position %d holds %g, want synapse %d's %g", p, stored[p], s, syn[s])
@@ -51,8 +51,8 @@ func TestRowStorage(t *testing.T) {
 	if at, postAt := RowStorage(c); at != nil || postAt != nil {
 		t.Errorf("ANNC_ROWS=off: %v %v, want nil", at, postAt)
 	}
-	if x := ToStorage(syn, nil); &x[0] != &syn[0] {
-		t.Error("ToStorage with no order copied")
+	if x := Reorder(syn, nil, nil); &x[0] != &syn[0] {
+		t.Error("Reorder with no order copied")
 	}
 }
 
@@ -63,12 +63,12 @@ func TestCheckSynapsesAt(t *testing.T) {
 	c := rowsConn(t)
 	at, _ := RowStorage(c)
 	syn := []float64{0, math.Inf(1), 0, math.NaN(), 0}
-	err := CheckSynapsesAt(nil, "p", "w", ToStorage(syn, at), at, c.PreIdx)
+	err := CheckSynapsesAt(nil, "p", "w", Reorder(syn, nil, at), at, c.PreIdx)
 	var e *NonFiniteError
 	if !errors.As(err, &e) || e.Index != 1 || !math.IsInf(e.Value, 1) {
 		t.Fatalf("got %v, want synapse 1 (+Inf)", err)
 	}
-	if err := CheckSynapsesAt(nil, "p", "w", ToStorage([]float64{1, 2, 3, 4, 5}, at), at, c.PreIdx); err != nil {
+	if err := CheckSynapsesAt(nil, "p", "w", Reorder([]float64{1, 2, 3, 4, 5}, nil, at), at, c.PreIdx); err != nil {
 		t.Errorf("finite values: %v", err)
 	}
 }
