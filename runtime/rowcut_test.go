@@ -40,6 +40,19 @@ func TestRowCutsMatchRowRange(t *testing.T) {
 	for _, rg := range [][2]int32{{0, npost}, {0, 17}, {17, npost}, {10, 11}, {20, 40}, {0, 1}, {49, npost}, {0, 17}} {
 		check(rg[0], rg[1])
 	}
+	// Ranges that move by a rank or two (the cuts move from where they
+	// were) and by many, in both directions.
+	lo, hi := int32(10), int32(30)
+	for range 300 {
+		if r.Intn(4) == 0 {
+			lo = r.Int31n(npost)
+			hi = lo + 1 + r.Int31n(npost-lo)
+		} else {
+			lo = min(max(lo+r.Int31n(5)-2, 0), npost-1)
+			hi = min(max(hi+r.Int31n(5)-2, lo+1), npost)
+		}
+		check(lo, hi)
+	}
 	// New contents in the same arrays (each row now holds the highest
 	// ranks): Reset makes Prepare recompute.
 	for row := 0; row+1 < len(ptr); row++ {

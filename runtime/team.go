@@ -46,10 +46,11 @@ func SplitGain(work, lost int64) int64 {
 // every loop into as many chunks as there are goroutines, which tests use
 // to exercise every split path on small networks. 0 cuts each split of a
 // network into one chunk more than the previous one, from 1 up to the
-// goroutines there are, whatever the work: tests use it to check that no
-// state kept by chunk depends on where the previous split was cut (as lent
-// workers joining a run and a changing work estimate make it). Not safe to
-// call while a network runs.
+// goroutines there are, whatever the work, with chunks of uneven, changing
+// sizes: tests use it to check that no result depends on where a split
+// is cut, and no state kept by chunk on where the previous split was cut
+// (as lent workers joining a run and a changing work estimate make it).
+// Not safe to call while a network runs.
 func SetMinChunkWork(w int64) int64 {
 	old := minChunkWork
 	minChunkWork = max(w, 0)
@@ -306,7 +307,9 @@ func (c *Core) stopThreads() {
 // Split calls fn over [0, n) cut into consecutive chunks (chunk 0 first),
 // one per available helper plus the calling goroutine, fewer when the work,
 // estimated as n × cost, is too small to be worth it. It returns the number
-// of chunks; chunk c covers [c·n/k, (c+1)·n/k). With no helper it is
+// of chunks; chunk c covers [c·n/k, (c+1)·n/k), except with
+// SetMinChunkWork(0) (see cutPoints). fn must compute each item
+// independently of the bounds it is given. With no helper it is
 // fn(0, 0, n).
 func (c *Core) Split(n, cost int, fn func(chunk, lo, hi int)) int {
 	return c.SplitWork(n, int64(n)*int64(max(cost, 1)), fn)
@@ -325,9 +328,11 @@ func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 		t.admit()
 	}
 	k := min(len(t.active)+1, n, MaxChunks)
+	var pseudo uint64
 	if minChunkWork == 0 {
 		c.splits++
 		k = 1 + int(c.splits%uint64(k))
+		pseudo = c.splits
 	} else if w := work / minChunkWork; w < int64(k) {
 		k = int(max(w, 1))
 	}
@@ -336,8 +341,10 @@ func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 		return 1
 	}
 	helpers := t.active[:k-1]
+	var at [MaxChunks + 1]int
+	cutPoints(&at, n, k, pseudo)
 	for j, h := range helpers {
-		h.post(fn, j+1, (j+1)*n/k, (j+2)*n/k)
+		h.post(fn, j+1, at[j+1], at[j+2])
 	}
 	func() {
 		// A panic in chunk 0 waits for the other chunks before it goes on:
@@ -347,7 +354,7 @@ func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 				h.wait()
 			}
 		}()
-		fn(0, 0, n/k)
+		fn(0, 0, at[1])
 		for _, h := range helpers {
 			h.steal()
 		}
@@ -359,6 +366,32 @@ func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 		}
 	}
 	return k
+}
+
+// cutPoints fills at[0..k] with the bounds of k chunks over [0, n): chunk j
+// is [at[j], at[j+1]), at[j] = j·n/k. With pseudo set (SetMinChunkWork(0))
+// the chunks' shares are drawn from it instead, 1 to 4 parts each, so that
+// tests cut loops at uneven, changing places. Each chunk has an item at
+// least.
+func cutPoints(at *[MaxChunks + 1]int, n, k int, pseudo uint64) {
+	at[0], at[k] = 0, n
+	if pseudo == 0 {
+		for j := 1; j < k; j++ {
+			at[j] = j * n / k
+		}
+		return
+	}
+	var w [MaxChunks]int
+	total := 0
+	for j := range k {
+		w[j] = 1 + int(((pseudo+uint64(j))*0x9e3779b97f4a7c15)>>62)
+		total += w[j]
+	}
+	sum := 0
+	for j := 1; j < k; j++ {
+		sum += w[j-1]
+		at[j] = min(max(n*sum/total, at[j-1]+1), n-(k-j))
+	}
 }
 
 // dropStopped removes the helpers told to stop from the active list.

@@ -9,15 +9,16 @@ import (
 )
 
 // cover runs Split(n) on c and checks that every index is visited exactly
-// once, by chunks in order, and that the number of chunks is as reported.
+// once, by non-empty chunks in order, and that the number of chunks is as
+// reported.
 func cover(t *testing.T, c *Core, n, cost int) int {
 	t.Helper()
 	seen := make([]int32, n)
 	var calls atomic.Int32
-	var firsts [MaxChunks]int
+	var firsts, ends [MaxChunks]int
 	k := c.Split(n, cost, func(chunk, lo, hi int) {
 		calls.Add(1)
-		firsts[chunk] = lo
+		firsts[chunk], ends[chunk] = lo, hi
 		for i := lo; i < hi; i++ {
 			seen[i]++
 		}
@@ -30,12 +31,39 @@ func cover(t *testing.T, c *Core, n, cost int) int {
 			t.Fatalf("Split(%d) in %d chunks: index %d visited %d times", n, k, i, s)
 		}
 	}
-	for j := 1; j < k; j++ {
-		if firsts[j] != j*n/k {
+	for j := range k {
+		if (n > 0 && ends[j] <= firsts[j]) || (j > 0 && firsts[j] != ends[j-1]) {
+			t.Errorf("chunk %d of %d is [%d, %d), after [%d, %d)", j, k, firsts[j], ends[j], firsts[max(j-1, 0)], ends[max(j-1, 0)])
+		}
+		if minChunkWork != 0 && firsts[j] != j*n/k {
 			t.Errorf("chunk %d of %d starts at %d, want %d", j, k, firsts[j], j*n/k)
 		}
 	}
 	return k
+}
+
+// SetMinChunkWork(0) cuts splits into changing numbers of chunks of
+// uneven, changing sizes, each covering its items once.
+func TestSplitUnevenCuts(t *testing.T) {
+	defer SetMinChunkWork(SetMinChunkWork(0))
+	c := &Core{Dt: 1}
+	c.SetThreads(4)
+	starts := map[int]bool{}
+	c.Run(1, func() {
+		for range 40 {
+			var first [MaxChunks]int
+			k := c.Split(1000, 1, func(chunk, lo, hi int) { first[chunk] = lo })
+			if k == 2 {
+				starts[first[1]] = true
+			}
+			for _, n := range []int{1, 2, 3, 4, 1000} {
+				cover(t, c, n, 1)
+			}
+		}
+	})
+	if len(starts) < 3 {
+		t.Errorf("splits in 2 chunks began their second at %v: want uneven, changing places", starts)
+	}
 }
 
 func TestSplitCoversEachIndexOnce(t *testing.T) {
