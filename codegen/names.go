@@ -74,7 +74,7 @@ var coreReserved = []string{
 	"BeginSimulate", "Callbacks", "CallbacksEnabled", "CheckErr", "CheckNow", "ClearCallbacks",
 	"CurrentStep", "DisableCallbacks", "EnableCallbacks", "Every", "Failf", "Halted", "Interrupted",
 	"Run", "SetCheck", "SetCurrentStep", "SetMonitors", "SetProgress", "SetStopFlag", "SetSync",
-	"SetThreads", "SetTime", "Simulate", "SimulateThrough", "SimulateUntil", "Split", "SplitWork",
+	"SetThreads", "SetTime", "Simulate", "SimulateThrough", "SimulateUntil", "Split", "SplitBlocks", "SplitWork",
 	"Splitting", "Steps", "StepsDone", "StoppedByCondition", "Threads", "Time",
 }
 

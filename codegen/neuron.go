@@ -232,7 +232,7 @@ func (g *generator) drawBodies(recv string, rvs []*ir.RandomVar, field map[*ir.R
 	}
 	fmt.Fprintf(&d, "ne := len(%s)\n%s.rngBlocks.Grow(ne)\n", first, recv)
 	fmt.Fprintf(&d, "if %[1]s.drawBlocksFn == nil {\n%[1]s.drawBlocksFn = %[1]s.drawBlocks\n}\n", recv)
-	fmt.Fprintf(&d, "n.Core.Split(annrt.DrawBlocks(ne), annrt.DrawBlock*%d, %s.drawBlocksFn)\n", drawCost*locals, recv)
+	fmt.Fprintf(&d, "n.Core.SplitBlocks(ne, %d, %s.drawBlocksFn)\n", drawCost*locals, recv)
 	blocks = fmt.Sprintf("ne := len(%s)\nfor b := lo; b < hi; b++ {\na, e := b*annrt.DrawBlock, min((b+1)*annrt.DrawBlock, ne)\nr := %[2]s.rngBlocks.Get(b, &%[2]s.rng)\n%[3]s%[2]s.rngBlocks.Put(b, &%[2]s.rng, r)\n}\n",
 		first, recv, bl.String())
 	return d.String(), blocks

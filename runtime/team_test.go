@@ -271,3 +271,44 @@ func TestSplitGain(t *testing.T) {
 		}
 	}
 }
+
+// SplitBlocks cuts blocks of draws only where each chunk repays the
+// hand-over, the short last block included.
+func TestSplitBlocks(t *testing.T) {
+	c := &Core{Dt: 1}
+	c.SetThreads(2)
+	chunks := func(n, cost int) int {
+		k := 0
+		c.Run(1, func() {
+			var covered [MaxChunks]int
+			k = c.SplitBlocks(n, cost, func(chunk, lo, hi int) {
+				for b := lo; b < hi; b++ {
+					covered[chunk] += min((b+1)*DrawBlock, n) - b*DrawBlock
+				}
+			})
+			sum := 0
+			for _, x := range covered {
+				sum += x
+			}
+			if sum != n {
+				t.Errorf("SplitBlocks(%d) in %d chunks covered %d elements", n, k, sum)
+			}
+		})
+		return k
+	}
+	for _, tc := range []struct{ n, cost, want int }{
+		{5000, 100, 1},  // 4,096 and 904 elements: the second chunk is too small
+		{8192, 100, 2},  // two full blocks of 409,600 units each
+		{8193, 100, 2},  // three blocks, the last of one element: chunks of 4,096 and 4,097
+		{100000, 1, 1},  // 25 blocks of cheap elements
+		{100000, 30, 2}, // 25 blocks of 4,096 × 30 units: about 1.5 M per chunk
+	} {
+		if got := chunks(tc.n, tc.cost); got != tc.want {
+			t.Errorf("SplitBlocks(%d, cost %d): %d chunks, want %d", tc.n, tc.cost, got, tc.want)
+		}
+	}
+	defer SetMinChunkWork(SetMinChunkWork(1))
+	if got := chunks(5000, 100); got != 2 {
+		t.Errorf("SetMinChunkWork(1): SplitBlocks(5000) in %d chunks, want 2", got)
+	}
+}
