@@ -232,9 +232,11 @@ type proj struct {
 	storePre  bool     // synapses stored presynaptic-major only (layout.go)
 	oneW      bool     // W may hold one weight for all synapses (layout.go)
 	rows      bool     // per-synapse variables stored in presynaptic rows (rowStored)
-	// wholeReach: transmit keeps the synapses it delivered whole
-	// (splitTransmitCall), set when its body is printed.
-	wholeReach bool
+	// Set when the bodies of its methods are printed: transmit keeps the
+	// synapses it delivered whole (splitTransmitCall), a delivery reads
+	// decay tables (decayTabs) or goes over the delay groups of its spikes
+	// (delayGroupsLoop).
+	wholeReach, decayTabs, filed bool
 }
 
 // fillMethod computes per-presynaptic-neuron arrays for the presynaptic

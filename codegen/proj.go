@@ -210,10 +210,10 @@ func (g *generator) projTypeView(pj *proj) projTypeView {
 	// rows are cut.
 	v.Cuts = st.Spiking && st.Psp == nil && v.Body.TransmitRange != ""
 	v.WholeReach = pj.wholeReach
-	if strings.Contains(v.Body.Transmit+v.Body.TransmitRange+v.Body.PostSpike+v.Body.PostSpikeRange, "pj.decayTabs[") {
+	if pj.decayTabs {
 		v.DecayTabs = len(st.Decays)
 	}
-	v.Filed = strings.Contains(v.Body.Transmit+v.Body.TransmitRange, "pj.due.")
+	v.Filed = pj.filed
 	pj.fusedIn = pj.fusedIn && v.Body.TransmitRange != ""
 	for _, f := range pj.fills {
 		v.Fills = append(v.Fills, fillView{Name: f.name, Body: stmtsBody(f.body)})
@@ -687,6 +687,7 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 		}
 	}
 	b.WriteString(delayGroupsLoop)
+	pj.filed = true
 	b.WriteString("for _, i := range spikes {\nbase := int(i)*K + dk\n")
 	if c.usesPi {
 		b.WriteString("pi := int(i)\n")
@@ -834,6 +835,7 @@ func (g *generator) decayCode(c *exprPrinter, lp *lower.Loop, b *strings.Builder
 		// A rate the same for every synapse (no indexed value in it) reads
 		// its factors from a table of the elapsed steps, one per goroutine.
 		if i := decayIndex(c.pj.st, d.Var); !g.f32 && i >= 0 && !strings.Contains(rate.s, "[") {
+			c.pj.decayTabs = true
 			tab := c.outer.bind(fmt.Sprintf("decayTab%d", i), fmt.Sprintf("dtab%d", i), fmt.Sprintf("pj.decayTabs[%s][%d].For(%s, n.Dt)", chunk, i, rate.s))
 			factor = fmt.Sprintf("annrt.DecayFactor(%s, %s, ev, el)", tab, rate.s)
 		}
@@ -1383,6 +1385,7 @@ func (g *generator) staticTransmitCode(pj *proj, inline bool) (transmit, transmi
 	}
 	c.outer.write(&b)
 	b.WriteString(delayGroupsLoop)
+	pj.filed = true
 	if pj.oneW {
 		b.WriteString("if one {\n")
 		g.oneWeightTransmit(&b, pj, c, oneBody.String())
