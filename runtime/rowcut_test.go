@@ -40,8 +40,8 @@ func TestRowCutsMatchRowRange(t *testing.T) {
 	for _, rg := range [][2]int32{{0, npost}, {0, 17}, {17, npost}, {10, 11}, {20, 40}, {0, 1}, {49, npost}, {0, 17}} {
 		check(rg[0], rg[1])
 	}
-	// Ranges that move by a rank or two (the cuts move from where they
-	// were) and by many, in both directions.
+	// Ranges that move by a rank or two and by many, in both directions,
+	// over the same arrays.
 	lo, hi := int32(10), int32(30)
 	for range 300 {
 		if r.Intn(4) == 0 {

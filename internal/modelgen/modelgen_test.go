@@ -307,7 +307,7 @@ func TestBuildVetRun(t *testing.T) {
 		env  []string
 	}{
 		{"one goroutine", nil, nil},
-		{"three goroutines, each split cut into one chunk more than the last (1 to 3), AVX2 kernels where AVX-512 runs, plastic synapses moved between rows and synapse order every third step", []string{"-threads", "3", "-min-chunk-work", "0"}, []string{"ANNC_SIMD=avx2", "ANNC_ROWS=flip"}},
+		{"three goroutines, each split cut into one chunk more than the last (1 to 3) at uneven places, AVX2 kernels where AVX-512 runs, plastic synapses moved between rows and synapse order every third step", []string{"-threads", "3", "-min-chunk-work", "0"}, []string{"ANNC_SIMD=avx2", "ANNC_ROWS=flip"}},
 		{"vector kernels off, per-synapse storage in synapse order, phases one after the other", nil, []string{"ANNC_SIMD=off", "ANNC_PERPRE=off", "ANNC_ROWS=off", "ANNC_FUSE=off"}},
 	}
 	var wg sync.WaitGroup
