@@ -81,7 +81,6 @@ func (c *Core) SplitBlocks(n, cost int, fn func(chunk, lo, hi int)) int {
 			break
 		}
 	}
-	// SplitWork cuts into at most work/minChunkWork chunks; fewer chunks
-	// than k, when fewer goroutines help, are each larger.
-	return c.SplitWork(nb, int64(k)*max(minChunkWork, 1), fn)
+	// Fewer chunks than k, when fewer goroutines help, are each larger.
+	return c.splitUpTo(nb, k, fn)
 }

@@ -12,8 +12,8 @@ const DecayTableLen = 2048
 // DecayTable holds the decay factors Exp(-rate * el) of an event-driven
 // variable for the elapsed times el = n·dt, n < DecayTableLen, of one rate
 // and step: an event then reads its factor instead of computing an
-// exponential, with the same bits. For refills it when the rate or the
-// step changes; one goroutine uses it at a time.
+// exponential, with the same bits. For refills the table when the rate or
+// the step changes; one goroutine uses it at a time.
 type DecayTable struct {
 	rate, dt float64
 	f        []float64

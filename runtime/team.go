@@ -319,6 +319,16 @@ func (c *Core) Split(n, cost int, fn func(chunk, lo, hi int)) int {
 // loops whose work is not spread evenly over the items, such as spike
 // delivery: the synapses reached by this step's spikes).
 func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
+	most := MaxChunks
+	if minChunkWork > 0 {
+		most = int(min(max(work/minChunkWork, 1), MaxChunks))
+	}
+	return c.splitUpTo(n, most, fn)
+}
+
+// splitUpTo is SplitWork cutting into at most most chunks (any number
+// with SetMinChunkWork(0)).
+func (c *Core) splitUpTo(n, most int, fn func(chunk, lo, hi int)) int {
 	t := c.team
 	if t == nil || n <= 1 {
 		fn(0, 0, n)
@@ -333,8 +343,8 @@ func (c *Core) SplitWork(n int, work int64, fn func(chunk, lo, hi int)) int {
 		c.splits++
 		k = 1 + int(c.splits%uint64(k))
 		pseudo = c.splits
-	} else if w := work / minChunkWork; w < int64(k) {
-		k = int(max(w, 1))
+	} else {
+		k = min(k, most)
 	}
 	if k <= 1 {
 		fn(0, 0, n)
