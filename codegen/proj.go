@@ -701,7 +701,7 @@ func (g *generator) spikeTransmitCode(pj *proj, ranged bool) string {
 	if len(st.Decays) > 0 {
 		stmts += "pj.lastEv[k] = n.Core.Step\n"
 	}
-	if !strings.Contains(stmts, "[k]") {
+	if !usesIdent(stmts, "k") {
 		stmts += "_ = k\n"
 	}
 	if pj.rows {
@@ -1131,7 +1131,7 @@ func (g *generator) postSpikeCode(pj *proj) (postSpike, postSpikeRange string) {
 		}
 		prefetchCode(&b, "len(at) != 0 && ptr[j+1]-ptr[j] >= annrt.PrefetchMin", "ks := at[ptr[j]:ptr[j+1]]\n", synapseArrays(stmts))
 		b.WriteString("for s := int(ptr[j]); s < int(ptr[j+1]); s++ {\nk := s\nif len(at) != 0 {\nk = int(at[s])\n}\n")
-		if !strings.Contains(body.String(), "[k]") && len(st.Decays) == 0 {
+		if !usesIdent(body.String(), "k") && len(st.Decays) == 0 {
 			b.WriteString("_ = k\n")
 		}
 	} else {
@@ -1402,26 +1402,12 @@ rowRun, runOff, runJ := pj.rowRun, pj.runOff, pj.runJ
 for _, i := range spikes {
 base := int(i)*K + dk
 for r := rowRun[base]; r < rowRun[base+1]; r++ {
-src := pw[runOff[r]:runOff[r+1]]
-j0 := int(runJ[r])
-if !whole {
-if j0 >= hi || j0+len(src) <= lo {
-continue
-}
-if j0 < lo {
-src = src[lo-j0:]
-j0 = lo
-}
-if j0+len(src) > hi {
-src = src[:hi-j0]
-}
-}
-%s
+%s%s
 }
 }
 continue
 }
-`, g.addCode(dst))
+`, runCut, g.addCode(dst))
 		// Sparse rows: the indexed additions without bounds checks
 		// (the ranks were checked when the copies were made).
 		// With one weight for all synapses, only the ranks are read.
@@ -1665,22 +1651,7 @@ whole := lo == 0 && hi >= c.NPost
 for pi := 0; pi < c.NPre; pi++ {
 `)
 	fmt.Fprintf(&b, "e := %s\n", val.s)
-	b.WriteString(`for r := rowRun[pi]; r < rowRun[pi+1]; r++ {
-src := pw[runOff[r]:runOff[r+1]]
-j0 := int(runJ[r])
-if !whole {
-if j0 >= hi || j0+len(src) <= lo {
-continue
-}
-if j0 < lo {
-src = src[lo-j0:]
-j0 = lo
-}
-if j0+len(src) > hi {
-src = src[:hi-j0]
-}
-}
-mulAddTo(acc[j0:], src, e)
+	b.WriteString("for r := rowRun[pi]; r < rowRun[pi+1]; r++ {\n" + runCut + `mulAddTo(acc[j0:], src, e)
 }
 }
 ptr := c.PostPtr
@@ -1695,6 +1666,25 @@ ptr := c.PostPtr
 	b.WriteString("}\n}\nreturn\n}\n")
 	return b.String()
 }
+
+// runCut prints, inside a loop over runs r of consecutive postsynaptic
+// ranks (Runs: rowRun, runOff, runJ), the run's weights src from pw and its
+// first rank j0, cut to [lo, hi) unless whole; a run outside it is skipped.
+const runCut = `src := pw[runOff[r]:runOff[r+1]]
+j0 := int(runJ[r])
+if !whole {
+if j0 >= hi || j0+len(src) <= lo {
+continue
+}
+if j0 < lo {
+src = src[lo-j0:]
+j0 = lo
+}
+if j0+len(src) > hi {
+src = src[:hi-j0]
+}
+}
+`
 
 // spikeRowLoop opens the loops over the spiking rows of a presynaptic-major
 // layout and over each row's part in the chunk (the whole row when whole),

@@ -10,10 +10,15 @@ import "os"
 // position p holds synapse C.PreIdx[p] and ends on post neuron postAt[p].
 // An empty at means the variables are in synapse order (ANNC_ROWS=off).
 
+// rowsMode is ANNC_ROWS: "off" keeps every per-synapse variable in synapse
+// order, "flip" (tests) moves the variables of projections that choose
+// their storage (RowsChoice) every third step; the numbers are the same in
+// every mode, and tests compare them.
+func rowsMode() string { return os.Getenv("ANNC_ROWS") }
+
 // RowsOff reports whether ANNC_ROWS=off asks generated networks to keep
-// every per-synapse variable in synapse order (the numbers are the same;
-// tests compare both).
-func RowsOff() bool { return os.Getenv("ANNC_ROWS") == "off" }
+// every per-synapse variable in synapse order.
+func RowsOff() bool { return rowsMode() == "off" }
 
 // RowStorage returns the storage position of every synapse of c and the
 // post rank at every position (RowOrder): both nil with ANNC_ROWS=off.
@@ -64,12 +69,11 @@ const (
 )
 
 // Step counts one step's synapse events and reports whether the variables
-// should be in rows from now on, rows telling whether they are. With
-// ANNC_ROWS=off they should not; with ANNC_ROWS=flip (tests) they move
-// every third step.
+// should be in rows from now on, rows telling whether they are (see
+// rowsMode for ANNC_ROWS).
 func (r *RowsChoice) Step(pre, post int64, rows bool) bool {
 	if !r.modeRead {
-		r.mode, r.modeRead = os.Getenv("ANNC_ROWS"), true
+		r.mode, r.modeRead = rowsMode(), true
 	}
 	r.Steps++
 	switch r.mode {
