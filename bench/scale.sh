@@ -2,7 +2,8 @@
 # bench/scale.sh: COBA at growing sizes (same in-degree), annc against Brian2's C++ standalone mode,
 # the recording case (v and g_exc of all 4000 neurons every step) in memory and streamed, COBA
 # with delays drawn over 20 ms on 1 and 2 threads, and on 1 and 2 threads a noise-driven network of
-# 200,000 neurons (bench/noisy.yaml) and a plastic one with 1 M STDP synapses (bench/plastic.yaml).
+# 200,000 neurons (bench/noisy.yaml), a rate-coded one of 200,000 neurons reading global operations
+# (bench/global.yaml) and a plastic one with 1 M STDP synapses (bench/plastic.yaml).
 #
 # Called by bench/run.sh (make bench) with REPO, WORK, PEERS_DIR, PY, BENCH_REPEAT in the environment;
 # it can also be run alone: REPO=. WORK=/tmp/s PEERS_DIR=... bash bench/scale.sh
@@ -221,6 +222,14 @@ cp "$REPO/bench/noisy.yaml" "$d/model.yaml"
 (cd "$d" && "$ANNC" compile model.yaml -d build >"$d/compile.log" 2>&1) || die "annc compile (see $d/compile.log)"
 annc_threads noisy "$(ls "$d"/build/bin/* | head -n 1)"
 
+# Global operations: bench/global.yaml (200,000 rate-coded neurons reading
+# mean, max and norm2 of the population), -threads 1 and 2 in pairs. annc only.
+d=$S_WORK/global
+mkdir -p "$d"
+cp "$REPO/bench/global.yaml" "$d/model.yaml"
+(cd "$d" && "$ANNC" compile model.yaml -d build >"$d/compile.log" 2>&1) || die "annc compile (see $d/compile.log)"
+annc_threads global "$(ls "$d"/build/bin/* | head -n 1)"
+
 # Plastic synapses: bench/plastic.yaml (examples/stdp scaled to 5,000 inputs,
 # 20,000 neurons and 1 M STDP synapses), -threads 1 and 2 in pairs, and in Brian2 (bench/plastic_brian2.py).
 d=$S_WORK/plastic
@@ -286,13 +295,15 @@ if a and a2 and up:
     print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s); %d spikes'
           % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']), a['spikes']))
 for tag, what in (('noisy', 'Noise-driven network (bench/noisy.yaml: 200,000 neurons, a Normal draw per neuron and step)'),
+                  ('global', 'Global operations (bench/global.yaml: 200,000 rate-coded neurons, mean, max and norm2 of v every step)'),
                   ('plastic', 'Plastic network (bench/plastic.yaml: 5,000 Poisson inputs, 20,000 neurons, 1 M STDP synapses)')):
     a, a2, up = r.get('annc-%s-t1' % tag), r.get('annc-%s-t2' % tag), r.get('annc-%s-speedup' % tag)
     if a and a2 and up:
         print()
         print('%s, 1000 ms:' % what)
-        print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s); %d spikes'
-              % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']), a['spikes']))
+        print('  -threads 1: simulate %.3f s wall; -threads 2: %.3f s wall; speed-up %.2f (pairs %s)%s'
+              % (a['sim'], a2['sim'], up['speedup'], ' '.join('%.2f' % x for x in up['pairs']),
+                 '; %d spikes' % a['spikes'] if a['spikes'] else ''))
         b = r.get('b2-%s' % tag)
         if b:
             print('  Brian2 C++ standalone, one thread: run %.3f s (%d synapses, %d spikes); ratio to annc on one thread %.2f, on two %.2f'

@@ -312,25 +312,28 @@ func (g *generator) drawExpr(rv *ir.RandomVar, args []string) string {
 // globalOpsCode recomputes mean/max/min/norm1/norm2 over the population.
 func (g *generator) globalOpsCode(nt *ntype) string {
 	var b strings.Builder
+	b.WriteString("c := &n.Core\n")
 	for _, o := range nt.t.GlobalOps {
 		src := "p." + nt.field[o.Var]
 		f := nt.gopField[o]
-		b.WriteString("{\n")
+		reduce := func(op string) string { return "p.reducer.Reduce(c, annrt." + op + ", " + src + ")" }
+		var val string
 		switch o.Op {
 		case "mean":
-			fmt.Fprintf(&b, "s := 0.0\nfor _, x := range %s {\ns += float64(x)\n}\np.%s = %s\n", src, f, g.conv("s / float64(len("+src+"))"))
+			val = reduce("ReduceSum") + " / float64(len(" + src + "))"
 		case "norm1":
-			g.use("math")
-			fmt.Fprintf(&b, "s := 0.0\nfor _, x := range %s {\ns += math.Abs(float64(x))\n}\np.%s = %s\n", src, f, g.conv("s"))
+			val = reduce("ReduceAbs")
 		case "norm2":
 			g.use("math")
-			fmt.Fprintf(&b, "s := 0.0\nfor _, x := range %s {\ns += float64(x) * float64(x)\n}\np.%s = %s\n", src, f, g.conv("math.Sqrt(s)"))
-		case "max", "min":
-			fmt.Fprintf(&b, "s := %s[0]\nfor _, x := range %s[1:] {\ns = %s(s, x)\n}\np.%s = s\n", src, src, o.Op, f)
+			val = "math.Sqrt(" + reduce("ReduceSquare") + ")"
+		case "max":
+			val = reduce("ReduceMax")
+		case "min":
+			val = reduce("ReduceMin")
 		default:
 			g.fail("unknown global operation %q", o.Op)
 		}
-		b.WriteString("}\n")
+		fmt.Fprintf(&b, "p.%s = %s\n", f, g.conv(val))
 	}
 	return b.String()
 }
