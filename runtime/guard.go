@@ -108,7 +108,7 @@ func MonitorHeldBytes(mons []*Monitor) int64 {
 			n += len(m.Vars[i].Data)
 		}
 		n += len(m.frameSteps) + 2*len(m.spikeRuns)
-		n4 += len(m.spikeRanks)
+		n4 += m.heldSpikes()
 	}
 	return 8*int64(n) + 4*int64(n4)
 }

@@ -116,7 +116,7 @@ func (m *Monitor) Save(dir string) ([]results.File, error) {
 			return fail(err)
 		}
 		entry(ranksFile, results.VarSpikeRanks, n, "int64", 0, nil)
-		m.spikeRanks, m.spikeRuns = nil, nil
+		m.dropSpikes()
 	}
 	return files, nil
 }

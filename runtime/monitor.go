@@ -51,9 +51,14 @@ type Monitor struct {
 	spikes    bool
 	spikeMask []bool // nil: every rank recorded
 	// Spikes held in memory: the population ranks, step after step (4
-	// bytes a spike), and the steps, one run per step that had spikes.
-	spikeRanks []int32    `state:"-"`
-	spikeRuns  []spikeRun `state:"-"`
+	// bytes a spike), and the steps, one run per step that had spikes. The
+	// ranks fill segments of doubling size, one after the other, so that a
+	// long run never copies the spikes it holds (nor maps pages twice for
+	// them); whatever reads them first joins the segments (joinSpikes).
+	spikeFull  [][]int32  `state:"-"` // full segments, before spikeRanks
+	spikeFullN int        `state:"-"` // the spikes they hold
+	spikeRanks []int32    `state:"-"` // the segment being filled
+	spikeRuns  []spikeRun `state:"-"` // start counts all held spikes
 	// spikes streamed to disk: the spikes of the current step are buffered
 	// and written sorted by rank when the step changes.
 	spikeTimesStream, spikeRanksStream *results.NpyStream `state:"-"`
@@ -79,7 +84,7 @@ type Monitor struct {
 }
 
 // spikeRun is a step of held spikes: their ranks are spikeRanks[start:] up
-// to the next run's start.
+// to the next run's start (once joined).
 type spikeRun struct {
 	step  int64
 	start int
@@ -345,7 +350,7 @@ func (m *Monitor) Spike(step int64, rank int) {
 		return
 	}
 	m.spikeStep(step)
-	m.spikeRanks = appendGrow(m.spikeRanks, int32(rank))
+	m.holdSpikes([]int32{int32(rank)})
 }
 
 // Spikes records the spikes of population ranks at step (as Spike for each,
@@ -361,14 +366,52 @@ func (m *Monitor) Spikes(step int64, ranks []int32) {
 		return
 	}
 	m.spikeStep(step)
-	m.spikeRanks = appendGrow(m.spikeRanks, ranks...)
+	m.holdSpikes(ranks)
 }
 
 // spikeStep starts the run of step unless the last run is that step's.
 func (m *Monitor) spikeStep(step int64) {
 	if n := len(m.spikeRuns); n == 0 || m.spikeRuns[n-1].step != step {
-		m.spikeRuns = append(m.spikeRuns, spikeRun{step: step, start: len(m.spikeRanks)})
+		m.spikeRuns = appendGrow(m.spikeRuns, spikeRun{step: step, start: m.heldSpikes()})
 	}
+}
+
+// holdSpikes appends ranks to the held spikes, starting a segment twice
+// the size of the last when it is full.
+func (m *Monitor) holdSpikes(ranks []int32) {
+	for {
+		k := min(len(ranks), cap(m.spikeRanks)-len(m.spikeRanks))
+		m.spikeRanks = append(m.spikeRanks, ranks[:k]...)
+		if ranks = ranks[k:]; len(ranks) == 0 {
+			return
+		}
+		if len(m.spikeRanks) > 0 {
+			m.spikeFull = append(m.spikeFull, m.spikeRanks)
+			m.spikeFullN += len(m.spikeRanks)
+		}
+		m.spikeRanks = makeHuge[int32](0, max(2*cap(m.spikeRanks), 1024))
+	}
+}
+
+// heldSpikes is the number of spikes held in memory.
+func (m *Monitor) heldSpikes() int { return m.spikeFullN + len(m.spikeRanks) }
+
+// joinSpikes makes spikeRanks hold every held spike.
+func (m *Monitor) joinSpikes() {
+	if len(m.spikeFull) == 0 {
+		return
+	}
+	all := makeHuge[int32](0, m.heldSpikes())
+	for _, s := range m.spikeFull {
+		all = append(all, s...)
+	}
+	m.spikeRanks = append(all, m.spikeRanks...)
+	m.spikeFull, m.spikeFullN = nil, 0
+}
+
+// dropSpikes forgets the spikes held in memory and their memory.
+func (m *Monitor) dropSpikes() {
+	m.spikeRanks, m.spikeRuns, m.spikeFull, m.spikeFullN = nil, nil, nil, 0
 }
 
 // appendGrow is append that doubles the capacity of a slice it must grow
@@ -429,6 +472,7 @@ func (m *Monitor) Reset() {
 	m.frameSteps = m.frameSteps[:0]
 	m.spikeRanks = m.spikeRanks[:0]
 	m.spikeRuns = m.spikeRuns[:0]
+	m.spikeFull, m.spikeFullN = nil, 0
 	m.since = m.now()
 	m.anchored = false
 	m.dueValid = false
@@ -494,7 +538,7 @@ func (m *Monitor) trimFrames() {
 }
 
 // SpikeCount is the number of spikes held in memory.
-func (m *Monitor) SpikeCount() int { return len(m.spikeRanks) }
+func (m *Monitor) SpikeCount() int { return m.heldSpikes() }
 
 // Raster returns the spikes held in memory (recorded since the last
 // TakeRaster or Reset) as times in ms and population ranks, ordered by time
@@ -508,7 +552,7 @@ func (m *Monitor) Raster() (times []float64, ranks []int64) {
 // of runs; SpikeCount and MeanFR then count only later spikes.
 func (m *Monitor) TakeRaster() (times []float64, ranks []int64) {
 	times, ranks = m.Raster()
-	m.spikeRanks, m.spikeRuns = nil, nil
+	m.dropSpikes()
 	m.since = m.now()
 	return times, ranks
 }
@@ -629,6 +673,7 @@ func (m *Monitor) runEnd(k int) int {
 // steps (one per step; a clock set back can repeat a step), ranks ascending
 // within a run.
 func (m *Monitor) sortSpikes() {
+	m.joinSpikes()
 	ordered := true
 	for k := 1; k < len(m.spikeRuns); k++ {
 		if m.spikeRuns[k].step <= m.spikeRuns[k-1].step {
@@ -664,7 +709,7 @@ func (m *Monitor) sortSpikes() {
 // from the spikes held in memory: spikes / (Neurons × duration in s). It is NaN
 // when Neurons or durationMs is not positive.
 func (m *Monitor) MeanFR(durationMs float64) float64 {
-	return MeanRate(len(m.spikeRanks), m.Neurons, durationMs)
+	return MeanRate(m.heldSpikes(), m.Neurons, durationMs)
 }
 
 // MeanRate is spikes / (neurons × durationMs/1000) in Hz, NaN when neurons or

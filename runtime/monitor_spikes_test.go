@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -48,5 +50,61 @@ func TestMonitorSpikesBatch(t *testing.T) {
 			one.Reset()
 			batch.Reset()
 		}
+	}
+}
+
+// TestMonitorSpikeSegments: spikes held in segments read back as recorded
+// whatever the reads in between: steps whose spikes span two segments,
+// rasters taken while recording goes on (which join the segments), a step
+// recorded again after the clock was set back, and the held bytes counted
+// before and after a join.
+func TestMonitorSpikeSegments(t *testing.T) {
+	m := NewMonitor("m", "P", 1, true)
+	m.EnableSpikes(nil)
+	rng := rand.New(rand.NewPCG(3, 4))
+	type spike struct {
+		step int64
+		rank int64
+	}
+	var want []spike
+	step, segments := int64(0), 0
+	for k := range 400 {
+		n := rng.IntN(700)
+		ranks := make([]int32, n)
+		for i := range ranks {
+			ranks[i] = int32(i * 3)
+		}
+		if k == 200 {
+			step -= 50 // the clock set back: steps recorded again
+		}
+		m.Spikes(step, ranks)
+		for _, r := range ranks {
+			want = append(want, spike{step, int64(r)})
+		}
+		step++
+		if held, n := MonitorHeldBytes([]*Monitor{m}), m.SpikeCount(); n != len(want) || held < 4*int64(n) {
+			t.Fatalf("step %d: %d spikes held (%d bytes), want %d", step, n, held, len(want))
+		}
+		if k%97 == 0 || k == 399 {
+			segments = max(segments, len(m.spikeFull))
+			times, ranks := m.Raster()
+			got := make([]spike, len(times))
+			for i := range times {
+				got[i] = spike{int64(times[i]), ranks[i]}
+			}
+			sorted := slices.Clone(want)
+			slices.SortStableFunc(sorted, func(a, b spike) int {
+				return cmp.Or(cmp.Compare(a.step, b.step), cmp.Compare(a.rank, b.rank))
+			})
+			if !slices.Equal(got, sorted) {
+				t.Fatalf("after %d steps: a raster of %d spikes, want %d, or other ones", k+1, len(got), len(sorted))
+			}
+		}
+	}
+	if segments < 2 {
+		t.Fatalf("at most %d full segments before a raster: the test joins none", segments)
+	}
+	if _, r := m.TakeRaster(); len(r) != len(want) || m.SpikeCount() != 0 || MonitorHeldBytes([]*Monitor{m}) != 0 {
+		t.Fatalf("TakeRaster returned %d spikes and left %d", len(r), m.SpikeCount())
 	}
 }
