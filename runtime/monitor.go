@@ -54,11 +54,17 @@ type Monitor struct {
 	// bytes a spike), and the steps, one run per step that had spikes. The
 	// ranks fill segments of doubling size, one after the other, so that a
 	// long run never copies the spikes it holds (nor maps pages twice for
-	// them); whatever reads them first joins the segments (joinSpikes).
+	// them). They are read segment by segment, and joined only to be put
+	// in raster order when recorded otherwise (sortSpikes).
 	spikeFull  [][]int32  `state:"-"` // full segments, before spikeRanks
 	spikeFullN int        `state:"-"` // the spikes they hold
 	spikeRanks []int32    `state:"-"` // the segment being filled
 	spikeRuns  []spikeRun `state:"-"` // start counts all held spikes
+	// spikeMixed: the held spikes are not in raster order (a step
+	// recorded after a later one, ranks not ascending within a step);
+	// lastRank is the last rank held.
+	spikeMixed bool  `state:"-"`
+	lastRank   int32 `state:"-"`
 	// spikes streamed to disk: the spikes of the current step are buffered
 	// and written sorted by rank when the step changes.
 	spikeTimesStream, spikeRanksStream *results.NpyStream `state:"-"`
@@ -83,8 +89,8 @@ type Monitor struct {
 	since int64  `state:"-"`
 }
 
-// spikeRun is a step of held spikes: their ranks are spikeRanks[start:] up
-// to the next run's start (once joined).
+// spikeRun is a step of held spikes: their ranks are those from position
+// start among all held spikes up to the next run's start.
 type spikeRun struct {
 	step  int64
 	start int
@@ -372,13 +378,22 @@ func (m *Monitor) Spikes(step int64, ranks []int32) {
 // spikeStep starts the run of step unless the last run is that step's.
 func (m *Monitor) spikeStep(step int64) {
 	if n := len(m.spikeRuns); n == 0 || m.spikeRuns[n-1].step != step {
+		m.spikeMixed = m.spikeMixed || (n > 0 && step < m.spikeRuns[n-1].step)
 		m.spikeRuns = appendGrow(m.spikeRuns, spikeRun{step: step, start: m.heldSpikes()})
 	}
 }
 
-// holdSpikes appends ranks to the held spikes, starting a segment twice
-// the size of the last when it is full.
+// holdSpikes appends ranks, spikes of the last run, to the held spikes,
+// starting a segment twice the size of the last when it is full.
 func (m *Monitor) holdSpikes(ranks []int32) {
+	if len(ranks) == 0 {
+		return
+	}
+	if !m.spikeMixed {
+		continues := m.spikeRuns[len(m.spikeRuns)-1].start < m.heldSpikes()
+		m.spikeMixed = (continues && ranks[0] < m.lastRank) || !slices.IsSorted(ranks)
+	}
+	m.lastRank = ranks[len(ranks)-1]
 	for {
 		k := min(len(ranks), cap(m.spikeRanks)-len(m.spikeRanks))
 		m.spikeRanks = append(m.spikeRanks, ranks[:k]...)
@@ -396,6 +411,15 @@ func (m *Monitor) holdSpikes(ranks []int32) {
 // heldSpikes is the number of spikes held in memory.
 func (m *Monitor) heldSpikes() int { return m.spikeFullN + len(m.spikeRanks) }
 
+// eachSpikes calls fn with the held spikes' ranks, segment by segment, in
+// the order they were recorded.
+func (m *Monitor) eachSpikes(fn func(ranks []int32)) {
+	for _, s := range m.spikeFull {
+		fn(s)
+	}
+	fn(m.spikeRanks)
+}
+
 // joinSpikes makes spikeRanks hold every held spike.
 func (m *Monitor) joinSpikes() {
 	if len(m.spikeFull) == 0 {
@@ -411,7 +435,7 @@ func (m *Monitor) joinSpikes() {
 
 // dropSpikes forgets the spikes held in memory and their memory.
 func (m *Monitor) dropSpikes() {
-	m.spikeRanks, m.spikeRuns, m.spikeFull, m.spikeFullN = nil, nil, nil, 0
+	m.spikeRanks, m.spikeRuns, m.spikeFull, m.spikeFullN, m.spikeMixed = nil, nil, nil, 0, false
 }
 
 // appendGrow is append that doubles the capacity of a slice it must grow
@@ -472,7 +496,7 @@ func (m *Monitor) Reset() {
 	m.frameSteps = m.frameSteps[:0]
 	m.spikeRanks = m.spikeRanks[:0]
 	m.spikeRuns = m.spikeRuns[:0]
-	m.spikeFull, m.spikeFullN = nil, 0
+	m.spikeFull, m.spikeFullN, m.spikeMixed = nil, 0, false
 	m.since = m.now()
 	m.anchored = false
 	m.dueValid = false
@@ -641,7 +665,7 @@ func (m *Monitor) CV() ([]float64, error) {
 // spikeTimes returns the time in ms of each held spike, in raster order.
 func (m *Monitor) spikeTimes() []float64 {
 	m.sortSpikes()
-	out := make([]float64, len(m.spikeRanks))
+	out := make([]float64, m.heldSpikes())
 	for k, run := range m.spikeRuns {
 		t := float64(run.step) * m.Dt
 		for i := run.start; i < m.runEnd(k); i++ {
@@ -654,10 +678,12 @@ func (m *Monitor) spikeTimes() []float64 {
 // spikeRanks64 returns the rank of each held spike, in raster order.
 func (m *Monitor) spikeRanks64() []int64 {
 	m.sortSpikes()
-	out := make([]int64, len(m.spikeRanks))
-	for i, r := range m.spikeRanks {
-		out[i] = int64(r)
-	}
+	out := make([]int64, 0, m.heldSpikes())
+	m.eachSpikes(func(ranks []int32) {
+		for _, r := range ranks {
+			out = append(out, int64(r))
+		}
+	})
 	return out
 }
 
@@ -666,14 +692,18 @@ func (m *Monitor) runEnd(k int) int {
 	if k+1 < len(m.spikeRuns) {
 		return m.spikeRuns[k+1].start
 	}
-	return len(m.spikeRanks)
+	return m.heldSpikes()
 }
 
 // sortSpikes puts the held spikes in raster order: runs of increasing
 // steps (one per step; a clock set back can repeat a step), ranks ascending
 // within a run.
 func (m *Monitor) sortSpikes() {
+	if !m.spikeMixed {
+		return
+	}
 	m.joinSpikes()
+	m.spikeMixed = false
 	ordered := true
 	for k := 1; k < len(m.spikeRuns); k++ {
 		if m.spikeRuns[k].step <= m.spikeRuns[k-1].step {
@@ -702,6 +732,9 @@ func (m *Monitor) sortSpikes() {
 		if r := m.spikeRanks[m.spikeRuns[k].start:m.runEnd(k)]; !slices.IsSorted(r) {
 			slices.Sort(r)
 		}
+	}
+	if n := len(m.spikeRanks); n > 0 {
+		m.lastRank = m.spikeRanks[n-1] // of the last run, which recording may continue
 	}
 }
 

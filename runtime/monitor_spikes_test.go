@@ -108,3 +108,42 @@ func TestMonitorSpikeSegments(t *testing.T) {
 		t.Fatalf("TakeRaster returned %d spikes and left %d", len(r), m.SpikeCount())
 	}
 }
+
+// TestMonitorSpikeOrder: rasters come out by time then rank however the
+// spikes were recorded, with reads in between: ranks not ascending within
+// a step, a step continued by later calls, and a step recorded again after
+// a read.
+func TestMonitorSpikeOrder(t *testing.T) {
+	type rec struct {
+		step  int64
+		ranks []int32
+		read  bool // take a raster (and check it) after this call
+	}
+	for i, c := range []struct {
+		recs  []rec
+		times []float64
+		ranks []int64
+	}{
+		{[]rec{{1, []int32{3, 1}, false}}, []float64{1, 1}, []int64{1, 3}},
+		{[]rec{{1, []int32{1, 5}, false}, {1, []int32{2}, false}, {2, []int32{0}, false}}, []float64{1, 1, 1, 2}, []int64{1, 2, 5, 0}},
+		{[]rec{{1, []int32{4}, true}, {1, []int32{2}, true}, {1, []int32{7}, false}}, []float64{1, 1, 1}, []int64{2, 4, 7}},
+		{[]rec{{1, []int32{5}, false}, {1, []int32{2}, true}, {1, []int32{3}, false}}, []float64{1, 1, 1}, []int64{2, 3, 5}},
+		{[]rec{{2, []int32{4}, false}, {1, []int32{9}, true}, {2, []int32{1}, false}, {3, []int32{0}, false}}, []float64{1, 2, 2, 3}, []int64{9, 1, 4, 0}},
+	} {
+		m := NewMonitor("m", "P", 1, true)
+		m.EnableSpikes(nil)
+		for _, r := range c.recs {
+			m.Spikes(r.step, r.ranks)
+			if r.read {
+				times, ranks := m.Raster()
+				if !slices.IsSorted(times) || len(ranks) != m.SpikeCount() {
+					t.Errorf("case %d: a raster read while recording: %v %v", i, times, ranks)
+				}
+			}
+		}
+		times, ranks := m.Raster()
+		if !slices.Equal(times, c.times) || !slices.Equal(ranks, c.ranks) {
+			t.Errorf("case %d: raster %v %v, want %v %v", i, times, ranks, c.times, c.ranks)
+		}
+	}
+}
