@@ -258,9 +258,10 @@ func (h *helper) stop() {
 // each element's computation is independent of the others (neuron updates,
 // synapse equations, rate-coded weighted sums per postsynaptic neuron, spike
 // delivery to ranges of postsynaptic neurons, random draws block by block of
-// DrawBlock elements, pre_spike and post_spike by postsynaptic neuron), and
-// everything whose result depends on order (global operations, event
-// statements writing projection-wide variables) stays on one goroutine.
+// DrawBlock elements, pre_spike and post_spike by postsynaptic neuron,
+// global operations block by block: Reducer), and everything whose result
+// depends on order (event statements writing projection-wide variables)
+// stays on one goroutine.
 func (c *Core) SetThreads(k int) { c.threads = max(1, min(k, MaxChunks)) }
 
 // Splitting reports whether the loops of the running step may be split:
