@@ -24,8 +24,9 @@
 #   BRIAN2_MODES        subset of "cpp cython" (default: both)
 #   BENCH_SCALE=0       skip the scale section (bench/scale.sh: COBA at 4,000 to 200,000 neurons
 #                       against Brian2's C++ standalone, -threads 1 and 2, recording in memory and
-#                       streamed, COBA with delays over many steps, a noise-driven and a plastic
-#                       network on 1 and 2 threads); BENCH_SCALES lists the scales
+#                       streamed, COBA with delays over many steps, a noise-driven network, one
+#                       reading global operations and a plastic one on 1 and 2 threads);
+#                       BENCH_SCALES lists the scales
 #                       (default "1 10 50"), BENCH_PAIRS
 #                       the pairs of 1-thread and 2-thread runs at each (default 5)
 #
