@@ -309,32 +309,30 @@ func (g *generator) drawExpr(rv *ir.RandomVar, args []string) string {
 	return ""
 }
 
-// globalOpsCode recomputes mean/max/min/norm1/norm2 over the population.
+// globalOpsCode recomputes mean/max/min/norm1/norm2 over the population,
+// all in one split of the population's blocks (annrt.Reducer).
 func (g *generator) globalOpsCode(nt *ntype) string {
-	var b strings.Builder
-	b.WriteString("c := &n.Core\n")
-	for _, o := range nt.t.GlobalOps {
+	var b, set strings.Builder
+	b.WriteString("r := &p.reducer\n")
+	for i, o := range nt.t.GlobalOps {
 		src := "p." + nt.field[o.Var]
-		f := nt.gopField[o]
-		reduce := func(op string) string { return "p.reducer.Reduce(c, annrt." + op + ", " + src + ")" }
-		var val string
-		switch o.Op {
-		case "mean":
-			val = reduce("ReduceSum") + " / float64(len(" + src + "))"
-		case "norm1":
-			val = reduce("ReduceAbs")
-		case "norm2":
-			g.use("math")
-			val = "math.Sqrt(" + reduce("ReduceSquare") + ")"
-		case "max":
-			val = reduce("ReduceMax")
-		case "min":
-			val = reduce("ReduceMin")
-		default:
+		op := map[string]string{"mean": "ReduceSum", "norm1": "ReduceAbs", "norm2": "ReduceSquare", "max": "ReduceMax", "min": "ReduceMin"}[o.Op]
+		if op == "" {
 			g.fail("unknown global operation %q", o.Op)
 		}
-		fmt.Fprintf(&b, "p.%s = %s\n", f, g.conv(val))
+		fmt.Fprintf(&b, "r.Add(annrt.%s, %s)\n", op, src)
+		val := fmt.Sprintf("res[%d]", i)
+		switch o.Op {
+		case "mean":
+			val += " / float64(len(" + src + "))"
+		case "norm2":
+			g.use("math")
+			val = "math.Sqrt(" + val + ")"
+		}
+		fmt.Fprintf(&set, "p.%s = %s\n", nt.gopField[o], g.conv(val))
 	}
+	b.WriteString("res := r.Run(&n.Core)\n")
+	b.WriteString(set.String())
 	return b.String()
 }
 

@@ -17,70 +17,112 @@ const (
 // reduceBlock is the number of elements of one partial result.
 const reduceBlock = 4096
 
-// Reducer computes population-wide operations over a variable, split over
-// a Core's goroutines by blocks of reduceBlock elements. Sums have a fixed
-// shape whatever the split: each block is summed (in float64) over eight
+// Reducer computes population-wide operations over a population's
+// variables, split over a Core's goroutines by blocks of reduceBlock
+// neurons: all the operations a step queues (Add) are computed in one split
+// (Run), block by block, so that each block of a variable is read from
+// memory once for all the operations over it. Sums have a fixed shape
+// whatever the split: each block is summed (in float64) over eight
 // interleaved partial sums, element k of the block into sum k mod 8, added
 // as ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)); the blocks' sums are then added
 // in block order. The same bits for any number of goroutines; and eight
 // independent sums run several times faster than one running sum, each of
 // whose additions waits for the previous one. Max and min give the same
-// value in any order. A population holds one Reducer for all its
-// operations (they run one after the other); it allocates only when a
-// variable grows.
+// value in any order. A Reducer allocates only when its population or its
+// operations grow.
 type Reducer[F Float] struct {
-	op    ReduceOp
-	xs    []F
-	parts []float64
+	tasks []reduceTask[F]
+	n     int       // the variables' length
+	parts []float64 // partial result of task t, block b at t·blocks + b
+	out   []float64
 	fn    func(chunk, lo, hi int) // blocks, made once
 }
 
-// Reduce returns op over xs, split over c's goroutines (c nil: on the
-// calling goroutine). Max and min of no elements are NaN.
-func (r *Reducer[F]) Reduce(c *Core, op ReduceOp, xs []F) float64 {
-	nb := (len(xs) + reduceBlock - 1) / reduceBlock
-	if nb == 0 {
-		if op == ReduceMax || op == ReduceMin {
-			return math.NaN()
-		}
-		return 0
+type reduceTask[F Float] struct {
+	op ReduceOp
+	xs []F
+}
+
+// Add queues op over xs for the next Run. Every variable queued for one
+// Run has the same length.
+func (r *Reducer[F]) Add(op ReduceOp, xs []F) {
+	if len(r.tasks) > 0 && len(xs) != r.n {
+		panic("runtime: Reducer.Add: variables of different lengths")
 	}
-	if cap(r.parts) < nb {
-		r.parts = make([]float64, nb)
+	r.n = len(xs)
+	r.tasks = append(r.tasks, reduceTask[F]{op, xs})
+}
+
+// Run computes the queued operations, split over c's goroutines (c nil: on
+// the calling goroutine), and returns their results in the order they were
+// queued, valid until the next Run. Max and min of no elements are NaN.
+func (r *Reducer[F]) Run(c *Core) []float64 {
+	if len(r.tasks) == 0 {
+		return r.out[:0]
 	}
-	r.op, r.xs, r.parts = op, xs, r.parts[:nb]
-	if c == nil || nb == 1 {
+	nb := (r.n + reduceBlock - 1) / reduceBlock
+	if need := nb * len(r.tasks); cap(r.parts) < need {
+		r.parts = make([]float64, need)
+	}
+	r.parts = r.parts[:nb*len(r.tasks)]
+	switch {
+	case nb == 0:
+	case c == nil || nb == 1:
 		r.blocks(0, 0, nb)
-	} else {
+	default:
 		if r.fn == nil {
 			r.fn = r.blocks
 		}
-		c.SplitWork(nb, int64(len(xs)), r.fn)
+		c.SplitWork(nb, int64(r.n)*int64(len(r.tasks)), r.fn)
 	}
-	r.xs = nil
-	s := r.parts[0]
-	for _, p := range r.parts[1:] {
-		switch op {
-		case ReduceMax:
-			s = max(s, p)
-		case ReduceMin:
-			s = min(s, p)
-		default:
-			s += p
+	r.out = r.out[:0]
+	for t, task := range r.tasks {
+		if nb == 0 {
+			if task.op == ReduceMax || task.op == ReduceMin {
+				r.out = append(r.out, math.NaN())
+			} else {
+				r.out = append(r.out, 0)
+			}
+			continue
 		}
+		parts := r.parts[t*nb : (t+1)*nb]
+		s := parts[0]
+		for _, p := range parts[1:] {
+			switch task.op {
+			case ReduceMax:
+				s = max(s, p)
+			case ReduceMin:
+				s = min(s, p)
+			default:
+				s += p
+			}
+		}
+		r.out = append(r.out, s)
 	}
-	return s
+	clear(r.tasks) // the variables are not kept
+	r.tasks = r.tasks[:0]
+	return r.out
 }
 
-// blocks computes the partial results of the blocks [lo, hi).
+// Reduce returns op over xs (Add, then Run).
+func (r *Reducer[F]) Reduce(c *Core, op ReduceOp, xs []F) float64 {
+	r.Add(op, xs)
+	return r.Run(c)[0]
+}
+
+// blocks computes the partial results of the blocks [lo, hi), every queued
+// operation over a block before the next block.
 func (r *Reducer[F]) blocks(_, lo, hi int) {
+	nb := len(r.parts) / len(r.tasks)
 	for b := lo; b < hi; b++ {
-		xs := r.xs[b*reduceBlock : min((b+1)*reduceBlock, len(r.xs))]
-		switch r.op {
-		case ReduceMax, ReduceMin:
-			r.parts[b] = extremum(xs, r.op == ReduceMax)
-		default:
-			r.parts[b] = blockSum(xs, r.op)
+		for t, task := range r.tasks {
+			xs := task.xs[b*reduceBlock : min((b+1)*reduceBlock, r.n)]
+			switch task.op {
+			case ReduceMax, ReduceMin:
+				r.parts[t*nb+b] = extremum(xs, task.op == ReduceMax)
+			default:
+				r.parts[t*nb+b] = blockSum(xs, task.op)
+			}
 		}
 	}
 }

@@ -85,6 +85,47 @@ func TestReducerShape(t *testing.T) {
 	}
 }
 
+// TestReducerRunMany: operations queued together over two variables give
+// each the bits of its documented shape, in one split or none, and a
+// Reducer is reusable from one Run to the next.
+func TestReducerRunMany(t *testing.T) {
+	r := NewRNG(5)
+	for _, n := range []int{5, 4096, 3*4096 + 17} {
+		xs, ys := make([]float32, n), make([]float32, n)
+		for i := range xs {
+			xs[i], ys[i] = float32(r.Normal()), float32(r.Normal()*100)
+		}
+		var red Reducer[float32]
+		for _, threads := range []int{1, 2, 3} {
+			for _, mode := range []int64{0, 1} {
+				old := SetMinChunkWork(mode)
+				c := &Core{Dt: 0.1}
+				c.SetThreads(threads)
+				var got []float64
+				c.Run(2, func() {
+					for _, op := range reduceOps {
+						red.Add(op, xs)
+						red.Add(op, ys)
+					}
+					got = red.Run(c)
+				})
+				SetMinChunkWork(old)
+				for k, op := range reduceOps {
+					for v, vs := range [][]float32{xs, ys} {
+						want := refReduce(op, vs)
+						if g := got[2*k+v]; math.Float64bits(g) != math.Float64bits(want) {
+							t.Fatalf("n=%d threads=%d mode=%d op=%d variable %d: %v, want %v", n, threads, mode, op, v, g, want)
+						}
+					}
+				}
+			}
+		}
+		if got := red.Run(nil); len(got) != 0 {
+			t.Fatalf("a Run with nothing queued returned %v", got)
+		}
+	}
+}
+
 // TestReducerValues: the operations compute what their names say, within
 // rounding, and follow max's and min's rules for NaN; float32 variables
 // are summed in float64.
