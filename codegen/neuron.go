@@ -309,6 +309,9 @@ func (g *generator) drawExpr(rv *ir.RandomVar, args []string) string {
 	return ""
 }
 
+// reduceOps names the annrt.Reducer operation of each global operation.
+var reduceOps = map[string]string{"mean": "ReduceSum", "norm1": "ReduceAbs", "norm2": "ReduceSquare", "max": "ReduceMax", "min": "ReduceMin"}
+
 // globalOpsCode recomputes mean/max/min/norm1/norm2 over the population,
 // all in one split of the population's blocks (annrt.Reducer).
 func (g *generator) globalOpsCode(nt *ntype) string {
@@ -316,7 +319,7 @@ func (g *generator) globalOpsCode(nt *ntype) string {
 	b.WriteString("r := &p.reducer\n")
 	for i, o := range nt.t.GlobalOps {
 		src := "p." + nt.field[o.Var]
-		op := map[string]string{"mean": "ReduceSum", "norm1": "ReduceAbs", "norm2": "ReduceSquare", "max": "ReduceMax", "min": "ReduceMin"}[o.Op]
+		op := reduceOps[o.Op]
 		if op == "" {
 			g.fail("unknown global operation %q", o.Op)
 		}

@@ -72,10 +72,11 @@ func (c *Core) SplitBlocks(n, cost int, fn func(chunk, lo, hi int)) int {
 	nb := DrawBlocks(n)
 	k := min(nb, MaxChunks)
 	for ; k > 1 && minChunkWork > 1; k-- {
+		var at [MaxChunks + 1]int
+		cutPoints(&at, nb, k, 0) // the blocks' cuts that splitUpTo makes
 		smallest := n
 		for j := range k {
-			a, e := j*nb/k*DrawBlock, min((j+1)*nb/k*DrawBlock, n)
-			smallest = min(smallest, e-a)
+			smallest = min(smallest, min(at[j+1]*DrawBlock, n)-at[j]*DrawBlock)
 		}
 		if int64(smallest)*int64(cost) >= minChunkWork {
 			break

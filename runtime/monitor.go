@@ -61,10 +61,8 @@ type Monitor struct {
 	spikeRanks []int32    `state:"-"` // the segment being filled
 	spikeRuns  []spikeRun `state:"-"` // start counts all held spikes
 	// spikeMixed: the held spikes are not in raster order (a step
-	// recorded after a later one, ranks not ascending within a step);
-	// lastRank is the last rank held.
-	spikeMixed bool  `state:"-"`
-	lastRank   int32 `state:"-"`
+	// recorded after a later one, ranks not ascending within a step).
+	spikeMixed bool `state:"-"`
 	// spikes streamed to disk: the spikes of the current step are buffered
 	// and written sorted by rank when the step changes.
 	spikeTimesStream, spikeRanksStream *results.NpyStream `state:"-"`
@@ -390,10 +388,11 @@ func (m *Monitor) holdSpikes(ranks []int32) {
 		return
 	}
 	if !m.spikeMixed {
+		// A run that goes on holds a spike already, the last of the
+		// segment being filled (never empty while spikes are held).
 		continues := m.spikeRuns[len(m.spikeRuns)-1].start < m.heldSpikes()
-		m.spikeMixed = (continues && ranks[0] < m.lastRank) || !slices.IsSorted(ranks)
+		m.spikeMixed = (continues && ranks[0] < m.spikeRanks[len(m.spikeRanks)-1]) || !slices.IsSorted(ranks)
 	}
-	m.lastRank = ranks[len(ranks)-1]
 	for {
 		k := min(len(ranks), cap(m.spikeRanks)-len(m.spikeRanks))
 		m.spikeRanks = append(m.spikeRanks, ranks[:k]...)
@@ -732,9 +731,6 @@ func (m *Monitor) sortSpikes() {
 		if r := m.spikeRanks[m.spikeRuns[k].start:m.runEnd(k)]; !slices.IsSorted(r) {
 			slices.Sort(r)
 		}
-	}
-	if n := len(m.spikeRanks); n > 0 {
-		m.lastRank = m.spikeRanks[n-1] // of the last run, which recording may continue
 	}
 }
 

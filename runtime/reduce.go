@@ -32,7 +32,6 @@ const reduceBlock = 4096
 // operations grow.
 type Reducer[F Float] struct {
 	tasks []reduceTask[F]
-	n     int       // the variables' length
 	parts []float64 // partial result of task t, block b at t·blocks + b
 	out   []float64
 	fn    func(chunk, lo, hi int) // blocks, made once
@@ -46,10 +45,9 @@ type reduceTask[F Float] struct {
 // Add queues op over xs for the next Run. Every variable queued for one
 // Run has the same length.
 func (r *Reducer[F]) Add(op ReduceOp, xs []F) {
-	if len(r.tasks) > 0 && len(xs) != r.n {
+	if len(r.tasks) > 0 && len(xs) != r.len() {
 		panic("runtime: Reducer.Add: variables of different lengths")
 	}
-	r.n = len(xs)
 	r.tasks = append(r.tasks, reduceTask[F]{op, xs})
 }
 
@@ -60,7 +58,8 @@ func (r *Reducer[F]) Run(c *Core) []float64 {
 	if len(r.tasks) == 0 {
 		return r.out[:0]
 	}
-	nb := (r.n + reduceBlock - 1) / reduceBlock
+	n := r.len()
+	nb := (n + reduceBlock - 1) / reduceBlock
 	if need := nb * len(r.tasks); cap(r.parts) < need {
 		r.parts = make([]float64, need)
 	}
@@ -73,7 +72,7 @@ func (r *Reducer[F]) Run(c *Core) []float64 {
 		if r.fn == nil {
 			r.fn = r.blocks
 		}
-		c.SplitWork(nb, int64(r.n)*int64(len(r.tasks)), r.fn)
+		c.SplitWork(nb, int64(n)*int64(len(r.tasks)), r.fn)
 	}
 	r.out = r.out[:0]
 	for t, task := range r.tasks {
@@ -104,11 +103,8 @@ func (r *Reducer[F]) Run(c *Core) []float64 {
 	return r.out
 }
 
-// Reduce returns op over xs (Add, then Run).
-func (r *Reducer[F]) Reduce(c *Core, op ReduceOp, xs []F) float64 {
-	r.Add(op, xs)
-	return r.Run(c)[0]
-}
+// len is the length of the queued variables.
+func (r *Reducer[F]) len() int { return len(r.tasks[0].xs) }
 
 // blocks computes the partial results of the blocks [lo, hi), every queued
 // operation over a block before the next block.
@@ -116,7 +112,7 @@ func (r *Reducer[F]) blocks(_, lo, hi int) {
 	nb := len(r.parts) / len(r.tasks)
 	for b := lo; b < hi; b++ {
 		for t, task := range r.tasks {
-			xs := task.xs[b*reduceBlock : min((b+1)*reduceBlock, r.n)]
+			xs := task.xs[b*reduceBlock : min((b+1)*reduceBlock, len(task.xs))]
 			switch task.op {
 			case ReduceMax, ReduceMin:
 				r.parts[t*nb+b] = extremum(xs, task.op == ReduceMax)
