@@ -60,9 +60,6 @@ type Monitor struct {
 	spikeFullN int        `state:"-"` // the spikes they hold
 	spikeRanks []int32    `state:"-"` // the segment being filled
 	spikeRuns  []spikeRun `state:"-"` // start counts all held spikes
-	// spikeMixed: the held spikes are not in raster order (a step
-	// recorded after a later one, ranks not ascending within a step).
-	spikeMixed bool `state:"-"`
 	// spikes streamed to disk: the spikes of the current step are buffered
 	// and written sorted by rank when the step changes.
 	spikeTimesStream, spikeRanksStream *results.NpyStream `state:"-"`
@@ -376,7 +373,6 @@ func (m *Monitor) Spikes(step int64, ranks []int32) {
 // spikeStep starts the run of step unless the last run is that step's.
 func (m *Monitor) spikeStep(step int64) {
 	if n := len(m.spikeRuns); n == 0 || m.spikeRuns[n-1].step != step {
-		m.spikeMixed = m.spikeMixed || (n > 0 && step < m.spikeRuns[n-1].step)
 		m.spikeRuns = appendGrow(m.spikeRuns, spikeRun{step: step, start: m.heldSpikes()})
 	}
 }
@@ -386,12 +382,6 @@ func (m *Monitor) spikeStep(step int64) {
 func (m *Monitor) holdSpikes(ranks []int32) {
 	if len(ranks) == 0 {
 		return
-	}
-	if !m.spikeMixed {
-		// A run that goes on holds a spike already, the last of the
-		// segment being filled (never empty while spikes are held).
-		continues := m.spikeRuns[len(m.spikeRuns)-1].start < m.heldSpikes()
-		m.spikeMixed = (continues && ranks[0] < m.spikeRanks[len(m.spikeRanks)-1]) || !slices.IsSorted(ranks)
 	}
 	for {
 		k := min(len(ranks), cap(m.spikeRanks)-len(m.spikeRanks))
@@ -434,7 +424,7 @@ func (m *Monitor) joinSpikes() {
 
 // dropSpikes forgets the spikes held in memory and their memory.
 func (m *Monitor) dropSpikes() {
-	m.spikeRanks, m.spikeRuns, m.spikeFull, m.spikeFullN, m.spikeMixed = nil, nil, nil, 0, false
+	m.spikeRanks, m.spikeRuns, m.spikeFull, m.spikeFullN = nil, nil, nil, 0
 }
 
 // appendGrow is append that doubles the capacity of a slice it must grow
@@ -495,7 +485,7 @@ func (m *Monitor) Reset() {
 	m.frameSteps = m.frameSteps[:0]
 	m.spikeRanks = m.spikeRanks[:0]
 	m.spikeRuns = m.spikeRuns[:0]
-	m.spikeFull, m.spikeFullN, m.spikeMixed = nil, 0, false
+	m.spikeFull, m.spikeFullN = nil, 0
 	m.since = m.now()
 	m.anchored = false
 	m.dueValid = false
@@ -694,15 +684,40 @@ func (m *Monitor) runEnd(k int) int {
 	return m.heldSpikes()
 }
 
+// inRasterOrder reports whether the held spikes are in raster order already
+// (the steps of the runs increasing, ranks ascending within each run),
+// reading the segments in place: only spikes recorded otherwise (a step
+// after a later one, ranks not ascending) are joined to be sorted.
+func (m *Monitor) inRasterOrder() bool {
+	runs := m.spikeRuns
+	for k := 1; k < len(runs); k++ {
+		if runs[k].step <= runs[k-1].step {
+			return false
+		}
+	}
+	ordered, pos, k := true, 0, 0
+	var last int32
+	m.eachSpikes(func(ranks []int32) {
+		for _, r := range ranks {
+			opens := false // r is the first spike of a run (empty runs skipped)
+			for k < len(runs) && runs[k].start == pos {
+				k, opens = k+1, true
+			}
+			ordered = ordered && (opens || r >= last)
+			last, pos = r, pos+1
+		}
+	})
+	return ordered
+}
+
 // sortSpikes puts the held spikes in raster order: runs of increasing
 // steps (one per step; a clock set back can repeat a step), ranks ascending
 // within a run.
 func (m *Monitor) sortSpikes() {
-	if !m.spikeMixed {
+	if m.inRasterOrder() {
 		return
 	}
 	m.joinSpikes()
-	m.spikeMixed = false
 	ordered := true
 	for k := 1; k < len(m.spikeRuns); k++ {
 		if m.spikeRuns[k].step <= m.spikeRuns[k-1].step {
