@@ -60,10 +60,11 @@ func (r *Reducer[F]) Run(c *Core) []float64 {
 	}
 	n := r.len()
 	nb := (n + reduceBlock - 1) / reduceBlock
-	if need := nb * len(r.tasks); cap(r.parts) < need {
+	need := nb * len(r.tasks)
+	if cap(r.parts) < need {
 		r.parts = make([]float64, need)
 	}
-	r.parts = r.parts[:nb*len(r.tasks)]
+	r.parts = r.parts[:need]
 	switch {
 	case nb == 0:
 	case c == nil || nb == 1:
